@@ -1,0 +1,109 @@
+import 'server-only';
+import { z } from 'zod';
+import { REGIONS, resolveBaseUrl } from './tim/regions';
+import { Secret } from './secret';
+
+const uintString = (what: string) =>
+  z
+    .string({ error: `is required (${what})` })
+    .trim()
+    .regex(/^\d+$/, { error: `must be a whole number (${what})` })
+    .transform(Number);
+
+const positiveInt = (what: string, fallback: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: `must be a whole number (${what})` })
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, { error: `must be between 1 and ${max} (${what})` })
+    .optional()
+    .transform((n) => n ?? fallback);
+
+const envSchema = z.object({
+  TIM_SDKAPPID: uintString('the SDKAppID shown in the Chat console, e.g. 1400000000').refine(
+    (n) => n > 0 && Number.isSafeInteger(n),
+    { error: 'must be a positive whole number (the SDKAppID shown in the Chat console)' },
+  ),
+  TIM_SECRET_KEY: z
+    .string({ error: 'is required (the app key from the Chat console, used to sign UserSig)' })
+    .min(1, { error: 'must not be empty (the app key from the Chat console)' })
+    .transform((s) => new Secret(s)),
+  TIM_ADMIN_IDENTIFIER: z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty (an App admin account of the app)' })
+    .max(32, { error: 'must be at most 32 bytes (an App admin account of the app)' })
+    .optional()
+    .transform((s) => s ?? 'administrator'),
+  TIM_REGION: z
+    .enum(REGIONS, { error: `must be one of ${REGIONS.join(', ')} (the region the SDKAppID was created in)` })
+    .optional()
+    .transform((r) => r ?? 'china'),
+  TIM_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be a full http(s) URL such as http://127.0.0.1:4010, or unset' })
+    .optional(),
+  TIM_MAX_QPS: positiveInt('requests per second across all runs; the documented limit is 100', 100, 10_000),
+  TIM_TIMEOUT_MS: positiveInt('per-request timeout in milliseconds', 10_000, 600_000),
+  DATABASE_PATH: z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty (path of the SQLite file)' })
+    .optional()
+    .transform((p) => p ?? './data/console.db'),
+});
+
+type Env = z.output<typeof envSchema>;
+
+export type Config = {
+  sdkAppId: number;
+  secretKey: Secret;
+  adminIdentifier: string;
+  region: Env['TIM_REGION'];
+  baseUrl: string;
+  usesBaseUrlOverride: boolean;
+  maxQps: number;
+  timeoutMs: number;
+  databasePath: string;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, as they do in most .env tooling. */
+function pickEnv(env: Record<string, string | undefined>) {
+  const keys = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+  return Object.fromEntries(keys.map((k) => [k, env[k] === '' ? undefined : env[k]]));
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(pickEnv(env));
+  if (!parsed.success) {
+    // Never echo the received value: it may be the secret key.
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    sdkAppId: e.TIM_SDKAPPID,
+    secretKey: e.TIM_SECRET_KEY,
+    adminIdentifier: e.TIM_ADMIN_IDENTIFIER,
+    region: e.TIM_REGION,
+    baseUrl: resolveBaseUrl(e.TIM_REGION, e.TIM_BASE_URL),
+    usesBaseUrlOverride: e.TIM_BASE_URL !== undefined,
+    maxQps: e.TIM_MAX_QPS,
+    timeoutMs: e.TIM_TIMEOUT_MS,
+    databasePath: e.DATABASE_PATH,
+  };
+}
+
+const cache = globalThis as typeof globalThis & { __timConsoleConfig?: Config };
+
+export function getConfig(): Config {
+  cache.__timConsoleConfig ??= parseConfig(process.env);
+  return cache.__timConsoleConfig;
+}

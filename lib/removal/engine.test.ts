@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { CallResult } from '../tim/client';
+import type { UserAttrs } from '../tim/wire';
+import { backoffDelay, DEFAULT_RETRY_POLICY, runRemoval, toBatches, type RemovalTarget, type UserOutcome } from './engine';
+import type { Clock, RateLimiter } from './rate-limiter';
+
+const instantClock: Clock = { now: () => 0, sleep: async () => {} };
+const noLimit: RateLimiter = { acquire: async () => {}, backOff: () => {} };
+
+function reply(ErrorCode: number, ErrorList: { To_Account: string; ErrorCode: number }[] = []): CallResult {
+  const r = { ActionStatus: ErrorCode === 0 ? 'OK' : 'FAIL', ErrorCode, ErrorInfo: '', ErrorList: ErrorList.map((e) => ({ ...e, ErrorInfo: '' })) };
+  return { kind: 'reply', reply: r, raw: r };
+}
+
+function targets(n: number, prefix = 'u'): RemovalTarget[] {
+  return Array.from({ length: n }, (_, i) => ({ seq: i + 1, account: `${prefix}${i + 1}`, attrs: ['city'] }));
+}
+
+/** A scripted TIM: each call gets the accounts and answers from the script. */
+function scriptedClient(answer: (accounts: string[], call: number) => CallResult) {
+  const calls: string[][] = [];
+  let renewals = 0;
+  return {
+    calls,
+    renewals: () => renewals,
+    client: {
+      removeAttr: async (ua: UserAttrs[]) => {
+        calls.push(ua.map((u) => u.To_Account));
+        return answer(
+          ua.map((u) => u.To_Account),
+          calls.length,
+        );
+      },
+      renewUserSig: () => {
+        renewals++;
+      },
+    },
+  };
+}
+
+async function run(list: RemovalTarget[], answer: (accounts: string[], call: number) => CallResult, extra: { cancelAfter?: number; concurrency?: number } = {}) {
+  const fake = scriptedClient(answer);
+  const outcomes: UserOutcome[] = [];
+  let requests = 0;
+  const end = await runRemoval(toBatches(list), {
+    client: fake.client,
+    limiter: noLimit,
+    clock: instantClock,
+    concurrency: extra.concurrency ?? 1,
+    random: () => 0.5,
+    isCancelled: () => extra.cancelAfter !== undefined && fake.calls.length >= extra.cancelAfter,
+    onOutcomes: (o, r) => {
+      outcomes.push(...o);
+      requests += r;
+    },
+  });
+  return { end, outcomes, requests, fake };
+}
+
+describe('toBatches', () => {
+  it('cuts 250 users into 100 + 100 + 50', () => {
+    expect(toBatches(targets(250)).map((b) => b.length)).toEqual([100, 100, 50]);
+  });
+});
+
+describe('runRemoval', () => {
+  it('removes everyone not in ErrorList and fails the listed users with their code', async () => {
+    const { end, outcomes, requests } = await run(targets(5), () => reply(0, [{ To_Account: 'u2', ErrorCode: 70107 }]));
+    expect(end).toEqual({ status: 'completed' });
+    expect(requests).toBe(1);
+    expect(outcomes.filter((o) => o.status === 'removed').map((o) => o.account)).toEqual(['u1', 'u3', 'u4', 'u5']);
+    const failed = outcomes.find((o) => o.account === 'u2');
+    expect(failed).toMatchObject({ status: 'failed', failure: { code: 70107, handling: 'permanent' }, attempts: 1 });
+  });
+
+  it('retries 91000 with back-off and resends only the users still pending', async () => {
+    const { outcomes, fake } = await run(targets(3), (accounts, call) =>
+      call === 1 ? reply(0, [{ To_Account: 'u3', ErrorCode: 91000 }]) : reply(0),
+    );
+    expect(fake.calls).toEqual([['u1', 'u2', 'u3'], ['u3']]);
+    expect(outcomes.every((o) => o.status === 'removed')).toBe(true);
+    expect(outcomes.find((o) => o.account === 'u3')?.attempts).toBe(2);
+  });
+
+  it('gives up on a transient error after maxAttempts and reports it per user', async () => {
+    const { outcomes, fake, end } = await run(targets(2), () => ({ kind: 'transport', failure: 'http-5xx', detail: 'HTTP 502' }));
+    expect(fake.calls).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts);
+    expect(end).toEqual({ status: 'completed' });
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes[0]).toMatchObject({ status: 'failed', failure: { key: 'transport.http-5xx', code: null }, attempts: 5 });
+  });
+
+  it('stops the run on a fatal error: that batch fails, later batches are never sent', async () => {
+    const { end, outcomes, fake } = await run(targets(250), () => reply(70009));
+    expect(end).toMatchObject({ status: 'stopped', failure: { code: 70009, handling: 'fatal' } });
+    expect(fake.calls).toHaveLength(1);
+    expect(outcomes).toHaveLength(100);
+    expect(outcomes.every((o) => o.status === 'failed')).toBe(true);
+  });
+
+  it('renews the UserSig once on 70001 and continues', async () => {
+    const { end, outcomes, fake } = await run(targets(3), (_a, call) => (call === 1 ? reply(70001) : reply(0)));
+    expect(end).toEqual({ status: 'completed' });
+    expect(fake.renewals()).toBe(1);
+    expect(outcomes.every((o) => o.status === 'removed')).toBe(true);
+  });
+
+  it('stops when 70001 comes back after a renewal', async () => {
+    const { end, fake } = await run(targets(3), () => reply(70001));
+    expect(end).toMatchObject({ status: 'stopped', failure: { code: 70001 } });
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('splits the batch on 90018 and carries on', async () => {
+    const { end, outcomes, fake } = await run(targets(8), (accounts) => (accounts.length > 2 ? reply(90018) : reply(0)));
+    expect(end).toEqual({ status: 'completed' });
+    expect(fake.calls.filter((c) => c.length <= 2).flat().sort()).toEqual(targets(8).map((t) => t.account).sort());
+    expect(outcomes.filter((o) => o.status === 'removed')).toHaveLength(8);
+  });
+
+  it('backs off on 60007 without failing the users', async () => {
+    let backOffs = 0;
+    const fake = scriptedClient((_a, call) => (call <= 3 ? reply(60007) : reply(0)));
+    const outcomes: UserOutcome[] = [];
+    await runRemoval(toBatches(targets(2)), {
+      client: fake.client,
+      limiter: { acquire: async () => {}, backOff: () => void backOffs++ },
+      clock: instantClock,
+      concurrency: 1,
+      onOutcomes: (o) => void outcomes.push(...o),
+    });
+    expect(backOffs).toBe(3);
+    expect(outcomes.every((o) => o.status === 'removed')).toBe(true);
+  });
+
+  it('sends no new batch after a cancel; unsent users get no outcome', async () => {
+    const { end, outcomes, fake } = await run(targets(500), () => reply(0), { cancelAfter: 2 });
+    expect(end).toEqual({ status: 'cancelled' });
+    expect(fake.calls).toHaveLength(2);
+    expect(outcomes).toHaveLength(200);
+  });
+
+  it('reports every user exactly once with several batches in flight', async () => {
+    const { outcomes } = await run(targets(1234), (accounts, call) =>
+      reply(0, call % 3 === 0 ? [{ To_Account: accounts[0]!, ErrorCode: 70107 }] : []),
+    { concurrency: 4 });
+    const seqs = outcomes.map((o) => o.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(targets(1234).map((t) => t.seq));
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially, is capped, and is jittered', () => {
+    const p = DEFAULT_RETRY_POLICY;
+    expect(backoffDelay(1, p, () => 1)).toBe(250);
+    expect(backoffDelay(3, p, () => 1)).toBe(1000);
+    expect(backoffDelay(30, p, () => 1)).toBe(10_000);
+    expect(backoffDelay(3, p, () => 0)).toBe(500);
+  });
+});

@@ -1,0 +1,227 @@
+import type { TimClient } from '../tim/client';
+import { readRemoveAttrResult, type Failure } from '../tim/outcomes';
+import { MAX_USERS_PER_REQUEST } from '../tim/wire';
+import type { Clock, RateLimiter } from './rate-limiter';
+
+export interface RemovalTarget {
+  /** Position in the run; the durable key of the user's row. */
+  seq: number;
+  account: string;
+  attrs: string[];
+}
+
+export type UserOutcome =
+  | { seq: number; account: string; status: 'removed'; attempts: number }
+  | { seq: number; account: string; status: 'failed'; failure: Failure; attempts: number };
+
+export type RunEnd = { status: 'completed' } | { status: 'cancelled' } | { status: 'stopped'; failure: Failure };
+
+export interface RetryPolicy {
+  /** Requests per user for transient errors (91000, 5xx, timeouts) before the user is failed. */
+  maxAttempts: number;
+  /** Back-offs after 60007/60011 before the users are failed with that code. */
+  maxRateLimitWaits: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  rateLimitDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  maxRateLimitWaits: 20,
+  baseDelayMs: 250,
+  maxDelayMs: 10_000,
+  rateLimitDelayMs: 1000,
+};
+
+export interface EngineOptions {
+  client: Pick<TimClient, 'removeAttr' | 'renewUserSig'>;
+  limiter: RateLimiter;
+  clock: Clock;
+  /** Batches in flight at once; the limiter, not this, bounds the rate. */
+  concurrency: number;
+  policy?: RetryPolicy;
+  random?: () => number;
+  /** Checked between requests: a cancelled run sends no new batch. */
+  isCancelled?: () => boolean;
+  /** Called once per finished batch (or split half); persist here. */
+  onOutcomes(outcomes: UserOutcome[], requestsSent: number): void | Promise<void>;
+}
+
+/** Exponential back-off with jitter in [½, 1] of the step, so retries of parallel batches spread out. */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step * (0.5 + random() / 2));
+}
+
+export function toBatches(targets: readonly RemovalTarget[], size = MAX_USERS_PER_REQUEST): RemovalTarget[][] {
+  const batches: RemovalTarget[][] = [];
+  for (let i = 0; i < targets.length; i += size) batches.push(targets.slice(i, i + size));
+  return batches;
+}
+
+/**
+ * Sends the batches with SPEC's retry rules and reports every user's outcome once. Users of
+ * batches never started are left to the caller to mark "not sent" (after a cancel or a stop).
+ */
+export async function runRemoval(
+  batches: Iterable<RemovalTarget[]> | AsyncIterable<RemovalTarget[]>,
+  opts: EngineOptions,
+): Promise<RunEnd> {
+  const policy = opts.policy ?? DEFAULT_RETRY_POLICY;
+  const random = opts.random ?? Math.random;
+  let stopped: Failure | null = null;
+  let sigRenewedAt = -1;
+  let requestsTotal = 0;
+  const halted = () => stopped !== null || (opts.isCancelled?.() ?? false);
+
+  async function sendBatch(batch: RemovalTarget[]): Promise<void> {
+    const attempts = new Map<number, number>();
+    const finished: UserOutcome[] = [];
+    let pending = batch;
+    let lastFailure: Failure | null = null;
+    let transientTries = 0;
+    let rateLimitWaits = 0;
+    let renewedForThisBatch = false;
+    let requests = 0;
+
+    const fail = (targets: RemovalTarget[], failure: Failure) => {
+      for (const t of targets) {
+        finished.push({ seq: t.seq, account: t.account, status: 'failed', failure, attempts: attempts.get(t.seq) ?? 0 });
+      }
+    };
+
+    while (pending.length > 0) {
+      if (halted() && lastFailure) {
+        // Already sent at least once and failed transiently: report that failure rather than "not sent".
+        fail(pending, lastFailure);
+        break;
+      }
+      if (halted()) return flush(finished, requests);
+
+      await opts.limiter.acquire();
+      requests++;
+      requestsTotal++;
+      for (const t of pending) attempts.set(t.seq, (attempts.get(t.seq) ?? 0) + 1);
+      const result = await opts.client.removeAttr(pending.map((t) => ({ To_Account: t.account, Attrs: t.attrs })));
+      const reading = readRemoveAttrResult(
+        pending.map((t) => t.account),
+        result,
+      );
+      const bySeq = new Map(pending.map((t, i) => [t.seq, reading.users[i]!.failure]));
+
+      if (reading.kind === 'request-failed') {
+        const { failure } = reading;
+        switch (failure.handling) {
+          case 'split-batch': {
+            if (pending.length > 1) {
+              const half = Math.ceil(pending.length / 2);
+              const [a, b] = [pending.slice(0, half), pending.slice(half)];
+              await flush(finished, requests);
+              finished.length = 0;
+              requests = 0;
+              await sendBatch(a);
+              await sendBatch(b);
+              return;
+            }
+            fail(pending, failure);
+            pending = [];
+            continue;
+          }
+          case 'rate-limited':
+            lastFailure = failure;
+            if (++rateLimitWaits > policy.maxRateLimitWaits) {
+              fail(pending, failure);
+              pending = [];
+              continue;
+            }
+            opts.limiter.backOff(policy.rateLimitDelayMs);
+            continue;
+          case 'renew-usersig':
+            if (!renewedForThisBatch) {
+              renewedForThisBatch = true;
+              // Several batches may see the same expiry; one renewal serves them all.
+              if (sigRenewedAt !== requestsTotal) {
+                opts.client.renewUserSig();
+                sigRenewedAt = requestsTotal;
+              }
+              lastFailure = failure;
+              continue;
+            }
+            stopped ??= failure;
+            fail(pending, failure);
+            pending = [];
+            continue;
+          case 'fatal':
+            stopped ??= failure;
+            fail(pending, failure);
+            pending = [];
+            continue;
+          case 'retry':
+            lastFailure = failure;
+            if (++transientTries >= policy.maxAttempts) {
+              fail(pending, failure);
+              pending = [];
+              continue;
+            }
+            await opts.clock.sleep(backoffDelay(transientTries, policy, random));
+            continue;
+          case 'permanent':
+            // Users the reply listed keep their own code; the rest carry the request's.
+            for (const t of pending) fail([t], bySeq.get(t.seq) ?? failure);
+            pending = [];
+            continue;
+        }
+      }
+
+      const retryLater: RemovalTarget[] = [];
+      for (const t of pending) {
+        const failure = bySeq.get(t.seq) ?? null;
+        if (failure === null) {
+          finished.push({ seq: t.seq, account: t.account, status: 'removed', attempts: attempts.get(t.seq)! });
+        } else if (failure.handling === 'retry' || failure.handling === 'rate-limited') {
+          lastFailure = failure;
+          retryLater.push(t);
+        } else {
+          fail([t], failure);
+        }
+      }
+      pending = retryLater;
+      if (pending.length > 0) {
+        if (++transientTries >= policy.maxAttempts) {
+          for (const t of pending) fail([t], bySeq.get(t.seq)!);
+          pending = [];
+        } else {
+          await opts.clock.sleep(backoffDelay(transientTries, policy, random));
+        }
+      }
+    }
+    await flush(finished, requests);
+  }
+
+  async function flush(outcomes: UserOutcome[], requests: number) {
+    if (outcomes.length > 0 || requests > 0) await opts.onOutcomes([...outcomes], requests);
+  }
+
+  const iterator = toAsyncIterator(batches);
+  await Promise.all(
+    Array.from({ length: Math.max(1, opts.concurrency) }, async () => {
+      for (;;) {
+        if (halted()) return;
+        const next = await iterator.next();
+        if (next.done) return;
+        await sendBatch(next.value);
+      }
+    }),
+  );
+
+  if (stopped) return { status: 'stopped', failure: stopped };
+  if (opts.isCancelled?.()) return { status: 'cancelled' };
+  return { status: 'completed' };
+}
+
+function toAsyncIterator<T>(source: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> {
+  if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
+  const it = source[Symbol.iterator]();
+  return { next: async () => it.next() };
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter, type Clock } from './rate-limiter';
+
+/** A virtual clock: sleeping advances time, so thousands of permits take no real time. */
+function virtualClock(): Clock & { jitter(fn: () => number): void } {
+  let now = 1_000_000;
+  let extra = () => 0;
+  const timers: { at: number; resolve: () => void }[] = [];
+  const runNext = () => {
+    timers.sort((a, b) => a.at - b.at);
+    const next = timers.shift();
+    if (!next) return;
+    now = Math.max(now, next.at);
+    next.resolve();
+  };
+  return {
+    now: () => now,
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        timers.push({ at: now + ms + extra(), resolve });
+        setImmediate(runNext);
+      }),
+    jitter(fn) {
+      extra = fn;
+    },
+  };
+}
+
+function maxInAnyWindow(times: number[], windowMs = 1000): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+async function grantTimes(limiterQps: number, permits: number, clock: Clock, concurrency = 16) {
+  const limiter = createRateLimiter(limiterQps, clock);
+  const times: number[] = [];
+  let left = permits;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) {
+        await limiter.acquire();
+        times.push(clock.now());
+      }
+    }),
+  );
+  return { times, limiter };
+}
+
+describe('createRateLimiter', () => {
+  it('never grants more than 98 % of the ceiling in any 1 s window', async () => {
+    const clock = virtualClock();
+    const { times } = await grantTimes(100, 1000, clock);
+    expect(times).toHaveLength(1000);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(98);
+  });
+
+  it('keeps close to the ceiling: 1,000 permits take about 10.2 s, not much more', async () => {
+    const clock = virtualClock();
+    const { times } = await grantTimes(100, 1000, clock);
+    const span = Math.max(...times) - Math.min(...times);
+    expect(span).toBeGreaterThan(10_000);
+    expect(span).toBeLessThan(10_500);
+  });
+
+  it('holds the window even when timers fire late in bunches', async () => {
+    const clock = virtualClock();
+    let n = 0;
+    clock.jitter(() => (n++ % 7 === 0 ? 180 : 0));
+    const { times } = await grantTimes(100, 800, clock);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(98);
+  });
+
+  it('honours a low ceiling', async () => {
+    const clock = virtualClock();
+    const { times } = await grantTimes(3, 20, clock, 4);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(2);
+  });
+
+  it('grants nothing during a back-off and resumes paced afterwards', async () => {
+    const clock = virtualClock();
+    const limiter = createRateLimiter(100, clock);
+    await limiter.acquire();
+    const backOffAt = clock.now();
+    limiter.backOff(2000);
+    const times: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        await limiter.acquire();
+        times.push(clock.now());
+      }),
+    );
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(backOffAt + 2000);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(9 * 10);
+  });
+});

@@ -1,0 +1,126 @@
+import 'server-only';
+import { randomInt } from 'node:crypto';
+import { log, redactUrl } from '../log';
+import type { TransportFailure } from './errors';
+import type { UserSigSource } from './usersig-cache';
+import { attrNamesReplySchema, TIM_PATHS, timReplySchema, type TimReplyWire, type UserAttrs } from './wire';
+
+export type CallResult =
+  | { kind: 'reply'; reply: TimReplyWire; raw: unknown }
+  | { kind: 'transport'; failure: TransportFailure; detail: string };
+
+export interface TimClient {
+  call(path: string, body: unknown): Promise<CallResult>;
+  removeAttr(userAttrs: UserAttrs[]): Promise<CallResult>;
+  /** The app's attribute names in slot order, or the failed call. */
+  getAttrNames(): Promise<{ ok: true; names: string[] } | { ok: false; result: CallResult }>;
+  renewUserSig(): void;
+}
+
+export interface TimClientOptions {
+  sdkAppId: number;
+  identifier: string;
+  baseUrl: string;
+  timeoutMs: number;
+  userSig: UserSigSource;
+  fetch?: typeof fetch;
+  /** uint32 for the `random` query parameter; crypto-random unless a test injects one. */
+  random?: () => number;
+}
+
+const UINT32_RANGE = 2 ** 32;
+
+export function createTimClient(opts: TimClientOptions): TimClient {
+  const doFetch = opts.fetch ?? fetch;
+  const random = opts.random ?? (() => randomInt(0, UINT32_RANGE));
+
+  function buildUrl(path: string): string {
+    const q = new URLSearchParams({
+      sdkappid: String(opts.sdkAppId),
+      identifier: opts.identifier,
+      usersig: opts.userSig.current(),
+      random: String(random()),
+      contenttype: 'json',
+    });
+    return `${opts.baseUrl}/${path}?${q.toString()}`;
+  }
+
+  async function call(path: string, body: unknown): Promise<CallResult> {
+    const url = buildUrl(path);
+    const started = Date.now();
+    const finish = (result: CallResult, status?: number): CallResult => {
+      log.info('tim.request', {
+        url: redactUrl(url),
+        status: status ?? null,
+        ms: Date.now() - started,
+        errorCode: result.kind === 'reply' ? result.reply.ErrorCode : null,
+        errorListLength: result.kind === 'reply' ? result.reply.ErrorList.length : null,
+        requestId: result.kind === 'reply' ? result.reply.RequestId : undefined,
+        transport: result.kind === 'transport' ? result.failure : undefined,
+      });
+      return result;
+    };
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      });
+      text = await response.text();
+    } catch (err) {
+      const isTimeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      return finish(
+        isTimeout
+          ? { kind: 'transport', failure: 'timeout', detail: `after ${opts.timeoutMs} ms` }
+          : { kind: 'transport', failure: 'network', detail: describeNetworkError(err) },
+      );
+    }
+
+    if (response.status !== 200) {
+      const failure = response.status >= 500 ? 'http-5xx' : 'http-status';
+      return finish({ kind: 'transport', failure, detail: `HTTP ${response.status}` }, response.status);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return finish({ kind: 'transport', failure: 'bad-response', detail: 'the reply was not JSON' }, 200);
+    }
+    const parsed = timReplySchema.safeParse(json);
+    if (!parsed.success) {
+      return finish({ kind: 'transport', failure: 'bad-response', detail: 'the reply lacked ErrorCode/ActionStatus' }, 200);
+    }
+    return finish({ kind: 'reply', reply: parsed.data, raw: json }, 200);
+  }
+
+  return {
+    call,
+    removeAttr: (userAttrs) => call(TIM_PATHS.removeAttr, { UserAttrs: userAttrs }),
+    async getAttrNames() {
+      const result = await call(TIM_PATHS.getAttrName, {});
+      if (result.kind !== 'reply' || result.reply.ErrorCode !== 0) return { ok: false, result };
+      const names = attrNamesReplySchema.safeParse(result.raw);
+      if (!names.success) {
+        return { ok: false, result: { kind: 'transport', failure: 'bad-response', detail: 'AttrNames was not an object of names' } };
+      }
+      const slots = Object.entries(names.data.AttrNames)
+        .filter(([, name]) => name !== '')
+        .sort(([a], [b]) => Number(a) - Number(b));
+      return { ok: true, names: slots.map(([, name]) => name) };
+    },
+    renewUserSig: () => {
+      opts.userSig.renew();
+    },
+  };
+}
+
+/** undici hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`; never include the URL. */
+function describeNetworkError(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  return 'connection failed';
+}

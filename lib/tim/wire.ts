@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** The REST envelope every TIM API answers with (tim-api-facts.md §1–2). */
+export const timReplySchema = z.object({
+  ActionStatus: z.string(),
+  ErrorCode: z.number().int(),
+  ErrorInfo: z.string().optional().default(''),
+  ErrorList: z
+    .array(
+      z.object({
+        To_Account: z.string(),
+        ErrorCode: z.number().int(),
+        ErrorInfo: z.string().optional().default(''),
+      }),
+    )
+    .optional()
+    .default([]),
+  RequestId: z.string().optional(),
+});
+
+export type TimReplyWire = z.output<typeof timReplySchema>;
+
+export const attrNamesReplySchema = z.object({
+  AttrNames: z.record(z.string(), z.string()).optional().default({}),
+});
+
+/** Users per set/get/remove request (tim-api-facts.md §2, §7). */
+export const MAX_USERS_PER_REQUEST = 100;
+
+export const TIM_PATHS = {
+  removeAttr: 'v4/timpush/remove_attr',
+  getAttrName: 'v4/timpush/get_attr_name',
+} as const;
+
+export interface UserAttrs {
+  To_Account: string;
+  Attrs: string[];
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      // 'server-only' throws outside the react-server condition; unit tests run lib/ directly.
+      'server-only': path.join(import.meta.dirname, 'test-support/server-only-stub.ts'),
+      '@': import.meta.dirname,
+    },
+  },
+  test: {
+    include: ['lib/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+  },
+});
