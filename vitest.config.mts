@@ -13,5 +13,7 @@ export default defineConfig({
     include: ['lib/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // The TIM client logs every request; show that only for a failing test.
+    silent: 'passed-only',
   },
 });

@@ -1,0 +1,9 @@
+import { listRuns } from '@/lib/db/runs';
+import { RUNS_PAGE_SIZE } from '@/lib/results/run-view';
+import { getRuntime } from '@/lib/runtime';
+
+export const dynamic = 'force-dynamic';
+
+export function GET() {
+  return Response.json({ runs: listRuns(getRuntime().db, { limit: RUNS_PAGE_SIZE }) });
+}

@@ -1,0 +1,78 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { RunsTable } from '@/components/runs-table';
+import { UserSearch } from '@/components/user-search';
+import { findUserAcrossRuns, listRuns } from '@/lib/db/runs';
+import { presentUser } from '@/lib/results/present';
+import { formatTime, RUNS_PAGE_SIZE, SOURCE_LABEL } from '@/lib/results/run-view';
+import { getRuntime } from '@/lib/runtime';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'History · TIM Push Attribute Console' };
+
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ user?: string | string[] }> }) {
+  const raw = (await searchParams).user;
+  const user = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  const { db } = getRuntime();
+
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">History</h1>
+      <UserSearch value={user} />
+      {user ? <UserMatches user={user} matches={findUserAcrossRuns(db, user)} /> : <RunsTable initialRuns={listRuns(db, { limit: RUNS_PAGE_SIZE })} />}
+    </div>
+  );
+}
+
+function UserMatches({ user, matches }: { user: string; matches: ReturnType<typeof findUserAcrossRuns> }) {
+  return (
+    <section aria-labelledby="matches-heading" className="space-y-3">
+      <h2 id="matches-heading" className="text-lg font-semibold">
+        Runs that touched <span className="font-mono">{user}</span>: {matches.length}
+      </h2>
+      <p>
+        <Link href="/history" className="text-blue-800 underline">
+          Back to all runs
+        </Link>
+      </p>
+      {matches.length === 0 ? (
+        <p>No run has included this user ID. IDs are matched exactly, including case.</p>
+      ) : (
+        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+          <table className="min-w-full text-left text-sm">
+            <caption className="px-3 py-2 text-left font-medium">Outcome for this user in each run</caption>
+            <thead className="bg-slate-100">
+              <tr>
+                {['Run', 'Started', 'Source', 'Attributes', 'Result', 'Error code', 'Explanation'].map((h) => (
+                  <th key={h} scope="col" className="px-3 py-2">
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {matches.map(({ run, user: u }) => {
+                const row = presentUser(u, run);
+                return (
+                  <tr key={run.id} className="border-t border-slate-100 align-top">
+                    <td className="px-3 py-2">
+                      <Link href={`/history/${run.id}`} className="text-blue-800 underline">
+                        Run #{run.id}
+                      </Link>
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap">{formatTime(run.createdAt)}</td>
+                    <td className="px-3 py-2">{SOURCE_LABEL[run.source]}</td>
+                    <td className="px-3 py-2 font-mono">{u.attrs.join(', ')}</td>
+                    <td className="px-3 py-2 font-medium">{row.resultText}</td>
+                    <td className="px-3 py-2 font-mono">{row.code}</td>
+                    <td className="px-3 py-2">{row.explanation}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

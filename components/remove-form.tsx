@@ -1,0 +1,168 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import Link from 'next/link';
+import { useEffect, useRef, useState, useTransition } from 'react';
+import { useForm } from 'react-hook-form';
+import { removeAttributesAction } from '@/app/remove/actions';
+import type { FormRemovalResult } from '@/lib/removal/form-removal';
+import { removeFormSchema, type RemoveFormValues } from '@/lib/schemas/remove-form';
+import { parseUserIdList } from '@/lib/user-ids';
+import { AttributePicker } from './attribute-picker';
+import { RemovalResult } from './removal-result';
+
+interface Pending {
+  values: RemoveFormValues;
+  userCount: number;
+  duplicates: string[];
+}
+
+export function RemoveForm({ attrNames }: { attrNames: string[] }) {
+  const form = useForm<RemoveFormValues>({
+    resolver: zodResolver(removeFormSchema),
+    defaultValues: { userIds: '', attrs: [] },
+  });
+  const { errors } = form.formState;
+  const [confirming, setConfirming] = useState<Pending | null>(null);
+  const [result, setResult] = useState<FormRemovalResult | null>(null);
+  const [sending, startSending] = useTransition();
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const resultHeading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    if (confirming) confirmHeading.current?.focus();
+  }, [confirming]);
+  useEffect(() => {
+    if (result) resultHeading.current?.focus();
+  }, [result]);
+
+  const review = form.handleSubmit((values) => {
+    const { ids, duplicates } = parseUserIdList(values.userIds);
+    setResult(null);
+    setConfirming({ values, userCount: ids.length, duplicates });
+  });
+
+  const confirm = () => {
+    if (!confirming) return;
+    const { values } = confirming;
+    startSending(async () => {
+      const outcome = await removeAttributesAction(values);
+      setConfirming(null);
+      setResult(outcome);
+      if (!outcome.ok && outcome.fieldErrors) {
+        for (const [field, messages] of Object.entries(outcome.fieldErrors)) {
+          if (messages?.[0]) form.setError(field as keyof RemoveFormValues, { message: messages[0] });
+        }
+      }
+    });
+  };
+
+  return (
+    <div className="space-y-8">
+      <form onSubmit={review} noValidate className="space-y-6" aria-describedby="remove-form-help">
+        <p id="remove-form-help" className="text-sm text-slate-700">
+          Paste up to 1,000 user IDs, pick the attributes to remove, then review before anything is sent.
+        </p>
+        <div>
+          <label htmlFor="userIds" className="block font-medium">
+            User IDs
+          </label>
+          <p id="userIds-hint" className="text-sm text-slate-600">
+            One per line; commas, spaces and semicolons also separate. Duplicates are merged.
+          </p>
+          <textarea
+            id="userIds"
+            rows={8}
+            spellCheck={false}
+            autoComplete="off"
+            className="mt-1 w-full rounded border border-slate-400 bg-white p-2 font-mono text-sm"
+            aria-invalid={errors.userIds ? true : undefined}
+            aria-describedby={errors.userIds ? 'userIds-hint userIds-error' : 'userIds-hint'}
+            disabled={confirming !== null || sending}
+            {...form.register('userIds')}
+          />
+          {errors.userIds && (
+            <p id="userIds-error" className="mt-1 text-sm text-red-800">
+              {errors.userIds.message}
+            </p>
+          )}
+        </div>
+
+        <AttributePicker
+          names={attrNames}
+          disabled={confirming !== null || sending}
+          error={errors.attrs?.message}
+          register={form.register('attrs')}
+        />
+
+        {confirming === null && (
+          <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800">
+            Remove attributes
+          </button>
+        )}
+      </form>
+
+      {confirming && (
+        <section aria-labelledby="confirm-heading" className="rounded border-2 border-amber-400 bg-amber-50 p-4">
+          <h2 id="confirm-heading" ref={confirmHeading} tabIndex={-1} className="text-lg font-semibold">
+            Check before sending
+          </h2>
+          <p className="mt-2">
+            Remove <strong>{confirming.values.attrs.join(', ')}</strong> from{' '}
+            <strong>
+              {confirming.userCount.toLocaleString('en')} {confirming.userCount === 1 ? 'user' : 'users'}
+            </strong>
+            . This cannot be undone from this console.
+          </p>
+          {confirming.duplicates.length > 0 && (
+            <p className="mt-1 text-sm">
+              {confirming.duplicates.length} duplicate {confirming.duplicates.length === 1 ? 'ID was' : 'IDs were'} merged:{' '}
+              {confirming.duplicates.slice(0, 10).join(', ')}
+              {confirming.duplicates.length > 10 ? '…' : ''}
+            </p>
+          )}
+          <div className="mt-4 flex gap-3">
+            <button
+              type="button"
+              onClick={confirm}
+              disabled={sending}
+              className="rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800 disabled:opacity-60"
+            >
+              Confirm removal
+            </button>
+            <button
+              type="button"
+              onClick={() => setConfirming(null)}
+              disabled={sending}
+              className="rounded border border-slate-400 bg-white px-4 py-2"
+            >
+              Back
+            </button>
+          </div>
+          <p role="status" className="mt-3 text-sm">
+            {sending ? `Removing attributes from ${confirming.userCount} users…` : ''}
+          </p>
+        </section>
+      )}
+
+      {result && !result.ok && (
+        <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
+          {result.error}
+        </div>
+      )}
+      {result?.ok && (
+        <section aria-labelledby="result-heading" className="space-y-4">
+          <h2 id="result-heading" ref={resultHeading} tabIndex={-1} className="text-lg font-semibold">
+            Result of run #{result.run.id}
+          </h2>
+          <RemovalResult run={result.run} rows={result.rows} failures={result.failures} />
+          <p>
+            <Link href={`/history/${result.run.id}`} className="text-blue-800 underline">
+              Open run #{result.run.id} in history
+            </Link>
+          </p>
+        </section>
+      )}
+    </div>
+  );
+}

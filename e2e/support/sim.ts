@@ -1,0 +1,32 @@
+import { expect, type APIRequestContext } from '@playwright/test';
+import { E2E } from './env';
+
+export interface SimRequest {
+  api: string;
+  userCount: number;
+  errorCode: number | null;
+}
+
+/** The simulator's control API: what it was sent and what state users are in now. */
+export function sim(request: APIRequestContext) {
+  const url = (path: string) => `${E2E.simUrl}/__sim/${path}`;
+  return {
+    async reset() {
+      expect((await request.post(url('reset'))).ok()).toBe(true);
+      expect((await request.delete(url('requests'))).ok()).toBe(true);
+    },
+    async configure(patch: Record<string, unknown>) {
+      expect((await request.post(url('config'), { data: patch })).ok()).toBe(true);
+    },
+    async user(id: string): Promise<Record<string, string> | null> {
+      const res = await request.get(url(`users/${encodeURIComponent(id)}`));
+      if (res.status() === 404) return null;
+      return (await res.json()) as Record<string, string>;
+    },
+    async requests(api = 'remove_attr'): Promise<SimRequest[]> {
+      const body = (await (await request.get(url('requests'))).json()) as SimRequest[] | { requests: SimRequest[] };
+      const list = Array.isArray(body) ? body : body.requests;
+      return list.filter((r) => r.api === api);
+    },
+  };
+}

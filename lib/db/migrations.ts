@@ -1,0 +1,47 @@
+/**
+ * Versioned schema. Append new entries; never edit one that has shipped — databases in the field
+ * have already applied it.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'runs and per-user results',
+    sql: `
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        source TEXT NOT NULL CHECK (source IN ('form', 'csv', 'retry')),
+        sdkappid INTEGER NOT NULL,
+        region TEXT NOT NULL,
+        attrs TEXT NOT NULL,
+        operator TEXT,
+        parent_run_id INTEGER REFERENCES runs(id),
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled', 'interrupted')),
+        total INTEGER NOT NULL,
+        removed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        not_sent INTEGER NOT NULL DEFAULT 0,
+        requests INTEGER NOT NULL DEFAULT 0,
+        error_key TEXT,
+        error_code INTEGER,
+        error_info TEXT
+      );
+      CREATE INDEX runs_status ON runs(status);
+
+      CREATE TABLE run_users (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        seq INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        attrs TEXT NOT NULL,
+        result TEXT NOT NULL DEFAULT 'pending' CHECK (result IN ('pending', 'removed', 'failed', 'not_sent')),
+        error_key TEXT,
+        error_code INTEGER,
+        error_info TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX run_users_by_user ON run_users(user_id, run_id);
+    `,
+  },
+];

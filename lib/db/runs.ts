@@ -1,0 +1,238 @@
+import 'server-only';
+import type { RemovalTarget, RunEnd, UserOutcome } from '../removal/engine';
+import type { Db } from './database';
+
+export type RunSource = 'form' | 'csv' | 'retry';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type UserResult = 'pending' | 'removed' | 'failed' | 'not_sent';
+
+export interface StoredFailure {
+  key: string;
+  code: number | null;
+  info: string;
+}
+
+export interface RunSummary {
+  id: number;
+  createdAt: string;
+  finishedAt: string | null;
+  source: RunSource;
+  sdkAppId: number;
+  region: string;
+  attrs: string[];
+  operator: string | null;
+  parentRunId: number | null;
+  status: RunStatus;
+  total: number;
+  removed: number;
+  failed: number;
+  notSent: number;
+  pending: number;
+  requests: number;
+  /** Why the run stopped early (a credential or configuration error), if it did. */
+  error: StoredFailure | null;
+}
+
+export interface RunUser {
+  seq: number;
+  userId: string;
+  attrs: string[];
+  result: UserResult;
+  failure: StoredFailure | null;
+  attempts: number;
+}
+
+interface RunRow {
+  id: number;
+  created_at: string;
+  finished_at: string | null;
+  source: RunSource;
+  sdkappid: number;
+  region: string;
+  attrs: string;
+  operator: string | null;
+  parent_run_id: number | null;
+  status: RunStatus;
+  total: number;
+  removed: number;
+  failed: number;
+  not_sent: number;
+  requests: number;
+  error_key: string | null;
+  error_code: number | null;
+  error_info: string | null;
+}
+
+interface RunUserRow {
+  seq: number;
+  user_id: string;
+  attrs: string;
+  result: UserResult;
+  error_key: string | null;
+  error_code: number | null;
+  error_info: string | null;
+  attempts: number;
+}
+
+const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
+  key === null ? null : { key, code, info: info ?? '' };
+
+function toSummary(r: RunRow): RunSummary {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    source: r.source,
+    sdkAppId: r.sdkappid,
+    region: r.region,
+    attrs: JSON.parse(r.attrs) as string[],
+    operator: r.operator,
+    parentRunId: r.parent_run_id,
+    status: r.status,
+    total: r.total,
+    removed: r.removed,
+    failed: r.failed,
+    notSent: r.not_sent,
+    pending: r.total - r.removed - r.failed - r.not_sent,
+    requests: r.requests,
+    error: toFailure(r.error_key, r.error_code, r.error_info),
+  };
+}
+
+function toRunUser(r: RunUserRow): RunUser {
+  return {
+    seq: r.seq,
+    userId: r.user_id,
+    attrs: JSON.parse(r.attrs) as string[],
+    result: r.result,
+    failure: toFailure(r.error_key, r.error_code, r.error_info),
+    attempts: r.attempts,
+  };
+}
+
+export interface NewRun {
+  source: RunSource;
+  sdkAppId: number;
+  region: string;
+  operator: string | null;
+  parentRunId?: number | null;
+  users: { account: string; attrs: string[] }[];
+}
+
+/** Writes the run and every one of its users (as pending) before anything is sent. */
+export function createRun(db: Db, run: NewRun): { runId: number; targets: RemovalTarget[] } {
+  const allAttrs = [...new Set(run.users.flatMap((u) => u.attrs))];
+  const insertRun = db.prepare(
+    `INSERT INTO runs (created_at, source, sdkappid, region, attrs, operator, parent_run_id, status, total)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+  );
+  const insertUser = db.prepare('INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
+  return db.transaction(() => {
+    const runId = Number(
+      insertRun.run(
+        new Date().toISOString(),
+        run.source,
+        run.sdkAppId,
+        run.region,
+        JSON.stringify(allAttrs),
+        run.operator,
+        run.parentRunId ?? null,
+        run.users.length,
+      ).lastInsertRowid,
+    );
+    const targets = run.users.map((u, i) => {
+      insertUser.run(runId, i + 1, u.account, JSON.stringify(u.attrs));
+      return { seq: i + 1, account: u.account, attrs: u.attrs };
+    });
+    return { runId, targets };
+  })();
+}
+
+/**
+ * One transaction per batch. Only rows still pending change, so a batch reported twice (e.g.
+ * replayed after a restart) cannot be counted twice and the run's counts always add up.
+ */
+export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOutcome[], requests: number): void {
+  const update = db.prepare(
+    `UPDATE run_users SET result = ?, error_key = ?, error_code = ?, error_info = ?, attempts = ?
+     WHERE run_id = ? AND seq = ? AND result = 'pending'`,
+  );
+  const bump = db.prepare('UPDATE runs SET removed = removed + ?, failed = failed + ?, requests = requests + ? WHERE id = ?');
+  db.transaction(() => {
+    let removed = 0;
+    let failed = 0;
+    for (const o of outcomes) {
+      const f = o.status === 'failed' ? o.failure : null;
+      const changed = update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, runId, o.seq).changes;
+      if (changed === 0) continue;
+      if (o.status === 'removed') removed++;
+      else failed++;
+    }
+    bump.run(removed, failed, requests, runId);
+  })();
+}
+
+/** Closes a run: users never sent become "not sent", and the reason a run stopped is kept. */
+export function finishRun(db: Db, runId: number, end: RunEnd | { status: 'interrupted' }): void {
+  const status: RunStatus = end.status === 'stopped' ? 'failed' : end.status;
+  const failure = end.status === 'stopped' ? end.failure : null;
+  db.transaction(() => {
+    const notSent = db
+      .prepare("UPDATE run_users SET result = 'not_sent' WHERE run_id = ? AND result = 'pending'")
+      .run(runId).changes;
+    db.prepare(
+      `UPDATE runs SET status = ?, finished_at = ?, not_sent = not_sent + ?, error_key = ?, error_code = ?, error_info = ?
+       WHERE id = ?`,
+    ).run(status, new Date().toISOString(), notSent, failure?.key ?? null, failure?.code ?? null, failure?.info ?? null, runId);
+  })();
+}
+
+/** Runs left "running" by a process that died mid-request; their unsent users are recorded as such. */
+export function closeAbandonedRuns(db: Db, source: RunSource): number[] {
+  const ids = db.prepare("SELECT id FROM runs WHERE status = 'running' AND source = ?").pluck().all(source) as number[];
+  for (const id of ids) finishRun(db, id, { status: 'interrupted' });
+  return ids;
+}
+
+export function getRun(db: Db, runId: number): RunSummary | null {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  return row ? toSummary(row) : null;
+}
+
+export function listRuns(db: Db, opts: { limit: number; beforeId?: number }): RunSummary[] {
+  const rows = db
+    .prepare('SELECT * FROM runs WHERE id < ? ORDER BY id DESC LIMIT ?')
+    .all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as RunRow[];
+  return rows.map(toSummary);
+}
+
+/** Keyset pagination by seq: constant cost per page even deep into a million-row run. */
+export function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; limit: number }): RunUser[] {
+  const rows = db
+    .prepare('SELECT * FROM run_users WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+    .all(runId, opts.afterSeq ?? 0, opts.limit) as RunUserRow[];
+  return rows.map(toRunUser);
+}
+
+export function findUserAcrossRuns(db: Db, userId: string, limit = 200): { run: RunSummary; user: RunUser }[] {
+  const users = db
+    .prepare('SELECT run_id, seq, user_id, attrs, result, error_key, error_code, error_info, attempts FROM run_users WHERE user_id = ? ORDER BY run_id DESC LIMIT ?')
+    .all(userId, limit) as (RunUserRow & { run_id: number })[];
+  const getRunRow = db.prepare('SELECT * FROM runs WHERE id = ?');
+  return users.map((u) => ({ run: toSummary(getRunRow.get(u.run_id) as RunRow), user: toRunUser(u) }));
+}
+
+export interface FailureGroup extends StoredFailure {
+  count: number;
+}
+
+/** Failed users grouped by reason, most common first; `info` is one example of the server's words. */
+export function failureGroups(db: Db, runId: number): FailureGroup[] {
+  return db
+    .prepare(
+      `SELECT error_key AS key, error_code AS code, MAX(error_info) AS info, COUNT(*) AS count
+       FROM run_users WHERE run_id = ? AND result = 'failed'
+       GROUP BY error_key, error_code ORDER BY count DESC`,
+    )
+    .all(runId) as FailureGroup[];
+}

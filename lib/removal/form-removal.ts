@@ -1,0 +1,43 @@
+import 'server-only';
+import { failureGroups, listRunUsers, type RunSummary } from '../db/runs';
+import { describeFailure, presentFailureGroup, presentUser, type FailureGroupView, type ResultRow } from '../results/present';
+import { getRuntime } from '../runtime';
+import { MAX_FORM_USERS } from '../schemas/remove-form';
+import { loadAttrNames } from '../tim/attr-names';
+import { parseUserIdList } from '../user-ids';
+import { removeAttributesNow } from './remove-users';
+
+export type FormRemovalResult =
+  | { ok: true; run: RunSummary; rows: ResultRow[]; failures: FailureGroupView[]; duplicates: string[] }
+  | { ok: false; error: string; fieldErrors?: Partial<Record<'userIds' | 'attrs', string[]>> };
+
+/** The /remove form after its schema passed: check the attributes against the app, then run. */
+export async function removeForForm(
+  input: { userIds: string; attrs: string[] },
+  operator: string | null,
+): Promise<FormRemovalResult> {
+  const names = await loadAttrNames(getRuntime().tim);
+  if (!names.ok) {
+    const entry = describeFailure(names.failure);
+    return { ok: false, error: `Could not check the app's attribute names: ${entry.title}. ${entry.action}` };
+  }
+  const unknown = input.attrs.filter((a) => !names.names.includes(a));
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      error: 'The attribute list has changed; reload the page.',
+      fieldErrors: { attrs: [`Not an attribute of this app: ${unknown.join(', ')}.`] },
+    };
+  }
+
+  const { ids, duplicates } = parseUserIdList(input.userIds);
+  const attrs = names.names.filter((n) => input.attrs.includes(n));
+  const run = await removeAttributesNow({
+    users: ids.map((account) => ({ account, attrs })),
+    source: 'form',
+    operator,
+  });
+  const { db } = getRuntime();
+  const rows = listRunUsers(db, run.id, { limit: MAX_FORM_USERS }).map((u) => presentUser(u, run));
+  return { ok: true, run, rows, failures: failureGroups(db, run.id).map(presentFailureGroup), duplicates };
+}

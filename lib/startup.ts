@@ -1,0 +1,25 @@
+import 'server-only';
+import { ConfigError, getConfig } from './config';
+import { log } from './log';
+import { getRuntime } from './runtime';
+
+export function startServer(): void {
+  try {
+    const config = getConfig();
+    getRuntime();
+    log.info('server.ready', {
+      sdkAppId: config.sdkAppId,
+      region: config.region,
+      baseUrlOverride: config.usesBaseUrlOverride,
+      maxQps: config.maxQps,
+      database: config.databasePath,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${err.message}\nSet the variables above (see README, "Configuration") and start again.`);
+    } else {
+      console.error(`Start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    process.exit(1);
+  }
+}

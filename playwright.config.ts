@@ -1,0 +1,59 @@
+import { defineConfig } from '@playwright/test';
+import { E2E } from './e2e/support/env';
+
+const nextStart = (port: number, db: string) =>
+  `rm -f ${db} ${db}-wal ${db}-shm && exec node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${port}`;
+
+const consoleEnv = {
+  TIM_SDKAPPID: String(E2E.sdkAppId),
+  TIM_BASE_URL: E2E.simUrl,
+  TIM_TIMEOUT_MS: '3000',
+};
+
+/**
+ * Browser tests run against the production build (`next build` runs first in `npm run test:e2e`),
+ * the real TIM simulator over HTTP, and a real SQLite file per server.
+ */
+export default defineConfig({
+  testDir: './e2e',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  timeout: 60_000,
+  use: {
+    baseURL: E2E.consoleUrl,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  webServer: [
+    {
+      command: 'exec node node_modules/tsx/dist/cli.mjs sim/cli.ts',
+      url: `${E2E.simUrl}/__sim/stats`,
+      env: { SIM_PORT: String(E2E.simPort), SIM_SDKAPPID: String(E2E.sdkAppId), SIM_SECRET_KEY: E2E.secretKey, SIM_USERS: '2000' },
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: nextStart(E2E.consolePort, '.e2e-data/main.db'),
+      url: `${E2E.consoleUrl}/api/health`,
+      env: { ...consoleEnv, TIM_SECRET_KEY: E2E.secretKey, DATABASE_PATH: '.e2e-data/main.db' },
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: nextStart(E2E.wrongKeyConsolePort, '.e2e-data/wrong-key.db'),
+      url: `http://127.0.0.1:${E2E.wrongKeyConsolePort}/api/health`,
+      env: { ...consoleEnv, TIM_SECRET_KEY: 'not-the-apps-key', DATABASE_PATH: '.e2e-data/wrong-key.db' },
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
+});

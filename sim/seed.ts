@@ -1,0 +1,59 @@
+// Deterministic demo data (no Math.random) so screenshots, docs and tests see the same users every run.
+
+export const DEMO_SDKAPPID = 1400000000;
+export const DEMO_SECRET_KEY = 'demo-secret-key-not-for-production';
+export const DEMO_ATTR_NAMES = ['sex', 'city', 'tier', 'country', 'plan'] as const;
+export const DEMO_NAMED_USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'] as const;
+
+export interface SimSeed {
+  attrNames: string[];
+  users: Record<string, Record<string, string>>;
+}
+
+const SEXES = ['female', 'male'] as const;
+const PLACES = [
+  ['Shenzhen', 'CN'],
+  ['Beijing', 'CN'],
+  ['Shanghai', 'CN'],
+  ['Singapore', 'SG'],
+  ['Seoul', 'KR'],
+  ['Tokyo', 'JP'],
+  ['Frankfurt', 'DE'],
+  ['San Jose', 'US'],
+  ['Jakarta', 'ID'],
+  ['Mumbai', 'IN'],
+  ['Guangzhou', 'CN'],
+] as const;
+const TIERS = ['bronze', 'silver', 'gold', 'platinum'] as const;
+const PLANS = ['free', 'basic', 'pro', 'enterprise', 'trial'] as const;
+
+function pick<T>(list: readonly T[], i: number): T {
+  const v = list[i % list.length];
+  if (v === undefined) throw new Error('empty list');
+  return v;
+}
+
+/** Strides are coprime with the list lengths so neighbouring users get different combinations. */
+function attrsFor(i: number): Record<string, string> {
+  const [city, country] = pick(PLACES, i * 7 + 3);
+  return {
+    sex: pick(SEXES, i),
+    city,
+    tier: pick(TIERS, Math.floor(i / 3) + i),
+    country,
+    plan: pick(PLANS, i * 3 + Math.floor(i / 5)),
+  };
+}
+
+/** `userCount` users in total: the ten named ones first, then user00001, user00002, … */
+export function demoSeed(userCount = 2000): SimSeed {
+  if (!Number.isSafeInteger(userCount) || userCount < 0) throw new Error('userCount must be a non-negative integer');
+  const users: Record<string, Record<string, string>> = {};
+  let i = 0;
+  for (const name of DEMO_NAMED_USERS) {
+    if (i >= userCount) break;
+    users[name] = attrsFor(i++);
+  }
+  for (let n = 1; i < userCount; n++) users[`user${String(n).padStart(5, '0')}`] = attrsFor(i++);
+  return { attrNames: [...DEMO_ATTR_NAMES], users };
+}

@@ -1,0 +1,402 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Api } from 'tls-sig-api-v2';
+import { startSimulator, type Simulator, type SimulatorOptions } from './server';
+
+const APP = 1400000001;
+const KEY = 'sim-test-secret';
+const ADMIN = 'administrator';
+const SIG = new Api(APP, KEY).genUserSig(ADMIN, 86400);
+
+const sims: Simulator[] = [];
+afterEach(async () => {
+  await Promise.all(sims.splice(0).map((s) => s.close()));
+});
+
+async function start(over: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  const sim = await startSimulator({
+    sdkAppId: APP,
+    secretKey: KEY,
+    attrNames: ['sex', 'city', 'tier'],
+    users: {
+      alice: { sex: 'female', city: 'Shenzhen', tier: 'gold' },
+      bob: { sex: 'male', city: 'Tokyo', tier: 'silver' },
+      carol: {},
+    },
+    ...over,
+  });
+  sims.push(sim);
+  return sim;
+}
+
+type Query = Partial<Record<'sdkappid' | 'identifier' | 'usersig' | 'random' | 'contenttype', string | null>>;
+
+function timUrl(sim: Simulator, path: string, q: Query = {}): string {
+  const params: Query = { sdkappid: String(APP), identifier: ADMIN, usersig: SIG, random: '12345', contenttype: 'json', ...q };
+  const u = new URL(path, sim.url);
+  for (const [k, v] of Object.entries(params)) if (typeof v === 'string') u.searchParams.set(k, v);
+  return u.toString();
+}
+
+interface TimAnswer {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+async function call(
+  sim: Simulator,
+  api: string,
+  body: unknown,
+  q: Query = {},
+  init: { method?: string; signal?: AbortSignal; path?: string } = {},
+): Promise<TimAnswer> {
+  const res = await fetch(timUrl(sim, init.path ?? `/v4/timpush/${api}`, q), {
+    method: init.method ?? 'POST',
+    body: init.method === 'GET' ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    signal: init.signal,
+  });
+  const text = await res.text();
+  return { status: res.status, json: JSON.parse(text) as Record<string, unknown> };
+}
+
+const removeBody = (accounts: string[], attrs: string[] = ['sex', 'city']) => ({
+  UserAttrs: accounts.map((To_Account) => ({ To_Account, Attrs: attrs })),
+});
+
+describe('remove_attr', () => {
+  it('removes the named attributes and answers OK without ErrorList', async () => {
+    const sim = await start();
+    const r = await call(sim, 'remove_attr', removeBody(['alice', 'bob']));
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+    expect(sim.getUser('alice')).toEqual({ tier: 'gold' });
+    expect(sim.getUser('bob')).toEqual({ tier: 'silver' });
+    expect(sim.stats()).toMatchObject({ requests: 1, usersRemoved: 2, byApi: { remove_attr: 1 } });
+    const [entry] = sim.requests();
+    expect(entry).toMatchObject({ api: 'remove_attr', path: '/v4/timpush/remove_attr', userCount: 2, errorCode: 0, httpStatus: 200 });
+    expect(entry?.accounts).toEqual(['alice', 'bob']);
+    // The query carries the UserSig; the log must not.
+    expect(JSON.stringify(sim.requests())).not.toContain(SIG);
+  });
+
+  it('lists unknown users in ErrorList with 70107 and still changes the others', async () => {
+    const sim = await start();
+    const r = await call(sim, 'remove_attr', removeBody(['ghost', 'alice'], ['tier']));
+    expect(r.json).toEqual({
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+      ErrorInfo: '',
+      ErrorList: [{ To_Account: 'ghost', ErrorCode: 70107, ErrorInfo: 'account not found' }],
+    });
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen' });
+    expect(sim.getUser('ghost')).toBeUndefined();
+  });
+
+  it('rejects 101 users with 90018 and changes nothing', async () => {
+    const sim = await start();
+    const accounts = ['alice', ...Array.from({ length: 100 }, (_, i) => `u${i}`)];
+    const r = await call(sim, 'remove_attr', removeBody(accounts));
+    expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90018 });
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen', tier: 'gold' });
+    const ok = await call(sim, 'remove_attr', removeBody(accounts.slice(0, 100)));
+    expect(ok.json.ErrorCode).toBe(0);
+  });
+
+  it('rejects an unknown attribute name with 90033 naming it, changing nothing', async () => {
+    const sim = await start();
+    const r = await call(sim, 'remove_attr', {
+      UserAttrs: [
+        { To_Account: 'alice', Attrs: ['sex'] },
+        { To_Account: 'bob', Attrs: ['city', 'shoeSize'] },
+      ],
+    });
+    expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90033 });
+    expect(r.json.ErrorInfo).toContain('shoeSize');
+    expect(sim.getUser('alice')).toHaveProperty('sex', 'female');
+  });
+
+  it('validates the body: 90001 for non-JSON / non-object / missing UserAttrs, 60015 for a bad To_Account', async () => {
+    const sim = await start();
+    expect((await call(sim, 'remove_attr', 'not json')).json.ErrorCode).toBe(90001);
+    expect((await call(sim, 'remove_attr', '')).json.ErrorCode).toBe(90001);
+    expect((await call(sim, 'remove_attr', [1, 2])).json.ErrorCode).toBe(90001);
+    expect((await call(sim, 'remove_attr', {})).json.ErrorCode).toBe(90001);
+    expect((await call(sim, 'remove_attr', { UserAttrs: [] })).json.ErrorCode).toBe(90001);
+    expect((await call(sim, 'remove_attr', { UserAttrs: [{ To_Account: 7, Attrs: ['sex'] }] })).json.ErrorCode).toBe(60015);
+    expect((await call(sim, 'remove_attr', { UserAttrs: [{ To_Account: '', Attrs: ['sex'] }] })).json.ErrorCode).toBe(60015);
+    expect((await call(sim, 'remove_attr', { UserAttrs: [{ To_Account: 'alice', Attrs: 'sex' }] })).json.ErrorCode).toBe(90001);
+  });
+
+  it('works on the older all_member_push path family', async () => {
+    const sim = await start();
+    const r = await call(sim, 'remove_attr', removeBody(['bob'], ['tier']), {}, { path: '/v4/all_member_push/im_remove_attr' });
+    expect(r.json).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+    expect(sim.getUser('bob')).toEqual({ sex: 'male', city: 'Tokyo' });
+    expect(sim.requests()[0]).toMatchObject({ api: 'remove_attr', path: '/v4/all_member_push/im_remove_attr' });
+  });
+});
+
+describe('URL and UserSig checks', () => {
+  it('rotates the key: old sigs then fail with 70009 until reset, and the key is never echoed', async () => {
+    const sim = await start();
+    const cfgRes = await fetch(`${sim.url}/__sim/config`, { method: 'POST', body: JSON.stringify({ secretKey: 'rotated' }) });
+    expect(JSON.stringify(await cfgRes.json())).not.toContain('rotated');
+    expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(70009);
+    sim.reset();
+    expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(0);
+  });
+
+  it('rejects a sig signed with another key (70009)', async () => {
+    const sim = await start();
+    const r = await call(sim, 'remove_attr', removeBody(['alice']), { usersig: new Api(APP, 'other-key').genUserSig(ADMIN, 86400) });
+    expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 70009 });
+    expect(sim.getUser('alice')).toHaveProperty('sex');
+    expect(sim.stats().sigFailures).toBe(1);
+  });
+
+  it('rejects an expired sig (70001)', async () => {
+    const sim = await start({ now: () => Date.now() + 86401 * 1000 });
+    const r = await call(sim, 'remove_attr', removeBody(['alice']));
+    expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 70001 });
+  });
+
+  it('rejects identifier mismatch (70013), sdkappid mismatch inside the sig (70014) and garbage (70003)', async () => {
+    const sim = await start({ admins: [ADMIN, 'ops'] });
+    expect((await call(sim, 'get_attr_name', {}, { identifier: 'ops' })).json.ErrorCode).toBe(70013);
+    const otherApp = new Api(APP + 1, KEY).genUserSig(ADMIN, 86400);
+    expect((await call(sim, 'get_attr_name', {}, { usersig: otherApp })).json.ErrorCode).toBe(70014);
+    expect((await call(sim, 'get_attr_name', {}, { usersig: 'garbage' })).json.ErrorCode).toBe(70003);
+    expect(sim.stats().sigFailures).toBe(3);
+  });
+
+  it('rejects a valid sig for a non-admin (90009)', async () => {
+    const sim = await start();
+    const r = await call(sim, 'remove_attr', removeBody(['alice']), { identifier: 'alice', usersig: new Api(APP, KEY).genUserSig('alice', 600) });
+    expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90009 });
+  });
+
+  it('checks method, sdkappid, contenttype, random, identifier and usersig', async () => {
+    const sim = await start();
+    const code = async (q: Query, method?: string) => (await call(sim, 'get_attr_name', {}, q, { method })).json.ErrorCode;
+    expect(await code({}, 'GET')).toBe(60002);
+    expect(await code({ sdkappid: null })).toBe(60012);
+    expect(await code({ sdkappid: '1400000999' })).toBe(70020);
+    expect(await code({ contenttype: 'JSON' })).toBe(60025);
+    expect(await code({ contenttype: null })).toBe(60025);
+    expect(await code({ random: '4294967296' })).toBe(60025);
+    expect(await code({ random: '-1' })).toBe(60025);
+    expect(await code({ random: '1.5' })).toBe(60025);
+    expect(await code({ random: null })).toBe(60025);
+    expect(await code({ identifier: null })).toBe(60025);
+    expect(await code({ usersig: null })).toBe(60025);
+    expect(await code({ random: '4294967295' })).toBe(0);
+    expect(await code({ random: '0' })).toBe(0);
+  });
+
+  it('answers 60009 for an unknown /v4 path and 404 elsewhere', async () => {
+    const sim = await start();
+    expect((await call(sim, 'nope', {})).json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 60009 });
+    expect((await fetch(`${sim.url}/elsewhere`, { method: 'POST' })).status).toBe(404);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 60007 to the request over qpsLimit and counts arrivals per API', async () => {
+    const sim = await start({ qpsLimit: 5 });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await call(sim, 'get_attr', { To_Account: ['alice'] })).json.ErrorCode);
+    expect(codes).toEqual([0, 0, 0, 0, 0, 60007]);
+    // Another API has its own window.
+    expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(0);
+    expect(sim.stats()).toMatchObject({ rateLimited: 1, maxPerSecond: 6 });
+  });
+});
+
+describe('sibling APIs', () => {
+  it('get_attr returns known users (with {} for no attributes) and 70107 for unknown ones', async () => {
+    const sim = await start();
+    const r = await call(sim, 'get_attr', { To_Account: ['alice', 'carol', 'ghost'] });
+    expect(r.json).toEqual({
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+      ErrorInfo: '',
+      UserAttrs: [
+        { To_Account: 'alice', Attrs: { sex: 'female', city: 'Shenzhen', tier: 'gold' } },
+        { To_Account: 'carol', Attrs: {} },
+      ],
+      ErrorList: [{ To_Account: 'ghost', ErrorCode: 70107, ErrorInfo: 'account not found' }],
+    });
+    const many = Array.from({ length: 101 }, (_, i) => `u${i}`);
+    expect((await call(sim, 'get_attr', { To_Account: many })).json.ErrorCode).toBe(90018);
+  });
+
+  it('get_attr_name returns names and, on timpush only, types', async () => {
+    const sim = await start();
+    expect((await call(sim, 'get_attr_name', {})).json).toEqual({
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+      ErrorInfo: '',
+      AttrNames: { '0': 'sex', '1': 'city', '2': 'tier' },
+      AttrTypes: { '0': 0, '1': 0, '2': 0 },
+    });
+    const old = await call(sim, 'get_attr_name', {}, {}, { path: '/v4/all_member_push/im_get_attr_name' });
+    expect(old.json).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', AttrNames: { '0': 'sex', '1': 'city', '2': 'tier' } });
+  });
+
+  it('set_attr sets values, reports unknown users, and checks names and value length', async () => {
+    const sim = await start();
+    const r = await call(sim, 'set_attr', {
+      UserAttrs: [
+        { To_Account: 'carol', Attrs: { city: 'Seoul' } },
+        { To_Account: 'ghost', Attrs: { city: 'Seoul' } },
+      ],
+    });
+    expect(r.json).toMatchObject({ ErrorCode: 0, ErrorList: [{ To_Account: 'ghost', ErrorCode: 70107 }] });
+    expect(sim.getUser('carol')).toEqual({ city: 'Seoul' });
+    expect((await call(sim, 'set_attr', { UserAttrs: [{ To_Account: 'carol', Attrs: { planet: 'x' } }] })).json.ErrorCode).toBe(90033);
+    const long = 'x'.repeat(51);
+    expect((await call(sim, 'set_attr', { UserAttrs: [{ To_Account: 'carol', Attrs: { city: long } }] })).json.ErrorCode).toBe(90001);
+  });
+
+  it('set_attr_name writes slots and rejects duplicates with 90033', async () => {
+    const sim = await start();
+    expect((await call(sim, 'set_attr_name', { AttrNames: { '3': 'plan' }, AttrTypes: { '3': 0 } })).json.ErrorCode).toBe(0);
+    const dup = await call(sim, 'set_attr_name', { AttrNames: { '4': 'city' } });
+    expect(dup.json).toMatchObject({ ErrorCode: 90033, ErrorInfo: 'attrName:city already exists at index:1' });
+    expect((await call(sim, 'set_attr_name', { AttrNames: { '1': 'town' }, AttrTypes: { '1': 1 } })).json.ErrorCode).toBe(90033);
+    expect((await call(sim, 'set_attr_name', { AttrNames: { '10': 'x' } })).json.ErrorCode).toBe(90001);
+    const names = await call(sim, 'get_attr_name', {});
+    expect(names.json.AttrNames).toEqual({ '0': 'sex', '1': 'city', '2': 'tier', '3': 'plan' });
+    // The new name is immediately usable.
+    expect((await call(sim, 'remove_attr', removeBody(['alice'], ['plan']))).json.ErrorCode).toBe(0);
+  });
+});
+
+describe('fault injection', () => {
+  it('injects 91000 and HTTP 502 without changing state', async () => {
+    const sim = await start({ random: () => 0, faults: { error91000: 1 } });
+    const r = await call(sim, 'remove_attr', removeBody(['alice']));
+    expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 91000 });
+    expect(sim.getUser('alice')).toHaveProperty('sex', 'female');
+
+    sim.setConfig({ faults: { error91000: 0, http5xx: 1 } });
+    const res = await fetch(timUrl(sim, '/v4/timpush/remove_attr'), { method: 'POST', body: JSON.stringify(removeBody(['alice'])) });
+    expect(res.status).toBe(502);
+    const text = await res.text();
+    expect(text.length).toBeGreaterThan(0);
+    expect(() => JSON.parse(text) as unknown).toThrow();
+    expect(sim.getUser('alice')).toHaveProperty('sex', 'female');
+    expect(sim.stats().faultsInjected).toMatchObject({ error91000: 1, http5xx: 1 });
+    expect(sim.requests().map((e) => [e.fault, e.errorCode, e.httpStatus])).toEqual([
+      ['error91000', 91000, 200],
+      ['http5xx', null, 502],
+    ]);
+  });
+
+  it('applies rates with the injected random source', async () => {
+    const draws = [0.9, 0.1, 0.7];
+    const sim = await start({ random: () => draws.shift() ?? 1, faults: { error91000: 0.5 } });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await call(sim, 'get_attr_name', {})).json.ErrorCode);
+    expect(codes).toEqual([0, 91000, 0]);
+  });
+
+  it('faults only hit requests that passed validation', async () => {
+    const sim = await start({ random: () => 0, faults: { error91000: 1 } });
+    expect((await call(sim, 'remove_attr', {})).json.ErrorCode).toBe(90001);
+    expect(sim.stats().faultsInjected.error91000).toBe(0);
+  });
+
+  it('drops the connection', async () => {
+    const sim = await start({ random: () => 0, faults: { drop: 1 } });
+    await expect(call(sim, 'remove_attr', removeBody(['alice']))).rejects.toThrow();
+    expect(sim.getUser('alice')).toHaveProperty('sex', 'female');
+    expect(sim.requests()[0]).toMatchObject({ fault: 'drop', httpStatus: 0, errorCode: null });
+  });
+
+  it('hangs until the client gives up, and close() still returns promptly', async () => {
+    const sim = await start({ random: () => 0, faults: { hang: 1 } });
+    const t0 = Date.now();
+    await expect(call(sim, 'get_attr_name', {}, {}, { signal: AbortSignal.timeout(150) })).rejects.toThrow();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    const pending = call(sim, 'get_attr_name', {}).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    while (sim.requests().length < 2) await new Promise((r) => setTimeout(r, 5));
+    await sim.close();
+    expect(await pending).toBe('failed');
+  });
+
+  it('answers slow requests late but normally, and adds latency', async () => {
+    const sim = await start({ random: () => 0, faults: { slow: 1, slowMs: 120 }, latencyMs: 30 });
+    const t0 = Date.now();
+    const r = await call(sim, 'remove_attr', removeBody(['alice']));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(145);
+    expect(r.json.ErrorCode).toBe(0);
+    expect(sim.getUser('alice')).toEqual({ tier: 'gold' });
+  });
+});
+
+describe('robustness', () => {
+  it('ignores a client that disconnects mid-body and keeps serving', async () => {
+    const sim = await start();
+    const errors = vi.spyOn(console, 'error');
+    await new Promise<void>((resolve) => {
+      const req = request(timUrl(sim, '/v4/timpush/remove_attr'), { method: 'POST', headers: { 'content-length': '1000' } });
+      req.on('error', () => resolve());
+      req.write('{"UserAttrs":[', () => setTimeout(() => req.destroy(), 20));
+    });
+    expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(0);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
+});
+
+describe('control API', () => {
+  it('serves stats, requests, users, config and reset over HTTP', async () => {
+    const sim = await start();
+    await call(sim, 'remove_attr', removeBody(['alice', 'ghost']));
+    const get = async (p: string) => {
+      const res = await fetch(`${sim.url}${p}`);
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    const post = async (p: string, body?: unknown) => {
+      const res = await fetch(`${sim.url}${p}`, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+
+    expect((await get('/__sim/stats')).body).toMatchObject({ requests: 1, usersRemoved: 1, byApi: { remove_attr: 1 } });
+    expect((await get('/__sim/requests')).body).toMatchObject([{ api: 'remove_attr', userCount: 2, accounts: ['alice', 'ghost'] }]);
+    expect(await get('/__sim/users/alice')).toEqual({ status: 200, body: { tier: 'gold' } });
+    expect((await get('/__sim/users/ghost')).status).toBe(404);
+    expect((await post('/__sim/users/query', { ids: ['alice', 'carol', 'ghost'] })).body).toEqual({
+      users: { alice: { tier: 'gold' }, carol: {}, ghost: null },
+    });
+
+    expect((await fetch(`${sim.url}/__sim/requests`, { method: 'DELETE' })).status).toBe(200);
+    expect((await get('/__sim/requests')).body).toEqual([]);
+
+    expect((await post('/__sim/config', { qpsLimit: 1, faults: { http5xx: 0.25 } })).body).toMatchObject({
+      qpsLimit: 1,
+      faults: { http5xx: 0.25, slowMs: 15000 },
+    });
+    expect((await post('/__sim/config', { qpsLimit: -1 })).status).toBe(400);
+    expect((await post('/__sim/config', { bogus: 1 })).status).toBe(400);
+
+    expect((await post('/__sim/reset')).status).toBe(200);
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen', tier: 'gold' });
+    expect(sim.stats().requests).toBe(0);
+    expect(sim.getConfig().qpsLimit).toBe(100);
+  });
+});
+
+describe('bounded memory', () => {
+  it('keeps the newest logLimit entries and account lists only for the newest ones', async () => {
+    const sim = await start({ logLimit: 5, logAccountsLimit: 2 });
+    for (let i = 0; i < 7; i++) await call(sim, 'get_attr', { To_Account: [`u${i}`] });
+    const log = sim.requests();
+    expect(log).toHaveLength(5);
+    expect(log.map((e) => e.accounts?.[0] ?? null)).toEqual([null, null, null, 'u5', 'u6']);
+  });
+});

@@ -1,0 +1,744 @@
+// TIM simulator: a node:http server that answers the push user-attribute REST APIs the way the real
+// service does (fact sheet /work/shared/tim-api-facts.md), plus a small /__sim/ control API.
+// Deliberately independent of lib/: it exists to check the console's requests, not to share its code.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { SimState, ATTR_SLOTS, type Attrs, type AttrType } from './state';
+import { verifyUserSig } from './usersig';
+
+export type SimApi = 'remove_attr' | 'get_attr' | 'set_attr' | 'get_attr_name' | 'set_attr_name';
+export const SIM_APIS: readonly SimApi[] = ['remove_attr', 'get_attr', 'set_attr', 'get_attr_name', 'set_attr_name'];
+export type FaultKind = 'drop' | 'hang' | 'slow' | 'http5xx' | 'error91000';
+/** Evaluated in this order; the first fault whose draw hits wins. */
+export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'hang', 'slow', 'http5xx', 'error91000'];
+
+export interface SimFaults {
+  error91000?: number;
+  http5xx?: number;
+  slow?: number;
+  /** Extra delay for a "slow" answer; default 15000. */
+  slowMs?: number;
+  hang?: number;
+  drop?: number;
+}
+
+export interface SimConfig {
+  qpsLimit: number;
+  latencyMs: number;
+  latencyJitterMs: number;
+  faults: Required<SimFaults>;
+}
+
+export interface SimConfigPatch {
+  /** Rotates the app's key (as in the Chat console): sigs made with the old key then fail with 70009. Never echoed back. */
+  secretKey?: string;
+  qpsLimit?: number;
+  latencyMs?: number;
+  latencyJitterMs?: number;
+  faults?: SimFaults;
+}
+
+export interface SimulatorOptions {
+  /** 0 = pick a free port (default). */
+  port?: number;
+  /** Only loopback is supported: the control API has no auth. */
+  host?: '127.0.0.1';
+  sdkAppId: number;
+  secretKey: string;
+  /** Default ['administrator']. */
+  admins?: string[];
+  /** Slot i ↔ name (at most 10). */
+  attrNames?: string[];
+  /** user id → attribute values; a user with {} exists but has no attributes. Never mutated. */
+  users?: Record<string, Record<string, string>>;
+  qpsLimit?: number;
+  latencyMs?: number;
+  latencyJitterMs?: number;
+  faults?: SimFaults;
+  /** Source of randomness for faults and jitter, injectable so tests are deterministic. */
+  random?: () => number;
+  /** Clock (ms) for UserSig expiry only; rate limiting uses a monotonic clock. */
+  now?: () => number;
+  /** Ring-buffer size of the request log; default 20,000. */
+  logLimit?: number;
+  /** Only the newest this-many log entries keep their account list; default 2,000. */
+  logAccountsLimit?: number;
+}
+
+export interface RequestLogEntry {
+  /** Wall-clock ms at arrival. */
+  at: number;
+  /** Path only: the query holds the UserSig, which must never be logged. */
+  path: string;
+  /** 'unknown' for a /v4 path that is not one of the five APIs (answered 60009). */
+  api: SimApi | 'unknown';
+  userCount: number;
+  accounts?: string[];
+  /** null when no JSON answer was sent (drop, hang, HTTP 5xx). */
+  errorCode: number | null;
+  /** 0 when no HTTP answer was sent (drop, hang). */
+  httpStatus: number;
+  fault?: FaultKind;
+}
+
+export interface SimStats {
+  requests: number;
+  byApi: Record<string, number>;
+  rateLimited: number;
+  maxPerSecond: number;
+  sigFailures: number;
+  faultsInjected: Record<string, number>;
+  usersRemoved: number;
+}
+
+export interface Simulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  getUser(id: string): Record<string, string> | undefined;
+  setConfig(patch: SimConfigPatch): void;
+  getConfig(): SimConfig;
+  /** Back to the seed: users, attribute names, config, stats, request log and rate windows. */
+  reset(): void;
+  stats(): SimStats;
+  requests(): RequestLogEntry[];
+  clearRequests(): void;
+}
+
+const MAX_USERS_PER_REQUEST = 100;
+const MAX_VALUE_BYTES = 50;
+const MAX_NAME_BYTES = 50;
+// 100 users × (32-byte id + 10 × (50 + 50) bytes) is ~110 kB; anything far above is not a valid call.
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_UINT32 = 4294967295;
+const WINDOW_MS = 1000;
+
+const rate = z.number().min(0).max(1);
+const configPatchSchema = z.strictObject({
+  secretKey: z.string().min(1).optional(),
+  qpsLimit: z.number().int().positive().optional(),
+  latencyMs: z.number().min(0).max(600_000).optional(),
+  latencyJitterMs: z.number().min(0).max(600_000).optional(),
+  faults: z
+    .strictObject({
+      error91000: rate.optional(),
+      http5xx: rate.optional(),
+      slow: rate.optional(),
+      slowMs: z.number().min(0).max(600_000).optional(),
+      hang: rate.optional(),
+      drop: rate.optional(),
+    })
+    .optional(),
+});
+const usersQuerySchema = z.strictObject({ ids: z.array(z.string()).max(100_000) });
+
+interface Route {
+  api: SimApi;
+  /** The old all_member_push family has no AttrTypes. */
+  legacy: boolean;
+}
+
+const ROUTES = new Map<string, Route>();
+for (const api of SIM_APIS) {
+  ROUTES.set(`/v4/timpush/${api}`, { api, legacy: false });
+  ROUTES.set(`/v4/all_member_push/im_${api}`, { api, legacy: true });
+}
+
+/** Arrival timestamps of the last second, as a deque so each request costs amortised O(1). */
+class SlidingWindow {
+  private times: number[] = [];
+  private head = 0;
+
+  /** Records an arrival and returns how many arrived in (now − 1000 ms, now]. */
+  hit(now: number): number {
+    while (this.head < this.times.length && (this.times[this.head] ?? 0) <= now - WINDOW_MS) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    this.times.push(now);
+    return this.times.length - this.head;
+  }
+}
+
+/** Fixed-size ring buffer; only the newest entries keep their (memory-heavy) account lists. */
+class RequestLog {
+  private buf: (RequestLogEntry | undefined)[];
+  private next = 0;
+  private size = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly accountsLimit: number,
+  ) {
+    this.buf = new Array<RequestLogEntry | undefined>(limit);
+  }
+
+  push(e: RequestLogEntry): void {
+    this.buf[this.next] = e;
+    const stale = (this.next - this.accountsLimit + this.limit) % this.limit;
+    if (this.accountsLimit < this.limit) {
+      const old = this.buf[stale];
+      if (old) delete old.accounts;
+    }
+    this.next = (this.next + 1) % this.limit;
+    this.size = Math.min(this.size + 1, this.limit);
+  }
+
+  list(): RequestLogEntry[] {
+    const out: RequestLogEntry[] = [];
+    const start = (this.next - this.size + this.limit) % this.limit;
+    for (let i = 0; i < this.size; i++) {
+      const e = this.buf[(start + i) % this.limit];
+      if (e) out.push(e.accounts ? { ...e, accounts: [...e.accounts] } : { ...e });
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.buf = new Array<RequestLogEntry | undefined>(this.limit);
+    this.next = 0;
+    this.size = 0;
+  }
+}
+
+class ApiError {
+  constructor(
+    readonly code: number,
+    readonly info: string,
+  ) {}
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function utf8Bytes(s: string): number {
+  return Buffer.byteLength(s, 'utf8');
+}
+
+function emptyStats(): SimStats {
+  return {
+    requests: 0,
+    byApi: Object.fromEntries(SIM_APIS.map((a) => [a, 0])),
+    rateLimited: 0,
+    maxPerSecond: 0,
+    sigFailures: 0,
+    faultsInjected: Object.fromEntries(FAULT_KINDS.map((f) => [f, 0])),
+    usersRemoved: 0,
+  };
+}
+
+function applyPatch(base: SimConfig, patch: SimConfigPatch): SimConfig {
+  const p = configPatchSchema.parse(patch);
+  return {
+    qpsLimit: p.qpsLimit ?? base.qpsLimit,
+    latencyMs: p.latencyMs ?? base.latencyMs,
+    latencyJitterMs: p.latencyJitterMs ?? base.latencyJitterMs,
+    faults: { ...base.faults, ...stripUndefined(p.faults ?? {}) },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Best-effort account list for the log, from whatever the body looks like. */
+function accountsOf(api: SimApi, body: unknown): string[] | undefined {
+  if (!isObject(body)) return undefined;
+  if (api === 'get_attr') {
+    const list = body.To_Account;
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : undefined;
+  }
+  if (api === 'remove_attr' || api === 'set_attr') {
+    const list = body.UserAttrs;
+    if (!Array.isArray(list)) return undefined;
+    const out: string[] = [];
+    for (const e of list) if (isObject(e) && typeof e.To_Account === 'string') out.push(e.To_Account);
+    return out;
+  }
+  return undefined;
+}
+
+function userCountOf(api: SimApi, body: unknown): number {
+  if (!isObject(body)) return 0;
+  const list = api === 'get_attr' ? body.To_Account : api === 'remove_attr' || api === 'set_attr' ? body.UserAttrs : undefined;
+  return Array.isArray(list) ? list.length : 0;
+}
+
+interface UserOp<T> {
+  account: string;
+  value: T;
+}
+
+function parseUserAttrs<T>(body: Json, parseAttrs: (v: unknown) => T): UserOp<T>[] {
+  const list = body.UserAttrs;
+  if (!Array.isArray(list) || list.length === 0) throw new ApiError(90001, 'UserAttrs must be a non-empty array');
+  if (list.length > MAX_USERS_PER_REQUEST) {
+    throw new ApiError(90018, `too many accounts: ${list.length} > ${MAX_USERS_PER_REQUEST}`);
+  }
+  return list.map((entry, i) => {
+    if (!isObject(entry)) throw new ApiError(90001, `UserAttrs[${i}] must be an object`);
+    const account = entry.To_Account;
+    if (typeof account !== 'string' || account.length === 0) {
+      throw new ApiError(60015, `UserAttrs[${i}].To_Account must be a non-empty string`);
+    }
+    return { account, value: parseAttrs(entry.Attrs) };
+  });
+}
+
+function parseRemoveAttrs(v: unknown): string[] {
+  if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string')) {
+    throw new ApiError(90001, 'Attrs must be an array of attribute names');
+  }
+  return v;
+}
+
+function parseSetAttrs(v: unknown): Attrs {
+  if (!isObject(v)) throw new ApiError(90001, 'Attrs must be an object of name → value');
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val !== 'string') throw new ApiError(90001, `value of attribute ${k} must be a string`);
+    if (utf8Bytes(val) > MAX_VALUE_BYTES) {
+      throw new ApiError(90001, `value of attribute ${k} is longer than ${MAX_VALUE_BYTES} bytes`);
+    }
+  }
+  return v as Attrs;
+}
+
+function parseGetAttr(body: Json): string[] {
+  const list = body.To_Account;
+  if (!Array.isArray(list) || list.length === 0) throw new ApiError(90001, 'To_Account must be a non-empty array');
+  if (list.length > MAX_USERS_PER_REQUEST) {
+    throw new ApiError(90018, `too many accounts: ${list.length} > ${MAX_USERS_PER_REQUEST}`);
+  }
+  list.forEach((a, i) => {
+    if (typeof a !== 'string' || a.length === 0) throw new ApiError(60015, `To_Account[${i}] must be a non-empty string`);
+  });
+  return list as string[];
+}
+
+function parseSlot(key: string): number {
+  if (!/^[0-9]$/.test(key)) throw new ApiError(90001, `attribute index ${JSON.stringify(key)} must be "0".."${ATTR_SLOTS - 1}"`);
+  return Number(key);
+}
+
+function parseSetAttrName(body: Json, legacy: boolean): { names: Map<number, string>; types: Map<number, AttrType> } {
+  const rawNames = body.AttrNames;
+  if (!isObject(rawNames) || Object.keys(rawNames).length === 0) {
+    throw new ApiError(90001, 'AttrNames must be a non-empty object');
+  }
+  const names = new Map<number, string>();
+  for (const [k, v] of Object.entries(rawNames)) {
+    const slot = parseSlot(k);
+    if (typeof v !== 'string' || v.length === 0 || utf8Bytes(v) > MAX_NAME_BYTES) {
+      throw new ApiError(90001, `AttrNames.${k} must be a string of 1..${MAX_NAME_BYTES} bytes`);
+    }
+    names.set(slot, v);
+  }
+  const types = new Map<number, AttrType>();
+  // AttrTypes exists only on the timpush family; the old family ignores the field.
+  if (!legacy && body.AttrTypes !== undefined) {
+    const rawTypes = body.AttrTypes;
+    if (!isObject(rawTypes)) throw new ApiError(90001, 'AttrTypes must be an object');
+    for (const [k, v] of Object.entries(rawTypes)) {
+      const slot = parseSlot(k);
+      if (!names.has(slot)) throw new ApiError(90001, `AttrTypes.${k} has no matching AttrNames entry`);
+      if (v !== 0 && v !== 1) throw new ApiError(90001, `AttrTypes.${k} must be 0 or 1`);
+      types.set(slot, v);
+    }
+  }
+  return { names, types };
+}
+
+export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
+  if (!Number.isSafeInteger(opts.sdkAppId) || opts.sdkAppId <= 0) throw new Error('sdkAppId must be a positive integer');
+  if (typeof opts.secretKey !== 'string' || opts.secretKey.length === 0) throw new Error('secretKey must be non-empty');
+  const host = opts.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error('the simulator only binds 127.0.0.1');
+
+  const sdkAppId = opts.sdkAppId;
+  let secretKey = opts.secretKey;
+  const admins = new Set(opts.admins ?? ['administrator']);
+  const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+  const state = new SimState(opts.attrNames ?? [], opts.users ?? {});
+  const initialConfig = applyPatch(
+    {
+      qpsLimit: 100,
+      latencyMs: 0,
+      latencyJitterMs: 0,
+      faults: { error91000: 0, http5xx: 0, slow: 0, slowMs: 15_000, hang: 0, drop: 0 },
+    },
+    {
+      qpsLimit: opts.qpsLimit,
+      latencyMs: opts.latencyMs,
+      latencyJitterMs: opts.latencyJitterMs,
+      faults: opts.faults,
+    },
+  );
+  const logLimit = opts.logLimit ?? 20_000;
+  const logAccountsLimit = opts.logAccountsLimit ?? 2_000;
+  if (!Number.isSafeInteger(logLimit) || logLimit < 1) throw new Error('logLimit must be a positive integer');
+
+  let config = initialConfig;
+  let stats = emptyStats();
+  let windows = new Map<SimApi, SlidingWindow>();
+  const log = new RequestLog(logLimit, Math.min(Math.max(0, logAccountsLimit), logLimit));
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<Socket>();
+  let closed = false;
+
+  function later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  }
+
+  function sendJson(res: ServerResponse, status: number, body: unknown): void {
+    if (closed || res.destroyed || res.writableEnded) return;
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+
+  function sendText(res: ServerResponse, status: number, text: string): void {
+    if (closed || res.destroyed || res.writableEnded) return;
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  function envelope(code: number, info: string): Json {
+    return { ActionStatus: code === 0 ? 'OK' : 'FAIL', ErrorCode: code, ErrorInfo: info };
+  }
+
+  /** Resolves null when the client went away mid-body: there is nobody left to answer. */
+  function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge: boolean } | null> {
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let tooLarge = false;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        // Keep draining so the connection stays usable, but stop buffering.
+        if (size > MAX_BODY_BYTES) tooLarge = true;
+        else chunks.push(c);
+      });
+      req.on('end', () => resolve({ text: tooLarge ? '' : Buffer.concat(chunks).toString('utf8'), tooLarge }));
+      req.on('error', () => resolve(null));
+      req.on('close', () => {
+        if (!req.complete) resolve(null);
+      });
+    });
+  }
+
+  function pickFault(): FaultKind | undefined {
+    for (const f of FAULT_KINDS) {
+      const r = config.faults[f];
+      if (r > 0 && random() < r) return f;
+    }
+    return undefined;
+  }
+
+  function latency(): number {
+    const { latencyMs, latencyJitterMs } = config;
+    if (latencyJitterMs <= 0) return latencyMs;
+    return Math.max(0, latencyMs + (random() * 2 - 1) * latencyJitterMs);
+  }
+
+  /** Steps 1–4 of the check order: URL, UserSig, admin, rate limit. Throws ApiError. */
+  function checkRequest(req: IncomingMessage, url: URL, api: SimApi): void {
+    if (req.method !== 'POST') throw new ApiError(60002, `method ${req.method ?? ''} not allowed, use POST`);
+    const q = url.searchParams;
+    const appIdText = q.get('sdkappid');
+    if (appIdText === null || appIdText === '') throw new ApiError(60012, 'sdkappid missing from the url');
+    if (!/^\d{1,12}$/.test(appIdText) || Number(appIdText) !== sdkAppId) {
+      throw new ApiError(70020, `sdkappid ${appIdText} does not exist`);
+    }
+    if (q.get('contenttype') !== 'json') throw new ApiError(60025, 'contenttype must be json');
+    const randomText = q.get('random');
+    if (randomText === null || !/^\d{1,10}$/.test(randomText) || Number(randomText) > MAX_UINT32) {
+      throw new ApiError(60025, 'random must be an integer in 0..4294967295');
+    }
+    const identifier = q.get('identifier');
+    if (!identifier) throw new ApiError(60025, 'identifier missing from the url');
+    const userSig = q.get('usersig');
+    if (!userSig) throw new ApiError(60025, 'usersig missing from the url');
+
+    const sig = verifyUserSig(userSig, { sdkAppId, identifier, secretKey, nowMs: now() });
+    if (!sig.ok) {
+      stats.sigFailures++;
+      throw new ApiError(sig.code, sig.reason);
+    }
+    if (!admins.has(identifier)) throw new ApiError(90009, `identifier ${identifier} is not an app admin`);
+
+    let w = windows.get(api);
+    if (!w) {
+      w = new SlidingWindow();
+      windows.set(api, w);
+    }
+    const inWindow = w.hit(performance.now());
+    if (inWindow > stats.maxPerSecond) stats.maxPerSecond = inWindow;
+    if (inWindow > config.qpsLimit) {
+      stats.rateLimited++;
+      throw new ApiError(60007, `${api} called more than ${config.qpsLimit} times per second`);
+    }
+  }
+
+  function checkNames(names: Iterable<string>): void {
+    for (const n of names) {
+      if (!state.hasAttrName(n)) throw new ApiError(90033, `attrName:${n} does not exist`);
+    }
+  }
+
+  /**
+   * Steps 5–6 (validation) return a closure that performs step 8, so a fault can be decided between
+   * validation and mutation and leave the state untouched.
+   */
+  function prepare(api: SimApi, legacy: boolean, body: unknown): () => Json {
+    if (!isObject(body)) throw new ApiError(90001, 'request body must be a JSON object');
+    switch (api) {
+      case 'remove_attr': {
+        const ops = parseUserAttrs(body, parseRemoveAttrs);
+        for (const op of ops) checkNames(op.value);
+        return () => {
+          const errors: Json[] = [];
+          for (const op of ops) {
+            if (state.removeAttrs(op.account, op.value)) stats.usersRemoved++;
+            else errors.push({ To_Account: op.account, ErrorCode: 70107, ErrorInfo: 'account not found' });
+          }
+          return withErrorList(envelope(0, ''), errors);
+        };
+      }
+      case 'set_attr': {
+        const ops = parseUserAttrs(body, parseSetAttrs);
+        for (const op of ops) checkNames(Object.keys(op.value));
+        return () => {
+          const errors: Json[] = [];
+          for (const op of ops) {
+            if (!state.setAttrs(op.account, op.value)) {
+              errors.push({ To_Account: op.account, ErrorCode: 70107, ErrorInfo: 'account not found' });
+            }
+          }
+          return withErrorList(envelope(0, ''), errors);
+        };
+      }
+      case 'get_attr': {
+        const accounts = parseGetAttr(body);
+        return () => {
+          const found: Json[] = [];
+          const errors: Json[] = [];
+          for (const account of accounts) {
+            const a = state.peekUser(account);
+            if (a === undefined) errors.push({ To_Account: account, ErrorCode: 70107, ErrorInfo: 'account not found' });
+            else found.push({ To_Account: account, Attrs: { ...a } });
+          }
+          return withErrorList({ ...envelope(0, ''), UserAttrs: found }, errors);
+        };
+      }
+      case 'get_attr_name':
+        return () => {
+          const t = state.attrTable();
+          const out: Json = { ...envelope(0, ''), AttrNames: t.names };
+          if (!legacy) out.AttrTypes = t.types;
+          return out;
+        };
+      case 'set_attr_name': {
+        const { names, types } = parseSetAttrName(body, legacy);
+        return () => {
+          const r = state.setAttrNames(names, types);
+          return r.ok ? envelope(0, '') : envelope(90033, r.info);
+        };
+      }
+    }
+  }
+
+  function withErrorList(out: Json, errors: Json[]): Json {
+    if (errors.length > 0) out.ErrorList = errors;
+    return out;
+  }
+
+  async function handleTim(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const at = Date.now();
+    const path = url.pathname;
+    const route = ROUTES.get(path);
+    stats.requests++;
+    const received = await readBody(req);
+    if (!received) return;
+    const { text, tooLarge } = received;
+    if (!route) {
+      log.push({ at, path, api: 'unknown', userCount: 0, errorCode: 60009, httpStatus: 200 });
+      sendJson(res, 200, envelope(60009, `unknown resource ${path}`));
+      return;
+    }
+    const { api, legacy } = route;
+    stats.byApi[api] = (stats.byApi[api] ?? 0) + 1;
+
+    let body: unknown;
+    try {
+      body = text.length === 0 ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const entry: RequestLogEntry = { at, path, api, userCount: userCountOf(api, body), errorCode: null, httpStatus: 200 };
+    const accounts = accountsOf(api, body);
+    if (accounts && logAccountsLimit > 0) entry.accounts = accounts;
+
+    let run: () => Json;
+    try {
+      checkRequest(req, url, api);
+      if (tooLarge) throw new ApiError(90018, `request body larger than ${MAX_BODY_BYTES} bytes`);
+      run = prepare(api, legacy, body);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      entry.errorCode = e.code;
+      log.push(entry);
+      sendJson(res, 200, envelope(e.code, e.info));
+      return;
+    }
+
+    const fault = pickFault();
+    if (fault) {
+      entry.fault = fault;
+      stats.faultsInjected[fault] = (stats.faultsInjected[fault] ?? 0) + 1;
+    }
+    if (fault === 'drop' || fault === 'hang') {
+      entry.httpStatus = 0;
+      log.push(entry);
+      // A hung request simply never gets an answer; close() destroys its socket.
+      if (fault === 'drop') req.socket.destroy();
+      return;
+    }
+    let respond: () => void;
+    if (fault === 'http5xx') {
+      entry.httpStatus = 502;
+      respond = () => sendText(res, 502, '502 Bad Gateway');
+    } else if (fault === 'error91000') {
+      entry.errorCode = 91000;
+      respond = () => sendJson(res, 200, envelope(91000, 'internal server error, please retry'));
+    } else {
+      // Mutate now, answer later: a slow answer models work that was done but reported late.
+      const out = run();
+      entry.errorCode = typeof out.ErrorCode === 'number' ? out.ErrorCode : 0;
+      respond = () => sendJson(res, 200, out);
+    }
+    log.push(entry);
+    const delay = latency() + (fault === 'slow' ? config.faults.slowMs : 0);
+    if (delay > 0) later(delay, respond);
+    else respond();
+  }
+
+  async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const received = await readBody(req);
+    if (!received) return;
+    const { text } = received;
+    const parse = (): unknown => (text.length === 0 ? {} : JSON.parse(text));
+    try {
+      if (path === '/__sim/stats' && method === 'GET') return sendJson(res, 200, sim.stats());
+      if (path === '/__sim/requests' && method === 'GET') return sendJson(res, 200, sim.requests());
+      if (path === '/__sim/requests' && method === 'DELETE') {
+        sim.clearRequests();
+        return sendJson(res, 200, { ok: true });
+      }
+      if (path === '/__sim/config' && method === 'GET') return sendJson(res, 200, sim.getConfig());
+      if (path === '/__sim/config' && method === 'POST') {
+        sim.setConfig(configPatchSchema.parse(parse()));
+        return sendJson(res, 200, sim.getConfig());
+      }
+      if (path === '/__sim/reset' && method === 'POST') {
+        sim.reset();
+        return sendJson(res, 200, { ok: true });
+      }
+      if (path === '/__sim/users/query' && method === 'POST') {
+        const { ids } = usersQuerySchema.parse(parse());
+        const users: Record<string, Attrs | null> = {};
+        for (const id of ids) Object.defineProperty(users, id, { value: state.getUser(id) ?? null, enumerable: true });
+        return sendJson(res, 200, { users });
+      }
+      if (path.startsWith('/__sim/users/') && method === 'GET') {
+        const id = decodeURIComponent(path.slice('/__sim/users/'.length));
+        const a = state.getUser(id);
+        return a === undefined ? sendJson(res, 404, { error: `unknown user ${id}` }) : sendJson(res, 200, a);
+      }
+      return sendJson(res, 404, { error: `no control endpoint ${method} ${path}` });
+    } catch (e) {
+      const msg = e instanceof z.ZodError ? z.prettifyError(e) : e instanceof Error ? e.message : String(e);
+      return sendJson(res, 400, { error: msg });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    const work = url.pathname.startsWith('/__sim/')
+      ? handleControl(req, res, url)
+      : url.pathname.startsWith('/v4/')
+        ? handleTim(req, res, url)
+        : Promise.resolve(sendText(res, 404, 'not found'));
+    work.catch((err: unknown) => {
+      // A bug in the simulator must be loud, not look like a TIM answer.
+      console.error('[sim] internal error', err);
+      sendText(res, 500, 'simulator internal error');
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const sim: Simulator = {
+    url: `http://${host}:${port}`,
+    port,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() alone waits for hung requests forever.
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      await done;
+    },
+    getUser: (id) => state.getUser(id),
+    setConfig(patch) {
+      config = applyPatch(config, patch);
+      if (patch.secretKey !== undefined) secretKey = patch.secretKey;
+    },
+    getConfig: () => ({ ...config, faults: { ...config.faults } }),
+    reset() {
+      state.reset();
+      config = initialConfig;
+      secretKey = opts.secretKey;
+      stats = emptyStats();
+      windows = new Map();
+      log.clear();
+    },
+    stats: () => ({
+      ...stats,
+      byApi: { ...stats.byApi },
+      faultsInjected: { ...stats.faultsInjected },
+    }),
+    requests: () => log.list(),
+    clearRequests: () => log.clear(),
+  };
+  return sim;
+}
