@@ -44,7 +44,7 @@ export default defineConfig({
       url: `${E2E.consoleUrl}/api/health`,
       env: { ...consoleEnv, TIM_SECRET_KEY: E2E.secretKey, DATABASE_PATH: '.e2e-data/main.db' },
       reuseExistingServer: false,
-      stdout: 'pipe',
+      stdout: 'ignore',
       stderr: 'pipe',
     },
     {

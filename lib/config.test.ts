@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from './config';
+
+const base = { TIM_SDKAPPID: '1400000000', TIM_SECRET_KEY: 'super-secret-value' };
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    parseConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+}
+
+describe('parseConfig', () => {
+  it('applies SPEC defaults', () => {
+    const c = parseConfig(base);
+    expect(c).toMatchObject({
+      sdkAppId: 1400000000,
+      adminIdentifier: 'administrator',
+      region: 'china',
+      baseUrl: 'https://console.tim.qq.com',
+      usesBaseUrlOverride: false,
+      maxQps: 100,
+      timeoutMs: 10000,
+      databasePath: './data/console.db',
+    });
+    expect(c.secretKey.reveal()).toBe('super-secret-value');
+  });
+
+  it('maps every region to its domain and lets TIM_BASE_URL override it', () => {
+    expect(parseConfig({ ...base, TIM_REGION: 'singapore' }).baseUrl).toBe('https://adminapisgp.im.qcloud.com');
+    expect(parseConfig({ ...base, TIM_REGION: 'silicon-valley' }).baseUrl).toBe('https://adminapiusa.im.qcloud.com');
+    expect(parseConfig({ ...base, TIM_REGION: 'jakarta' }).baseUrl).toBe('https://adminapiidn.im.qcloud.com');
+    const c = parseConfig({ ...base, TIM_REGION: 'tokyo', TIM_BASE_URL: 'http://127.0.0.1:4010/' });
+    expect(c.baseUrl).toBe('http://127.0.0.1:4010');
+    expect(c.usesBaseUrlOverride).toBe(true);
+  });
+
+  it('names each bad variable and how to fix it', () => {
+    const found = problems({ TIM_SDKAPPID: 'abc', TIM_REGION: 'mars', TIM_MAX_QPS: '0', TIM_TIMEOUT_MS: '1.5', TIM_BASE_URL: 'ftp://x' });
+    expect(found).toHaveLength(6);
+    expect(found.find((p) => p.startsWith('TIM_SDKAPPID'))).toMatch(/whole number/);
+    expect(found.find((p) => p.startsWith('TIM_SECRET_KEY'))).toMatch(/required/);
+    expect(found.find((p) => p.startsWith('TIM_REGION'))).toMatch(/china, singapore/);
+    expect(found.find((p) => p.startsWith('TIM_MAX_QPS'))).toMatch(/between 1 and/);
+    expect(found.find((p) => p.startsWith('TIM_TIMEOUT_MS'))).toMatch(/whole number/);
+    expect(found.find((p) => p.startsWith('TIM_BASE_URL'))).toMatch(/http/);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseConfig({ ...base, TIM_REGION: '', TIM_BASE_URL: '' }).baseUrl).toBe('https://console.tim.qq.com');
+    expect(problems({ ...base, TIM_SECRET_KEY: '' })[0]).toMatch(/^TIM_SECRET_KEY/);
+  });
+
+  it('never prints the secret key: not in errors, JSON or string form', () => {
+    const c = parseConfig(base);
+    expect(JSON.stringify(c)).not.toContain('super-secret-value');
+    expect(String(c.secretKey)).toBe('[redacted]');
+    const err = problems({ ...base, TIM_SDKAPPID: 'super-secret-value' }).join('\n');
+    expect(err).not.toContain('super-secret-value');
+  });
+});
