@@ -44,4 +44,17 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX run_users_by_user ON run_users(user_id, run_id);
     `,
   },
+  {
+    version: 2,
+    name: 'bulk CSV runs: file facts, cancel flag, filtered paging',
+    sql: `
+      ALTER TABLE runs ADD COLUMN file_name TEXT;
+      ALTER TABLE runs ADD COLUMN rows_read INTEGER;
+      ALTER TABLE runs ADD COLUMN invalid_rows INTEGER;
+      ALTER TABLE runs ADD COLUMN duplicate_rows INTEGER;
+      ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX run_users_by_result ON run_users(run_id, result, seq);
+      CREATE INDEX run_users_by_error ON run_users(run_id, error_key, seq);
+    `,
+  },
 ];

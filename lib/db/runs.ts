@@ -31,6 +31,9 @@ export interface RunSummary {
   requests: number;
   /** Why the run stopped early (a credential or configuration error), if it did. */
   error: StoredFailure | null;
+  /** CSV runs: what the upload held besides the valid users. */
+  file: { name: string; rowsRead: number; invalidRows: number; duplicateRows: number } | null;
+  cancelRequested: boolean;
 }
 
 export interface RunUser {
@@ -61,6 +64,11 @@ interface RunRow {
   error_key: string | null;
   error_code: number | null;
   error_info: string | null;
+  file_name: string | null;
+  rows_read: number | null;
+  invalid_rows: number | null;
+  duplicate_rows: number | null;
+  cancel_requested: number;
 }
 
 interface RunUserRow {
@@ -96,6 +104,11 @@ function toSummary(r: RunRow): RunSummary {
     pending: r.total - r.removed - r.failed - r.not_sent,
     requests: r.requests,
     error: toFailure(r.error_key, r.error_code, r.error_info),
+    file:
+      r.file_name === null
+        ? null
+        : { name: r.file_name, rowsRead: r.rows_read ?? 0, invalidRows: r.invalid_rows ?? 0, duplicateRows: r.duplicate_rows ?? 0 },
+    cancelRequested: r.cancel_requested === 1,
   };
 }
 
@@ -116,15 +129,23 @@ export interface NewRun {
   region: string;
   operator: string | null;
   parentRunId?: number | null;
-  users: { account: string; attrs: string[] }[];
+  file?: { name: string; rowsRead: number; invalidRows: number; duplicateRows: number };
+  users: readonly { account: string; attrs: readonly string[] }[];
 }
 
-/** Writes the run and every one of its users (as pending) before anything is sent. */
-export function createRun(db: Db, run: NewRun): { runId: number; targets: RemovalTarget[] } {
-  const allAttrs = [...new Set(run.users.flatMap((u) => u.attrs))];
+/** Writes the run and every one of its users (as pending) in one transaction, before anything is sent. */
+export function createRun(db: Db, run: NewRun): number {
+  const allAttrs = new Set<string>();
+  const attrsJson = new Map<readonly string[], string>();
+  for (const u of run.users) {
+    if (attrsJson.has(u.attrs)) continue;
+    attrsJson.set(u.attrs, JSON.stringify(u.attrs));
+    for (const a of u.attrs) allAttrs.add(a);
+  }
   const insertRun = db.prepare(
-    `INSERT INTO runs (created_at, source, sdkappid, region, attrs, operator, parent_run_id, status, total)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+    `INSERT INTO runs (created_at, source, sdkappid, region, attrs, operator, parent_run_id, status, total,
+                       file_name, rows_read, invalid_rows, duplicate_rows)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
   );
   const insertUser = db.prepare('INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
   return db.transaction(() => {
@@ -134,18 +155,39 @@ export function createRun(db: Db, run: NewRun): { runId: number; targets: Remova
         run.source,
         run.sdkAppId,
         run.region,
-        JSON.stringify(allAttrs),
+        JSON.stringify([...allAttrs]),
         run.operator,
         run.parentRunId ?? null,
         run.users.length,
+        run.file?.name ?? null,
+        run.file?.rowsRead ?? null,
+        run.file?.invalidRows ?? null,
+        run.file?.duplicateRows ?? null,
       ).lastInsertRowid,
     );
-    const targets = run.users.map((u, i) => {
-      insertUser.run(runId, i + 1, u.account, JSON.stringify(u.attrs));
-      return { seq: i + 1, account: u.account, attrs: u.attrs };
-    });
-    return { runId, targets };
+    run.users.forEach((u, i) => insertUser.run(runId, i + 1, u.account, attrsJson.get(u.attrs)!));
+    return runId;
   })();
+}
+
+/**
+ * Users still pending, in order, a page at a time: what a run (new or resumed after a restart)
+ * has left to send. Rows finished by an earlier process are never read again.
+ */
+export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: number): RemovalTarget[] {
+  const rows = db
+    .prepare("SELECT seq, user_id, attrs FROM run_users WHERE run_id = ? AND result = 'pending' AND seq > ? ORDER BY seq LIMIT ?")
+    .all(runId, afterSeq, limit) as { seq: number; user_id: string; attrs: string }[];
+  return rows.map((r) => ({ seq: r.seq, account: r.user_id, attrs: JSON.parse(r.attrs) as string[] }));
+}
+
+export function requestCancel(db: Db, runId: number): boolean {
+  return db.prepare("UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'").run(runId).changes > 0;
+}
+
+export function listRunningRuns(db: Db, sources: readonly RunSource[]): RunSummary[] {
+  const rows = db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY id").all() as RunRow[];
+  return rows.filter((r) => sources.includes(r.source)).map(toSummary);
 }
 
 /**
@@ -206,11 +248,27 @@ export function listRuns(db: Db, opts: { limit: number; beforeId?: number }): Ru
   return rows.map(toSummary);
 }
 
-/** Keyset pagination by seq: constant cost per page even deep into a million-row run. */
-export function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; limit: number }): RunUser[] {
+export interface UserFilter {
+  result?: UserResult;
+  /** Catalogue key: a TIM code as a string, or 'transport.*'. */
+  errorKey?: string;
+}
+
+/** Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million rows. */
+export function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; limit: number; filter?: UserFilter }): RunUser[] {
+  const where = ['run_id = ?', 'seq > ?'];
+  const args: (string | number)[] = [runId, opts.afterSeq ?? 0];
+  if (opts.filter?.result) {
+    where.push('result = ?');
+    args.push(opts.filter.result);
+  }
+  if (opts.filter?.errorKey) {
+    where.push('error_key = ?');
+    args.push(opts.filter.errorKey);
+  }
   const rows = db
-    .prepare('SELECT * FROM run_users WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-    .all(runId, opts.afterSeq ?? 0, opts.limit) as RunUserRow[];
+    .prepare(`SELECT * FROM run_users WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+    .all(...args, opts.limit) as RunUserRow[];
   return rows.map(toRunUser);
 }
 

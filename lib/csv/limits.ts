@@ -1,0 +1,10 @@
+/** SPEC "CSV format": the most one upload may hold. */
+export const MAX_CSV_ROWS = 1_000_000;
+export const MAX_CSV_BYTES = 64 * 1024 * 1024;
+/** Invalid rows kept with their reason; beyond this only the count grows (bounded memory on hostile files). */
+export const MAX_ISSUES_KEPT = 100_000;
+/** Invalid rows shown on the page; the full list is a download. */
+export const ISSUES_SHOWN = 100;
+
+export const USER_COLUMN_NAMES = ['to_account', 'user', 'userid', 'user_id', 'account'] as const;
+export const ATTRS_COLUMN_NAMES = ['attrs', 'attributes'] as const;

@@ -1,0 +1,74 @@
+import Papa from 'papaparse';
+import { MAX_CSV_BYTES } from './limits';
+import { CsvValidator, type CsvValidation } from './validate';
+
+const PARSE_CONFIG = {
+  delimiter: ',',
+  quoteChar: '"',
+  header: false,
+  // Blank lines reach the validator so it can count lines; it skips them itself.
+  skipEmptyLines: false,
+} as const;
+
+const QUOTE_ERROR = 'malformed quotes: a quote inside a quoted cell must be doubled ("")';
+
+function tooLarge(bytes: number): CsvValidation | null {
+  if (bytes <= MAX_CSV_BYTES) return null;
+  const mib = (bytes / 1024 / 1024).toFixed(1);
+  return {
+    rowsRead: 0,
+    hasHeader: false,
+    targets: [],
+    duplicateRows: 0,
+    invalidRows: 0,
+    issues: [],
+    fatal: `The file is ${mib} MiB; the limit is ${MAX_CSV_BYTES / 1024 / 1024} MiB. Split it into smaller files; nothing was sent.`,
+  };
+}
+
+function rowError(errors: Papa.ParseError[]): string | undefined {
+  return errors.length > 0 ? (errors[0]!.type === 'Quotes' ? QUOTE_ERROR : errors[0]!.message) : undefined;
+}
+
+/** Server side (and tests): the whole upload is already in memory as text. */
+export function validateCsvText(text: string, knownAttrs: readonly string[], pickedAttrs: readonly string[]): CsvValidation {
+  const over = tooLarge(Buffer.byteLength(text, 'utf8'));
+  if (over) return over;
+  const v = new CsvValidator(knownAttrs, pickedAttrs);
+  Papa.parse<string[]>(text, {
+    ...PARSE_CONFIG,
+    step(results, parser) {
+      v.addRecord(results.data, rowError(results.errors));
+      if (!v.acceptsMore) parser.abort();
+    },
+  });
+  return v.finish();
+}
+
+/** Browser side: streams the File in chunks so a 64 MiB upload never blocks the page for long. */
+export function validateCsvFile(
+  file: File,
+  knownAttrs: readonly string[],
+  pickedAttrs: readonly string[],
+  onProgress?: (fraction: number) => void,
+): Promise<CsvValidation> {
+  const over = tooLarge(file.size);
+  if (over) return Promise.resolve(over);
+  const v = new CsvValidator(knownAttrs, pickedAttrs);
+  let rows = 0;
+  return new Promise((resolve) => {
+    Papa.parse<string[]>(file, {
+      ...PARSE_CONFIG,
+      step(results, parser) {
+        v.addRecord(results.data, rowError(results.errors));
+        if (!v.acceptsMore) parser.abort();
+        if (onProgress && ++rows % 5000 === 0) onProgress(Math.min(1, results.meta.cursor / Math.max(1, file.size)));
+      },
+      complete: () => resolve(v.finish()),
+      error: (err) => {
+        v.fail(`The file could not be read: ${err.message}`);
+        resolve(v.finish());
+      },
+    });
+  });
+}

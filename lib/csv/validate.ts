@@ -1,0 +1,168 @@
+import { userIdProblem } from '../user-ids';
+import { ATTRS_COLUMN_NAMES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } from './limits';
+
+export interface CsvIssue {
+  line: number;
+  reason: string;
+}
+
+export interface CsvTarget {
+  account: string;
+  attrs: string[];
+}
+
+export interface CsvValidation {
+  /** Data rows read (blank lines and the header excluded). */
+  rowsRead: number;
+  hasHeader: boolean;
+  /** Valid, unique users in file order, each with the union of its rows' attributes. */
+  targets: CsvTarget[];
+  /** Rows merged into an earlier row for the same user. */
+  duplicateRows: number;
+  invalidRows: number;
+  /** The first MAX_ISSUES_KEPT invalid rows, by line. */
+  issues: CsvIssue[];
+  /** Set when the file cannot be used at all (over the row limit, no user column, unreadable). */
+  fatal: string | null;
+}
+
+/**
+ * SPEC's CSV rules, fed one parsed record at a time, so the browser preview and the server (the
+ * real gate) apply exactly the same checks to a stream of up to a million rows.
+ */
+export class CsvValidator {
+  private line = 1;
+  private header: { user: number; attrs: number | null } | null | undefined;
+  private rowsRead = 0;
+  private duplicateRows = 0;
+  private invalidRows = 0;
+  private readonly issues: CsvIssue[] = [];
+  private readonly users = new Map<string, string[]>();
+  /** Identical attribute lists share one array: a million rows usually carry a handful of distinct lists. */
+  private readonly attrLists = new Map<string, string[]>();
+  private fatal: string | null = null;
+  private readonly known: Set<string>;
+
+  constructor(
+    knownAttrs: readonly string[],
+    private readonly pickedAttrs: readonly string[],
+  ) {
+    this.known = new Set(knownAttrs);
+  }
+
+  /** False once the file is beyond use, so the caller can stop reading. */
+  get acceptsMore(): boolean {
+    return this.fatal === null;
+  }
+
+  /**
+   * One record as the CSV parser produced it. Line numbers are counted here from the line breaks
+   * inside quoted cells, so they match what an editor shows even for multi-line cells.
+   */
+  addRecord(cells: string[], parseError?: string): void {
+    const line = this.line;
+    this.line += 1 + cells.reduce((n, c) => n + countNewlines(c), 0);
+    if (this.fatal) return;
+
+    if (line === 1 && cells.length > 0) cells[0] = cells[0]!.replace(/^\uFEFF/, '');
+    if (cells.every((c) => c.trim() === '') && !parseError) return;
+
+    if (this.header === undefined) {
+      this.header = detectHeader(cells);
+      if (this.header) return;
+    }
+
+    this.rowsRead++;
+    if (this.rowsRead > MAX_CSV_ROWS) {
+      this.fatal = `The file has more than ${MAX_CSV_ROWS.toLocaleString('en')} data rows. Split it into smaller files; nothing was sent.`;
+      return;
+    }
+    if (parseError) return this.invalid(line, parseError);
+
+    const { account, attrsCell, extra } = this.pick(cells);
+    const problem = userIdProblem(account);
+    if (problem) return this.invalid(line, account === '' ? 'the user ID is empty' : `user ID ${quote(account)} ${problem}`);
+    if (extra > 0) {
+      return this.invalid(line, `expected one user ID per line but found ${extra + 1} values; add a header row (To_Account,Attrs) to use columns`);
+    }
+
+    const own = attrsCell === null ? [] : splitAttrs(attrsCell);
+    const unknown = own.filter((a) => !this.known.has(a));
+    if (unknown.length > 0) {
+      return this.invalid(line, `unknown attribute ${unknown.map(quote).join(', ')}; this app has ${[...this.known].join(', ') || 'none'}`);
+    }
+    const attrs = own.length > 0 ? own : [...this.pickedAttrs];
+    if (attrs.length === 0) return this.invalid(line, 'no attributes: the row has none and none are picked on the page');
+
+    const earlier = this.users.get(account);
+    if (earlier) {
+      this.duplicateRows++;
+      this.users.set(account, this.intern([...new Set([...earlier, ...attrs])]));
+    } else {
+      this.users.set(account, this.intern(attrs));
+    }
+  }
+
+  /** The parser itself gave up (unreadable input). */
+  fail(message: string): void {
+    this.fatal ??= message;
+  }
+
+  finish(): CsvValidation {
+    if (this.header === undefined && !this.fatal) this.fatal = 'The file has no rows.';
+    return {
+      rowsRead: Math.min(this.rowsRead, MAX_CSV_ROWS),
+      hasHeader: Boolean(this.header),
+      targets: this.fatal ? [] : [...this.users].map(([account, attrs]) => ({ account, attrs })),
+      duplicateRows: this.duplicateRows,
+      invalidRows: this.invalidRows,
+      issues: this.issues,
+      fatal: this.fatal,
+    };
+  }
+
+  private pick(cells: string[]): { account: string; attrsCell: string | null; extra: number } {
+    if (this.header) {
+      const attrsCell = this.header.attrs === null ? null : (cells[this.header.attrs] ?? '');
+      return { account: (cells[this.header.user] ?? '').trim(), attrsCell, extra: 0 };
+    }
+    return { account: (cells[0] ?? '').trim(), attrsCell: null, extra: cells.slice(1).filter((c) => c.trim() !== '').length };
+  }
+
+  private invalid(line: number, reason: string): void {
+    this.invalidRows++;
+    if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push({ line, reason });
+  }
+
+  private intern(attrs: string[]): string[] {
+    const key = attrs.join('\u0000');
+    const known = this.attrLists.get(key);
+    if (known) return known;
+    this.attrLists.set(key, attrs);
+    return attrs;
+  }
+}
+
+function detectHeader(cells: string[]): { user: number; attrs: number | null } | null {
+  const names = cells.map((c) => c.trim().toLowerCase());
+  const user = names.findIndex((n) => (USER_COLUMN_NAMES as readonly string[]).includes(n));
+  if (user < 0) return null;
+  const attrs = names.findIndex((n) => (ATTRS_COLUMN_NAMES as readonly string[]).includes(n));
+  return { user, attrs: attrs < 0 ? null : attrs };
+}
+
+export function splitAttrs(cell: string): string[] {
+  return [...new Set(cell.split(/[;|]/).map((a) => a.trim()).filter((a) => a !== ''))];
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** IDs in messages are cut short and quoted; they are rendered as text, never HTML. */
+function quote(s: string): string {
+  const short = s.length > 40 ? `${s.slice(0, 40)}…` : s;
+  return `"${short}"`;
+}

@@ -1,0 +1,102 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../../sim/server';
+import { openDatabase, type Db } from '../db/database';
+import { createRun, getRun, listRunUsers } from '../db/runs';
+import { createRateLimiter, realClock } from '../removal/rate-limiter';
+import { createTimClient, type TimClient } from '../tim/client';
+import { createUserSigCache } from '../tim/usersig-cache';
+import { executeRun } from './execute-run';
+
+const APP = 1400000000;
+const KEY = 'job-test-key';
+const USERS = 1000;
+const ids = Array.from({ length: USERS }, (_, i) => `u${i}`);
+
+let sim: Simulator;
+let dir: string;
+let db: Db;
+
+beforeAll(async () => {
+  sim = await startSimulator({
+    sdkAppId: APP,
+    secretKey: KEY,
+    attrNames: ['city', 'tier'],
+    users: Object.fromEntries(ids.slice(0, USERS - 50).map((id) => [id, { city: 'x', tier: 'y' }])),
+    latencyMs: 5,
+  });
+});
+afterAll(() => sim.close());
+beforeEach(() => {
+  sim.reset();
+  dir = mkdtempSync(join(tmpdir(), 'job-test-'));
+  db = openDatabase(join(dir, 'console.db'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function timClient(): TimClient {
+  return createTimClient({
+    sdkAppId: APP,
+    identifier: 'administrator',
+    baseUrl: sim.url,
+    timeoutMs: 2000,
+    userSig: createUserSigCache({ sdkAppId: APP, identifier: 'administrator', secretKey: () => KEY }),
+  });
+}
+
+const newRun = () => createRun(db, { source: 'csv', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) });
+
+describe('executeRun against the simulator and a real SQLite file', () => {
+  it('accounts for every user: removed, or failed with 70107 for the 50 unknown ones', async () => {
+    const runId = newRun();
+    const end = await executeRun(runId, { db, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    expect(end).toEqual({ status: 'completed' });
+    expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 10 });
+    expect(sim.getUser('u0')).toEqual({ tier: 'y' });
+  });
+
+  it('resumes after a crash mid-run: nothing skipped, nothing counted twice', async () => {
+    const runId = newRun();
+    // The "crashed" process: its 4th request and everything after never come back and never write.
+    const real = timClient();
+    let calls = 0;
+    const crashing: TimClient = { ...real, removeAttr: (ua) => (++calls >= 4 ? new Promise(() => {}) : real.removeAttr(ua)) };
+    void executeRun(runId, { db, client: crashing, limiter: createRateLimiter(1000), clock: realClock, concurrency: 2 });
+    await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThanOrEqual(5);
+    const before = getRun(db, runId)!;
+    expect(before.status).toBe('running');
+    expect(before.pending).toBeGreaterThan(0);
+    expect(before.removed).toBeGreaterThan(0);
+
+    const end = await executeRun(runId, { db, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    expect(end).toEqual({ status: 'completed' });
+    const after = getRun(db, runId)!;
+    expect(after).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, pending: 0, notSent: 0 });
+    expect(after.removed + after.failed + after.notSent).toBe(after.total);
+    const users = listRunUsers(db, runId, { limit: USERS + 1 });
+    expect(users.filter((u) => u.result === 'removed')).toHaveLength(USERS - 50);
+    for (const id of ids.slice(0, USERS - 50)) expect(sim.getUser(id), id).toEqual({ tier: 'y' });
+  });
+
+  it('a cancel stops new batches and marks the rest "not sent"', async () => {
+    const runId = newRun();
+    let calls = 0;
+    const real = timClient();
+    const counting: TimClient = { ...real, removeAttr: (ua) => (calls++, real.removeAttr(ua)) };
+    const end = await executeRun(runId, {
+      db,
+      client: counting,
+      limiter: createRateLimiter(1000),
+      clock: realClock,
+      concurrency: 1,
+      isCancelled: () => calls >= 3,
+    });
+    expect(end).toEqual({ status: 'cancelled' });
+    expect(getRun(db, runId)).toMatchObject({ status: 'cancelled', removed: 300, notSent: USERS - 300, pending: 0 });
+  });
+});
