@@ -6,15 +6,23 @@ export function AttributePicker({
   disabled,
   error,
   register,
+  hint,
 }: {
   names: string[];
   disabled?: boolean;
   error?: string;
   register: UseFormRegisterReturn;
+  hint?: string;
 }) {
+  const describedBy = [hint ? 'attrs-hint' : '', error ? 'attrs-error' : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <fieldset aria-describedby={error ? 'attrs-error' : undefined} aria-invalid={error ? true : undefined}>
+    <fieldset aria-describedby={describedBy} aria-invalid={error ? true : undefined}>
       <legend className="font-medium">Attributes</legend>
+      {hint && (
+        <p id="attrs-hint" className="text-sm text-slate-600">
+          {hint}
+        </p>
+      )}
       <div className="mt-2 flex flex-wrap gap-4">
         {names.map((name) => (
           <label key={name} className="flex items-center gap-2">

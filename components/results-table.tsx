@@ -24,7 +24,7 @@ export function ResultsTable({ rows, caption }: { rows: ResultRow[]; caption: st
         <tbody>
           {rows.map((r) => (
             <tr key={r.user} className="border-t border-slate-100 align-top">
-              <td className="px-3 py-2 font-mono break-all">{r.user}</td>
+              <td className="px-3 py-2 font-mono break-words">{r.user}</td>
               <td className={`px-3 py-2 font-medium ${RESULT_STYLE[r.result]}`}>{r.resultText}</td>
               <td className="px-3 py-2 font-mono">{r.code}</td>
               <td className="px-3 py-2">

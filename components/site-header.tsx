@@ -2,6 +2,7 @@ import Link from 'next/link';
 
 const LINKS = [
   { href: '/remove', label: 'Remove attributes' },
+  { href: '/bulk', label: 'Bulk CSV' },
   { href: '/history', label: 'History' },
 ];
 

@@ -1,12 +1,14 @@
 import 'server-only';
 import { ConfigError, getConfig } from './config';
 import { log } from './log';
+import { getWorker } from './jobs/worker';
 import { getRuntime } from './runtime';
 
 export function startServer(): void {
   try {
     const config = getConfig();
     getRuntime();
+    getWorker().resumeUnfinished();
     log.info('server.ready', {
       sdkAppId: config.sdkAppId,
       region: config.region,

@@ -294,3 +294,37 @@ export function failureGroups(db: Db, runId: number): FailureGroup[] {
     )
     .all(runId) as FailureGroup[];
 }
+
+/**
+ * A new run holding only the users worth sending again: those failed with one of `retryKeys`
+ * and those never sent. Copied inside SQLite so a million-row retry never passes through memory.
+ */
+export function createRetryRun(
+  db: Db,
+  parentId: number,
+  retryKeys: readonly string[],
+  meta: { sdkAppId: number; region: string; operator: string | null },
+): { runId: number; users: number } | null {
+  const parent = getRun(db, parentId);
+  if (!parent) return null;
+  const keys = JSON.stringify(retryKeys);
+  const selection = `run_id = ? AND (result = 'not_sent' OR (result = 'failed' AND error_key IN (SELECT value FROM json_each(?))))`;
+  return db.transaction(() => {
+    const count = db.prepare(`SELECT COUNT(*) FROM run_users WHERE ${selection}`).pluck().get(parentId, keys) as number;
+    if (count === 0) return null;
+    const runId = Number(
+      db
+        .prepare(
+          `INSERT INTO runs (created_at, source, sdkappid, region, attrs, operator, parent_run_id, status, total)
+           VALUES (?, 'retry', ?, ?, ?, ?, ?, 'running', ?)`,
+        )
+        .run(new Date().toISOString(), meta.sdkAppId, meta.region, JSON.stringify(parent.attrs), meta.operator, parentId, count)
+        .lastInsertRowid,
+    );
+    db.prepare(
+      `INSERT INTO run_users (run_id, seq, user_id, attrs)
+       SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs FROM run_users WHERE ${selection}`,
+    ).run(runId, parentId, keys);
+    return { runId, users: count };
+  })();
+}

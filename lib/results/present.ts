@@ -71,6 +71,7 @@ export interface FailureGroupView {
   title: string;
   explanation: string;
   action: string;
+  handling: CatalogueEntry['handling'];
 }
 
 export function presentFailureGroup(g: FailureRecord & { count: number }): FailureGroupView {
@@ -82,5 +83,6 @@ export function presentFailureGroup(g: FailureRecord & { count: number }): Failu
     title: entry.title,
     explanation: entry.explanation,
     action: entry.action,
+    handling: entry.handling,
   };
 }

@@ -1,33 +1,56 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { FailureSummary } from '@/components/failure-summary';
+import { JobProgress } from '@/components/job-progress';
 import { RemovalResult } from '@/components/removal-result';
-import { failureGroups, getRun, listRunUsers } from '@/lib/db/runs';
+import { RESULT_FILTERS, ResultFilter } from '@/components/result-filter';
+import { ResultsTable } from '@/components/results-table';
+import { RetryButton } from '@/components/retry-button';
+import { failureGroups, getRun, listRunUsers, type UserFilter } from '@/lib/db/runs';
 import { presentFailureGroup, presentUser } from '@/lib/results/present';
 import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
 import { getRuntime } from '@/lib/runtime';
+import { runIdSchema } from '@/lib/schemas/bulk';
 
 export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 500;
 
-type Props = { params: Promise<{ runId: string }>; searchParams: Promise<{ after?: string }> };
+type Query = { after?: string; result?: string; error?: string };
+type Props = { params: Promise<{ runId: string }>; searchParams: Promise<Query> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Run #${(await params).runId} · TIM Push Attribute Console` };
 }
 
+function pageHref(runId: number, q: { after?: number; result: string; error: string }): string {
+  const params = new URLSearchParams();
+  if (q.result) params.set('result', q.result);
+  if (q.error) params.set('error', q.error);
+  if (q.after) params.set('after', String(q.after));
+  const s = params.toString();
+  return `/history/${runId}${s ? `?${s}` : ''}`;
+}
+
 export default async function RunPage({ params, searchParams }: Props) {
-  const { runId } = await params;
-  const id = /^\d+$/.test(runId) ? Number(runId) : NaN;
+  const id = runIdSchema.safeParse((await params).runId);
   const { db } = getRuntime();
-  const run = Number.isSafeInteger(id) ? getRun(db, id) : null;
+  const run = id.success ? getRun(db, id.data) : null;
   if (!run) notFound();
 
-  const after = Number((await searchParams).after ?? 0) || 0;
-  const users = listRunUsers(db, run.id, { afterSeq: after, limit: PAGE_SIZE + 1 });
+  const q = await searchParams;
+  const result = RESULT_FILTERS.some(([v]) => v === q.result) ? (q.result ?? '') : '';
+  const error = q.error ?? '';
+  const filter: UserFilter = { result: (result || undefined) as UserFilter['result'], errorKey: error || undefined };
+  const after = Number(q.after ?? 0) || 0;
+  const users = listRunUsers(db, run.id, { afterSeq: after, limit: PAGE_SIZE + 1, filter });
   const page = users.slice(0, PAGE_SIZE);
   const nextAfter = users.length > PAGE_SIZE ? page[page.length - 1]!.seq : null;
+  const groups = failureGroups(db, run.id).map(presentFailureGroup);
+  const rows = page.map((u) => presentUser(u, run));
+  const running = run.status === 'running';
+  const retryable = groups.filter((g) => g.handling !== 'permanent').reduce((n, g) => n + g.count, 0) + run.notSent;
 
   return (
     <div className="space-y-6">
@@ -47,7 +70,26 @@ export default async function RunPage({ params, searchParams }: Props) {
         <dt className="font-medium">By</dt>
         <dd>{run.operator ?? '—'}</dd>
         <dt className="font-medium">Source</dt>
-        <dd>{SOURCE_LABEL[run.source]}</dd>
+        <dd>
+          {SOURCE_LABEL[run.source]}
+          {run.parentRunId !== null && (
+            <>
+              {' of '}
+              <Link href={`/history/${run.parentRunId}`} className="text-blue-800 underline">
+                run #{run.parentRunId}
+              </Link>
+            </>
+          )}
+        </dd>
+        {run.file && (
+          <>
+            <dt className="font-medium">File</dt>
+            <dd>
+              {run.file.name}: {run.file.rowsRead.toLocaleString('en')} rows read, {run.file.invalidRows.toLocaleString('en')} invalid
+              (not sent), {run.file.duplicateRows.toLocaleString('en')} duplicates merged
+            </dd>
+          </>
+        )}
         <dt className="font-medium">App</dt>
         <dd>
           SDKAppID {run.sdkAppId}, region {run.region}
@@ -55,21 +97,37 @@ export default async function RunPage({ params, searchParams }: Props) {
         <dt className="font-medium">Attributes</dt>
         <dd className="font-mono">{run.attrs.join(', ')}</dd>
         <dt className="font-medium">Requests sent</dt>
-        <dd>{run.requests}</dd>
+        <dd>{run.requests.toLocaleString('en')}</dd>
       </dl>
-      <RemovalResult
-        run={run}
-        rows={page.map((u) => presentUser(u, run))}
-        failures={failureGroups(db, run.id).map(presentFailureGroup)}
-      />
+
+      {running && <JobProgress initialRun={run} />}
+
+      <div className="flex flex-wrap items-start gap-6">
+        <a href={`/history/${run.id}/export`} download className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
+          Export CSV
+        </a>
+        {!running && <RetryButton runId={run.id} retryable={retryable} />}
+      </div>
+
+      <ResultFilter runId={run.id} result={result} errorKey={error} groups={groups} />
+
+      {running ? (
+        <>
+          <FailureSummary groups={groups} />
+          <ResultsTable rows={rows} caption={`Per-user results so far (${rows.length} shown)`} />
+        </>
+      ) : (
+        <RemovalResult run={run} rows={rows} failures={groups} />
+      )}
+
       <nav aria-label="Result pages" className="flex gap-4">
         {after > 0 && (
-          <Link href={`/history/${run.id}`} className="text-blue-800 underline">
+          <Link href={pageHref(run.id, { result, error })} className="text-blue-800 underline">
             First page
           </Link>
         )}
         {nextAfter !== null && (
-          <Link href={`/history/${run.id}?after=${nextAfter}`} className="text-blue-800 underline">
+          <Link href={pageHref(run.id, { after: nextAfter, result, error })} className="text-blue-800 underline">
             Next page
           </Link>
         )}

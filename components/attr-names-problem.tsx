@@ -1,0 +1,24 @@
+import { describeFailure } from '@/lib/results/present';
+import type { AttrNamesResult } from '@/lib/tim/attr-names';
+
+/** Why nothing can be sent: the app's attribute names could not be loaded, or there are none. Null when fine. */
+export function AttrNamesProblem({ names }: { names: AttrNamesResult }) {
+  if (!names.ok) {
+    const entry = describeFailure(names.failure);
+    return (
+      <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
+        <p className="font-semibold">Could not load this app&apos;s attribute names: {entry.title}</p>
+        <p>{entry.explanation}</p>
+        <p>{entry.action}</p>
+      </div>
+    );
+  }
+  if (names.names.length === 0) {
+    return (
+      <div role="alert" className="rounded border border-amber-300 bg-amber-50 p-4">
+        This app has no push attribute names yet, so there is nothing to remove. Define them first with set_attr_name.
+      </div>
+    );
+  }
+  return null;
+}
