@@ -34,7 +34,7 @@ export default defineConfig({
     {
       command: 'exec node node_modules/tsx/dist/cli.mjs sim/cli.ts',
       url: `${E2E.simUrl}/__sim/stats`,
-      env: { SIM_PORT: String(E2E.simPort), SIM_SDKAPPID: String(E2E.sdkAppId), SIM_SECRET_KEY: E2E.secretKey, SIM_USERS: '2000' },
+      env: { SIM_PORT: String(E2E.simPort), SIM_SDKAPPID: String(E2E.sdkAppId), SIM_SECRET_KEY: E2E.secretKey, SIM_USERS: '3000' },
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',

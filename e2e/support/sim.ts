@@ -23,6 +23,10 @@ export function sim(request: APIRequestContext) {
       if (res.status() === 404) return null;
       return (await res.json()) as Record<string, string>;
     },
+    async users(ids: string[]): Promise<Record<string, Record<string, string> | null>> {
+      const res = await request.post(url('users/query'), { data: { ids } });
+      return ((await res.json()) as { users: Record<string, Record<string, string> | null> }).users;
+    },
     async requests(api = 'remove_attr'): Promise<SimRequest[]> {
       const body = (await (await request.get(url('requests'))).json()) as SimRequest[] | { requests: SimRequest[] };
       const list = Array.isArray(body) ? body : body.requests;

@@ -1,0 +1,143 @@
+import { expect, test, type Page } from '@playwright/test';
+import { ConsoleProcess } from './support/console-process';
+import { parseExport, plantedCsv } from './support/csv';
+import { sim } from './support/sim';
+
+test.beforeEach(async ({ request }) => {
+  await sim(request).reset();
+});
+
+async function upload(page: Page, base: string, text: string, attrs: string[]) {
+  await page.goto(`${base}/bulk`);
+  const group = page.getByRole('group', { name: 'Attributes' });
+  for (const a of attrs) await group.getByRole('checkbox', { name: a, exact: true }).check();
+  await page.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await expect(page.getByRole('heading', { name: 'Preview of users.csv' })).toBeVisible();
+}
+
+async function start(page: Page): Promise<number> {
+  await page.getByRole('button', { name: 'Start removal' }).click();
+  await page.getByRole('button', { name: 'Confirm removal' }).click();
+  await expect(page).toHaveURL(/\/bulk\?run=\d+/);
+  return Number(new URL(page.url()).searchParams.get('run'));
+}
+
+function progress(page: Page, runId: number) {
+  return page.getByRole('progressbar', { name: `Run #${runId} progress` });
+}
+
+test('a 2,500-row CSV: preview shows planted problems by line, the run completes, results and export match the simulator', async ({ page, request }) => {
+  const csv = plantedCsv();
+  await upload(page, '', csv.text, ['city']);
+
+  const figure = (term: string) => page.locator(`dt:text-is("${term}") + dd`);
+  await expect(figure('Rows read')).toHaveText('2,500');
+  await expect(figure('Valid unique users')).toHaveText(csv.validUsers.length.toLocaleString('en'));
+  await expect(figure('Invalid rows')).toHaveText('3');
+  await expect(figure('Duplicates merged')).toHaveText('1');
+  const problems = page.getByRole('table', { name: 'Invalid rows' });
+  for (const [line, reason] of Object.entries(csv.badLines)) {
+    await expect(problems.getByRole('row').filter({ has: page.getByRole('cell', { name: line, exact: true }) })).toContainText(reason);
+  }
+  expect(await sim(request).requests()).toHaveLength(0);
+
+  const runId = await start(page);
+  await expect(progress(page, runId)).toBeVisible();
+  await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 60_000 });
+  await expect(progress(page, runId)).toHaveAttribute('aria-valuenow', String(csv.validUsers.length));
+
+  const calls = await sim(request).requests();
+  expect(Math.max(...calls.map((c) => c.userCount))).toBeLessThanOrEqual(100);
+
+  const exported = parseExport(await (await request.get(`/history/${runId}/export`)).text());
+  expect(exported.map((r) => r.user).sort()).toEqual([...csv.validUsers].sort());
+  const states = await sim(request).users(exported.map((r) => r.user!));
+  for (const row of exported) {
+    const state = states[row.user!];
+    if (csv.unknownUsers.includes(row.user!)) {
+      expect(row.result, row.user).toMatch(/^Failed/);
+      expect(row.code).toBe('70107');
+      expect(state).toBeNull();
+    } else {
+      expect(row.result, row.user).toBe('Removed');
+      expect(state, row.user).not.toHaveProperty('city');
+    }
+  }
+  const user1 = exported.find((r) => r.user === 'user00001')!;
+  expect(user1.attributes).toBe('city;tier');
+  expect(await sim(request).user('user00001')).not.toHaveProperty('tier');
+  expect(await sim(request).user('user02400')).toHaveProperty('tier');
+
+  await page.getByRole('link', { name: `View results of run #${runId}` }).click();
+  await page.getByRole('combobox', { name: 'Result' }).selectOption('failed');
+  await page.getByRole('button', { name: 'Apply filter' }).click();
+  await expect(page.getByRole('table', { name: /Per-user results/ }).getByRole('row')).toHaveCount(1 + csv.unknownUsers.length);
+});
+
+test('cancel stops the run after the batches in flight; the rest are "not sent" and untouched', async ({ page, request }) => {
+  const csv = plantedCsv();
+  await upload(page, '', csv.text, ['sex']);
+  // Slow answers (under the console's 3 s timeout) keep the run going long enough to cancel.
+  await sim(request).configure({ latencyMs: 2000 });
+  const runId = await start(page);
+  await expect(progress(page, runId)).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Cancelled`) })).toBeVisible({ timeout: 30_000 });
+
+  const exported = parseExport(await (await request.get(`/history/${runId}/export`)).text());
+  const notSent = exported.filter((r) => r.result === 'Not sent');
+  expect(notSent.length).toBeGreaterThan(0);
+  expect(exported.filter((r) => r.result === 'Pending')).toHaveLength(0);
+  for (const row of notSent.slice(0, 50)) expect(await sim(request).user(row.user!), row.user).toHaveProperty('sex');
+  const sent = (await sim(request).requests()).reduce((n, c) => n + c.userCount, 0);
+  expect(exported.length - notSent.length).toBe(sent);
+});
+
+test('a server killed mid-run resumes on restart and accounts for every user', async ({ page, request }) => {
+  await sim(request).configure({ latencyMs: 1500 });
+  const server = new ConsoleProcess(3313, '.e2e-data/restart.db');
+  await server.start();
+  try {
+    const csv = plantedCsv();
+    await upload(page, server.url, csv.text, ['country']);
+    const runId = await start(page);
+    await expect.poll(async () => Number(await progress(page, runId).getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(0);
+
+    await server.kill();
+    await server.start();
+    await page.goto(`${server.url}/bulk`);
+    await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 60_000 });
+
+    const exported = parseExport(await (await request.get(`${server.url}/history/${runId}/export`)).text());
+    expect(exported).toHaveLength(csv.validUsers.length);
+    expect(exported.filter((r) => r.result === 'Removed')).toHaveLength(csv.validUsers.length - csv.unknownUsers.length);
+    expect(exported.filter((r) => r.code === '70107')).toHaveLength(csv.unknownUsers.length);
+    const status = (await (await request.get(`${server.url}/api/runs/${runId}`)).json()) as { run: { removed: number; failed: number; notSent: number; total: number } };
+    expect(status.run.removed + status.run.failed + status.run.notSent).toBe(status.run.total);
+    expect(status.run.notSent).toBe(0);
+    for (const user of ['user00002', 'user01250', 'user02500']) expect(await sim(request).user(user), user).not.toHaveProperty('country');
+  } finally {
+    await server.kill();
+  }
+});
+
+test('retry failed users starts a linked run of only the retryable ones', async ({ page, request }) => {
+  await upload(page, '', 'user\nalice\nbob\nghost-x\n', ['plan']);
+  await sim(request).configure({ faults: { http5xx: 1 } });
+  const runId = await start(page);
+  await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 60_000 });
+  await sim(request).configure({ faults: { http5xx: 0 } });
+
+  await page.goto(`/history/${runId}`);
+  await expect(page.getByText('3 users can be retried')).toBeVisible();
+  await page.getByRole('button', { name: 'Retry failed users' }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/history/${runId}$`));
+  const retryId = Number(page.url().split('/').pop());
+  expect(retryId).toBeGreaterThan(runId);
+  await expect(page.getByRole('link', { name: `run #${runId}` })).toBeVisible();
+  await expect.poll(async () => ((await (await request.get(`/api/runs/${retryId}`)).json()) as { run: { status: string } }).run.status, { timeout: 30_000 }).toBe('completed');
+  await page.reload();
+  await expect(page.getByRole('row').filter({ hasText: 'alice' })).toContainText('Removed');
+  await expect(page.getByRole('row').filter({ hasText: 'ghost-x' })).toContainText('70107');
+  expect(await sim(request).user('alice')).not.toHaveProperty('plan');
+});

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { E2E } from './env';
+
+/**
+ * A console server the test owns, so it can be killed with SIGKILL mid-run and started again on
+ * the same database — what Playwright's webServer cannot do.
+ */
+export class ConsoleProcess {
+  private child: ChildProcess | null = null;
+  readonly url: string;
+
+  constructor(
+    private readonly port: number,
+    private readonly dbPath: string,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(this.port)], {
+      stdio: 'ignore',
+      env: {
+        ...process.env,
+        TIM_SDKAPPID: String(E2E.sdkAppId),
+        TIM_SECRET_KEY: E2E.secretKey,
+        TIM_BASE_URL: E2E.simUrl,
+        DATABASE_PATH: this.dbPath,
+      },
+    });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const ok = await fetch(`${this.url}/api/health`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`console on port ${this.port} did not become healthy`);
+  }
+
+  /** The hard way: no shutdown hooks, no flushing — like a crash or an OOM kill. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = null;
+  }
+}
