@@ -93,7 +93,7 @@ export function BulkUpload({ attrNames }: { attrNames: string[] }) {
   };
 
   const preview = stage.kind === 'preview' || stage.kind === 'confirm' ? stage.preview : null;
-  const sendable = preview !== null && preview.fatal === null && preview.targets.length > 0;
+  const sendable = preview !== null && preview.fatal === null && preview.users.size > 0;
 
   return (
     <div className="space-y-6">
@@ -170,7 +170,7 @@ export function BulkUpload({ attrNames }: { attrNames: string[] }) {
             Check before sending
           </h2>
           <p className="mt-2">
-            Remove attributes from <strong>{stage.preview.targets.length.toLocaleString('en')} users</strong> in{' '}
+            Remove attributes from <strong>{stage.preview.users.size.toLocaleString('en')} users</strong> in{' '}
             <strong>{file?.name}</strong>. The run continues on the server if you leave this page.
           </p>
           <div className="mt-4 flex gap-3">

@@ -18,7 +18,7 @@ function downloadIssues(preview: CsvValidation, fileName: string) {
 
 /** What the file holds, before anything is sent: counts, and every invalid row by line. */
 export function CsvPreview({ preview, fileName }: { preview: CsvValidation; fileName: string }) {
-  const attrs = [...new Set(preview.targets.flatMap((t) => t.attrs))];
+  const attrs = [...new Set([...new Set(preview.users.values())].flat())];
   return (
     <section aria-labelledby="preview-heading" className="space-y-4 rounded border border-slate-300 bg-white p-4">
       <h2 id="preview-heading" className="text-lg font-semibold">
@@ -28,7 +28,7 @@ export function CsvPreview({ preview, fileName }: { preview: CsvValidation; file
         {(
           [
             ['Rows read', preview.rowsRead],
-            ['Valid unique users', preview.targets.length],
+            ['Valid unique users', preview.users.size],
             ['Duplicates merged', preview.duplicateRows],
             ['Invalid rows', preview.invalidRows],
           ] as const

@@ -18,7 +18,7 @@ function tooLarge(bytes: number): CsvValidation | null {
   return {
     rowsRead: 0,
     hasHeader: false,
-    targets: [],
+    users: new Map(),
     duplicateRows: 0,
     invalidRows: 0,
     issues: [],
@@ -37,6 +37,8 @@ export function validateCsvText(text: string, knownAttrs: readonly string[], pic
   const v = new CsvValidator(knownAttrs, pickedAttrs);
   Papa.parse<string[]>(text, {
     ...PARSE_CONFIG,
+    // Without chunks, papaparse splits the whole text into lines up front: a million strings at once.
+    chunkSize: 1024 * 1024,
     step(results, parser) {
       v.addRecord(results.data, rowError(results.errors));
       if (!v.acceptsMore) parser.abort();

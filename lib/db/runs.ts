@@ -1,6 +1,6 @@
 import 'server-only';
 import type { RemovalTarget, RunEnd, UserOutcome } from '../removal/engine';
-import type { Db } from './database';
+import { statement, type Db } from './database';
 
 export type RunSource = 'form' | 'csv' | 'retry';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
@@ -130,24 +130,20 @@ export interface NewRun {
   operator: string | null;
   parentRunId?: number | null;
   file?: { name: string; rowsRead: number; invalidRows: number; duplicateRows: number };
-  users: readonly { account: string; attrs: readonly string[] }[];
+  users: Iterable<{ account: string; attrs: readonly string[] }>;
 }
 
-/** Writes the run and every one of its users (as pending) in one transaction, before anything is sent. */
+/**
+ * Writes the run and every one of its users (as pending) in one transaction, before anything is
+ * sent. `users` is read once, so a million of them can stream in from the CSV validator.
+ */
 export function createRun(db: Db, run: NewRun): number {
-  const allAttrs = new Set<string>();
-  const attrsJson = new Map<readonly string[], string>();
-  for (const u of run.users) {
-    if (attrsJson.has(u.attrs)) continue;
-    attrsJson.set(u.attrs, JSON.stringify(u.attrs));
-    for (const a of u.attrs) allAttrs.add(a);
-  }
-  const insertRun = db.prepare(
+  const insertRun = statement(db, 
     `INSERT INTO runs (created_at, source, sdkappid, region, attrs, operator, parent_run_id, status, total,
                        file_name, rows_read, invalid_rows, duplicate_rows)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?)`,
   );
-  const insertUser = db.prepare('INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
+  const insertUser = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
   return db.transaction(() => {
     const runId = Number(
       insertRun.run(
@@ -155,17 +151,28 @@ export function createRun(db: Db, run: NewRun): number {
         run.source,
         run.sdkAppId,
         run.region,
-        JSON.stringify([...allAttrs]),
         run.operator,
         run.parentRunId ?? null,
-        run.users.length,
         run.file?.name ?? null,
         run.file?.rowsRead ?? null,
         run.file?.invalidRows ?? null,
         run.file?.duplicateRows ?? null,
       ).lastInsertRowid,
     );
-    run.users.forEach((u, i) => insertUser.run(runId, i + 1, u.account, attrsJson.get(u.attrs)!));
+    // Attribute lists are shared arrays (see CsvValidator), so this is a handful of entries.
+    const attrsJson = new Map<readonly string[], string>();
+    const allAttrs = new Set<string>();
+    let seq = 0;
+    for (const u of run.users) {
+      let json = attrsJson.get(u.attrs);
+      if (json === undefined) {
+        json = JSON.stringify(u.attrs);
+        attrsJson.set(u.attrs, json);
+        for (const a of u.attrs) allAttrs.add(a);
+      }
+      insertUser.run(runId, ++seq, u.account, json);
+    }
+    statement(db, 'UPDATE runs SET total = ?, attrs = ? WHERE id = ?').run(seq, JSON.stringify([...allAttrs]), runId);
     return runId;
   })();
 }
@@ -178,15 +185,21 @@ export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: n
   const rows = db
     .prepare("SELECT seq, user_id, attrs FROM run_users WHERE run_id = ? AND result = 'pending' AND seq > ? ORDER BY seq LIMIT ?")
     .all(runId, afterSeq, limit) as { seq: number; user_id: string; attrs: string }[];
-  return rows.map((r) => ({ seq: r.seq, account: r.user_id, attrs: JSON.parse(r.attrs) as string[] }));
+  // Rows share a handful of attribute lists; parse each once per page instead of once per user.
+  const parsed = new Map<string, string[]>();
+  return rows.map((r) => {
+    let attrs = parsed.get(r.attrs);
+    if (!attrs) parsed.set(r.attrs, (attrs = JSON.parse(r.attrs) as string[]));
+    return { seq: r.seq, account: r.user_id, attrs };
+  });
 }
 
 export function requestCancel(db: Db, runId: number): boolean {
-  return db.prepare("UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'").run(runId).changes > 0;
+  return statement(db, "UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'").run(runId).changes > 0;
 }
 
 export function listRunningRuns(db: Db, sources: readonly RunSource[]): RunSummary[] {
-  const rows = db.prepare("SELECT * FROM runs WHERE status = 'running' ORDER BY id").all() as RunRow[];
+  const rows = statement(db, "SELECT * FROM runs WHERE status = 'running' ORDER BY id").all() as RunRow[];
   return rows.filter((r) => sources.includes(r.source)).map(toSummary);
 }
 
@@ -195,11 +208,11 @@ export function listRunningRuns(db: Db, sources: readonly RunSource[]): RunSumma
  * replayed after a restart) cannot be counted twice and the run's counts always add up.
  */
 export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOutcome[], requests: number): void {
-  const update = db.prepare(
+  const update = statement(db, 
     `UPDATE run_users SET result = ?, error_key = ?, error_code = ?, error_info = ?, attempts = ?
      WHERE run_id = ? AND seq = ? AND result = 'pending'`,
   );
-  const bump = db.prepare('UPDATE runs SET removed = removed + ?, failed = failed + ?, requests = requests + ? WHERE id = ?');
+  const bump = statement(db, 'UPDATE runs SET removed = removed + ?, failed = failed + ?, requests = requests + ? WHERE id = ?');
   db.transaction(() => {
     let removed = 0;
     let failed = 0;
@@ -222,7 +235,7 @@ export function finishRun(db: Db, runId: number, end: RunEnd | { status: 'interr
     const notSent = db
       .prepare("UPDATE run_users SET result = 'not_sent' WHERE run_id = ? AND result = 'pending'")
       .run(runId).changes;
-    db.prepare(
+    statement(db, 
       `UPDATE runs SET status = ?, finished_at = ?, not_sent = not_sent + ?, error_key = ?, error_code = ?, error_info = ?
        WHERE id = ?`,
     ).run(status, new Date().toISOString(), notSent, failure?.key ?? null, failure?.code ?? null, failure?.info ?? null, runId);
@@ -231,13 +244,13 @@ export function finishRun(db: Db, runId: number, end: RunEnd | { status: 'interr
 
 /** Runs left "running" by a process that died mid-request; their unsent users are recorded as such. */
 export function closeAbandonedRuns(db: Db, source: RunSource): number[] {
-  const ids = db.prepare("SELECT id FROM runs WHERE status = 'running' AND source = ?").pluck().all(source) as number[];
+  const ids = statement(db, "SELECT id FROM runs WHERE status = 'running' AND source = ?").pluck().all(source) as number[];
   for (const id of ids) finishRun(db, id, { status: 'interrupted' });
   return ids;
 }
 
 export function getRun(db: Db, runId: number): RunSummary | null {
-  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  const row = statement(db, 'SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
   return row ? toSummary(row) : null;
 }
 
@@ -276,7 +289,7 @@ export function findUserAcrossRuns(db: Db, userId: string, limit = 200): { run: 
   const users = db
     .prepare('SELECT run_id, seq, user_id, attrs, result, error_key, error_code, error_info, attempts FROM run_users WHERE user_id = ? ORDER BY run_id DESC LIMIT ?')
     .all(userId, limit) as (RunUserRow & { run_id: number })[];
-  const getRunRow = db.prepare('SELECT * FROM runs WHERE id = ?');
+  const getRunRow = statement(db, 'SELECT * FROM runs WHERE id = ?');
   return users.map((u) => ({ run: toSummary(getRunRow.get(u.run_id) as RunRow), user: toRunUser(u) }));
 }
 
@@ -310,7 +323,7 @@ export function createRetryRun(
   const keys = JSON.stringify(retryKeys);
   const selection = `run_id = ? AND (result = 'not_sent' OR (result = 'failed' AND error_key IN (SELECT value FROM json_each(?))))`;
   return db.transaction(() => {
-    const count = db.prepare(`SELECT COUNT(*) FROM run_users WHERE ${selection}`).pluck().get(parentId, keys) as number;
+    const count = statement(db, `SELECT COUNT(*) FROM run_users WHERE ${selection}`).pluck().get(parentId, keys) as number;
     if (count === 0) return null;
     const runId = Number(
       db
@@ -321,7 +334,7 @@ export function createRetryRun(
         .run(new Date().toISOString(), meta.sdkAppId, meta.region, JSON.stringify(parent.attrs), meta.operator, parentId, count)
         .lastInsertRowid,
     );
-    db.prepare(
+    statement(db, 
       `INSERT INTO run_users (run_id, seq, user_id, attrs)
        SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs FROM run_users WHERE ${selection}`,
     ).run(runId, parentId, keys);

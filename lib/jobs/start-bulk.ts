@@ -2,7 +2,7 @@ import 'server-only';
 import { getConfig } from '../config';
 import { createRetryRun, createRun, failureGroups } from '../db/runs';
 import { validateCsvText } from '../csv/parse';
-import type { CsvValidation } from '../csv/validate';
+import { targetsOf, type CsvValidation } from '../csv/validate';
 import { log } from '../log';
 import { describeFailure } from '../results/present';
 import { getRuntime } from '../runtime';
@@ -26,7 +26,7 @@ export async function startCsvRun(input: { fileName: string; text: string; picke
 
   const checked: CsvValidation = validateCsvText(input.text, names.names, input.pickedAttrs);
   if (checked.fatal) return { ok: false, error: checked.fatal };
-  if (checked.targets.length === 0) {
+  if (checked.users.size === 0) {
     return { ok: false, error: `No valid rows to send: ${checked.invalidRows} of ${checked.rowsRead} rows are invalid. Nothing was sent.` };
   }
 
@@ -37,11 +37,11 @@ export async function startCsvRun(input: { fileName: string; text: string; picke
     region: config.region,
     operator: input.operator,
     file: { name: input.fileName, rowsRead: checked.rowsRead, invalidRows: checked.invalidRows, duplicateRows: checked.duplicateRows },
-    users: checked.targets,
+    users: targetsOf(checked.users),
   });
-  log.info('run.started', { runId, source: 'csv', users: checked.targets.length, invalidRows: checked.invalidRows });
+  log.info('run.started', { runId, source: 'csv', users: checked.users.size, invalidRows: checked.invalidRows });
   getWorker().start(runId);
-  return { ok: true, runId, users: checked.targets.length };
+  return { ok: true, runId, users: checked.users.size };
 }
 
 /** "Retry failed users": a new background run of the users whose failure a retry can fix, and those never sent. */

@@ -31,7 +31,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRateLimitWaits: 20,
   baseDelayMs: 250,
   maxDelayMs: 10_000,
-  rateLimitDelayMs: 1000,
+  // The server counts a sliding second; a short pause lets it drain without idling every run for long.
+  rateLimitDelayMs: 250,
 };
 
 export interface EngineOptions {
@@ -71,8 +72,6 @@ export async function runRemoval(
   const policy = opts.policy ?? DEFAULT_RETRY_POLICY;
   const random = opts.random ?? Math.random;
   let stopped: Failure | null = null;
-  let sigRenewedAt = -1;
-  let requestsTotal = 0;
   const halted = () => stopped !== null || (opts.isCancelled?.() ?? false);
 
   async function sendBatch(batch: RemovalTarget[]): Promise<void> {
@@ -101,7 +100,6 @@ export async function runRemoval(
 
       await opts.limiter.acquire();
       requests++;
-      requestsTotal++;
       for (const t of pending) attempts.set(t.seq, (attempts.get(t.seq) ?? 0) + 1);
       const result = await opts.client.removeAttr(pending.map((t) => ({ To_Account: t.account, Attrs: t.attrs })));
       const reading = readRemoveAttrResult(
@@ -140,11 +138,9 @@ export async function runRemoval(
           case 'renew-usersig':
             if (!renewedForThisBatch) {
               renewedForThisBatch = true;
-              // Several batches may see the same expiry; one renewal serves them all.
-              if (sigRenewedAt !== requestsTotal) {
-                opts.client.renewUserSig();
-                sigRenewedAt = requestsTotal;
-              }
+              // Batches in flight may each renew once; a renewal is only an HMAC, and a second
+              // rejection of a fresh sig means the key or identity is wrong, which stops the run.
+              opts.client.renewUserSig();
               lastFailure = failure;
               continue;
             }

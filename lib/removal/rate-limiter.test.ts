@@ -53,19 +53,19 @@ async function grantTimes(limiterQps: number, permits: number, clock: Clock, con
 }
 
 describe('createRateLimiter', () => {
-  it('never grants more than 98 % of the ceiling in any 1 s window', async () => {
+  it('never grants more than 95 % of the ceiling in any 1 s window', async () => {
     const clock = virtualClock();
     const { times } = await grantTimes(100, 1000, clock);
     expect(times).toHaveLength(1000);
-    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(98);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(95);
   });
 
-  it('keeps close to the ceiling: 1,000 permits take about 10.2 s, not much more', async () => {
+  it('keeps close to the ceiling: 1,000 permits take about 10.5 s, not much more', async () => {
     const clock = virtualClock();
     const { times } = await grantTimes(100, 1000, clock);
     const span = Math.max(...times) - Math.min(...times);
-    expect(span).toBeGreaterThan(10_000);
-    expect(span).toBeLessThan(10_500);
+    expect(span).toBeGreaterThan(10_400);
+    expect(span).toBeLessThan(10_700);
   });
 
   it('holds the window even when timers fire late in bunches', async () => {
@@ -73,7 +73,17 @@ describe('createRateLimiter', () => {
     let n = 0;
     clock.jitter(() => (n++ % 7 === 0 ? 180 : 0));
     const { times } = await grantTimes(100, 800, clock);
-    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(98);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(95);
+  });
+
+  it('catches up after late timers instead of drifting below the pace', async () => {
+    const clock = virtualClock();
+    let n = 0;
+    clock.jitter(() => (n++ % 2 === 0 ? 3 : 0));
+    const { times } = await grantTimes(100, 1000, clock, 4);
+    const span = Math.max(...times) - Math.min(...times);
+    expect(span).toBeLessThan(10_700);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(95);
   });
 
   it('honours a low ceiling', async () => {
