@@ -5,8 +5,8 @@ import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { cancelRunAction } from '@/app/bulk/actions';
 import type { RunSummary } from '@/lib/db/runs';
-import { describeFailure } from '@/lib/results/present';
 import { STATUS_LABEL } from '@/lib/results/run-view';
+import { RunStoppedAlert } from './run-stopped-alert';
 
 interface Status {
   run: RunSummary;
@@ -44,7 +44,6 @@ export function JobProgress({ initialRun }: { initialRun: RunSummary }) {
   const done = run.total - run.pending;
   const percent = run.total === 0 ? 100 : Math.floor((done / run.total) * 100);
   const running = run.status === 'running';
-  const stop = run.error ? describeFailure(run.error) : null;
 
   const cancel = () =>
     startCancel(async () => {
@@ -77,16 +76,7 @@ export function JobProgress({ initialRun }: { initialRun: RunSummary }) {
         {running && rate ? ` · ${n(Math.round(rate))} users/s` : ''}
         {running && etaSeconds !== null ? ` · about ${formatDuration(etaSeconds)} left` : ''}
       </p>
-      {stop && (
-        <div role="alert" className="rounded border-2 border-red-400 bg-red-50 p-3 text-red-900">
-          <p className="font-semibold">
-            The run stopped: {stop.title}
-            {stop.code !== null && <span className="font-mono"> (code {stop.code})</span>}
-          </p>
-          <p>{stop.explanation}</p>
-          <p>{stop.action}</p>
-        </div>
-      )}
+      <RunStoppedAlert error={run.error} />
       {error && <p className="text-sm text-red-800">{error.message}</p>}
       {cancelError && <p className="text-sm text-red-800">{cancelError}</p>}
       <div className="flex flex-wrap items-center gap-4">

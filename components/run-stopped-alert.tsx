@@ -1,0 +1,20 @@
+import { describeFailure, type FailureRecord } from '@/lib/results/present';
+
+/** Why a run stopped early (a credential or configuration error), said once for the whole run. */
+export function RunStoppedAlert({ error }: { error: FailureRecord | null }) {
+  if (!error) return null;
+  const stop = describeFailure(error);
+  return (
+    <div role="alert" className="rounded border-2 border-red-400 bg-red-50 p-4 text-red-900">
+      <p className="font-semibold">
+        The run stopped: {stop.title}
+        {stop.code !== null && <span className="font-mono"> (code {stop.code})</span>}
+      </p>
+      <p>{stop.explanation}</p>
+      <p>
+        <span className="font-medium">What to do: </span>
+        {stop.action}
+      </p>
+    </div>
+  );
+}
