@@ -1,14 +1,9 @@
 import { defineConfig } from '@playwright/test';
-import { E2E } from './e2e/support/env';
+import { consoleBaseEnv, E2E } from './e2e/support/env';
 
 const nextStart = (port: number, db: string) =>
   `rm -f ${db} ${db}-wal ${db}-shm && exec node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${port}`;
 
-const consoleEnv = {
-  TIM_SDKAPPID: String(E2E.sdkAppId),
-  TIM_BASE_URL: E2E.simUrl,
-  TIM_TIMEOUT_MS: '3000',
-};
 
 /**
  * Browser tests run against the production build (`next build` runs first in `npm run test:e2e`),
@@ -22,6 +17,10 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
   timeout: 60_000,
+  projects: [
+    { name: 'sign-in', testMatch: /auth\.setup\.ts/ },
+    { name: 'console', dependencies: ['sign-in'], use: { storageState: E2E.adminState } },
+  ],
   use: {
     baseURL: E2E.consoleUrl,
     trace: 'retain-on-failure',
@@ -42,7 +41,7 @@ export default defineConfig({
     {
       command: nextStart(E2E.consolePort, '.e2e-data/main.db'),
       url: `${E2E.consoleUrl}/api/health`,
-      env: { ...consoleEnv, TIM_SECRET_KEY: E2E.secretKey, DATABASE_PATH: '.e2e-data/main.db' },
+      env: { ...consoleBaseEnv, TIM_SECRET_KEY: E2E.secretKey, DATABASE_PATH: '.e2e-data/main.db' },
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',
@@ -50,7 +49,7 @@ export default defineConfig({
     {
       command: nextStart(E2E.wrongKeyConsolePort, '.e2e-data/wrong-key.db'),
       url: `http://127.0.0.1:${E2E.wrongKeyConsolePort}/api/health`,
-      env: { ...consoleEnv, TIM_SECRET_KEY: 'not-the-apps-key', DATABASE_PATH: '.e2e-data/wrong-key.db' },
+      env: { ...consoleBaseEnv, TIM_SECRET_KEY: 'not-the-apps-key', DATABASE_PATH: '.e2e-data/wrong-key.db' },
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',

@@ -2,21 +2,28 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SiteHeader } from '@/components/site-header';
+import { currentOperator } from '@/lib/auth/request';
+import { getConfig } from '@/lib/config';
 import './globals.css';
+
+// Every page depends on who is signed in (and the nonce in the CSP header): nothing is prerendered.
+export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = {
   title: 'TIM Push Attribute Console',
   description: 'Remove Tencent Cloud IM push user attributes and review every run.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const config = getConfig();
+  const operator = await currentOperator();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
           Skip to content
         </a>
-        <SiteHeader />
+        <SiteHeader where={{ sdkAppId: config.sdkAppId, region: config.region, envLabel: config.envLabel }} operator={operator} />
         <Providers>
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}

@@ -30,7 +30,7 @@ function formatDuration(seconds: number): string {
 const n = (v: number) => v.toLocaleString('en');
 
 /** Live progress of one run, from the server's counts (polled), never from a timer. */
-export function JobProgress({ initialRun }: { initialRun: RunSummary }) {
+export function JobProgress({ initialRun, canCancel = true }: { initialRun: RunSummary; canCancel?: boolean }) {
   const queryClient = useQueryClient();
   const { data, error } = useQuery({
     queryKey: ['run-status', initialRun.id],
@@ -80,7 +80,7 @@ export function JobProgress({ initialRun }: { initialRun: RunSummary }) {
       {error && <p className="text-sm text-red-800">{error.message}</p>}
       {cancelError && <p className="text-sm text-red-800">{cancelError}</p>}
       <div className="flex flex-wrap items-center gap-4">
-        {running && (
+        {running && canCancel && (
           <button
             type="button"
             onClick={cancel}

@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ConsoleProcess } from './support/console-process';
 import { parseExport, plantedCsv } from './support/csv';
+import { signIn } from './support/auth';
+import { E2E } from './support/env';
 import { sim } from './support/sim';
 
 test.beforeEach(async ({ request }) => {
@@ -99,6 +101,7 @@ test('a server killed mid-run resumes on restart and accounts for every user', a
   await server.start();
   try {
     const csv = plantedCsv();
+    await signIn(page, server.url, E2E.admin.username, E2E.admin.password);
     await upload(page, server.url, csv.text, ['country']);
     const runId = await start(page);
     await expect.poll(async () => Number(await progress(page, runId).getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -106,13 +109,14 @@ test('a server killed mid-run resumes on restart and accounts for every user', a
     await server.kill();
     await server.start();
     await page.goto(`${server.url}/bulk`);
+    // Sessions live in the database, so the same cookie is still valid after the restart.
     await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 60_000 });
 
-    const exported = parseExport(await (await request.get(`${server.url}/history/${runId}/export`)).text());
+    const exported = parseExport(await (await page.request.get(`${server.url}/history/${runId}/export`)).text());
     expect(exported).toHaveLength(csv.validUsers.length);
     expect(exported.filter((r) => r.result === 'Removed')).toHaveLength(csv.validUsers.length - csv.unknownUsers.length);
     expect(exported.filter((r) => r.code === '70107')).toHaveLength(csv.unknownUsers.length);
-    const status = (await (await request.get(`${server.url}/api/runs/${runId}`)).json()) as { run: { removed: number; failed: number; notSent: number; total: number } };
+    const status = (await (await page.request.get(`${server.url}/api/runs/${runId}`)).json()) as { run: { removed: number; failed: number; notSent: number; total: number } };
     expect(status.run.removed + status.run.failed + status.run.notSent).toBe(status.run.total);
     expect(status.run.notSent).toBe(0);
     for (const user of ['user00002', 'user01250', 'user02500']) expect(await sim(request).user(user), user).not.toHaveProperty('country');

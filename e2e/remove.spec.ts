@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './support/env';
+import { signIn } from './support/auth';
 import { sim } from './support/sim';
 
 async function removeVia(page: Page, userIds: string, attrs: string[]) {
@@ -121,6 +122,7 @@ test('history lists the run and finds a user across runs', async ({ page }) => {
 });
 
 test('a console with the wrong secret key explains the UserSig error and sends nothing removable', async ({ page, request }) => {
+  await signIn(page, `http://127.0.0.1:${E2E.wrongKeyConsolePort}`, E2E.admin.username, E2E.admin.password);
   await page.goto(`http://127.0.0.1:${E2E.wrongKeyConsolePort}/remove`);
   await expect(page.getByRole('main').getByRole('alert')).toContainText(/TIM_SECRET_KEY/);
   await expect(page.getByRole('button', { name: 'Remove attributes' })).toHaveCount(0);

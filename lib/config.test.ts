@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config';
 
-const base = { TIM_SDKAPPID: '1400000000', TIM_SECRET_KEY: 'super-secret-value' };
+const base = { TIM_SDKAPPID: '1400000000', TIM_SECRET_KEY: 'super-secret-value', SESSION_SECRET: 's'.repeat(32) };
 
 function problems(env: Record<string, string | undefined>): string[] {
   try {
@@ -40,13 +40,25 @@ describe('parseConfig', () => {
 
   it('names each bad variable and how to fix it', () => {
     const found = problems({ TIM_SDKAPPID: 'abc', TIM_REGION: 'mars', TIM_MAX_QPS: '0', TIM_TIMEOUT_MS: '1.5', TIM_BASE_URL: 'ftp://x' });
-    expect(found).toHaveLength(6);
+    expect(found).toHaveLength(7);
     expect(found.find((p) => p.startsWith('TIM_SDKAPPID'))).toMatch(/whole number/);
     expect(found.find((p) => p.startsWith('TIM_SECRET_KEY'))).toMatch(/required/);
     expect(found.find((p) => p.startsWith('TIM_REGION'))).toMatch(/china, singapore/);
     expect(found.find((p) => p.startsWith('TIM_MAX_QPS'))).toMatch(/between 1 and/);
     expect(found.find((p) => p.startsWith('TIM_TIMEOUT_MS'))).toMatch(/whole number/);
     expect(found.find((p) => p.startsWith('TIM_BASE_URL'))).toMatch(/http/);
+    expect(found.find((p) => p.startsWith('SESSION_SECRET'))).toMatch(/required/);
+  });
+
+  it('checks the session and first-admin settings', () => {
+    expect(problems({ ...base, SESSION_SECRET: 'short' })[0]).toMatch(/^SESSION_SECRET must be at least 32/);
+    expect(problems({ ...base, CONSOLE_ADMIN_USERNAME: 'root' })[0]).toMatch(/^CONSOLE_ADMIN_USERNAME and CONSOLE_ADMIN_PASSWORD must be set together/);
+    expect(problems({ ...base, CONSOLE_ADMIN_USERNAME: 'root', CONSOLE_ADMIN_PASSWORD: 'short' })[0]).toMatch(/^CONSOLE_ADMIN_PASSWORD must be at least 12/);
+    const c = parseConfig({ ...base, CONSOLE_ADMIN_USERNAME: 'root', CONSOLE_ADMIN_PASSWORD: 'a-long-password', CONSOLE_ENV_LABEL: 'production' });
+    expect(c.firstAdmin?.username).toBe('root');
+    expect(JSON.stringify(c)).not.toContain('a-long-password');
+    expect(c.envLabel).toBe('production');
+    expect(c.sessionIdleMinutes).toBe(480);
   });
 
   it('treats empty strings as unset', () => {

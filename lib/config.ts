@@ -51,6 +51,14 @@ const envSchema = z.object({
     .min(1, { error: 'must not be empty (path of the SQLite file)' })
     .optional()
     .transform((p) => p ?? './data/console.db'),
+  SESSION_SECRET: z
+    .string({ error: 'is required (at least 32 random characters that sign session cookies, e.g. `openssl rand -base64 48`)' })
+    .min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 48`)' })
+    .transform((s) => new Secret(s)),
+  SESSION_IDLE_MINUTES: positiveInt('minutes without activity before a session ends', 480, 60 * 24 * 30),
+  CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }).optional(),
+  CONSOLE_ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional().transform((s) => (s === undefined ? undefined : new Secret(s))),
+  CONSOLE_ENV_LABEL: z.string().trim().max(40, { error: 'must be at most 40 characters' }).optional(),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -65,6 +73,12 @@ export type Config = {
   maxQps: number;
   timeoutMs: number;
   databasePath: string;
+  sessionSecret: Secret;
+  sessionIdleMinutes: number;
+  /** Creates the first admin when no operator exists yet. */
+  firstAdmin: { username: string; password: Secret } | null;
+  /** Shown on every page, e.g. "production", so nobody runs a batch against the wrong app. */
+  envLabel: string | null;
 };
 
 export class ConfigError extends Error {
@@ -81,7 +95,12 @@ function pickEnv(env: Record<string, string | undefined>) {
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(pickEnv(env));
+  const parsed = envSchema
+    .refine((e) => (e.CONSOLE_ADMIN_USERNAME === undefined) === (e.CONSOLE_ADMIN_PASSWORD === undefined), {
+      error: 'and CONSOLE_ADMIN_PASSWORD must be set together (the first admin account)',
+      path: ['CONSOLE_ADMIN_USERNAME'],
+    })
+    .safeParse(pickEnv(env));
   if (!parsed.success) {
     // Never echo the received value: it may be the secret key.
     const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
@@ -98,6 +117,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxQps: e.TIM_MAX_QPS,
     timeoutMs: e.TIM_TIMEOUT_MS,
     databasePath: e.DATABASE_PATH,
+    sessionSecret: e.SESSION_SECRET,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    firstAdmin:
+      e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : null,
+    envLabel: e.CONSOLE_ENV_LABEL || null,
   };
 }
 

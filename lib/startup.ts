@@ -1,13 +1,14 @@
 import 'server-only';
 import { ConfigError, getConfig } from './config';
 import { log } from './log';
+import { ensureFirstAdmin } from './auth/bootstrap';
 import { getWorker } from './jobs/worker';
 import { getRuntime } from './runtime';
 
-export function startServer(): void {
+export async function startServer(): Promise<void> {
   try {
     const config = getConfig();
-    getRuntime();
+    await ensureFirstAdmin(getRuntime().db, config);
     getWorker().resumeUnfinished();
     log.info('server.ready', {
       sdkAppId: config.sdkAppId,

@@ -1,10 +1,13 @@
 // `npm run demo`: the console on the built-in TIM simulator and a local SQLite file, no Tencent account needed.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { startSimulator } from '../sim/server';
 import { DEMO_SDKAPPID, DEMO_SECRET_KEY, demoSeed } from '../sim/seed';
 
 const PORT = Number(process.env.PORT ?? 3000);
 const SIM_PORT = Number(process.env.SIM_PORT ?? 4010);
+/** Only ever used against the simulator on loopback; printed so a newcomer can sign in. */
+const DEMO_ADMIN = { username: 'demo-admin', password: 'demo-admin-password' };
 
 async function main(): Promise<void> {
   const seed = demoSeed(Number(process.env.SIM_USERS ?? 2000));
@@ -26,6 +29,10 @@ async function main(): Promise<void> {
       TIM_SECRET_KEY: DEMO_SECRET_KEY,
       TIM_BASE_URL: sim.url,
       DATABASE_PATH: process.env.DATABASE_PATH ?? './data/demo.db',
+      SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(36).toString('base64'),
+      CONSOLE_ADMIN_USERNAME: DEMO_ADMIN.username,
+      CONSOLE_ADMIN_PASSWORD: DEMO_ADMIN.password,
+      CONSOLE_ENV_LABEL: process.env.CONSOLE_ENV_LABEL ?? 'demo',
     },
   });
 
@@ -40,7 +47,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < 150 && !exited; i++) {
     const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
     if (ok) {
-      console.log(`\nConsole ready: ${url}/remove   (Ctrl+C stops both)\n`);
+      console.log(`\nConsole ready: ${url}/login   (Ctrl+C stops both)`);
+      console.log(`Sign in as ${DEMO_ADMIN.username} / ${DEMO_ADMIN.password} (demo only: the simulator's app, on this machine)\n`);
       break;
     }
     await new Promise((r) => setTimeout(r, 200));

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { AttrNamesProblem } from '@/components/attr-names-problem';
 import { BulkUpload } from '@/components/bulk-upload';
 import { JobProgress } from '@/components/job-progress';
+import { requirePageRole } from '@/lib/auth/request';
 import { getRun, listRunningRuns } from '@/lib/db/runs';
 import { getRuntime } from '@/lib/runtime';
 import { runIdSchema } from '@/lib/schemas/bulk';
@@ -11,6 +12,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Bulk CSV · TIM Push Attribute Console' };
 
 export default async function BulkPage({ searchParams }: { searchParams: Promise<{ run?: string }> }) {
+  await requirePageRole('operator', '/bulk');
   const { db, tim } = getRuntime();
   // Every background run still going is shown, so a reopened tab or another browser sees the same live job.
   const runs = listRunningRuns(db, ['csv', 'retry']);

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { RunsTable } from '@/components/runs-table';
 import { UserSearch } from '@/components/user-search';
+import { requirePageRole } from '@/lib/auth/request';
 import { findUserAcrossRuns, listRuns } from '@/lib/db/runs';
 import { presentUser } from '@/lib/results/present';
 import { formatTime, RUNS_PAGE_SIZE, SOURCE_LABEL } from '@/lib/results/run-view';
@@ -11,6 +12,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'History · TIM Push Attribute Console' };
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ user?: string | string[] }> }) {
+  await requirePageRole('viewer', '/history');
   const raw = (await searchParams).user;
   const user = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
   const { db } = getRuntime();

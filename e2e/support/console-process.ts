@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { E2E } from './env';
+import { consoleBaseEnv, E2E } from './env';
 
 /**
  * A console server the test owns, so it can be killed with SIGKILL mid-run and started again on
@@ -23,9 +23,8 @@ export class ConsoleProcess {
       stdio: 'ignore',
       env: {
         ...process.env,
-        TIM_SDKAPPID: String(E2E.sdkAppId),
+        ...consoleBaseEnv,
         TIM_SECRET_KEY: E2E.secretKey,
-        TIM_BASE_URL: E2E.simUrl,
         DATABASE_PATH: this.dbPath,
       },
     });

@@ -7,4 +7,18 @@ export const E2E = {
   consolePort: 3311,
   consoleUrl: 'http://127.0.0.1:3311',
   wrongKeyConsolePort: 3312,
+  sessionSecret: 'e2e-session-secret-0123456789abcdef0123',
+  admin: { username: 'e2e-admin', password: 'e2e-admin-password' },
+  adminState: '.e2e-data/admin-state.json',
 } as const;
+
+/** What every console the tests start needs besides its key and database. */
+export const consoleBaseEnv = {
+  TIM_SDKAPPID: String(E2E.sdkAppId),
+  TIM_BASE_URL: E2E.simUrl,
+  TIM_TIMEOUT_MS: '3000',
+  SESSION_SECRET: E2E.sessionSecret,
+  CONSOLE_ADMIN_USERNAME: E2E.admin.username,
+  CONSOLE_ADMIN_PASSWORD: E2E.admin.password,
+  CONSOLE_ENV_LABEL: 'e2e',
+};

@@ -57,4 +57,40 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX run_users_by_error ON run_users(run_id, error_key, seq);
     `,
   },
+  {
+    version: 3,
+    name: 'operators, sessions, audit log',
+    sql: `
+      CREATE TABLE operators (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      -- Only a hash of the session token is stored: a copy of the database cannot be used to sign in.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        operator_id INTEGER NOT NULL REFERENCES operators(id),
+        created_at TEXT NOT NULL,
+        last_seen_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        operator TEXT,
+        client_ip TEXT,
+        run_id INTEGER,
+        detail TEXT
+      );
+      CREATE INDEX audit_by_action ON audit_log(action, at_ms);
+      CREATE INDEX audit_by_operator ON audit_log(operator, at_ms);
+    `,
+  },
 ];

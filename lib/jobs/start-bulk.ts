@@ -1,4 +1,5 @@
 import 'server-only';
+import { audit, type Actor } from '../auth/audit';
 import { getConfig } from '../config';
 import { createRetryRun, createRun, failureGroups } from '../db/runs';
 import { validateCsvText } from '../csv/parse';
@@ -15,7 +16,7 @@ export type StartResult = { ok: true; runId: number; users: number } | { ok: fal
  * The server's own gate for a CSV upload: the browser preview is a convenience, so the file is
  * parsed and validated again here before a single user is stored or sent.
  */
-export async function startCsvRun(input: { fileName: string; text: string; pickedAttrs: string[]; operator: string | null }): Promise<StartResult> {
+export async function startCsvRun(input: { fileName: string; text: string; pickedAttrs: string[]; actor: Actor }): Promise<StartResult> {
   const names = await loadAttrNames(getRuntime().tim);
   if (!names.ok) {
     const entry = describeFailure(names.failure);
@@ -31,13 +32,21 @@ export async function startCsvRun(input: { fileName: string; text: string; picke
   }
 
   const config = getConfig();
-  const runId = createRun(getRuntime().db, {
+  const { db } = getRuntime();
+  const runId = createRun(db, {
     source: 'csv',
     sdkAppId: config.sdkAppId,
     region: config.region,
-    operator: input.operator,
+    operator: input.actor.username,
     file: { name: input.fileName, rowsRead: checked.rowsRead, invalidRows: checked.invalidRows, duplicateRows: checked.duplicateRows },
     users: targetsOf(checked.users),
+  });
+  audit(db, {
+    action: 'run-started',
+    operator: input.actor.username,
+    clientIp: input.actor.clientIp,
+    runId,
+    detail: `csv ${input.fileName}, ${checked.users.size} users, ${checked.invalidRows} invalid rows`,
   });
   log.info('run.started', { runId, source: 'csv', users: checked.users.size, invalidRows: checked.invalidRows });
   getWorker().start(runId);
@@ -45,15 +54,29 @@ export async function startCsvRun(input: { fileName: string; text: string; picke
 }
 
 /** "Retry failed users": a new background run of the users whose failure a retry can fix, and those never sent. */
-export function startRetryRun(parentId: number, operator: string | null): StartResult {
+export function startRetryRun(parentId: number, actor: Actor): StartResult {
   const { db } = getRuntime();
   const retryKeys = failureGroups(db, parentId)
     .filter((g) => describeFailure(g).handling !== 'permanent')
     .map((g) => g.key);
   const config = getConfig();
-  const created = createRetryRun(db, parentId, retryKeys, { sdkAppId: config.sdkAppId, region: config.region, operator });
+  const created = createRetryRun(db, parentId, retryKeys, { sdkAppId: config.sdkAppId, region: config.region, operator: actor.username });
   if (created === null) return { ok: false, error: 'No user in this run failed in a way a retry can fix, and none is waiting to be sent.' };
+  audit(db, {
+    action: 'run-retried',
+    operator: actor.username,
+    clientIp: actor.clientIp,
+    runId: created.runId,
+    detail: `retry of run ${parentId}, ${created.users} users`,
+  });
   log.info('run.started', { runId: created.runId, source: 'retry', parentRunId: parentId, users: created.users });
   getWorker().start(created.runId);
   return { ok: true, ...created };
+}
+
+/** Cancel: the worker stops sending new batches; recorded in the audit log. */
+export function cancelRun(runId: number, actor: Actor): boolean {
+  const cancelled = getWorker().cancel(runId);
+  if (cancelled) audit(getRuntime().db, { action: 'run-cancelled', operator: actor.username, clientIp: actor.clientIp, runId });
+  return cancelled;
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Actor } from '../auth/audit';
 import { failureGroups, listRunUsers, type RunSummary } from '../db/runs';
 import { describeFailure, presentFailureGroup, presentUser, type FailureGroupView, type ResultRow } from '../results/present';
 import { getRuntime } from '../runtime';
@@ -12,10 +13,7 @@ export type FormRemovalResult =
   | { ok: false; error: string; fieldErrors?: Partial<Record<'userIds' | 'attrs', string[]>> };
 
 /** The /remove form after its schema passed: check the attributes against the app, then run. */
-export async function removeForForm(
-  input: { userIds: string; attrs: string[] },
-  operator: string | null,
-): Promise<FormRemovalResult> {
+export async function removeForForm(input: { userIds: string; attrs: string[] }, actor: Actor): Promise<FormRemovalResult> {
   const names = await loadAttrNames(getRuntime().tim);
   if (!names.ok) {
     const entry = describeFailure(names.failure);
@@ -35,7 +33,7 @@ export async function removeForForm(
   const run = await removeAttributesNow({
     users: ids.map((account) => ({ account, attrs })),
     source: 'form',
-    operator,
+    actor,
   });
   const { db } = getRuntime();
   const rows = listRunUsers(db, run.id, { limit: MAX_FORM_USERS }).map((u) => presentUser(u, run));

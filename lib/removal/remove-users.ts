@@ -1,4 +1,5 @@
 import 'server-only';
+import { audit, type Actor } from '../auth/audit';
 import { getConfig } from '../config';
 import { createRun, getRun, type RunSource, type RunSummary } from '../db/runs';
 import { executeRun } from '../jobs/execute-run';
@@ -12,7 +13,7 @@ const FORM_CONCURRENCY = 4;
 export interface RemoveUsersInput {
   users: { account: string; attrs: string[] }[];
   source: RunSource;
-  operator: string | null;
+  actor: Actor;
 }
 
 /**
@@ -26,9 +27,10 @@ export async function removeAttributesNow(input: RemoveUsersInput): Promise<RunS
     source: input.source,
     sdkAppId: config.sdkAppId,
     region: config.region,
-    operator: input.operator,
+    operator: input.actor.username,
     users: input.users,
   });
+  audit(db, { action: 'run-started', operator: input.actor.username, clientIp: input.actor.clientIp, runId, detail: `${input.source}, ${input.users.length} users` });
   log.info('run.started', { runId, source: input.source, users: input.users.length });
   await executeRun(runId, { db, client: tim, limiter, clock: realClock, concurrency: FORM_CONCURRENCY });
   return getRun(db, runId)!;

@@ -7,6 +7,8 @@ import { RemovalResult } from '@/components/removal-result';
 import { RESULT_FILTERS, ResultFilter } from '@/components/result-filter';
 import { ResultsTable } from '@/components/results-table';
 import { RetryButton } from '@/components/retry-button';
+import { requirePageRole } from '@/lib/auth/request';
+import { hasRole } from '@/lib/auth/roles';
 import { failureGroups, getRun, listRunUsers, type UserFilter } from '@/lib/db/runs';
 import { presentFailureGroup, presentUser } from '@/lib/results/present';
 import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
@@ -34,7 +36,10 @@ function pageHref(runId: number, q: { after?: number; result: string; error: str
 }
 
 export default async function RunPage({ params, searchParams }: Props) {
-  const id = runIdSchema.safeParse((await params).runId);
+  const { runId } = await params;
+  const operator = await requirePageRole('viewer', `/history/${runId}`);
+  const canRun = hasRole(operator.role, 'operator');
+  const id = runIdSchema.safeParse(runId);
   const { db } = getRuntime();
   const run = id.success ? getRun(db, id.data) : null;
   if (!run) notFound();
@@ -100,13 +105,13 @@ export default async function RunPage({ params, searchParams }: Props) {
         <dd>{run.requests.toLocaleString('en')}</dd>
       </dl>
 
-      {running && <JobProgress initialRun={run} />}
+      {running && <JobProgress initialRun={run} canCancel={canRun} />}
 
       <div className="flex flex-wrap items-start gap-6">
         <a href={`/history/${run.id}/export`} download className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
           Export CSV
         </a>
-        {!running && <RetryButton runId={run.id} retryable={retryable} />}
+        {!running && canRun && <RetryButton runId={run.id} retryable={retryable} />}
       </div>
 
       <ResultFilter runId={run.id} result={result} errorKey={error} groups={groups} />

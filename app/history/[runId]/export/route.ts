@@ -1,3 +1,5 @@
+import { audit } from '@/lib/auth/audit';
+import { authorizeRoute, clientIp } from '@/lib/auth/request';
 import { csvLine } from '@/lib/csv/export';
 import { getRun, listRunUsers } from '@/lib/db/runs';
 import { presentUser } from '@/lib/results/present';
@@ -10,10 +12,13 @@ const PAGE = 5000;
 
 /** Streams every user of a run, a page at a time, so a million rows never sit in memory. */
 export async function GET(_req: Request, { params }: { params: Promise<{ runId: string }> }) {
+  const operator = await authorizeRoute('viewer');
+  if (operator instanceof Response) return operator;
   const id = runIdSchema.safeParse((await params).runId);
   const { db } = getRuntime();
   const run = id.success ? getRun(db, id.data) : null;
   if (!run) return new Response('No such run', { status: 404 });
+  audit(db, { action: 'export', operator: operator.username, clientIp: await clientIp(), runId: run.id });
 
   const encoder = new TextEncoder();
   let after = 0;

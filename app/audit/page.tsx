@@ -1,0 +1,106 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { listAudit, type AuditAction } from '@/lib/auth/audit';
+import { requirePageRole } from '@/lib/auth/request';
+import { formatTime } from '@/lib/results/run-view';
+import { getRuntime } from '@/lib/runtime';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Audit log · TIM Push Attribute Console' };
+
+const ACTIONS: AuditAction[] = [
+  'sign-in',
+  'sign-in-failed',
+  'sign-in-refused',
+  'sign-out',
+  'operator-added',
+  'operator-disabled',
+  'operator-enabled',
+  'operator-role-changed',
+  'password-reset',
+  'run-started',
+  'run-cancelled',
+  'run-retried',
+  'export',
+];
+
+const PAGE = 200;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; operator?: string; before?: string }> }) {
+  await requirePageRole('admin', '/audit');
+  const q = await searchParams;
+  const action = ACTIONS.find((a) => a === q.action);
+  const operator = q.operator?.trim() || undefined;
+  const entries = listAudit(getRuntime().db, { action, operator, beforeId: Number(q.before) || undefined, limit: PAGE });
+  const next = entries.length === PAGE ? entries[entries.length - 1]!.id : null;
+  const qs = (before: number) => new URLSearchParams({ ...(action ? { action } : {}), ...(operator ? { operator } : {}), before: String(before) }).toString();
+
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Audit log</h1>
+      <form action="/audit" className="flex flex-wrap items-end gap-3" aria-label="Filter the audit log">
+        <div>
+          <label htmlFor="audit-action" className="block text-sm font-medium">
+            Action
+          </label>
+          <select id="audit-action" name="action" defaultValue={action ?? ''} className="mt-1 rounded border border-slate-400 bg-white p-2">
+            <option value="">Any action</option>
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="audit-operator" className="block text-sm font-medium">
+            Operator
+          </label>
+          <input id="audit-operator" name="operator" defaultValue={operator ?? ''} className="mt-1 rounded border border-slate-400 p-2" />
+        </div>
+        <button type="submit" className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
+          Apply filter
+        </button>
+      </form>
+      <div className="overflow-x-auto rounded border border-slate-200 bg-white">
+        <table className="min-w-full text-left text-sm">
+          <caption className="px-3 py-2 text-left font-medium">Audit entries, newest first</caption>
+          <thead className="bg-slate-100">
+            <tr>
+              {['Time', 'Action', 'Operator', 'Client address', 'Run', 'Detail'].map((h) => (
+                <th key={h} scope="col" className="px-3 py-2">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id} className="border-t border-slate-100">
+                <td className="px-3 py-2 whitespace-nowrap">{formatTime(e.at)}</td>
+                <td className="px-3 py-2">{e.action}</td>
+                <td className="px-3 py-2 font-mono">{e.operator ?? '—'}</td>
+                <td className="px-3 py-2 font-mono">{e.clientIp ?? '—'}</td>
+                <td className="px-3 py-2">
+                  {e.runId !== null ? (
+                    <Link href={`/history/${e.runId}`} className="text-blue-800 underline">
+                      #{e.runId}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td className="px-3 py-2">{e.detail ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {next !== null && (
+        <Link href={`/audit?${qs(next)}`} className="text-blue-800 underline">
+          Older entries
+        </Link>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useState, useTransition } from 'react';
+import { useForm } from 'react-hook-form';
+import { changeOperatorAction } from '@/app/operators/actions';
+import { addOperatorFormSchema, type AddOperatorValues } from '@/lib/schemas/operators';
+
+export function AddOperatorForm() {
+  const form = useForm<AddOperatorValues>({ resolver: zodResolver(addOperatorFormSchema), defaultValues: { username: '', password: '', role: 'viewer' } });
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  const { errors } = form.formState;
+  const submit = form.handleSubmit((values) =>
+    start(async () => {
+      const r = await changeOperatorAction({ kind: 'add', ...values });
+      setMessage(r.ok ? { ok: true, text: r.message } : { ok: false, text: r.error });
+      if (r.ok) form.reset();
+    }),
+  );
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="add-operator-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+      <h2 id="add-operator-heading" className="text-lg font-semibold">
+        Add an operator
+      </h2>
+      <div className="flex flex-wrap gap-4">
+        <div>
+          <label htmlFor="new-username" className="block text-sm font-medium">
+            New username
+          </label>
+          <input id="new-username" autoComplete="off" className="mt-1 rounded border border-slate-400 p-2" {...form.register('username')} />
+          {errors.username && <p className="text-sm text-red-800">{errors.username.message}</p>}
+        </div>
+        <div>
+          <label htmlFor="new-password" className="block text-sm font-medium">
+            Initial password
+          </label>
+          <input id="new-password" type="password" autoComplete="new-password" className="mt-1 rounded border border-slate-400 p-2" {...form.register('password')} />
+          {errors.password && <p className="text-sm text-red-800">{errors.password.message}</p>}
+        </div>
+        <div>
+          <label htmlFor="new-role" className="block text-sm font-medium">
+            Role
+          </label>
+          <select id="new-role" className="mt-1 rounded border border-slate-400 bg-white p-2" {...form.register('role')}>
+            <option value="viewer">viewer (history and exports)</option>
+            <option value="operator">operator (also runs removals)</option>
+            <option value="admin">admin (also manages operators)</option>
+          </select>
+        </div>
+      </div>
+      <button type="submit" disabled={pending} className="rounded bg-blue-700 px-4 py-2 font-medium text-white disabled:opacity-60">
+        Add operator
+      </button>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'text-emerald-800' : 'text-red-800'}>
+          {message.text}
+        </p>
+      )}
+    </form>
+  );
+}

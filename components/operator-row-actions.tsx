@@ -1,0 +1,45 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { changeOperatorAction } from '@/app/operators/actions';
+import type { Operator } from '@/lib/auth/operators';
+
+export function OperatorRowActions({ operator }: { operator: Operator }) {
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const run = (values: Parameters<typeof changeOperatorAction>[0]) =>
+    start(async () => {
+      const r = await changeOperatorAction(values);
+      setError(r.ok ? null : r.error);
+    });
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <button
+        type="button"
+        disabled={pending}
+        onClick={() => run({ kind: operator.disabled ? 'enable' : 'disable', username: operator.username })}
+        className="rounded border border-slate-400 bg-white px-2 py-1 text-sm"
+      >
+        {operator.disabled ? `Enable ${operator.username}` : `Disable ${operator.username}`}
+      </button>
+      <label className="text-sm">
+        <span className="sr-only">Role of {operator.username}</span>
+        <select
+          defaultValue={operator.role}
+          disabled={pending}
+          onChange={(e) => run({ kind: 'role', username: operator.username, role: e.target.value as Operator['role'] })}
+          className="rounded border border-slate-400 bg-white p-1"
+        >
+          <option value="viewer">viewer</option>
+          <option value="operator">operator</option>
+          <option value="admin">admin</option>
+        </select>
+      </label>
+      {error && (
+        <span role="alert" className="text-sm text-red-800">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,212 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { signIn } from './support/auth';
+import { ConsoleProcess } from './support/console-process';
+import { E2E } from './support/env';
+import { sim } from './support/sim';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+test.describe('anonymous', () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test('every page sends you to sign in; APIs and exports answer 401 or redirect', async ({ page, request }) => {
+    for (const path of ['/remove', '/bulk', '/history', '/history/1', '/operators', '/audit']) {
+      await page.goto(path);
+      await expect(page, path).toHaveURL(/\/login\?next=/);
+      await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    }
+    expect((await request.get('/api/runs')).status()).toBe(401);
+    expect((await request.get('/api/runs/1')).status()).toBe(401);
+    const exp = await request.get('/history/1/export', { maxRedirects: 0 });
+    expect([302, 307]).toContain(exp.status());
+    expect((await request.get('/api/health')).status()).toBe(200);
+  });
+
+  test('sign in, then sign out ends the session', async ({ page }) => {
+    await page.goto('/history');
+    await page.getByRole('textbox', { name: 'Username' }).fill(E2E.admin.username);
+    await page.getByLabel('Password').fill(E2E.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/history$/);
+    await expect(page.getByRole('note', { name: 'Where you are' })).toContainText(`SDKAppID ${E2E.sdkAppId}`);
+    await expect(page.getByRole('note', { name: 'Where you are' })).toContainText(/e2e/i);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto('/history');
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test('five failed sign-ins lock the username out, with a clear message', async ({ page }) => {
+    // Its own console and database: the lockout also covers this client address for 15 minutes.
+    const server = new ConsoleProcess(3314, '.e2e-data/lockout.db');
+    await server.start();
+    try {
+      await lockOut(page, server.url);
+    } finally {
+      await server.kill();
+    }
+  });
+});
+
+async function lockOut(page: Page, base: string) {
+  const name = `locked-${Date.now()}`;
+  await page.goto(`${base}/login`);
+  const attempt = async (password: string) => {
+    await page.getByRole('textbox', { name: 'Username' }).fill(name);
+    await page.getByLabel('Password').fill(password);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/login')),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+  };
+  for (let i = 0; i < 5; i++) {
+    await attempt(`wrong-${i}`);
+    await expect(page.getByRole('main').getByRole('alert')).toContainText('Wrong username or password');
+  }
+  await attempt('anything');
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many failed sign-ins');
+  // The address is locked too: even the admin's right password is refused from here now.
+  await page.getByRole('textbox', { name: 'Username' }).fill(E2E.admin.username);
+  await page.getByLabel('Password').fill(E2E.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many failed sign-ins');
+}
+
+test('pages carry a nonce CSP without unsafe-inline scripts, and framing is refused', async ({ request }) => {
+  const res = await request.get('/history');
+  const csp = res.headers()['content-security-policy'] ?? '';
+  expect(csp).toMatch(/script-src [^;]*'nonce-[^']+'/);
+  expect(csp).not.toMatch(/script-src [^;]*'unsafe-inline'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(res.headers()['x-content-type-options']).toBe('nosniff');
+  expect(res.headers()['referrer-policy']).toBeTruthy();
+});
+
+test('an admin adds a viewer, who can read history but not run anything', async ({ page, browser }) => {
+  const viewer = { username: `viewer-${Date.now()}`, password: 'viewer-password-1' };
+  await page.goto('/operators');
+  await page.getByLabel('New username').fill(viewer.username);
+  await page.getByLabel('Initial password').fill(viewer.password);
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.getByRole('button', { name: 'Add operator' }).click();
+  await expect(page.getByRole('status')).toContainText(`add ${viewer.username}`);
+  await expect(page.getByRole('cell', { name: viewer.username, exact: true })).toBeVisible();
+
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const vp = await context.newPage();
+  await signIn(vp, E2E.consoleUrl, viewer.username, viewer.password);
+  await expect(vp.getByRole('link', { name: 'Remove attributes' })).toHaveCount(0);
+  await vp.goto(`${E2E.consoleUrl}/remove`);
+  await expect(vp.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await expect(vp.getByRole('button', { name: 'Remove attributes' })).toHaveCount(0);
+  await vp.goto(`${E2E.consoleUrl}/bulk`);
+  await expect(vp.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await vp.goto(`${E2E.consoleUrl}/history`);
+  await expect(vp.getByRole('searchbox', { name: 'Search by user ID' })).toBeVisible();
+  await context.close();
+
+  await page.goto(`/audit?action=operator-added`);
+  await expect(page.getByRole('cell', { name: new RegExp(viewer.username) })).toBeVisible();
+});
+
+test('a user ID that looks like HTML is shown as text, never run', async ({ page, request }) => {
+  await sim(request).reset();
+  let dialogs = 0;
+  page.on('dialog', async (d) => {
+    dialogs++;
+    await d.dismiss();
+  });
+  const hostile = '<img/src=x/onerror=alert(1)>';
+  await page.goto('/remove');
+  await page.getByRole('textbox', { name: 'User IDs' }).fill(hostile);
+  await page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'city' }).check();
+  await page.getByRole('button', { name: 'Remove attributes' }).click();
+  await page.getByRole('button', { name: 'Confirm removal' }).click();
+  await expect(page.getByRole('cell', { name: hostile, exact: true })).toBeVisible();
+  await page.goto(`/history?user=${encodeURIComponent(hostile)}`);
+  await expect(page.getByRole('heading', { name: /Runs that touched/ })).toContainText(hostile);
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+  expect(dialogs).toBe(0);
+});
+
+test('the secret key and UserSigs are nowhere in the build output or the database', async () => {
+  const leaks = (text: string) => text.includes(E2E.secretKey) || /usersig=eJ/i.test(text) || /eJ[A-Za-z0-9*_-]{120,}/.test(text);
+  const found = filesUnder('.next/static').filter((f) => leaks(readFileSync(f, 'latin1')));
+  expect(found, 'files under .next/static holding a secret').toEqual([]);
+  for (const f of ['.e2e-data/main.db', '.e2e-data/main.db-wal']) {
+    let text = '';
+    try {
+      text = readFileSync(f, 'latin1');
+    } catch {
+      continue;
+    }
+    expect(leaks(text), `${f} holds a secret`).toBe(false);
+  }
+});
+
+/** Every server action, called directly with a crafted request (as a script would), not through a page. */
+function actions(): { id: string; name: string; page: string }[] {
+  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
+    node: Record<string, { exportedName: string; filename: string; workers: Record<string, unknown> }>;
+  };
+  return Object.entries(manifest.node).map(([id, a]) => ({
+    id,
+    name: a.exportedName,
+    page: `/${Object.keys(a.workers)[0]!.replace(/^app\//, '').replace(/\/page$/, '').replace('[runId]', '1')}`,
+  }));
+}
+
+const CRAFTED_ARGS: Record<string, unknown[]> = {
+  removeAttributesAction: [{ userIds: 'alice', attrs: ['city'] }],
+  startBulkRunAction: [{}],
+  cancelRunAction: [1],
+  retryFailedAction: [1],
+  changeOperatorAction: [{ kind: 'add', username: 'intruder', password: 'intruder-password', role: 'admin' }],
+};
+
+test.describe('server actions called directly', () => {
+  test('refuse anonymous callers and under-privileged roles, and change nothing', async ({ request, playwright, page }) => {
+    await sim(request).reset();
+    const list = actions().filter((a) => a.name in CRAFTED_ARGS);
+    expect(list.map((a) => a.name).sort()).toEqual(Object.keys(CRAFTED_ARGS).sort());
+
+    const viewer = { username: `sweep-viewer-${Date.now()}`, password: 'sweep-viewer-password' };
+    await page.goto('/operators');
+    await page.getByLabel('New username').fill(viewer.username);
+    await page.getByLabel('Initial password').fill(viewer.password);
+    await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await page.getByRole('button', { name: 'Add operator' }).click();
+    await expect(page.getByRole('status')).toContainText(`add ${viewer.username}`);
+
+    const anonymous = await playwright.request.newContext({ baseURL: E2E.consoleUrl, storageState: { cookies: [], origins: [] } });
+    const viewerBrowser = await page.context().browser()!.newContext({ storageState: { cookies: [], origins: [] } });
+    const vp = await viewerBrowser.newPage();
+    await signIn(vp, E2E.consoleUrl, viewer.username, viewer.password);
+
+    for (const a of list) {
+      const init = {
+        headers: { 'Next-Action': a.id, 'Content-Type': 'text/plain;charset=UTF-8', Accept: 'text/x-component' },
+        data: JSON.stringify(CRAFTED_ARGS[a.name]),
+        maxRedirects: 0,
+      };
+      const anon = await anonymous.post(a.page, init);
+      expect(await anon.text(), `${a.name} without a session`).toContain('Your session has ended');
+      const asViewer = await vp.request.post(`${E2E.consoleUrl}${a.page}`, init);
+      expect(await asViewer.text(), `${a.name} as a viewer`).toMatch(/Your role \(viewer\) cannot do this/);
+    }
+    await anonymous.dispose();
+    await viewerBrowser.close();
+
+    expect(await sim(request).requests()).toHaveLength(0);
+    await page.goto('/operators');
+    await expect(page.getByRole('cell', { name: 'intruder', exact: true })).toHaveCount(0);
+  });
+});

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../db/database';
+import { listAudit } from './audit';
+import { addOperator, resetPassword, setDisabled } from './operators';
+import { hasRole } from './roles';
+import { createSession, resolveSession } from './sessions';
+import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, signIn } from './sign-in';
+import { unsealToken } from './cookie';
+
+const SECRET = 'x'.repeat(40);
+let dir: string;
+let db: Db;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'auth-test-'));
+  db = openDatabase(join(dir, 'console.db'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const PASSWORD = 'correct-horse-battery';
+
+describe('operators and passwords', () => {
+  it('stores an argon2id hash, never the password', async () => {
+    const r = await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
+    expect(r.ok).toBe(true);
+    const stored = db.prepare('SELECT password_hash FROM operators').pluck().get() as string;
+    expect(stored).toMatch(/^\$argon2id\$/);
+    expect(stored).not.toContain(PASSWORD);
+    expect((await addOperator(db, { username: 'ALICE', password: PASSWORD, role: 'viewer' })).ok).toBe(false);
+    expect((await addOperator(db, { username: 'bob', password: 'short', role: 'viewer' })).ok).toBe(false);
+  });
+
+  it('ranks roles viewer < operator < admin', () => {
+    expect(hasRole('admin', 'operator')).toBe(true);
+    expect(hasRole('operator', 'operator')).toBe(true);
+    expect(hasRole('viewer', 'operator')).toBe(false);
+    expect(hasRole('operator', 'admin')).toBe(false);
+  });
+});
+
+describe('sessions', () => {
+  it('resolves a signed cookie, rejects a tampered one, and ends after the idle timeout', async () => {
+    const op = await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
+    if (!op.ok) throw new Error(op.error);
+    const cookie = createSession(db, op.operator.id, SECRET, 1_000_000);
+    const opts = { secret: SECRET, idleMs: 60_000 };
+    expect(resolveSession(db, cookie, { ...opts, nowMs: 1_030_000 })?.username).toBe('alice');
+    expect(resolveSession(db, `${cookie}x`, { ...opts, nowMs: 1_030_000 })).toBeNull();
+    expect(resolveSession(db, cookie, { ...opts, secret: 'y'.repeat(40), nowMs: 1_030_000 })).toBeNull();
+    expect(unsealToken('no-dot', SECRET)).toBeNull();
+    // Still active 59 s after the last use (the use at 1_030_000 did not refresh: under a minute).
+    expect(resolveSession(db, cookie, { ...opts, nowMs: 1_059_000 })).not.toBeNull();
+    expect(resolveSession(db, cookie, { ...opts, nowMs: 1_200_000 })).toBeNull();
+    expect(resolveSession(db, cookie, { ...opts, nowMs: 1_200_001 })).toBeNull();
+  });
+
+  it('ends sessions when the operator is disabled or the password reset', async () => {
+    const op = await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
+    if (!op.ok) throw new Error(op.error);
+    const opts = { secret: SECRET, idleMs: 3_600_000 };
+    const first = createSession(db, op.operator.id, SECRET);
+    setDisabled(db, 'alice', true);
+    expect(resolveSession(db, first, opts)).toBeNull();
+    setDisabled(db, 'alice', false);
+    const second = createSession(db, op.operator.id, SECRET);
+    await resetPassword(db, 'alice', 'another-long-password');
+    expect(resolveSession(db, second, opts)).toBeNull();
+  });
+});
+
+describe('signIn', () => {
+  it('signs in with the right password and audits it', async () => {
+    await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
+    const r = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: '10.0.0.1' }, { secret: SECRET });
+    expect(r.ok).toBe(true);
+    expect(listAudit(db, { limit: 5 })[0]).toMatchObject({ action: 'sign-in', operator: 'alice', clientIp: '10.0.0.1' });
+  });
+
+  it(`locks a username out after ${LOCKOUT_FAILURES} failures in 15 minutes, even with the right password`, async () => {
+    await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
+    let now = 5_000_000;
+    for (let i = 0; i < LOCKOUT_FAILURES; i++) {
+      const r = await signIn(db, { username: 'alice', password: 'wrong', clientIp: `10.0.0.${i}` }, { secret: SECRET, nowMs: now++ });
+      expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/Wrong username or password/) });
+    }
+    const locked = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: '10.9.9.9' }, { secret: SECRET, nowMs: now });
+    expect(locked).toMatchObject({ ok: false, error: expect.stringMatching(/Too many failed sign-ins/) });
+    expect(listAudit(db, { action: 'sign-in-refused', limit: 5 })).toHaveLength(1);
+
+    const later = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: '10.9.9.9' }, { secret: SECRET, nowMs: now + LOCKOUT_WINDOW_MS });
+    expect(later.ok).toBe(true);
+  });
+
+  it('locks an address out after failures across usernames, and audits unknown names', async () => {
+    await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
+    for (let i = 0; i < LOCKOUT_FAILURES; i++) {
+      await signIn(db, { username: `guess${i}`, password: 'x', clientIp: '192.0.2.7' }, { secret: SECRET });
+    }
+    const r = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: '192.0.2.7' }, { secret: SECRET });
+    expect(r.ok).toBe(false);
+    expect(listAudit(db, { action: 'sign-in-failed', limit: 10 }).map((e) => e.operator)).toContain('guess0');
+  });
+
+  it('refuses a disabled operator', async () => {
+    await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
+    setDisabled(db, 'alice', true);
+    expect((await signIn(db, { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET })).ok).toBe(false);
+  });
+});

@@ -1,0 +1,40 @@
+import 'server-only';
+import type { Db } from '../db/database';
+import { audit, countFailedSignIns } from './audit';
+import { findOperator, type Operator } from './operators';
+import { decoyHash, verifyPassword } from './passwords';
+import { createSession } from './sessions';
+
+/** Brute force: this many failures for a username, or from an address, within the window lock it out. */
+export const LOCKOUT_FAILURES = 5;
+export const LOCKOUT_WINDOW_MS = 15 * 60_000;
+
+export type SignInResult = { ok: true; cookie: string; operator: Operator } | { ok: false; error: string };
+
+export async function signIn(
+  db: Db,
+  input: { username: string; password: string; clientIp: string | null },
+  opts: { secret: string; nowMs?: number },
+): Promise<SignInResult> {
+  const nowMs = opts.nowMs ?? Date.now();
+  const { username, clientIp } = input;
+  const failures = countFailedSignIns(db, { username, clientIp }, nowMs - LOCKOUT_WINDOW_MS);
+  if (failures.forUser >= LOCKOUT_FAILURES || failures.fromIp >= LOCKOUT_FAILURES) {
+    audit(db, { action: 'sign-in-refused', operator: username, clientIp, detail: 'too many failed sign-ins' }, nowMs);
+    return {
+      ok: false,
+      error: `Too many failed sign-ins for this username or from this address. Sign-in is locked for up to ${LOCKOUT_WINDOW_MS / 60_000} minutes; ask an admin if you forgot your password.`,
+    };
+  }
+
+  const operator = findOperator(db, username);
+  // Verify against a decoy for unknown names, so response time does not reveal which names exist.
+  const passwordOk = await verifyPassword(operator?.passwordHash ?? (await decoyHash()), input.password);
+  if (!operator || !passwordOk || operator.disabled) {
+    audit(db, { action: 'sign-in-failed', operator: username, clientIp, detail: operator?.disabled && passwordOk ? 'operator disabled' : null }, nowMs);
+    return { ok: false, error: 'Wrong username or password, or the account is disabled.' };
+  }
+  const cookie = createSession(db, operator.id, opts.secret, nowMs);
+  audit(db, { action: 'sign-in', operator: operator.username, clientIp }, nowMs);
+  return { ok: true, cookie, operator: { id: operator.id, username: operator.username, role: operator.role, disabled: false, createdAt: operator.createdAt } };
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+export const signInSchema = z.object({
+  username: z.string().trim().min(1, { error: 'Enter your username.' }).max(64),
+  password: z.string().min(1, { error: 'Enter your password.' }).max(256),
+  next: z.string().optional(),
+});
+
+export type SignInValues = z.input<typeof signInSchema>;
+
+/** Only same-site paths: an open redirect after sign-in would hand a session to a phishing page. */
+export function safeNext(next: string | undefined): string {
+  return next && /^\/(?!\/)[\w\-/?=&.%]*$/.test(next) && !next.startsWith('/login') ? next : '/remove';
+}
