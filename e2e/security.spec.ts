@@ -137,8 +137,43 @@ test('a user ID that looks like HTML is shown as text, never run', async ({ page
   expect(dialogs).toBe(0);
 });
 
-test('the secret key and UserSigs are nowhere in the build output or the database', async () => {
-  const leaks = (text: string) => text.includes(E2E.secretKey) || /usersig=eJ/i.test(text) || /eJ[A-Za-z0-9*_-]{120,}/.test(text);
+const leaks = (text: string) => text.includes(E2E.secretKey) || /usersig=(?!\[redacted\])/i.test(text) || /eJ[A-Za-z0-9*_-]{120,}/.test(text);
+
+const ROUTES = ['/remove', '/bulk', '/history', '/history/1', '/history/1/export', '/api/runs', '/api/runs/1', '/operators', '/audit', '/login', '/api/health'];
+
+test('the secret key and UserSigs are in no response, build file, database or log line', async ({ request, playwright, page }) => {
+  // Make sure there is a run, with TIM requests in the log, before looking.
+  await page.goto('/remove');
+  await page.getByRole('textbox', { name: 'User IDs' }).fill('judy\nghost-leak');
+  await page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'plan' }).check();
+  await page.getByRole('button', { name: 'Remove attributes' }).click();
+  await page.getByRole('button', { name: 'Confirm removal' }).click();
+  await expect(page.getByRole('heading', { name: /Result of run/ })).toBeVisible();
+
+  const viewer = { username: `leak-viewer-${Date.now()}`, password: 'leak-viewer-password' };
+  await page.goto('/operators');
+  await page.getByLabel('New username').fill(viewer.username);
+  await page.getByLabel('Initial password').fill(viewer.password);
+  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
+  await page.getByRole('button', { name: 'Add operator' }).click();
+  await expect(page.getByRole('status')).toContainText(`add ${viewer.username}`);
+  const viewerContext = await page.context().browser()!.newContext({ storageState: { cookies: [], origins: [] } });
+  const vp = await viewerContext.newPage();
+  await signIn(vp, E2E.consoleUrl, viewer.username, viewer.password);
+  const anonymous = await playwright.request.newContext({ baseURL: E2E.consoleUrl, storageState: { cookies: [], origins: [] } });
+
+  const callers = { admin: request, viewer: vp.request, anonymous };
+  for (const [who, caller] of Object.entries(callers)) {
+    for (const route of ROUTES) {
+      for (const headers of [{}, { RSC: '1' }] as Record<string, string>[]) {
+        const res = await caller.get(`${E2E.consoleUrl}${route}`, { headers });
+        expect(leaks(await res.text()), `${who} ${route} ${JSON.stringify(headers)}`).toBe(false);
+      }
+    }
+  }
+  await viewerContext.close();
+  await anonymous.dispose();
+
   const found = filesUnder('.next/static').filter((f) => leaks(readFileSync(f, 'latin1')));
   expect(found, 'files under .next/static holding a secret').toEqual([]);
   for (const f of ['.e2e-data/main.db', '.e2e-data/main.db-wal']) {
@@ -150,6 +185,9 @@ test('the secret key and UserSigs are nowhere in the build output or the databas
     }
     expect(leaks(text), `${f} holds a secret`).toBe(false);
   }
+  const log = readFileSync('.e2e-data/main.db.log', 'utf8');
+  expect(log).toContain('usersig=[redacted]');
+  expect(leaks(log), 'the server log holds a secret').toBe(false);
 });
 
 /** Every server action, called directly with a crafted request (as a script would), not through a page. */
