@@ -3,8 +3,7 @@ import { consoleBaseEnv, E2E } from './e2e/support/env';
 
 /** The server's stdout (one JSON line per event) goes to a file, so the leak test can read the log. */
 const nextStart = (port: number, db: string) =>
-  `rm -f ${db} ${db}-wal ${db}-shm && exec node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${port} > ${db}.log`;
-
+  `mkdir -p $(dirname ${db}) && rm -f ${db} ${db}-wal ${db}-shm && exec node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${port} > ${db}.log`;
 
 /**
  * Browser tests run against the production build (`next build` runs first in `npm run test:e2e`),
