@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Actor } from '../auth/audit';
 import { failureGroups, listRunUsers, type RunSummary } from '../db/runs';
-import { describeFailure, presentFailureGroup, presentUser, type FailureGroupView, type ResultRow } from '../results/present';
+import { presentFailureGroup, presentUser, type FailureGroupView, type ResultRow } from '../results/present';
 import { getRuntime } from '../runtime';
 import { MAX_FORM_USERS } from '../schemas/remove-form';
 import { loadAttrNames } from '../tim/attr-names';
@@ -12,14 +12,16 @@ export type FormRemovalResult =
   | { ok: true; run: RunSummary; rows: ResultRow[]; failures: FailureGroupView[]; duplicates: string[] }
   | { ok: false; error: string; fieldErrors?: Partial<Record<'userIds' | 'attrs', string[]>> };
 
-/** The /remove form after its schema passed: check the attributes against the app, then run. */
+/**
+ * The /remove form after its schema passed: check the attributes against the app as it is now
+ * (not the page's cached list), then run. A request-level error in that check (a rotated key, an
+ * unreachable server) would stop the run at its first request anyway, so it is recorded as a
+ * stopped run with every user "not sent", like one met mid-run.
+ */
 export async function removeForForm(input: { userIds: string; attrs: string[] }, actor: Actor): Promise<FormRemovalResult> {
-  const names = await loadAttrNames(getRuntime().tim);
-  if (!names.ok) {
-    const entry = describeFailure(names.failure);
-    return { ok: false, error: `Could not check the app's attribute names: ${entry.title}. ${entry.action}` };
-  }
-  const unknown = input.attrs.filter((a) => !names.names.includes(a));
+  const names = await loadAttrNames(getRuntime().tim, { fresh: true });
+  const known = names.ok ? names.names : input.attrs;
+  const unknown = input.attrs.filter((a) => !known.includes(a));
   if (unknown.length > 0) {
     return {
       ok: false,
@@ -29,12 +31,11 @@ export async function removeForForm(input: { userIds: string; attrs: string[] },
   }
 
   const { ids, duplicates } = parseUserIdList(input.userIds);
-  const attrs = names.names.filter((n) => input.attrs.includes(n));
-  const run = await removeAttributesNow({
-    users: ids.map((account) => ({ account, attrs })),
-    source: 'form',
-    actor,
-  });
+  const attrs = known.filter((n) => input.attrs.includes(n));
+  const run = await removeAttributesNow(
+    { users: ids.map((account) => ({ account, attrs })), source: 'form', actor },
+    names.ok ? undefined : names.failure,
+  );
   const { db } = getRuntime();
   const rows = listRunUsers(db, run.id, { limit: MAX_FORM_USERS }).map((u) => presentUser(u, run));
   return { ok: true, run, rows, failures: failureGroups(db, run.id).map(presentFailureGroup), duplicates };

@@ -1,10 +1,11 @@
 import 'server-only';
 import { audit, type Actor } from '../auth/audit';
 import { getConfig } from '../config';
-import { createRun, getRun, type RunSource, type RunSummary } from '../db/runs';
+import { createRun, finishRun, getRun, type RunSource, type RunSummary } from '../db/runs';
 import { executeRun } from '../jobs/execute-run';
 import { log } from '../log';
 import { getRuntime } from '../runtime';
+import type { Failure } from '../tim/outcomes';
 import { realClock } from './rate-limiter';
 
 /** Form runs are small (≤ 1,000 users = 10 requests); a few in flight keeps them near the QPS ceiling. */
@@ -18,9 +19,10 @@ export interface RemoveUsersInput {
 
 /**
  * Runs a small removal to the end inside the caller's request: the run and its users are stored
- * first, each batch's outcomes as it completes, then the run is closed.
+ * first, each batch's outcomes as it completes, then the run is closed. With `stoppedBy`, a
+ * request-level error met before the first send, the run is recorded as stopped and nothing is sent.
  */
-export async function removeAttributesNow(input: RemoveUsersInput): Promise<RunSummary> {
+export async function removeAttributesNow(input: RemoveUsersInput, stoppedBy?: Failure): Promise<RunSummary> {
   const config = getConfig();
   const { db, tim, limiter } = getRuntime();
   const runId = createRun(db, {
@@ -32,6 +34,7 @@ export async function removeAttributesNow(input: RemoveUsersInput): Promise<RunS
   });
   audit(db, { action: 'run-started', operator: input.actor.username, clientIp: input.actor.clientIp, runId, detail: `${input.source}, ${input.users.length} users` });
   log.info('run.started', { runId, source: input.source, users: input.users.length });
-  await executeRun(runId, { db, client: tim, limiter, clock: realClock, concurrency: FORM_CONCURRENCY });
+  if (stoppedBy) finishRun(db, runId, { status: 'stopped', failure: stoppedBy });
+  else await executeRun(runId, { db, client: tim, limiter, clock: realClock, concurrency: FORM_CONCURRENCY });
   return getRun(db, runId)!;
 }
