@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { createTimClient } from './client';
+import { postJson, type PostJson } from './http-post';
 import { readRemoveAttrResult } from './outcomes';
 import { createUserSigCache } from './usersig-cache';
 
@@ -18,13 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-function client(over: { key?: string; baseUrl?: string; timeoutMs?: number; fetch?: typeof fetch } = {}) {
+function client(over: { key?: string; baseUrl?: string; timeoutMs?: number; post?: PostJson } = {}) {
   return createTimClient({
     sdkAppId: APP,
     identifier: 'administrator',
     baseUrl: over.baseUrl ?? sim.url,
     timeoutMs: over.timeoutMs ?? 2000,
-    fetch: over.fetch,
+    post: over.post,
     userSig: createUserSigCache({ sdkAppId: APP, identifier: 'administrator', secretKey: () => over.key ?? KEY }),
   });
 }
@@ -32,11 +35,11 @@ function client(over: { key?: string; baseUrl?: string; timeoutMs?: number; fetc
 describe('TIM client over real HTTP to the simulator', () => {
   it('builds the URL with every required parameter and a fresh uint32 random', async () => {
     const urls: string[] = [];
-    const spy: typeof fetch = (input, init) => {
-      urls.push(String(input));
-      return fetch(input, init);
+    const spy: PostJson = (url, body, signal) => {
+      urls.push(url);
+      return postJson(url, body, signal);
     };
-    const c = client({ fetch: spy });
+    const c = client({ post: spy });
     await c.removeAttr([{ To_Account: 'alice', Attrs: ['sex'] }]);
     await c.removeAttr([{ To_Account: 'alice', Attrs: ['sex'] }]);
     const [a, b] = urls.map((u) => new URL(u));
@@ -84,7 +87,42 @@ describe('TIM client over real HTTP to the simulator', () => {
     expect(await client({ baseUrl: 'http://127.0.0.1:9' }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({
       kind: 'transport',
       failure: 'network',
+      detail: 'ECONNREFUSED',
     });
+    sim.setConfig({ faults: { drop: 1 } });
+    expect(await client().removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ kind: 'transport', failure: 'network' });
+    sim.setConfig({ faults: { drop: 0 } });
+  });
+
+  it('treats a 200 reply that is not JSON, or lacks ErrorCode, as a bad response', async () => {
+    const replies = ['<html>gateway</html>', '{"hello":1}'];
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(replies.shift()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await client({ baseUrl }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ failure: 'bad-response', detail: 'the reply was not JSON' });
+      expect(await client({ baseUrl }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ failure: 'bad-response' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('times out a reply that stops halfway through its body', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"ActionStatus":');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await client({ baseUrl, timeoutMs: 150 }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({
+        kind: 'transport',
+        failure: 'timeout',
+      });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('logs the request URL with the UserSig redacted', async () => {

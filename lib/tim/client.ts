@@ -2,6 +2,7 @@ import 'server-only';
 import { randomInt } from 'node:crypto';
 import { log, redactUrl } from '../log';
 import type { TransportFailure } from './errors';
+import { postJson, type HttpReply, type PostJson } from './http-post';
 import type { UserSigSource } from './usersig-cache';
 import { attrNamesReplySchema, TIM_PATHS, timReplySchema, type TimReplyWire, type UserAttrs } from './wire';
 
@@ -23,7 +24,8 @@ export interface TimClientOptions {
   baseUrl: string;
   timeoutMs: number;
   userSig: UserSigSource;
-  fetch?: typeof fetch;
+  /** The HTTP transport; tests inject one to see the URLs. */
+  post?: PostJson;
   /** uint32 for the `random` query parameter; crypto-random unless a test injects one. */
   random?: () => number;
 }
@@ -31,7 +33,7 @@ export interface TimClientOptions {
 const UINT32_RANGE = 2 ** 32;
 
 export function createTimClient(opts: TimClientOptions): TimClient {
-  const doFetch = opts.fetch ?? fetch;
+  const post = opts.post ?? postJson;
   const random = opts.random ?? (() => randomInt(0, UINT32_RANGE));
 
   function buildUrl(path: string): string {
@@ -61,20 +63,13 @@ export function createTimClient(opts: TimClientOptions): TimClient {
       return result;
     };
 
-    let response: Response;
-    let text: string;
+    let response: HttpReply;
     // A timer we clear ourselves: AbortSignal.timeout() would keep every finished request's
     // internals alive for the whole timeout, which at 100 requests/s is hundreds of megabytes.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), opts.timeoutMs);
     try {
-      response = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body ?? {}),
-        signal: controller.signal,
-      });
-      text = await response.text();
+      response = await post(url, JSON.stringify(body ?? {}), controller.signal);
     } catch (err) {
       const isTimeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       return finish(
@@ -92,7 +87,7 @@ export function createTimClient(opts: TimClientOptions): TimClient {
     }
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(response.text);
     } catch {
       return finish({ kind: 'transport', failure: 'bad-response', detail: 'the reply was not JSON' }, 200);
     }
@@ -124,9 +119,8 @@ export function createTimClient(opts: TimClientOptions): TimClient {
   };
 }
 
-/** undici hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`; never include the URL. */
+/** The system error's code (ECONNREFUSED, ENOTFOUND, ECONNRESET), never its message: that can hold the URL. */
 function describeNetworkError(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  return 'connection failed';
+  const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
+  return typeof code === 'string' ? code : 'connection failed';
 }
