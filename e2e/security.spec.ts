@@ -54,6 +54,24 @@ test.describe('anonymous', () => {
       await server.kill();
     }
   });
+
+  test('a session ends after SESSION_IDLE_MINUTES without a request', async ({ page }) => {
+    // The shortest idle time the configuration allows is a minute, and the server keeps the time.
+    test.setTimeout(150_000);
+    const server = new ConsoleProcess(3315, '.e2e-data/idle.db', { SESSION_IDLE_MINUTES: '1' });
+    await server.start();
+    try {
+      await signIn(page, server.url, E2E.admin.username, E2E.admin.password);
+      await page.goto(`${server.url}/history`);
+      await expect(page.getByRole('heading', { name: 'History', level: 1 })).toBeVisible();
+      await page.waitForTimeout(62_000);
+      await page.goto(`${server.url}/history`);
+      await expect(page).toHaveURL(/\/login/);
+      expect((await page.request.get(`${server.url}/api/runs`)).status()).toBe(401);
+    } finally {
+      await server.kill();
+    }
+  });
 });
 
 async function lockOut(page: Page, base: string) {

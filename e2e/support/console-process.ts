@@ -13,6 +13,7 @@ export class ConsoleProcess {
   constructor(
     private readonly port: number,
     private readonly dbPath: string,
+    private readonly env: Record<string, string> = {},
   ) {
     this.url = `http://127.0.0.1:${port}`;
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
@@ -26,6 +27,7 @@ export class ConsoleProcess {
         ...consoleBaseEnv,
         TIM_SECRET_KEY: E2E.secretKey,
         DATABASE_PATH: this.dbPath,
+        ...this.env,
       },
     });
     const deadline = Date.now() + 30_000;
