@@ -1,3 +1,4 @@
+import { DataTable } from './data-table';
 import type { ResultRow } from '@/lib/results/present';
 
 const RESULT_STYLE: Record<ResultRow['result'], string> = {
@@ -10,31 +11,18 @@ const RESULT_STYLE: Record<ResultRow['result'], string> = {
 /** The per-user table: the same four columns on the form page and in history. */
 export function ResultsTable({ rows, caption }: { rows: ResultRow[]; caption: string }) {
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="min-w-full text-left text-sm">
-        <caption className="px-3 py-2 text-left font-medium">{caption}</caption>
-        <thead className="bg-slate-100">
-          <tr>
-            <th scope="col" className="px-3 py-2">User</th>
-            <th scope="col" className="px-3 py-2">Result</th>
-            <th scope="col" className="px-3 py-2">Error code</th>
-            <th scope="col" className="px-3 py-2">Explanation</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.user} className="border-t border-slate-100 align-top">
-              <td className="px-3 py-2 font-mono break-words">{r.user}</td>
-              <td className={`px-3 py-2 font-medium ${RESULT_STYLE[r.result]}`}>{r.resultText}</td>
-              <td className="px-3 py-2 font-mono">{r.code}</td>
-              <td className="px-3 py-2">
-                {r.explanation}
-                {r.serverInfo && <span className="mt-1 block text-xs text-slate-600">Server said: {r.serverInfo}</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} columns={['User', 'Result', 'Error code', 'Explanation']}>
+      {rows.map((r) => (
+        <tr key={r.user} className="border-t border-slate-100 align-top">
+          <td className="px-3 py-2 font-mono break-words">{r.user}</td>
+          <td className={`px-3 py-2 font-medium ${RESULT_STYLE[r.result]}`}>{r.resultText}</td>
+          <td className="px-3 py-2 font-mono">{r.code}</td>
+          <td className="px-3 py-2">
+            {r.explanation}
+            {r.serverInfo && <span className="mt-1 block text-xs text-slate-600">Server said: {r.serverInfo}</span>}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

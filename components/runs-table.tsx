@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { RunSummary } from '@/lib/db/runs';
+import { DataTable } from './data-table';
 import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
 
 async function fetchRuns(): Promise<RunSummary[]> {
@@ -22,44 +23,35 @@ export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
 
   if (runs.length === 0) return <p>No runs yet. Runs appear here as soon as they start.</p>;
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      {error && (
-        <p role="alert" className="p-2 text-sm text-red-800">
-          {error.message}
-        </p>
-      )}
-      <table className="min-w-full text-left text-sm">
-        <caption className="px-3 py-2 text-left font-medium">Runs, newest first</caption>
-        <thead className="bg-slate-100">
-          <tr>
-            {['Run', 'Started', 'By', 'Source', 'Attributes', 'Status', 'Users', 'Removed', 'Failed', 'Not sent'].map((h) => (
-              <th key={h} scope="col" className="px-3 py-2">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.id} className="border-t border-slate-100">
-              <td className="px-3 py-2">
-                <Link href={`/history/${r.id}`} className="text-blue-800 underline">
-                  Run #{r.id}
-                </Link>
-              </td>
-              <td className="px-3 py-2 whitespace-nowrap">{formatTime(r.createdAt)}</td>
-              <td className="px-3 py-2">{r.operator ?? '—'}</td>
-              <td className="px-3 py-2">{SOURCE_LABEL[r.source]}</td>
-              <td className="px-3 py-2 font-mono">{r.attrs.join(', ')}</td>
-              <td className="px-3 py-2">{STATUS_LABEL[r.status]}</td>
-              <td className="px-3 py-2 tabular-nums">{r.total}</td>
-              <td className="px-3 py-2 tabular-nums">{r.removed}</td>
-              <td className="px-3 py-2 tabular-nums">{r.failed}</td>
-              <td className="px-3 py-2 tabular-nums">{r.notSent}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Runs, newest first"
+      columns={['Run', 'Started', 'By', 'Source', 'Attributes', 'Status', 'Users', 'Removed', 'Failed', 'Not sent']}
+      notice={
+        error && (
+          <p role="alert" className="p-2 text-sm text-red-800">
+            {error.message}
+          </p>
+        )
+      }
+    >
+      {runs.map((r) => (
+        <tr key={r.id} className="border-t border-slate-100">
+          <td className="px-3 py-2">
+            <Link href={`/history/${r.id}`} className="text-blue-800 underline">
+              Run #{r.id}
+            </Link>
+          </td>
+          <td className="px-3 py-2 whitespace-nowrap">{formatTime(r.createdAt)}</td>
+          <td className="px-3 py-2">{r.operator ?? '—'}</td>
+          <td className="px-3 py-2">{SOURCE_LABEL[r.source]}</td>
+          <td className="px-3 py-2 font-mono">{r.attrs.join(', ')}</td>
+          <td className="px-3 py-2">{STATUS_LABEL[r.status]}</td>
+          <td className="px-3 py-2 tabular-nums">{r.total}</td>
+          <td className="px-3 py-2 tabular-nums">{r.removed}</td>
+          <td className="px-3 py-2 tabular-nums">{r.failed}</td>
+          <td className="px-3 py-2 tabular-nums">{r.notSent}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

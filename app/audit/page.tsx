@@ -4,6 +4,7 @@ import { listAudit, type AuditAction } from '@/lib/auth/audit';
 import { requirePageRole } from '@/lib/auth/request';
 import { formatTime } from '@/lib/results/run-view';
 import { getRuntime } from '@/lib/runtime';
+import { DataTable } from '@/components/data-table';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Audit log · TIM Push Attribute Console' };
@@ -62,40 +63,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Apply filter
         </button>
       </form>
-      <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-        <table className="min-w-full text-left text-sm">
-          <caption className="px-3 py-2 text-left font-medium">Audit entries, newest first</caption>
-          <thead className="bg-slate-100">
-            <tr>
-              {['Time', 'Action', 'Operator', 'Client address', 'Run', 'Detail'].map((h) => (
-                <th key={h} scope="col" className="px-3 py-2">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 whitespace-nowrap">{formatTime(e.at)}</td>
-                <td className="px-3 py-2">{e.action}</td>
-                <td className="px-3 py-2 font-mono">{e.operator ?? '—'}</td>
-                <td className="px-3 py-2 font-mono">{e.clientIp ?? '—'}</td>
-                <td className="px-3 py-2">
-                  {e.runId !== null ? (
-                    <Link href={`/history/${e.runId}`} className="text-blue-800 underline">
-                      #{e.runId}
-                    </Link>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td className="px-3 py-2">{e.detail ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Audit entries, newest first" columns={['Time', 'Action', 'Operator', 'Client address', 'Run', 'Detail']}>
+        {entries.map((e) => (
+          <tr key={e.id} className="border-t border-slate-100">
+            <td className="px-3 py-2 whitespace-nowrap">{formatTime(e.at)}</td>
+            <td className="px-3 py-2">{e.action}</td>
+            <td className="px-3 py-2 font-mono">{e.operator ?? '—'}</td>
+            <td className="px-3 py-2 font-mono">{e.clientIp ?? '—'}</td>
+            <td className="px-3 py-2">
+              {e.runId !== null ? (
+                <Link href={`/history/${e.runId}`} className="text-blue-800 underline">
+                  #{e.runId}
+                </Link>
+              ) : (
+                '—'
+              )}
+            </td>
+            <td className="px-3 py-2">{e.detail ?? ''}</td>
+          </tr>
+        ))}
+      </DataTable>
       {next !== null && (
         <Link href={`/audit?${qs(next)}`} className="text-blue-800 underline">
           Older entries

@@ -7,6 +7,7 @@ import { findUserAcrossRuns, listRuns } from '@/lib/db/runs';
 import { presentUser } from '@/lib/results/present';
 import { formatTime, RUNS_PAGE_SIZE, SOURCE_LABEL } from '@/lib/results/run-view';
 import { getRuntime } from '@/lib/runtime';
+import { DataTable } from '@/components/data-table';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'History · TIM Push Attribute Console' };
@@ -40,40 +41,26 @@ function UserMatches({ user, matches }: { user: string; matches: ReturnType<type
       {matches.length === 0 ? (
         <p>No run has included this user ID. IDs are matched exactly, including case.</p>
       ) : (
-        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-          <table className="min-w-full text-left text-sm">
-            <caption className="px-3 py-2 text-left font-medium">Outcome for this user in each run</caption>
-            <thead className="bg-slate-100">
-              <tr>
-                {['Run', 'Started', 'Source', 'Attributes', 'Result', 'Error code', 'Explanation'].map((h) => (
-                  <th key={h} scope="col" className="px-3 py-2">
-                    {h}
-                  </th>
-                ))}
+        <DataTable caption="Outcome for this user in each run" columns={['Run', 'Started', 'Source', 'Attributes', 'Result', 'Error code', 'Explanation']}>
+          {matches.map(({ run, user: u }) => {
+            const row = presentUser(u, run);
+            return (
+              <tr key={run.id} className="border-t border-slate-100 align-top">
+                <td className="px-3 py-2">
+                  <Link href={`/history/${run.id}`} className="text-blue-800 underline">
+                    Run #{run.id}
+                  </Link>
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">{formatTime(run.createdAt)}</td>
+                <td className="px-3 py-2">{SOURCE_LABEL[run.source]}</td>
+                <td className="px-3 py-2 font-mono">{u.attrs.join(', ')}</td>
+                <td className="px-3 py-2 font-medium">{row.resultText}</td>
+                <td className="px-3 py-2 font-mono">{row.code}</td>
+                <td className="px-3 py-2">{row.explanation}</td>
               </tr>
-            </thead>
-            <tbody>
-              {matches.map(({ run, user: u }) => {
-                const row = presentUser(u, run);
-                return (
-                  <tr key={run.id} className="border-t border-slate-100 align-top">
-                    <td className="px-3 py-2">
-                      <Link href={`/history/${run.id}`} className="text-blue-800 underline">
-                        Run #{run.id}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{formatTime(run.createdAt)}</td>
-                    <td className="px-3 py-2">{SOURCE_LABEL[run.source]}</td>
-                    <td className="px-3 py-2 font-mono">{u.attrs.join(', ')}</td>
-                    <td className="px-3 py-2 font-medium">{row.resultText}</td>
-                    <td className="px-3 py-2 font-mono">{row.code}</td>
-                    <td className="px-3 py-2">{row.explanation}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </section>
   );

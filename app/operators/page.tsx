@@ -5,6 +5,7 @@ import { listOperators } from '@/lib/auth/operators';
 import { requirePageRole } from '@/lib/auth/request';
 import { formatTime } from '@/lib/results/run-view';
 import { getRuntime } from '@/lib/runtime';
+import { DataTable } from '@/components/data-table';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Operators · TIM Push Attribute Console' };
@@ -17,33 +18,19 @@ export default async function OperatorsPage() {
       <h1 className="text-2xl font-semibold">Operators</h1>
       <p className="text-sm">Passwords can also be reset from a shell: <code>npm run operators -- reset-password NAME</code>.</p>
       <AddOperatorForm />
-      <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-        <table className="min-w-full text-left text-sm">
-          <caption className="px-3 py-2 text-left font-medium">Operators</caption>
-          <thead className="bg-slate-100">
-            <tr>
-              <th scope="col" className="px-3 py-2">Username</th>
-              <th scope="col" className="px-3 py-2">Role</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="px-3 py-2">Added</th>
-              <th scope="col" className="px-3 py-2">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {operators.map((o) => (
-              <tr key={o.id} className="border-t border-slate-100">
-                <td className="px-3 py-2 font-mono">{o.username}</td>
-                <td className="px-3 py-2">{o.role}</td>
-                <td className="px-3 py-2">{o.disabled ? 'Disabled' : 'Active'}</td>
-                <td className="px-3 py-2 whitespace-nowrap">{formatTime(o.createdAt)}</td>
-                <td className="px-3 py-2">
-                  <OperatorRowActions operator={o} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Operators" columns={['Username', 'Role', 'Status', 'Added', 'Actions']}>
+        {operators.map((o) => (
+          <tr key={o.id} className="border-t border-slate-100">
+            <td className="px-3 py-2 font-mono">{o.username}</td>
+            <td className="px-3 py-2">{o.role}</td>
+            <td className="px-3 py-2">{o.disabled ? 'Disabled' : 'Active'}</td>
+            <td className="px-3 py-2 whitespace-nowrap">{formatTime(o.createdAt)}</td>
+            <td className="px-3 py-2">
+              <OperatorRowActions operator={o} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }
