@@ -5,6 +5,7 @@ import { useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { changeOperatorAction } from '@/app/operators/actions';
 import { addOperatorFormSchema, type AddOperatorValues } from '@/lib/schemas/operators';
+import { TextField } from './text-field';
 
 export function AddOperatorForm() {
   const form = useForm<AddOperatorValues>({ resolver: zodResolver(addOperatorFormSchema), defaultValues: { username: '', password: '', role: 'viewer' } });
@@ -24,20 +25,16 @@ export function AddOperatorForm() {
         Add an operator
       </h2>
       <div className="flex flex-wrap gap-4">
-        <div>
-          <label htmlFor="new-username" className="block text-sm font-medium">
-            New username
-          </label>
-          <input id="new-username" autoComplete="off" className="mt-1 rounded border border-slate-400 p-2" {...form.register('username')} />
-          {errors.username && <p className="text-sm text-red-800">{errors.username.message}</p>}
-        </div>
-        <div>
-          <label htmlFor="new-password" className="block text-sm font-medium">
-            Initial password
-          </label>
-          <input id="new-password" type="password" autoComplete="new-password" className="mt-1 rounded border border-slate-400 p-2" {...form.register('password')} />
-          {errors.password && <p className="text-sm text-red-800">{errors.password.message}</p>}
-        </div>
+        <TextField id="new-username" label="New username" autoComplete="off" compact error={errors.username?.message} registration={form.register('username')} />
+        <TextField
+          id="new-password"
+          label="Initial password"
+          type="password"
+          autoComplete="new-password"
+          compact
+          error={errors.password?.message}
+          registration={form.register('password')}
+        />
         <div>
           <label htmlFor="new-role" className="block text-sm font-medium">
             Role
