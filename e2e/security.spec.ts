@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { signIn } from './support/auth';
+import { addOperator, signIn } from './support/auth';
 import { ConsoleProcess } from './support/console-process';
 import { E2E } from './support/env';
 import { sim } from './support/sim';
@@ -110,12 +110,7 @@ test('pages carry a nonce CSP without unsafe-inline scripts, and framing is refu
 
 test('an admin adds a viewer, who can read history but not run anything', async ({ page, browser }) => {
   const viewer = { username: `viewer-${Date.now()}`, password: 'viewer-password-1' };
-  await page.goto('/operators');
-  await page.getByLabel('New username').fill(viewer.username);
-  await page.getByLabel('Initial password').fill(viewer.password);
-  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
-  await page.getByRole('button', { name: 'Add operator' }).click();
-  await expect(page.getByRole('status')).toContainText(`add ${viewer.username}`);
+  await addOperator(page, { ...viewer, role: 'viewer' });
   await expect(page.getByRole('cell', { name: viewer.username, exact: true })).toBeVisible();
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
@@ -169,12 +164,7 @@ test('the secret key and UserSigs are in no response, build file, database or lo
   await expect(page.getByRole('heading', { name: /Result of run/ })).toBeVisible();
 
   const viewer = { username: `leak-viewer-${Date.now()}`, password: 'leak-viewer-password' };
-  await page.goto('/operators');
-  await page.getByLabel('New username').fill(viewer.username);
-  await page.getByLabel('Initial password').fill(viewer.password);
-  await page.getByLabel('Role', { exact: true }).selectOption('viewer');
-  await page.getByRole('button', { name: 'Add operator' }).click();
-  await expect(page.getByRole('status')).toContainText(`add ${viewer.username}`);
+  await addOperator(page, { ...viewer, role: 'viewer' });
   const viewerContext = await page.context().browser()!.newContext({ storageState: { cookies: [], origins: [] } });
   const vp = await viewerContext.newPage();
   await signIn(vp, E2E.consoleUrl, viewer.username, viewer.password);
@@ -235,12 +225,7 @@ test.describe('server actions called directly', () => {
     expect(list.map((a) => a.name).sort()).toEqual(Object.keys(CRAFTED_ARGS).sort());
 
     const viewer = { username: `sweep-viewer-${Date.now()}`, password: 'sweep-viewer-password' };
-    await page.goto('/operators');
-    await page.getByLabel('New username').fill(viewer.username);
-    await page.getByLabel('Initial password').fill(viewer.password);
-    await page.getByLabel('Role', { exact: true }).selectOption('viewer');
-    await page.getByRole('button', { name: 'Add operator' }).click();
-    await expect(page.getByRole('status')).toContainText(`add ${viewer.username}`);
+    await addOperator(page, { ...viewer, role: 'viewer' });
 
     const anonymous = await playwright.request.newContext({ baseURL: E2E.consoleUrl, storageState: { cookies: [], origins: [] } });
     const viewerBrowser = await page.context().browser()!.newContext({ storageState: { cookies: [], origins: [] } });

@@ -7,3 +7,13 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
+
+/** Through the /operators page, as the signed-in admin on `page`. */
+export async function addOperator(page: Page, operator: { username: string; password: string; role: 'viewer' | 'operator' | 'admin' }) {
+  await page.goto('/operators');
+  await page.getByLabel('New username').fill(operator.username);
+  await page.getByLabel('Initial password').fill(operator.password);
+  await page.getByLabel('Role', { exact: true }).selectOption(operator.role);
+  await page.getByRole('button', { name: 'Add operator' }).click();
+  await expect(page.getByRole('status')).toContainText(`add ${operator.username}`);
+}
