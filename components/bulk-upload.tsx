@@ -10,6 +10,7 @@ import { MAX_CSV_BYTES, MAX_CSV_ROWS } from '@/lib/csv/limits';
 import type { CsvValidation } from '@/lib/csv/validate';
 import { bulkPickSchema, type BulkPickValues } from '@/lib/schemas/bulk';
 import { AttributePicker } from './attribute-picker';
+import { ConfirmPanel } from './confirm-panel';
 import { CsvPreview } from './csv-preview';
 
 type Stage =
@@ -28,7 +29,6 @@ export function BulkUpload({ attrNames }: { attrNames: string[] }) {
   const [dragging, setDragging] = useState(false);
   // Remounting the input is the only way to clear the file it shows.
   const [inputKey, setInputKey] = useState(0);
-  const confirmHeading = useRef<HTMLHeadingElement>(null);
   const readSeq = useRef(0);
   const fileRef = useRef<File | null>(null);
 
@@ -58,10 +58,6 @@ export function BulkUpload({ attrNames }: { attrNames: string[] }) {
       }),
     [form, read],
   );
-
-  useEffect(() => {
-    if (stage.kind === 'confirm') confirmHeading.current?.focus();
-  }, [stage.kind]);
 
   const choose = (f: File | null) => {
     setStartError(null);
@@ -165,36 +161,18 @@ export function BulkUpload({ attrNames }: { attrNames: string[] }) {
       </form>
 
       {stage.kind === 'confirm' && (
-        <section aria-labelledby="bulk-confirm-heading" className="rounded border-2 border-amber-400 bg-amber-50 p-4">
-          <h2 id="bulk-confirm-heading" ref={confirmHeading} tabIndex={-1} className="text-lg font-semibold">
-            Check before sending
-          </h2>
+        <ConfirmPanel
+          id="bulk-confirm-heading"
+          onConfirm={() => void form.handleSubmit(confirm)()}
+          onBack={() => setStage({ kind: 'preview', preview: stage.preview })}
+          busy={starting}
+          busyText="Uploading and checking the file on the server…"
+        >
           <p className="mt-2">
             Remove attributes from <strong>{stage.preview.users.size.toLocaleString('en')} users</strong> in{' '}
             <strong>{file?.name}</strong>. The run continues on the server if you leave this page.
           </p>
-          <div className="mt-4 flex gap-3">
-            <button
-              type="button"
-              onClick={() => void form.handleSubmit(confirm)()}
-              disabled={starting}
-              className="rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800 disabled:opacity-60"
-            >
-              Confirm removal
-            </button>
-            <button
-              type="button"
-              onClick={() => setStage({ kind: 'preview', preview: stage.preview })}
-              disabled={starting}
-              className="rounded border border-slate-400 bg-white px-4 py-2"
-            >
-              Back
-            </button>
-          </div>
-          <p role="status" className="mt-3 text-sm">
-            {starting ? 'Uploading and checking the file on the server…' : ''}
-          </p>
-        </section>
+        </ConfirmPanel>
       )}
       {startError && (
         <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">

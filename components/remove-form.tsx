@@ -9,6 +9,7 @@ import type { FormRemovalResult } from '@/lib/removal/form-removal';
 import { removeFormSchema, type RemoveFormValues } from '@/lib/schemas/remove-form';
 import { parseUserIdList } from '@/lib/user-ids';
 import { AttributePicker } from './attribute-picker';
+import { ConfirmPanel } from './confirm-panel';
 import { RemovalResult } from './removal-result';
 
 interface Pending {
@@ -26,12 +27,8 @@ export function RemoveForm({ attrNames }: { attrNames: string[] }) {
   const [confirming, setConfirming] = useState<Pending | null>(null);
   const [result, setResult] = useState<FormRemovalResult | null>(null);
   const [sending, startSending] = useTransition();
-  const confirmHeading = useRef<HTMLHeadingElement>(null);
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
-  useEffect(() => {
-    if (confirming) confirmHeading.current?.focus();
-  }, [confirming]);
   useEffect(() => {
     if (result) resultHeading.current?.focus();
   }, [result]);
@@ -103,10 +100,13 @@ export function RemoveForm({ attrNames }: { attrNames: string[] }) {
       </form>
 
       {confirming && (
-        <section aria-labelledby="confirm-heading" className="rounded border-2 border-amber-400 bg-amber-50 p-4">
-          <h2 id="confirm-heading" ref={confirmHeading} tabIndex={-1} className="text-lg font-semibold">
-            Check before sending
-          </h2>
+        <ConfirmPanel
+          id="confirm-heading"
+          onConfirm={confirm}
+          onBack={() => setConfirming(null)}
+          busy={sending}
+          busyText={`Removing attributes from ${confirming.userCount} users…`}
+        >
           <p className="mt-2">
             Remove <strong>{confirming.values.attrs.join(', ')}</strong> from{' '}
             <strong>
@@ -121,28 +121,7 @@ export function RemoveForm({ attrNames }: { attrNames: string[] }) {
               {confirming.duplicates.length > 10 ? '…' : ''}
             </p>
           )}
-          <div className="mt-4 flex gap-3">
-            <button
-              type="button"
-              onClick={confirm}
-              disabled={sending}
-              className="rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800 disabled:opacity-60"
-            >
-              Confirm removal
-            </button>
-            <button
-              type="button"
-              onClick={() => setConfirming(null)}
-              disabled={sending}
-              className="rounded border border-slate-400 bg-white px-4 py-2"
-            >
-              Back
-            </button>
-          </div>
-          <p role="status" className="mt-3 text-sm">
-            {sending ? `Removing attributes from ${confirming.userCount} users…` : ''}
-          </p>
-        </section>
+        </ConfirmPanel>
       )}
 
       {result && !result.ok && (

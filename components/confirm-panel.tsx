@@ -1,0 +1,50 @@
+'use client';
+
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/**
+ * The last step before anything is sent: what will happen, "Confirm removal" and "Back". Focus
+ * moves to its heading when it appears, so keyboard and screen-reader users land on the summary.
+ */
+export function ConfirmPanel({
+  id,
+  children,
+  onConfirm,
+  onBack,
+  busy,
+  busyText,
+}: {
+  id: string;
+  children: ReactNode;
+  onConfirm: () => void;
+  onBack: () => void;
+  busy: boolean;
+  busyText: string;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <section aria-labelledby={id} className="rounded border-2 border-amber-400 bg-amber-50 p-4">
+      <h2 id={id} ref={heading} tabIndex={-1} className="text-lg font-semibold">
+        Check before sending
+      </h2>
+      {children}
+      <div className="mt-4 flex gap-3">
+        <button
+          type="button"
+          onClick={onConfirm}
+          disabled={busy}
+          className="rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800 disabled:opacity-60"
+        >
+          Confirm removal
+        </button>
+        <button type="button" onClick={onBack} disabled={busy} className="rounded border border-slate-400 bg-white px-4 py-2">
+          Back
+        </button>
+      </div>
+      <p role="status" className="mt-3 text-sm">
+        {busy ? busyText : ''}
+      </p>
+    </section>
+  );
+}
