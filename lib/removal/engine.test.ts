@@ -116,6 +116,8 @@ describe('runRemoval', () => {
     expect(end).toEqual({ status: 'completed' });
     expect(fake.calls.filter((c) => c.length <= 2).flat().sort()).toEqual(targets(8).map((t) => t.account).sort());
     expect(outcomes.filter((o) => o.status === 'removed')).toHaveLength(8);
+    // 8 users → split to 4 → split to 2: every user was in three requests.
+    expect(outcomes.map((o) => o.attempts)).toEqual(Array(8).fill(3));
   });
 
   it('backs off on 60007 without failing the users', async () => {

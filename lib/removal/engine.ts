@@ -74,8 +74,8 @@ export async function runRemoval(
   let stopped: Failure | null = null;
   const halted = () => stopped !== null || (opts.isCancelled?.() ?? false);
 
-  async function sendBatch(batch: RemovalTarget[]): Promise<void> {
-    const attempts = new Map<number, number>();
+  /** `attempts` carries over from the batch a 90018 split, so a user's count is every request that held it. */
+  async function sendBatch(batch: RemovalTarget[], attempts = new Map<number, number>()): Promise<void> {
     const finished: UserOutcome[] = [];
     let pending = batch;
     let lastFailure: Failure | null = null;
@@ -118,8 +118,8 @@ export async function runRemoval(
               await flush(finished, requests);
               finished.length = 0;
               requests = 0;
-              await sendBatch(a);
-              await sendBatch(b);
+              await sendBatch(a, attempts);
+              await sendBatch(b, attempts);
               return;
             }
             fail(pending, failure);
