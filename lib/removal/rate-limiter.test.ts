@@ -53,14 +53,14 @@ async function grantTimes(limiterQps: number, permits: number, clock: Clock, con
 }
 
 describe('createRateLimiter', () => {
-  it('never grants more than 95 % of the ceiling in any 1 s window', async () => {
+  it('never grants more than 94 % of the ceiling in any 1 s window', async () => {
     const clock = virtualClock();
     const { times } = await grantTimes(100, 1000, clock);
     expect(times).toHaveLength(1000);
-    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(95);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(94);
   });
 
-  it('keeps close to the ceiling: 1,000 permits take about 10.5 s, not much more', async () => {
+  it('keeps close to the ceiling: 1,000 permits take about 10.6 s, not much more', async () => {
     const clock = virtualClock();
     const { times } = await grantTimes(100, 1000, clock);
     const span = Math.max(...times) - Math.min(...times);
@@ -73,7 +73,7 @@ describe('createRateLimiter', () => {
     let n = 0;
     clock.jitter(() => (n++ % 7 === 0 ? 180 : 0));
     const { times } = await grantTimes(100, 800, clock);
-    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(95);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(94);
   });
 
   it('catches up after late timers instead of drifting below the pace', async () => {
@@ -83,7 +83,7 @@ describe('createRateLimiter', () => {
     const { times } = await grantTimes(100, 1000, clock, 4);
     const span = Math.max(...times) - Math.min(...times);
     expect(span).toBeLessThan(10_700);
-    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(95);
+    expect(maxInAnyWindow(times)).toBeLessThanOrEqual(94);
   });
 
   it('keeps every second at the server at or under 98 % when trips there vary by up to 30 ms', async () => {
