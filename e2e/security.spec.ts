@@ -152,7 +152,13 @@ test('a user ID that looks like HTML is shown as text, never run', async ({ page
 
 const leaks = (text: string) => text.includes(E2E.secretKey) || /usersig=(?!\[redacted\])/i.test(text) || /eJ[A-Za-z0-9*_-]{120,}/.test(text);
 
-const ROUTES = ['/remove', '/bulk', '/history', '/history/1', '/history/1/export', '/api/runs', '/api/runs/1', '/operators', '/audit', '/login', '/api/health'];
+/** Every page and route handler of the build, from its manifest, so a new route is crawled too. */
+function routes(): string[] {
+  const manifest = JSON.parse(readFileSync('.next/app-path-routes-manifest.json', 'utf8')) as Record<string, string>;
+  return Object.values(manifest)
+    .filter((r) => !r.startsWith('/_'))
+    .map((r) => r.replaceAll('[runId]', '1'));
+}
 
 test('the secret key and UserSigs are in no response, build file, database or log line', async ({ request, playwright, page }) => {
   // Make sure there is a run, with TIM requests in the log, before looking.
@@ -170,9 +176,11 @@ test('the secret key and UserSigs are in no response, build file, database or lo
   await signIn(vp, E2E.consoleUrl, viewer.username, viewer.password);
   const anonymous = await playwright.request.newContext({ baseURL: E2E.consoleUrl, storageState: { cookies: [], origins: [] } });
 
+  const crawl = routes();
+  expect(crawl).toEqual(expect.arrayContaining(['/remove', '/bulk', '/history/1', '/history/1/export', '/api/runs/1', '/operators', '/audit']));
   const callers = { admin: request, viewer: vp.request, anonymous };
   for (const [who, caller] of Object.entries(callers)) {
-    for (const route of ROUTES) {
+    for (const route of crawl) {
       for (const headers of [{}, { RSC: '1' }] as Record<string, string>[]) {
         const res = await caller.get(`${E2E.consoleUrl}${route}`, { headers });
         expect(leaks(await res.text()), `${who} ${route} ${JSON.stringify(headers)}`).toBe(false);
