@@ -20,18 +20,20 @@ export type FormRemovalResult =
  */
 export async function removeForForm(input: { userIds: string; attrs: string[] }, actor: Actor): Promise<FormRemovalResult> {
   const names = await loadAttrNames(getRuntime().tim, { fresh: true });
-  const known = names.ok ? names.names : input.attrs;
-  const unknown = input.attrs.filter((a) => !known.includes(a));
-  if (unknown.length > 0) {
-    return {
-      ok: false,
-      error: 'The attribute list has changed; reload the page.',
-      fieldErrors: { attrs: [`Not an attribute of this app: ${unknown.join(', ')}.`] },
-    };
+  if (names.ok) {
+    const unknown = input.attrs.filter((a) => !names.names.includes(a));
+    if (unknown.length > 0) {
+      return {
+        ok: false,
+        error: 'The attribute list has changed; reload the page.',
+        fieldErrors: { attrs: [`Not an attribute of this app: ${unknown.join(', ')}.`] },
+      };
+    }
   }
 
   const { ids, duplicates } = parseUserIdList(input.userIds);
-  const attrs = known.filter((n) => input.attrs.includes(n));
+  // In the app's slot order when the check answered; as picked when it could not.
+  const attrs = names.ok ? names.names.filter((n) => input.attrs.includes(n)) : input.attrs;
   const run = await removeAttributesNow(
     { users: ids.map((account) => ({ account, attrs })), source: 'form', actor },
     names.ok ? undefined : names.failure,

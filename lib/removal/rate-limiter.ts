@@ -42,7 +42,7 @@ export function createRateLimiter(maxQps: number, clock: Clock = realClock): Rat
     { limit: Math.max(1, Math.floor(maxQps * PACING_SAFETY)), ms: WINDOW_MS },
     { limit: Math.max(1, Math.floor(maxQps * ARRIVAL_SAFETY)), ms: WINDOW_MS + ARRIVAL_JITTER_MS },
   ];
-  const longest = WINDOW_MS + ARRIVAL_JITTER_MS;
+  const longest = Math.max(...guards.map((g) => g.ms));
   const interval = WINDOW_MS / (maxQps * PACING_SAFETY);
   let nextSlot = 0;
   let quietUntil = 0;
@@ -53,11 +53,9 @@ export function createRateLimiter(maxQps: number, clock: Clock = realClock): Rat
   function roomIn(t: number): number {
     let wait = 0;
     for (const { limit, ms } of guards) {
-      let first = granted.findIndex((g) => g > t - ms);
-      if (first < 0) first = granted.length;
-      const inWindow = granted.length - first;
-      // The grant that has to leave this window before one more fits.
-      if (inWindow >= limit) wait = Math.max(wait, granted[first + inWindow - limit]! + ms - t + 1);
+      // Grants are in time order: a window is full while its limit-th newest grant is still inside.
+      const blocker = granted[granted.length - limit];
+      if (blocker !== undefined && blocker > t - ms) wait = Math.max(wait, blocker + ms - t + 1);
     }
     return wait;
   }
