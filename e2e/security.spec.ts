@@ -98,6 +98,26 @@ async function lockOut(page: Page, base: string) {
   await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many failed sign-ins');
 }
 
+test('repeated and malformed query parameters never answer 5xx', async ({ request }) => {
+  const crafted = [
+    '/history?user=a&user=b',
+    '/history?user=%00%ff',
+    '/history/1?error=a&error=b',
+    '/history/1?result=removed&result=failed&after=x&after=2',
+    '/history/1?after=-1&result=%27%22',
+    '/history/99999999999999999999999',
+    '/audit?operator=a&operator=b',
+    '/audit?action=a&action=b&before=1e999',
+    '/bulk?run=1&run=2',
+    '/login?next=/history&next=/audit',
+    '/api/runs/1?x=1&x=2',
+  ];
+  for (const path of crafted) {
+    const res = await request.get(path, { maxRedirects: 0 });
+    expect(res.status(), path).toBeLessThan(500);
+  }
+});
+
 test('pages carry a nonce CSP without unsafe-inline scripts, and framing is refused', async ({ request }) => {
   const res = await request.get('/history');
   const csp = res.headers()['content-security-policy'] ?? '';

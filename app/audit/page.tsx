@@ -4,6 +4,7 @@ import { listAudit, type AuditAction } from '@/lib/auth/audit';
 import { requirePageRole } from '@/lib/auth/request';
 import { formatTime } from '@/lib/results/run-view';
 import { getRuntime } from '@/lib/runtime';
+import { auditSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { DataTable } from '@/components/data-table';
 
 export const dynamic = 'force-dynamic';
@@ -27,12 +28,12 @@ const ACTIONS: AuditAction[] = [
 
 const PAGE = 200;
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; operator?: string; before?: string }> }) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requirePageRole('admin', '/audit');
-  const q = await searchParams;
+  const q = readSearchParams(auditSearchSchema, await searchParams);
   const action = ACTIONS.find((a) => a === q.action);
-  const operator = q.operator?.trim() || undefined;
-  const entries = listAudit(getRuntime().db, { action, operator, beforeId: Number(q.before) || undefined, limit: PAGE });
+  const operator = q.operator;
+  const entries = listAudit(getRuntime().db, { action, operator, beforeId: q.before, limit: PAGE });
   const next = entries.length === PAGE ? entries[entries.length - 1]!.id : null;
   const qs = (before: number) => new URLSearchParams({ ...(action ? { action } : {}), ...(operator ? { operator } : {}), before: String(before) }).toString();
 

@@ -5,20 +5,20 @@ import { JobProgress } from '@/components/job-progress';
 import { requirePageRole } from '@/lib/auth/request';
 import { getRun, listRunningRuns } from '@/lib/db/runs';
 import { getRuntime } from '@/lib/runtime';
-import { runIdSchema } from '@/lib/schemas/bulk';
+import { bulkSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { loadAttrNames } from '@/lib/tim/attr-names';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Bulk CSV · TIM Push Attribute Console' };
 
-export default async function BulkPage({ searchParams }: { searchParams: Promise<{ run?: string }> }) {
+export default async function BulkPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requirePageRole('operator', '/bulk');
   const { db, tim } = getRuntime();
   // Every background run still going is shown, so a reopened tab or another browser sees the same live job.
   const runs = listRunningRuns(db, ['csv', 'retry']);
-  const requested = runIdSchema.safeParse((await searchParams).run);
-  if (requested.success && !runs.some((r) => r.id === requested.data)) {
-    const run = getRun(db, requested.data);
+  const requested = readSearchParams(bulkSearchSchema, await searchParams).run;
+  if (requested !== undefined && !runs.some((r) => r.id === requested)) {
+    const run = getRun(db, requested);
     if (run) runs.unshift(run);
   }
   const names = await loadAttrNames(tim);

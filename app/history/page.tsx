@@ -7,15 +7,15 @@ import { findUserAcrossRuns, listRuns } from '@/lib/db/runs';
 import { presentUser } from '@/lib/results/present';
 import { formatTime, RUNS_PAGE_SIZE, SOURCE_LABEL } from '@/lib/results/run-view';
 import { getRuntime } from '@/lib/runtime';
+import { historySearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { DataTable } from '@/components/data-table';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'History · TIM Push Attribute Console' };
 
-export default async function HistoryPage({ searchParams }: { searchParams: Promise<{ user?: string | string[] }> }) {
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requirePageRole('viewer', '/history');
-  const raw = (await searchParams).user;
-  const user = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  const user = readSearchParams(historySearchSchema, await searchParams).user ?? '';
   const { db } = getRuntime();
 
   return (

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { FailureSummary } from '@/components/failure-summary';
 import { JobProgress } from '@/components/job-progress';
 import { RemovalResult } from '@/components/removal-result';
-import { RESULT_FILTERS, ResultFilter } from '@/components/result-filter';
+import { ResultFilter } from '@/components/result-filter';
 import { ResultsTable } from '@/components/results-table';
 import { RetryButton } from '@/components/retry-button';
 import { requirePageRole } from '@/lib/auth/request';
@@ -14,13 +14,13 @@ import { presentFailureGroup, presentUser } from '@/lib/results/present';
 import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
 import { getRuntime } from '@/lib/runtime';
 import { runIdSchema } from '@/lib/schemas/bulk';
+import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/lib/schemas/search-params';
 
 export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 500;
 
-type Query = { after?: string; result?: string; error?: string };
-type Props = { params: Promise<{ runId: string }>; searchParams: Promise<Query> };
+type Props = { params: Promise<{ runId: string }>; searchParams: Promise<RawSearchParams> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Run #${(await params).runId} · TIM Push Attribute Console` };
@@ -44,11 +44,11 @@ export default async function RunPage({ params, searchParams }: Props) {
   const run = id.success ? getRun(db, id.data) : null;
   if (!run) notFound();
 
-  const q = await searchParams;
-  const result = RESULT_FILTERS.some(([v]) => v === q.result) ? (q.result ?? '') : '';
+  const q = readSearchParams(runPageSearchSchema, await searchParams);
+  const result = q.result ?? '';
   const error = q.error ?? '';
-  const filter: UserFilter = { result: (result || undefined) as UserFilter['result'], errorKey: error || undefined };
-  const after = Number(q.after ?? 0) || 0;
+  const filter: UserFilter = { result: q.result, errorKey: q.error };
+  const after = q.after ?? 0;
   const users = listRunUsers(db, run.id, { afterSeq: after, limit: PAGE_SIZE + 1, filter });
   const page = users.slice(0, PAGE_SIZE);
   const nextAfter = users.length > PAGE_SIZE ? page[page.length - 1]!.seq : null;
