@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SiteHeader } from '@/components/site-header';
+import { StandbyNotice } from '@/components/standby-notice';
 import { currentOperator } from '@/lib/auth/request';
 import { getConfig } from '@/lib/config';
+import { getWorker } from '@/lib/jobs/worker';
 import './globals.css';
 
 // Every page depends on who is signed in (and the nonce in the CSP header): nothing is prerendered.
@@ -17,6 +19,7 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const config = getConfig();
   const operator = await currentOperator();
+  const worker = getWorker().status();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -24,6 +27,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <SiteHeader where={{ sdkAppId: config.sdkAppId, region: config.region, envLabel: config.envLabel }} operator={operator} />
+        {operator && worker.role === 'standby' && <StandbyNotice status={worker} />}
         <Providers>
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}

@@ -9,6 +9,7 @@ import { validateCsvFile } from '@/lib/csv/parse';
 import { MAX_CSV_BYTES, MAX_CSV_ROWS } from '@/lib/csv/limits';
 import type { CsvValidation } from '@/lib/csv/validate';
 import { bulkPickSchema, type BulkPickValues } from '@/lib/schemas/bulk';
+import { newRequestKey } from '@/lib/schemas/request-key';
 import { AttributePicker } from './attribute-picker';
 import { ConfirmPanel } from './confirm-panel';
 import { CsvPreview } from './csv-preview';
@@ -17,7 +18,7 @@ type Stage =
   | { kind: 'empty' }
   | { kind: 'reading'; fraction: number }
   | { kind: 'preview'; preview: CsvValidation }
-  | { kind: 'confirm'; preview: CsvValidation };
+  | { kind: 'confirm'; preview: CsvValidation; requestKey: string };
 
 export function BulkUpload({ attrNames }: { attrNames: string[] }) {
   const router = useRouter();
@@ -67,19 +68,20 @@ export function BulkUpload({ attrNames }: { attrNames: string[] }) {
   };
 
   const review = form.handleSubmit(() => {
-    if (stage.kind === 'preview') setStage({ kind: 'confirm', preview: stage.preview });
+    if (stage.kind === 'preview') setStage({ kind: 'confirm', preview: stage.preview, requestKey: newRequestKey() });
   });
 
   const confirm = (values: BulkPickValues) => {
-    if (!file) return;
+    if (!file || stage.kind !== 'confirm') return;
     const data = new FormData();
     data.set('file', file);
+    data.set('requestKey', stage.requestKey);
     for (const a of values.attrs) data.append('attrs', a);
     startTransition(async () => {
       const result = await startBulkRunAction(data);
       if (!result.ok) {
         setStartError(result.error);
-        if (stage.kind === 'confirm') setStage({ kind: 'preview', preview: stage.preview });
+        setStage({ kind: 'preview', preview: stage.preview });
         return;
       }
       choose(null);

@@ -7,6 +7,7 @@ import { useForm } from 'react-hook-form';
 import { removeAttributesAction } from '@/app/remove/actions';
 import type { FormRemovalResult } from '@/lib/removal/form-removal';
 import { removeFormSchema, type RemoveFormValues } from '@/lib/schemas/remove-form';
+import { newRequestKey } from '@/lib/schemas/request-key';
 import { parseUserIdList } from '@/lib/user-ids';
 import { AttributePicker } from './attribute-picker';
 import { ConfirmPanel } from './confirm-panel';
@@ -36,7 +37,7 @@ export function RemoveForm({ attrNames }: { attrNames: string[] }) {
   const review = form.handleSubmit((values) => {
     const { ids, duplicates } = parseUserIdList(values.userIds);
     setResult(null);
-    setConfirming({ values, userCount: ids.length, duplicates });
+    setConfirming({ values: { ...values, requestKey: newRequestKey() }, userCount: ids.length, duplicates });
   });
 
   const confirm = () => {

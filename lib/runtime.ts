@@ -1,8 +1,6 @@
 import 'server-only';
 import { getConfig } from './config';
 import { openDatabase, type Db } from './db/database';
-import { closeAbandonedRuns } from './db/runs';
-import { log } from './log';
 import { createRateLimiter, type RateLimiter } from './removal/rate-limiter';
 import { createTimClient, type TimClient } from './tim/client';
 import { createUserSigCache } from './tim/usersig-cache';
@@ -14,6 +12,7 @@ import { createUserSigCache } from './tim/usersig-cache';
  */
 interface Runtime {
   db: Db;
+  databasePath: string;
   tim: TimClient;
   limiter: RateLimiter;
 }
@@ -24,8 +23,6 @@ export function getRuntime(): Runtime {
   if (holder.__timConsoleRuntime) return holder.__timConsoleRuntime;
   const config = getConfig();
   const db = openDatabase(config.databasePath);
-  const abandoned = closeAbandonedRuns(db, 'form');
-  if (abandoned.length > 0) log.warn('runs.abandoned', { runIds: abandoned.join(','), source: 'form' });
   const tim = createTimClient({
     sdkAppId: config.sdkAppId,
     identifier: config.adminIdentifier,
@@ -37,6 +34,6 @@ export function getRuntime(): Runtime {
       secretKey: () => config.secretKey.reveal(),
     }),
   });
-  holder.__timConsoleRuntime = { db, tim, limiter: createRateLimiter(config.maxQps) };
+  holder.__timConsoleRuntime = { db, databasePath: config.databasePath, tim, limiter: createRateLimiter(config.maxQps) };
   return holder.__timConsoleRuntime;
 }

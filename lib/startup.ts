@@ -9,8 +9,9 @@ export async function startServer(): Promise<void> {
   try {
     const config = getConfig();
     await ensureFirstAdmin(getRuntime().db, config);
-    getWorker().resumeUnfinished();
+    const worker = getWorker().boot();
     log.info('server.ready', {
+      worker: worker.role,
       sdkAppId: config.sdkAppId,
       region: config.region,
       baseUrlOverride: config.usesBaseUrlOverride,

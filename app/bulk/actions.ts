@@ -9,10 +9,16 @@ export async function startBulkRunAction(formData: FormData): Promise<StartResul
   const auth = await authorizeAction('operator');
   if (!auth.ok) return auth;
   if (!(formData instanceof FormData)) return { ok: false, error: 'Send the CSV file as a form upload.' };
-  const parsed = startBulkSchema.safeParse({ file: formData.get('file'), attrs: formData.getAll('attrs') });
+  const parsed = startBulkSchema.safeParse({ file: formData.get('file'), attrs: formData.getAll('attrs'), requestKey: formData.get('requestKey') ?? undefined });
   if (!parsed.success) return { ok: false, error: z.prettifyError(parsed.error) };
-  const { file, attrs } = parsed.data;
-  return startCsvRun({ fileName: file.name, text: await file.text(), pickedAttrs: attrs, actor: { username: auth.operator.username, clientIp: await clientIp() } });
+  const { file, attrs, requestKey } = parsed.data;
+  return startCsvRun({
+    fileName: file.name,
+    text: await file.text(),
+    pickedAttrs: attrs,
+    requestKey,
+    actor: { username: auth.operator.username, clientIp: await clientIp() },
+  });
 }
 
 export async function cancelRunAction(runId: number): Promise<{ ok: boolean; error?: string }> {
@@ -20,5 +26,5 @@ export async function cancelRunAction(runId: number): Promise<{ ok: boolean; err
   if (!auth.ok) return auth;
   const id = runIdSchema.safeParse(runId);
   if (!id.success) return { ok: false, error: 'Unknown run.' };
-  return cancelRun(id.data, { username: auth.operator.username, clientIp: await clientIp() }) ? { ok: true } : { ok: false, error: 'The run has already finished.' };
+  return cancelRun(id.data, { username: auth.operator.username, clientIp: await clientIp() });
 }

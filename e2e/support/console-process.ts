@@ -10,13 +10,15 @@ export class ConsoleProcess {
   private child: ChildProcess | null = null;
   readonly url: string;
 
+  /** `keepDatabase`: a second console on a file another one already uses. */
   constructor(
     private readonly port: number,
     private readonly dbPath: string,
     private readonly env: Record<string, string> = {},
+    opts: { keepDatabase?: boolean } = {},
   ) {
     this.url = `http://127.0.0.1:${port}`;
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+    if (!opts.keepDatabase) for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   }
 
   async start(): Promise<void> {

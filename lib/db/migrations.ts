@@ -93,4 +93,21 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE INDEX audit_by_operator ON audit_log(operator, at_ms);
     `,
   },
+  {
+    version: 5,
+    name: 'one writer per database file, idempotent run starts',
+    sql: `
+      -- At most one row: the process whose worker may send. Others serve pages and wait for it to expire.
+      CREATE TABLE worker_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL
+      );
+      ALTER TABLE runs ADD COLUMN request_key TEXT;
+      CREATE UNIQUE INDEX runs_request_key ON runs(request_key) WHERE request_key IS NOT NULL;
+    `,
+  },
 ];

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from './database';
 import { MIGRATIONS } from './migrations';
-import { closeAbandonedRuns, createRun, pendingTargets, requestCancel, listRunningRuns, finishRun, findUserAcrossRuns, getRun, listRunUsers, listRuns, recordOutcomes } from './runs';
+import { createRetryRun, createRun, isCancelRequested, pendingTargets, requestCancel, listRunningRuns, finishRun, findUserAcrossRuns, getRun, listRunUsers, listRuns, recordOutcomes } from './runs';
+import { IllegalTransition } from '../runs/state-machine';
 import type { Failure } from '../tim/outcomes';
 
 const notFound: Failure = { key: '70107', code: 70107, info: 'account not found', handling: 'permanent' };
@@ -24,7 +25,7 @@ const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex',
 
 describe('runs repository (real SQLite file)', () => {
   it('writes the run and all its users before anything is sent', () => {
-    const runId = createRun(db, { source: 'form', sdkAppId: 1400000000, region: 'china', operator: null, users: users(['a', 'b', 'c']) });
+    const runId = createRun(db, { source: 'form', sdkAppId: 1400000000, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
     expect(pendingTargets(db, runId, 0, 10).map((t) => [t.seq, t.account])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
     expect(pendingTargets(db, runId, 2, 10).map((t) => t.seq)).toEqual([3]);
     const run = getRun(db, runId)!;
@@ -33,7 +34,7 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('counts each user once even when a batch is reported twice', () => {
-    const runId = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c']) });
+    const runId = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
     const batch = [
       { seq: 1, account: 'a', status: 'removed' as const, attempts: 1 },
       { seq: 2, account: 'b', status: 'failed' as const, failure: notFound, attempts: 1 },
@@ -47,7 +48,7 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('marks unsent users "not sent" and keeps why a run stopped', () => {
-    const runId = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b']) });
+    const runId = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b']) }).runId;
     recordOutcomes(db, runId, [{ seq: 1, account: 'a', status: 'failed', failure: { key: '70009', code: 70009, info: 'sig', handling: 'fatal' }, attempts: 1 }], 1);
     finishRun(db, runId, { status: 'stopped', failure: { key: '70009', code: 70009, info: 'sig', handling: 'fatal' } });
     const run = getRun(db, runId)!;
@@ -56,18 +57,49 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('lists runs newest first, pages users by seq, finds a user across runs', () => {
-    const first = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['alice', 'bob']) });
-    const second = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['carol', 'alice', 'dave']) });
+    const first = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['alice', 'bob']) }).runId;
+    const second = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['carol', 'alice', 'dave']) }).runId;
     expect(listRuns(db, { limit: 10 }).map((r) => r.id)).toEqual([second, first]);
     expect(listRunUsers(db, second, { afterSeq: 1, limit: 1 }).map((u) => u.userId)).toEqual(['alice']);
     expect(findUserAcrossRuns(db, 'alice').map((x) => x.run.id)).toEqual([second, first]);
     expect(findUserAcrossRuns(db, 'nobody')).toEqual([]);
   });
 
-  it('closes runs a dead process left running', () => {
-    const runId = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) });
-    expect(closeAbandonedRuns(db, 'form')).toEqual([runId]);
-    expect(getRun(db, runId)).toMatchObject({ status: 'interrupted', notSent: 1 });
+  it('refuses to close a run twice: the state machine allows one way out of running', () => {
+    const runId = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
+    expect(finishRun(db, runId, { status: 'halted', reason: 'error' })).toBeNull();
+    expect(getRun(db, runId)).toMatchObject({ status: 'running', pending: 1, notSent: 0 });
+    expect(finishRun(db, runId, { status: 'cancelled' })).toBe('cancelled');
+    expect(() => finishRun(db, runId, { status: 'completed' })).toThrow(IllegalTransition);
+    expect(getRun(db, runId)).toMatchObject({ status: 'cancelled', notSent: 1 });
+  });
+
+  it('a second submit with the same request key gets the first run', () => {
+    const first = createRun(db, { requestKey: 'k'.repeat(20), source: 'form', sdkAppId: 1, region: 'china', operator: 'x', users: users(['a', 'b']) });
+    const again = createRun(db, { requestKey: 'k'.repeat(20), source: 'form', sdkAppId: 1, region: 'china', operator: 'y', users: users(['c']) });
+    expect(again).toEqual({ runId: first.runId, existing: true });
+    expect(listRuns(db, { limit: 10 })).toHaveLength(1);
+    expect(createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: 'x', users: users(['a']) }).existing).toBe(false);
+  });
+
+  it('retry: refused while the run is going, one retry for two asks, refused when nothing is retryable', () => {
+    const parent = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
+    const meta = { sdkAppId: 1, region: 'china', operator: 'x' };
+    expect(createRetryRun(db, parent, ['91000'], meta)).toEqual({ ok: false, refusal: 'still-running' });
+    recordOutcomes(db, parent, [
+      { seq: 1, account: 'a', status: 'failed', failure: { key: '91000', code: 91000, info: '', handling: 'retry' }, attempts: 5 },
+      { seq: 2, account: 'b', status: 'failed', failure: notFound, attempts: 1 },
+      { seq: 3, account: 'c', status: 'removed', attempts: 1 },
+    ], 1);
+    finishRun(db, parent, { status: 'completed' });
+    const first = createRetryRun(db, parent, ['91000'], meta);
+    const second = createRetryRun(db, parent, ['91000'], meta);
+    expect(first).toMatchObject({ ok: true, users: 1, existing: false });
+    expect(second).toMatchObject({ ok: true, existing: true, runId: first.ok ? first.runId : -1 });
+    expect(createRetryRun(db, parent, [], meta)).toMatchObject({ ok: true, existing: true });
+    if (first.ok) finishRun(db, first.runId, { status: 'completed' });
+    expect(createRetryRun(db, parent, [], meta)).toEqual({ ok: false, refusal: 'nothing-to-retry' });
+    expect(createRetryRun(db, 999, [], meta)).toEqual({ ok: false, refusal: 'not-found' });
   });
 
   it('applies migrations once and survives reopening', () => {
@@ -80,7 +112,7 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('filters users by result and error code while paging', () => {
-    const runId = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c', 'd']), file: { name: 'x.csv', rowsRead: 6, invalidRows: 1, duplicateRows: 1 } });
+    const runId = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c', 'd']), file: { name: 'x.csv', rowsRead: 6, invalidRows: 1, duplicateRows: 1 } }).runId;
     recordOutcomes(db, runId, [
       { seq: 1, account: 'a', status: 'failed', failure: notFound, attempts: 1 },
       { seq: 2, account: 'b', status: 'removed', attempts: 1 },
@@ -92,13 +124,17 @@ describe('runs repository (real SQLite file)', () => {
     expect(getRun(db, runId)!.file).toEqual({ name: 'x.csv', rowsRead: 6, invalidRows: 1, duplicateRows: 1 });
   });
 
-  it('records a cancel request only for a running run and lists running runs by source', () => {
-    const csv = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) });
-    const form = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) });
+  it('records a cancel request only for a running background run and lists running runs', () => {
+    const csv = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
+    const form = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
     expect(listRunningRuns(db, ['csv', 'retry']).map((r) => r.id)).toEqual([csv]);
-    expect(requestCancel(db, csv)).toBe(true);
+    expect(listRunningRuns(db).map((r) => r.id)).toEqual([csv, form]);
+    expect(requestCancel(db, csv)).toEqual({ ok: true });
     expect(getRun(db, csv)!.cancelRequested).toBe(true);
-    finishRun(db, form, { status: 'completed' });
-    expect(requestCancel(db, form)).toBe(false);
+    expect(isCancelRequested(db, csv)).toBe(true);
+    expect(requestCancel(db, form)).toEqual({ ok: false, refusal: 'form-run' });
+    finishRun(db, csv, { status: 'completed' });
+    expect(requestCancel(db, csv)).toEqual({ ok: false, refusal: 'not-running' });
+    expect(requestCancel(db, 999)).toEqual({ ok: false, refusal: 'not-found' });
   });
 });

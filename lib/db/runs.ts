@@ -1,10 +1,11 @@
 import 'server-only';
-import type { RemovalTarget, RunEnd, UserOutcome } from '../removal/engine';
+import type { RemovalTarget, UserOutcome } from '../removal/engine';
+import { assertUserMove, IllegalTransition, statusAfter, type RunEnd, type RunStatus, type UserResult } from '../runs/state-machine';
+import type { Failure } from '../tim/outcomes';
 import { statement, type Db } from './database';
 
 export type RunSource = 'form' | 'csv' | 'retry';
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
-export type UserResult = 'pending' | 'removed' | 'failed' | 'not_sent';
+export type { RunStatus, UserResult };
 
 export interface StoredFailure {
   key: string;
@@ -124,6 +125,8 @@ function toRunUser(r: RunUserRow): RunUser {
 }
 
 export interface NewRun {
+  /** The client's key for this submission: a second submit with the same key gets the same run. */
+  requestKey?: string | null;
   source: RunSource;
   sdkAppId: number;
   region: string;
@@ -137,14 +140,19 @@ export interface NewRun {
  * Writes the run and every one of its users (as pending) in one transaction, before anything is
  * sent. `users` is read once, so a million of them can stream in from the CSV validator.
  */
-export function createRun(db: Db, run: NewRun): number {
-  const insertRun = statement(db, 
+export function createRun(db: Db, run: NewRun): { runId: number; existing: boolean } {
+  const insertRun = statement(
+    db,
     `INSERT INTO runs (created_at, source, sdkappid, region, attrs, operator, parent_run_id, status, total,
-                       file_name, rows_read, invalid_rows, duplicate_rows)
-     VALUES (?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?)`,
+                       file_name, rows_read, invalid_rows, duplicate_rows, request_key)
+     VALUES (?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?, ?)`,
   );
   const insertUser = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
   return db.transaction(() => {
+    if (run.requestKey) {
+      const earlier = statement(db, 'SELECT id FROM runs WHERE request_key = ?').pluck().get(run.requestKey) as number | undefined;
+      if (earlier !== undefined) return { runId: earlier, existing: true };
+    }
     const runId = Number(
       insertRun.run(
         new Date().toISOString(),
@@ -157,6 +165,7 @@ export function createRun(db: Db, run: NewRun): number {
         run.file?.rowsRead ?? null,
         run.file?.invalidRows ?? null,
         run.file?.duplicateRows ?? null,
+        run.requestKey ?? null,
       ).lastInsertRowid,
     );
     // Attribute lists are shared arrays (see CsvValidator), so this is a handful of entries.
@@ -173,8 +182,8 @@ export function createRun(db: Db, run: NewRun): number {
       insertUser.run(runId, ++seq, u.account, json);
     }
     statement(db, 'UPDATE runs SET total = ?, attrs = ? WHERE id = ?').run(seq, JSON.stringify([...allAttrs]), runId);
-    return runId;
-  })();
+    return { runId, existing: false };
+  }).immediate();
 }
 
 /**
@@ -194,13 +203,28 @@ export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: n
   });
 }
 
-export function requestCancel(db: Db, runId: number): boolean {
-  return statement(db, "UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'").run(runId).changes > 0;
+export type CancelRefusal = 'not-found' | 'not-running' | 'form-run';
+
+/** Form runs finish inside their request in seconds; only background runs can be cancelled. */
+export function requestCancel(db: Db, runId: number): { ok: true } | { ok: false; refusal: CancelRefusal } {
+  return db.transaction(() => {
+    const run = statement(db, 'SELECT source, status FROM runs WHERE id = ?').get(runId) as { source: RunSource; status: RunStatus } | undefined;
+    if (!run) return { ok: false as const, refusal: 'not-found' as const };
+    if (run.source === 'form') return { ok: false as const, refusal: 'form-run' as const };
+    if (run.status !== 'running') return { ok: false as const, refusal: 'not-running' as const };
+    statement(db, 'UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
+    return { ok: true as const };
+  })();
 }
 
-export function listRunningRuns(db: Db, sources: readonly RunSource[]): RunSummary[] {
+/** Read by the engine between requests, so a cancel reaches whichever process is sending. */
+export function isCancelRequested(db: Db, runId: number): boolean {
+  return statement(db, 'SELECT cancel_requested FROM runs WHERE id = ?').pluck().get(runId) === 1;
+}
+
+export function listRunningRuns(db: Db, sources?: readonly RunSource[]): RunSummary[] {
   const rows = statement(db, "SELECT * FROM runs WHERE status = 'running' ORDER BY id").all() as RunRow[];
-  return rows.filter((r) => sources.includes(r.source)).map(toSummary);
+  return rows.filter((r) => sources === undefined || sources.includes(r.source)).map(toSummary);
 }
 
 /**
@@ -217,6 +241,7 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
     let removed = 0;
     let failed = 0;
     for (const o of outcomes) {
+      assertUserMove('pending', o.status);
       const f = o.status === 'failed' ? o.failure : null;
       const changed = update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, runId, o.seq).changes;
       if (changed === 0) continue;
@@ -227,26 +252,30 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
   })();
 }
 
-/** Closes a run: users never sent become "not sent", and the reason a run stopped is kept. */
-export function finishRun(db: Db, runId: number, end: RunEnd | { status: 'interrupted' }): void {
-  const status: RunStatus = end.status === 'stopped' ? 'failed' : end.status;
+/**
+ * Closes a running run as the state machine says for this end: users never sent become "not
+ * sent", and the reason a run stopped is kept. A halted pass decides nothing and changes nothing.
+ * Throws IllegalTransition when the run is no longer running (someone else closed it).
+ */
+export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatus | null {
+  const status = statusAfter(end);
+  if (status === null) return null;
   const failure = end.status === 'stopped' ? end.failure : null;
   db.transaction(() => {
-    const notSent = db
-      .prepare("UPDATE run_users SET result = 'not_sent' WHERE run_id = ? AND result = 'pending'")
-      .run(runId).changes;
-    statement(db, 
-      `UPDATE runs SET status = ?, finished_at = ?, not_sent = not_sent + ?, error_key = ?, error_code = ?, error_info = ?
-       WHERE id = ?`,
-    ).run(status, new Date().toISOString(), notSent, failure?.key ?? null, failure?.code ?? null, failure?.info ?? null, runId);
+    const closed = statement(
+      db,
+      `UPDATE runs SET status = ?, finished_at = ?, error_key = ?, error_code = ?, error_info = ?
+       WHERE id = ? AND status = 'running'`,
+    ).run(status, new Date().toISOString(), failure?.key ?? null, failure?.code ?? null, failure?.info ?? null, runId).changes;
+    if (closed === 0) {
+      const from = (statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(runId) as RunStatus | undefined) ?? 'missing';
+      throw new IllegalTransition('run', from, status);
+    }
+    assertUserMove('pending', 'not_sent');
+    const notSent = statement(db, "UPDATE run_users SET result = 'not_sent' WHERE run_id = ? AND result = 'pending'").run(runId).changes;
+    statement(db, 'UPDATE runs SET not_sent = not_sent + ? WHERE id = ?').run(notSent, runId);
   })();
-}
-
-/** Runs left "running" by a process that died mid-request; their unsent users are recorded as such. */
-export function closeAbandonedRuns(db: Db, source: RunSource): number[] {
-  const ids = statement(db, "SELECT id FROM runs WHERE status = 'running' AND source = ?").pluck().all(source) as number[];
-  for (const id of ids) finishRun(db, id, { status: 'interrupted' });
-  return ids;
+  return status;
 }
 
 export function getRun(db: Db, runId: number): RunSummary | null {
@@ -308,23 +337,32 @@ export function failureGroups(db: Db, runId: number): FailureGroup[] {
     .all(runId) as FailureGroup[];
 }
 
+export type RetryRefusal = 'not-found' | 'still-running' | 'nothing-to-retry';
+
 /**
  * A new run holding only the users worth sending again: those failed with one of `retryKeys`
  * and those never sent. Copied inside SQLite so a million-row retry never passes through memory.
+ * While a retry of the same run is still going, asking again returns that one: a double click or
+ * two operators at once make one retry.
  */
 export function createRetryRun(
   db: Db,
   parentId: number,
   retryKeys: readonly string[],
   meta: { sdkAppId: number; region: string; operator: string | null },
-): { runId: number; users: number } | null {
-  const parent = getRun(db, parentId);
-  if (!parent) return null;
+): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RetryRefusal } {
   const keys = JSON.stringify(retryKeys);
   const selection = `run_id = ? AND (result = 'not_sent' OR (result = 'failed' AND error_key IN (SELECT value FROM json_each(?))))`;
   return db.transaction(() => {
+    const parent = getRun(db, parentId);
+    if (!parent) return { ok: false as const, refusal: 'not-found' as const };
+    if (parent.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
+    const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND source = 'retry' AND status = 'running' ORDER BY id LIMIT 1").get(
+      parentId,
+    ) as { id: number; total: number } | undefined;
+    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
     const count = statement(db, `SELECT COUNT(*) FROM run_users WHERE ${selection}`).pluck().get(parentId, keys) as number;
-    if (count === 0) return null;
+    if (count === 0) return { ok: false as const, refusal: 'nothing-to-retry' as const };
     const runId = Number(
       db
         .prepare(
@@ -338,6 +376,6 @@ export function createRetryRun(
       `INSERT INTO run_users (run_id, seq, user_id, attrs)
        SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs FROM run_users WHERE ${selection}`,
     ).run(runId, parentId, keys);
-    return { runId, users: count };
-  })();
+    return { ok: true as const, runId, users: count, existing: false };
+  }).immediate();
 }

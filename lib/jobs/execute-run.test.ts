@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { openDatabase, type Db } from '../db/database';
-import { createRun, getRun, listRunUsers } from '../db/runs';
+import { createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
 import { createRateLimiter, realClock } from '../removal/rate-limiter';
 import { createTimClient, type TimClient } from '../tim/client';
 import { createUserSigCache } from '../tim/usersig-cache';
@@ -49,7 +49,7 @@ function timClient(): TimClient {
   });
 }
 
-const newRun = () => createRun(db, { source: 'csv', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) });
+const newRun = () => createRun(db, { source: 'csv', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) }).runId;
 
 describe('executeRun against the simulator and a real SQLite file', () => {
   it('accounts for every user: removed, or failed with 70107 for the 50 unknown ones', async () => {
@@ -83,20 +83,56 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     for (const id of ids.slice(0, USERS - 50)) expect(sim.getUser(id), id).toEqual({ tier: 'y' });
   });
 
-  it('a cancel stops new batches and marks the rest "not sent"', async () => {
+  it('a cancel recorded in the database stops new batches and marks the rest "not sent"', async () => {
     const runId = newRun();
     let calls = 0;
     const real = timClient();
-    const counting: TimClient = { ...real, removeAttr: (ua) => (calls++, real.removeAttr(ua)) };
-    const end = await executeRun(runId, {
-      db,
-      client: counting,
-      limiter: createRateLimiter(1000),
-      clock: realClock,
-      concurrency: 1,
-      isCancelled: () => calls >= 3,
-    });
+    const counting: TimClient = {
+      ...real,
+      removeAttr: (ua) => {
+        if (++calls === 3) requestCancel(db, runId);
+        return real.removeAttr(ua);
+      },
+    };
+    const end = await executeRun(runId, { db, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 1 });
     expect(end).toEqual({ status: 'cancelled' });
+    expect(calls).toBe(3);
     expect(getRun(db, runId)).toMatchObject({ status: 'cancelled', removed: 300, notSent: USERS - 300, pending: 0 });
+  });
+
+  it('a database error while recording a batch stops every lane before another request, and the run resumes whole', async () => {
+    const runId = newRun();
+    const real = timClient();
+    let calls = 0;
+    let callsAtFailure = -1;
+    const counting: TimClient = { ...real, removeAttr: (ua) => (calls++, real.removeAttr(ua)) };
+    // The store fails on the third batch it records, as a full disk or a locked file would.
+    const failing = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop !== 'transaction') return Reflect.get(target, prop, receiver);
+        return (fn: (...a: unknown[]) => unknown) => {
+          const tx = target.transaction(fn);
+          return Object.assign((...args: unknown[]) => {
+            if (fn.toString().includes('removed') && ++recorded === 3) {
+              callsAtFailure = calls;
+              throw new Error('SQLITE_FULL: database or disk is full');
+            }
+            return tx(...args);
+          }, tx);
+        };
+      },
+    });
+    let recorded = 0;
+    const end = await executeRun(runId, { db: failing, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    expect(end).toEqual({ status: 'halted', reason: 'error' });
+    // Lanes already waiting on an answer finish; none sends again after the failure.
+    expect(calls).toBeLessThanOrEqual(callsAtFailure);
+    const halted = getRun(db, runId)!;
+    expect(halted).toMatchObject({ status: 'running', notSent: 0 });
+    expect(halted.pending).toBeGreaterThanOrEqual(100);
+
+    const resumed = await executeRun(runId, { db, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    expect(resumed).toEqual({ status: 'completed' });
+    expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Db } from '../db/database';
-import { finishRun, pendingTargets, recordOutcomes } from '../db/runs';
+import { finishRun, isCancelRequested, pendingTargets, recordOutcomes } from '../db/runs';
 import { log } from '../log';
 import { runRemoval, toBatches, type EngineOptions, type RemovalTarget, type RunEnd } from '../removal/engine';
 
@@ -17,30 +17,35 @@ export function* pendingBatches(db: Db, runId: number): Generator<RemovalTarget[
   }
 }
 
-export type ExecuteOptions = Omit<EngineOptions, 'onOutcomes'> & { db: Db; onProgress?: (usersDone: number) => void };
+export type ExecuteOptions = Omit<EngineOptions, 'onOutcomes' | 'isCancelled'> & { db: Db; onProgress?: (usersDone: number) => void };
 
 /**
- * Sends what is still pending for a stored run and closes it. The same path serves a new run and
- * one resumed after a restart: finished users are skipped because only pending rows are read, and
- * a batch replayed after a crash cannot be counted twice (recordOutcomes only changes pending rows).
+ * One pass over what is still pending for a stored run. The same path serves a new run and one
+ * resumed after a restart: finished users are skipped because only pending rows are read, and a
+ * batch replayed after a crash cannot be counted twice (recordOutcomes only changes pending rows).
+ * Anything that breaks the pass (the store, a bug) halts it and leaves the run to be resumed:
+ * users whose batch may have gone out are never recorded as "not sent".
  */
 export async function executeRun(runId: number, opts: ExecuteOptions): Promise<RunEnd> {
   const { db, onProgress, ...engine } = opts;
+  let end: RunEnd;
   try {
-    const end = await runRemoval(pendingBatches(db, runId), {
+    end = await runRemoval(pendingBatches(db, runId), {
       ...engine,
+      isCancelled: () => isCancelRequested(db, runId),
       onOutcomes: (outcomes, requests) => {
         recordOutcomes(db, runId, outcomes, requests);
         onProgress?.(outcomes.length);
       },
+      onStoreError: (err) => log.error('run.store-error', { runId, error: describe(err) }),
     });
     finishRun(db, runId, end);
-    log.info('run.finished', { runId, status: end.status, error: end.status === 'stopped' ? end.failure.key : null });
-    return end;
   } catch (err) {
-    // Whatever broke, unsent users are recorded as such rather than left pending forever.
-    finishRun(db, runId, { status: 'interrupted' });
-    log.error('run.crashed', { runId, error: err instanceof Error ? err.message : String(err) });
-    throw err;
+    log.error('run.crashed', { runId, error: describe(err) });
+    end = { status: 'halted', reason: 'error' };
   }
+  log.info('run.pass-ended', { runId, status: end.status, reason: end.status === 'halted' ? end.reason : null, error: end.status === 'stopped' ? end.failure.key : null });
+  return end;
 }
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,66 +1,149 @@
 import 'server-only';
-import { listRunningRuns, requestCancel, type RunSource } from '../db/runs';
+import { listRunningRuns, type RunSource } from '../db/runs';
 import { log } from '../log';
 import { realClock } from '../removal/rate-limiter';
+import type { HaltReason, RunEnd } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
 import { executeRun } from './execute-run';
+import { acquireLease, HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
 import { ProgressTracker } from './progress';
 
-/** Batches in flight per job: enough to keep a 100 QPS ceiling busy at ~50 ms per request. */
+/** Batches in flight per background run: enough to keep a 100 QPS ceiling busy at ~50 ms per request. */
 export const JOB_CONCURRENCY = 8;
-const BACKGROUND_SOURCES: readonly RunSource[] = ['csv', 'retry'];
+/** Form runs are small (≤ 1,000 users = 10 requests); a few in flight keeps them near the ceiling. */
+const FORM_CONCURRENCY = 4;
+/** Stop sending this long before the lease could expire in the database, so a late heartbeat never overlaps a new holder. */
+const SAFETY_MARGIN_MS = HEARTBEAT_MS;
+/** A pass halted by an error is tried again after this, doubling up to the maximum. */
+const RESUME_BACKOFF_MS = 10_000;
+const RESUME_BACKOFF_MAX_MS = 5 * 60_000;
+
+export const STANDBY_REFUSAL =
+  'This console process is standing by: another process is the writer for this database and only it can send. Use the console served by that process, or wait: this one takes over when that process stops.';
+
+export type WorkerStatus = { role: 'writer' } | { role: 'standby'; holder: LeaseHolder | null; database: string };
 
 interface ActiveJob {
-  cancelled: boolean;
   progress: ProgressTracker;
+  done: Promise<RunEnd>;
 }
 
 /**
- * Runs CSV and retry runs in the background of the server process, independent of any browser
- * tab. All jobs share the runtime's one rate limiter. Started from instrumentation.ts, it resumes
- * whatever a previous process left running.
+ * The only thing that sends. Every run, form runs included, is executed here, in the process that
+ * holds the database's lease; a process without it serves pages and waits to take over. Runs that
+ * a pass left running (a halt, a restart) are picked up again by the sweep.
  */
 class JobWorker {
   private readonly active = new Map<number, ActiveJob>();
+  private readonly me = thisProcess();
+  private role: 'writer' | 'standby' = 'standby';
+  private holder: LeaseHolder | null = null;
+  private sendUntilMs = 0;
+  private readonly backoff = new Map<number, { attempts: number; atMs: number }>();
+  private timer: NodeJS.Timeout | null = null;
 
-  resumeUnfinished(): void {
-    const { db } = getRuntime();
-    for (const run of listRunningRuns(db, BACKGROUND_SOURCES)) {
-      log.info('run.resumed', { runId: run.id, pending: run.pending });
-      this.start(run.id, run.cancelRequested);
-    }
+  boot(): WorkerStatus {
+    this.heartbeat();
+    this.timer ??= setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    this.timer.unref();
+    return this.status();
   }
 
-  start(runId: number, cancelled = false): void {
-    if (this.active.has(runId)) return;
-    const job: ActiveJob = { cancelled, progress: new ProgressTracker() };
-    this.active.set(runId, job);
+  status(): WorkerStatus {
+    return this.role === 'writer' ? { role: 'writer' } : { role: 'standby', holder: this.holder, database: getRuntime().databasePath };
+  }
+
+  canSend(): boolean {
+    return this.haltReason() === null;
+  }
+
+  /** Executes (or joins) a pass over the run; resolves when the pass ends. */
+  run(runId: number, source: RunSource): Promise<RunEnd> {
+    const running = this.active.get(runId);
+    if (running) return running.done;
+    const halted = this.haltReason();
+    if (halted) return Promise.resolve({ status: 'halted', reason: halted });
+    const progress = new ProgressTracker();
     const { db, tim, limiter } = getRuntime();
-    executeRun(runId, {
+    const done = executeRun(runId, {
       db,
       client: tim,
       limiter,
       clock: realClock,
-      concurrency: JOB_CONCURRENCY,
-      isCancelled: () => job.cancelled,
-      onProgress: (n) => job.progress.add(n),
-    })
-      .catch(() => {
-        // executeRun has already recorded and logged the failure.
-      })
-      .finally(() => this.active.delete(runId));
-  }
-
-  /** Stops sending new batches; those in flight finish and the rest become "not sent". */
-  cancel(runId: number): boolean {
-    const requested = requestCancel(getRuntime().db, runId);
-    const job = this.active.get(runId);
-    if (job) job.cancelled = true;
-    return requested;
+      concurrency: source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY,
+      halt: () => this.haltReason(),
+      onProgress: (n) => progress.add(n),
+    }).then((end) => {
+      this.active.delete(runId);
+      this.afterPass(runId, end);
+      return end;
+    });
+    this.active.set(runId, { progress, done });
+    return done;
   }
 
   rate(runId: number): number | null {
     return this.active.get(runId)?.progress.rate() ?? null;
+  }
+
+  private haltReason(): HaltReason | null {
+    return this.role === 'writer' && Date.now() < this.sendUntilMs ? null : 'lease-lost';
+  }
+
+  private afterPass(runId: number, end: RunEnd): void {
+    if (end.status !== 'halted' || end.reason !== 'error') {
+      this.backoff.delete(runId);
+      return;
+    }
+    const attempts = (this.backoff.get(runId)?.attempts ?? 0) + 1;
+    const delay = Math.min(RESUME_BACKOFF_MAX_MS, RESUME_BACKOFF_MS * 2 ** (attempts - 1));
+    this.backoff.set(runId, { attempts, atMs: Date.now() + delay });
+    log.warn('run.resume-scheduled', { runId, inMs: delay, attempt: attempts });
+  }
+
+  private heartbeat(): void {
+    const { db, databasePath } = getRuntime();
+    const now = Date.now();
+    let attempt;
+    try {
+      attempt = acquireLease(db, this.me, { nowMs: now });
+    } catch (err) {
+      // Without a renewal the lease runs out on its own; sending stops at sendUntilMs.
+      log.error('worker.lease-error', { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    if (!attempt.ok) {
+      if (this.role === 'writer') log.error('worker.lease-lost', { database: databasePath, holderPid: attempt.holder.pid, holderHost: attempt.holder.host });
+      else if (this.holder?.holder !== attempt.holder.holder) {
+        log.warn('worker.standby', {
+          database: databasePath,
+          holderPid: attempt.holder.pid,
+          holderHost: attempt.holder.host,
+          since: attempt.holder.acquiredAt,
+          hint: 'Another console process is the writer for this database file; this one serves pages and sends nothing until it can take over.',
+        });
+      }
+      this.role = 'standby';
+      this.holder = attempt.holder;
+      this.sendUntilMs = 0;
+      return;
+    }
+    if (this.role !== 'writer') log.info('worker.writer', { database: databasePath, pid: this.me.pid });
+    this.role = 'writer';
+    this.holder = null;
+    this.sendUntilMs = now + LEASE_TTL_MS - SAFETY_MARGIN_MS;
+    this.sweep(now);
+  }
+
+  /** Resumes every run still running that no pass here is working on: after a restart, a takeover or a halt. */
+  private sweep(now: number): void {
+    for (const run of listRunningRuns(getRuntime().db)) {
+      if (this.active.has(run.id)) continue;
+      const wait = this.backoff.get(run.id);
+      if (wait && wait.atMs > now) continue;
+      log.info('run.resumed', { runId: run.id, pending: run.pending });
+      void this.run(run.id, run.source);
+    }
   }
 }
 
@@ -70,3 +153,4 @@ export function getWorker(): JobWorker {
   holder.__timConsoleWorker ??= new JobWorker();
   return holder.__timConsoleWorker;
 }
+

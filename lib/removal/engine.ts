@@ -1,3 +1,4 @@
+import type { HaltReason, RunEnd as AnyRunEnd } from '../runs/state-machine';
 import type { TimClient } from '../tim/client';
 import { readRemoveAttrResult, type Failure } from '../tim/outcomes';
 import { MAX_USERS_PER_REQUEST } from '../tim/wire';
@@ -14,7 +15,7 @@ export type UserOutcome =
   | { seq: number; account: string; status: 'removed'; attempts: number }
   | { seq: number; account: string; status: 'failed'; failure: Failure; attempts: number };
 
-export type RunEnd = { status: 'completed' } | { status: 'cancelled' } | { status: 'stopped'; failure: Failure };
+export type RunEnd = AnyRunEnd<Failure>;
 
 export interface RetryPolicy {
   /** Requests per user for transient errors (91000, 5xx, timeouts) before the user is failed. */
@@ -45,8 +46,14 @@ export interface EngineOptions {
   random?: () => number;
   /** Checked between requests: a cancelled run sends no new batch. */
   isCancelled?: () => boolean;
-  /** Called once per finished batch (or split half); persist here. */
+  /** Checked right before every request: the process may no longer send (lease lost, shutting down). */
+  halt?: () => HaltReason | null;
+  /**
+   * Called once per finished batch (or split half); persist here. If it throws, every lane stops
+   * before its next request and the pass ends halted, with the unrecorded users still pending.
+   */
   onOutcomes(outcomes: UserOutcome[], requestsSent: number): void | Promise<void>;
+  onStoreError?: (err: unknown) => void;
 }
 
 /** Exponential back-off with jitter in [½, 1] of the step, so retries of parallel batches spread out. */
@@ -72,7 +79,9 @@ export async function runRemoval(
   const policy = opts.policy ?? DEFAULT_RETRY_POLICY;
   const random = opts.random ?? Math.random;
   let stopped: Failure | null = null;
-  const halted = () => stopped !== null || (opts.isCancelled?.() ?? false);
+  let haltedBy: HaltReason | null = null;
+  const halt = (): HaltReason | null => (haltedBy ??= opts.halt?.() ?? null);
+  const halted = () => halt() !== null || stopped !== null || (opts.isCancelled?.() ?? false);
 
   /** `attempts` carries over from the batch a 90018 split, so a user's count is every request that held it. */
   async function sendBatch(batch: RemovalTarget[], attempts = new Map<number, number>()): Promise<void> {
@@ -90,15 +99,19 @@ export async function runRemoval(
       }
     };
 
-    while (pending.length > 0) {
-      if (halted() && lastFailure) {
-        // Already sent at least once and failed transiently: report that failure rather than "not sent".
-        fail(pending, lastFailure);
-        break;
-      }
-      if (halted()) return flush(finished, requests);
+    const mustStop = (): boolean => {
+      if (!halted()) return false;
+      // Already sent at least once and failed transiently: report that failure rather than "not sent".
+      // A halt decides nothing: those users stay pending for the pass that resumes the run.
+      if (lastFailure && halt() === null) fail(pending, lastFailure);
+      return true;
+    };
 
+    while (pending.length > 0) {
+      if (mustStop()) break;
       await opts.limiter.acquire();
+      // The wait may have been long: whatever happened meanwhile wins over this request.
+      if (mustStop()) break;
       requests++;
       for (const t of pending) attempts.set(t.seq, (attempts.get(t.seq) ?? 0) + 1);
       const result = await opts.client.removeAttr(pending.map((t) => ({ To_Account: t.account, Attrs: t.attrs })));
@@ -196,7 +209,13 @@ export async function runRemoval(
   }
 
   async function flush(outcomes: UserOutcome[], requests: number) {
-    if (outcomes.length > 0 || requests > 0) await opts.onOutcomes([...outcomes], requests);
+    if (outcomes.length === 0 && requests === 0) return;
+    try {
+      await opts.onOutcomes([...outcomes], requests);
+    } catch (err) {
+      haltedBy ??= 'error';
+      opts.onStoreError?.(err);
+    }
   }
 
   const iterator = toAsyncIterator(batches);
@@ -211,6 +230,8 @@ export async function runRemoval(
     }),
   );
 
+  // A halt outranks a stop: outcomes may be unrecorded, so the run must not be closed yet.
+  if (haltedBy) return { status: 'halted', reason: haltedBy };
   if (stopped) return { status: 'stopped', failure: stopped };
   if (opts.isCancelled?.()) return { status: 'cancelled' };
   return { status: 'completed' };

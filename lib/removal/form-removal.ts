@@ -2,6 +2,7 @@ import 'server-only';
 import type { Actor } from '../auth/audit';
 import { failureGroups, listRunUsers, type RunSummary } from '../db/runs';
 import { presentFailureGroup, presentUser, type FailureGroupView, type ResultRow } from '../results/present';
+import { getWorker, STANDBY_REFUSAL } from '../jobs/worker';
 import { getRuntime } from '../runtime';
 import { MAX_FORM_USERS } from '../schemas/remove-form';
 import { loadAttrNames } from '../tim/attr-names';
@@ -18,7 +19,8 @@ export type FormRemovalResult =
  * unreachable server) would stop the run at its first request anyway, so it is recorded as a
  * stopped run with every user "not sent", like one met mid-run.
  */
-export async function removeForForm(input: { userIds: string; attrs: string[] }, actor: Actor): Promise<FormRemovalResult> {
+export async function removeForForm(input: { userIds: string; attrs: string[]; requestKey?: string }, actor: Actor): Promise<FormRemovalResult> {
+  if (!getWorker().canSend()) return { ok: false, error: STANDBY_REFUSAL };
   const names = await loadAttrNames(getRuntime().tim, { fresh: true });
   if (names.ok) {
     const unknown = input.attrs.filter((a) => !names.names.includes(a));
@@ -35,7 +37,7 @@ export async function removeForForm(input: { userIds: string; attrs: string[] },
   // In the app's slot order when the check answered; as picked when it could not.
   const attrs = names.ok ? names.names.filter((n) => input.attrs.includes(n)) : input.attrs;
   const run = await removeAttributesNow(
-    { users: ids.map((account) => ({ account, attrs })), source: 'form', actor },
+    { users: ids.map((account) => ({ account, attrs })), source: 'form', actor, requestKey: input.requestKey },
     names.ok ? undefined : names.failure,
   );
   const { db } = getRuntime();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_CSV_BYTES } from '../csv/limits';
+import { requestKeySchema } from './request-key';
 
 /** Attributes picked on /bulk, for rows whose CSV has none; shared by the form and the action. */
 export const bulkPickSchema = z.object({
@@ -10,6 +11,7 @@ export type BulkPickValues = z.input<typeof bulkPickSchema>;
 
 /** What the start action receives: the picks plus the file itself. */
 export const startBulkSchema = bulkPickSchema.extend({
+  requestKey: requestKeySchema,
   file: z
     .instanceof(File, { error: 'Choose a CSV file.' })
     .refine((f) => f.size > 0, { error: 'The file is empty.' })

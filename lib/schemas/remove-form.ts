@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseUserIdList } from '../user-ids';
+import { requestKeySchema } from './request-key';
 
 /** The form is for a few users; more than this belongs on the CSV page. */
 export const MAX_FORM_USERS = 1000;
@@ -35,6 +36,7 @@ export const removeFormSchema = z.object({
     .array(z.string().min(1))
     .min(1, { error: 'Select at least one attribute.' })
     .max(10, { error: 'An app has at most 10 attributes.' }),
+  requestKey: requestKeySchema,
 });
 
 export type RemoveFormValues = z.input<typeof removeFormSchema>;

@@ -3,7 +3,6 @@ import {
   TIM_ERROR_CODES,
   describeTimError,
   describeTransportFailure,
-  isRetryable,
   type CatalogueEntry,
   type Handling,
   type TransportFailure,
@@ -92,11 +91,6 @@ describe('handling', () => {
       expect(describeTimError(code).handling).toBe(handling);
     });
   }
-
-  it('isRetryable is true only for retry, rate-limited and renew-usersig', () => {
-    const all: Handling[] = ['permanent', 'retry', 'rate-limited', 'renew-usersig', 'split-batch', 'fatal'];
-    expect(all.filter(isRetryable)).toEqual(['retry', 'rate-limited', 'renew-usersig']);
-  });
 });
 
 describe('configuration hints', () => {

@@ -426,7 +426,3 @@ export function describeTransportFailure(kind: TransportFailure, detail?: string
     handling: text.handling,
   };
 }
-
-export function isRetryable(h: Handling): boolean {
-  return h === 'retry' || h === 'rate-limited' || h === 'renew-usersig';
-}

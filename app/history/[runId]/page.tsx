@@ -13,6 +13,7 @@ import { failureGroups, getRun, listRunUsers, type UserFilter } from '@/lib/db/r
 import { presentFailureGroup, presentUser } from '@/lib/results/present';
 import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
 import { getRuntime } from '@/lib/runtime';
+import { isRetryable } from '@/lib/runs/state-machine';
 import { runIdSchema } from '@/lib/schemas/bulk';
 import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/lib/schemas/search-params';
 
@@ -55,7 +56,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const groups = failureGroups(db, run.id).map(presentFailureGroup);
   const rows = page.map((u) => presentUser(u, run));
   const running = run.status === 'running';
-  const retryable = groups.filter((g) => g.handling !== 'permanent').reduce((n, g) => n + g.count, 0) + run.notSent;
+  const retryable = groups.filter((g) => isRetryable(g.handling)).reduce((n, g) => n + g.count, 0) + run.notSent;
 
   return (
     <div className="space-y-6">

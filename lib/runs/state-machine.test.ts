@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { Handling } from '../tim/errors';
+import {
+  assertRunMove,
+  assertUserMove,
+  canMoveRun,
+  canMoveUser,
+  IllegalTransition,
+  isFinished,
+  isRetryable,
+  RUN_STATUSES,
+  statusAfter,
+  USER_RESULTS,
+  type RunStatus,
+  type UserResult,
+} from './state-machine';
+
+const allowedRun: [RunStatus, RunStatus][] = [
+  ['running', 'completed'],
+  ['running', 'failed'],
+  ['running', 'cancelled'],
+];
+const allowedUser: [UserResult, UserResult][] = [
+  ['pending', 'removed'],
+  ['pending', 'failed'],
+  ['pending', 'not_sent'],
+];
+
+describe('run state machine', () => {
+  it.each(RUN_STATUSES.flatMap((from) => RUN_STATUSES.map((to) => [from, to] as const)))('run %s → %s', (from, to) => {
+    const allowed = allowedRun.some(([f, t]) => f === from && t === to);
+    expect(canMoveRun(from, to)).toBe(allowed);
+    if (allowed) expect(() => assertRunMove(from, to)).not.toThrow();
+    else expect(() => assertRunMove(from, to)).toThrow(IllegalTransition);
+  });
+
+  it.each(USER_RESULTS.flatMap((from) => USER_RESULTS.map((to) => [from, to] as const)))('user %s → %s', (from, to) => {
+    const allowed = allowedUser.some(([f, t]) => f === from && t === to);
+    expect(canMoveUser(from, to)).toBe(allowed);
+    if (allowed) expect(() => assertUserMove(from, to)).not.toThrow();
+    else expect(() => assertUserMove(from, to)).toThrow(IllegalTransition);
+  });
+
+  it('only running is unfinished; interrupted (old rows) is final', () => {
+    expect(RUN_STATUSES.filter((s) => !isFinished(s))).toEqual(['running']);
+  });
+
+  it('maps each end of a pass to a status, and a halt to none', () => {
+    expect(statusAfter({ status: 'completed' })).toBe('completed');
+    expect(statusAfter({ status: 'cancelled' })).toBe('cancelled');
+    expect(statusAfter({ status: 'stopped', failure: {} })).toBe('failed');
+    expect(statusAfter({ status: 'halted', reason: 'error' })).toBeNull();
+    expect(statusAfter({ status: 'halted', reason: 'lease-lost' })).toBeNull();
+  });
+
+  it('has one definition of retryable: everything but a permanent failure', () => {
+    const all: Handling[] = ['permanent', 'retry', 'rate-limited', 'renew-usersig', 'split-batch', 'fatal'];
+    expect(all.filter(isRetryable)).toEqual(['retry', 'rate-limited', 'renew-usersig', 'split-batch', 'fatal']);
+  });
+});

@@ -1,0 +1,93 @@
+import type { Handling } from '../tim/errors';
+
+/**
+ * Run and per-user statuses and the only moves between them. The store writes a status only
+ * through `transition` checks here, with a compare-and-set on the status it expects, so two
+ * processes or two clicks can never both move the same run.
+ */
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const USER_RESULTS = ['pending', 'removed', 'failed', 'not_sent'] as const;
+export type UserResult = (typeof USER_RESULTS)[number];
+
+/** `interrupted` has no way in any more: runs left by a dead process are resumed, never closed. Old rows keep it. */
+const RUN_MOVES: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+  running: ['completed', 'failed', 'cancelled'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+  interrupted: [],
+};
+
+const USER_MOVES: Readonly<Record<UserResult, readonly UserResult[]>> = {
+  pending: ['removed', 'failed', 'not_sent'],
+  removed: [],
+  failed: [],
+  not_sent: [],
+};
+
+export class IllegalTransition extends Error {
+  constructor(
+    readonly what: 'run' | 'user',
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`illegal ${what} transition ${from} → ${to}`);
+    this.name = 'IllegalTransition';
+  }
+}
+
+export function canMoveRun(from: RunStatus, to: RunStatus): boolean {
+  return RUN_MOVES[from].includes(to);
+}
+
+export function canMoveUser(from: UserResult, to: UserResult): boolean {
+  return USER_MOVES[from].includes(to);
+}
+
+export function assertRunMove(from: RunStatus, to: RunStatus): void {
+  if (!canMoveRun(from, to)) throw new IllegalTransition('run', from, to);
+}
+
+export function assertUserMove(from: UserResult, to: UserResult): void {
+  if (!canMoveUser(from, to)) throw new IllegalTransition('user', from, to);
+}
+
+export const isFinished = (status: RunStatus): boolean => RUN_MOVES[status].length === 0;
+
+/**
+ * How the engine ended a pass over a run. `halted` means it stopped sending without deciding the
+ * run: the run stays running and is resumed.
+ */
+export type RunEnd<F = unknown> =
+  | { status: 'completed' }
+  | { status: 'cancelled' }
+  | { status: 'stopped'; failure: F }
+  | { status: 'halted'; reason: HaltReason };
+
+/** `error`: recording an outcome (or reading the next users) failed. */
+export type HaltReason = 'error' | 'lease-lost' | 'shutdown';
+
+/** The status a run moves to after a pass, or null when the pass decided nothing. */
+export function statusAfter(end: RunEnd): RunStatus | null {
+  switch (end.status) {
+    case 'completed':
+      return 'completed';
+    case 'cancelled':
+      return 'cancelled';
+    case 'stopped':
+      return 'failed';
+    case 'halted':
+      return null;
+  }
+}
+
+/**
+ * The one definition of "retryable": a failed user that "Retry failed users" sends again. Every
+ * handling but `permanent` is a failure of the moment (transient, rate, credentials, configuration)
+ * that can succeed once it has passed or been fixed; users never sent are always included.
+ */
+export function isRetryable(handling: Handling): boolean {
+  return handling !== 'permanent';
+}
