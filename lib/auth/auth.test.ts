@@ -7,7 +7,8 @@ import { listAudit } from './audit';
 import { addOperator, resetPassword, setDisabled } from './operators';
 import { hasRole } from './roles';
 import { createSession, resolveSession } from './sessions';
-import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, signIn } from './sign-in';
+import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
+import { signIn } from './sign-in';
 import { unsealToken } from './cookie';
 
 const SECRET = 'x'.repeat(40);
