@@ -61,6 +61,13 @@ describe('parseConfig', () => {
     expect(c.sessionIdleMinutes).toBe(480);
   });
 
+  it('reads TRUSTED_PROXY_HOPS: 0 by default, a whole number up to 10', () => {
+    expect(parseConfig(base).trustedProxyHops).toBe(0);
+    expect(parseConfig({ ...base, TRUSTED_PROXY_HOPS: '2' }).trustedProxyHops).toBe(2);
+    expect(problems({ ...base, TRUSTED_PROXY_HOPS: '11' })[0]).toMatch(/^TRUSTED_PROXY_HOPS must be between 0 and 10 \(how many reverse proxies/);
+    expect(problems({ ...base, TRUSTED_PROXY_HOPS: '-1' })[0]).toMatch(/^TRUSTED_PROXY_HOPS must be a whole number/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseConfig({ ...base, TIM_REGION: '', TIM_BASE_URL: '' }).baseUrl).toBe('https://console.tim.qq.com');
     expect(problems({ ...base, TIM_SECRET_KEY: '' })[0]).toMatch(/^TIM_SECRET_KEY/);

@@ -3,6 +3,7 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { getConfig } from '../config';
 import { getRuntime } from '../runtime';
+import { clientAddress } from './client-address';
 import type { Operator } from './operators';
 import { hasRole, type Role } from './roles';
 import { resolveSession, SESSION_COOKIE } from './sessions';
@@ -21,11 +22,9 @@ export async function currentOperator(): Promise<Operator | null> {
   });
 }
 
-/** The first address in X-Forwarded-For (set by the reverse proxy in front of the console), if any. */
+/** The client's address as the outermost trusted proxy saw it (TRUSTED_PROXY_HOPS), or null. */
 export async function clientIp(): Promise<string | null> {
-  const h = await headers();
-  const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || h.get('x-real-ip') || null;
+  return clientAddress((await headers()).get('x-forwarded-for'), getConfig().trustedProxyHops);
 }
 
 export async function isHttps(): Promise<boolean> {
