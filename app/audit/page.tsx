@@ -19,6 +19,7 @@ const ACTIONS: AuditAction[] = [
   'operator-enabled',
   'operator-role-changed',
   'password-reset',
+  'operator-unlocked',
   'run-started',
   'run-cancelled',
   'run-retried',

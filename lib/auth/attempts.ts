@@ -34,3 +34,23 @@ export function beginAttempt(db: Db, by: { username: string; clientIp: string | 
 export function finishAttempt(db: Db, id: number, outcome: 'failed' | 'ok'): void {
   statement(db, "UPDATE sign_in_attempts SET state = ? WHERE id = ? AND state = 'pending'").run(outcome, id);
 }
+
+/** Operators whose username is locked out at `nowMs`, spelled as in the operators table. */
+export function lockedOutOperators(db: Db, nowMs = Date.now()): Set<string> {
+  const names = statement(
+    db,
+    `SELECT o.username FROM operators o
+     WHERE (SELECT COUNT(*) FROM sign_in_attempts a WHERE a.username = o.username AND a.at_ms >= ? AND a.state IN ('pending', 'failed')) >= ?`,
+  )
+    .pluck()
+    .all(nowMs - LOCKOUT_WINDOW_MS, LOCKOUT_FAILURES) as string[];
+  return new Set(names);
+}
+
+/** Stops counting the username's attempts in the window; returns how many. */
+export function clearAttempts(db: Db, username: string, nowMs: number): number {
+  return statement(db, "UPDATE sign_in_attempts SET state = 'cleared' WHERE username = ? AND at_ms >= ? AND state IN ('pending', 'failed')").run(
+    username,
+    nowMs - LOCKOUT_WINDOW_MS,
+  ).changes;
+}

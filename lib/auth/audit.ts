@@ -11,6 +11,7 @@ export type AuditAction =
   | 'operator-enabled'
   | 'operator-role-changed'
   | 'password-reset'
+  | 'operator-unlocked'
   | 'run-started'
   | 'run-cancelled'
   | 'run-retried'
