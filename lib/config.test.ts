@@ -59,6 +59,10 @@ describe('parseConfig', () => {
     expect(JSON.stringify(c)).not.toContain('a-long-password');
     expect(c.envLabel).toBe('production');
     expect(c.sessionIdleMinutes).toBe(480);
+    expect(c.sessionMaxHours).toBe(24);
+    expect(parseConfig({ ...base, SESSION_MAX_HOURS: '720' }).sessionMaxHours).toBe(720);
+    expect(problems({ ...base, SESSION_MAX_HOURS: '721' })[0]).toMatch(/^SESSION_MAX_HOURS must be between 1 and 720 \(hours after sign-in/);
+    expect(problems({ ...base, SESSION_MAX_HOURS: '0' })[0]).toMatch(/^SESSION_MAX_HOURS must be between 1 and 720/);
   });
 
   it('reads TRUSTED_PROXY_HOPS: 0 by default, a whole number up to 10', () => {

@@ -37,4 +37,12 @@ describe('migration 4', () => {
     migrate(db);
     expect(db.prepare('SELECT username, client_ip, state FROM sign_in_attempts').all()).toEqual([{ username: 'alice', client_ip: '10.0.0.1', state: 'failed' }]);
   });
+
+  it('gives open sessions their real start time in ms', () => {
+    upTo(3);
+    db.prepare("INSERT INTO operators (username, password_hash, role, created_at, updated_at) VALUES ('alice', 'x', 'admin', '', '')").run();
+    db.prepare("INSERT INTO sessions (token_hash, operator_id, created_at, last_seen_ms) VALUES ('t', 1, '2026-03-01T10:20:30.456Z', 0)").run();
+    migrate(db);
+    expect(db.prepare('SELECT created_ms FROM sessions').pluck().get()).toBe(Date.parse('2026-03-01T10:20:30.456Z'));
+  });
 });

@@ -95,7 +95,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   },
   {
     version: 4,
-    name: 'sign-in attempts counted before the password is verified',
+    name: 'sign-in attempts counted before the password is verified; session start in ms',
     sql: `
       -- One row per sign-in that got past the lockout check. 'pending' rows are being verified now,
       -- or were when their process died; the lockout counts them with the failures.
@@ -115,6 +115,10 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         SELECT operator, client_ip, at_ms, 'failed' FROM audit_log
         WHERE action = 'sign-in-failed' AND operator IS NOT NULL
           AND at_ms >= CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - 15 * 60000;
+
+      -- For the absolute session lifetime (SESSION_MAX_HOURS); open sessions keep their real start.
+      ALTER TABLE sessions ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+      UPDATE sessions SET created_ms = CAST(ROUND((julianday(created_at) - 2440587.5) * 86400000) AS INTEGER);
     `,
   },
 ];
