@@ -63,6 +63,8 @@ describe('parseConfig', () => {
     expect(parseConfig({ ...base, SESSION_MAX_HOURS: '720' }).sessionMaxHours).toBe(720);
     expect(problems({ ...base, SESSION_MAX_HOURS: '721' })[0]).toMatch(/^SESSION_MAX_HOURS must be between 1 and 720 \(hours after sign-in/);
     expect(problems({ ...base, SESSION_MAX_HOURS: '0' })[0]).toMatch(/^SESSION_MAX_HOURS must be between 1 and 720/);
+    expect(c.auditRetentionDays).toBe(365);
+    expect(problems({ ...base, AUDIT_RETENTION_DAYS: '3651' })[0]).toMatch(/^AUDIT_RETENTION_DAYS must be between 1 and 3650 \(days an audit log row/);
   });
 
   it('reads TRUSTED_PROXY_HOPS: 0 by default, a whole number up to 10', () => {

@@ -59,6 +59,7 @@ const envSchema = z.object({
     .transform((s) => new Secret(s)),
   SESSION_IDLE_MINUTES: positiveInt('minutes without activity before a session ends', 480, 60 * 24 * 30),
   SESSION_MAX_HOURS: positiveInt('hours after sign-in when a session ends, however active', 24, 720),
+  AUDIT_RETENTION_DAYS: positiveInt('days an audit log row is kept', 365, 3650),
   TRUSTED_PROXY_HOPS: intBetween('how many reverse proxies in front of the console append to X-Forwarded-For; 0 ignores the header', 0, 0, 10),
   CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional().transform((s) => (s === undefined ? undefined : new Secret(s))),
@@ -80,6 +81,7 @@ export type Config = {
   sessionSecret: Secret;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
+  auditRetentionDays: number;
   /** Reverse proxies in front that append to X-Forwarded-For; 0: the client address is unknown. */
   trustedProxyHops: number;
   /** Creates the first admin when no operator exists yet. */
@@ -127,6 +129,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionSecret: e.SESSION_SECRET,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     firstAdmin:
       e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : null,

@@ -24,6 +24,7 @@ const ACTIONS: AuditAction[] = [
   'run-cancelled',
   'run-retried',
   'export',
+  'purge',
 ];
 
 const PAGE = 200;

@@ -15,7 +15,8 @@ export type AuditAction =
   | 'run-started'
   | 'run-cancelled'
   | 'run-retried'
-  | 'export';
+  | 'export'
+  | 'purge';
 
 export interface AuditEntry {
   id: number;

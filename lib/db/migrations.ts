@@ -95,7 +95,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   },
   {
     version: 4,
-    name: 'sign-in attempts counted before the password is verified; session start in ms',
+    name: 'sign-in attempts counted before the password is verified; session start in ms; audit log by time',
     sql: `
       -- One row per sign-in that got past the lockout check. 'pending' rows are being verified now,
       -- or were when their process died; the lockout counts them with the failures.
@@ -119,6 +119,9 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       -- For the absolute session lifetime (SESSION_MAX_HOURS); open sessions keep their real start.
       ALTER TABLE sessions ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
       UPDATE sessions SET created_ms = CAST(ROUND((julianday(created_at) - 2440587.5) * 86400000) AS INTEGER);
+
+      -- The hourly purge deletes audit rows by age (AUDIT_RETENTION_DAYS).
+      CREATE INDEX audit_by_time ON audit_log(at_ms);
     `,
   },
 ];
