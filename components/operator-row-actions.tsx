@@ -4,7 +4,7 @@ import { useState, useTransition } from 'react';
 import { changeOperatorAction } from '@/app/operators/actions';
 import type { Operator } from '@/lib/auth/operators';
 
-export function OperatorRowActions({ operator }: { operator: Operator }) {
+export function OperatorRowActions({ operator, lockedOut }: { operator: Operator; lockedOut: boolean }) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const run = (values: Parameters<typeof changeOperatorAction>[0]) =>
@@ -22,6 +22,16 @@ export function OperatorRowActions({ operator }: { operator: Operator }) {
       >
         {operator.disabled ? `Enable ${operator.username}` : `Disable ${operator.username}`}
       </button>
+      {lockedOut && (
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => run({ kind: 'unlock', username: operator.username })}
+          className="rounded border border-slate-400 bg-white px-2 py-1 text-sm"
+        >
+          Unlock
+        </button>
+      )}
       <label className="text-sm">
         <span className="sr-only">Role of {operator.username}</span>
         <select

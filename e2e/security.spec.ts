@@ -46,11 +46,48 @@ test.describe('anonymous', () => {
 
   test('five failed sign-ins lock the username out, with a clear message', async ({ page }) => {
     // Its own console and database: the lockout also covers this client address for 15 minutes.
-    const server = new ConsoleProcess(3314, '.e2e-data/lockout.db');
+    // With no proxy in front, Next.js fills X-Forwarded-For with the socket's address, so one
+    // trusted hop is the browser's own address here.
+    const server = new ConsoleProcess(3314, '.e2e-data/lockout.db', { TRUSTED_PROXY_HOPS: '1' });
     await server.start();
     try {
       await lockOut(page, server.url);
     } finally {
+      await server.kill();
+    }
+  });
+
+  test('an admin unlocks a locked-out operator, who can then sign in', async ({ page, browser }) => {
+    // Its own console and database, so this lockout reaches no other test.
+    const server = new ConsoleProcess(3316, '.e2e-data/unlock.db');
+    await server.start();
+    const operatorContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    try {
+      const operator = { username: `unlock-${Date.now()}`, password: 'unlock-operator-password' };
+      await signIn(page, server.url, E2E.admin.username, E2E.admin.password);
+      await addOperator(page, { ...operator, role: 'operator' }, server.url);
+
+      const op = await operatorContext.newPage();
+      await op.goto(`${server.url}/login`);
+      for (let i = 0; i < 5; i++) {
+        await attemptSignIn(op, operator.username, `wrong-${i}`);
+        await expect(op.getByRole('main').getByRole('alert')).toContainText('Wrong username or password');
+      }
+      await attemptSignIn(op, operator.username, operator.password);
+      await expect(op.getByRole('main').getByRole('alert')).toContainText('Too many failed sign-ins');
+
+      await page.goto(`${server.url}/operators`);
+      const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: operator.username, exact: true }) });
+      await expect(row).toContainText('Locked out');
+      await row.getByRole('button', { name: 'Unlock', exact: true }).click();
+      await expect(row.getByRole('button', { name: 'Unlock', exact: true })).toHaveCount(0);
+      await expect(row).toContainText('Active');
+
+      await signIn(op, server.url, operator.username, operator.password);
+      await page.goto(`${server.url}/audit?action=operator-unlocked`);
+      await expect(page.getByRole('cell', { name: new RegExp(`^${operator.username} \\(5 failed sign-ins cleared\\)$`) })).toBeVisible();
+    } finally {
+      await operatorContext.close();
       await server.kill();
     }
   });
@@ -74,22 +111,24 @@ test.describe('anonymous', () => {
   });
 });
 
+/** One press of Sign in on the open /login page, waiting for the server's answer. */
+async function attemptSignIn(page: Page, username: string, password: string) {
+  await page.getByRole('textbox', { name: 'Username' }).fill(username);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/login')),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
+}
+
 async function lockOut(page: Page, base: string) {
   const name = `locked-${Date.now()}`;
   await page.goto(`${base}/login`);
-  const attempt = async (password: string) => {
-    await page.getByRole('textbox', { name: 'Username' }).fill(name);
-    await page.getByLabel('Password').fill(password);
-    await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/login')),
-      page.getByRole('button', { name: 'Sign in' }).click(),
-    ]);
-  };
   for (let i = 0; i < 5; i++) {
-    await attempt(`wrong-${i}`);
+    await attemptSignIn(page, name, `wrong-${i}`);
     await expect(page.getByRole('main').getByRole('alert')).toContainText('Wrong username or password');
   }
-  await attempt('anything');
+  await attemptSignIn(page, name, 'anything');
   await expect(page.getByRole('main').getByRole('alert')).toContainText('Too many failed sign-ins');
   // The address is locked too: even the admin's right password is refused from here now.
   await page.getByRole('textbox', { name: 'Username' }).fill(E2E.admin.username);

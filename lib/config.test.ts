@@ -59,6 +59,19 @@ describe('parseConfig', () => {
     expect(JSON.stringify(c)).not.toContain('a-long-password');
     expect(c.envLabel).toBe('production');
     expect(c.sessionIdleMinutes).toBe(480);
+    expect(c.sessionMaxHours).toBe(24);
+    expect(parseConfig({ ...base, SESSION_MAX_HOURS: '720' }).sessionMaxHours).toBe(720);
+    expect(problems({ ...base, SESSION_MAX_HOURS: '721' })[0]).toMatch(/^SESSION_MAX_HOURS must be between 1 and 720 \(hours after sign-in/);
+    expect(problems({ ...base, SESSION_MAX_HOURS: '0' })[0]).toMatch(/^SESSION_MAX_HOURS must be between 1 and 720/);
+    expect(c.auditRetentionDays).toBe(365);
+    expect(problems({ ...base, AUDIT_RETENTION_DAYS: '3651' })[0]).toMatch(/^AUDIT_RETENTION_DAYS must be between 1 and 3650 \(days an audit log row/);
+  });
+
+  it('reads TRUSTED_PROXY_HOPS: 0 by default, a whole number up to 10', () => {
+    expect(parseConfig(base).trustedProxyHops).toBe(0);
+    expect(parseConfig({ ...base, TRUSTED_PROXY_HOPS: '2' }).trustedProxyHops).toBe(2);
+    expect(problems({ ...base, TRUSTED_PROXY_HOPS: '11' })[0]).toMatch(/^TRUSTED_PROXY_HOPS must be between 0 and 10 \(how many reverse proxies/);
+    expect(problems({ ...base, TRUSTED_PROXY_HOPS: '-1' })[0]).toMatch(/^TRUSTED_PROXY_HOPS must be a whole number/);
   });
 
   it('treats empty strings as unset', () => {

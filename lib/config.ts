@@ -10,15 +10,17 @@ const uintString = (what: string) =>
     .regex(/^\d+$/, { error: `must be a whole number (${what})` })
     .transform(Number);
 
-const positiveInt = (what: string, fallback: number, max: number) =>
+const intBetween = (what: string, fallback: number, min: number, max: number) =>
   z
     .string()
     .trim()
     .regex(/^\d+$/, { error: `must be a whole number (${what})` })
     .transform(Number)
-    .refine((n) => n >= 1 && n <= max, { error: `must be between 1 and ${max} (${what})` })
+    .refine((n) => n >= min && n <= max, { error: `must be between ${min} and ${max} (${what})` })
     .optional()
     .transform((n) => n ?? fallback);
+
+const positiveInt = (what: string, fallback: number, max: number) => intBetween(what, fallback, 1, max);
 
 const envSchema = z.object({
   TIM_SDKAPPID: uintString('the SDKAppID shown in the Chat console, e.g. 1400000000').refine(
@@ -56,6 +58,9 @@ const envSchema = z.object({
     .min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 48`)' })
     .transform((s) => new Secret(s)),
   SESSION_IDLE_MINUTES: positiveInt('minutes without activity before a session ends', 480, 60 * 24 * 30),
+  SESSION_MAX_HOURS: positiveInt('hours after sign-in when a session ends, however active', 24, 720),
+  AUDIT_RETENTION_DAYS: positiveInt('days an audit log row is kept', 365, 3650),
+  TRUSTED_PROXY_HOPS: intBetween('how many reverse proxies in front of the console append to X-Forwarded-For; 0 ignores the header', 0, 0, 10),
   CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional().transform((s) => (s === undefined ? undefined : new Secret(s))),
   CONSOLE_ENV_LABEL: z.string().trim().max(40, { error: 'must be at most 40 characters' }).optional(),
@@ -75,6 +80,10 @@ export type Config = {
   databasePath: string;
   sessionSecret: Secret;
   sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  auditRetentionDays: number;
+  /** Reverse proxies in front that append to X-Forwarded-For; 0: the client address is unknown. */
+  trustedProxyHops: number;
   /** Creates the first admin when no operator exists yet. */
   firstAdmin: { username: string; password: Secret } | null;
   /** Shown on every page, e.g. "production", so nobody runs a batch against the wrong app. */
@@ -119,6 +128,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databasePath: e.DATABASE_PATH,
     sessionSecret: e.SESSION_SECRET,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionMaxHours: e.SESSION_MAX_HOURS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     firstAdmin:
       e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : null,
     envLabel: e.CONSOLE_ENV_LABEL || null,

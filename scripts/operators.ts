@@ -1,13 +1,15 @@
-// `npm run operators -- add NAME ROLE | disable NAME | enable NAME | reset-password NAME | list`
+// `npm run operators -- add NAME ROLE | disable NAME | enable NAME | unlock NAME | reset-password NAME | list`
 // Manages operators from a shell on the server; needs only DATABASE_PATH. Passwords are read from
 // the terminal (not echoed) or, when piped, from the first line of standard input.
 import { createInterface } from 'node:readline';
+import { lockedOutOperators } from '../lib/auth/attempts';
 import { audit } from '../lib/auth/audit';
 import { addOperator, listOperators, resetPassword, setDisabled } from '../lib/auth/operators';
 import { roleSchema } from '../lib/auth/roles';
+import { unlockOperator } from '../lib/auth/unlock';
 import { openDatabase } from '../lib/db/database';
 
-const USAGE = 'usage: npm run operators -- add NAME viewer|operator|admin | disable NAME | enable NAME | reset-password NAME | list';
+const USAGE = 'usage: npm run operators -- add NAME viewer|operator|admin | disable NAME | enable NAME | unlock NAME | reset-password NAME | list';
 
 async function readPassword(prompt: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
@@ -28,7 +30,13 @@ async function main(): Promise<number> {
   const by = { operator: `cli:${process.env.USER ?? 'unknown'}`, clientIp: null };
   switch (command) {
     case 'list': {
-      const rows = listOperators(db).map((o) => ({ username: o.username, role: o.role, status: o.disabled ? 'disabled' : 'active', added: o.createdAt }));
+      const locked = lockedOutOperators(db);
+      const rows = listOperators(db).map((o) => ({
+        username: o.username,
+        role: o.role,
+        status: o.disabled ? 'disabled' : locked.has(o.username) ? 'locked out' : 'active',
+        added: o.createdAt,
+      }));
       if (rows.length === 0) console.log('No operators yet.');
       else console.table(rows);
       return 0;
@@ -49,6 +57,13 @@ async function main(): Promise<number> {
       if (!r.ok) return fail(r.error);
       audit(db, { ...by, action: command === 'disable' ? 'operator-disabled' : 'operator-enabled', detail: r.operator.username });
       console.log(`${command === 'disable' ? 'Disabled' : 'Enabled'} ${r.operator.username}.`);
+      return 0;
+    }
+    case 'unlock': {
+      if (!name) break;
+      const r = unlockOperator(db, name, by);
+      if (!r.ok) return fail(r.error);
+      console.log(r.cleared > 0 ? `Unlocked ${r.operator.username}: ${r.cleared} failed sign-ins no longer count.` : `${r.operator.username} was not locked out.`);
       return 0;
     }
     case 'reset-password': {

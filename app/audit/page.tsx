@@ -20,10 +20,12 @@ const ACTIONS: AuditAction[] = [
   'operator-enabled',
   'operator-role-changed',
   'password-reset',
+  'operator-unlocked',
   'run-started',
   'run-cancelled',
   'run-retried',
   'export',
+  'purge',
 ];
 
 const PAGE = 200;

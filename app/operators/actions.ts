@@ -5,6 +5,7 @@ import { audit } from '@/lib/auth/audit';
 import { addOperator, resetPassword, setDisabled, setRole } from '@/lib/auth/operators';
 import { authorizeAction, clientIp } from '@/lib/auth/request';
 import { roleSchema } from '@/lib/auth/roles';
+import { unlockOperator } from '@/lib/auth/unlock';
 import { getRuntime } from '@/lib/runtime';
 import { operatorChangeSchema, type OperatorChangeValues } from '@/lib/schemas/operators';
 
@@ -18,7 +19,7 @@ export async function changeOperatorAction(values: OperatorChangeValues): Promis
   const { db } = getRuntime();
   const v = parsed.data;
   const actor = { operator: auth.operator.username, clientIp: await clientIp() };
-  if (v.kind !== 'add' && v.username.toLowerCase() === auth.operator.username.toLowerCase() && v.kind !== 'reset-password') {
+  if ((v.kind === 'disable' || v.kind === 'enable' || v.kind === 'role') && v.username.toLowerCase() === auth.operator.username.toLowerCase()) {
     return { ok: false, error: 'You cannot disable yourself or change your own role; ask another admin.' };
   }
 
@@ -40,6 +41,9 @@ export async function changeOperatorAction(values: OperatorChangeValues): Promis
     case 'reset-password':
       result = await resetPassword(db, v.username, v.password);
       if (result.ok) audit(db, { ...actor, action: 'password-reset', detail: result.operator.username });
+      break;
+    case 'unlock':
+      result = unlockOperator(db, v.username, actor);
       break;
   }
   if (!result.ok) return result;

@@ -8,9 +8,9 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
-/** Through the /operators page, as the signed-in admin on `page`. */
-export async function addOperator(page: Page, operator: { username: string; password: string; role: 'viewer' | 'operator' | 'admin' }) {
-  await page.goto('/operators');
+/** Through the /operators page, as the signed-in admin on `page`; `base` for a console of the test's own. */
+export async function addOperator(page: Page, operator: { username: string; password: string; role: 'viewer' | 'operator' | 'admin' }, base = '') {
+  await page.goto(`${base}/operators`);
   await page.getByLabel('New username').fill(operator.username);
   await page.getByLabel('Initial password').fill(operator.password);
   await page.getByLabel('Role', { exact: true }).selectOption(operator.role);

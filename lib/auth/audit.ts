@@ -11,10 +11,12 @@ export type AuditAction =
   | 'operator-enabled'
   | 'operator-role-changed'
   | 'password-reset'
+  | 'operator-unlocked'
   | 'run-started'
   | 'run-cancelled'
   | 'run-retried'
-  | 'export';
+  | 'export'
+  | 'purge';
 
 export interface AuditEntry {
   id: number;
@@ -81,18 +83,4 @@ export function listAudit(db: Db, f: AuditFilter): AuditEntry[] {
     detail: string | null;
   }[];
   return rows.map((r) => ({ id: r.id, at: r.at, action: r.action, operator: r.operator, clientIp: r.client_ip, runId: r.run_id, detail: r.detail }));
-}
-
-/** Failed sign-ins for a username or from an address since `sinceMs` (the brute-force window). */
-export function countFailedSignIns(db: Db, by: { username: string; clientIp: string | null }, sinceMs: number) {
-  const forUser = statement(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'sign-in-failed' AND at_ms >= ? AND operator = ? COLLATE NOCASE")
-    .pluck()
-    .get(sinceMs, by.username) as number;
-  const fromIp =
-    by.clientIp === null
-      ? 0
-      : (statement(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'sign-in-failed' AND at_ms >= ? AND client_ip = ?")
-          .pluck()
-          .get(sinceMs, by.clientIp) as number);
-  return { forUser, fromIp };
 }

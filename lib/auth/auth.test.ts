@@ -6,8 +6,9 @@ import { openDatabase, type Db } from '../db/database';
 import { listAudit } from './audit';
 import { addOperator, resetPassword, setDisabled } from './operators';
 import { hasRole } from './roles';
-import { createSession, resolveSession } from './sessions';
-import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, signIn } from './sign-in';
+import { createSession, resolveSession, sessionLimits } from './sessions';
+import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
+import { signIn } from './sign-in';
 import { unsealToken } from './cookie';
 
 const SECRET = 'x'.repeat(40);
@@ -48,7 +49,7 @@ describe('sessions', () => {
     const op = await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
     if (!op.ok) throw new Error(op.error);
     const cookie = createSession(db, op.operator.id, SECRET, 1_000_000);
-    const opts = { secret: SECRET, idleMs: 60_000 };
+    const opts = { secret: SECRET, idleMs: 60_000, maxAgeMs: 3_600_000 };
     expect(resolveSession(db, cookie, { ...opts, nowMs: 1_030_000 })?.username).toBe('alice');
     expect(resolveSession(db, `${cookie}x`, { ...opts, nowMs: 1_030_000 })).toBeNull();
     expect(resolveSession(db, cookie, { ...opts, secret: 'y'.repeat(40), nowMs: 1_030_000 })).toBeNull();
@@ -59,10 +60,23 @@ describe('sessions', () => {
     expect(resolveSession(db, cookie, { ...opts, nowMs: 1_200_001 })).toBeNull();
   });
 
+  it('ends a session SESSION_MAX_HOURS after sign-in, however recently it was used', async () => {
+    const op = await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
+    if (!op.ok) throw new Error(op.error);
+    const opts = { secret: SECRET, ...sessionLimits({ sessionIdleMinutes: 30, sessionMaxHours: 2 }) };
+    const start = 1_000_000;
+    const cookie = createSession(db, op.operator.id, SECRET, start);
+    // A request every 20 minutes keeps it from going idle...
+    for (let t = start; t <= start + 2 * 3_600_000; t += 20 * 60_000) expect(resolveSession(db, cookie, { ...opts, nowMs: t }), `at ${t}`).not.toBeNull();
+    // ...but not past two hours from sign-in, and the ended session is gone.
+    expect(resolveSession(db, cookie, { ...opts, nowMs: start + 2 * 3_600_000 + 1 })).toBeNull();
+    expect(db.prepare('SELECT COUNT(*) FROM sessions').pluck().get()).toBe(0);
+  });
+
   it('ends sessions when the operator is disabled or the password reset', async () => {
     const op = await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
     if (!op.ok) throw new Error(op.error);
-    const opts = { secret: SECRET, idleMs: 3_600_000 };
+    const opts = { secret: SECRET, idleMs: 3_600_000, maxAgeMs: 3_600_000 };
     const first = createSession(db, op.operator.id, SECRET);
     setDisabled(db, 'alice', true);
     expect(resolveSession(db, first, opts)).toBeNull();

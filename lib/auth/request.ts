@@ -3,29 +3,25 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { getConfig } from '../config';
 import { getRuntime } from '../runtime';
+import { clientAddress } from './client-address';
 import type { Operator } from './operators';
 import { hasRole, type Role } from './roles';
-import { resolveSession, SESSION_COOKIE } from './sessions';
+import { resolveSession, SESSION_COOKIE, sessionLimits } from './sessions';
 
 /**
  * The glue between Next.js requests and lib/auth: every page, server action and route handler
  * asks one of these first. The proxy only checks that a signed cookie is present; this is the
- * real check (session in the database, not idle, operator enabled, role high enough).
+ * real check (session in the database, not idle or too old, operator enabled, role high enough).
  */
 export async function currentOperator(): Promise<Operator | null> {
   const config = getConfig();
   const value = (await cookies()).get(SESSION_COOKIE)?.value;
-  return resolveSession(getRuntime().db, value, {
-    secret: config.sessionSecret.reveal(),
-    idleMs: config.sessionIdleMinutes * 60_000,
-  });
+  return resolveSession(getRuntime().db, value, { secret: config.sessionSecret.reveal(), ...sessionLimits(config) });
 }
 
-/** The first address in X-Forwarded-For (set by the reverse proxy in front of the console), if any. */
+/** The client's address as the outermost trusted proxy saw it (TRUSTED_PROXY_HOPS), or null. */
 export async function clientIp(): Promise<string | null> {
-  const h = await headers();
-  const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || h.get('x-real-ip') || null;
+  return clientAddress((await headers()).get('x-forwarded-for'), getConfig().trustedProxyHops);
 }
 
 export async function isHttps(): Promise<boolean> {

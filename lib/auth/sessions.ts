@@ -1,5 +1,6 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
+import type { Config } from '../config';
 import { statement, type Db } from '../db/database';
 import { sealToken, unsealToken } from './cookie';
 import { getOperator, type Operator } from './operators';
@@ -11,31 +12,43 @@ const TOUCH_EVERY_MS = 60_000;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
+/** A session ends after `idleMs` without a request, and `maxAgeMs` after sign-in however busy. */
+export interface SessionLimits {
+  idleMs: number;
+  maxAgeMs: number;
+}
+
+export function sessionLimits(config: Pick<Config, 'sessionIdleMinutes' | 'sessionMaxHours'>): SessionLimits {
+  return { idleMs: config.sessionIdleMinutes * 60_000, maxAgeMs: config.sessionMaxHours * 3_600_000 };
+}
+
 export function createSession(db: Db, operatorId: number, secret: string, nowMs = Date.now()): string {
   const token = randomBytes(32).toString('base64url');
-  statement(db, 'INSERT INTO sessions (token_hash, operator_id, created_at, last_seen_ms) VALUES (?, ?, ?, ?)').run(
+  statement(db, 'INSERT INTO sessions (token_hash, operator_id, created_at, created_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?)').run(
     sha256(token),
     operatorId,
     new Date(nowMs).toISOString(),
+    nowMs,
     nowMs,
   );
   return sealToken(token, secret);
 }
 
 /**
- * The signed-in operator for a cookie value, or null: bad signature, unknown or idle session,
- * disabled operator. An idle session is deleted; an active one has its last-seen time refreshed.
+ * The signed-in operator for a cookie value, or null: bad signature, unknown, idle or too old
+ * session, disabled operator. An ended session is deleted; an active one has its last-seen time
+ * refreshed.
  */
-export function resolveSession(db: Db, cookie: string | undefined, opts: { secret: string; idleMs: number; nowMs?: number }): Operator | null {
+export function resolveSession(db: Db, cookie: string | undefined, opts: SessionLimits & { secret: string; nowMs?: number }): Operator | null {
   const token = unsealToken(cookie, opts.secret);
   if (!token) return null;
   const nowMs = opts.nowMs ?? Date.now();
   const key = sha256(token);
-  const row = statement(db, 'SELECT operator_id, last_seen_ms FROM sessions WHERE token_hash = ?').get(key) as
-    | { operator_id: number; last_seen_ms: number }
+  const row = statement(db, 'SELECT operator_id, created_ms, last_seen_ms FROM sessions WHERE token_hash = ?').get(key) as
+    | { operator_id: number; created_ms: number; last_seen_ms: number }
     | undefined;
   if (!row) return null;
-  if (nowMs - row.last_seen_ms > opts.idleMs) {
+  if (nowMs - row.last_seen_ms > opts.idleMs || nowMs - row.created_ms > opts.maxAgeMs) {
     statement(db, 'DELETE FROM sessions WHERE token_hash = ?').run(key);
     return null;
   }

@@ -1,13 +1,10 @@
 import 'server-only';
 import type { Db } from '../db/database';
-import { audit, countFailedSignIns } from './audit';
+import { audit } from './audit';
+import { beginAttempt, finishAttempt, LOCKOUT_WINDOW_MS } from './attempts';
 import { findOperator, type Operator } from './operators';
 import { decoyHash, verifyPassword } from './passwords';
 import { createSession } from './sessions';
-
-/** Brute force: this many failures for a username, or from an address, within the window lock it out. */
-export const LOCKOUT_FAILURES = 5;
-export const LOCKOUT_WINDOW_MS = 15 * 60_000;
 
 export type SignInResult = { ok: true; cookie: string; operator: Operator } | { ok: false; error: string };
 
@@ -18,8 +15,9 @@ export async function signIn(
 ): Promise<SignInResult> {
   const nowMs = opts.nowMs ?? Date.now();
   const { username, clientIp } = input;
-  const failures = countFailedSignIns(db, { username, clientIp }, nowMs - LOCKOUT_WINDOW_MS);
-  if (failures.forUser >= LOCKOUT_FAILURES || failures.fromIp >= LOCKOUT_FAILURES) {
+  // Counted before the first await: concurrent attempts cannot all pass the check together.
+  const attempt = beginAttempt(db, { username, clientIp }, nowMs);
+  if (attempt === null) {
     audit(db, { action: 'sign-in-refused', operator: username, clientIp, detail: 'too many failed sign-ins' }, nowMs);
     return {
       ok: false,
@@ -31,10 +29,16 @@ export async function signIn(
   // Verify against a decoy for unknown names, so response time does not reveal which names exist.
   const passwordOk = await verifyPassword(operator?.passwordHash ?? (await decoyHash()), input.password);
   if (!operator || !passwordOk || operator.disabled) {
-    audit(db, { action: 'sign-in-failed', operator: username, clientIp, detail: operator?.disabled && passwordOk ? 'operator disabled' : null }, nowMs);
+    db.transaction(() => {
+      finishAttempt(db, attempt, 'failed');
+      audit(db, { action: 'sign-in-failed', operator: username, clientIp, detail: operator?.disabled && passwordOk ? 'operator disabled' : null }, nowMs);
+    })();
     return { ok: false, error: 'Wrong username or password, or the account is disabled.' };
   }
-  const cookie = createSession(db, operator.id, opts.secret, nowMs);
-  audit(db, { action: 'sign-in', operator: operator.username, clientIp }, nowMs);
+  const cookie = db.transaction(() => {
+    finishAttempt(db, attempt, 'ok');
+    audit(db, { action: 'sign-in', operator: operator.username, clientIp }, nowMs);
+    return createSession(db, operator.id, opts.secret, nowMs);
+  })();
   return { ok: true, cookie, operator: { id: operator.id, username: operator.username, role: operator.role, disabled: false, createdAt: operator.createdAt } };
 }

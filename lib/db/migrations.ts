@@ -94,6 +94,37 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 4,
+    name: 'sign-in attempts counted before the password is verified; session start in ms; audit log by time',
+    sql: `
+      -- One row per sign-in that got past the lockout check. 'pending' rows are being verified now,
+      -- or were when their process died; the lockout counts them with the failures.
+      CREATE TABLE sign_in_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        username TEXT NOT NULL COLLATE NOCASE,
+        client_ip TEXT,
+        at_ms INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'failed', 'ok', 'cleared'))
+      );
+      CREATE INDEX sign_in_attempts_by_username ON sign_in_attempts(username, at_ms);
+      CREATE INDEX sign_in_attempts_by_ip ON sign_in_attempts(client_ip, at_ms);
+
+      -- The lockout used to count audit rows: carry the last window's failures over, so an upgrade
+      -- does not lift a lockout in force.
+      INSERT INTO sign_in_attempts (username, client_ip, at_ms, state)
+        SELECT operator, client_ip, at_ms, 'failed' FROM audit_log
+        WHERE action = 'sign-in-failed' AND operator IS NOT NULL
+          AND at_ms >= CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) - 15 * 60000;
+
+      -- For the absolute session lifetime (SESSION_MAX_HOURS); open sessions keep their real start.
+      ALTER TABLE sessions ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+      UPDATE sessions SET created_ms = CAST(ROUND((julianday(created_at) - 2440587.5) * 86400000) AS INTEGER);
+
+      -- The hourly purge deletes audit rows by age (AUDIT_RETENTION_DAYS).
+      CREATE INDEX audit_by_time ON audit_log(at_ms);
+    `,
+  },
+  {
     version: 5,
     name: 'one writer per database file, idempotent run starts',
     sql: `

@@ -11,6 +11,7 @@ export const operatorChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('enable'), username }),
   z.object({ kind: z.literal('role'), username, role }),
   z.object({ kind: z.literal('reset-password'), username, password }),
+  z.object({ kind: z.literal('unlock'), username }),
 ]);
 
 export type OperatorChangeValues = z.input<typeof operatorChangeSchema>;

@@ -1,0 +1,56 @@
+import 'server-only';
+import { statement, type Db } from '../db/database';
+
+/** Brute force: this many failures for a username, or from an address, within the window lock it out. */
+export const LOCKOUT_FAILURES = 5;
+export const LOCKOUT_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Checks the lockout and records this attempt as in flight in one immediate (write-locked)
+ * transaction, so concurrent sign-ins, in this process or another one on the same file, each see
+ * the attempts before them. Returns the attempt's id, or null when the username or the address is
+ * locked out.
+ */
+export function beginAttempt(db: Db, by: { username: string; clientIp: string | null }, nowMs: number): number | null {
+  return db
+    .transaction(() => {
+      // `client_ip = NULL` matches nothing: an unknown address is not one shared lockout key.
+      const counted = statement(
+        db,
+        `SELECT
+           (SELECT COUNT(*) FROM sign_in_attempts WHERE username = ? AND at_ms >= ? AND state IN ('pending', 'failed')) AS forUser,
+           (SELECT COUNT(*) FROM sign_in_attempts WHERE client_ip = ? AND at_ms >= ? AND state IN ('pending', 'failed')) AS fromIp`,
+      ).get(by.username, nowMs - LOCKOUT_WINDOW_MS, by.clientIp, nowMs - LOCKOUT_WINDOW_MS) as { forUser: number; fromIp: number };
+      if (counted.forUser >= LOCKOUT_FAILURES || counted.fromIp >= LOCKOUT_FAILURES) return null;
+      return Number(
+        statement(db, "INSERT INTO sign_in_attempts (username, client_ip, at_ms, state) VALUES (?, ?, ?, 'pending')").run(by.username, by.clientIp, nowMs)
+          .lastInsertRowid,
+      );
+    })
+    .immediate();
+}
+
+/** An attempt cleared by an unlock while it was being verified stays cleared. */
+export function finishAttempt(db: Db, id: number, outcome: 'failed' | 'ok'): void {
+  statement(db, "UPDATE sign_in_attempts SET state = ? WHERE id = ? AND state = 'pending'").run(outcome, id);
+}
+
+/** Operators whose username is locked out at `nowMs`, spelled as in the operators table. */
+export function lockedOutOperators(db: Db, nowMs = Date.now()): Set<string> {
+  const names = statement(
+    db,
+    `SELECT o.username FROM operators o
+     WHERE (SELECT COUNT(*) FROM sign_in_attempts a WHERE a.username = o.username AND a.at_ms >= ? AND a.state IN ('pending', 'failed')) >= ?`,
+  )
+    .pluck()
+    .all(nowMs - LOCKOUT_WINDOW_MS, LOCKOUT_FAILURES) as string[];
+  return new Set(names);
+}
+
+/** Stops counting the username's attempts in the window; returns how many. */
+export function clearAttempts(db: Db, username: string, nowMs: number): number {
+  return statement(db, "UPDATE sign_in_attempts SET state = 'cleared' WHERE username = ? AND at_ms >= ? AND state IN ('pending', 'failed')").run(
+    username,
+    nowMs - LOCKOUT_WINDOW_MS,
+  ).changes;
+}

@@ -1,0 +1,24 @@
+import 'server-only';
+import type { Db } from '../db/database';
+import { audit } from './audit';
+import { clearAttempts } from './attempts';
+import { findOperator, getOperator, type Operator } from './operators';
+
+export type UnlockResult = { ok: true; operator: Operator; cleared: number } | { ok: false; error: string };
+
+/**
+ * Lifts an operator's username lockout before its window passes. The sign-ins stay in the audit
+ * log; they only stop counting. Audited only when something was locked.
+ */
+export function unlockOperator(db: Db, username: string, by: { operator: string; clientIp: string | null }, nowMs = Date.now()): UnlockResult {
+  const op = findOperator(db, username);
+  if (!op) return { ok: false, error: `No operator named ${username}.` };
+  const cleared = db
+    .transaction(() => {
+      const n = clearAttempts(db, op.username, nowMs);
+      if (n > 0) audit(db, { ...by, action: 'operator-unlocked', detail: `${op.username} (${n} failed sign-ins cleared)` }, nowMs);
+      return n;
+    })
+    .immediate();
+  return { ok: true, operator: getOperator(db, op.id)!, cleared };
+}
