@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Api } from 'tls-sig-api-v2';
-import { startSimulator, type Simulator, type SimulatorOptions } from './server';
+import { startSimulator, type SimAppOptions, type SimServerOptions, type Simulator } from './server';
 
 const APP = 1400000001;
 const KEY = 'sim-test-secret';
@@ -13,7 +13,7 @@ afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.close()));
 });
 
-async function start(over: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+async function start(over: Partial<SimServerOptions & SimAppOptions> = {}): Promise<Simulator> {
   const sim = await startSimulator({
     sdkAppId: APP,
     secretKey: KEY,
@@ -28,6 +28,26 @@ async function start(over: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   sims.push(sim);
   return sim;
 }
+
+/** Two apps that both know a user "alice", with different values. */
+const APP_B = 1400000002;
+const KEY_B = 'sim-test-secret-b';
+const SIG_B = new Api(APP_B, KEY_B).genUserSig(ADMIN, 86400);
+
+async function startTwo(over: Partial<SimServerOptions> = {}, b: Partial<SimAppOptions> = {}): Promise<Simulator> {
+  const sim = await startSimulator({
+    apps: [
+      { sdkAppId: APP, secretKey: KEY, attrNames: ['sex', 'city', 'tier'], users: { alice: { sex: 'female', city: 'Shenzhen', tier: 'gold' } } },
+      { sdkAppId: APP_B, secretKey: KEY_B, attrNames: ['city', 'plan'], users: { alice: { city: 'Seoul', plan: 'pro' }, zed: {} }, ...b },
+    ],
+    ...over,
+  });
+  sims.push(sim);
+  return sim;
+}
+
+/** A call addressed to app B with B's sig, unless the query says otherwise. */
+const inB = (q: Query = {}): Query => ({ sdkappid: String(APP_B), usersig: SIG_B, ...q });
 
 type Query = Partial<Record<'sdkappid' | 'identifier' | 'usersig' | 'random' | 'contenttype', string | null>>;
 
@@ -350,6 +370,83 @@ describe('robustness', () => {
     expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(0);
     expect(errors).not.toHaveBeenCalled();
     errors.mockRestore();
+  });
+});
+
+describe('several apps on one server', () => {
+  it('routes by sdkappid: each app has its own names and users, and an unknown one is 70020', async () => {
+    const sim = await startTwo();
+    expect((await call(sim, 'get_attr_name', {})).json.AttrNames).toEqual({ '0': 'sex', '1': 'city', '2': 'tier' });
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.AttrNames).toEqual({ '0': 'city', '1': 'plan' });
+
+    expect((await call(sim, 'remove_attr', removeBody(['alice'], ['city']), inB())).json).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+    // App A's alice is another account: untouched.
+    expect((await call(sim, 'get_attr', { To_Account: ['alice'] })).json.UserAttrs).toEqual([
+      { To_Account: 'alice', Attrs: { sex: 'female', city: 'Shenzhen', tier: 'gold' } },
+    ]);
+    expect((await call(sim, 'get_attr', { To_Account: ['alice', 'zed'] }, inB())).json.UserAttrs).toEqual([
+      { To_Account: 'alice', Attrs: { plan: 'pro' } },
+      { To_Account: 'zed', Attrs: {} },
+    ]);
+    // zed exists only in B; a name of B only is no name of A.
+    expect((await call(sim, 'get_attr', { To_Account: ['zed'] })).json.ErrorList).toEqual([{ To_Account: 'zed', ErrorCode: 70107, ErrorInfo: 'account not found' }]);
+    expect((await call(sim, 'remove_attr', removeBody(['alice'], ['plan']))).json.ErrorCode).toBe(90033);
+
+    expect((await call(sim, 'get_attr_name', {}, { sdkappid: '1400000999' })).json.ErrorCode).toBe(70020);
+  });
+
+  it("verifies each app's sigs with its own key: app A's key used for app B is 70009", async () => {
+    const sim = await startTwo();
+    const bWithKeyA = new Api(APP_B, KEY).genUserSig(ADMIN, 86400);
+    expect((await call(sim, 'remove_attr', removeBody(['alice']), inB({ usersig: bWithKeyA }))).json).toMatchObject({ ErrorCode: 70009 });
+    // A's own sig names A inside, so sent for B it is an sdkappid mismatch.
+    expect((await call(sim, 'remove_attr', removeBody(['alice']), inB({ usersig: SIG }))).json).toMatchObject({ ErrorCode: 70014 });
+    expect((await call(sim, 'remove_attr', removeBody(['alice']), { usersig: new Api(APP, KEY_B).genUserSig(ADMIN, 86400) })).json.ErrorCode).toBe(70009);
+    expect((await call(sim, 'get_attr', { To_Account: ['alice'] }, inB())).json.UserAttrs).toEqual([{ To_Account: 'alice', Attrs: { city: 'Seoul', plan: 'pro' } }]);
+    expect(sim.stats().sigFailures).toBe(3);
+
+    // Rotating the first app's key leaves app B's alone.
+    sim.setConfig({ secretKey: 'rotated' });
+    expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(70009);
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.ErrorCode).toBe(0);
+  });
+
+  it('has admins per app', async () => {
+    const sim = await startTwo({}, { admins: ['ops'] });
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.ErrorCode).toBe(90009);
+    const opsB = new Api(APP_B, KEY_B).genUserSig('ops', 600);
+    expect((await call(sim, 'get_attr_name', {}, inB({ identifier: 'ops', usersig: opsB }))).json.ErrorCode).toBe(0);
+    const opsA = new Api(APP, KEY).genUserSig('ops', 600);
+    expect((await call(sim, 'get_attr_name', {}, { identifier: 'ops', usersig: opsA })).json.ErrorCode).toBe(90009);
+  });
+
+  it('limits calls per app and per API: app B has its own windows and limit', async () => {
+    const sim = await startTwo({}, { qpsLimit: 2 });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await call(sim, 'get_attr', { To_Account: ['alice'] }, inB())).json.ErrorCode);
+    expect(codes).toEqual([0, 0, 60007]);
+    // App A (limit 100) is not slowed by B's traffic.
+    for (let i = 0; i < 3; i++) expect((await call(sim, 'get_attr', { To_Account: ['alice'] })).json.ErrorCode).toBe(0);
+    expect(sim.stats()).toMatchObject({ requests: 6, rateLimited: 1, maxPerSecond: 3 });
+  });
+
+  it('rejects a mix of apps and single-app options, duplicate and missing apps', async () => {
+    const app = { sdkAppId: APP, secretKey: KEY };
+    // @ts-expect-error -- the types refuse the mix too
+    await expect(startSimulator({ apps: [app], sdkAppId: APP })).rejects.toThrow(/either apps or the single-app options.*sdkAppId/);
+    await expect(startSimulator({ apps: [app, { ...app, secretKey: 'x' }] })).rejects.toThrow(/apps\[1\]\.sdkAppId 1400000001 is given twice/);
+    await expect(startSimulator({ apps: [] })).rejects.toThrow(/non-empty/);
+    await expect(startSimulator({ apps: [app, { sdkAppId: APP_B, secretKey: '' }] })).rejects.toThrow(/apps\[1\]\.secretKey/);
+  });
+
+  it('reset restores every app', async () => {
+    const sim = await startTwo();
+    await call(sim, 'remove_attr', removeBody(['alice'], ['plan']), inB());
+    await call(sim, 'remove_attr', removeBody(['alice'], ['tier']));
+    sim.reset();
+    expect((await call(sim, 'get_attr', { To_Account: ['alice'] }, inB())).json.UserAttrs).toEqual([{ To_Account: 'alice', Attrs: { city: 'Seoul', plan: 'pro' } }]);
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen', tier: 'gold' });
+    expect(sim.stats().requests).toBe(1);
   });
 });
 

@@ -40,11 +40,8 @@ export interface SimConfigPatch {
   faults?: SimFaults;
 }
 
-export interface SimulatorOptions {
-  /** 0 = pick a free port (default). */
-  port?: number;
-  /** Only loopback is supported: the control API has no auth. */
-  host?: '127.0.0.1';
+/** One SDKAppID hosted by the simulator: its own key, admins, attribute state, rate windows and stats. */
+export interface SimAppOptions {
   sdkAppId: number;
   secretKey: string;
   /** Default ['administrator']. */
@@ -54,6 +51,14 @@ export interface SimulatorOptions {
   /** user id → attribute values; a user with {} exists but has no attributes. Never mutated. */
   users?: Record<string, Record<string, string>>;
   qpsLimit?: number;
+}
+
+/** Server-wide options; latency and faults are every app's starting config. */
+export interface SimServerOptions {
+  /** 0 = pick a free port (default). */
+  port?: number;
+  /** Only loopback is supported: the control API has no auth. */
+  host?: '127.0.0.1';
   latencyMs?: number;
   latencyJitterMs?: number;
   faults?: SimFaults;
@@ -61,11 +66,20 @@ export interface SimulatorOptions {
   random?: () => number;
   /** Clock (ms) for UserSig expiry only; rate limiting uses a monotonic clock. */
   now?: () => number;
-  /** Ring-buffer size of the request log; default 20,000. */
+  /** Ring-buffer size of the request log (shared by all apps); default 20,000. */
   logLimit?: number;
   /** Only the newest this-many log entries keep their account list; default 2,000. */
   logAccountsLimit?: number;
 }
+
+type NoAppKeys = { [K in keyof SimAppOptions]?: undefined };
+
+/**
+ * Either one app given by the top-level app options (as before `apps` existed), or `apps`: several
+ * apps, the first being the default one of the control API. Mixing the two is rejected.
+ */
+export type SimulatorOptions = SimServerOptions &
+  ((SimAppOptions & { apps?: undefined }) | (NoAppKeys & { apps: SimAppOptions[] }));
 
 export interface RequestLogEntry {
   /** Wall-clock ms at arrival. */
@@ -354,43 +368,105 @@ function parseSetAttrName(body: Json, legacy: boolean): { names: Map<number, str
   return { names, types };
 }
 
+const APP_OPTION_KEYS = ['sdkAppId', 'secretKey', 'admins', 'attrNames', 'users', 'qpsLimit'] as const;
+
+/** The app list the options describe, validated; the first one is the control API's default app. */
+function appsOf(opts: SimulatorOptions): SimAppOptions[] {
+  let list: SimAppOptions[];
+  if (opts.apps !== undefined) {
+    const mixed = APP_OPTION_KEYS.filter((k) => opts[k] !== undefined);
+    if (mixed.length > 0) {
+      throw new Error(`give either apps or the single-app options, not both (also given: ${mixed.join(', ')})`);
+    }
+    if (!Array.isArray(opts.apps) || opts.apps.length === 0) throw new Error('apps must be a non-empty array');
+    list = opts.apps;
+  } else {
+    list = [opts];
+  }
+  const seen = new Set<number>();
+  list.forEach((a, i) => {
+    const where = opts.apps === undefined ? '' : `apps[${i}].`;
+    if (!Number.isSafeInteger(a.sdkAppId) || a.sdkAppId <= 0) throw new Error(`${where}sdkAppId must be a positive integer`);
+    if (typeof a.secretKey !== 'string' || a.secretKey.length === 0) throw new Error(`${where}secretKey must be non-empty`);
+    if (seen.has(a.sdkAppId)) throw new Error(`${where}sdkAppId ${a.sdkAppId} is given twice`);
+    seen.add(a.sdkAppId);
+  });
+  return list;
+}
+
+/** Counters of one app; the server-wide stats are their sums. */
+interface AppCounters {
+  requests: number;
+  byApi: Record<string, number>;
+  rateLimited: number;
+  maxPerSecond: number;
+  sigFailures: number;
+  faultsInjected: Record<string, number>;
+  usersRemoved: number;
+}
+
+/** Everything one SDKAppID owns. Reset puts it back to the seed. */
+interface App {
+  readonly sdkAppId: number;
+  readonly seedKey: string;
+  readonly admins: ReadonlySet<string>;
+  readonly state: SimState;
+  readonly initialConfig: SimConfig;
+  secretKey: string;
+  config: SimConfig;
+  stats: AppCounters;
+  /** One sliding window per API: Tencent limits calls per SDKAppID and per API. */
+  windows: Map<SimApi, SlidingWindow>;
+}
+
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
-  if (!Number.isSafeInteger(opts.sdkAppId) || opts.sdkAppId <= 0) throw new Error('sdkAppId must be a positive integer');
-  if (typeof opts.secretKey !== 'string' || opts.secretKey.length === 0) throw new Error('secretKey must be non-empty');
   const host = opts.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error('the simulator only binds 127.0.0.1');
-
-  const sdkAppId = opts.sdkAppId;
-  let secretKey = opts.secretKey;
-  const admins = new Set(opts.admins ?? ['administrator']);
   const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
-  const state = new SimState(opts.attrNames ?? [], opts.users ?? {});
-  const initialConfig = applyPatch(
+  const baseConfig = applyPatch(
     {
       qpsLimit: 100,
       latencyMs: 0,
       latencyJitterMs: 0,
       faults: { error91000: 0, http5xx: 0, slow: 0, slowMs: 15_000, hang: 0, drop: 0 },
     },
-    {
-      qpsLimit: opts.qpsLimit,
-      latencyMs: opts.latencyMs,
-      latencyJitterMs: opts.latencyJitterMs,
-      faults: opts.faults,
-    },
+    { latencyMs: opts.latencyMs, latencyJitterMs: opts.latencyJitterMs, faults: opts.faults },
   );
+  const apps = new Map<number, App>();
+  for (const a of appsOf(opts)) {
+    const initialConfig = applyPatch(baseConfig, { qpsLimit: a.qpsLimit });
+    apps.set(a.sdkAppId, {
+      sdkAppId: a.sdkAppId,
+      seedKey: a.secretKey,
+      admins: new Set(a.admins ?? ['administrator']),
+      state: new SimState(a.attrNames ?? [], a.users ?? {}),
+      initialConfig,
+      secretKey: a.secretKey,
+      config: initialConfig,
+      stats: emptyStats(),
+      windows: new Map(),
+    });
+  }
+  const firstApp = apps.values().next().value as App;
   const logLimit = opts.logLimit ?? 20_000;
   const logAccountsLimit = opts.logAccountsLimit ?? 2_000;
   if (!Number.isSafeInteger(logLimit) || logLimit < 1) throw new Error('logLimit must be a positive integer');
 
-  let config = initialConfig;
-  let stats = emptyStats();
-  let windows = new Map<SimApi, SlidingWindow>();
+  /** Requests that matched no app (no or unknown sdkappid): counted in the totals only. */
+  let unmatched = emptyStats();
   const log = new RequestLog(logLimit, Math.min(Math.max(0, logAccountsLimit), logLimit));
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let closed = false;
+
+  function resetApp(app: App): void {
+    app.state.reset();
+    app.config = app.initialConfig;
+    app.secretKey = app.seedKey;
+    app.stats = emptyStats();
+    app.windows = new Map();
+  }
 
   function later(ms: number, fn: () => void): void {
     const t = setTimeout(() => {
@@ -440,7 +516,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     });
   }
 
-  function pickFault(): FaultKind | undefined {
+  function pickFault(config: SimConfig): FaultKind | undefined {
     for (const f of FAULT_KINDS) {
       const r = config.faults[f];
       if (r > 0 && random() < r) return f;
@@ -448,21 +524,25 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     return undefined;
   }
 
-  function latency(): number {
+  function latency(config: SimConfig): number {
     const { latencyMs, latencyJitterMs } = config;
     if (latencyJitterMs <= 0) return latencyMs;
     return Math.max(0, latencyMs + (random() * 2 - 1) * latencyJitterMs);
   }
 
-  /** Steps 1–4 of the check order: URL, UserSig, admin, rate limit. Throws ApiError. */
-  function checkRequest(req: IncomingMessage, url: URL, api: SimApi): void {
+  /** The app a TIM request addresses: its sdkappid, when that is a well-formed known one. */
+  function appOfQuery(url: URL): App | undefined {
+    const text = url.searchParams.get('sdkappid');
+    return text !== null && /^\d{1,16}$/.test(text) ? apps.get(Number(text)) : undefined;
+  }
+
+  /** Steps 1–4 of the check order: URL, UserSig, admin, rate limit. Throws ApiError; returns the app. */
+  function checkRequest(req: IncomingMessage, url: URL, api: SimApi, app: App | undefined): App {
     if (req.method !== 'POST') throw new ApiError(60002, `method ${req.method ?? ''} not allowed, use POST`);
     const q = url.searchParams;
     const appIdText = q.get('sdkappid');
     if (appIdText === null || appIdText === '') throw new ApiError(60012, 'sdkappid missing from the url');
-    if (!/^\d{1,12}$/.test(appIdText) || Number(appIdText) !== sdkAppId) {
-      throw new ApiError(70020, `sdkappid ${appIdText} does not exist`);
-    }
+    if (!app) throw new ApiError(70020, `sdkappid ${appIdText} does not exist`);
     if (q.get('contenttype') !== 'json') throw new ApiError(60025, 'contenttype must be json');
     const randomText = q.get('random');
     if (randomText === null || !/^\d{1,10}$/.test(randomText) || Number(randomText) > MAX_UINT32) {
@@ -473,27 +553,29 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const userSig = q.get('usersig');
     if (!userSig) throw new ApiError(60025, 'usersig missing from the url');
 
-    const sig = verifyUserSig(userSig, { sdkAppId, identifier, secretKey, nowMs: now() });
+    const sig = verifyUserSig(userSig, { sdkAppId: app.sdkAppId, identifier, secretKey: app.secretKey, nowMs: now() });
     if (!sig.ok) {
-      stats.sigFailures++;
+      app.stats.sigFailures++;
       throw new ApiError(sig.code, sig.reason);
     }
-    if (!admins.has(identifier)) throw new ApiError(90009, `identifier ${identifier} is not an app admin`);
+    if (!app.admins.has(identifier)) throw new ApiError(90009, `identifier ${identifier} is not an app admin`);
 
-    let w = windows.get(api);
+    let w = app.windows.get(api);
     if (!w) {
       w = new SlidingWindow();
-      windows.set(api, w);
+      app.windows.set(api, w);
     }
     const inWindow = w.hit(performance.now());
-    if (inWindow > stats.maxPerSecond) stats.maxPerSecond = inWindow;
-    if (inWindow > config.qpsLimit) {
-      stats.rateLimited++;
-      throw new ApiError(60007, `${api} called more than ${config.qpsLimit} times per second`);
+    if (inWindow > app.stats.maxPerSecond) app.stats.maxPerSecond = inWindow;
+    const limit = app.config.qpsLimit;
+    if (inWindow > limit) {
+      app.stats.rateLimited++;
+      throw new ApiError(60007, `${api} called more than ${limit} times per second`);
     }
+    return app;
   }
 
-  function checkNames(names: Iterable<string>): void {
+  function checkNames(state: SimState, names: Iterable<string>): void {
     for (const n of names) {
       if (!state.hasAttrName(n)) throw new ApiError(90033, `attrName:${n} does not exist`);
     }
@@ -503,16 +585,17 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
    * Steps 5–6 (validation) return a closure that performs step 8, so a fault can be decided between
    * validation and mutation and leave the state untouched.
    */
-  function prepare(api: SimApi, legacy: boolean, body: unknown): () => Json {
+  function prepare(app: App, api: SimApi, legacy: boolean, body: unknown): () => Json {
+    const { state } = app;
     if (!isObject(body)) throw new ApiError(90001, 'request body must be a JSON object');
     switch (api) {
       case 'remove_attr': {
         const ops = parseUserAttrs(body, parseRemoveAttrs);
-        for (const op of ops) checkNames(op.value);
+        for (const op of ops) checkNames(state, op.value);
         return () => {
           const errors: Json[] = [];
           for (const op of ops) {
-            if (state.removeAttrs(op.account, op.value)) stats.usersRemoved++;
+            if (state.removeAttrs(op.account, op.value)) app.stats.usersRemoved++;
             else errors.push({ To_Account: op.account, ErrorCode: 70107, ErrorInfo: 'account not found' });
           }
           return withErrorList(envelope(0, ''), errors);
@@ -520,7 +603,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       }
       case 'set_attr': {
         const ops = parseUserAttrs(body, parseSetAttrs);
-        for (const op of ops) checkNames(Object.keys(op.value));
+        for (const op of ops) checkNames(state, Object.keys(op.value));
         return () => {
           const errors: Json[] = [];
           for (const op of ops) {
@@ -570,7 +653,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const at = Date.now();
     const path = url.pathname;
     const route = ROUTES.get(path);
-    stats.requests++;
+    const addressed = appOfQuery(url);
+    const counters = addressed?.stats ?? unmatched;
+    counters.requests++;
     const received = await readBody(req);
     if (!received) return;
     const { text, tooLarge } = received;
@@ -580,7 +665,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return;
     }
     const { api, legacy } = route;
-    stats.byApi[api] = (stats.byApi[api] ?? 0) + 1;
+    counters.byApi[api] = (counters.byApi[api] ?? 0) + 1;
 
     let body: unknown;
     try {
@@ -593,10 +678,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     if (accounts && logAccountsLimit > 0) entry.accounts = accounts;
 
     let run: () => Json;
+    let app: App;
     try {
-      checkRequest(req, url, api);
+      app = checkRequest(req, url, api, addressed);
       if (tooLarge) throw new ApiError(90018, `request body larger than ${MAX_BODY_BYTES} bytes`);
-      run = prepare(api, legacy, body);
+      run = prepare(app, api, legacy, body);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       entry.errorCode = e.code;
@@ -605,10 +691,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return;
     }
 
-    const fault = pickFault();
+    const { config } = app;
+    const fault = pickFault(config);
     if (fault) {
       entry.fault = fault;
-      stats.faultsInjected[fault] = (stats.faultsInjected[fault] ?? 0) + 1;
+      app.stats.faultsInjected[fault] = (app.stats.faultsInjected[fault] ?? 0) + 1;
     }
     if (fault === 'drop' || fault === 'hang') {
       entry.httpStatus = 0;
@@ -631,7 +718,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       respond = () => sendJson(res, 200, out);
     }
     log.push(entry);
-    const delay = latency() + (fault === 'slow' ? config.faults.slowMs : 0);
+    const delay = latency(config) + (fault === 'slow' ? config.faults.slowMs : 0);
     if (delay > 0) later(delay, respond);
     else respond();
   }
@@ -643,6 +730,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     if (!received) return;
     const { text } = received;
     const parse = (): unknown => (text.length === 0 ? {} : JSON.parse(text));
+    const { state } = firstApp;
     try {
       if (path === '/__sim/stats' && method === 'GET') return sendJson(res, 200, sim.stats());
       if (path === '/__sim/requests' && method === 'GET') return sendJson(res, 200, sim.requests());
@@ -704,6 +792,20 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   });
   const port = (server.address() as AddressInfo).port;
 
+  function totals(): SimStats {
+    const out = emptyStats();
+    for (const c of [unmatched, ...[...apps.values()].map((a) => a.stats)]) {
+      out.requests += c.requests;
+      out.rateLimited += c.rateLimited;
+      out.sigFailures += c.sigFailures;
+      out.usersRemoved += c.usersRemoved;
+      out.maxPerSecond = Math.max(out.maxPerSecond, c.maxPerSecond);
+      for (const [k, v] of Object.entries(c.byApi)) out.byApi[k] = (out.byApi[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(c.faultsInjected)) out.faultsInjected[k] = (out.faultsInjected[k] ?? 0) + v;
+    }
+    return out;
+  }
+
   const sim: Simulator = {
     url: `http://${host}:${port}`,
     port,
@@ -718,25 +820,18 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       server.closeAllConnections();
       await done;
     },
-    getUser: (id) => state.getUser(id),
+    getUser: (id) => firstApp.state.getUser(id),
     setConfig(patch) {
-      config = applyPatch(config, patch);
-      if (patch.secretKey !== undefined) secretKey = patch.secretKey;
+      firstApp.config = applyPatch(firstApp.config, patch);
+      if (patch.secretKey !== undefined) firstApp.secretKey = patch.secretKey;
     },
-    getConfig: () => ({ ...config, faults: { ...config.faults } }),
+    getConfig: () => ({ ...firstApp.config, faults: { ...firstApp.config.faults } }),
     reset() {
-      state.reset();
-      config = initialConfig;
-      secretKey = opts.secretKey;
-      stats = emptyStats();
-      windows = new Map();
+      for (const app of apps.values()) resetApp(app);
+      unmatched = emptyStats();
       log.clear();
     },
-    stats: () => ({
-      ...stats,
-      byApi: { ...stats.byApi },
-      faultsInjected: { ...stats.faultsInjected },
-    }),
+    stats: totals,
     requests: () => log.list(),
     clearRequests: () => log.clear(),
   };
