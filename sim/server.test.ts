@@ -93,7 +93,7 @@ describe('remove_attr', () => {
     expect(sim.getUser('bob')).toEqual({ tier: 'silver' });
     expect(sim.stats()).toMatchObject({ requests: 1, usersRemoved: 2, byApi: { remove_attr: 1 } });
     const [entry] = sim.requests();
-    expect(entry).toMatchObject({ api: 'remove_attr', path: '/v4/timpush/remove_attr', userCount: 2, errorCode: 0, httpStatus: 200 });
+    expect(entry).toMatchObject({ sdkAppId: APP, api: 'remove_attr', path: '/v4/timpush/remove_attr', userCount: 2, errorCode: 0, httpStatus: 200 });
     expect(entry?.accounts).toEqual(['alice', 'bob']);
     // The query carries the UserSig; the log must not.
     expect(JSON.stringify(sim.requests())).not.toContain(SIG);
@@ -228,7 +228,8 @@ describe('rate limit', () => {
     expect(codes).toEqual([0, 0, 0, 0, 0, 60007]);
     // Another API has its own window.
     expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(0);
-    expect(sim.stats()).toMatchObject({ rateLimited: 1, maxPerSecond: 6 });
+    expect(sim.stats()).toMatchObject({ rateLimited: 1, maxPerSecond: 6, maxPerSecondByApi: { get_attr: 6, get_attr_name: 1 } });
+    expect(sim.stats().byApp[String(APP)]).toMatchObject({ rateLimited: 1, maxPerSecond: 6 });
   });
 });
 
@@ -428,6 +429,60 @@ describe('several apps on one server', () => {
     // App A (limit 100) is not slowed by B's traffic.
     for (let i = 0; i < 3; i++) expect((await call(sim, 'get_attr', { To_Account: ['alice'] })).json.ErrorCode).toBe(0);
     expect(sim.stats()).toMatchObject({ requests: 6, rateLimited: 1, maxPerSecond: 3 });
+  });
+
+  it('logs the app of each request and counts per app; the totals add up and take the highest window', async () => {
+    const sim = await startTwo({}, { qpsLimit: 2 });
+    await call(sim, 'remove_attr', removeBody(['alice'], ['sex']));
+    for (let i = 0; i < 3; i++) await call(sim, 'get_attr', { To_Account: ['alice'] }, inB());
+    await call(sim, 'remove_attr', removeBody(['alice', 'zed'], ['city']), inB());
+    await call(sim, 'get_attr_name', {}, inB({ usersig: SIG }));
+    await call(sim, 'get_attr_name', {}, { sdkappid: '1400000999' });
+    await call(sim, 'nope', {}, inB());
+
+    expect(sim.requests().map((e) => [e.sdkAppId, e.api, e.errorCode])).toEqual([
+      [APP, 'remove_attr', 0],
+      [APP_B, 'get_attr', 0],
+      [APP_B, 'get_attr', 0],
+      [APP_B, 'get_attr', 60007],
+      [APP_B, 'remove_attr', 0],
+      [APP_B, 'get_attr_name', 70014],
+      [null, 'get_attr_name', 70020],
+      [APP_B, 'unknown', 60009],
+    ]);
+    const zeros = { remove_attr: 0, get_attr: 0, set_attr: 0, get_attr_name: 0, set_attr_name: 0 };
+    const stats = sim.stats();
+    expect(stats.byApp).toEqual({
+      [String(APP)]: {
+        requests: 1,
+        byApi: { ...zeros, remove_attr: 1 },
+        rateLimited: 0,
+        maxPerSecond: 1,
+        maxPerSecondByApi: { ...zeros, remove_attr: 1 },
+        sigFailures: 0,
+        faultsInjected: { drop: 0, hang: 0, slow: 0, http5xx: 0, error91000: 0 },
+        usersRemoved: 1,
+      },
+      [String(APP_B)]: {
+        requests: 6,
+        byApi: { ...zeros, get_attr: 3, remove_attr: 1, get_attr_name: 1 },
+        rateLimited: 1,
+        maxPerSecond: 3,
+        maxPerSecondByApi: { ...zeros, get_attr: 3, remove_attr: 1 },
+        sigFailures: 1,
+        faultsInjected: { drop: 0, hang: 0, slow: 0, http5xx: 0, error91000: 0 },
+        usersRemoved: 2,
+      },
+    });
+    expect(stats).toMatchObject({
+      requests: 8,
+      byApi: { remove_attr: 2, get_attr: 3, get_attr_name: 2 },
+      rateLimited: 1,
+      maxPerSecond: 3,
+      maxPerSecondByApi: { get_attr: 3, remove_attr: 1, get_attr_name: 0 },
+      sigFailures: 1,
+      usersRemoved: 3,
+    });
   });
 
   it('rejects a mix of apps and single-app options, duplicate and missing apps', async () => {

@@ -86,6 +86,8 @@ export interface RequestLogEntry {
   at: number;
   /** Path only: the query holds the UserSig, which must never be logged. */
   path: string;
+  /** The app the request's sdkappid named; null when it named none (missing, malformed or unknown). */
+  sdkAppId: number | null;
   /** 'unknown' for a /v4 path that is not one of the five APIs (answered 60009). */
   api: SimApi | 'unknown';
   userCount: number;
@@ -97,14 +99,26 @@ export interface RequestLogEntry {
   fault?: FaultKind;
 }
 
-export interface SimStats {
+/** Counters of one app (requests whose sdkappid named it). */
+export interface SimAppStats {
   requests: number;
   byApi: Record<string, number>;
   rateLimited: number;
+  /** Highest arrivals in any one second, in any of this app's per-API windows. */
   maxPerSecond: number;
+  maxPerSecondByApi: Record<string, number>;
   sigFailures: number;
   faultsInjected: Record<string, number>;
   usersRemoved: number;
+}
+
+/**
+ * Totals over all apps, plus requests that matched no app (counted in requests and byApi only).
+ * maxPerSecond and maxPerSecondByApi are the highest of any app, not sums: each app has its own windows.
+ */
+export interface SimStats extends SimAppStats {
+  /** Keyed by SDKAppID as a decimal string. */
+  byApp: Record<string, SimAppStats>;
 }
 
 export interface Simulator {
@@ -235,12 +249,13 @@ function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-function emptyStats(): SimStats {
+function emptyStats(): SimAppStats {
   return {
     requests: 0,
     byApi: Object.fromEntries(SIM_APIS.map((a) => [a, 0])),
     rateLimited: 0,
     maxPerSecond: 0,
+    maxPerSecondByApi: Object.fromEntries(SIM_APIS.map((a) => [a, 0])),
     sigFailures: 0,
     faultsInjected: Object.fromEntries(FAULT_KINDS.map((f) => [f, 0])),
     usersRemoved: 0,
@@ -394,15 +409,8 @@ function appsOf(opts: SimulatorOptions): SimAppOptions[] {
   return list;
 }
 
-/** Counters of one app; the server-wide stats are their sums. */
-interface AppCounters {
-  requests: number;
-  byApi: Record<string, number>;
-  rateLimited: number;
-  maxPerSecond: number;
-  sigFailures: number;
-  faultsInjected: Record<string, number>;
-  usersRemoved: number;
+function copyStats(c: SimAppStats): SimAppStats {
+  return { ...c, byApi: { ...c.byApi }, maxPerSecondByApi: { ...c.maxPerSecondByApi }, faultsInjected: { ...c.faultsInjected } };
 }
 
 /** Everything one SDKAppID owns. Reset puts it back to the seed. */
@@ -414,7 +422,7 @@ interface App {
   readonly initialConfig: SimConfig;
   secretKey: string;
   config: SimConfig;
-  stats: AppCounters;
+  stats: SimAppStats;
   /** One sliding window per API: Tencent limits calls per SDKAppID and per API. */
   windows: Map<SimApi, SlidingWindow>;
 }
@@ -567,6 +575,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     }
     const inWindow = w.hit(performance.now());
     if (inWindow > app.stats.maxPerSecond) app.stats.maxPerSecond = inWindow;
+    if (inWindow > (app.stats.maxPerSecondByApi[api] ?? 0)) app.stats.maxPerSecondByApi[api] = inWindow;
     const limit = app.config.qpsLimit;
     if (inWindow > limit) {
       app.stats.rateLimited++;
@@ -655,12 +664,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const route = ROUTES.get(path);
     const addressed = appOfQuery(url);
     const counters = addressed?.stats ?? unmatched;
+    const sdkAppId = addressed?.sdkAppId ?? null;
     counters.requests++;
     const received = await readBody(req);
     if (!received) return;
     const { text, tooLarge } = received;
     if (!route) {
-      log.push({ at, path, api: 'unknown', userCount: 0, errorCode: 60009, httpStatus: 200 });
+      log.push({ at, path, sdkAppId, api: 'unknown', userCount: 0, errorCode: 60009, httpStatus: 200 });
       sendJson(res, 200, envelope(60009, `unknown resource ${path}`));
       return;
     }
@@ -673,7 +683,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     } catch {
       body = undefined;
     }
-    const entry: RequestLogEntry = { at, path, api, userCount: userCountOf(api, body), errorCode: null, httpStatus: 200 };
+    const entry: RequestLogEntry = { at, path, sdkAppId, api, userCount: userCountOf(api, body), errorCode: null, httpStatus: 200 };
     const accounts = accountsOf(api, body);
     if (accounts && logAccountsLimit > 0) entry.accounts = accounts;
 
@@ -793,16 +803,21 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const port = (server.address() as AddressInfo).port;
 
   function totals(): SimStats {
-    const out = emptyStats();
+    const out: SimStats = { ...emptyStats(), byApp: {} };
+    const add = (into: Record<string, number>, from: Record<string, number>) => {
+      for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+    };
     for (const c of [unmatched, ...[...apps.values()].map((a) => a.stats)]) {
       out.requests += c.requests;
       out.rateLimited += c.rateLimited;
       out.sigFailures += c.sigFailures;
       out.usersRemoved += c.usersRemoved;
       out.maxPerSecond = Math.max(out.maxPerSecond, c.maxPerSecond);
-      for (const [k, v] of Object.entries(c.byApi)) out.byApi[k] = (out.byApi[k] ?? 0) + v;
-      for (const [k, v] of Object.entries(c.faultsInjected)) out.faultsInjected[k] = (out.faultsInjected[k] ?? 0) + v;
+      add(out.byApi, c.byApi);
+      add(out.faultsInjected, c.faultsInjected);
+      for (const [k, v] of Object.entries(c.maxPerSecondByApi)) out.maxPerSecondByApi[k] = Math.max(out.maxPerSecondByApi[k] ?? 0, v);
     }
+    for (const app of apps.values()) out.byApp[String(app.sdkAppId)] = copyStats(app.stats);
     return out;
   }
 
