@@ -543,6 +543,95 @@ describe('control API', () => {
   });
 });
 
+describe('control API per app', () => {
+  const http = (sim: Simulator) => ({
+    get: async (p: string) => {
+      const res = await fetch(`${sim.url}${p}`);
+      return { status: res.status, body: (await res.json()) as unknown };
+    },
+    send: async (method: string, p: string, body?: unknown) => {
+      const res = await fetch(`${sim.url}${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as unknown };
+    },
+  });
+
+  it('lists the apps without their keys', async () => {
+    const sim = await startTwo({}, { attrNames: ['city', 'plan'] });
+    await call(sim, 'set_attr_name', { AttrNames: { '2': 'tier' } }, inB());
+    const { status, body } = await http(sim).get('/__sim/apps');
+    expect(status).toBe(200);
+    expect(body).toEqual([
+      { sdkAppId: APP, users: 1, attrNames: { '0': 'sex', '1': 'city', '2': 'tier' }, attrTypes: { '0': 0, '1': 0, '2': 0 } },
+      { sdkAppId: APP_B, users: 2, attrNames: { '0': 'city', '1': 'plan', '2': 'tier' }, attrTypes: { '0': 0, '1': 0, '2': 0 } },
+    ]);
+    expect(sim.apps()).toEqual(body);
+    expect(JSON.stringify(body)).not.toMatch(/sim-test-secret/);
+    expect((await http(sim).get(`/__sim/apps?sdkappid=${APP_B}`)).body).toEqual([(body as unknown[])[1]]);
+  });
+
+  it('addresses one app with ?sdkappid= on users, config, requests, stats and reset; the first app without it', async () => {
+    const sim = await startTwo();
+    const { get, send } = http(sim);
+    await call(sim, 'remove_attr', removeBody(['alice'], ['city']), inB());
+    await call(sim, 'remove_attr', removeBody(['alice'], ['tier']));
+
+    expect(await get(`/__sim/users/alice?sdkappid=${APP_B}`)).toEqual({ status: 200, body: { plan: 'pro' } });
+    expect(await get('/__sim/users/alice')).toEqual({ status: 200, body: { sex: 'female', city: 'Shenzhen' } });
+    expect((await get('/__sim/users/zed')).status).toBe(404);
+    expect((await send('POST', `/__sim/users/query?sdkappid=${APP_B}`, { ids: ['alice', 'zed', 'ghost'] })).body).toEqual({
+      users: { alice: { plan: 'pro' }, zed: {}, ghost: null },
+    });
+
+    expect((await get(`/__sim/requests?sdkappid=${APP_B}`)).body).toMatchObject([{ sdkAppId: APP_B, accounts: ['alice'] }]);
+    expect((await get('/__sim/requests')).body).toHaveLength(2);
+    expect((await get(`/__sim/stats?sdkappid=${APP_B}`)).body).toMatchObject({ requests: 1, usersRemoved: 1, byApi: { remove_attr: 1 } });
+    expect((await get(`/__sim/stats?sdkappid=${APP_B}`)).body).not.toHaveProperty('byApp');
+    expect((await get('/__sim/stats')).body).toMatchObject({ requests: 2, byApp: { [String(APP)]: { requests: 1 } } });
+
+    // Key rotation and limits of app B only; the answer never echoes the key.
+    const cfg = await send('POST', `/__sim/config?sdkappid=${APP_B}`, { secretKey: 'rotated-b', latencyMs: 5 });
+    expect(cfg.status).toBe(200);
+    expect(JSON.stringify(cfg.body)).not.toContain('rotated-b');
+    expect(cfg.body).toMatchObject({ latencyMs: 5 });
+    expect((await get('/__sim/config')).body).toMatchObject({ latencyMs: 0 });
+    expect((await get(`/__sim/config?sdkappid=${APP_B}`)).body).toMatchObject({ latencyMs: 5 });
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.ErrorCode).toBe(70009);
+    const rotated = new Api(APP_B, 'rotated-b').genUserSig(ADMIN, 600);
+    expect((await call(sim, 'get_attr_name', {}, inB({ usersig: rotated }))).json.ErrorCode).toBe(0);
+    expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(0);
+
+    expect((await send('DELETE', `/__sim/requests?sdkappid=${APP_B}`)).status).toBe(200);
+    expect(sim.requests().map((e) => e.sdkAppId)).toEqual([APP, APP]);
+
+    // Reset of B: its users, key, config, counters and log entries; A keeps its own.
+    await call(sim, 'get_attr_name', {}, inB({ usersig: rotated }));
+    expect((await send('POST', `/__sim/reset?sdkappid=${APP_B}`)).status).toBe(200);
+    expect(sim.getUser('alice', APP_B)).toEqual({ city: 'Seoul', plan: 'pro' });
+    expect(sim.getConfig(APP_B).latencyMs).toBe(0);
+    expect(sim.stats(APP_B).requests).toBe(0);
+    expect(sim.requests(APP_B)).toEqual([]);
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.ErrorCode).toBe(0);
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen' });
+    expect(sim.stats(APP)).toMatchObject({ requests: 2 });
+    expect(sim.requests(APP)).toHaveLength(2);
+  });
+
+  it('answers 404 for an unknown app and 400 for a malformed one; the methods throw', async () => {
+    const sim = await startTwo();
+    const { get, send } = http(sim);
+    for (const p of ['/__sim/stats', '/__sim/requests', '/__sim/config', '/__sim/users/alice', '/__sim/apps']) {
+      expect(await get(`${p}?sdkappid=1400000999`), p).toEqual({ status: 404, body: { error: 'unknown sdkappid 1400000999' } });
+      expect((await get(`${p}?sdkappid=abc`)).status, p).toBe(400);
+    }
+    expect((await send('POST', '/__sim/reset?sdkappid=1400000999')).status).toBe(404);
+    expect((await send('POST', '/__sim/config?sdkappid=1400000999', { latencyMs: 1 })).status).toBe(404);
+    expect(() => sim.getUser('alice', 1400000999)).toThrow(/unknown sdkappid/);
+    expect(() => sim.setConfig({ latencyMs: 1 }, 1400000999)).toThrow(/unknown sdkappid/);
+    expect(() => sim.stats(1400000999)).toThrow(/unknown sdkappid/);
+    expect(() => sim.requests(1400000999)).toThrow(/unknown sdkappid/);
+  });
+});
+
 describe('bounded memory', () => {
   it('keeps the newest logLimit entries and account lists only for the newest ones', async () => {
     const sim = await start({ logLimit: 5, logAccountsLimit: 2 });

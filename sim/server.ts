@@ -121,18 +121,39 @@ export interface SimStats extends SimAppStats {
   byApp: Record<string, SimAppStats>;
 }
 
+/** What GET /__sim/apps lists for each app: never its key. */
+export interface SimAppInfo {
+  sdkAppId: number;
+  /** Number of UserID accounts. */
+  users: number;
+  /** Current attribute names (after any set_attr_name), as get_attr_name reports them. */
+  attrNames: Record<string, string>;
+  attrTypes: Record<string, AttrType>;
+}
+
+/**
+ * Every per-app method takes an optional sdkAppId; without it, getUser/setConfig/getConfig address
+ * the first app and reset/stats/requests/clearRequests the whole server. An unknown sdkAppId throws.
+ */
 export interface Simulator {
   url: string;
   port: number;
   close(): Promise<void>;
-  getUser(id: string): Record<string, string> | undefined;
-  setConfig(patch: SimConfigPatch): void;
-  getConfig(): SimConfig;
-  /** Back to the seed: users, attribute names, config, stats, request log and rate windows. */
-  reset(): void;
+  getUser(id: string, sdkAppId?: number): Record<string, string> | undefined;
+  setConfig(patch: SimConfigPatch, sdkAppId?: number): void;
+  getConfig(sdkAppId?: number): SimConfig;
+  /**
+   * Back to the seed: users, attribute names, config, key, stats, request log and rate windows — of
+   * every app, or of one (its log entries only).
+   */
+  reset(sdkAppId?: number): void;
   stats(): SimStats;
-  requests(): RequestLogEntry[];
-  clearRequests(): void;
+  stats(sdkAppId: number): SimAppStats;
+  stats(sdkAppId?: number): SimStats | SimAppStats;
+  /** The log, or only the entries whose sdkAppId is this one. */
+  requests(sdkAppId?: number): RequestLogEntry[];
+  clearRequests(sdkAppId?: number): void;
+  apps(): SimAppInfo[];
 }
 
 const MAX_USERS_PER_REQUEST = 100;
@@ -215,20 +236,37 @@ class RequestLog {
     this.size = Math.min(this.size + 1, this.limit);
   }
 
-  list(): RequestLogEntry[] {
+  list(keep: (e: RequestLogEntry) => boolean = () => true): RequestLogEntry[] {
     const out: RequestLogEntry[] = [];
     const start = (this.next - this.size + this.limit) % this.limit;
     for (let i = 0; i < this.size; i++) {
       const e = this.buf[(start + i) % this.limit];
-      if (e) out.push(e.accounts ? { ...e, accounts: [...e.accounts] } : { ...e });
+      if (e && keep(e)) out.push(e.accounts ? { ...e, accounts: [...e.accounts] } : { ...e });
     }
     return out;
+  }
+
+  /** Drops the matching entries, keeping the others in order. */
+  removeWhere(drop: (e: RequestLogEntry) => boolean): void {
+    const kept = this.list((e) => !drop(e));
+    this.clear();
+    for (const e of kept) this.push(e);
   }
 
   clear(): void {
     this.buf = new Array<RequestLogEntry | undefined>(this.limit);
     this.next = 0;
     this.size = 0;
+  }
+}
+
+/** A control-API failure with its HTTP status; thrown as a plain Error to programmatic callers. */
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -733,6 +771,22 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     else respond();
   }
 
+  /** An app by id for the programmatic API and ?sdkappid=; undefined = the first app. */
+  function appById(sdkAppId: number | undefined): App {
+    if (sdkAppId === undefined) return firstApp;
+    const app = apps.get(sdkAppId);
+    if (!app) throw new ControlError(404, `unknown sdkappid ${sdkAppId}`);
+    return app;
+  }
+
+  /** The control API's optional ?sdkappid=N. */
+  function sdkAppIdParam(url: URL): number | undefined {
+    const text = url.searchParams.get('sdkappid');
+    if (text === null) return undefined;
+    if (!/^\d{1,16}$/.test(text)) throw new ControlError(400, 'sdkappid must be a positive integer');
+    return appById(Number(text)).sdkAppId;
+  }
+
   async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname;
     const method = req.method ?? 'GET';
@@ -740,36 +794,41 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     if (!received) return;
     const { text } = received;
     const parse = (): unknown => (text.length === 0 ? {} : JSON.parse(text));
-    const { state } = firstApp;
     try {
-      if (path === '/__sim/stats' && method === 'GET') return sendJson(res, 200, sim.stats());
-      if (path === '/__sim/requests' && method === 'GET') return sendJson(res, 200, sim.requests());
+      const id = sdkAppIdParam(url);
+      if (path === '/__sim/apps' && method === 'GET') {
+        return sendJson(res, 200, id === undefined ? sim.apps() : sim.apps().filter((a) => a.sdkAppId === id));
+      }
+      if (path === '/__sim/stats' && method === 'GET') return sendJson(res, 200, sim.stats(id));
+      if (path === '/__sim/requests' && method === 'GET') return sendJson(res, 200, sim.requests(id));
       if (path === '/__sim/requests' && method === 'DELETE') {
-        sim.clearRequests();
+        sim.clearRequests(id);
         return sendJson(res, 200, { ok: true });
       }
-      if (path === '/__sim/config' && method === 'GET') return sendJson(res, 200, sim.getConfig());
+      if (path === '/__sim/config' && method === 'GET') return sendJson(res, 200, sim.getConfig(id));
       if (path === '/__sim/config' && method === 'POST') {
-        sim.setConfig(configPatchSchema.parse(parse()));
-        return sendJson(res, 200, sim.getConfig());
+        sim.setConfig(configPatchSchema.parse(parse()), id);
+        return sendJson(res, 200, sim.getConfig(id));
       }
       if (path === '/__sim/reset' && method === 'POST') {
-        sim.reset();
+        sim.reset(id);
         return sendJson(res, 200, { ok: true });
       }
+      const { state } = appById(id);
       if (path === '/__sim/users/query' && method === 'POST') {
         const { ids } = usersQuerySchema.parse(parse());
         const users: Record<string, Attrs | null> = {};
-        for (const id of ids) Object.defineProperty(users, id, { value: state.getUser(id) ?? null, enumerable: true });
+        for (const u of ids) Object.defineProperty(users, u, { value: state.getUser(u) ?? null, enumerable: true });
         return sendJson(res, 200, { users });
       }
       if (path.startsWith('/__sim/users/') && method === 'GET') {
-        const id = decodeURIComponent(path.slice('/__sim/users/'.length));
-        const a = state.getUser(id);
-        return a === undefined ? sendJson(res, 404, { error: `unknown user ${id}` }) : sendJson(res, 200, a);
+        const u = decodeURIComponent(path.slice('/__sim/users/'.length));
+        const a = state.getUser(u);
+        return a === undefined ? sendJson(res, 404, { error: `unknown user ${u}` }) : sendJson(res, 200, a);
       }
       return sendJson(res, 404, { error: `no control endpoint ${method} ${path}` });
     } catch (e) {
+      if (e instanceof ControlError) return sendJson(res, e.status, { error: e.message });
       const msg = e instanceof z.ZodError ? z.prettifyError(e) : e instanceof Error ? e.message : String(e);
       return sendJson(res, 400, { error: msg });
     }
@@ -801,6 +860,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     });
   });
   const port = (server.address() as AddressInfo).port;
+
+  function stats(): SimStats;
+  function stats(sdkAppId: number): SimAppStats;
+  function stats(sdkAppId?: number): SimStats | SimAppStats;
+  function stats(sdkAppId?: number): SimStats | SimAppStats {
+    return sdkAppId === undefined ? totals() : copyStats(appById(sdkAppId).stats);
+  }
 
   function totals(): SimStats {
     const out: SimStats = { ...emptyStats(), byApp: {} };
@@ -835,20 +901,42 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       server.closeAllConnections();
       await done;
     },
-    getUser: (id) => firstApp.state.getUser(id),
-    setConfig(patch) {
-      firstApp.config = applyPatch(firstApp.config, patch);
-      if (patch.secretKey !== undefined) firstApp.secretKey = patch.secretKey;
+    getUser: (id, sdkAppId) => appById(sdkAppId).state.getUser(id),
+    setConfig(patch, sdkAppId) {
+      const app = appById(sdkAppId);
+      app.config = applyPatch(app.config, patch);
+      if (patch.secretKey !== undefined) app.secretKey = patch.secretKey;
     },
-    getConfig: () => ({ ...firstApp.config, faults: { ...firstApp.config.faults } }),
-    reset() {
+    getConfig(sdkAppId) {
+      const { config } = appById(sdkAppId);
+      return { ...config, faults: { ...config.faults } };
+    },
+    reset(sdkAppId) {
+      if (sdkAppId !== undefined) {
+        resetApp(appById(sdkAppId));
+        log.removeWhere((e) => e.sdkAppId === sdkAppId);
+        return;
+      }
       for (const app of apps.values()) resetApp(app);
       unmatched = emptyStats();
       log.clear();
     },
-    stats: totals,
-    requests: () => log.list(),
-    clearRequests: () => log.clear(),
+    stats,
+    requests: (sdkAppId) => {
+      if (sdkAppId === undefined) return log.list();
+      appById(sdkAppId);
+      return log.list((e) => e.sdkAppId === sdkAppId);
+    },
+    clearRequests(sdkAppId) {
+      if (sdkAppId === undefined) return log.clear();
+      appById(sdkAppId);
+      log.removeWhere((e) => e.sdkAppId === sdkAppId);
+    },
+    apps: () =>
+      [...apps.values()].map((app) => {
+        const t = app.state.attrTable();
+        return { sdkAppId: app.sdkAppId, users: app.state.userCount, attrNames: t.names, attrTypes: t.types };
+      }),
   };
   return sim;
 }
