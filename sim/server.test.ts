@@ -293,6 +293,70 @@ describe('sibling APIs', () => {
   });
 });
 
+describe('account types (AttrTypes) and 90035', () => {
+  const REG = '379C2F0D-290D-47AE-94D1-919058C39C77';
+  const startTyped = () =>
+    start({
+      attrNames: ['sex', 'city', 'device'],
+      attrTypes: [0, 0, 1],
+      users: { alice: { sex: 'female', city: 'Shenzhen' } },
+      registrationIds: { [REG]: { device: 'phone' } },
+    });
+
+  it('reports each slot type on timpush get_attr_name and counts both kinds of account', async () => {
+    const sim = await startTyped();
+    expect((await call(sim, 'get_attr_name', {})).json).toMatchObject({ AttrTypes: { '0': 0, '1': 0, '2': 1 } });
+    expect((await call(sim, 'get_attr_name', {}, {}, { path: '/v4/all_member_push/im_get_attr_name' })).json).not.toHaveProperty('AttrTypes');
+    expect(sim.apps()).toMatchObject([{ users: 1, registrationIds: 1, attrTypes: { '0': 0, '1': 0, '2': 1 } }]);
+  });
+
+  it('set_attr lists an account whose kind does not match an attribute with 90035 and writes nothing of it', async () => {
+    const sim = await startTyped();
+    const r = await call(sim, 'set_attr', {
+      UserAttrs: [
+        { To_Account: 'alice', Attrs: { sex: 'male', device: 'tablet' } },
+        { To_Account: REG, Attrs: { device: 'tablet' } },
+        { To_Account: REG, Attrs: { city: 'Seoul' } },
+        { To_Account: 'alice', Attrs: { city: 'Tokyo' } },
+        { To_Account: 'ghost', Attrs: { device: 'tablet' } },
+      ],
+    });
+    expect(r.json).toEqual({
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+      ErrorInfo: '',
+      ErrorList: [
+        { To_Account: 'alice', ErrorCode: 90035, ErrorInfo: 'attrName:device is bound to RegistrationID accounts, alice is a UserID' },
+        { To_Account: REG, ErrorCode: 90035, ErrorInfo: `attrName:city is bound to UserID accounts, ${REG} is a RegistrationID` },
+        { To_Account: 'ghost', ErrorCode: 70107, ErrorInfo: 'account not found' },
+      ],
+    });
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Tokyo' });
+    expect(sim.getUser(REG)).toEqual({ device: 'tablet' });
+  });
+
+  it('a slot added by set_attr_name keeps the type it was given; get_attr and remove_attr ignore types', async () => {
+    const sim = await startTyped();
+    expect((await call(sim, 'set_attr_name', { AttrNames: { '3': 'os' }, AttrTypes: { '3': 1 } })).json.ErrorCode).toBe(0);
+    const r = await call(sim, 'set_attr', { UserAttrs: [{ To_Account: REG, Attrs: { os: 'android' } }, { To_Account: 'alice', Attrs: { os: 'ios' } }] });
+    expect(r.json.ErrorList).toEqual([expect.objectContaining({ To_Account: 'alice', ErrorCode: 90035 })]);
+    expect((await call(sim, 'get_attr', { To_Account: [REG, 'alice'] })).json.UserAttrs).toEqual([
+      { To_Account: REG, Attrs: { device: 'phone', os: 'android' } },
+      { To_Account: 'alice', Attrs: { sex: 'female', city: 'Shenzhen' } },
+    ]);
+    expect((await call(sim, 'remove_attr', removeBody([REG], ['device', 'city']))).json).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+    expect(sim.getUser(REG)).toEqual({ os: 'android' });
+    sim.reset();
+    expect((await call(sim, 'get_attr_name', {})).json.AttrTypes).toEqual({ '0': 0, '1': 0, '2': 1 });
+  });
+
+  it('refuses bad seeds: an id of both kinds, more types than names, a type other than 0/1', async () => {
+    await expect(start({ users: { a: {} }, registrationIds: { a: {} } })).rejects.toThrow(/both as a user and as a registration id/);
+    await expect(start({ attrNames: ['sex'], attrTypes: [0, 1] })).rejects.toThrow(/attrTypes has 2 entries/);
+    await expect(start({ attrNames: ['sex'], attrTypes: [2 as 0] })).rejects.toThrow(/attrTypes\[0\] must be 0/);
+  });
+});
+
 describe('fault injection', () => {
   it('injects 91000 and HTTP 502 without changing state', async () => {
     const sim = await start({ random: () => 0, faults: { error91000: 1 } });
@@ -561,8 +625,8 @@ describe('control API per app', () => {
     const { status, body } = await http(sim).get('/__sim/apps');
     expect(status).toBe(200);
     expect(body).toEqual([
-      { sdkAppId: APP, users: 1, attrNames: { '0': 'sex', '1': 'city', '2': 'tier' }, attrTypes: { '0': 0, '1': 0, '2': 0 } },
-      { sdkAppId: APP_B, users: 2, attrNames: { '0': 'city', '1': 'plan', '2': 'tier' }, attrTypes: { '0': 0, '1': 0, '2': 0 } },
+      { sdkAppId: APP, users: 1, registrationIds: 0, attrNames: { '0': 'sex', '1': 'city', '2': 'tier' }, attrTypes: { '0': 0, '1': 0, '2': 0 } },
+      { sdkAppId: APP_B, users: 2, registrationIds: 0, attrNames: { '0': 'city', '1': 'plan', '2': 'tier' }, attrTypes: { '0': 0, '1': 0, '2': 0 } },
     ]);
     expect(sim.apps()).toEqual(body);
     expect(JSON.stringify(body)).not.toMatch(/sim-test-secret/);

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { SimState, ATTR_SLOTS, type Attrs, type AttrType } from './state';
+import { SimState, ACCOUNT_KIND_NAMES, ATTR_SLOTS, type Attrs, type AttrType } from './state';
 import { verifyUserSig } from './usersig';
 
 export type SimApi = 'remove_attr' | 'get_attr' | 'set_attr' | 'get_attr_name' | 'set_attr_name';
@@ -48,8 +48,12 @@ export interface SimAppOptions {
   admins?: string[];
   /** Slot i ↔ name (at most 10). */
   attrNames?: string[];
-  /** user id → attribute values; a user with {} exists but has no attributes. Never mutated. */
+  /** Slot i ↔ account type of attrNames[i]: 0 = UserID (default), 1 = RegistrationID. */
+  attrTypes?: AttrType[];
+  /** UserID accounts: id → attribute values; a user with {} exists but has no attributes. Never mutated. */
   users?: Record<string, Record<string, string>>;
+  /** RegistrationID accounts, the same shape; an id may not also be in users. Never mutated. */
+  registrationIds?: Record<string, Record<string, string>>;
   qpsLimit?: number;
 }
 
@@ -126,6 +130,8 @@ export interface SimAppInfo {
   sdkAppId: number;
   /** Number of UserID accounts. */
   users: number;
+  /** Number of RegistrationID accounts. */
+  registrationIds: number;
   /** Current attribute names (after any set_attr_name), as get_attr_name reports them. */
   attrNames: Record<string, string>;
   attrTypes: Record<string, AttrType>;
@@ -421,7 +427,7 @@ function parseSetAttrName(body: Json, legacy: boolean): { names: Map<number, str
   return { names, types };
 }
 
-const APP_OPTION_KEYS = ['sdkAppId', 'secretKey', 'admins', 'attrNames', 'users', 'qpsLimit'] as const;
+const APP_OPTION_KEYS = ['sdkAppId', 'secretKey', 'admins', 'attrNames', 'attrTypes', 'users', 'registrationIds', 'qpsLimit'] as const;
 
 /** The app list the options describe, validated; the first one is the control API's default app. */
 function appsOf(opts: SimulatorOptions): SimAppOptions[] {
@@ -486,7 +492,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       sdkAppId: a.sdkAppId,
       seedKey: a.secretKey,
       admins: new Set(a.admins ?? ['administrator']),
-      state: new SimState(a.attrNames ?? [], a.users ?? {}),
+      state: new SimState(a.attrNames ?? [], a.users ?? {}, { attrTypes: a.attrTypes, registrationIds: a.registrationIds }),
       initialConfig,
       secretKey: a.secretKey,
       config: initialConfig,
@@ -654,9 +660,23 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         return () => {
           const errors: Json[] = [];
           for (const op of ops) {
-            if (!state.setAttrs(op.account, op.value)) {
+            const kind = state.accountKind(op.account);
+            if (kind === undefined) {
               errors.push({ To_Account: op.account, ErrorCode: 70107, ErrorInfo: 'account not found' });
+              continue;
             }
+            // An attribute bound to the other account type: that account is not written at all.
+            const wrong = Object.keys(op.value).find((n) => state.attrType(n) !== kind);
+            if (wrong !== undefined) {
+              const bound = ACCOUNT_KIND_NAMES[kind === 0 ? 1 : 0];
+              errors.push({
+                To_Account: op.account,
+                ErrorCode: 90035,
+                ErrorInfo: `attrName:${wrong} is bound to ${bound} accounts, ${op.account} is a ${ACCOUNT_KIND_NAMES[kind]}`,
+              });
+              continue;
+            }
+            state.setAttrs(op.account, op.value);
           }
           return withErrorList(envelope(0, ''), errors);
         };
@@ -935,7 +955,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     apps: () =>
       [...apps.values()].map((app) => {
         const t = app.state.attrTable();
-        return { sdkAppId: app.sdkAppId, users: app.state.userCount, attrNames: t.names, attrTypes: t.types };
+        return {
+          sdkAppId: app.sdkAppId,
+          users: app.state.userCount,
+          registrationIds: app.state.registrationIdCount,
+          attrNames: t.names,
+          attrTypes: t.types,
+        };
       }),
   };
   return sim;
