@@ -233,6 +233,43 @@ describe('rate limit', () => {
   });
 });
 
+describe('per-API limits', () => {
+  it('takes a limit per API at start; the others keep 100', async () => {
+    const sim = await start({ qpsLimit: { get_attr: 2, remove_attr: 3 } });
+    expect(sim.getConfig().qpsLimit).toEqual({ remove_attr: 3, get_attr: 2, set_attr: 100, get_attr_name: 100, set_attr_name: 100 });
+    const codes = async (api: string, body: unknown, n: number) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < n; i++) out.push((await call(sim, api, body)).json.ErrorCode);
+      return out;
+    };
+    expect(await codes('get_attr', { To_Account: ['alice'] }, 3)).toEqual([0, 0, 60007]);
+    expect(await codes('remove_attr', removeBody(['carol']), 4)).toEqual([0, 0, 0, 60007]);
+    expect(await codes('get_attr_name', {}, 4)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('POST /__sim/config patches one API or all of them, per app', async () => {
+    const sim = await startTwo();
+    const post = async (p: string, body: unknown) => {
+      const res = await fetch(`${sim.url}${p}`, { method: 'POST', body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { qpsLimit?: unknown } };
+    };
+    expect((await post(`/__sim/config?sdkappid=${APP_B}`, { qpsLimit: { set_attr: 1 } })).body.qpsLimit).toEqual({
+      remove_attr: 100, get_attr: 100, set_attr: 1, get_attr_name: 100, set_attr_name: 100,
+    });
+    expect((await post(`/__sim/config?sdkappid=${APP_B}`, { qpsLimit: { get_attr: 7 } })).body.qpsLimit).toMatchObject({ set_attr: 1, get_attr: 7 });
+    expect(sim.getConfig().qpsLimit.set_attr).toBe(100);
+    const set = { UserAttrs: [{ To_Account: 'zed', Attrs: { plan: 'x' } }] };
+    expect((await call(sim, 'set_attr', set, inB())).json.ErrorCode).toBe(0);
+    expect((await call(sim, 'set_attr', set, inB())).json.ErrorCode).toBe(60007);
+    expect((await post('/__sim/config', { qpsLimit: 5 })).body.qpsLimit).toEqual({
+      remove_attr: 5, get_attr: 5, set_attr: 5, get_attr_name: 5, set_attr_name: 5,
+    });
+    for (const bad of [{ qpsLimit: { get_attr: 0 } }, { qpsLimit: { bogus: 1 } }, { qpsLimit: 1.5 }, { qpsLimit: '5' }]) {
+      expect((await post('/__sim/config', bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+  });
+});
+
 describe('sibling APIs', () => {
   it('get_attr returns known users (with {} for no attributes) and 70107 for unknown ones', async () => {
     const sim = await start();
@@ -594,7 +631,7 @@ describe('control API', () => {
     expect((await get('/__sim/requests')).body).toEqual([]);
 
     expect((await post('/__sim/config', { qpsLimit: 1, faults: { http5xx: 0.25 } })).body).toMatchObject({
-      qpsLimit: 1,
+      qpsLimit: { remove_attr: 1, get_attr: 1, set_attr: 1, get_attr_name: 1, set_attr_name: 1 },
       faults: { http5xx: 0.25, slowMs: 15000 },
     });
     expect((await post('/__sim/config', { qpsLimit: -1 })).status).toBe(400);
@@ -603,7 +640,7 @@ describe('control API', () => {
     expect((await post('/__sim/reset')).status).toBe(200);
     expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen', tier: 'gold' });
     expect(sim.stats().requests).toBe(0);
-    expect(sim.getConfig().qpsLimit).toBe(100);
+    expect(sim.getConfig().qpsLimit).toEqual({ remove_attr: 100, get_attr: 100, set_attr: 100, get_attr_name: 100, set_attr_name: 100 });
   });
 });
 

@@ -24,8 +24,12 @@ export interface SimFaults {
   drop?: number;
 }
 
+/** Calls per second: one number for every API, or per API (the others keep theirs; default 100 each). */
+export type SimQpsLimit = number | Partial<Record<SimApi, number>>;
+
 export interface SimConfig {
-  qpsLimit: number;
+  /** Per API: Tencent limits each API separately, per SDKAppID. */
+  qpsLimit: Record<SimApi, number>;
   latencyMs: number;
   latencyJitterMs: number;
   faults: Required<SimFaults>;
@@ -34,7 +38,7 @@ export interface SimConfig {
 export interface SimConfigPatch {
   /** Rotates the app's key (as in the Chat console): sigs made with the old key then fail with 70009. Never echoed back. */
   secretKey?: string;
-  qpsLimit?: number;
+  qpsLimit?: SimQpsLimit;
   latencyMs?: number;
   latencyJitterMs?: number;
   faults?: SimFaults;
@@ -54,7 +58,7 @@ export interface SimAppOptions {
   users?: Record<string, Record<string, string>>;
   /** RegistrationID accounts, the same shape; an id may not also be in users. Never mutated. */
   registrationIds?: Record<string, Record<string, string>>;
-  qpsLimit?: number;
+  qpsLimit?: SimQpsLimit;
 }
 
 /** Server-wide options; latency and faults are every app's starting config. */
@@ -171,9 +175,20 @@ const MAX_UINT32 = 4294967295;
 const WINDOW_MS = 1000;
 
 const rate = z.number().min(0).max(1);
+const perSecond = z.number().int().positive();
+const qpsLimitSchema = z.union([
+  perSecond,
+  z.strictObject({
+    remove_attr: perSecond.optional(),
+    get_attr: perSecond.optional(),
+    set_attr: perSecond.optional(),
+    get_attr_name: perSecond.optional(),
+    set_attr_name: perSecond.optional(),
+  }),
+]);
 const configPatchSchema = z.strictObject({
   secretKey: z.string().min(1).optional(),
-  qpsLimit: z.number().int().positive().optional(),
+  qpsLimit: qpsLimitSchema.optional(),
   latencyMs: z.number().min(0).max(600_000).optional(),
   latencyJitterMs: z.number().min(0).max(600_000).optional(),
   faults: z
@@ -308,12 +323,26 @@ function emptyStats(): SimAppStats {
 
 function applyPatch(base: SimConfig, patch: SimConfigPatch): SimConfig {
   const p = configPatchSchema.parse(patch);
+  const q = p.qpsLimit;
   return {
-    qpsLimit: p.qpsLimit ?? base.qpsLimit,
+    qpsLimit:
+      q === undefined
+        ? base.qpsLimit
+        : typeof q === 'number'
+          ? perApi(q)
+          : { ...base.qpsLimit, ...(stripUndefined(q) as Partial<Record<SimApi, number>>) },
     latencyMs: p.latencyMs ?? base.latencyMs,
     latencyJitterMs: p.latencyJitterMs ?? base.latencyJitterMs,
     faults: { ...base.faults, ...stripUndefined(p.faults ?? {}) },
   };
+}
+
+function perApi(n: number): Record<SimApi, number> {
+  return Object.fromEntries(SIM_APIS.map((a) => [a, n])) as Record<SimApi, number>;
+}
+
+function copyConfig(c: SimConfig): SimConfig {
+  return { ...c, qpsLimit: { ...c.qpsLimit }, faults: { ...c.faults } };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -478,7 +507,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const now = opts.now ?? Date.now;
   const baseConfig = applyPatch(
     {
-      qpsLimit: 100,
+      qpsLimit: perApi(100),
       latencyMs: 0,
       latencyJitterMs: 0,
       faults: { error91000: 0, http5xx: 0, slow: 0, slowMs: 15_000, hang: 0, drop: 0 },
@@ -620,7 +649,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const inWindow = w.hit(performance.now());
     if (inWindow > app.stats.maxPerSecond) app.stats.maxPerSecond = inWindow;
     if (inWindow > (app.stats.maxPerSecondByApi[api] ?? 0)) app.stats.maxPerSecondByApi[api] = inWindow;
-    const limit = app.config.qpsLimit;
+    const limit = app.config.qpsLimit[api];
     if (inWindow > limit) {
       app.stats.rateLimited++;
       throw new ApiError(60007, `${api} called more than ${limit} times per second`);
@@ -927,10 +956,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       app.config = applyPatch(app.config, patch);
       if (patch.secretKey !== undefined) app.secretKey = patch.secretKey;
     },
-    getConfig(sdkAppId) {
-      const { config } = appById(sdkAppId);
-      return { ...config, faults: { ...config.faults } };
-    },
+    getConfig: (sdkAppId) => copyConfig(appById(sdkAppId).config),
     reset(sdkAppId) {
       if (sdkAppId !== undefined) {
         resetApp(appById(sdkAppId));
