@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ATTR_NAMES, demoSeed } from './seed';
-import { readCliConfig } from './cli-config';
 
 describe('demoSeed', () => {
   it('is deterministic, starts with the named users and fills every attribute', () => {
@@ -15,27 +14,16 @@ describe('demoSeed', () => {
     expect(Object.keys(demoSeed().users)).toHaveLength(2000);
     expect(Object.keys(demoSeed(3).users)).toEqual(['alice', 'bob', 'carol']);
   });
-});
 
-describe('readCliConfig', () => {
-  it('has the documented defaults', () => {
-    expect(readCliConfig({})).toMatchObject({
-      port: 4010,
-      sdkAppId: 1400000000,
-      admins: ['administrator'],
-      userCount: 2000,
-      qpsLimit: 100,
-      latencyMs: 0,
-      faults: { error91000: 0, http5xx: 0, slow: 0, hang: 0, drop: 0 },
-    });
-  });
-
-  it('names the bad variable', () => {
-    expect(() => readCliConfig({ SIM_PORT: 'abc' })).toThrow(/SIM_PORT/);
-    expect(() => readCliConfig({ SIM_FAULT_5XX: '1.5' })).toThrow(/SIM_FAULT_5XX/);
-    expect(() => readCliConfig({ SIM_QPS: '0' })).toThrow(/SIM_QPS/);
-    expect(() => readCliConfig({ SIM_ADMINS: 'a,,b' })).toThrow(/SIM_ADMINS/);
-    expect(() => readCliConfig({ SIM_SECRET_KEY: '' })).toThrow(/SIM_SECRET_KEY/);
-    expect(readCliConfig({ SIM_ADMINS: 'a, b', SIM_FAULT_DROP: '0.25' })).toMatchObject({ admins: ['a', 'b'], faults: { drop: 0.25 } });
+  it('a variant keeps the user IDs and gives every user other values', () => {
+    const base = demoSeed(300);
+    expect(demoSeed(300, 0)).toEqual(base);
+    for (const v of [1, 2, 3, 10]) {
+      const other = demoSeed(300, v);
+      expect(Object.keys(other.users)).toEqual(Object.keys(base.users));
+      expect(other.attrNames).toEqual(base.attrNames);
+      for (const [id, attrs] of Object.entries(other.users)) expect(attrs, `${id} in variant ${v}`).not.toEqual(base.users[id]);
+    }
+    expect(() => demoSeed(3, -1)).toThrow(/variant/);
   });
 });

@@ -48,6 +48,8 @@ export interface SimConfigPatch {
 export interface SimAppOptions {
   sdkAppId: number;
   secretKey: string;
+  /** A name for people (e.g. "staging"), shown by GET /__sim/apps. */
+  label?: string;
   /** Default ['administrator']. */
   admins?: string[];
   /** Slot i ↔ name (at most 10). */
@@ -132,6 +134,8 @@ export interface SimStats extends SimAppStats {
 /** What GET /__sim/apps lists for each app: never its key. */
 export interface SimAppInfo {
   sdkAppId: number;
+  /** Only when one was given. */
+  label?: string;
   /** Number of UserID accounts. */
   users: number;
   /** Number of RegistrationID accounts. */
@@ -456,7 +460,7 @@ function parseSetAttrName(body: Json, legacy: boolean): { names: Map<number, str
   return { names, types };
 }
 
-const APP_OPTION_KEYS = ['sdkAppId', 'secretKey', 'admins', 'attrNames', 'attrTypes', 'users', 'registrationIds', 'qpsLimit'] as const;
+const APP_OPTION_KEYS = ['sdkAppId', 'secretKey', 'label', 'admins', 'attrNames', 'attrTypes', 'users', 'registrationIds', 'qpsLimit'] as const;
 
 /** The app list the options describe, validated; the first one is the control API's default app. */
 function appsOf(opts: SimulatorOptions): SimAppOptions[] {
@@ -489,6 +493,7 @@ function copyStats(c: SimAppStats): SimAppStats {
 /** Everything one SDKAppID owns. Reset puts it back to the seed. */
 interface App {
   readonly sdkAppId: number;
+  readonly label: string | undefined;
   readonly seedKey: string;
   readonly admins: ReadonlySet<string>;
   readonly state: SimState;
@@ -519,6 +524,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const initialConfig = applyPatch(baseConfig, { qpsLimit: a.qpsLimit });
     apps.set(a.sdkAppId, {
       sdkAppId: a.sdkAppId,
+      label: a.label,
       seedKey: a.secretKey,
       admins: new Set(a.admins ?? ['administrator']),
       state: new SimState(a.attrNames ?? [], a.users ?? {}, { attrTypes: a.attrTypes, registrationIds: a.registrationIds }),
@@ -983,6 +989,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         const t = app.state.attrTable();
         return {
           sdkAppId: app.sdkAppId,
+          ...(app.label === undefined ? {} : { label: app.label }),
           users: app.state.userCount,
           registrationIds: app.state.registrationIdCount,
           attrNames: t.names,
