@@ -14,12 +14,31 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const seed = demoSeed(cfg.userCount);
-  const { secretKey, userCount, ...rest } = cfg;
-  const sim = await startSimulator({ ...rest, secretKey, attrNames: seed.attrNames, users: seed.users });
-  console.log(
-    `TIM simulator listening on ${sim.url} (SDKAppID ${cfg.sdkAppId}, ${userCount} users, attributes: ${seed.attrNames.join(', ')})`,
-  );
+  const { port, qpsLimit, latencyMs, latencyJitterMs, faults } = cfg;
+  // Each app gets its index as the seed variant: the same user IDs, other values.
+  const apps = cfg.apps.map((app, i) => ({ app, seed: demoSeed(app.userCount, i) }));
+  const sim = await startSimulator({
+    port,
+    latencyMs,
+    latencyJitterMs,
+    faults,
+    apps: apps.map(({ app, seed }) => ({
+      sdkAppId: app.sdkAppId,
+      secretKey: app.secretKey,
+      label: app.label,
+      admins: app.admins,
+      qpsLimit: app.qpsLimit ?? qpsLimit,
+      attrNames: seed.attrNames,
+      users: seed.users,
+    })),
+  });
+  console.log(`TIM simulator listening on ${sim.url}`);
+  // One line per app; never the key.
+  for (const { app, seed } of apps) {
+    const label = app.label === undefined ? '' : ` (${app.label})`;
+    console.log(`  SDKAppID ${app.sdkAppId}${label}: ${app.userCount} users, attributes: ${seed.attrNames.join(', ')}`);
+  }
+  if (cfg.ignored.length > 0) console.log(`  SIM_APPS is set, so ${cfg.ignored.join(', ')} ${cfg.ignored.length === 1 ? 'is' : 'are'} ignored`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

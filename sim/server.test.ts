@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Api } from 'tls-sig-api-v2';
-import { startSimulator, type Simulator, type SimulatorOptions } from './server';
+import { startSimulator, type SimAppOptions, type SimServerOptions, type Simulator } from './server';
 
 const APP = 1400000001;
 const KEY = 'sim-test-secret';
@@ -13,7 +13,7 @@ afterEach(async () => {
   await Promise.all(sims.splice(0).map((s) => s.close()));
 });
 
-async function start(over: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+async function start(over: Partial<SimServerOptions & SimAppOptions> = {}): Promise<Simulator> {
   const sim = await startSimulator({
     sdkAppId: APP,
     secretKey: KEY,
@@ -28,6 +28,26 @@ async function start(over: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   sims.push(sim);
   return sim;
 }
+
+/** Two apps that both know a user "alice", with different values. */
+const APP_B = 1400000002;
+const KEY_B = 'sim-test-secret-b';
+const SIG_B = new Api(APP_B, KEY_B).genUserSig(ADMIN, 86400);
+
+async function startTwo(over: Partial<SimServerOptions> = {}, b: Partial<SimAppOptions> = {}): Promise<Simulator> {
+  const sim = await startSimulator({
+    apps: [
+      { sdkAppId: APP, secretKey: KEY, attrNames: ['sex', 'city', 'tier'], users: { alice: { sex: 'female', city: 'Shenzhen', tier: 'gold' } } },
+      { sdkAppId: APP_B, secretKey: KEY_B, attrNames: ['city', 'plan'], users: { alice: { city: 'Seoul', plan: 'pro' }, zed: {} }, ...b },
+    ],
+    ...over,
+  });
+  sims.push(sim);
+  return sim;
+}
+
+/** A call addressed to app B with B's sig, unless the query says otherwise. */
+const inB = (q: Query = {}): Query => ({ sdkappid: String(APP_B), usersig: SIG_B, ...q });
 
 type Query = Partial<Record<'sdkappid' | 'identifier' | 'usersig' | 'random' | 'contenttype', string | null>>;
 
@@ -73,7 +93,7 @@ describe('remove_attr', () => {
     expect(sim.getUser('bob')).toEqual({ tier: 'silver' });
     expect(sim.stats()).toMatchObject({ requests: 1, usersRemoved: 2, byApi: { remove_attr: 1 } });
     const [entry] = sim.requests();
-    expect(entry).toMatchObject({ api: 'remove_attr', path: '/v4/timpush/remove_attr', userCount: 2, errorCode: 0, httpStatus: 200 });
+    expect(entry).toMatchObject({ sdkAppId: APP, api: 'remove_attr', path: '/v4/timpush/remove_attr', userCount: 2, errorCode: 0, httpStatus: 200 });
     expect(entry?.accounts).toEqual(['alice', 'bob']);
     // The query carries the UserSig; the log must not.
     expect(JSON.stringify(sim.requests())).not.toContain(SIG);
@@ -208,7 +228,45 @@ describe('rate limit', () => {
     expect(codes).toEqual([0, 0, 0, 0, 0, 60007]);
     // Another API has its own window.
     expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(0);
-    expect(sim.stats()).toMatchObject({ rateLimited: 1, maxPerSecond: 6 });
+    expect(sim.stats()).toMatchObject({ rateLimited: 1, maxPerSecond: 6, maxPerSecondByApi: { get_attr: 6, get_attr_name: 1 } });
+    expect(sim.stats().byApp[String(APP)]).toMatchObject({ rateLimited: 1, maxPerSecond: 6 });
+  });
+});
+
+describe('per-API limits', () => {
+  it('takes a limit per API at start; the others keep 100', async () => {
+    const sim = await start({ qpsLimit: { get_attr: 2, remove_attr: 3 } });
+    expect(sim.getConfig().qpsLimit).toEqual({ remove_attr: 3, get_attr: 2, set_attr: 100, get_attr_name: 100, set_attr_name: 100 });
+    const codes = async (api: string, body: unknown, n: number) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < n; i++) out.push((await call(sim, api, body)).json.ErrorCode);
+      return out;
+    };
+    expect(await codes('get_attr', { To_Account: ['alice'] }, 3)).toEqual([0, 0, 60007]);
+    expect(await codes('remove_attr', removeBody(['carol']), 4)).toEqual([0, 0, 0, 60007]);
+    expect(await codes('get_attr_name', {}, 4)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('POST /__sim/config patches one API or all of them, per app', async () => {
+    const sim = await startTwo();
+    const post = async (p: string, body: unknown) => {
+      const res = await fetch(`${sim.url}${p}`, { method: 'POST', body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { qpsLimit?: unknown } };
+    };
+    expect((await post(`/__sim/config?sdkappid=${APP_B}`, { qpsLimit: { set_attr: 1 } })).body.qpsLimit).toEqual({
+      remove_attr: 100, get_attr: 100, set_attr: 1, get_attr_name: 100, set_attr_name: 100,
+    });
+    expect((await post(`/__sim/config?sdkappid=${APP_B}`, { qpsLimit: { get_attr: 7 } })).body.qpsLimit).toMatchObject({ set_attr: 1, get_attr: 7 });
+    expect(sim.getConfig().qpsLimit.set_attr).toBe(100);
+    const set = { UserAttrs: [{ To_Account: 'zed', Attrs: { plan: 'x' } }] };
+    expect((await call(sim, 'set_attr', set, inB())).json.ErrorCode).toBe(0);
+    expect((await call(sim, 'set_attr', set, inB())).json.ErrorCode).toBe(60007);
+    expect((await post('/__sim/config', { qpsLimit: 5 })).body.qpsLimit).toEqual({
+      remove_attr: 5, get_attr: 5, set_attr: 5, get_attr_name: 5, set_attr_name: 5,
+    });
+    for (const bad of [{ qpsLimit: { get_attr: 0 } }, { qpsLimit: { bogus: 1 } }, { qpsLimit: 1.5 }, { qpsLimit: '5' }]) {
+      expect((await post('/__sim/config', bad)).status, JSON.stringify(bad)).toBe(400);
+    }
   });
 });
 
@@ -269,6 +327,70 @@ describe('sibling APIs', () => {
     expect(names.json.AttrNames).toEqual({ '0': 'sex', '1': 'city', '2': 'tier', '3': 'plan' });
     // The new name is immediately usable.
     expect((await call(sim, 'remove_attr', removeBody(['alice'], ['plan']))).json.ErrorCode).toBe(0);
+  });
+});
+
+describe('account types (AttrTypes) and 90035', () => {
+  const REG = '379C2F0D-290D-47AE-94D1-919058C39C77';
+  const startTyped = () =>
+    start({
+      attrNames: ['sex', 'city', 'device'],
+      attrTypes: [0, 0, 1],
+      users: { alice: { sex: 'female', city: 'Shenzhen' } },
+      registrationIds: { [REG]: { device: 'phone' } },
+    });
+
+  it('reports each slot type on timpush get_attr_name and counts both kinds of account', async () => {
+    const sim = await startTyped();
+    expect((await call(sim, 'get_attr_name', {})).json).toMatchObject({ AttrTypes: { '0': 0, '1': 0, '2': 1 } });
+    expect((await call(sim, 'get_attr_name', {}, {}, { path: '/v4/all_member_push/im_get_attr_name' })).json).not.toHaveProperty('AttrTypes');
+    expect(sim.apps()).toMatchObject([{ users: 1, registrationIds: 1, attrTypes: { '0': 0, '1': 0, '2': 1 } }]);
+  });
+
+  it('set_attr lists an account whose kind does not match an attribute with 90035 and writes nothing of it', async () => {
+    const sim = await startTyped();
+    const r = await call(sim, 'set_attr', {
+      UserAttrs: [
+        { To_Account: 'alice', Attrs: { sex: 'male', device: 'tablet' } },
+        { To_Account: REG, Attrs: { device: 'tablet' } },
+        { To_Account: REG, Attrs: { city: 'Seoul' } },
+        { To_Account: 'alice', Attrs: { city: 'Tokyo' } },
+        { To_Account: 'ghost', Attrs: { device: 'tablet' } },
+      ],
+    });
+    expect(r.json).toEqual({
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+      ErrorInfo: '',
+      ErrorList: [
+        { To_Account: 'alice', ErrorCode: 90035, ErrorInfo: 'attrName:device is bound to RegistrationID accounts, alice is a UserID' },
+        { To_Account: REG, ErrorCode: 90035, ErrorInfo: `attrName:city is bound to UserID accounts, ${REG} is a RegistrationID` },
+        { To_Account: 'ghost', ErrorCode: 70107, ErrorInfo: 'account not found' },
+      ],
+    });
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Tokyo' });
+    expect(sim.getUser(REG)).toEqual({ device: 'tablet' });
+  });
+
+  it('a slot added by set_attr_name keeps the type it was given; get_attr and remove_attr ignore types', async () => {
+    const sim = await startTyped();
+    expect((await call(sim, 'set_attr_name', { AttrNames: { '3': 'os' }, AttrTypes: { '3': 1 } })).json.ErrorCode).toBe(0);
+    const r = await call(sim, 'set_attr', { UserAttrs: [{ To_Account: REG, Attrs: { os: 'android' } }, { To_Account: 'alice', Attrs: { os: 'ios' } }] });
+    expect(r.json.ErrorList).toEqual([expect.objectContaining({ To_Account: 'alice', ErrorCode: 90035 })]);
+    expect((await call(sim, 'get_attr', { To_Account: [REG, 'alice'] })).json.UserAttrs).toEqual([
+      { To_Account: REG, Attrs: { device: 'phone', os: 'android' } },
+      { To_Account: 'alice', Attrs: { sex: 'female', city: 'Shenzhen' } },
+    ]);
+    expect((await call(sim, 'remove_attr', removeBody([REG], ['device', 'city']))).json).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+    expect(sim.getUser(REG)).toEqual({ os: 'android' });
+    sim.reset();
+    expect((await call(sim, 'get_attr_name', {})).json.AttrTypes).toEqual({ '0': 0, '1': 0, '2': 1 });
+  });
+
+  it('refuses bad seeds: an id of both kinds, more types than names, a type other than 0/1', async () => {
+    await expect(start({ users: { a: {} }, registrationIds: { a: {} } })).rejects.toThrow(/both as a user and as a registration id/);
+    await expect(start({ attrNames: ['sex'], attrTypes: [0, 1] })).rejects.toThrow(/attrTypes has 2 entries/);
+    await expect(start({ attrNames: ['sex'], attrTypes: [2 as 0] })).rejects.toThrow(/attrTypes\[0\] must be 0/);
   });
 });
 
@@ -353,6 +475,137 @@ describe('robustness', () => {
   });
 });
 
+describe('several apps on one server', () => {
+  it('routes by sdkappid: each app has its own names and users, and an unknown one is 70020', async () => {
+    const sim = await startTwo();
+    expect((await call(sim, 'get_attr_name', {})).json.AttrNames).toEqual({ '0': 'sex', '1': 'city', '2': 'tier' });
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.AttrNames).toEqual({ '0': 'city', '1': 'plan' });
+
+    expect((await call(sim, 'remove_attr', removeBody(['alice'], ['city']), inB())).json).toEqual({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' });
+    // App A's alice is another account: untouched.
+    expect((await call(sim, 'get_attr', { To_Account: ['alice'] })).json.UserAttrs).toEqual([
+      { To_Account: 'alice', Attrs: { sex: 'female', city: 'Shenzhen', tier: 'gold' } },
+    ]);
+    expect((await call(sim, 'get_attr', { To_Account: ['alice', 'zed'] }, inB())).json.UserAttrs).toEqual([
+      { To_Account: 'alice', Attrs: { plan: 'pro' } },
+      { To_Account: 'zed', Attrs: {} },
+    ]);
+    // zed exists only in B; a name of B only is no name of A.
+    expect((await call(sim, 'get_attr', { To_Account: ['zed'] })).json.ErrorList).toEqual([{ To_Account: 'zed', ErrorCode: 70107, ErrorInfo: 'account not found' }]);
+    expect((await call(sim, 'remove_attr', removeBody(['alice'], ['plan']))).json.ErrorCode).toBe(90033);
+
+    expect((await call(sim, 'get_attr_name', {}, { sdkappid: '1400000999' })).json.ErrorCode).toBe(70020);
+  });
+
+  it("verifies each app's sigs with its own key: app A's key used for app B is 70009", async () => {
+    const sim = await startTwo();
+    const bWithKeyA = new Api(APP_B, KEY).genUserSig(ADMIN, 86400);
+    expect((await call(sim, 'remove_attr', removeBody(['alice']), inB({ usersig: bWithKeyA }))).json).toMatchObject({ ErrorCode: 70009 });
+    // A's own sig names A inside, so sent for B it is an sdkappid mismatch.
+    expect((await call(sim, 'remove_attr', removeBody(['alice']), inB({ usersig: SIG }))).json).toMatchObject({ ErrorCode: 70014 });
+    expect((await call(sim, 'remove_attr', removeBody(['alice']), { usersig: new Api(APP, KEY_B).genUserSig(ADMIN, 86400) })).json.ErrorCode).toBe(70009);
+    expect((await call(sim, 'get_attr', { To_Account: ['alice'] }, inB())).json.UserAttrs).toEqual([{ To_Account: 'alice', Attrs: { city: 'Seoul', plan: 'pro' } }]);
+    expect(sim.stats().sigFailures).toBe(3);
+
+    // Rotating the first app's key leaves app B's alone.
+    sim.setConfig({ secretKey: 'rotated' });
+    expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(70009);
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.ErrorCode).toBe(0);
+  });
+
+  it('has admins per app', async () => {
+    const sim = await startTwo({}, { admins: ['ops'] });
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.ErrorCode).toBe(90009);
+    const opsB = new Api(APP_B, KEY_B).genUserSig('ops', 600);
+    expect((await call(sim, 'get_attr_name', {}, inB({ identifier: 'ops', usersig: opsB }))).json.ErrorCode).toBe(0);
+    const opsA = new Api(APP, KEY).genUserSig('ops', 600);
+    expect((await call(sim, 'get_attr_name', {}, { identifier: 'ops', usersig: opsA })).json.ErrorCode).toBe(90009);
+  });
+
+  it('limits calls per app and per API: app B has its own windows and limit', async () => {
+    const sim = await startTwo({}, { qpsLimit: 2 });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await call(sim, 'get_attr', { To_Account: ['alice'] }, inB())).json.ErrorCode);
+    expect(codes).toEqual([0, 0, 60007]);
+    // App A (limit 100) is not slowed by B's traffic.
+    for (let i = 0; i < 3; i++) expect((await call(sim, 'get_attr', { To_Account: ['alice'] })).json.ErrorCode).toBe(0);
+    expect(sim.stats()).toMatchObject({ requests: 6, rateLimited: 1, maxPerSecond: 3 });
+  });
+
+  it('logs the app of each request and counts per app; the totals add up and take the highest window', async () => {
+    const sim = await startTwo({}, { qpsLimit: 2 });
+    await call(sim, 'remove_attr', removeBody(['alice'], ['sex']));
+    for (let i = 0; i < 3; i++) await call(sim, 'get_attr', { To_Account: ['alice'] }, inB());
+    await call(sim, 'remove_attr', removeBody(['alice', 'zed'], ['city']), inB());
+    await call(sim, 'get_attr_name', {}, inB({ usersig: SIG }));
+    await call(sim, 'get_attr_name', {}, { sdkappid: '1400000999' });
+    await call(sim, 'nope', {}, inB());
+
+    expect(sim.requests().map((e) => [e.sdkAppId, e.api, e.errorCode])).toEqual([
+      [APP, 'remove_attr', 0],
+      [APP_B, 'get_attr', 0],
+      [APP_B, 'get_attr', 0],
+      [APP_B, 'get_attr', 60007],
+      [APP_B, 'remove_attr', 0],
+      [APP_B, 'get_attr_name', 70014],
+      [null, 'get_attr_name', 70020],
+      [APP_B, 'unknown', 60009],
+    ]);
+    const zeros = { remove_attr: 0, get_attr: 0, set_attr: 0, get_attr_name: 0, set_attr_name: 0 };
+    const stats = sim.stats();
+    expect(stats.byApp).toEqual({
+      [String(APP)]: {
+        requests: 1,
+        byApi: { ...zeros, remove_attr: 1 },
+        rateLimited: 0,
+        maxPerSecond: 1,
+        maxPerSecondByApi: { ...zeros, remove_attr: 1 },
+        sigFailures: 0,
+        faultsInjected: { drop: 0, hang: 0, slow: 0, http5xx: 0, error91000: 0 },
+        usersRemoved: 1,
+      },
+      [String(APP_B)]: {
+        requests: 6,
+        byApi: { ...zeros, get_attr: 3, remove_attr: 1, get_attr_name: 1 },
+        rateLimited: 1,
+        maxPerSecond: 3,
+        maxPerSecondByApi: { ...zeros, get_attr: 3, remove_attr: 1 },
+        sigFailures: 1,
+        faultsInjected: { drop: 0, hang: 0, slow: 0, http5xx: 0, error91000: 0 },
+        usersRemoved: 2,
+      },
+    });
+    expect(stats).toMatchObject({
+      requests: 8,
+      byApi: { remove_attr: 2, get_attr: 3, get_attr_name: 2 },
+      rateLimited: 1,
+      maxPerSecond: 3,
+      maxPerSecondByApi: { get_attr: 3, remove_attr: 1, get_attr_name: 0 },
+      sigFailures: 1,
+      usersRemoved: 3,
+    });
+  });
+
+  it('rejects a mix of apps and single-app options, duplicate and missing apps', async () => {
+    const app = { sdkAppId: APP, secretKey: KEY };
+    // @ts-expect-error -- the types refuse the mix too
+    await expect(startSimulator({ apps: [app], sdkAppId: APP })).rejects.toThrow(/either apps or the single-app options.*sdkAppId/);
+    await expect(startSimulator({ apps: [app, { ...app, secretKey: 'x' }] })).rejects.toThrow(/apps\[1\]\.sdkAppId 1400000001 is given twice/);
+    await expect(startSimulator({ apps: [] })).rejects.toThrow(/non-empty/);
+    await expect(startSimulator({ apps: [app, { sdkAppId: APP_B, secretKey: '' }] })).rejects.toThrow(/apps\[1\]\.secretKey/);
+  });
+
+  it('reset restores every app', async () => {
+    const sim = await startTwo();
+    await call(sim, 'remove_attr', removeBody(['alice'], ['plan']), inB());
+    await call(sim, 'remove_attr', removeBody(['alice'], ['tier']));
+    sim.reset();
+    expect((await call(sim, 'get_attr', { To_Account: ['alice'] }, inB())).json.UserAttrs).toEqual([{ To_Account: 'alice', Attrs: { city: 'Seoul', plan: 'pro' } }]);
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen', tier: 'gold' });
+    expect(sim.stats().requests).toBe(1);
+  });
+});
+
 describe('control API', () => {
   it('serves stats, requests, users, config and reset over HTTP', async () => {
     const sim = await start();
@@ -378,7 +631,7 @@ describe('control API', () => {
     expect((await get('/__sim/requests')).body).toEqual([]);
 
     expect((await post('/__sim/config', { qpsLimit: 1, faults: { http5xx: 0.25 } })).body).toMatchObject({
-      qpsLimit: 1,
+      qpsLimit: { remove_attr: 1, get_attr: 1, set_attr: 1, get_attr_name: 1, set_attr_name: 1 },
       faults: { http5xx: 0.25, slowMs: 15000 },
     });
     expect((await post('/__sim/config', { qpsLimit: -1 })).status).toBe(400);
@@ -387,7 +640,96 @@ describe('control API', () => {
     expect((await post('/__sim/reset')).status).toBe(200);
     expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen', tier: 'gold' });
     expect(sim.stats().requests).toBe(0);
-    expect(sim.getConfig().qpsLimit).toBe(100);
+    expect(sim.getConfig().qpsLimit).toEqual({ remove_attr: 100, get_attr: 100, set_attr: 100, get_attr_name: 100, set_attr_name: 100 });
+  });
+});
+
+describe('control API per app', () => {
+  const http = (sim: Simulator) => ({
+    get: async (p: string) => {
+      const res = await fetch(`${sim.url}${p}`);
+      return { status: res.status, body: (await res.json()) as unknown };
+    },
+    send: async (method: string, p: string, body?: unknown) => {
+      const res = await fetch(`${sim.url}${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as unknown };
+    },
+  });
+
+  it('lists the apps without their keys', async () => {
+    const sim = await startTwo({}, { attrNames: ['city', 'plan'] });
+    await call(sim, 'set_attr_name', { AttrNames: { '2': 'tier' } }, inB());
+    const { status, body } = await http(sim).get('/__sim/apps');
+    expect(status).toBe(200);
+    expect(body).toEqual([
+      { sdkAppId: APP, users: 1, registrationIds: 0, attrNames: { '0': 'sex', '1': 'city', '2': 'tier' }, attrTypes: { '0': 0, '1': 0, '2': 0 } },
+      { sdkAppId: APP_B, users: 2, registrationIds: 0, attrNames: { '0': 'city', '1': 'plan', '2': 'tier' }, attrTypes: { '0': 0, '1': 0, '2': 0 } },
+    ]);
+    expect(sim.apps()).toEqual(body);
+    expect(JSON.stringify(body)).not.toMatch(/sim-test-secret/);
+    expect((await http(sim).get(`/__sim/apps?sdkappid=${APP_B}`)).body).toEqual([(body as unknown[])[1]]);
+  });
+
+  it('addresses one app with ?sdkappid= on users, config, requests, stats and reset; the first app without it', async () => {
+    const sim = await startTwo();
+    const { get, send } = http(sim);
+    await call(sim, 'remove_attr', removeBody(['alice'], ['city']), inB());
+    await call(sim, 'remove_attr', removeBody(['alice'], ['tier']));
+
+    expect(await get(`/__sim/users/alice?sdkappid=${APP_B}`)).toEqual({ status: 200, body: { plan: 'pro' } });
+    expect(await get('/__sim/users/alice')).toEqual({ status: 200, body: { sex: 'female', city: 'Shenzhen' } });
+    expect((await get('/__sim/users/zed')).status).toBe(404);
+    expect((await send('POST', `/__sim/users/query?sdkappid=${APP_B}`, { ids: ['alice', 'zed', 'ghost'] })).body).toEqual({
+      users: { alice: { plan: 'pro' }, zed: {}, ghost: null },
+    });
+
+    expect((await get(`/__sim/requests?sdkappid=${APP_B}`)).body).toMatchObject([{ sdkAppId: APP_B, accounts: ['alice'] }]);
+    expect((await get('/__sim/requests')).body).toHaveLength(2);
+    expect((await get(`/__sim/stats?sdkappid=${APP_B}`)).body).toMatchObject({ requests: 1, usersRemoved: 1, byApi: { remove_attr: 1 } });
+    expect((await get(`/__sim/stats?sdkappid=${APP_B}`)).body).not.toHaveProperty('byApp');
+    expect((await get('/__sim/stats')).body).toMatchObject({ requests: 2, byApp: { [String(APP)]: { requests: 1 } } });
+
+    // Key rotation and limits of app B only; the answer never echoes the key.
+    const cfg = await send('POST', `/__sim/config?sdkappid=${APP_B}`, { secretKey: 'rotated-b', latencyMs: 5 });
+    expect(cfg.status).toBe(200);
+    expect(JSON.stringify(cfg.body)).not.toContain('rotated-b');
+    expect(cfg.body).toMatchObject({ latencyMs: 5 });
+    expect((await get('/__sim/config')).body).toMatchObject({ latencyMs: 0 });
+    expect((await get(`/__sim/config?sdkappid=${APP_B}`)).body).toMatchObject({ latencyMs: 5 });
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.ErrorCode).toBe(70009);
+    const rotated = new Api(APP_B, 'rotated-b').genUserSig(ADMIN, 600);
+    expect((await call(sim, 'get_attr_name', {}, inB({ usersig: rotated }))).json.ErrorCode).toBe(0);
+    expect((await call(sim, 'get_attr_name', {})).json.ErrorCode).toBe(0);
+
+    expect((await send('DELETE', `/__sim/requests?sdkappid=${APP_B}`)).status).toBe(200);
+    expect(sim.requests().map((e) => e.sdkAppId)).toEqual([APP, APP]);
+
+    // Reset of B: its users, key, config, counters and log entries; A keeps its own.
+    await call(sim, 'get_attr_name', {}, inB({ usersig: rotated }));
+    expect((await send('POST', `/__sim/reset?sdkappid=${APP_B}`)).status).toBe(200);
+    expect(sim.getUser('alice', APP_B)).toEqual({ city: 'Seoul', plan: 'pro' });
+    expect(sim.getConfig(APP_B).latencyMs).toBe(0);
+    expect(sim.stats(APP_B).requests).toBe(0);
+    expect(sim.requests(APP_B)).toEqual([]);
+    expect((await call(sim, 'get_attr_name', {}, inB())).json.ErrorCode).toBe(0);
+    expect(sim.getUser('alice')).toEqual({ sex: 'female', city: 'Shenzhen' });
+    expect(sim.stats(APP)).toMatchObject({ requests: 2 });
+    expect(sim.requests(APP)).toHaveLength(2);
+  });
+
+  it('answers 404 for an unknown app and 400 for a malformed one; the methods throw', async () => {
+    const sim = await startTwo();
+    const { get, send } = http(sim);
+    for (const p of ['/__sim/stats', '/__sim/requests', '/__sim/config', '/__sim/users/alice', '/__sim/apps']) {
+      expect(await get(`${p}?sdkappid=1400000999`), p).toEqual({ status: 404, body: { error: 'unknown sdkappid 1400000999' } });
+      expect((await get(`${p}?sdkappid=abc`)).status, p).toBe(400);
+    }
+    expect((await send('POST', '/__sim/reset?sdkappid=1400000999')).status).toBe(404);
+    expect((await send('POST', '/__sim/config?sdkappid=1400000999', { latencyMs: 1 })).status).toBe(404);
+    expect(() => sim.getUser('alice', 1400000999)).toThrow(/unknown sdkappid/);
+    expect(() => sim.setConfig({ latencyMs: 1 }, 1400000999)).toThrow(/unknown sdkappid/);
+    expect(() => sim.stats(1400000999)).toThrow(/unknown sdkappid/);
+    expect(() => sim.requests(1400000999)).toThrow(/unknown sdkappid/);
   });
 });
 

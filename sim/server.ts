@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { SimState, ATTR_SLOTS, type Attrs, type AttrType } from './state';
+import { SimState, ACCOUNT_KIND_NAMES, ATTR_SLOTS, type Attrs, type AttrType } from './state';
 import { verifyUserSig } from './usersig';
 
 export type SimApi = 'remove_attr' | 'get_attr' | 'set_attr' | 'get_attr_name' | 'set_attr_name';
@@ -24,8 +24,12 @@ export interface SimFaults {
   drop?: number;
 }
 
+/** Calls per second: one number for every API, or per API (the others keep theirs; default 100 each). */
+export type SimQpsLimit = number | Partial<Record<SimApi, number>>;
+
 export interface SimConfig {
-  qpsLimit: number;
+  /** Per API: Tencent limits each API separately, per SDKAppID. */
+  qpsLimit: Record<SimApi, number>;
   latencyMs: number;
   latencyJitterMs: number;
   faults: Required<SimFaults>;
@@ -34,26 +38,37 @@ export interface SimConfig {
 export interface SimConfigPatch {
   /** Rotates the app's key (as in the Chat console): sigs made with the old key then fail with 70009. Never echoed back. */
   secretKey?: string;
-  qpsLimit?: number;
+  qpsLimit?: SimQpsLimit;
   latencyMs?: number;
   latencyJitterMs?: number;
   faults?: SimFaults;
 }
 
-export interface SimulatorOptions {
-  /** 0 = pick a free port (default). */
-  port?: number;
-  /** Only loopback is supported: the control API has no auth. */
-  host?: '127.0.0.1';
+/** One SDKAppID hosted by the simulator: its own key, admins, attribute state, rate windows and stats. */
+export interface SimAppOptions {
   sdkAppId: number;
   secretKey: string;
+  /** A name for people (e.g. "staging"), shown by GET /__sim/apps. */
+  label?: string;
   /** Default ['administrator']. */
   admins?: string[];
   /** Slot i ↔ name (at most 10). */
   attrNames?: string[];
-  /** user id → attribute values; a user with {} exists but has no attributes. Never mutated. */
+  /** Slot i ↔ account type of attrNames[i]: 0 = UserID (default), 1 = RegistrationID. */
+  attrTypes?: AttrType[];
+  /** UserID accounts: id → attribute values; a user with {} exists but has no attributes. Never mutated. */
   users?: Record<string, Record<string, string>>;
-  qpsLimit?: number;
+  /** RegistrationID accounts, the same shape; an id may not also be in users. Never mutated. */
+  registrationIds?: Record<string, Record<string, string>>;
+  qpsLimit?: SimQpsLimit;
+}
+
+/** Server-wide options; latency and faults are every app's starting config. */
+export interface SimServerOptions {
+  /** 0 = pick a free port (default). */
+  port?: number;
+  /** Only loopback is supported: the control API has no auth. */
+  host?: '127.0.0.1';
   latencyMs?: number;
   latencyJitterMs?: number;
   faults?: SimFaults;
@@ -61,17 +76,28 @@ export interface SimulatorOptions {
   random?: () => number;
   /** Clock (ms) for UserSig expiry only; rate limiting uses a monotonic clock. */
   now?: () => number;
-  /** Ring-buffer size of the request log; default 20,000. */
+  /** Ring-buffer size of the request log (shared by all apps); default 20,000. */
   logLimit?: number;
   /** Only the newest this-many log entries keep their account list; default 2,000. */
   logAccountsLimit?: number;
 }
+
+type NoAppKeys = { [K in keyof SimAppOptions]?: undefined };
+
+/**
+ * Either one app given by the top-level app options (as before `apps` existed), or `apps`: several
+ * apps, the first being the default one of the control API. Mixing the two is rejected.
+ */
+export type SimulatorOptions = SimServerOptions &
+  ((SimAppOptions & { apps?: undefined }) | (NoAppKeys & { apps: SimAppOptions[] }));
 
 export interface RequestLogEntry {
   /** Wall-clock ms at arrival. */
   at: number;
   /** Path only: the query holds the UserSig, which must never be logged. */
   path: string;
+  /** The app the request's sdkappid named; null when it named none (missing, malformed or unknown). */
+  sdkAppId: number | null;
   /** 'unknown' for a /v4 path that is not one of the five APIs (answered 60009). */
   api: SimApi | 'unknown';
   userCount: number;
@@ -83,28 +109,65 @@ export interface RequestLogEntry {
   fault?: FaultKind;
 }
 
-export interface SimStats {
+/** Counters of one app (requests whose sdkappid named it). */
+export interface SimAppStats {
   requests: number;
   byApi: Record<string, number>;
   rateLimited: number;
+  /** Highest arrivals in any one second, in any of this app's per-API windows. */
   maxPerSecond: number;
+  maxPerSecondByApi: Record<string, number>;
   sigFailures: number;
   faultsInjected: Record<string, number>;
   usersRemoved: number;
 }
 
+/**
+ * Totals over all apps, plus requests that matched no app (counted in requests and byApi only).
+ * maxPerSecond and maxPerSecondByApi are the highest of any app, not sums: each app has its own windows.
+ */
+export interface SimStats extends SimAppStats {
+  /** Keyed by SDKAppID as a decimal string. */
+  byApp: Record<string, SimAppStats>;
+}
+
+/** What GET /__sim/apps lists for each app: never its key. */
+export interface SimAppInfo {
+  sdkAppId: number;
+  /** Only when one was given. */
+  label?: string;
+  /** Number of UserID accounts. */
+  users: number;
+  /** Number of RegistrationID accounts. */
+  registrationIds: number;
+  /** Current attribute names (after any set_attr_name), as get_attr_name reports them. */
+  attrNames: Record<string, string>;
+  attrTypes: Record<string, AttrType>;
+}
+
+/**
+ * Every per-app method takes an optional sdkAppId; without it, getUser/setConfig/getConfig address
+ * the first app and reset/stats/requests/clearRequests the whole server. An unknown sdkAppId throws.
+ */
 export interface Simulator {
   url: string;
   port: number;
   close(): Promise<void>;
-  getUser(id: string): Record<string, string> | undefined;
-  setConfig(patch: SimConfigPatch): void;
-  getConfig(): SimConfig;
-  /** Back to the seed: users, attribute names, config, stats, request log and rate windows. */
-  reset(): void;
+  getUser(id: string, sdkAppId?: number): Record<string, string> | undefined;
+  setConfig(patch: SimConfigPatch, sdkAppId?: number): void;
+  getConfig(sdkAppId?: number): SimConfig;
+  /**
+   * Back to the seed: users, attribute names, config, key, stats, request log and rate windows — of
+   * every app, or of one (its log entries only).
+   */
+  reset(sdkAppId?: number): void;
   stats(): SimStats;
-  requests(): RequestLogEntry[];
-  clearRequests(): void;
+  stats(sdkAppId: number): SimAppStats;
+  stats(sdkAppId?: number): SimStats | SimAppStats;
+  /** The log, or only the entries whose sdkAppId is this one. */
+  requests(sdkAppId?: number): RequestLogEntry[];
+  clearRequests(sdkAppId?: number): void;
+  apps(): SimAppInfo[];
 }
 
 const MAX_USERS_PER_REQUEST = 100;
@@ -116,9 +179,20 @@ const MAX_UINT32 = 4294967295;
 const WINDOW_MS = 1000;
 
 const rate = z.number().min(0).max(1);
+const perSecond = z.number().int().positive();
+const qpsLimitSchema = z.union([
+  perSecond,
+  z.strictObject({
+    remove_attr: perSecond.optional(),
+    get_attr: perSecond.optional(),
+    set_attr: perSecond.optional(),
+    get_attr_name: perSecond.optional(),
+    set_attr_name: perSecond.optional(),
+  }),
+]);
 const configPatchSchema = z.strictObject({
   secretKey: z.string().min(1).optional(),
-  qpsLimit: z.number().int().positive().optional(),
+  qpsLimit: qpsLimitSchema.optional(),
   latencyMs: z.number().min(0).max(600_000).optional(),
   latencyJitterMs: z.number().min(0).max(600_000).optional(),
   faults: z
@@ -187,20 +261,37 @@ class RequestLog {
     this.size = Math.min(this.size + 1, this.limit);
   }
 
-  list(): RequestLogEntry[] {
+  list(keep: (e: RequestLogEntry) => boolean = () => true): RequestLogEntry[] {
     const out: RequestLogEntry[] = [];
     const start = (this.next - this.size + this.limit) % this.limit;
     for (let i = 0; i < this.size; i++) {
       const e = this.buf[(start + i) % this.limit];
-      if (e) out.push(e.accounts ? { ...e, accounts: [...e.accounts] } : { ...e });
+      if (e && keep(e)) out.push(e.accounts ? { ...e, accounts: [...e.accounts] } : { ...e });
     }
     return out;
+  }
+
+  /** Drops the matching entries, keeping the others in order. */
+  removeWhere(drop: (e: RequestLogEntry) => boolean): void {
+    const kept = this.list((e) => !drop(e));
+    this.clear();
+    for (const e of kept) this.push(e);
   }
 
   clear(): void {
     this.buf = new Array<RequestLogEntry | undefined>(this.limit);
     this.next = 0;
     this.size = 0;
+  }
+}
+
+/** A control-API failure with its HTTP status; thrown as a plain Error to programmatic callers. */
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
@@ -221,12 +312,13 @@ function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-function emptyStats(): SimStats {
+function emptyStats(): SimAppStats {
   return {
     requests: 0,
     byApi: Object.fromEntries(SIM_APIS.map((a) => [a, 0])),
     rateLimited: 0,
     maxPerSecond: 0,
+    maxPerSecondByApi: Object.fromEntries(SIM_APIS.map((a) => [a, 0])),
     sigFailures: 0,
     faultsInjected: Object.fromEntries(FAULT_KINDS.map((f) => [f, 0])),
     usersRemoved: 0,
@@ -235,12 +327,26 @@ function emptyStats(): SimStats {
 
 function applyPatch(base: SimConfig, patch: SimConfigPatch): SimConfig {
   const p = configPatchSchema.parse(patch);
+  const q = p.qpsLimit;
   return {
-    qpsLimit: p.qpsLimit ?? base.qpsLimit,
+    qpsLimit:
+      q === undefined
+        ? base.qpsLimit
+        : typeof q === 'number'
+          ? perApi(q)
+          : { ...base.qpsLimit, ...(stripUndefined(q) as Partial<Record<SimApi, number>>) },
     latencyMs: p.latencyMs ?? base.latencyMs,
     latencyJitterMs: p.latencyJitterMs ?? base.latencyJitterMs,
     faults: { ...base.faults, ...stripUndefined(p.faults ?? {}) },
   };
+}
+
+function perApi(n: number): Record<SimApi, number> {
+  return Object.fromEntries(SIM_APIS.map((a) => [a, n])) as Record<SimApi, number>;
+}
+
+function copyConfig(c: SimConfig): SimConfig {
+  return { ...c, qpsLimit: { ...c.qpsLimit }, faults: { ...c.faults } };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -354,43 +460,100 @@ function parseSetAttrName(body: Json, legacy: boolean): { names: Map<number, str
   return { names, types };
 }
 
+const APP_OPTION_KEYS = ['sdkAppId', 'secretKey', 'label', 'admins', 'attrNames', 'attrTypes', 'users', 'registrationIds', 'qpsLimit'] as const;
+
+/** The app list the options describe, validated; the first one is the control API's default app. */
+function appsOf(opts: SimulatorOptions): SimAppOptions[] {
+  let list: SimAppOptions[];
+  if (opts.apps !== undefined) {
+    const mixed = APP_OPTION_KEYS.filter((k) => opts[k] !== undefined);
+    if (mixed.length > 0) {
+      throw new Error(`give either apps or the single-app options, not both (also given: ${mixed.join(', ')})`);
+    }
+    if (!Array.isArray(opts.apps) || opts.apps.length === 0) throw new Error('apps must be a non-empty array');
+    list = opts.apps;
+  } else {
+    list = [opts];
+  }
+  const seen = new Set<number>();
+  list.forEach((a, i) => {
+    const where = opts.apps === undefined ? '' : `apps[${i}].`;
+    if (!Number.isSafeInteger(a.sdkAppId) || a.sdkAppId <= 0) throw new Error(`${where}sdkAppId must be a positive integer`);
+    if (typeof a.secretKey !== 'string' || a.secretKey.length === 0) throw new Error(`${where}secretKey must be non-empty`);
+    if (seen.has(a.sdkAppId)) throw new Error(`${where}sdkAppId ${a.sdkAppId} is given twice`);
+    seen.add(a.sdkAppId);
+  });
+  return list;
+}
+
+function copyStats(c: SimAppStats): SimAppStats {
+  return { ...c, byApi: { ...c.byApi }, maxPerSecondByApi: { ...c.maxPerSecondByApi }, faultsInjected: { ...c.faultsInjected } };
+}
+
+/** Everything one SDKAppID owns. Reset puts it back to the seed. */
+interface App {
+  readonly sdkAppId: number;
+  readonly label: string | undefined;
+  readonly seedKey: string;
+  readonly admins: ReadonlySet<string>;
+  readonly state: SimState;
+  readonly initialConfig: SimConfig;
+  secretKey: string;
+  config: SimConfig;
+  stats: SimAppStats;
+  /** One sliding window per API: Tencent limits calls per SDKAppID and per API. */
+  windows: Map<SimApi, SlidingWindow>;
+}
+
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
-  if (!Number.isSafeInteger(opts.sdkAppId) || opts.sdkAppId <= 0) throw new Error('sdkAppId must be a positive integer');
-  if (typeof opts.secretKey !== 'string' || opts.secretKey.length === 0) throw new Error('secretKey must be non-empty');
   const host = opts.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error('the simulator only binds 127.0.0.1');
-
-  const sdkAppId = opts.sdkAppId;
-  let secretKey = opts.secretKey;
-  const admins = new Set(opts.admins ?? ['administrator']);
   const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
-  const state = new SimState(opts.attrNames ?? [], opts.users ?? {});
-  const initialConfig = applyPatch(
+  const baseConfig = applyPatch(
     {
-      qpsLimit: 100,
+      qpsLimit: perApi(100),
       latencyMs: 0,
       latencyJitterMs: 0,
       faults: { error91000: 0, http5xx: 0, slow: 0, slowMs: 15_000, hang: 0, drop: 0 },
     },
-    {
-      qpsLimit: opts.qpsLimit,
-      latencyMs: opts.latencyMs,
-      latencyJitterMs: opts.latencyJitterMs,
-      faults: opts.faults,
-    },
+    { latencyMs: opts.latencyMs, latencyJitterMs: opts.latencyJitterMs, faults: opts.faults },
   );
+  const apps = new Map<number, App>();
+  for (const a of appsOf(opts)) {
+    const initialConfig = applyPatch(baseConfig, { qpsLimit: a.qpsLimit });
+    apps.set(a.sdkAppId, {
+      sdkAppId: a.sdkAppId,
+      label: a.label,
+      seedKey: a.secretKey,
+      admins: new Set(a.admins ?? ['administrator']),
+      state: new SimState(a.attrNames ?? [], a.users ?? {}, { attrTypes: a.attrTypes, registrationIds: a.registrationIds }),
+      initialConfig,
+      secretKey: a.secretKey,
+      config: initialConfig,
+      stats: emptyStats(),
+      windows: new Map(),
+    });
+  }
+  const firstApp = apps.values().next().value as App;
   const logLimit = opts.logLimit ?? 20_000;
   const logAccountsLimit = opts.logAccountsLimit ?? 2_000;
   if (!Number.isSafeInteger(logLimit) || logLimit < 1) throw new Error('logLimit must be a positive integer');
 
-  let config = initialConfig;
-  let stats = emptyStats();
-  let windows = new Map<SimApi, SlidingWindow>();
+  /** Requests that matched no app (no or unknown sdkappid): counted in the totals only. */
+  let unmatched = emptyStats();
   const log = new RequestLog(logLimit, Math.min(Math.max(0, logAccountsLimit), logLimit));
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let closed = false;
+
+  function resetApp(app: App): void {
+    app.state.reset();
+    app.config = app.initialConfig;
+    app.secretKey = app.seedKey;
+    app.stats = emptyStats();
+    app.windows = new Map();
+  }
 
   function later(ms: number, fn: () => void): void {
     const t = setTimeout(() => {
@@ -440,7 +603,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     });
   }
 
-  function pickFault(): FaultKind | undefined {
+  function pickFault(config: SimConfig): FaultKind | undefined {
     for (const f of FAULT_KINDS) {
       const r = config.faults[f];
       if (r > 0 && random() < r) return f;
@@ -448,21 +611,25 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     return undefined;
   }
 
-  function latency(): number {
+  function latency(config: SimConfig): number {
     const { latencyMs, latencyJitterMs } = config;
     if (latencyJitterMs <= 0) return latencyMs;
     return Math.max(0, latencyMs + (random() * 2 - 1) * latencyJitterMs);
   }
 
-  /** Steps 1–4 of the check order: URL, UserSig, admin, rate limit. Throws ApiError. */
-  function checkRequest(req: IncomingMessage, url: URL, api: SimApi): void {
+  /** The app a TIM request addresses: its sdkappid, when that is a well-formed known one. */
+  function appOfQuery(url: URL): App | undefined {
+    const text = url.searchParams.get('sdkappid');
+    return text !== null && /^\d{1,16}$/.test(text) ? apps.get(Number(text)) : undefined;
+  }
+
+  /** Steps 1–4 of the check order: URL, UserSig, admin, rate limit. Throws ApiError; returns the app. */
+  function checkRequest(req: IncomingMessage, url: URL, api: SimApi, app: App | undefined): App {
     if (req.method !== 'POST') throw new ApiError(60002, `method ${req.method ?? ''} not allowed, use POST`);
     const q = url.searchParams;
     const appIdText = q.get('sdkappid');
     if (appIdText === null || appIdText === '') throw new ApiError(60012, 'sdkappid missing from the url');
-    if (!/^\d{1,12}$/.test(appIdText) || Number(appIdText) !== sdkAppId) {
-      throw new ApiError(70020, `sdkappid ${appIdText} does not exist`);
-    }
+    if (!app) throw new ApiError(70020, `sdkappid ${appIdText} does not exist`);
     if (q.get('contenttype') !== 'json') throw new ApiError(60025, 'contenttype must be json');
     const randomText = q.get('random');
     if (randomText === null || !/^\d{1,10}$/.test(randomText) || Number(randomText) > MAX_UINT32) {
@@ -473,27 +640,30 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const userSig = q.get('usersig');
     if (!userSig) throw new ApiError(60025, 'usersig missing from the url');
 
-    const sig = verifyUserSig(userSig, { sdkAppId, identifier, secretKey, nowMs: now() });
+    const sig = verifyUserSig(userSig, { sdkAppId: app.sdkAppId, identifier, secretKey: app.secretKey, nowMs: now() });
     if (!sig.ok) {
-      stats.sigFailures++;
+      app.stats.sigFailures++;
       throw new ApiError(sig.code, sig.reason);
     }
-    if (!admins.has(identifier)) throw new ApiError(90009, `identifier ${identifier} is not an app admin`);
+    if (!app.admins.has(identifier)) throw new ApiError(90009, `identifier ${identifier} is not an app admin`);
 
-    let w = windows.get(api);
+    let w = app.windows.get(api);
     if (!w) {
       w = new SlidingWindow();
-      windows.set(api, w);
+      app.windows.set(api, w);
     }
     const inWindow = w.hit(performance.now());
-    if (inWindow > stats.maxPerSecond) stats.maxPerSecond = inWindow;
-    if (inWindow > config.qpsLimit) {
-      stats.rateLimited++;
-      throw new ApiError(60007, `${api} called more than ${config.qpsLimit} times per second`);
+    if (inWindow > app.stats.maxPerSecond) app.stats.maxPerSecond = inWindow;
+    if (inWindow > (app.stats.maxPerSecondByApi[api] ?? 0)) app.stats.maxPerSecondByApi[api] = inWindow;
+    const limit = app.config.qpsLimit[api];
+    if (inWindow > limit) {
+      app.stats.rateLimited++;
+      throw new ApiError(60007, `${api} called more than ${limit} times per second`);
     }
+    return app;
   }
 
-  function checkNames(names: Iterable<string>): void {
+  function checkNames(state: SimState, names: Iterable<string>): void {
     for (const n of names) {
       if (!state.hasAttrName(n)) throw new ApiError(90033, `attrName:${n} does not exist`);
     }
@@ -503,16 +673,17 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
    * Steps 5–6 (validation) return a closure that performs step 8, so a fault can be decided between
    * validation and mutation and leave the state untouched.
    */
-  function prepare(api: SimApi, legacy: boolean, body: unknown): () => Json {
+  function prepare(app: App, api: SimApi, legacy: boolean, body: unknown): () => Json {
+    const { state } = app;
     if (!isObject(body)) throw new ApiError(90001, 'request body must be a JSON object');
     switch (api) {
       case 'remove_attr': {
         const ops = parseUserAttrs(body, parseRemoveAttrs);
-        for (const op of ops) checkNames(op.value);
+        for (const op of ops) checkNames(state, op.value);
         return () => {
           const errors: Json[] = [];
           for (const op of ops) {
-            if (state.removeAttrs(op.account, op.value)) stats.usersRemoved++;
+            if (state.removeAttrs(op.account, op.value)) app.stats.usersRemoved++;
             else errors.push({ To_Account: op.account, ErrorCode: 70107, ErrorInfo: 'account not found' });
           }
           return withErrorList(envelope(0, ''), errors);
@@ -520,13 +691,27 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       }
       case 'set_attr': {
         const ops = parseUserAttrs(body, parseSetAttrs);
-        for (const op of ops) checkNames(Object.keys(op.value));
+        for (const op of ops) checkNames(state, Object.keys(op.value));
         return () => {
           const errors: Json[] = [];
           for (const op of ops) {
-            if (!state.setAttrs(op.account, op.value)) {
+            const kind = state.accountKind(op.account);
+            if (kind === undefined) {
               errors.push({ To_Account: op.account, ErrorCode: 70107, ErrorInfo: 'account not found' });
+              continue;
             }
+            // An attribute bound to the other account type: that account is not written at all.
+            const wrong = Object.keys(op.value).find((n) => state.attrType(n) !== kind);
+            if (wrong !== undefined) {
+              const bound = ACCOUNT_KIND_NAMES[kind === 0 ? 1 : 0];
+              errors.push({
+                To_Account: op.account,
+                ErrorCode: 90035,
+                ErrorInfo: `attrName:${wrong} is bound to ${bound} accounts, ${op.account} is a ${ACCOUNT_KIND_NAMES[kind]}`,
+              });
+              continue;
+            }
+            state.setAttrs(op.account, op.value);
           }
           return withErrorList(envelope(0, ''), errors);
         };
@@ -570,17 +755,20 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const at = Date.now();
     const path = url.pathname;
     const route = ROUTES.get(path);
-    stats.requests++;
+    const addressed = appOfQuery(url);
+    const counters = addressed?.stats ?? unmatched;
+    const sdkAppId = addressed?.sdkAppId ?? null;
+    counters.requests++;
     const received = await readBody(req);
     if (!received) return;
     const { text, tooLarge } = received;
     if (!route) {
-      log.push({ at, path, api: 'unknown', userCount: 0, errorCode: 60009, httpStatus: 200 });
+      log.push({ at, path, sdkAppId, api: 'unknown', userCount: 0, errorCode: 60009, httpStatus: 200 });
       sendJson(res, 200, envelope(60009, `unknown resource ${path}`));
       return;
     }
     const { api, legacy } = route;
-    stats.byApi[api] = (stats.byApi[api] ?? 0) + 1;
+    counters.byApi[api] = (counters.byApi[api] ?? 0) + 1;
 
     let body: unknown;
     try {
@@ -588,15 +776,16 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     } catch {
       body = undefined;
     }
-    const entry: RequestLogEntry = { at, path, api, userCount: userCountOf(api, body), errorCode: null, httpStatus: 200 };
+    const entry: RequestLogEntry = { at, path, sdkAppId, api, userCount: userCountOf(api, body), errorCode: null, httpStatus: 200 };
     const accounts = accountsOf(api, body);
     if (accounts && logAccountsLimit > 0) entry.accounts = accounts;
 
     let run: () => Json;
+    let app: App;
     try {
-      checkRequest(req, url, api);
+      app = checkRequest(req, url, api, addressed);
       if (tooLarge) throw new ApiError(90018, `request body larger than ${MAX_BODY_BYTES} bytes`);
-      run = prepare(api, legacy, body);
+      run = prepare(app, api, legacy, body);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       entry.errorCode = e.code;
@@ -605,10 +794,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return;
     }
 
-    const fault = pickFault();
+    const { config } = app;
+    const fault = pickFault(config);
     if (fault) {
       entry.fault = fault;
-      stats.faultsInjected[fault] = (stats.faultsInjected[fault] ?? 0) + 1;
+      app.stats.faultsInjected[fault] = (app.stats.faultsInjected[fault] ?? 0) + 1;
     }
     if (fault === 'drop' || fault === 'hang') {
       entry.httpStatus = 0;
@@ -631,9 +821,25 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       respond = () => sendJson(res, 200, out);
     }
     log.push(entry);
-    const delay = latency() + (fault === 'slow' ? config.faults.slowMs : 0);
+    const delay = latency(config) + (fault === 'slow' ? config.faults.slowMs : 0);
     if (delay > 0) later(delay, respond);
     else respond();
+  }
+
+  /** An app by id for the programmatic API and ?sdkappid=; undefined = the first app. */
+  function appById(sdkAppId: number | undefined): App {
+    if (sdkAppId === undefined) return firstApp;
+    const app = apps.get(sdkAppId);
+    if (!app) throw new ControlError(404, `unknown sdkappid ${sdkAppId}`);
+    return app;
+  }
+
+  /** The control API's optional ?sdkappid=N. */
+  function sdkAppIdParam(url: URL): number | undefined {
+    const text = url.searchParams.get('sdkappid');
+    if (text === null) return undefined;
+    if (!/^\d{1,16}$/.test(text)) throw new ControlError(400, 'sdkappid must be a positive integer');
+    return appById(Number(text)).sdkAppId;
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -644,34 +850,40 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const { text } = received;
     const parse = (): unknown => (text.length === 0 ? {} : JSON.parse(text));
     try {
-      if (path === '/__sim/stats' && method === 'GET') return sendJson(res, 200, sim.stats());
-      if (path === '/__sim/requests' && method === 'GET') return sendJson(res, 200, sim.requests());
+      const id = sdkAppIdParam(url);
+      if (path === '/__sim/apps' && method === 'GET') {
+        return sendJson(res, 200, id === undefined ? sim.apps() : sim.apps().filter((a) => a.sdkAppId === id));
+      }
+      if (path === '/__sim/stats' && method === 'GET') return sendJson(res, 200, sim.stats(id));
+      if (path === '/__sim/requests' && method === 'GET') return sendJson(res, 200, sim.requests(id));
       if (path === '/__sim/requests' && method === 'DELETE') {
-        sim.clearRequests();
+        sim.clearRequests(id);
         return sendJson(res, 200, { ok: true });
       }
-      if (path === '/__sim/config' && method === 'GET') return sendJson(res, 200, sim.getConfig());
+      if (path === '/__sim/config' && method === 'GET') return sendJson(res, 200, sim.getConfig(id));
       if (path === '/__sim/config' && method === 'POST') {
-        sim.setConfig(configPatchSchema.parse(parse()));
-        return sendJson(res, 200, sim.getConfig());
+        sim.setConfig(configPatchSchema.parse(parse()), id);
+        return sendJson(res, 200, sim.getConfig(id));
       }
       if (path === '/__sim/reset' && method === 'POST') {
-        sim.reset();
+        sim.reset(id);
         return sendJson(res, 200, { ok: true });
       }
+      const { state } = appById(id);
       if (path === '/__sim/users/query' && method === 'POST') {
         const { ids } = usersQuerySchema.parse(parse());
         const users: Record<string, Attrs | null> = {};
-        for (const id of ids) Object.defineProperty(users, id, { value: state.getUser(id) ?? null, enumerable: true });
+        for (const u of ids) Object.defineProperty(users, u, { value: state.getUser(u) ?? null, enumerable: true });
         return sendJson(res, 200, { users });
       }
       if (path.startsWith('/__sim/users/') && method === 'GET') {
-        const id = decodeURIComponent(path.slice('/__sim/users/'.length));
-        const a = state.getUser(id);
-        return a === undefined ? sendJson(res, 404, { error: `unknown user ${id}` }) : sendJson(res, 200, a);
+        const u = decodeURIComponent(path.slice('/__sim/users/'.length));
+        const a = state.getUser(u);
+        return a === undefined ? sendJson(res, 404, { error: `unknown user ${u}` }) : sendJson(res, 200, a);
       }
       return sendJson(res, 404, { error: `no control endpoint ${method} ${path}` });
     } catch (e) {
+      if (e instanceof ControlError) return sendJson(res, e.status, { error: e.message });
       const msg = e instanceof z.ZodError ? z.prettifyError(e) : e instanceof Error ? e.message : String(e);
       return sendJson(res, 400, { error: msg });
     }
@@ -704,6 +916,32 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   });
   const port = (server.address() as AddressInfo).port;
 
+  function stats(): SimStats;
+  function stats(sdkAppId: number): SimAppStats;
+  function stats(sdkAppId?: number): SimStats | SimAppStats;
+  function stats(sdkAppId?: number): SimStats | SimAppStats {
+    return sdkAppId === undefined ? totals() : copyStats(appById(sdkAppId).stats);
+  }
+
+  function totals(): SimStats {
+    const out: SimStats = { ...emptyStats(), byApp: {} };
+    const add = (into: Record<string, number>, from: Record<string, number>) => {
+      for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+    };
+    for (const c of [unmatched, ...[...apps.values()].map((a) => a.stats)]) {
+      out.requests += c.requests;
+      out.rateLimited += c.rateLimited;
+      out.sigFailures += c.sigFailures;
+      out.usersRemoved += c.usersRemoved;
+      out.maxPerSecond = Math.max(out.maxPerSecond, c.maxPerSecond);
+      add(out.byApi, c.byApi);
+      add(out.faultsInjected, c.faultsInjected);
+      for (const [k, v] of Object.entries(c.maxPerSecondByApi)) out.maxPerSecondByApi[k] = Math.max(out.maxPerSecondByApi[k] ?? 0, v);
+    }
+    for (const app of apps.values()) out.byApp[String(app.sdkAppId)] = copyStats(app.stats);
+    return out;
+  }
+
   const sim: Simulator = {
     url: `http://${host}:${port}`,
     port,
@@ -718,27 +956,46 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       server.closeAllConnections();
       await done;
     },
-    getUser: (id) => state.getUser(id),
-    setConfig(patch) {
-      config = applyPatch(config, patch);
-      if (patch.secretKey !== undefined) secretKey = patch.secretKey;
+    getUser: (id, sdkAppId) => appById(sdkAppId).state.getUser(id),
+    setConfig(patch, sdkAppId) {
+      const app = appById(sdkAppId);
+      app.config = applyPatch(app.config, patch);
+      if (patch.secretKey !== undefined) app.secretKey = patch.secretKey;
     },
-    getConfig: () => ({ ...config, faults: { ...config.faults } }),
-    reset() {
-      state.reset();
-      config = initialConfig;
-      secretKey = opts.secretKey;
-      stats = emptyStats();
-      windows = new Map();
+    getConfig: (sdkAppId) => copyConfig(appById(sdkAppId).config),
+    reset(sdkAppId) {
+      if (sdkAppId !== undefined) {
+        resetApp(appById(sdkAppId));
+        log.removeWhere((e) => e.sdkAppId === sdkAppId);
+        return;
+      }
+      for (const app of apps.values()) resetApp(app);
+      unmatched = emptyStats();
       log.clear();
     },
-    stats: () => ({
-      ...stats,
-      byApi: { ...stats.byApi },
-      faultsInjected: { ...stats.faultsInjected },
-    }),
-    requests: () => log.list(),
-    clearRequests: () => log.clear(),
+    stats,
+    requests: (sdkAppId) => {
+      if (sdkAppId === undefined) return log.list();
+      appById(sdkAppId);
+      return log.list((e) => e.sdkAppId === sdkAppId);
+    },
+    clearRequests(sdkAppId) {
+      if (sdkAppId === undefined) return log.clear();
+      appById(sdkAppId);
+      log.removeWhere((e) => e.sdkAppId === sdkAppId);
+    },
+    apps: () =>
+      [...apps.values()].map((app) => {
+        const t = app.state.attrTable();
+        return {
+          sdkAppId: app.sdkAppId,
+          ...(app.label === undefined ? {} : { label: app.label }),
+          users: app.state.userCount,
+          registrationIds: app.state.registrationIdCount,
+          attrNames: t.names,
+          attrTypes: t.types,
+        };
+      }),
   };
   return sim;
 }

@@ -5,7 +5,9 @@
 // matters when the benchmark seeds a million users.
 
 export type Attrs = Record<string, string>;
+/** An attribute's account type, and an account's kind: 0 = UserID, 1 = RegistrationID. */
 export type AttrType = 0 | 1;
+export const ACCOUNT_KIND_NAMES: Readonly<Record<AttrType, string>> = { 0: 'UserID', 1: 'RegistrationID' };
 
 export const ATTR_SLOTS = 10;
 
@@ -23,7 +25,7 @@ function cloneAttrs(a: Readonly<Attrs>): Attrs {
   return Object.fromEntries(Object.entries(a));
 }
 
-function buildTable(attrNames: readonly string[]): AttrTable {
+function buildTable(attrNames: readonly string[], attrTypes: readonly AttrType[]): AttrTable {
   if (attrNames.length > ATTR_SLOTS) {
     throw new Error(`at most ${ATTR_SLOTS} attribute names are allowed, got ${attrNames.length}`);
   }
@@ -33,37 +35,79 @@ function buildTable(attrNames: readonly string[]): AttrTable {
     if (seen.has(n)) throw new Error(`duplicate attribute name ${JSON.stringify(n)}`);
     seen.add(n);
   }
+  if (attrTypes.length > attrNames.length) {
+    throw new Error(`attrTypes has ${attrTypes.length} entries but there are only ${attrNames.length} attribute names`);
+  }
+  attrTypes.forEach((t, i) => {
+    if (t !== 0 && t !== 1) throw new Error(`attrTypes[${i}] must be 0 (UserID) or 1 (RegistrationID)`);
+  });
   const names: (string | undefined)[] = Array.from({ length: ATTR_SLOTS }, (_, i) => attrNames[i]);
-  const types: (AttrType | undefined)[] = names.map((n) => (n === undefined ? undefined : 0));
+  const types: (AttrType | undefined)[] = names.map((n, i) => (n === undefined ? undefined : (attrTypes[i] ?? 0)));
   return { names, types };
+}
+
+export interface SimStateOptions {
+  /** Slot i ↔ account type of attrNames[i]; missing = 0 (UserID). */
+  attrTypes?: readonly AttrType[];
+  /** RegistrationID accounts, seeded like users; an id may not be both. */
+  registrationIds?: Readonly<Record<string, Readonly<Attrs>>>;
 }
 
 export class SimState {
   private readonly seedNames: readonly string[];
+  private readonly seedTypes: readonly AttrType[];
+  /** Every account, UserIDs and RegistrationIDs alike. */
   private readonly seedUsers: Map<string, Readonly<Attrs>>;
+  private readonly registrationIds = new Set<string>();
   private changed = new Map<string, Attrs>();
   private table: AttrTable;
   private nameToSlot = new Map<string, number>();
 
-  constructor(attrNames: readonly string[], users: Readonly<Record<string, Readonly<Attrs>>>) {
+  constructor(attrNames: readonly string[], users: Readonly<Record<string, Readonly<Attrs>>>, opts: SimStateOptions = {}) {
     this.seedNames = [...attrNames];
-    this.table = buildTable(this.seedNames);
+    this.seedTypes = [...(opts.attrTypes ?? [])];
+    this.table = buildTable(this.seedNames, this.seedTypes);
     this.reindex();
     this.seedUsers = new Map();
     for (const id of Object.keys(users)) {
       const a = users[id];
       if (a !== undefined) this.seedUsers.set(id, a);
     }
+    const regs = opts.registrationIds ?? {};
+    for (const id of Object.keys(regs)) {
+      const a = regs[id];
+      if (a === undefined) continue;
+      if (this.seedUsers.has(id)) throw new Error(`account ${JSON.stringify(id)} is given both as a user and as a registration id`);
+      this.seedUsers.set(id, a);
+      this.registrationIds.add(id);
+    }
   }
 
   reset(): void {
     this.changed = new Map();
-    this.table = buildTable(this.seedNames);
+    this.table = buildTable(this.seedNames, this.seedTypes);
     this.reindex();
   }
 
+  /** UserID accounts. */
   get userCount(): number {
-    return this.seedUsers.size;
+    return this.seedUsers.size - this.registrationIds.size;
+  }
+
+  get registrationIdCount(): number {
+    return this.registrationIds.size;
+  }
+
+  /** undefined when there is no such account. */
+  accountKind(id: string): AttrType | undefined {
+    if (!this.seedUsers.has(id)) return undefined;
+    return this.registrationIds.has(id) ? 1 : 0;
+  }
+
+  /** The account type an attribute name is bound to; undefined for an unknown name. */
+  attrType(name: string): AttrType | undefined {
+    const slot = this.nameToSlot.get(name);
+    return slot === undefined ? undefined : (this.table.types[slot] ?? 0);
   }
 
   hasAttrName(name: string): boolean {
