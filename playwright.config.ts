@@ -33,7 +33,14 @@ export default defineConfig({
     {
       command: 'exec node node_modules/tsx/dist/cli.mjs sim/cli.ts',
       url: `${E2E.simUrl}/__sim/stats`,
-      env: { SIM_PORT: String(E2E.simPort), SIM_SDKAPPID: String(E2E.sdkAppId), SIM_SECRET_KEY: E2E.secretKey, SIM_USERS: '3000' },
+      // Two apps on one simulator: the main consoles use the first; the apps tests use both.
+      env: {
+        SIM_PORT: String(E2E.simPort),
+        SIM_APPS: JSON.stringify([
+          { sdkAppId: E2E.sdkAppId, secretKey: E2E.secretKey, users: 3000, label: 'e2e' },
+          { sdkAppId: E2E.secondApp.sdkAppId, secretKey: E2E.secondApp.secretKey, users: 3000, label: 'e2e second' },
+        ]),
+      },
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',

@@ -3,9 +3,9 @@ import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SiteHeader } from '@/components/site-header';
 import { StandbyNotice } from '@/components/standby-notice';
-import { currentOperator } from '@/lib/auth/request';
-import { getConfig } from '@/lib/config';
-import { getWorker } from '@/lib/jobs/worker';
+import { clientIp, currentOperator } from '@/lib/auth/request';
+import { shellFor } from '@/lib/queries/shell';
+import { contextFor } from '@/lib/use-cases/context';
 import './globals.css';
 
 // Every page depends on who is signed in (and the nonce in the CSP header): nothing is prerendered.
@@ -17,17 +17,16 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const config = getConfig();
   const operator = await currentOperator();
-  const worker = getWorker().status();
+  const shell = operator ? shellFor(contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() })) : null;
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
           Skip to content
         </a>
-        <SiteHeader where={{ sdkAppId: config.sdkAppId, region: config.region, envLabel: config.envLabel }} operator={operator} />
-        {operator && worker.role === 'standby' && <StandbyNotice status={worker} />}
+        <SiteHeader shell={shell} operator={operator} />
+        {shell?.worker.role === 'standby' && <StandbyNotice status={shell.worker} />}
         <Providers>
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}

@@ -15,7 +15,7 @@ export function AddOperatorForm() {
   const submit = form.handleSubmit((values) =>
     start(async () => {
       const r = await changeOperatorAction({ kind: 'add', ...values });
-      setMessage(r.ok ? { ok: true, text: r.message } : { ok: false, text: r.error });
+      setMessage(r.ok ? { ok: true, text: `Done: ${r.value.kind} ${r.value.username}.` } : { ok: false, text: r.message });
       if (r.ok) form.reset();
     }),
   );

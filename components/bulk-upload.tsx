@@ -11,6 +11,7 @@ import type { CsvValidation } from '@/lib/csv/validate';
 import { bulkPickSchema, type BulkPickValues } from '@/lib/schemas/bulk';
 import { newRequestKey } from '@/lib/schemas/request-key';
 import { AttributePicker } from './attribute-picker';
+import type { AppSummary } from '@/lib/apps/registry';
 import { ConfirmPanel } from './confirm-panel';
 import { CsvPreview } from './csv-preview';
 
@@ -20,7 +21,7 @@ type Stage =
   | { kind: 'preview'; preview: CsvValidation }
   | { kind: 'confirm'; preview: CsvValidation; requestKey: string };
 
-export function BulkUpload({ attrNames }: { attrNames: string[] }) {
+export function BulkUpload({ app, attrNames }: { app: AppSummary; attrNames: string[] }) {
   const router = useRouter();
   const form = useForm<BulkPickValues>({ resolver: zodResolver(bulkPickSchema), defaultValues: { attrs: [] } });
   const [file, setFile] = useState<File | null>(null);
@@ -76,17 +77,18 @@ export function BulkUpload({ attrNames }: { attrNames: string[] }) {
     const data = new FormData();
     data.set('file', file);
     data.set('requestKey', stage.requestKey);
+    data.set('appId', app.id);
     for (const a of values.attrs) data.append('attrs', a);
     startTransition(async () => {
       const result = await startBulkRunAction(data);
       if (!result.ok) {
-        setStartError(result.error);
+        setStartError(result.message);
         setStage({ kind: 'preview', preview: stage.preview });
         return;
       }
       choose(null);
       setInputKey((k) => k + 1);
-      router.push(`/bulk?run=${result.runId}`);
+      router.push(`/bulk?run=${result.value.runId}`);
     });
   };
 
@@ -164,6 +166,7 @@ export function BulkUpload({ attrNames }: { attrNames: string[] }) {
 
       {stage.kind === 'confirm' && (
         <ConfirmPanel
+          app={app}
           id="bulk-confirm-heading"
           onConfirm={() => void form.handleSubmit(confirm)()}
           onBack={() => setStage({ kind: 'preview', preview: stage.preview })}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useRef, type ReactNode } from 'react';
+import type { AppSummary } from '@/lib/apps/registry';
 
 /**
  * The last step before anything is sent: what will happen, "Confirm removal" and "Back". Focus
@@ -8,6 +9,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
  */
 export function ConfirmPanel({
   id,
+  app,
   children,
   onConfirm,
   onBack,
@@ -15,6 +17,8 @@ export function ConfirmPanel({
   busyText,
 }: {
   id: string;
+  /** Named again here: the last thing read before sending is which app it goes to. */
+  app: AppSummary;
   children: ReactNode;
   onConfirm: () => void;
   onBack: () => void;
@@ -28,6 +32,10 @@ export function ConfirmPanel({
       <h2 id={id} ref={heading} tabIndex={-1} className="text-lg font-semibold">
         Check before sending
       </h2>
+      <p className="mt-2">
+        App: <strong>{app.label}</strong> (SDKAppID {app.sdkAppId}, region {app.region}
+        {app.envLabel ? `, ${app.envLabel}` : ''})
+      </p>
       {children}
       <div className="mt-4 flex gap-3">
         <button

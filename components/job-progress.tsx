@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { cancelRunAction } from '@/app/bulk/actions';
-import type { RunSummary } from '@/lib/db/runs';
+import type { RunSummary } from '@/lib/queries/runs';
 import { STATUS_LABEL } from '@/lib/results/run-view';
 import { RunStoppedAlert } from './run-stopped-alert';
 
@@ -47,8 +47,8 @@ export function JobProgress({ initialRun, canCancel = true }: { initialRun: RunS
 
   const cancel = () =>
     startCancel(async () => {
-      const result = await cancelRunAction(run.id);
-      setCancelError(result.ok ? null : (result.error ?? 'Could not cancel.'));
+      const result = await cancelRunAction({ runId: run.id });
+      setCancelError(result.ok ? null : result.message);
       await queryClient.invalidateQueries({ queryKey: ['run-status', run.id] });
     });
 

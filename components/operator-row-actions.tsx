@@ -10,7 +10,7 @@ export function OperatorRowActions({ operator, lockedOut }: { operator: Operator
   const run = (values: Parameters<typeof changeOperatorAction>[0]) =>
     start(async () => {
       const r = await changeOperatorAction(values);
-      setError(r.ok ? null : r.error);
+      setError(r.ok ? null : r.message);
     });
   return (
     <div className="flex flex-wrap items-center gap-2">

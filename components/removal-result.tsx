@@ -1,4 +1,4 @@
-import type { RunSummary } from '@/lib/db/runs';
+import type { RunSummary } from '@/lib/queries/runs';
 import type { FailureGroupView, ResultRow } from '@/lib/results/present';
 import { FailureSummary } from './failure-summary';
 import { ResultsTable } from './results-table';

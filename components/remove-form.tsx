@@ -5,7 +5,9 @@ import Link from 'next/link';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { removeAttributesAction } from '@/app/remove/actions';
-import type { FormRemovalResult } from '@/lib/removal/form-removal';
+import type { AppSummary } from '@/lib/apps/registry';
+import type { ActionResult } from '@/lib/entry/action';
+import type { RemovedNow } from '@/lib/use-cases/remove-now';
 import { removeFormSchema, type RemoveFormValues } from '@/lib/schemas/remove-form';
 import { newRequestKey } from '@/lib/schemas/request-key';
 import { parseUserIdList } from '@/lib/user-ids';
@@ -19,14 +21,14 @@ interface Pending {
   duplicates: string[];
 }
 
-export function RemoveForm({ attrNames }: { attrNames: string[] }) {
+export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: string[] }) {
   const form = useForm<RemoveFormValues>({
     resolver: zodResolver(removeFormSchema),
-    defaultValues: { userIds: '', attrs: [] },
+    defaultValues: { userIds: '', attrs: [], appId: app.id },
   });
   const { errors } = form.formState;
   const [confirming, setConfirming] = useState<Pending | null>(null);
-  const [result, setResult] = useState<FormRemovalResult | null>(null);
+  const [result, setResult] = useState<ActionResult<RemovedNow> | null>(null);
   const [sending, startSending] = useTransition();
   const resultHeading = useRef<HTMLHeadingElement>(null);
 
@@ -103,6 +105,7 @@ export function RemoveForm({ attrNames }: { attrNames: string[] }) {
       {confirming && (
         <ConfirmPanel
           id="confirm-heading"
+          app={app}
           onConfirm={confirm}
           onBack={() => setConfirming(null)}
           busy={sending}
@@ -127,18 +130,18 @@ export function RemoveForm({ attrNames }: { attrNames: string[] }) {
 
       {result && !result.ok && (
         <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
-          {result.error}
+          {result.message}
         </div>
       )}
       {result?.ok && (
         <section aria-labelledby="result-heading" className="space-y-4">
           <h2 id="result-heading" ref={resultHeading} tabIndex={-1} className="text-lg font-semibold">
-            Result of run #{result.run.id}
+            Result of run #{result.value.run.id}
           </h2>
-          <RemovalResult run={result.run} rows={result.rows} failures={result.failures} />
+          <RemovalResult run={result.value.run} rows={result.value.rows} failures={result.value.failures} />
           <p>
-            <Link href={`/history/${result.run.id}`} className="text-blue-800 underline">
-              Open run #{result.run.id} in history
+            <Link href={`/history/${result.value.run.id}`} className="text-blue-800 underline">
+              Open run #{result.value.run.id} in history
             </Link>
           </p>
         </section>

@@ -1,9 +1,11 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { retryFailedAction } from '@/app/history/[runId]/actions';
 
 export function RetryButton({ runId, retryable }: { runId: number; retryable: number }) {
+  const router = useRouter();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   return (
@@ -13,8 +15,9 @@ export function RetryButton({ runId, retryable }: { runId: number; retryable: nu
         disabled={pending}
         onClick={() =>
           start(async () => {
-            const result = await retryFailedAction(runId);
-            setError(result.error);
+            const result = await retryFailedAction({ runId });
+            if (result.ok) router.push(`/history/${result.value.runId}`);
+            else setError(result.message);
           })
         }
         aria-describedby={`retry-hint-${runId}`}

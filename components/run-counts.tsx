@@ -1,4 +1,4 @@
-import type { RunSummary } from '@/lib/db/runs';
+import type { RunSummary } from '@/lib/queries/runs';
 
 export function RunCounts({ run }: { run: Pick<RunSummary, 'total' | 'removed' | 'failed' | 'notSent' | 'pending'> }) {
   const items: [string, number][] = [

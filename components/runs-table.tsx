@@ -2,21 +2,21 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { RunSummary } from '@/lib/db/runs';
+import type { RunSummary } from '@/lib/queries/runs';
 import { DataTable } from './data-table';
 import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
 
-async function fetchRuns(): Promise<RunSummary[]> {
-  const res = await fetch('/api/runs', { cache: 'no-store' });
+async function fetchRuns(appId: string | undefined): Promise<RunSummary[]> {
+  const res = await fetch(appId ? `/api/runs?app=${encodeURIComponent(appId)}` : '/api/runs', { cache: 'no-store' });
   if (!res.ok) throw new Error(`Could not load runs (HTTP ${res.status})`);
   return ((await res.json()) as { runs: RunSummary[] }).runs;
 }
 
 /** Runs newest first; polls while any run is still going so counts move without a reload. */
-export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
+export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunSummary[]; appLabels: Record<string, string>; appId?: string }) {
   const { data: runs, error } = useQuery({
-    queryKey: ['runs'],
-    queryFn: fetchRuns,
+    queryKey: ['runs', appId],
+    queryFn: () => fetchRuns(appId),
     initialData: initialRuns,
     refetchInterval: (query) => (query.state.data?.some((r) => r.status === 'running') ? 2000 : false),
   });
@@ -25,7 +25,7 @@ export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
   return (
     <DataTable
       caption="Runs, newest first"
-      columns={['Run', 'Started', 'By', 'Source', 'Attributes', 'Status', 'Users', 'Removed', 'Failed', 'Not sent']}
+      columns={['Run', 'Started', 'App', 'By', 'Source', 'Attributes', 'Status', 'Users', 'Removed', 'Failed', 'Not sent']}
       notice={
         error && (
           <p role="alert" className="p-2 text-sm text-red-800">
@@ -42,6 +42,9 @@ export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
             </Link>
           </td>
           <td className="px-3 py-2 whitespace-nowrap">{formatTime(r.createdAt)}</td>
+          <td className="px-3 py-2">
+            {appLabels[r.appId] ?? r.appId} <span className="text-slate-600">({r.sdkAppId})</span>
+          </td>
           <td className="px-3 py-2">{r.operator ?? '—'}</td>
           <td className="px-3 py-2">{SOURCE_LABEL[r.source]}</td>
           <td className="px-3 py-2 font-mono">{r.attrs.join(', ')}</td>

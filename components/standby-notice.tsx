@@ -1,4 +1,4 @@
-import type { WorkerStatus } from '@/lib/jobs/worker';
+import type { WorkerStatus } from '@/lib/queries/shell';
 import { formatTime } from '@/lib/results/run-view';
 
 /** A process without the database's lease serves pages but sends nothing; every page says so. */

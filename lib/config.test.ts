@@ -16,24 +16,27 @@ function problems(env: Record<string, string | undefined>): string[] {
 describe('parseConfig', () => {
   it('applies SPEC defaults', () => {
     const c = parseConfig(base);
-    expect(c).toMatchObject({
+    expect(c).toMatchObject({ appsSource: 'TIM_SDKAPPID', timeoutMs: 10000, databasePath: './data/console.db' });
+    expect(c.apps).toHaveLength(1);
+    expect(c.apps[0]).toMatchObject({
+      id: 'default',
       sdkAppId: 1400000000,
       adminIdentifier: 'administrator',
       region: 'china',
       baseUrl: 'https://console.tim.qq.com',
       usesBaseUrlOverride: false,
       maxQps: 100,
-      timeoutMs: 10000,
-      databasePath: './data/console.db',
+      envLabel: null,
     });
-    expect(c.secretKey.reveal()).toBe('super-secret-value');
+    expect(c.apps[0]!.secretKey.reveal()).toBe('super-secret-value');
   });
 
   it('maps every region to its domain and lets TIM_BASE_URL override it', () => {
-    expect(parseConfig({ ...base, TIM_REGION: 'singapore' }).baseUrl).toBe('https://adminapisgp.im.qcloud.com');
-    expect(parseConfig({ ...base, TIM_REGION: 'silicon-valley' }).baseUrl).toBe('https://adminapiusa.im.qcloud.com');
-    expect(parseConfig({ ...base, TIM_REGION: 'jakarta' }).baseUrl).toBe('https://adminapiidn.im.qcloud.com');
-    const c = parseConfig({ ...base, TIM_REGION: 'tokyo', TIM_BASE_URL: 'http://127.0.0.1:4010/' });
+    const app = (env: Record<string, string>) => parseConfig({ ...base, ...env }).apps[0]!;
+    expect(app({ TIM_REGION: 'singapore' }).baseUrl).toBe('https://adminapisgp.im.qcloud.com');
+    expect(app({ TIM_REGION: 'silicon-valley' }).baseUrl).toBe('https://adminapiusa.im.qcloud.com');
+    expect(app({ TIM_REGION: 'jakarta' }).baseUrl).toBe('https://adminapiidn.im.qcloud.com');
+    const c = app({ TIM_REGION: 'tokyo', TIM_BASE_URL: 'http://127.0.0.1:4010/' });
     expect(c.baseUrl).toBe('http://127.0.0.1:4010');
     expect(c.usesBaseUrlOverride).toBe(true);
   });
@@ -57,7 +60,7 @@ describe('parseConfig', () => {
     const c = parseConfig({ ...base, CONSOLE_ADMIN_USERNAME: 'root', CONSOLE_ADMIN_PASSWORD: 'a-long-password', CONSOLE_ENV_LABEL: 'production' });
     expect(c.firstAdmin?.username).toBe('root');
     expect(JSON.stringify(c)).not.toContain('a-long-password');
-    expect(c.envLabel).toBe('production');
+    expect(c.apps[0]!.envLabel).toBe('production');
     expect(c.sessionIdleMinutes).toBe(480);
     expect(c.sessionMaxHours).toBe(24);
     expect(parseConfig({ ...base, SESSION_MAX_HOURS: '720' }).sessionMaxHours).toBe(720);
@@ -75,14 +78,14 @@ describe('parseConfig', () => {
   });
 
   it('treats empty strings as unset', () => {
-    expect(parseConfig({ ...base, TIM_REGION: '', TIM_BASE_URL: '' }).baseUrl).toBe('https://console.tim.qq.com');
+    expect(parseConfig({ ...base, TIM_REGION: '', TIM_BASE_URL: '' }).apps[0]!.baseUrl).toBe('https://console.tim.qq.com');
     expect(problems({ ...base, TIM_SECRET_KEY: '' })[0]).toMatch(/^TIM_SECRET_KEY/);
   });
 
   it('never prints the secret key: not in errors, JSON or string form', () => {
     const c = parseConfig(base);
     expect(JSON.stringify(c)).not.toContain('super-secret-value');
-    expect(String(c.secretKey)).toBe('[redacted]');
+    expect(String(c.apps[0]!.secretKey)).toBe('[redacted]');
     const err = problems({ ...base, TIM_SDKAPPID: 'super-secret-value' }).join('\n');
     expect(err).not.toContain('super-secret-value');
   });

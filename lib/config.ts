@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { AppsFileError, fileSecretSources, parseAppsFile, SINGLE_APP_ID, type AppConfig, type SecretSources } from './apps/app-config';
 import { REGIONS, resolveBaseUrl } from './tim/regions';
 import { Secret } from './secret';
 
@@ -23,14 +24,15 @@ const intBetween = (what: string, fallback: number, min: number, max: number) =>
 const positiveInt = (what: string, fallback: number, max: number) => intBetween(what, fallback, 1, max);
 
 const envSchema = z.object({
-  TIM_SDKAPPID: uintString('the SDKAppID shown in the Chat console, e.g. 1400000000').refine(
-    (n) => n > 0 && Number.isSafeInteger(n),
-    { error: 'must be a positive whole number (the SDKAppID shown in the Chat console)' },
-  ),
+  TIM_APPS_FILE: z.string().trim().min(1).optional(),
+  TIM_SDKAPPID: uintString('the SDKAppID shown in the Chat console, e.g. 1400000000')
+    .refine((n) => n > 0 && Number.isSafeInteger(n), { error: 'must be a positive whole number (the SDKAppID shown in the Chat console)' })
+    .optional(),
   TIM_SECRET_KEY: z
-    .string({ error: 'is required (the app key from the Chat console, used to sign UserSig)' })
+    .string()
     .min(1, { error: 'must not be empty (the app key from the Chat console)' })
-    .transform((s) => new Secret(s)),
+    .transform((s) => new Secret(s))
+    .optional(),
   TIM_ADMIN_IDENTIFIER: z
     .string()
     .trim()
@@ -69,13 +71,10 @@ const envSchema = z.object({
 type Env = z.output<typeof envSchema>;
 
 export type Config = {
-  sdkAppId: number;
-  secretKey: Secret;
-  adminIdentifier: string;
-  region: Env['TIM_REGION'];
-  baseUrl: string;
-  usesBaseUrlOverride: boolean;
-  maxQps: number;
+  /** Every app this console acts on, in the order the operator sees them; never empty. */
+  apps: AppConfig[];
+  /** Where the apps came from, for the start-up log. */
+  appsSource: 'TIM_APPS_FILE' | 'TIM_SDKAPPID';
   timeoutMs: number;
   databasePath: string;
   sessionSecret: Secret;
@@ -86,8 +85,6 @@ export type Config = {
   trustedProxyHops: number;
   /** Creates the first admin when no operator exists yet. */
   firstAdmin: { username: string; password: Secret } | null;
-  /** Shown on every page, e.g. "production", so nobody runs a batch against the wrong app. */
-  envLabel: string | null;
 };
 
 export class ConfigError extends Error {
@@ -103,27 +100,66 @@ function pickEnv(env: Record<string, string | undefined>) {
   return Object.fromEntries(keys.map((k) => [k, env[k] === '' ? undefined : env[k]]));
 }
 
-export function parseConfig(env: Record<string, string | undefined>): Config {
+const SINGLE_APP_VARS = ['TIM_SDKAPPID', 'TIM_SECRET_KEY', 'TIM_ADMIN_IDENTIFIER', 'TIM_REGION', 'TIM_BASE_URL', 'TIM_MAX_QPS'] as const;
+
+/** TIM_APPS_FILE, or the single-app variables as an app with id "default". */
+function resolveApps(e: Env, raw: Record<string, string | undefined>, secrets: SecretSources): AppConfig[] {
+  if (e.TIM_APPS_FILE !== undefined) {
+    const mixed = SINGLE_APP_VARS.filter((k) => raw[k] !== undefined && raw[k] !== '');
+    if (mixed.length > 0) throw new ConfigError([`${mixed.join(', ')} must be unset when TIM_APPS_FILE is set: the file replaces the single-app variables`]);
+    let text: string;
+    try {
+      text = secrets.readFile(e.TIM_APPS_FILE);
+    } catch {
+      throw new ConfigError([`TIM_APPS_FILE names ${e.TIM_APPS_FILE}, which cannot be read`]);
+    }
+    try {
+      return parseAppsFile(text, secrets).map((a) => ({ ...a, envLabel: a.envLabel ?? (e.CONSOLE_ENV_LABEL || null) }));
+    } catch (err) {
+      if (err instanceof AppsFileError) throw new ConfigError(err.problems.map((p) => `TIM_APPS_FILE ${p}`));
+      throw err;
+    }
+  }
+  return [
+    {
+      id: SINGLE_APP_ID,
+      label: `App ${e.TIM_SDKAPPID}`,
+      sdkAppId: e.TIM_SDKAPPID!,
+      region: e.TIM_REGION,
+      baseUrl: resolveBaseUrl(e.TIM_REGION, e.TIM_BASE_URL),
+      usesBaseUrlOverride: e.TIM_BASE_URL !== undefined,
+      adminIdentifier: e.TIM_ADMIN_IDENTIFIER,
+      secretKey: e.TIM_SECRET_KEY!,
+      maxQps: e.TIM_MAX_QPS,
+      envLabel: e.CONSOLE_ENV_LABEL || null,
+    },
+  ];
+}
+
+/** Without TIM_APPS_FILE, the one app's SDKAppID and key are required. */
+function missingSingleApp(picked: Record<string, string | undefined>): string[] {
+  if (picked.TIM_APPS_FILE !== undefined) return [];
+  return [
+    picked.TIM_SDKAPPID === undefined && 'TIM_SDKAPPID is required (the SDKAppID shown in the Chat console, e.g. 1400000000), or set TIM_APPS_FILE',
+    picked.TIM_SECRET_KEY === undefined && 'TIM_SECRET_KEY is required (the app key from the Chat console, used to sign UserSig), or set TIM_APPS_FILE',
+  ].filter((p): p is string => typeof p === 'string');
+}
+
+export function parseConfig(env: Record<string, string | undefined>, secrets: SecretSources = fileSecretSources(env)): Config {
+  const picked = pickEnv(env);
   const parsed = envSchema
     .refine((e) => (e.CONSOLE_ADMIN_USERNAME === undefined) === (e.CONSOLE_ADMIN_PASSWORD === undefined), {
       error: 'and CONSOLE_ADMIN_PASSWORD must be set together (the first admin account)',
       path: ['CONSOLE_ADMIN_USERNAME'],
     })
-    .safeParse(pickEnv(env));
-  if (!parsed.success) {
-    // Never echo the received value: it may be the secret key.
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
-    throw new ConfigError(problems);
-  }
+    .safeParse(picked);
+  // Never echo the received value: it may be the secret key.
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`)), ...missingSingleApp(picked)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
-    sdkAppId: e.TIM_SDKAPPID,
-    secretKey: e.TIM_SECRET_KEY,
-    adminIdentifier: e.TIM_ADMIN_IDENTIFIER,
-    region: e.TIM_REGION,
-    baseUrl: resolveBaseUrl(e.TIM_REGION, e.TIM_BASE_URL),
-    usesBaseUrlOverride: e.TIM_BASE_URL !== undefined,
-    maxQps: e.TIM_MAX_QPS,
+    apps: resolveApps(e, env, secrets),
+    appsSource: e.TIM_APPS_FILE !== undefined ? 'TIM_APPS_FILE' : 'TIM_SDKAPPID',
     timeoutMs: e.TIM_TIMEOUT_MS,
     databasePath: e.DATABASE_PATH,
     sessionSecret: e.SESSION_SECRET,
@@ -133,7 +169,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     firstAdmin:
       e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : null,
-    envLabel: e.CONSOLE_ENV_LABEL || null,
   };
 }
 

@@ -34,10 +34,8 @@ export async function startServer(): Promise<void> {
     const worker = getWorker().boot();
     log.info('server.ready', {
       worker: worker.role,
-      sdkAppId: config.sdkAppId,
-      region: config.region,
-      baseUrlOverride: config.usesBaseUrlOverride,
-      maxQps: config.maxQps,
+      apps: config.apps.map((a) => `${a.id}=${a.sdkAppId}@${a.usesBaseUrlOverride ? 'base-url' : a.region}/${a.maxQps}qps`).join(','),
+      appsFrom: config.appsSource,
       database: config.databasePath,
     });
   } catch (err) {

@@ -38,18 +38,18 @@ describe('removeFormSchema', () => {
   };
 
   it('accepts a list and at least one attribute', () => {
-    expect(issues({ userIds: 'alice bob', attrs: ['city'] })).toEqual([]);
+    expect(issues({ userIds: 'alice bob', attrs: ['city'], appId: 'default' })).toEqual([]);
   });
 
   it('refuses an empty list, no attributes, and bad IDs with their position', () => {
-    expect(issues({ userIds: ' \n ', attrs: [] })).toEqual(['userIds: Enter at least one user ID.', 'attrs: Select at least one attribute.']);
-    expect(issues({ userIds: `a\n${'z'.repeat(70)}`, attrs: ['city'] })[0]).toMatch(/entry 2 .* 70 bytes/);
+    expect(issues({ userIds: ' \n ', attrs: [], appId: 'default' })).toEqual(['userIds: Enter at least one user ID.', 'attrs: Select at least one attribute.']);
+    expect(issues({ userIds: `a\n${'z'.repeat(70)}`, attrs: ['city'], appId: 'default' })[0]).toMatch(/entry 2 .* 70 bytes/);
   });
 
   it(`refuses more than ${MAX_FORM_USERS} unique users and points to the CSV page`, () => {
     const many = Array.from({ length: MAX_FORM_USERS + 1 }, (_, i) => `u${i}`).join('\n');
-    expect(issues({ userIds: many, attrs: ['city'] })[0]).toMatch(/1001 users .* CSV upload/);
+    expect(issues({ userIds: many, attrs: ['city'], appId: 'default' })[0]).toMatch(/1001 users .* CSV upload/);
     const dupes = Array.from({ length: MAX_FORM_USERS + 1 }, () => 'same').join('\n');
-    expect(issues({ userIds: dupes, attrs: ['city'] })).toEqual([]);
+    expect(issues({ userIds: dupes, attrs: ['city'], appId: 'default' })).toEqual([]);
   });
 });

@@ -81,7 +81,7 @@ function csvFor(users: number): string {
 /** As the start action does: parse, validate, store; the parsed file is garbage once this returns. */
 function storeUpload(db: ReturnType<typeof openDatabase>, users: number): number {
   const checked = validateCsvText(csvFor(users), ['sex', 'city', 'tier', 'country', 'plan'], []);
-  return createRun(db, { source: 'csv', sdkAppId: DEMO_SDKAPPID, region: 'china', operator: 'bench', users: targetsOf(checked.users) }).runId;
+  return createRun(db, { source: 'csv', appId: 'default', sdkAppId: DEMO_SDKAPPID, region: 'china', operator: 'bench', users: targetsOf(checked.users) }).runId;
 }
 
 async function measure(label: string, users: number, concurrency: number): Promise<Figures> {

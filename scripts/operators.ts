@@ -2,12 +2,12 @@
 // Manages operators from a shell on the server; needs only DATABASE_PATH. Passwords are read from
 // the terminal (not echoed) or, when piped, from the first line of standard input.
 import { createInterface } from 'node:readline';
-import { lockedOutOperators } from '../lib/auth/attempts';
-import { audit } from '../lib/auth/audit';
-import { addOperator, listOperators, resetPassword, setDisabled } from '../lib/auth/operators';
-import { roleSchema } from '../lib/auth/roles';
-import { unlockOperator } from '../lib/auth/unlock';
 import { openDatabase } from '../lib/db/database';
+import { errorMessage } from '../lib/messages/translate';
+import { operatorsWithLockouts } from '../lib/queries/admin';
+import { operatorChangeSchema, type OperatorChangeInput } from '../lib/schemas/operators';
+import { storeContext, type UseCaseContext } from '../lib/use-cases/context';
+import { changeOperator } from '../lib/use-cases/manage-operators';
 
 const USAGE = 'usage: npm run operators -- add NAME viewer|operator|admin | disable NAME | enable NAME | unlock NAME | reset-password NAME | list';
 
@@ -24,56 +24,51 @@ async function readPassword(prompt: string): Promise<string> {
   return line;
 }
 
+const DONE: Record<OperatorChangeInput['kind'], (u: string) => string> = {
+  add: (u) => `Added ${u}.`,
+  disable: (u) => `Disabled ${u}.`,
+  enable: (u) => `Enabled ${u}.`,
+  role: (u) => `Changed the role of ${u}.`,
+  'reset-password': (u) => `Password of ${u} reset; their sessions have ended.`,
+  unlock: (u) => `Unlocked ${u}: failed sign-ins no longer count against it.`,
+};
+
+async function change(ctx: UseCaseContext, raw: Record<string, unknown>): Promise<number> {
+  const input = operatorChangeSchema.safeParse(raw);
+  if (!input.success) return fail(input.error.issues.map((i) => i.message).join(' '));
+  const r = await changeOperator(ctx, input.data);
+  if (!r.ok) return fail(errorMessage(r.error));
+  console.log(DONE[r.value.kind](r.value.username));
+  return 0;
+}
+
 async function main(): Promise<number> {
   const [command, name, role] = process.argv.slice(2);
   const db = openDatabase(process.env.DATABASE_PATH ?? './data/console.db');
-  const by = { operator: `cli:${process.env.USER ?? 'unknown'}`, clientIp: null };
+  const ctx = storeContext(db, { username: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin', clientIp: null });
   switch (command) {
     case 'list': {
-      const locked = lockedOutOperators(db);
-      const rows = listOperators(db).map((o) => ({
+      const rows = operatorsWithLockouts(ctx).map((o) => ({
         username: o.username,
         role: o.role,
-        status: o.disabled ? 'disabled' : locked.has(o.username) ? 'locked out' : 'active',
+        status: o.disabled ? 'disabled' : o.lockedOut ? 'locked out' : 'active',
         added: o.createdAt,
       }));
       if (rows.length === 0) console.log('No operators yet.');
       else console.table(rows);
       return 0;
     }
-    case 'add': {
-      const parsedRole = roleSchema.safeParse(role);
-      if (!name || !parsedRole.success) break;
-      const r = await addOperator(db, { username: name, password: await readPassword(`Password for ${name}: `), role: parsedRole.data });
-      if (!r.ok) return fail(r.error);
-      audit(db, { ...by, action: 'operator-added', detail: `${r.operator.username} as ${r.operator.role}` });
-      console.log(`Added ${r.operator.username} (${r.operator.role}).`);
-      return 0;
-    }
+    case 'add':
+      if (!name || !role) break;
+      return change(ctx, { kind: 'add', username: name, role, password: await readPassword(`Password for ${name}: `) });
     case 'disable':
-    case 'enable': {
+    case 'enable':
+    case 'unlock':
       if (!name) break;
-      const r = setDisabled(db, name, command === 'disable');
-      if (!r.ok) return fail(r.error);
-      audit(db, { ...by, action: command === 'disable' ? 'operator-disabled' : 'operator-enabled', detail: r.operator.username });
-      console.log(`${command === 'disable' ? 'Disabled' : 'Enabled'} ${r.operator.username}.`);
-      return 0;
-    }
-    case 'unlock': {
+      return change(ctx, { kind: command, username: name });
+    case 'reset-password':
       if (!name) break;
-      const r = unlockOperator(db, name, by);
-      if (!r.ok) return fail(r.error);
-      console.log(r.cleared > 0 ? `Unlocked ${r.operator.username}: ${r.cleared} failed sign-ins no longer count.` : `${r.operator.username} was not locked out.`);
-      return 0;
-    }
-    case 'reset-password': {
-      if (!name) break;
-      const r = await resetPassword(db, name, await readPassword(`New password for ${name}: `));
-      if (!r.ok) return fail(r.error);
-      audit(db, { ...by, action: 'password-reset', detail: r.operator.username });
-      console.log(`Password of ${r.operator.username} reset; their sessions have ended.`);
-      return 0;
-    }
+      return change(ctx, { kind: 'reset-password', username: name, password: await readPassword(`New password for ${name}: `) });
   }
   return fail(USAGE);
 }

@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { listAudit, type AuditAction } from '@/lib/auth/audit';
-import { requirePageRole } from '@/lib/auth/request';
+import type { AuditAction } from '@/lib/auth/audit';
+import { pageContext } from '@/lib/entry/page';
+import { auditEntries } from '@/lib/queries/admin';
 import { formatTime } from '@/lib/results/run-view';
-import { getRuntime } from '@/lib/runtime';
 import { auditSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { DataTable } from '@/components/data-table';
 
@@ -31,11 +31,11 @@ const ACTIONS: AuditAction[] = [
 const PAGE = 200;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  await requirePageRole('admin', '/audit');
+  const ctx = await pageContext('admin', '/audit');
   const q = readSearchParams(auditSearchSchema, await searchParams);
   const action = ACTIONS.find((a) => a === q.action);
   const operator = q.operator;
-  const entries = listAudit(getRuntime().db, { action, operator, beforeId: q.before, limit: PAGE });
+  const entries = auditEntries(ctx, { action, operator, beforeId: q.before, limit: PAGE });
   const next = entries.length === PAGE ? entries[entries.length - 1]!.id : null;
   const qs = (before: number) => new URLSearchParams({ ...(action ? { action } : {}), ...(operator ? { operator } : {}), before: String(before) }).toString();
 

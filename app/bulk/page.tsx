@@ -2,26 +2,24 @@ import type { Metadata } from 'next';
 import { AttrNamesProblem } from '@/components/attr-names-problem';
 import { BulkUpload } from '@/components/bulk-upload';
 import { JobProgress } from '@/components/job-progress';
-import { requirePageRole } from '@/lib/auth/request';
-import { getRun, listRunningRuns } from '@/lib/db/runs';
-import { getRuntime } from '@/lib/runtime';
+import { pageContext } from '@/lib/entry/page';
+import { appChoice, attrNamesOf } from '@/lib/queries/apps';
+import { liveBackgroundRuns, runById } from '@/lib/queries/runs';
 import { bulkSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
-import { loadAttrNames } from '@/lib/tim/attr-names';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Bulk CSV · TIM Push Attribute Console' };
 
 export default async function BulkPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  await requirePageRole('operator', '/bulk');
-  const { db, tim } = getRuntime();
-  // Every background run still going is shown, so a reopened tab or another browser sees the same live job.
-  const runs = listRunningRuns(db, ['csv', 'retry']);
+  const ctx = await pageContext('operator', '/bulk');
+  const runs = liveBackgroundRuns(ctx);
   const requested = readSearchParams(bulkSearchSchema, await searchParams).run;
   if (requested !== undefined && !runs.some((r) => r.id === requested)) {
-    const run = getRun(db, requested);
+    const run = runById(ctx, requested);
     if (run) runs.unshift(run);
   }
-  const names = await loadAttrNames(tim);
+  const { current } = appChoice(ctx);
+  const names = await attrNamesOf(ctx, current.id);
 
   return (
     <div className="space-y-8">
@@ -33,7 +31,7 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
           ))}
         </div>
       )}
-      {names.ok && names.names.length > 0 ? <BulkUpload attrNames={names.names} /> : <AttrNamesProblem names={names} />}
+      {names.ok && names.names.length > 0 ? <BulkUpload key={current.id} app={current} attrNames={names.names} /> : <AttrNamesProblem names={names} />}
     </div>
   );
 }

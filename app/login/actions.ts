@@ -2,32 +2,28 @@
 
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { audit } from '@/lib/auth/audit';
 import { clientIp, currentOperator, isHttps } from '@/lib/auth/request';
-import { endSession, SESSION_COOKIE } from '@/lib/auth/sessions';
-import { signIn } from '@/lib/auth/sign-in';
-import { getConfig } from '@/lib/config';
-import { getRuntime } from '@/lib/runtime';
+import { SESSION_COOKIE } from '@/lib/auth/sessions';
+import { errorMessage } from '@/lib/messages/translate';
 import { safeNext, signInSchema, type SignInValues } from '@/lib/schemas/sign-in';
+import { contextFor, publicContext } from '@/lib/use-cases/context';
+import { signInOperator, signOutOperator } from '@/lib/use-cases/sign-in';
 
+/** Anyone may try: no role to check, so this adapter is not built on the action client. */
 export async function signInAction(values: SignInValues): Promise<{ ok: false; error: string }> {
   const parsed = signInSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, error: 'Enter your username and password.' };
-  const result = await signIn(
-    getRuntime().db,
-    { username: parsed.data.username, password: parsed.data.password, clientIp: await clientIp() },
-    { secret: getConfig().sessionSecret.reveal() },
-  );
-  if (!result.ok) return result;
-  (await cookies()).set(SESSION_COOKIE, result.cookie, { httpOnly: true, sameSite: 'lax', secure: await isHttps(), path: '/' });
+  if (!parsed.success) return { ok: false, error: errorMessage({ code: 'input.invalid' }) };
+  const result = await signInOperator(publicContext(), { ...parsed.data, clientIp: await clientIp() });
+  if (!result.ok) return { ok: false, error: errorMessage(result.error) };
+  (await cookies()).set(SESSION_COOKIE, result.value.cookie, { httpOnly: true, sameSite: 'lax', secure: await isHttps(), path: '/' });
   redirect(safeNext(parsed.data.next));
 }
 
 export async function signOutAction(): Promise<void> {
   const jar = await cookies();
   const operator = await currentOperator();
-  endSession(getRuntime().db, jar.get(SESSION_COOKIE)?.value, getConfig().sessionSecret.reveal());
-  if (operator) audit(getRuntime().db, { action: 'sign-out', operator: operator.username, clientIp: await clientIp() });
+  const ctx = operator ? contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() }) : publicContext();
+  signOutOperator(ctx, jar.get(SESSION_COOKIE)?.value);
   jar.delete(SESSION_COOKIE);
   redirect('/login');
 }

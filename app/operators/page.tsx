@@ -1,21 +1,17 @@
 import type { Metadata } from 'next';
 import { AddOperatorForm } from '@/components/add-operator-form';
-import { OperatorRowActions } from '@/components/operator-row-actions';
-import { lockedOutOperators } from '@/lib/auth/attempts';
-import { listOperators } from '@/lib/auth/operators';
-import { requirePageRole } from '@/lib/auth/request';
-import { formatTime } from '@/lib/results/run-view';
-import { getRuntime } from '@/lib/runtime';
 import { DataTable } from '@/components/data-table';
+import { OperatorRowActions } from '@/components/operator-row-actions';
+import { pageContext } from '@/lib/entry/page';
+import { operatorsWithLockouts } from '@/lib/queries/admin';
+import { formatTime } from '@/lib/results/run-view';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Operators · TIM Push Attribute Console' };
 
 export default async function OperatorsPage() {
-  await requirePageRole('admin', '/operators');
-  const { db } = getRuntime();
-  const operators = listOperators(db);
-  const lockedOut = lockedOutOperators(db);
+  const ctx = await pageContext('admin', '/operators');
+  const operators = operatorsWithLockouts(ctx);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Operators</h1>
@@ -26,10 +22,10 @@ export default async function OperatorsPage() {
           <tr key={o.id} className="border-t border-slate-100">
             <td className="px-3 py-2 font-mono">{o.username}</td>
             <td className="px-3 py-2">{o.role}</td>
-            <td className="px-3 py-2">{o.disabled ? 'Disabled' : lockedOut.has(o.username) ? 'Locked out' : 'Active'}</td>
+            <td className="px-3 py-2">{o.disabled ? 'Disabled' : o.lockedOut ? 'Locked out' : 'Active'}</td>
             <td className="px-3 py-2 whitespace-nowrap">{formatTime(o.createdAt)}</td>
             <td className="px-3 py-2">
-              <OperatorRowActions operator={o} lockedOut={lockedOut.has(o.username)} />
+              <OperatorRowActions operator={o} lockedOut={o.lockedOut} />
             </td>
           </tr>
         ))}

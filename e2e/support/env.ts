@@ -2,6 +2,8 @@
 export const E2E = {
   sdkAppId: 1400000000,
   secretKey: 'e2e-sentinel-secret-key-3f9a1c',
+  /** A second app on the same simulator, with its own key. */
+  secondApp: { sdkAppId: 1400000009, secretKey: 'e2e-second-app-secret-key-8d2e' },
   simPort: 4311,
   simUrl: 'http://127.0.0.1:4311',
   consolePort: 3311,

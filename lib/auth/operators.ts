@@ -21,6 +21,8 @@ export interface Operator {
   role: Role;
   disabled: boolean;
   createdAt: string;
+  /** The app their pages act on; null until they pick one (the first configured app then). */
+  appId: string | null;
 }
 
 interface OperatorRow {
@@ -30,9 +32,21 @@ interface OperatorRow {
   role: Role;
   disabled: number;
   created_at: string;
+  app_id: string | null;
 }
 
-const toOperator = (r: OperatorRow): Operator => ({ id: r.id, username: r.username, role: r.role, disabled: r.disabled === 1, createdAt: r.created_at });
+const toOperator = (r: OperatorRow): Operator => ({
+  id: r.id,
+  username: r.username,
+  role: r.role,
+  disabled: r.disabled === 1,
+  createdAt: r.created_at,
+  appId: r.app_id,
+});
+
+export function setOperatorApp(db: Db, username: string, appId: string): void {
+  statement(db, 'UPDATE operators SET app_id = ? WHERE username = ?').run(appId, username);
+}
 
 export function findOperator(db: Db, username: string): (Operator & { passwordHash: string }) | null {
   const row = statement(db, 'SELECT * FROM operators WHERE username = ?').get(username) as OperatorRow | undefined;
@@ -52,30 +66,43 @@ export function countOperators(db: Db): number {
   return statement(db, 'SELECT COUNT(*) FROM operators').pluck().get() as number;
 }
 
-export type OperatorChange = { ok: true; operator: Operator } | { ok: false; error: string };
+export type OperatorRefusal = { code: 'operators.exists' | 'operators.notFound'; username: string } | { code: 'input.invalid'; username: string };
 
-export async function addOperator(db: Db, input: z.input<typeof newOperatorSchema>): Promise<OperatorChange> {
+export type OperatorChange = { ok: true; operator: Operator } | ({ ok: false } & OperatorRefusal);
+
+export interface PreparedOperator {
+  username: string;
+  role: Role;
+  passwordHash: string;
+}
+
+/** Validation and the slow hash, before any write: the insert that follows can share a transaction with its audit row. */
+export async function prepareOperator(input: z.input<typeof newOperatorSchema>): Promise<{ ok: true; operator: PreparedOperator } | ({ ok: false } & OperatorRefusal)> {
   const parsed = newOperatorSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues.map((i) => i.message).join(' ') };
+  if (!parsed.success) return { ok: false, code: 'input.invalid', username: String(input.username) };
   const { username, password, role } = parsed.data;
-  if (findOperator(db, username)) return { ok: false, error: `An operator named ${username} already exists.` };
+  return { ok: true, operator: { username, role, passwordHash: await hashPassword(password) } };
+}
+
+export function insertOperator(db: Db, op: PreparedOperator): OperatorChange {
+  if (findOperator(db, op.username)) return { ok: false, code: 'operators.exists', username: op.username };
   const now = new Date().toISOString();
   const id = Number(
-    statement(db, 'INSERT INTO operators (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(
-      username,
-      await hashPassword(password),
-      role,
-      now,
-      now,
-    ).lastInsertRowid,
+    statement(db, 'INSERT INTO operators (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(op.username, op.passwordHash, op.role, now, now)
+      .lastInsertRowid,
   );
   return { ok: true, operator: getOperator(db, id)! };
+}
+
+export async function addOperator(db: Db, input: z.input<typeof newOperatorSchema>): Promise<OperatorChange> {
+  const prepared = await prepareOperator(input);
+  return prepared.ok ? insertOperator(db, prepared.operator) : prepared;
 }
 
 /** Disabling also ends the operator's sessions at once. */
 export function setDisabled(db: Db, username: string, disabled: boolean): OperatorChange {
   const op = findOperator(db, username);
-  if (!op) return { ok: false, error: `No operator named ${username}.` };
+  if (!op) return { ok: false, code: 'operators.notFound', username };
   db.transaction(() => {
     statement(db, 'UPDATE operators SET disabled = ?, updated_at = ? WHERE id = ?').run(disabled ? 1 : 0, new Date().toISOString(), op.id);
     if (disabled) statement(db, 'DELETE FROM sessions WHERE operator_id = ?').run(op.id);
@@ -85,21 +112,29 @@ export function setDisabled(db: Db, username: string, disabled: boolean): Operat
 
 export function setRole(db: Db, username: string, role: Role): OperatorChange {
   const op = findOperator(db, username);
-  if (!op) return { ok: false, error: `No operator named ${username}.` };
+  if (!op) return { ok: false, code: 'operators.notFound', username };
   statement(db, 'UPDATE operators SET role = ?, updated_at = ? WHERE id = ?').run(role, new Date().toISOString(), op.id);
   return { ok: true, operator: getOperator(db, op.id)! };
 }
 
-/** A new password ends every session of that operator. */
-export async function resetPassword(db: Db, username: string, password: string): Promise<OperatorChange> {
-  const op = findOperator(db, username);
-  if (!op) return { ok: false, error: `No operator named ${username}.` };
+export async function hashNewPassword(password: string): Promise<{ ok: true; passwordHash: string } | { ok: false }> {
   const parsed = passwordSchema.safeParse(password);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
-  const passwordHash = await hashPassword(parsed.data);
+  return parsed.success ? { ok: true, passwordHash: await hashPassword(parsed.data) } : { ok: false };
+}
+
+/** A new password ends every session of that operator. */
+export function setPasswordHash(db: Db, username: string, passwordHash: string): OperatorChange {
+  const op = findOperator(db, username);
+  if (!op) return { ok: false, code: 'operators.notFound', username };
   db.transaction(() => {
     statement(db, 'UPDATE operators SET password_hash = ?, updated_at = ? WHERE id = ?').run(passwordHash, new Date().toISOString(), op.id);
     statement(db, 'DELETE FROM sessions WHERE operator_id = ?').run(op.id);
   })();
   return { ok: true, operator: getOperator(db, op.id)! };
+}
+
+export async function resetPassword(db: Db, username: string, password: string): Promise<OperatorChange> {
+  if (!findOperator(db, username)) return { ok: false, code: 'operators.notFound', username };
+  const hashed = await hashNewPassword(password);
+  return hashed.ok ? setPasswordHash(db, username, hashed.passwordHash) : { ok: false, code: 'input.invalid', username };
 }

@@ -21,7 +21,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'retention-test-'));
   db = openDatabase(join(dir, 'console.db'));
   const op = await addOperator(db, { username: 'alice', password: 'correct-horse-battery', role: 'operator' });
-  if (!op.ok) throw new Error(op.error);
+  if (!op.ok) throw new Error(op.code);
   operatorId = op.operator.id;
 });
 afterEach(() => {

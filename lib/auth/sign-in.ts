@@ -1,12 +1,14 @@
 import 'server-only';
 import type { Db } from '../db/database';
 import { audit } from './audit';
-import { beginAttempt, finishAttempt, LOCKOUT_WINDOW_MS } from './attempts';
+import { beginAttempt, finishAttempt } from './attempts';
 import { findOperator, type Operator } from './operators';
 import { decoyHash, verifyPassword } from './passwords';
 import { createSession } from './sessions';
 
-export type SignInResult = { ok: true; cookie: string; operator: Operator } | { ok: false; error: string };
+export type SignInRefusal = 'auth.lockedOut' | 'auth.badCredentials';
+
+export type SignInResult = { ok: true; cookie: string; operator: Operator } | { ok: false; code: SignInRefusal };
 
 export async function signIn(
   db: Db,
@@ -19,10 +21,7 @@ export async function signIn(
   const attempt = beginAttempt(db, { username, clientIp }, nowMs);
   if (attempt === null) {
     audit(db, { action: 'sign-in-refused', operator: username, clientIp, detail: 'too many failed sign-ins' }, nowMs);
-    return {
-      ok: false,
-      error: `Too many failed sign-ins for this username or from this address. Sign-in is locked for up to ${LOCKOUT_WINDOW_MS / 60_000} minutes; ask an admin if you forgot your password.`,
-    };
+    return { ok: false, code: 'auth.lockedOut' };
   }
 
   const operator = findOperator(db, username);
@@ -33,12 +32,12 @@ export async function signIn(
       finishAttempt(db, attempt, 'failed');
       audit(db, { action: 'sign-in-failed', operator: username, clientIp, detail: operator?.disabled && passwordOk ? 'operator disabled' : null }, nowMs);
     })();
-    return { ok: false, error: 'Wrong username or password, or the account is disabled.' };
+    return { ok: false, code: 'auth.badCredentials' };
   }
   const cookie = db.transaction(() => {
     finishAttempt(db, attempt, 'ok');
     audit(db, { action: 'sign-in', operator: operator.username, clientIp }, nowMs);
     return createSession(db, operator.id, opts.secret, nowMs);
   })();
-  return { ok: true, cookie, operator: { id: operator.id, username: operator.username, role: operator.role, disabled: false, createdAt: operator.createdAt } };
+  return { ok: true, cookie, operator: { id: operator.id, username: operator.username, role: operator.role, disabled: false, createdAt: operator.createdAt, appId: operator.appId } };
 }

@@ -49,7 +49,7 @@ describe('unlockOperator', () => {
     const t = 2_000_000;
     await fail(LOCKOUT_FAILURES, t);
     const locked = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: t + 100 });
-    expect(locked).toMatchObject({ ok: false, error: expect.stringMatching(/Too many failed sign-ins/) });
+    expect(locked).toMatchObject({ ok: false, code: 'auth.lockedOut' });
 
     expect(unlockOperator(db, 'ALICE', ADMIN, t + 200)).toMatchObject({ ok: true, operator: { username: 'alice' }, cleared: LOCKOUT_FAILURES });
     expect(lockedOutOperators(db, t + 200)).toEqual(new Set());
@@ -82,6 +82,6 @@ describe('unlockOperator', () => {
   it('does nothing and audits nothing for an operator who is not locked out, and refuses unknown names', () => {
     expect(unlockOperator(db, 'alice', ADMIN)).toMatchObject({ ok: true, cleared: 0 });
     expect(listAudit(db, { action: 'operator-unlocked', limit: 5 })).toHaveLength(0);
-    expect(unlockOperator(db, 'nobody', ADMIN)).toEqual({ ok: false, error: 'No operator named nobody.' });
+    expect(unlockOperator(db, 'nobody', ADMIN)).toEqual({ ok: false, code: 'operators.notFound', username: 'nobody' });
   });
 });

@@ -2,9 +2,9 @@ import 'server-only';
 import type { Db } from '../db/database';
 import { audit } from './audit';
 import { clearAttempts } from './attempts';
-import { findOperator, getOperator, type Operator } from './operators';
+import { findOperator, getOperator, type Operator, type OperatorRefusal } from './operators';
 
-export type UnlockResult = { ok: true; operator: Operator; cleared: number } | { ok: false; error: string };
+export type UnlockResult = { ok: true; operator: Operator; cleared: number } | ({ ok: false } & OperatorRefusal);
 
 /**
  * Lifts an operator's username lockout before its window passes. The sign-ins stay in the audit
@@ -12,7 +12,7 @@ export type UnlockResult = { ok: true; operator: Operator; cleared: number } | {
  */
 export function unlockOperator(db: Db, username: string, by: { operator: string; clientIp: string | null }, nowMs = Date.now()): UnlockResult {
   const op = findOperator(db, username);
-  if (!op) return { ok: false, error: `No operator named ${username}.` };
+  if (!op) return { ok: false, code: 'operators.notFound', username };
   const cleared = db
     .transaction(() => {
       const n = clearAttempts(db, op.username, nowMs);

@@ -141,4 +141,14 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE UNIQUE INDEX runs_request_key ON runs(request_key) WHERE request_key IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'several apps: runs bound to their app, each operator\'s chosen app',
+    sql: `
+      -- Runs from before apps existed were sent with the single-app variables, which are app "default".
+      ALTER TABLE runs ADD COLUMN app_id TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX runs_by_app ON runs(app_id, id);
+      ALTER TABLE operators ADD COLUMN app_id TEXT;
+    `,
+  },
 ];

@@ -25,7 +25,7 @@ const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex',
 
 describe('runs repository (real SQLite file)', () => {
   it('writes the run and all its users before anything is sent', () => {
-    const runId = createRun(db, { source: 'form', sdkAppId: 1400000000, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
+    const runId = createRun(db, { source: 'form', appId: 'default', sdkAppId: 1400000000, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
     expect(pendingTargets(db, runId, 0, 10).map((t) => [t.seq, t.account])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
     expect(pendingTargets(db, runId, 2, 10).map((t) => t.seq)).toEqual([3]);
     const run = getRun(db, runId)!;
@@ -34,7 +34,7 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('counts each user once even when a batch is reported twice', () => {
-    const runId = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
+    const runId = createRun(db, { source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
     const batch = [
       { seq: 1, account: 'a', status: 'removed' as const, attempts: 1 },
       { seq: 2, account: 'b', status: 'failed' as const, failure: notFound, attempts: 1 },
@@ -48,7 +48,7 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('marks unsent users "not sent" and keeps why a run stopped', () => {
-    const runId = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b']) }).runId;
+    const runId = createRun(db, { source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b']) }).runId;
     recordOutcomes(db, runId, [{ seq: 1, account: 'a', status: 'failed', failure: { key: '70009', code: 70009, info: 'sig', handling: 'fatal' }, attempts: 1 }], 1);
     finishRun(db, runId, { status: 'stopped', failure: { key: '70009', code: 70009, info: 'sig', handling: 'fatal' } });
     const run = getRun(db, runId)!;
@@ -57,8 +57,8 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('lists runs newest first, pages users by seq, finds a user across runs', () => {
-    const first = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['alice', 'bob']) }).runId;
-    const second = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['carol', 'alice', 'dave']) }).runId;
+    const first = createRun(db, { source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['alice', 'bob']) }).runId;
+    const second = createRun(db, { source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['carol', 'alice', 'dave']) }).runId;
     expect(listRuns(db, { limit: 10 }).map((r) => r.id)).toEqual([second, first]);
     expect(listRunUsers(db, second, { afterSeq: 1, limit: 1 }).map((u) => u.userId)).toEqual(['alice']);
     expect(findUserAcrossRuns(db, 'alice').map((x) => x.run.id)).toEqual([second, first]);
@@ -66,7 +66,7 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('refuses to close a run twice: the state machine allows one way out of running', () => {
-    const runId = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
+    const runId = createRun(db, { source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
     expect(finishRun(db, runId, { status: 'halted', reason: 'error' })).toBeNull();
     expect(getRun(db, runId)).toMatchObject({ status: 'running', pending: 1, notSent: 0 });
     expect(finishRun(db, runId, { status: 'cancelled' })).toBe('cancelled');
@@ -75,16 +75,16 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('a second submit with the same request key gets the first run', () => {
-    const first = createRun(db, { requestKey: 'k'.repeat(20), source: 'form', sdkAppId: 1, region: 'china', operator: 'x', users: users(['a', 'b']) });
-    const again = createRun(db, { requestKey: 'k'.repeat(20), source: 'form', sdkAppId: 1, region: 'china', operator: 'y', users: users(['c']) });
+    const first = createRun(db, { requestKey: 'k'.repeat(20), source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: 'x', users: users(['a', 'b']) });
+    const again = createRun(db, { requestKey: 'k'.repeat(20), source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: 'y', users: users(['c']) });
     expect(again).toEqual({ runId: first.runId, existing: true });
     expect(listRuns(db, { limit: 10 })).toHaveLength(1);
-    expect(createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: 'x', users: users(['a']) }).existing).toBe(false);
+    expect(createRun(db, { source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: 'x', users: users(['a']) }).existing).toBe(false);
   });
 
   it('retry: refused while the run is going, one retry for two asks, refused when nothing is retryable', () => {
-    const parent = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
-    const meta = { sdkAppId: 1, region: 'china', operator: 'x' };
+    const parent = createRun(db, { source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c']) }).runId;
+    const meta = { operator: 'x' };
     expect(createRetryRun(db, parent, ['91000'], meta)).toEqual({ ok: false, refusal: 'still-running' });
     recordOutcomes(db, parent, [
       { seq: 1, account: 'a', status: 'failed', failure: { key: '91000', code: 91000, info: '', handling: 'retry' }, attempts: 5 },
@@ -104,7 +104,7 @@ describe('runs repository (real SQLite file)', () => {
 
   it('applies migrations once and survives reopening', () => {
     const path = db.name;
-    createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) });
+    createRun(db, { source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) });
     db.close();
     db = openDatabase(path);
     expect(listRuns(db, { limit: 5 })).toHaveLength(1);
@@ -112,7 +112,7 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('filters users by result and error code while paging', () => {
-    const runId = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c', 'd']), file: { name: 'x.csv', rowsRead: 6, invalidRows: 1, duplicateRows: 1 } }).runId;
+    const runId = createRun(db, { source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['a', 'b', 'c', 'd']), file: { name: 'x.csv', rowsRead: 6, invalidRows: 1, duplicateRows: 1 } }).runId;
     recordOutcomes(db, runId, [
       { seq: 1, account: 'a', status: 'failed', failure: notFound, attempts: 1 },
       { seq: 2, account: 'b', status: 'removed', attempts: 1 },
@@ -125,8 +125,8 @@ describe('runs repository (real SQLite file)', () => {
   });
 
   it('records a cancel request only for a running background run and lists running runs', () => {
-    const csv = createRun(db, { source: 'csv', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
-    const form = createRun(db, { source: 'form', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
+    const csv = createRun(db, { source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
+    const form = createRun(db, { source: 'form', appId: 'default', sdkAppId: 1, region: 'china', operator: null, users: users(['a']) }).runId;
     expect(listRunningRuns(db, ['csv', 'retry']).map((r) => r.id)).toEqual([csv]);
     expect(listRunningRuns(db).map((r) => r.id)).toEqual([csv, form]);
     expect(requestCancel(db, csv)).toEqual({ ok: true });

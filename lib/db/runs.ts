@@ -18,6 +18,8 @@ export interface RunSummary {
   createdAt: string;
   finishedAt: string | null;
   source: RunSource;
+  /** The app the run is bound to: it is sent, resumed and retried through this app only. */
+  appId: string;
   sdkAppId: number;
   region: string;
   attrs: string[];
@@ -51,6 +53,7 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   source: RunSource;
+  app_id: string;
   sdkappid: number;
   region: string;
   attrs: string;
@@ -92,6 +95,7 @@ function toSummary(r: RunRow): RunSummary {
     createdAt: r.created_at,
     finishedAt: r.finished_at,
     source: r.source,
+    appId: r.app_id,
     sdkAppId: r.sdkappid,
     region: r.region,
     attrs: JSON.parse(r.attrs) as string[],
@@ -128,6 +132,7 @@ export interface NewRun {
   /** The client's key for this submission: a second submit with the same key gets the same run. */
   requestKey?: string | null;
   source: RunSource;
+  appId: string;
   sdkAppId: number;
   region: string;
   operator: string | null;
@@ -143,9 +148,9 @@ export interface NewRun {
 export function createRun(db: Db, run: NewRun): { runId: number; existing: boolean } {
   const insertRun = statement(
     db,
-    `INSERT INTO runs (created_at, source, sdkappid, region, attrs, operator, parent_run_id, status, total,
+    `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
                        file_name, rows_read, invalid_rows, duplicate_rows, request_key)
-     VALUES (?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?, ?)`,
   );
   const insertUser = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
   return db.transaction(() => {
@@ -157,6 +162,7 @@ export function createRun(db: Db, run: NewRun): { runId: number; existing: boole
       insertRun.run(
         new Date().toISOString(),
         run.source,
+        run.appId,
         run.sdkAppId,
         run.region,
         run.operator,
@@ -283,10 +289,13 @@ export function getRun(db: Db, runId: number): RunSummary | null {
   return row ? toSummary(row) : null;
 }
 
-export function listRuns(db: Db, opts: { limit: number; beforeId?: number }): RunSummary[] {
-  const rows = db
-    .prepare('SELECT * FROM runs WHERE id < ? ORDER BY id DESC LIMIT ?')
-    .all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as RunRow[];
+export function listRuns(db: Db, opts: { limit: number; beforeId?: number; appId?: string }): RunSummary[] {
+  const before = opts.beforeId ?? Number.MAX_SAFE_INTEGER;
+  const rows = (
+    opts.appId === undefined
+      ? statement(db, 'SELECT * FROM runs WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, opts.limit)
+      : statement(db, 'SELECT * FROM runs WHERE app_id = ? AND id < ? ORDER BY id DESC LIMIT ?').all(opts.appId, before, opts.limit)
+  ) as RunRow[];
   return rows.map(toSummary);
 }
 
@@ -349,7 +358,7 @@ export function createRetryRun(
   db: Db,
   parentId: number,
   retryKeys: readonly string[],
-  meta: { sdkAppId: number; region: string; operator: string | null },
+  meta: { operator: string | null },
 ): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RetryRefusal } {
   const keys = JSON.stringify(retryKeys);
   const selection = `run_id = ? AND (result = 'not_sent' OR (result = 'failed' AND error_key IN (SELECT value FROM json_each(?))))`;
@@ -366,10 +375,10 @@ export function createRetryRun(
     const runId = Number(
       db
         .prepare(
-          `INSERT INTO runs (created_at, source, sdkappid, region, attrs, operator, parent_run_id, status, total)
-           VALUES (?, 'retry', ?, ?, ?, ?, ?, 'running', ?)`,
+          `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total)
+           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, 'running', ?)`,
         )
-        .run(new Date().toISOString(), meta.sdkAppId, meta.region, JSON.stringify(parent.attrs), meta.operator, parentId, count)
+        .run(new Date().toISOString(), parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, count)
         .lastInsertRowid,
     );
     statement(db, 

@@ -49,7 +49,7 @@ function timClient(): TimClient {
   });
 }
 
-const newRun = () => createRun(db, { source: 'csv', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) }).runId;
+const newRun = () => createRun(db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) }).runId;
 
 describe('executeRun against the simulator and a real SQLite file', () => {
   it('accounts for every user: removed, or failed with 70107 for the 50 unknown ones', async () => {

@@ -1,8 +1,12 @@
 import 'server-only';
-import { listRunningRuns, type RunSource } from '../db/runs';
+import type { AppRegistry, AppRuntime } from '../apps/registry';
+import { finishRun, getRun, listRunningRuns, type RunSource, type RunSummary } from '../db/runs';
+import { describeAppFailure } from '../tim/errors';
+import type { Failure } from '../tim/outcomes';
 import { log } from '../log';
 import { realClock } from '../removal/rate-limiter';
-import type { HaltReason, RunEnd } from '../runs/state-machine';
+import type { RunEnd } from '../removal/engine';
+import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
 import { executeRun } from './execute-run';
 import { acquireLease, HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
@@ -18,8 +22,13 @@ const SAFETY_MARGIN_MS = HEARTBEAT_MS;
 const RESUME_BACKOFF_MS = 10_000;
 const RESUME_BACKOFF_MAX_MS = 5 * 60_000;
 
-export const STANDBY_REFUSAL =
-  'This console process is standing by: another process is the writer for this database and only it can send. Use the console served by that process, or wait: this one takes over when that process stops.';
+/** What use cases need of the worker. */
+export interface RunWorker {
+  canSend(): boolean;
+  run(runId: number, source: RunSource): Promise<RunEnd>;
+  rate(runId: number): number | null;
+  status(): WorkerStatus;
+}
 
 export type WorkerStatus = { role: 'writer' } | { role: 'standby'; holder: LeaseHolder | null; database: string };
 
@@ -33,7 +42,7 @@ interface ActiveJob {
  * holds the database's lease; a process without it serves pages and waits to take over. Runs that
  * a pass left running (a halt, a restart) are picked up again by the sweep.
  */
-class JobWorker {
+class JobWorker implements RunWorker {
   private readonly active = new Map<number, ActiveJob>();
   private readonly me = thisProcess();
   private role: 'writer' | 'standby' = 'standby';
@@ -57,18 +66,30 @@ class JobWorker {
     return this.haltReason() === null;
   }
 
-  /** Executes (or joins) a pass over the run; resolves when the pass ends. */
+  /**
+   * Executes (or joins) a pass over the run, always through the run's own app; resolves when the
+   * pass ends. A run whose app is gone or has another SDKAppID now stops with that reason unsent.
+   */
   run(runId: number, source: RunSource): Promise<RunEnd> {
     const running = this.active.get(runId);
     if (running) return running.done;
     const halted = this.haltReason();
     if (halted) return Promise.resolve({ status: 'halted', reason: halted });
+    const { db, apps } = getRuntime();
+    const run = getRun(db, runId);
+    if (!run || run.status !== 'running') return Promise.resolve({ status: 'completed' });
+    const app = appOf(run, apps);
+    if (!('tim' in app)) {
+      const end: RunEnd = { status: 'stopped', failure: app };
+      finishRun(db, runId, end);
+      log.warn('run.app-unavailable', { runId, appId: run.appId, reason: app.key });
+      return Promise.resolve(end);
+    }
     const progress = new ProgressTracker();
-    const { db, tim, limiter } = getRuntime();
     const done = executeRun(runId, {
       db,
-      client: tim,
-      limiter,
+      client: app.tim,
+      limiter: app.budgets.removeAttr,
       clock: realClock,
       concurrency: source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY,
       halt: () => this.haltReason(),
@@ -145,6 +166,17 @@ class JobWorker {
       void this.run(run.id, run.source);
     }
   }
+}
+
+function appOf(run: RunSummary, apps: AppRegistry): AppRuntime | Failure {
+  const app = apps.get(run.appId);
+  const stop = (entry: ReturnType<typeof describeAppFailure>, info: string): Failure => ({ key: entry.key, code: null, info, handling: entry.handling });
+  if (!app) return stop(describeAppFailure('removed', run.appId), run.appId);
+  if (app.summary.sdkAppId !== run.sdkAppId) {
+    const info = `${run.appId}: run ${run.sdkAppId}, configured ${app.summary.sdkAppId}`;
+    return stop(describeAppFailure('changed', info), info);
+  }
+  return app;
 }
 
 const holder = globalThis as typeof globalThis & { __timConsoleWorker?: JobWorker };

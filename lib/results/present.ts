@@ -1,4 +1,4 @@
-import { describeTimError, describeTransportFailure, type CatalogueEntry, type TransportFailure } from '../tim/errors';
+import { describeAppFailure, describeTimError, describeTransportFailure, type AppFailure, type CatalogueEntry, type TransportFailure } from '../tim/errors';
 
 /** A stored failure: catalogue key, TIM code (null for transport failures) and the server's words. */
 export interface FailureRecord {
@@ -24,6 +24,7 @@ export interface ResultRow {
 
 export function describeFailure(f: FailureRecord): CatalogueEntry {
   if (f.key.startsWith('transport.')) return describeTransportFailure(f.key.slice('transport.'.length) as TransportFailure, f.info);
+  if (f.key.startsWith('app.')) return describeAppFailure(f.key.slice('app.'.length) as AppFailure, f.info);
   return describeTimError(f.code ?? Number(f.key), f.info);
 }
 

@@ -15,6 +15,7 @@ export const operatorChangeSchema = z.discriminatedUnion('kind', [
 ]);
 
 export type OperatorChangeValues = z.input<typeof operatorChangeSchema>;
+export type OperatorChangeInput = z.output<typeof operatorChangeSchema>;
 
 export const addOperatorFormSchema = z.object({ username, password, role });
 export type AddOperatorValues = z.input<typeof addOperatorFormSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseUserIdList } from '../user-ids';
+import { appIdSchema } from './apps';
 import { requestKeySchema } from './request-key';
 
 /** The form is for a few users; more than this belongs on the CSV page. */
@@ -36,7 +37,10 @@ export const removeFormSchema = z.object({
     .array(z.string().min(1))
     .min(1, { error: 'Select at least one attribute.' })
     .max(10, { error: 'An app has at most 10 attributes.' }),
+  appId: appIdSchema,
   requestKey: requestKeySchema,
 });
+
+export type RemoveFormInput = z.output<typeof removeFormSchema>;
 
 export type RemoveFormValues = z.input<typeof removeFormSchema>;

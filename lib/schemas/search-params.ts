@@ -18,7 +18,11 @@ export function readSearchParams<S extends z.ZodObject>(schema: S, raw: RawSearc
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const positiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-export const historySearchSchema = z.object({ user: param(trimmed(256)) });
+const appRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/);
+
+export const historySearchSchema = z.object({ user: param(trimmed(256)), app: param(appRef) });
+
+export const runsApiSearchSchema = z.object({ app: param(appRef) });
 
 export const runPageSearchSchema = z.object({
   after: param(positiveId),

@@ -7,6 +7,7 @@ export const signInSchema = z.object({
 });
 
 export type SignInValues = z.input<typeof signInSchema>;
+export type SignInInput = z.output<typeof signInSchema>;
 
 /** Only same-site paths: an open redirect after sign-in would hand a session to a phishing page. */
 export function safeNext(next: string | undefined): string {

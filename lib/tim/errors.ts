@@ -375,6 +375,37 @@ const TRANSPORT_CATALOGUE: Readonly<Record<TransportFailure, TransportText>> = {
   },
 };
 
+/** Why the console itself stopped a run before sending: its app is no longer the one it was started on. */
+export type AppFailure = 'removed' | 'changed';
+
+const APP_CATALOGUE: Readonly<Record<AppFailure, TransportText>> = {
+  removed: {
+    title: "The run's app is no longer configured",
+    explanation: (d) => `This run belongs to app ${d ?? 'that was removed'}, which is no longer in this console's configuration, so nothing more was sent.`,
+    action: `Ask ${OWNER} to add the app back to TIM_APPS_FILE (same id and SDKAppID), then retry the users that were not sent.`,
+    handling: 'fatal',
+  },
+  changed: {
+    title: "The run's app now has another SDKAppID",
+    explanation: (d) => `The app this run belongs to is now configured with a different SDKAppID${withDetail(d)}. A run stays with the SDKAppID it was started on, so nothing more was sent.`,
+    action: `Ask ${OWNER} to check TIM_APPS_FILE: give the other SDKAppID its own app id, then start a new run there if that is what you meant.`,
+    handling: 'fatal',
+  },
+};
+
+export function describeAppFailure(kind: AppFailure, detail?: string): CatalogueEntry {
+  const text = APP_CATALOGUE[kind];
+  const cleaned = detail === undefined ? '' : cleanFreeText(detail);
+  return {
+    key: `app.${kind}`,
+    code: null,
+    title: text.title,
+    explanation: text.explanation(cleaned === '' ? null : cleaned),
+    action: text.action,
+    handling: text.handling,
+  };
+}
+
 const MAX_FREE_TEXT = 200;
 
 /**

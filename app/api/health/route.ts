@@ -1,13 +1,8 @@
-import { getRuntime } from '@/lib/runtime';
+import { isHealthy } from '@/lib/queries/health';
 
 export const dynamic = 'force-dynamic';
 
 /** Public liveness: answers ok only once configuration is valid and the database is open. */
 export function GET() {
-  try {
-    getRuntime().db.prepare('SELECT 1').get();
-    return Response.json({ ok: true });
-  } catch {
-    return Response.json({ ok: false }, { status: 503 });
-  }
+  return isHealthy() ? Response.json({ ok: true }) : Response.json({ ok: false }, { status: 503 });
 }

@@ -1,12 +1,10 @@
-import { authorizeRoute } from '@/lib/auth/request';
-import { listRuns } from '@/lib/db/runs';
-import { RUNS_PAGE_SIZE } from '@/lib/results/run-view';
-import { getRuntime } from '@/lib/runtime';
+import { route } from '@/lib/entry/route';
+import { recentRuns } from '@/lib/queries/runs';
+import { readSearchParams, runsApiSearchSchema } from '@/lib/schemas/search-params';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
-  const operator = await authorizeRoute('viewer');
-  if (operator instanceof Response) return operator;
-  return Response.json({ runs: listRuns(getRuntime().db, { limit: RUNS_PAGE_SIZE }) });
-}
+export const GET = route('viewer', (ctx, req) => {
+  const { app } = readSearchParams(runsApiSearchSchema, Object.fromEntries(new URL(req.url).searchParams));
+  return Response.json({ runs: recentRuns(ctx, { appId: app }) });
+});

@@ -1,16 +1,7 @@
 'use server';
 
-import { redirect } from 'next/navigation';
-import { authorizeAction, clientIp } from '@/lib/auth/request';
-import { startRetryRun } from '@/lib/jobs/start-bulk';
-import { runIdSchema } from '@/lib/schemas/bulk';
+import { action } from '@/lib/entry/action';
+import { runRefSchema } from '@/lib/schemas/bulk';
+import { retryFailed } from '@/lib/use-cases/retry-failed';
 
-export async function retryFailedAction(runId: number): Promise<{ ok: false; error: string }> {
-  const auth = await authorizeAction('operator');
-  if (!auth.ok) return auth;
-  const id = runIdSchema.safeParse(runId);
-  if (!id.success) return { ok: false, error: 'Unknown run.' };
-  const started = startRetryRun(id.data, { username: auth.operator.username, clientIp: await clientIp() });
-  if (!started.ok) return started;
-  redirect(`/history/${started.runId}`);
-}
+export const retryFailedAction = action('operator', runRefSchema, retryFailed);

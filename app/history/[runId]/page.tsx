@@ -7,12 +7,10 @@ import { RemovalResult } from '@/components/removal-result';
 import { ResultFilter } from '@/components/result-filter';
 import { ResultsTable } from '@/components/results-table';
 import { RetryButton } from '@/components/retry-button';
-import { requirePageRole } from '@/lib/auth/request';
 import { hasRole } from '@/lib/auth/roles';
-import { failureGroups, getRun, listRunUsers, type UserFilter } from '@/lib/db/runs';
-import { presentFailureGroup, presentUser } from '@/lib/results/present';
+import { pageContext } from '@/lib/entry/page';
+import { runById, runResults } from '@/lib/queries/runs';
 import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
-import { getRuntime } from '@/lib/runtime';
 import { isRetryable } from '@/lib/runs/state-machine';
 import { runIdSchema } from '@/lib/schemas/bulk';
 import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/lib/schemas/search-params';
@@ -38,23 +36,18 @@ function pageHref(runId: number, q: { after?: number; result: string; error: str
 
 export default async function RunPage({ params, searchParams }: Props) {
   const { runId } = await params;
-  const operator = await requirePageRole('viewer', `/history/${runId}`);
-  const canRun = hasRole(operator.role, 'operator');
+  const ctx = await pageContext('viewer', `/history/${runId}`);
+  const canRun = hasRole(ctx.actor.role, 'operator');
   const id = runIdSchema.safeParse(runId);
-  const { db } = getRuntime();
-  const run = id.success ? getRun(db, id.data) : null;
+  const run = id.success ? runById(ctx, id.data) : null;
   if (!run) notFound();
+  const app = ctx.apps.get(run.appId)?.summary ?? null;
 
   const q = readSearchParams(runPageSearchSchema, await searchParams);
   const result = q.result ?? '';
   const error = q.error ?? '';
-  const filter: UserFilter = { result: q.result, errorKey: q.error };
   const after = q.after ?? 0;
-  const users = listRunUsers(db, run.id, { afterSeq: after, limit: PAGE_SIZE + 1, filter });
-  const page = users.slice(0, PAGE_SIZE);
-  const nextAfter = users.length > PAGE_SIZE ? page[page.length - 1]!.seq : null;
-  const groups = failureGroups(db, run.id).map(presentFailureGroup);
-  const rows = page.map((u) => presentUser(u, run));
+  const { rows, nextAfter, groups } = runResults(ctx, run, { afterSeq: after, limit: PAGE_SIZE, filter: { result: q.result, errorKey: q.error } });
   const running = run.status === 'running';
   const retryable = groups.filter((g) => isRetryable(g.handling)).reduce((n, g) => n + g.count, 0) + run.notSent;
 
@@ -98,7 +91,7 @@ export default async function RunPage({ params, searchParams }: Props) {
         )}
         <dt className="font-medium">App</dt>
         <dd>
-          SDKAppID {run.sdkAppId}, region {run.region}
+          {app ? `${app.label}: ` : `${run.appId} (no longer configured): `}SDKAppID {run.sdkAppId}, region {run.region}
         </dd>
         <dt className="font-medium">Attributes</dt>
         <dd className="font-mono">{run.attrs.join(', ')}</dd>

@@ -1,50 +1,29 @@
-import { audit } from '@/lib/auth/audit';
-import { authorizeRoute, clientIp } from '@/lib/auth/request';
-import { csvLine } from '@/lib/csv/export';
-import { getRun, listRunUsers } from '@/lib/db/runs';
-import { presentUser } from '@/lib/results/present';
-import { getRuntime } from '@/lib/runtime';
-import { runIdSchema } from '@/lib/schemas/bulk';
+import { problem, route } from '@/lib/entry/route';
+import { runRefSchema } from '@/lib/schemas/bulk';
+import { exportRun } from '@/lib/use-cases/export-run';
 
 export const dynamic = 'force-dynamic';
 
-const PAGE = 5000;
-
 /** Streams every user of a run, a page at a time, so a million rows never sit in memory. */
-export async function GET(_req: Request, { params }: { params: Promise<{ runId: string }> }) {
-  const operator = await authorizeRoute('viewer');
-  if (operator instanceof Response) return operator;
-  const id = runIdSchema.safeParse((await params).runId);
-  const { db } = getRuntime();
-  const run = id.success ? getRun(db, id.data) : null;
-  if (!run) return new Response('No such run', { status: 404 });
-  audit(db, { action: 'export', operator: operator.username, clientIp: await clientIp(), runId: run.id });
-
+export const GET = route<{ runId: string }>('viewer', (ctx, _req, params) => {
+  const ref = runRefSchema.safeParse(params);
+  if (!ref.success) return problem({ code: 'run.notFound' });
+  const exported = exportRun(ctx, ref.data);
+  if (!exported.ok) return problem(exported.error);
   const encoder = new TextEncoder();
-  let after = 0;
-  let headerSent = false;
+  const lines = exported.value.lines[Symbol.iterator]();
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode(csvLine(['user', 'attributes', 'result', 'code', 'explanation', 'server_info'])));
-        return;
-      }
-      const users = listRunUsers(db, run.id, { afterSeq: after, limit: PAGE });
-      if (users.length === 0) return controller.close();
-      after = users[users.length - 1]!.seq;
-      const lines = users.map((u) => {
-        const row = presentUser(u, run);
-        return csvLine([row.user, u.attrs.join(';'), row.resultText, row.code, row.explanation, row.serverInfo]);
-      });
-      controller.enqueue(encoder.encode(lines.join('')));
+      const next = lines.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
     },
   });
   return new Response(body, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="run-${run.id}-results.csv"`,
+      'content-disposition': `attachment; filename="${exported.value.fileName}"`,
       'cache-control': 'no-store',
     },
   });
-}
+});

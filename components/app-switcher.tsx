@@ -1,0 +1,45 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { chooseAppAction } from '@/app/actions';
+import type { AppSummary } from '@/lib/apps/registry';
+
+/** The "App" combobox: the pick is stored for the operator, and the page reloads its data for that app. */
+export function AppSwitcher({ apps, current }: { apps: AppSummary[]; current: AppSummary }) {
+  const router = useRouter();
+  const [switching, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div className="flex items-center gap-2 text-sm">
+      <label htmlFor="app-switcher">App</label>
+      <select
+        id="app-switcher"
+        value={current.id}
+        disabled={switching}
+        aria-describedby={error ? 'app-switcher-error' : undefined}
+        onChange={(e) => {
+          const appId = e.target.value;
+          start(async () => {
+            const result = await chooseAppAction({ appId });
+            setError(result.ok ? null : result.message);
+            router.refresh();
+          });
+        }}
+        className="rounded border border-white/60 bg-slate-800 px-2 py-1 text-white"
+      >
+        {apps.map((a) => (
+          <option key={a.id} value={a.id}>
+            {a.label}
+            {a.envLabel ? ` (${a.envLabel})` : ''}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <span id="app-switcher-error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import 'server-only';
+import { z } from 'zod';
+import { clientIp, currentOperator } from '../auth/request';
+import { hasRole, type Role } from '../auth/roles';
+import { errorMessage } from '../messages/translate';
+import { contextFor, type UseCaseContext } from '../use-cases/context';
+import type { AppError, ErrorCode, Result } from '../use-cases/result';
+
+export type ActionResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: ErrorCode; message: string; fieldErrors?: Record<string, string[] | undefined> };
+
+/**
+ * The one way a server action starts: who is calling (a server action can be called directly
+ * with a crafted request), may they, is the input valid (the same zod schema as the form), then
+ * one use case. Refusals come back typed, with the code and its words, never as a throw.
+ */
+export function action<S extends z.ZodType, T>(role: Role, schema: S, run: (ctx: UseCaseContext, input: z.output<S>) => Result<T> | Promise<Result<T>>) {
+  return async (raw: z.input<S>): Promise<ActionResult<T>> => {
+    const operator = await currentOperator();
+    if (!operator) return refusal({ code: 'auth.signedOut' });
+    if (!hasRole(operator.role, role)) return refusal({ code: 'auth.forbidden', params: { role: operator.role, needed: role } });
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) return { ...refusal({ code: 'input.invalid' }), fieldErrors: z.flattenError(parsed.error).fieldErrors };
+    const result = await run(contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() }), parsed.data);
+    return result.ok ? result : refusal(result.error);
+  };
+}
+
+function refusal(error: AppError): Extract<ActionResult<never>, { ok: false }> {
+  const fieldErrors = error.fields ? Object.fromEntries(Object.entries(error.fields).map(([k, e]) => [k, [errorMessage(e)]])) : undefined;
+  return { ok: false, code: error.code, message: errorMessage(error), ...(fieldErrors ? { fieldErrors } : {}) };
+}

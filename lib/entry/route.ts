@@ -1,0 +1,23 @@
+import 'server-only';
+import { clientIp, currentOperator } from '../auth/request';
+import { hasRole, type Role } from '../auth/roles';
+import { errorMessage } from '../messages/translate';
+import { contextFor, type UseCaseContext } from '../use-cases/context';
+import type { AppError } from '../use-cases/result';
+
+const STATUS: Partial<Record<AppError['code'], number>> = { 'run.notFound': 404, 'auth.signedOut': 401, 'auth.forbidden': 403 };
+
+/** A JSON refusal with the code and its words, the status following the code. */
+export function problem(error: AppError): Response {
+  return Response.json({ code: error.code, error: errorMessage(error) }, { status: STATUS[error.code] ?? 400 });
+}
+
+/** The one way a route handler starts: who is calling and may they, then the handler with a use-case context. */
+export function route<P>(role: Role, handle: (ctx: UseCaseContext, req: Request, params: P) => Response | Promise<Response>) {
+  return async (req: Request, { params }: { params: Promise<P> }): Promise<Response> => {
+    const operator = await currentOperator();
+    if (!operator) return problem({ code: 'auth.signedOut' });
+    if (!hasRole(operator.role, role)) return problem({ code: 'auth.forbidden', params: { role: operator.role, needed: role } });
+    return handle(contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() }), req, await params);
+  };
+}

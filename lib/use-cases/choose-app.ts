@@ -1,0 +1,12 @@
+import 'server-only';
+import { setOperatorApp } from '../auth/operators';
+import type { ChooseAppInput } from '../schemas/apps';
+import type { UseCaseContext } from './context';
+import { fail, ok, type Result } from './result';
+
+/** The app the operator's pages act on from now on, remembered for the operator. */
+export function chooseApp(ctx: UseCaseContext, input: ChooseAppInput): Result<{ appId: string }> {
+  if (!ctx.apps.get(input.appId)) return fail('app.unknown');
+  setOperatorApp(ctx.store, ctx.actor.username, input.appId);
+  return ok({ appId: input.appId });
+}

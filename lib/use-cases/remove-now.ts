@@ -1,0 +1,53 @@
+import 'server-only';
+import { failureGroups, finishRun, getRun, listRunUsers, type RunSummary } from '../db/runs';
+import { presentFailureGroup, presentUser, type FailureGroupView, type ResultRow } from '../results/present';
+import type { RemoveFormInput } from '../schemas/remove-form';
+import { MAX_FORM_USERS } from '../schemas/remove-form';
+import { parseUserIdList } from '../user-ids';
+import type { UseCaseContext } from './context';
+import { fail, ok, type Result } from './result';
+import { storeRun } from './start-run';
+
+export interface RemovedNow {
+  run: RunSummary;
+  rows: ResultRow[];
+  failures: FailureGroupView[];
+  duplicates: string[];
+}
+
+/**
+ * The /remove form after its schema passed: check the attributes against the app as it is now
+ * (not the page's cached list), then run to the end within the request. A request-level error in
+ * that check (a rotated key, an unreachable server) would stop the run at its first request
+ * anyway, so it is recorded as a stopped run with every user "not sent", like one met mid-run.
+ */
+export async function removeNow(ctx: UseCaseContext, input: RemoveFormInput): Promise<Result<RemovedNow>> {
+  if (!ctx.worker.canSend()) return fail('worker.standby');
+  const app = ctx.apps.get(input.appId);
+  if (!app) return fail('app.unknown');
+  const label = app.summary.label;
+
+  const names = await app.attrNames.load({ fresh: true });
+  if (names.ok) {
+    const unknown = input.attrs.filter((a) => !names.names.includes(a));
+    if (unknown.length > 0) {
+      return fail('app.attrsChanged', { app: label }, { attrs: { code: 'app.attrsUnknown', params: { app: label, names: unknown.join(', ') } } });
+    }
+  }
+
+  const { ids, duplicates } = parseUserIdList(input.userIds);
+  // In the app's slot order when the check answered; as picked when it could not.
+  const attrs = names.ok ? names.names.filter((n) => input.attrs.includes(n)) : input.attrs;
+  const { store } = ctx;
+  const { runId, existing } = storeRun(
+    ctx,
+    { requestKey: input.requestKey, source: 'form', appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, users: ids.map((account) => ({ account, attrs })) },
+    `form, ${ids.length} users`,
+  );
+  if (!existing && !names.ok) finishRun(store, runId, { status: 'stopped', failure: names.failure });
+  if (getRun(store, runId)!.status === 'running') await ctx.worker.run(runId, 'form');
+
+  const run = getRun(store, runId)!;
+  const rows = listRunUsers(store, run.id, { limit: MAX_FORM_USERS }).map((u) => presentUser(u, run));
+  return ok({ run, rows, failures: failureGroups(store, run.id).map(presentFailureGroup), duplicates });
+}

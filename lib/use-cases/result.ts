@@ -1,0 +1,41 @@
+/**
+ * What every use case answers: a value, or an error with a stable code (a key of the message
+ * catalogue's `errors`) and the parameters its words need. lib never returns the words.
+ */
+export type ErrorCode =
+  | 'auth.signedOut'
+  | 'auth.forbidden'
+  | 'auth.lockedOut'
+  | 'auth.badCredentials'
+  | 'operators.exists'
+  | 'operators.notFound'
+  | 'operators.self'
+  | 'input.invalid'
+  | 'worker.standby'
+  | 'app.unknown'
+  | 'app.attrsChanged'
+  | 'app.attrsUnknown'
+  | 'app.attrsUnavailable'
+  | 'csv.unusable'
+  | 'csv.noValidRows'
+  | 'run.notFound'
+  | 'run.notRunning'
+  | 'run.formRun'
+  | 'run.stillRunning'
+  | 'run.nothingToRetry';
+
+export interface AppError {
+  code: ErrorCode;
+  params?: Record<string, string | number>;
+  /** Per form field, for the inputs a screen reader ties them to. */
+  fields?: Record<string, AppError>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+
+export const fail = (code: ErrorCode, params?: AppError['params'], fields?: AppError['fields']): { ok: false; error: AppError } => ({
+  ok: false,
+  error: { code, ...(params ? { params } : {}), ...(fields ? { fields } : {}) },
+});
