@@ -1,11 +1,15 @@
 import { createTranslator } from 'next-intl';
-import en from '../../messages/en.json';
+import en from '../../messages/en';
 import type { AppError } from '../use-cases/result';
 
 export type Messages = typeof en;
 
-/** Words for a code lib returned; the only place an error code becomes a sentence. */
+/** A translator over one area of the catalogue; the same code gives the same words on the server and in the browser. */
+export function translator<N extends keyof Messages>(namespace: N, messages: Messages = en) {
+  return createTranslator({ locale: 'en', messages, namespace });
+}
+
+/** Words for a code lib returned: the one place an error code becomes a sentence. */
 export function errorMessage(error: AppError, messages: Messages = en): string {
-  const t = createTranslator({ locale: 'en', messages, namespace: 'errors' });
-  return t(error.code as never, (error.params ?? {}) as never);
+  return translator('errors', messages)(error.code as never, (error.params ?? {}) as never);
 }

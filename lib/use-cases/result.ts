@@ -2,27 +2,30 @@
  * What every use case answers: a value, or an error with a stable code (a key of the message
  * catalogue's `errors`) and the parameters its words need. lib never returns the words.
  */
-export type ErrorCode =
-  | 'auth.signedOut'
-  | 'auth.forbidden'
-  | 'auth.lockedOut'
-  | 'auth.badCredentials'
-  | 'operators.exists'
-  | 'operators.notFound'
-  | 'operators.self'
-  | 'input.invalid'
-  | 'worker.standby'
-  | 'app.unknown'
-  | 'app.attrsChanged'
-  | 'app.attrsUnknown'
-  | 'app.attrsUnavailable'
-  | 'csv.unusable'
-  | 'csv.noValidRows'
-  | 'run.notFound'
-  | 'run.notRunning'
-  | 'run.formRun'
-  | 'run.stillRunning'
-  | 'run.nothingToRetry';
+export const ERROR_CODES = [
+  'auth.signedOut',
+  'auth.forbidden',
+  'auth.lockedOut',
+  'auth.badCredentials',
+  'operators.exists',
+  'operators.notFound',
+  'operators.self',
+  'input.invalid',
+  'worker.standby',
+  'app.unknown',
+  'app.attrsChanged',
+  'app.attrsUnknown',
+  'app.attrsUnavailable',
+  'csv.unusable',
+  'csv.noValidRows',
+  'run.notFound',
+  'run.notRunning',
+  'run.formRun',
+  'run.stillRunning',
+  'run.nothingToRetry',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface AppError {
   code: ErrorCode;

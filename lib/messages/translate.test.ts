@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../use-cases/result';
+import { errorMessage } from './translate';
+
+describe('error messages', () => {
+  it.each(ERROR_CODES)('%s has English words', (code) => {
+    const words = errorMessage({ code, params: { app: 'Staging', names: 'shoe', username: 'ann', role: 'viewer', needed: 'operator', title: 'T', action: 'A', reason: 'R', invalid: 1, rows: 2 } });
+    expect(words).not.toBe(`errors.${code}`);
+    expect(words.trim()).not.toBe('');
+  });
+
+  it('fills parameters and plurals', () => {
+    expect(errorMessage({ code: 'csv.noValidRows', params: { invalid: 1, rows: 1 } })).toBe('No valid rows to send: 1 of 1 row is invalid. Nothing was sent.');
+    expect(errorMessage({ code: 'csv.noValidRows', params: { invalid: 1200, rows: 1200 } })).toBe('No valid rows to send: 1,200 of 1,200 rows are invalid. Nothing was sent.');
+    expect(errorMessage({ code: 'app.attrsUnknown', params: { app: 'Staging', names: 'shoe, hat' } })).toBe('Not an attribute of Staging: shoe, hat.');
+  });
+});
