@@ -11,7 +11,7 @@ import { openDatabase } from '../lib/db/database';
 import { createRun, getRun } from '../lib/db/runs';
 import { executeRun } from '../lib/jobs/execute-run';
 import { JOB_CONCURRENCY } from '../lib/jobs/worker';
-import { createRateLimiter, realClock } from '../lib/removal/rate-limiter';
+import { createRateLimiter, realClock } from '../lib/engine/rate-limiter';
 import { createTimClient } from '../lib/tim/client';
 import { MAX_USERS_PER_REQUEST } from '../lib/tim/wire';
 import { createUserSigCache } from '../lib/tim/usersig-cache';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { createRateLimiter, type RateLimiter } from '../removal/rate-limiter';
+import { createRateLimiter, type RateLimiter } from '../engine/rate-limiter';
 import { createAttrNamesCache, type AttrNamesCache } from '../tim/attr-names';
 import { createTimClient, type TimClient } from '../tim/client';
 import { createUserSigCache } from '../tim/usersig-cache';

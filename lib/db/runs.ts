@@ -1,5 +1,5 @@
 import 'server-only';
-import type { RemovalTarget, UserOutcome } from '../removal/engine';
+import type { RemovalTarget, UserOutcome } from '../engine/engine';
 import { assertUserMove, IllegalTransition, statusAfter, type RunEnd, type RunStatus, type UserResult } from '../runs/state-machine';
 import type { Failure } from '../tim/outcomes';
 import { statement, type Db } from './database';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { openDatabase, type Db } from '../db/database';
 import { createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
-import { createRateLimiter, realClock } from '../removal/rate-limiter';
+import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import { createTimClient, type TimClient } from '../tim/client';
 import { createUserSigCache } from '../tim/usersig-cache';
 import { executeRun } from './execute-run';

@@ -2,7 +2,7 @@ import 'server-only';
 import type { Db } from '../db/database';
 import { finishRun, isCancelRequested, pendingTargets, recordOutcomes } from '../db/runs';
 import { log } from '../log';
-import { runRemoval, toBatches, type EngineOptions, type RemovalTarget, type RunEnd } from '../removal/engine';
+import { runRemoval, toBatches, type EngineOptions, type RemovalTarget, type RunEnd } from '../engine/engine';
 
 /** Users are read from the database a page at a time, so a million-user run never sits in memory. */
 const PAGE_SIZE = 1000;

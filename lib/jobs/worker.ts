@@ -4,8 +4,8 @@ import { finishRun, getRun, listRunningRuns, type RunSource, type RunSummary } f
 import { describeAppFailure } from '../tim/errors';
 import type { Failure } from '../tim/outcomes';
 import { log } from '../log';
-import { realClock } from '../removal/rate-limiter';
-import type { RunEnd } from '../removal/engine';
+import { realClock } from '../engine/rate-limiter';
+import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
 import { executeRun } from './execute-run';
