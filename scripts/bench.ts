@@ -103,7 +103,7 @@ async function measure(label: string, users: number, concurrency: number): Promi
       userSig: createUserSigCache({ sdkAppId: DEMO_SDKAPPID, identifier: 'administrator', secretKey: () => DEMO_SECRET_KEY }),
     });
     const sentAt: number[] = [];
-    const client = { ...tim, removeAttr: (ua: Parameters<typeof tim.removeAttr>[0]) => (sentAt.push(performance.now()), tim.removeAttr(ua)) };
+    const client = { ...tim, call: (path: string, body: unknown) => (sentAt.push(performance.now()), tim.call(path, body)) };
     const limiter = createRateLimiter(QPS);
     const start = performance.now();
     await executeRun(runId, { db, client, limiter, clock: realClock, concurrency });

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { BatchApi } from '../engine/operations';
 import { createRateLimiter, type RateLimiter } from '../engine/rate-limiter';
 import { createAttrNamesCache, type AttrNamesCache } from '../tim/attr-names';
 import { createTimClient, type TimClient } from '../tim/client';
@@ -15,9 +16,7 @@ export interface AppSummary {
 }
 
 /** The per-API budgets of one SDKAppID (SPEC "Apps": each API has its own ceiling, all runs together). */
-export interface AppBudgets {
-  removeAttr: RateLimiter;
-}
+export type AppBudgets = Record<BatchApi, RateLimiter>;
 
 /** One app's client, UserSig cache, attribute-name cache and rate budgets, shared by every run of that app in this process. */
 export interface AppRuntime {
@@ -44,7 +43,7 @@ export function createAppRegistry(apps: readonly AppConfig[], opts: { timeoutMs:
       timeoutMs: opts.timeoutMs,
       userSig: createUserSigCache({ sdkAppId: app.sdkAppId, identifier: app.adminIdentifier, secretKey: () => app.secretKey.reveal() }),
     });
-    byId.set(app.id, { summary: summarize(app), tim, budgets: { removeAttr: createRateLimiter(app.maxQps) }, attrNames: createAttrNamesCache(tim) });
+    byId.set(app.id, { summary: summarize(app), tim, budgets: { remove_attr: createRateLimiter(app.maxQps) }, attrNames: createAttrNamesCache(tim) });
   }
   const list = [...byId.values()].map((a) => a.summary);
   return { list: () => list, get: (id) => byId.get(id) ?? null };

@@ -1,5 +1,6 @@
 import 'server-only';
-import type { RemovalTarget, UserOutcome } from '../engine/engine';
+import type { UserOutcome } from '../engine/engine';
+import type { RemovalTarget } from '../engine/operations';
 import { assertUserMove, IllegalTransition, statusAfter, type RunEnd, type RunStatus, type UserResult } from '../runs/state-machine';
 import type { Failure } from '../tim/outcomes';
 import { statement, type Db } from './database';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CallResult } from '../tim/client';
 import type { UserAttrs } from '../tim/wire';
-import { backoffDelay, DEFAULT_RETRY_POLICY, runRemoval, toBatches, type RemovalTarget, type UserOutcome } from './engine';
+import { backoffDelay, DEFAULT_RETRY_POLICY, runBatches, toBatches, type UserOutcome } from './engine';
+import { removeAttr, type Operation, type RemovalTarget } from './operations';
+import { readBatchReply } from '../tim/outcomes';
 import type { Clock, RateLimiter } from './rate-limiter';
 
 const instantClock: Clock = { now: () => 0, sleep: async () => {} };
@@ -24,7 +26,8 @@ function scriptedClient(answer: (accounts: string[], call: number) => CallResult
     calls,
     renewals: () => renewals,
     client: {
-      removeAttr: async (ua: UserAttrs[]) => {
+      call: async (_path: string, body: unknown) => {
+        const ua = (body as { UserAttrs: UserAttrs[] }).UserAttrs;
         calls.push(ua.map((u) => u.To_Account));
         return answer(
           ua.map((u) => u.To_Account),
@@ -42,7 +45,8 @@ async function run(list: RemovalTarget[], answer: (accounts: string[], call: num
   const fake = scriptedClient(answer);
   const outcomes: UserOutcome[] = [];
   let requests = 0;
-  const end = await runRemoval(toBatches(list), {
+  const end = await runBatches(toBatches(list), {
+    operation: removeAttr,
     client: fake.client,
     limiter: noLimit,
     clock: instantClock,
@@ -63,7 +67,7 @@ describe('toBatches', () => {
   });
 });
 
-describe('runRemoval', () => {
+describe('runBatches', () => {
   it('removes everyone not in ErrorList and fails the listed users with their code', async () => {
     const { end, outcomes, requests } = await run(targets(5), () => reply(0, [{ To_Account: 'u2', ErrorCode: 70107 }]));
     expect(end).toEqual({ status: 'completed' });
@@ -124,7 +128,8 @@ describe('runRemoval', () => {
     let backOffs = 0;
     const fake = scriptedClient((_a, call) => (call <= 3 ? reply(60007) : reply(0)));
     const outcomes: UserOutcome[] = [];
-    await runRemoval(toBatches(targets(2)), {
+    await runBatches(toBatches(targets(2)), {
+      operation: removeAttr,
       client: fake.client,
       limiter: { acquire: async () => {}, backOff: () => void backOffs++ },
       clock: instantClock,
@@ -158,5 +163,36 @@ describe('backoffDelay', () => {
     expect(backoffDelay(3, p, () => 1)).toBe(1000);
     expect(backoffDelay(30, p, () => 1)).toBe(10_000);
     expect(backoffDelay(3, p, () => 0)).toBe(500);
+  });
+});
+
+describe('operations', () => {
+  it('sends what the operation builds to its path and reads the reply with its reader', async () => {
+    const seen: { path: string; body: unknown }[] = [];
+    const probe: Operation<{ seq: number; account: string }> = {
+      api: 'remove_attr',
+      path: 'v4/timpush/probe',
+      body: (batch) => ({ To_Account: batch.map((t) => t.account) }),
+      read: (batch, result) => readBatchReply(batch.map((t) => t.account), result),
+    };
+    const outcomes: UserOutcome[] = [];
+    const end = await runBatches(toBatches([1, 2, 3].map((seq) => ({ seq, account: `p${seq}` })), 2), {
+      operation: probe,
+      client: { call: async (path, body) => (seen.push({ path, body }), reply(0, [{ To_Account: 'p3', ErrorCode: 70107 }])), renewUserSig: () => {} },
+      limiter: noLimit,
+      clock: instantClock,
+      concurrency: 1,
+      onOutcomes: (o) => void outcomes.push(...o),
+    });
+    expect(end).toEqual({ status: 'completed' });
+    expect(seen).toEqual([
+      { path: 'v4/timpush/probe', body: { To_Account: ['p1', 'p2'] } },
+      { path: 'v4/timpush/probe', body: { To_Account: ['p3'] } },
+    ]);
+    expect(outcomes.map((o) => [o.account, o.status])).toEqual([
+      ['p1', 'removed'],
+      ['p2', 'removed'],
+      ['p3', 'failed'],
+    ]);
   });
 });

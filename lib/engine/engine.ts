@@ -1,15 +1,10 @@
 import type { HaltReason, RunEnd as AnyRunEnd } from '../runs/state-machine';
 import type { TimClient } from '../tim/client';
-import { readRemoveAttrResult, type Failure } from '../tim/outcomes';
+import type { Failure } from '../tim/outcomes';
 import { MAX_USERS_PER_REQUEST } from '../tim/wire';
+import type { BatchTarget, Operation } from './operations';
 import type { Clock, RateLimiter } from './rate-limiter';
 
-export interface RemovalTarget {
-  /** Position in the run; the durable key of the user's row. */
-  seq: number;
-  account: string;
-  attrs: string[];
-}
 
 export type UserOutcome =
   | { seq: number; account: string; status: 'removed'; attempts: number }
@@ -36,8 +31,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   rateLimitDelayMs: 250,
 };
 
-export interface EngineOptions {
-  client: Pick<TimClient, 'removeAttr' | 'renewUserSig'>;
+export interface EngineOptions<T extends BatchTarget> {
+  operation: Operation<T>;
+  client: Pick<TimClient, 'call' | 'renewUserSig'>;
   limiter: RateLimiter;
   clock: Clock;
   /** Batches in flight at once; the limiter, not this, bounds the rate. */
@@ -62,8 +58,8 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
   return Math.round(step * (0.5 + random() / 2));
 }
 
-export function toBatches(targets: readonly RemovalTarget[], size = MAX_USERS_PER_REQUEST): RemovalTarget[][] {
-  const batches: RemovalTarget[][] = [];
+export function toBatches<T>(targets: readonly T[], size = MAX_USERS_PER_REQUEST): T[][] {
+  const batches: T[][] = [];
   for (let i = 0; i < targets.length; i += size) batches.push(targets.slice(i, i + size));
   return batches;
 }
@@ -72,10 +68,8 @@ export function toBatches(targets: readonly RemovalTarget[], size = MAX_USERS_PE
  * Sends the batches with SPEC's retry rules and reports every user's outcome once. Users of
  * batches never started are left to the caller to mark "not sent" (after a cancel or a stop).
  */
-export async function runRemoval(
-  batches: Iterable<RemovalTarget[]> | AsyncIterable<RemovalTarget[]>,
-  opts: EngineOptions,
-): Promise<RunEnd> {
+export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> | AsyncIterable<T[]>, opts: EngineOptions<T>): Promise<RunEnd> {
+  const op = opts.operation;
   const policy = opts.policy ?? DEFAULT_RETRY_POLICY;
   const random = opts.random ?? Math.random;
   let stopped: Failure | null = null;
@@ -84,7 +78,7 @@ export async function runRemoval(
   const halted = () => halt() !== null || stopped !== null || (opts.isCancelled?.() ?? false);
 
   /** `attempts` carries over from the batch a 90018 split, so a user's count is every request that held it. */
-  async function sendBatch(batch: RemovalTarget[], attempts = new Map<number, number>()): Promise<void> {
+  async function sendBatch(batch: T[], attempts = new Map<number, number>()): Promise<void> {
     const finished: UserOutcome[] = [];
     let pending = batch;
     let lastFailure: Failure | null = null;
@@ -93,7 +87,7 @@ export async function runRemoval(
     let renewedForThisBatch = false;
     let requests = 0;
 
-    const fail = (targets: RemovalTarget[], failure: Failure) => {
+    const fail = (targets: T[], failure: Failure) => {
       for (const t of targets) {
         finished.push({ seq: t.seq, account: t.account, status: 'failed', failure, attempts: attempts.get(t.seq) ?? 0 });
       }
@@ -114,11 +108,7 @@ export async function runRemoval(
       if (mustStop()) break;
       requests++;
       for (const t of pending) attempts.set(t.seq, (attempts.get(t.seq) ?? 0) + 1);
-      const result = await opts.client.removeAttr(pending.map((t) => ({ To_Account: t.account, Attrs: t.attrs })));
-      const reading = readRemoveAttrResult(
-        pending.map((t) => t.account),
-        result,
-      );
+      const reading = op.read(pending, await opts.client.call(op.path, op.body(pending)));
       const bySeq = new Map(pending.map((t, i) => [t.seq, reading.users[i]!.failure]));
 
       if (reading.kind === 'request-failed') {
@@ -183,7 +173,7 @@ export async function runRemoval(
         }
       }
 
-      const retryLater: RemovalTarget[] = [];
+      const retryLater: T[] = [];
       for (const t of pending) {
         const failure = bySeq.get(t.seq) ?? null;
         if (failure === null) {

@@ -65,7 +65,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     // The "crashed" process: its 4th request and everything after never come back and never write.
     const real = timClient();
     let calls = 0;
-    const crashing: TimClient = { ...real, removeAttr: (ua) => (++calls >= 4 ? new Promise(() => {}) : real.removeAttr(ua)) };
+    const crashing: TimClient = { ...real, call: (path, body) => (++calls >= 4 ? new Promise(() => {}) : real.call(path, body)) };
     void executeRun(runId, { db, client: crashing, limiter: createRateLimiter(1000), clock: realClock, concurrency: 2 });
     await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThanOrEqual(5);
     const before = getRun(db, runId)!;
@@ -89,9 +89,9 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const real = timClient();
     const counting: TimClient = {
       ...real,
-      removeAttr: (ua) => {
+      call: (path, body) => {
         if (++calls === 3) requestCancel(db, runId);
-        return real.removeAttr(ua);
+        return real.call(path, body);
       },
     };
     const end = await executeRun(runId, { db, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 1 });
@@ -105,7 +105,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const real = timClient();
     let calls = 0;
     let callsAtFailure = -1;
-    const counting: TimClient = { ...real, removeAttr: (ua) => (calls++, real.removeAttr(ua)) };
+    const counting: TimClient = { ...real, call: (path, body) => (calls++, real.call(path, body)) };
     // The store fails on the third batch it records, as a full disk or a locked file would.
     const failing = new Proxy(db, {
       get(target, prop, receiver) {

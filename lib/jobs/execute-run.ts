@@ -2,7 +2,8 @@ import 'server-only';
 import type { Db } from '../db/database';
 import { finishRun, isCancelRequested, pendingTargets, recordOutcomes } from '../db/runs';
 import { log } from '../log';
-import { runRemoval, toBatches, type EngineOptions, type RemovalTarget, type RunEnd } from '../engine/engine';
+import { runBatches, toBatches, type EngineOptions, type RunEnd } from '../engine/engine';
+import { removeAttr, type RemovalTarget } from '../engine/operations';
 
 /** Users are read from the database a page at a time, so a million-user run never sits in memory. */
 const PAGE_SIZE = 1000;
@@ -17,7 +18,7 @@ export function* pendingBatches(db: Db, runId: number): Generator<RemovalTarget[
   }
 }
 
-export type ExecuteOptions = Omit<EngineOptions, 'onOutcomes' | 'isCancelled'> & { db: Db; onProgress?: (usersDone: number) => void };
+export type ExecuteOptions = Omit<EngineOptions<RemovalTarget>, 'operation' | 'onOutcomes' | 'isCancelled'> & { db: Db; onProgress?: (usersDone: number) => void };
 
 /**
  * One pass over what is still pending for a stored run. The same path serves a new run and one
@@ -30,8 +31,9 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
   const { db, onProgress, ...engine } = opts;
   let end: RunEnd;
   try {
-    end = await runRemoval(pendingBatches(db, runId), {
+    end = await runBatches(pendingBatches(db, runId), {
       ...engine,
+      operation: removeAttr,
       isCancelled: () => isCancelRequested(db, runId),
       onOutcomes: (outcomes, requests) => {
         recordOutcomes(db, runId, outcomes, requests);

@@ -8,6 +8,7 @@ import { realClock } from '../engine/rate-limiter';
 import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
+import { removeAttr } from '../engine/operations';
 import { executeRun } from './execute-run';
 import { acquireLease, HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
 import { ProgressTracker } from './progress';
@@ -89,7 +90,7 @@ class JobWorker implements RunWorker {
     const done = executeRun(runId, {
       db,
       client: app.tim,
-      limiter: app.budgets.removeAttr,
+      limiter: app.budgets[removeAttr.api],
       clock: realClock,
       concurrency: source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY,
       halt: () => this.haltReason(),

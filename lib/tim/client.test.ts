@@ -2,10 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/server';
-import { createTimClient } from './client';
+import { createTimClient, type TimClient } from './client';
 import { postJson, type PostJson } from './http-post';
-import { readRemoveAttrResult } from './outcomes';
+import { readBatchReply } from './outcomes';
+import { TIM_PATHS, type UserAttrs } from './wire';
 import { createUserSigCache } from './usersig-cache';
+
+const removeAttr = (c: TimClient, userAttrs: UserAttrs[]) => c.call(TIM_PATHS.removeAttr, { UserAttrs: userAttrs });
 
 const APP = 1400000000;
 const KEY = 'client-test-key';
@@ -40,8 +43,8 @@ describe('TIM client over real HTTP to the simulator', () => {
       return postJson(url, body, signal);
     };
     const c = client({ post: spy });
-    await c.removeAttr([{ To_Account: 'alice', Attrs: ['sex'] }]);
-    await c.removeAttr([{ To_Account: 'alice', Attrs: ['sex'] }]);
+    await removeAttr(c, [{ To_Account: 'alice', Attrs: ['sex'] }]);
+    await removeAttr(c, [{ To_Account: 'alice', Attrs: ['sex'] }]);
     const [a, b] = urls.map((u) => new URL(u));
     expect(a!.pathname).toBe('/v4/timpush/remove_attr');
     expect(a!.searchParams.get('sdkappid')).toBe(String(APP));
@@ -55,11 +58,11 @@ describe('TIM client over real HTTP to the simulator', () => {
 
   it('reads a partial ErrorList into per-user outcomes and changes only known users', async () => {
     sim.reset();
-    const result = await client().removeAttr([
+    const result = await removeAttr(client(), [
       { To_Account: 'alice', Attrs: ['city'] },
       { To_Account: 'ghost', Attrs: ['city'] },
     ]);
-    const reading = readRemoveAttrResult(['alice', 'ghost'], result);
+    const reading = readBatchReply(['alice', 'ghost'], result);
     expect(reading.kind).toBe('per-user');
     expect(reading.users[0]).toEqual({ account: 'alice', failure: null });
     expect(reading.users[1]!.failure).toMatchObject({ code: 70107, handling: 'permanent' });
@@ -67,7 +70,7 @@ describe('TIM client over real HTTP to the simulator', () => {
   });
 
   it('maps a wrong key to the fatal 70009', async () => {
-    const reading = readRemoveAttrResult(['bob'], await client({ key: 'wrong' }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }]));
+    const reading = readBatchReply(['bob'], await removeAttr(client({ key: 'wrong' }), [{ To_Account: 'bob', Attrs: ['sex'] }]));
     expect(reading).toMatchObject({ kind: 'request-failed', failure: { code: 70009, handling: 'fatal' } });
   });
 
@@ -77,20 +80,20 @@ describe('TIM client over real HTTP to the simulator', () => {
 
   it('treats HTTP 502, refused connections and hangs as transport failures', async () => {
     sim.setConfig({ faults: { http5xx: 1 } });
-    expect(await client().removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ kind: 'transport', failure: 'http-5xx', detail: 'HTTP 502' });
+    expect(await removeAttr(client(), [{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ kind: 'transport', failure: 'http-5xx', detail: 'HTTP 502' });
     sim.setConfig({ faults: { http5xx: 0, hang: 1 } });
-    expect(await client({ timeoutMs: 200 }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({
+    expect(await removeAttr(client({ timeoutMs: 200 }), [{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({
       kind: 'transport',
       failure: 'timeout',
     });
     sim.setConfig({ faults: { hang: 0 } });
-    expect(await client({ baseUrl: 'http://127.0.0.1:9' }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({
+    expect(await removeAttr(client({ baseUrl: 'http://127.0.0.1:9' }), [{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({
       kind: 'transport',
       failure: 'network',
       detail: 'ECONNREFUSED',
     });
     sim.setConfig({ faults: { drop: 1 } });
-    expect(await client().removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ kind: 'transport', failure: 'network' });
+    expect(await removeAttr(client(), [{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ kind: 'transport', failure: 'network' });
     sim.setConfig({ faults: { drop: 0 } });
   });
 
@@ -100,8 +103,8 @@ describe('TIM client over real HTTP to the simulator', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      expect(await client({ baseUrl }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ failure: 'bad-response', detail: 'the reply was not JSON' });
-      expect(await client({ baseUrl }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ failure: 'bad-response' });
+      expect(await removeAttr(client({ baseUrl }), [{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ failure: 'bad-response', detail: 'the reply was not JSON' });
+      expect(await removeAttr(client({ baseUrl }), [{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({ failure: 'bad-response' });
     } finally {
       server.close();
     }
@@ -115,7 +118,7 @@ describe('TIM client over real HTTP to the simulator', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      expect(await client({ baseUrl, timeoutMs: 150 }).removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({
+      expect(await removeAttr(client({ baseUrl, timeoutMs: 150 }), [{ To_Account: 'bob', Attrs: ['sex'] }])).toMatchObject({
         kind: 'transport',
         failure: 'timeout',
       });
@@ -129,7 +132,7 @@ describe('TIM client over real HTTP to the simulator', () => {
     const lines: string[] = [];
     const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
     try {
-      await client().removeAttr([{ To_Account: 'bob', Attrs: ['sex'] }]);
+      await removeAttr(client(), [{ To_Account: 'bob', Attrs: ['sex'] }]);
     } finally {
       spy.mockRestore();
     }

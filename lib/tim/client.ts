@@ -4,7 +4,7 @@ import { log, redactUrl } from '../log';
 import type { TransportFailure } from './errors';
 import { postJson, type HttpReply, type PostJson } from './http-post';
 import type { UserSigSource } from './usersig-cache';
-import { attrNamesReplySchema, TIM_PATHS, timReplySchema, type TimReplyWire, type UserAttrs } from './wire';
+import { attrNamesReplySchema, TIM_PATHS, timReplySchema, type TimReplyWire } from './wire';
 
 export type CallResult =
   | { kind: 'reply'; reply: TimReplyWire; raw: unknown }
@@ -12,7 +12,6 @@ export type CallResult =
 
 export interface TimClient {
   call(path: string, body: unknown): Promise<CallResult>;
-  removeAttr(userAttrs: UserAttrs[]): Promise<CallResult>;
   /** The app's attribute names in slot order, or the failed call. */
   getAttrNames(): Promise<{ ok: true; names: string[] } | { ok: false; result: CallResult }>;
   renewUserSig(): void;
@@ -100,7 +99,6 @@ export function createTimClient(opts: TimClientOptions): TimClient {
 
   return {
     call,
-    removeAttr: (userAttrs) => call(TIM_PATHS.removeAttr, { UserAttrs: userAttrs }),
     async getAttrNames() {
       const result = await call(TIM_PATHS.getAttrName, {});
       if (result.kind !== 'reply' || result.reply.ErrorCode !== 0) return { ok: false, result };

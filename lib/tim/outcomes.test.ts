@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallResult } from './client';
-import { readRemoveAttrResult } from './outcomes';
+import { readBatchReply } from './outcomes';
 import { presentUser } from '../results/present';
 
 function reply(ErrorCode: number, ErrorList: { To_Account: string; ErrorCode: number; ErrorInfo?: string }[] = [], ErrorInfo = ''): CallResult {
@@ -8,26 +8,26 @@ function reply(ErrorCode: number, ErrorList: { To_Account: string; ErrorCode: nu
   return { kind: 'reply', reply: r, raw: r };
 }
 
-describe('readRemoveAttrResult', () => {
+describe('readBatchReply', () => {
   it('a top-level OK with ErrorList: listed users failed, the rest removed', () => {
-    const r = readRemoveAttrResult(['Mary', 'xiaoming'], reply(0, [{ To_Account: 'Mary', ErrorCode: 70107 }]));
+    const r = readBatchReply(['Mary', 'xiaoming'], reply(0, [{ To_Account: 'Mary', ErrorCode: 70107 }]));
     expect(r.kind).toBe('per-user');
     expect(r.users.map((u) => u.failure?.code ?? 'removed')).toEqual([70107, 'removed']);
   });
 
   it('ignores ErrorList entries for accounts not in the batch and entries with code 0', () => {
-    const r = readRemoveAttrResult(['a'], reply(0, [{ To_Account: 'zzz', ErrorCode: 70107 }, { To_Account: 'a', ErrorCode: 0 }]));
+    const r = readBatchReply(['a'], reply(0, [{ To_Account: 'zzz', ErrorCode: 70107 }, { To_Account: 'a', ErrorCode: 0 }]));
     expect(r.users).toEqual([{ account: 'a', failure: null }]);
   });
 
   it('a request-level error applies to every user, keeping ErrorInfo, unless a user has its own code', () => {
-    const r = readRemoveAttrResult(['a', 'b'], reply(90033, [{ To_Account: 'b', ErrorCode: 70107 }], 'attr shoe not exist'));
+    const r = readBatchReply(['a', 'b'], reply(90033, [{ To_Account: 'b', ErrorCode: 70107 }], 'attr shoe not exist'));
     expect(r).toMatchObject({ kind: 'request-failed', failure: { key: '90033', code: 90033, info: 'attr shoe not exist', handling: 'permanent' } });
     expect(r.users.map((u) => u.failure?.code)).toEqual([90033, 70107]);
   });
 
   it('transport failures become catalogue keys without a code', () => {
-    const r = readRemoveAttrResult(['a'], { kind: 'transport', failure: 'timeout', detail: 'after 10000 ms' });
+    const r = readBatchReply(['a'], { kind: 'transport', failure: 'timeout', detail: 'after 10000 ms' });
     expect(r).toMatchObject({ kind: 'request-failed', failure: { key: 'transport.timeout', code: null, handling: 'retry' } });
   });
 });

@@ -27,7 +27,7 @@ export function timFailure(code: number, info: string): Failure {
   return { key: entry.key, code, info, handling: entry.handling };
 }
 
-export function readRemoveAttrResult(accounts: readonly string[], result: CallResult): BatchReading {
+export function readBatchReply(accounts: readonly string[], result: CallResult): BatchReading {
   if (result.kind === 'transport') {
     const entry = describeTransportFailure(result.failure, result.detail);
     const failure: Failure = { key: entry.key, code: null, info: result.detail, handling: entry.handling };
