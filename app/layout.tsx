@@ -18,7 +18,7 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const operator = await currentOperator();
-  const shell = operator ? shellFor(contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() })) : null;
+  const shell = operator ? await shellFor(contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() })) : null;
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">

@@ -1,15 +1,16 @@
 import 'server-only';
 import { createAppRegistry, type AppRegistry } from './apps/registry';
 import { getConfig } from './config';
-import { openDatabase, type Db } from './db/database';
+import { openSqliteStore } from './store/sqlite';
+import type { Store } from './store/store';
 
 /**
  * Process-wide singletons. Kept on globalThis because Next.js may load a server module more than
- * once (per route bundle); there must be one database handle and, above all, one set of rate
- * budgets per app for every run in the process, or the QPS ceilings would be shared by nothing.
+ * once (per route bundle); there must be one store and, above all, one set of rate budgets per
+ * app for every run in the process, or the QPS ceilings would be shared by nothing.
  */
 interface Runtime {
-  db: Db;
+  store: Store;
   databasePath: string;
   apps: AppRegistry;
 }
@@ -20,7 +21,7 @@ export function getRuntime(): Runtime {
   if (holder.__timConsoleRuntime) return holder.__timConsoleRuntime;
   const config = getConfig();
   holder.__timConsoleRuntime = {
-    db: openDatabase(config.databasePath),
+    store: openSqliteStore(config.databasePath),
     databasePath: config.databasePath,
     apps: createAppRegistry(config.apps, { timeoutMs: config.timeoutMs }),
   };

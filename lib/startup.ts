@@ -1,37 +1,36 @@
 import 'server-only';
 import { ConfigError, getConfig, type Config } from './config';
-import type { Db } from './db/database';
 import { log } from './log';
 import { ensureFirstAdmin } from './auth/bootstrap';
-import { purgeExpired, retentionLimits } from './auth/retention';
+import { retentionLimits } from './auth/retention';
+import type { Store } from './store/store';
 import { getWorker } from './jobs/worker';
 import { getRuntime } from './runtime';
 
 const PURGE_EVERY_MS = 3_600_000;
 
 /** Once now, then hourly. unref: the timer alone does not keep the process alive. */
-function startPurging(db: Db, config: Config): void {
+function startPurging(store: Store, config: Config): void {
   const limits = retentionLimits(config);
-  const purge = () => {
-    try {
-      const purged = purgeExpired(db, limits, Date.now());
-      if (purged.sessions + purged.audit + purged.attempts > 0) log.info('retention.purged', { ...purged });
-    } catch (err) {
+  const purge = () =>
+    store.purgeExpired(limits, Date.now()).then(
+      (purged) => {
+        if (purged.sessions + purged.audit + purged.attempts > 0) log.info('retention.purged', { ...purged });
+      },
       // A database busy for longer than its timeout must not stop the server; the next hour retries.
-      log.warn('retention.purge-failed', { error: err instanceof Error ? err.message : String(err) });
-    }
-  };
-  purge();
+      (err: unknown) => log.warn('retention.purge-failed', { error: err instanceof Error ? err.message : String(err) }),
+    );
+  void purge();
   setInterval(purge, PURGE_EVERY_MS).unref();
 }
 
 export async function startServer(): Promise<void> {
   try {
     const config = getConfig();
-    const { db } = getRuntime();
-    await ensureFirstAdmin(db, config);
-    startPurging(db, config);
-    const worker = getWorker().boot();
+    const { store } = getRuntime();
+    await ensureFirstAdmin(store, config);
+    startPurging(store, config);
+    const worker = await getWorker().boot();
     log.info('server.ready', {
       worker: worker.role,
       apps: config.apps.map((a) => `${a.id}=${a.sdkAppId}@${a.usesBaseUrlOverride ? 'base-url' : a.region}/${a.maxQps}qps`).join(','),

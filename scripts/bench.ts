@@ -9,6 +9,7 @@ import { validateCsvText } from '../lib/csv/parse';
 import { targetsOf } from '../lib/csv/validate';
 import { openDatabase } from '../lib/db/database';
 import { createRun, getRun } from '../lib/db/runs';
+import { createSqliteStore } from '../lib/store/sqlite';
 import { executeRun } from '../lib/jobs/execute-run';
 import { JOB_CONCURRENCY } from '../lib/jobs/worker';
 import { createRateLimiter, realClock } from '../lib/engine/rate-limiter';
@@ -106,7 +107,7 @@ async function measure(label: string, users: number, concurrency: number): Promi
     const client = { ...tim, call: (path: string, body: unknown) => (sentAt.push(performance.now()), tim.call(path, body)) };
     const limiter = createRateLimiter(QPS);
     const start = performance.now();
-    await executeRun(runId, { db, client, limiter, clock: realClock, concurrency });
+    await executeRun(runId, { runs: createSqliteStore(db).runs, client, limiter, clock: realClock, concurrency });
     const seconds = (performance.now() - start) / 1000;
     const run = getRun(db, runId)!;
     const minimumRequests = Math.ceil(run.total / MAX_USERS_PER_REQUEST);

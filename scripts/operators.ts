@@ -2,7 +2,7 @@
 // Manages operators from a shell on the server; needs only DATABASE_PATH. Passwords are read from
 // the terminal (not echoed) or, when piped, from the first line of standard input.
 import { createInterface } from 'node:readline';
-import { openDatabase } from '../lib/db/database';
+import { openSqliteStore } from '../lib/store/sqlite';
 import { errorMessage } from '../lib/messages/translate';
 import { operatorsWithLockouts } from '../lib/queries/admin';
 import { operatorChangeSchema, type OperatorChangeInput } from '../lib/schemas/operators';
@@ -44,11 +44,10 @@ async function change(ctx: UseCaseContext, raw: Record<string, unknown>): Promis
 
 async function main(): Promise<number> {
   const [command, name, role] = process.argv.slice(2);
-  const db = openDatabase(process.env.DATABASE_PATH ?? './data/console.db');
-  const ctx = storeContext(db, { username: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin', clientIp: null });
+  const ctx = storeContext(openSqliteStore(process.env.DATABASE_PATH ?? './data/console.db'), { username: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin', clientIp: null });
   switch (command) {
     case 'list': {
-      const rows = operatorsWithLockouts(ctx).map((o) => ({
+      const rows = (await operatorsWithLockouts(ctx)).map((o) => ({
         username: o.username,
         role: o.role,
         status: o.disabled ? 'disabled' : o.lockedOut ? 'locked out' : 'active',

@@ -35,7 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const q = readSearchParams(auditSearchSchema, await searchParams);
   const action = ACTIONS.find((a) => a === q.action);
   const operator = q.operator;
-  const entries = auditEntries(ctx, { action, operator, beforeId: q.before, limit: PAGE });
+  const entries = await auditEntries(ctx, { action, operator, beforeId: q.before, limit: PAGE });
   const next = entries.length === PAGE ? entries[entries.length - 1]!.id : null;
   const qs = (before: number) => new URLSearchParams({ ...(action ? { action } : {}), ...(operator ? { operator } : {}), before: String(before) }).toString();
 

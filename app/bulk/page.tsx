@@ -12,13 +12,13 @@ export const metadata: Metadata = { title: 'Bulk CSV · TIM Push Attribute Conso
 
 export default async function BulkPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageContext('operator', '/bulk');
-  const runs = liveBackgroundRuns(ctx);
+  const runs = await liveBackgroundRuns(ctx);
   const requested = readSearchParams(bulkSearchSchema, await searchParams).run;
   if (requested !== undefined && !runs.some((r) => r.id === requested)) {
-    const run = runById(ctx, requested);
+    const run = await runById(ctx, requested);
     if (run) runs.unshift(run);
   }
-  const { current } = appChoice(ctx);
+  const { current } = await appChoice(ctx);
   const names = await attrNamesOf(ctx, current.id);
 
   return (

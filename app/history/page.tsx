@@ -27,15 +27,15 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         {!user && apps.length > 1 && <AppFilter apps={apps} value={q.app ?? ''} />}
       </div>
       {user ? (
-        <UserMatches user={user} matches={searchUser(ctx, user)} appLabels={appLabels} />
+        <UserMatches user={user} matches={await searchUser(ctx, user)} appLabels={appLabels} />
       ) : (
-        <RunsTable initialRuns={recentRuns(ctx, { appId: q.app })} appLabels={appLabels} appId={q.app} />
+        <RunsTable initialRuns={await recentRuns(ctx, { appId: q.app })} appLabels={appLabels} appId={q.app} />
       )}
     </div>
   );
 }
 
-function UserMatches({ user, matches, appLabels }: { user: string; matches: ReturnType<typeof searchUser>; appLabels: Record<string, string> }) {
+function UserMatches({ user, matches, appLabels }: { user: string; matches: Awaited<ReturnType<typeof searchUser>>; appLabels: Record<string, string> }) {
   return (
     <section aria-labelledby="matches-heading" className="space-y-3">
       <h2 id="matches-heading" className="text-lg font-semibold">

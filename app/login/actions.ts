@@ -23,7 +23,7 @@ export async function signOutAction(): Promise<void> {
   const jar = await cookies();
   const operator = await currentOperator();
   const ctx = operator ? contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() }) : publicContext();
-  signOutOperator(ctx, jar.get(SESSION_COOKIE)?.value);
+  await signOutOperator(ctx, jar.get(SESSION_COOKIE)?.value);
   jar.delete(SESSION_COOKIE);
   redirect('/login');
 }

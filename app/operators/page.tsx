@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: 'Operators · TIM Push Attribute Cons
 
 export default async function OperatorsPage() {
   const ctx = await pageContext('admin', '/operators');
-  const operators = operatorsWithLockouts(ctx);
+  const operators = await operatorsWithLockouts(ctx);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Operators</h1>

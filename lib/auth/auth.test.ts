@@ -9,6 +9,7 @@ import { hasRole } from './roles';
 import { createSession, resolveSession, sessionLimits } from './sessions';
 import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
 import { signIn } from './sign-in';
+import { createSqliteStore } from '../store/sqlite';
 import { unsealToken } from './cookie';
 
 const SECRET = 'x'.repeat(40);
@@ -90,7 +91,7 @@ describe('sessions', () => {
 describe('signIn', () => {
   it('signs in with the right password and audits it', async () => {
     await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
-    const r = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: '10.0.0.1' }, { secret: SECRET });
+    const r = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: '10.0.0.1' }, { secret: SECRET });
     expect(r.ok).toBe(true);
     expect(listAudit(db, { limit: 5 })[0]).toMatchObject({ action: 'sign-in', operator: 'alice', clientIp: '10.0.0.1' });
   });
@@ -99,23 +100,23 @@ describe('signIn', () => {
     await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
     let now = 5_000_000;
     for (let i = 0; i < LOCKOUT_FAILURES; i++) {
-      const r = await signIn(db, { username: 'alice', password: 'wrong', clientIp: `10.0.0.${i}` }, { secret: SECRET, nowMs: now++ });
+      const r = await signIn(createSqliteStore(db), { username: 'alice', password: 'wrong', clientIp: `10.0.0.${i}` }, { secret: SECRET, nowMs: now++ });
       expect(r).toMatchObject({ ok: false, code: 'auth.badCredentials' });
     }
-    const locked = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: '10.9.9.9' }, { secret: SECRET, nowMs: now });
+    const locked = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: '10.9.9.9' }, { secret: SECRET, nowMs: now });
     expect(locked).toMatchObject({ ok: false, code: 'auth.lockedOut' });
     expect(listAudit(db, { action: 'sign-in-refused', limit: 5 })).toHaveLength(1);
 
-    const later = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: '10.9.9.9' }, { secret: SECRET, nowMs: now + LOCKOUT_WINDOW_MS });
+    const later = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: '10.9.9.9' }, { secret: SECRET, nowMs: now + LOCKOUT_WINDOW_MS });
     expect(later.ok).toBe(true);
   });
 
   it('locks an address out after failures across usernames, and audits unknown names', async () => {
     await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
     for (let i = 0; i < LOCKOUT_FAILURES; i++) {
-      await signIn(db, { username: `guess${i}`, password: 'x', clientIp: '192.0.2.7' }, { secret: SECRET });
+      await signIn(createSqliteStore(db), { username: `guess${i}`, password: 'x', clientIp: '192.0.2.7' }, { secret: SECRET });
     }
-    const r = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: '192.0.2.7' }, { secret: SECRET });
+    const r = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: '192.0.2.7' }, { secret: SECRET });
     expect(r.ok).toBe(false);
     expect(listAudit(db, { action: 'sign-in-failed', limit: 10 }).map((e) => e.operator)).toContain('guess0');
   });
@@ -123,6 +124,6 @@ describe('signIn', () => {
   it('refuses a disabled operator', async () => {
     await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
     setDisabled(db, 'alice', true);
-    expect((await signIn(db, { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET })).ok).toBe(false);
+    expect((await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET })).ok).toBe(false);
   });
 });

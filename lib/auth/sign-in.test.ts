@@ -8,6 +8,7 @@ import { beginAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
 import { addOperator } from './operators';
 import { verifyPassword } from './passwords';
 import { signIn } from './sign-in';
+import { createSqliteStore } from '../store/sqlite';
 
 // The real argon2 verifier, counted: the lockout is about how many guesses get verified.
 vi.mock('./passwords', async (importOriginal) => {
@@ -36,11 +37,11 @@ const attemptStates = (d: Db) =>
 describe('signIn under concurrency', () => {
   it('verifies at most the lockout limit when 41 attempts arrive together after one failure', async () => {
     const nowMs = 5_000_000;
-    await signIn(db, { username: 'alice', password: 'wrong-guess', clientIp: '10.0.0.1' }, { secret: SECRET, nowMs });
+    await signIn(createSqliteStore(db), { username: 'alice', password: 'wrong-guess', clientIp: '10.0.0.1' }, { secret: SECRET, nowMs });
     const RIGHT_AT = 10;
     const results = await Promise.all(
       Array.from({ length: 41 }, (_, i) =>
-        signIn(db, { username: 'alice', password: i === RIGHT_AT ? PASSWORD : `wrong-guess-${i}`, clientIp: `10.0.1.${i}` }, { secret: SECRET, nowMs: nowMs + 1 + i }),
+        signIn(createSqliteStore(db), { username: 'alice', password: i === RIGHT_AT ? PASSWORD : `wrong-guess-${i}`, clientIp: `10.0.1.${i}` }, { secret: SECRET, nowMs: nowMs + 1 + i }),
       ),
     );
 
@@ -56,7 +57,7 @@ describe('signIn under concurrency', () => {
     const other = openDatabase(join(dir, 'console.db'));
     try {
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => signIn(i % 2 ? other : db, { username: 'ALICE', password: `wrong-${i}`, clientIp: null }, { secret: SECRET, nowMs: 7_000_000 + i })),
+        Array.from({ length: 20 }, (_, i) => signIn(createSqliteStore(i % 2 ? other : db), { username: 'ALICE', password: `wrong-${i}`, clientIp: null }, { secret: SECRET, nowMs: 7_000_000 + i })),
       );
       expect(verifyPassword).toHaveBeenCalledTimes(LOCKOUT_FAILURES);
       expect(results.filter((r) => !r.ok && r.code === 'auth.lockedOut')).toHaveLength(20 - LOCKOUT_FAILURES);
@@ -68,10 +69,10 @@ describe('signIn under concurrency', () => {
   it('counts an attempt left pending by a crashed process as a failure until the window passes', async () => {
     const nowMs = 9_000_000;
     for (let i = 0; i < LOCKOUT_FAILURES; i++) expect(beginAttempt(db, { username: 'alice', clientIp: null }, nowMs)).not.toBeNull();
-    const locked = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: nowMs + 1 });
+    const locked = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: nowMs + 1 });
     expect(locked).toMatchObject({ ok: false, code: 'auth.lockedOut' });
     expect(verifyPassword).not.toHaveBeenCalled();
-    const later = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: nowMs + LOCKOUT_WINDOW_MS + 1 });
+    const later = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: nowMs + LOCKOUT_WINDOW_MS + 1 });
     expect(later.ok).toBe(true);
     expect(attemptStates(db)).toEqual({ pending: LOCKOUT_FAILURES, ok: 1 });
   });

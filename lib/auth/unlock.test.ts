@@ -7,6 +7,7 @@ import { listAudit } from './audit';
 import { beginAttempt, finishAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, lockedOutOperators } from './attempts';
 import { addOperator } from './operators';
 import { signIn } from './sign-in';
+import { createSqliteStore } from '../store/sqlite';
 import { unlockOperator } from './unlock';
 
 const SECRET = 'x'.repeat(40);
@@ -25,7 +26,7 @@ afterEach(() => {
 });
 
 async function fail(times: number, nowMs: number, username = 'alice') {
-  for (let i = 0; i < times; i++) await signIn(db, { username, password: `wrong-${i}`, clientIp: null }, { secret: SECRET, nowMs: nowMs + i });
+  for (let i = 0; i < times; i++) await signIn(createSqliteStore(db), { username, password: `wrong-${i}`, clientIp: null }, { secret: SECRET, nowMs: nowMs + i });
 }
 
 describe('lockedOutOperators', () => {
@@ -48,7 +49,7 @@ describe('unlockOperator', () => {
   it('lock, unlock, sign in again: the failures stay in the audit log and the unlock is audited', async () => {
     const t = 2_000_000;
     await fail(LOCKOUT_FAILURES, t);
-    const locked = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: t + 100 });
+    const locked = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: t + 100 });
     expect(locked).toMatchObject({ ok: false, code: 'auth.lockedOut' });
 
     expect(unlockOperator(db, 'ALICE', ADMIN, t + 200)).toMatchObject({ ok: true, operator: { username: 'alice' }, cleared: LOCKOUT_FAILURES });
@@ -58,7 +59,7 @@ describe('unlockOperator', () => {
     ]);
     expect(listAudit(db, { action: 'sign-in-failed', limit: 10 })).toHaveLength(LOCKOUT_FAILURES);
 
-    const again = await signIn(db, { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: t + 300 });
+    const again = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: null }, { secret: SECRET, nowMs: t + 300 });
     expect(again.ok).toBe(true);
   });
 

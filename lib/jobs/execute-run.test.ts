@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { openDatabase, type Db } from '../db/database';
 import { createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
+import { createSqliteStore } from '../store/sqlite';
+import type { RunStore } from '../store/store';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import { createTimClient, type TimClient } from '../tim/client';
 import { createUserSigCache } from '../tim/usersig-cache';
@@ -49,12 +51,13 @@ function timClient(): TimClient {
   });
 }
 
+const store = () => createSqliteStore(db);
 const newRun = () => createRun(db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) }).runId;
 
 describe('executeRun against the simulator and a real SQLite file', () => {
   it('accounts for every user: removed, or failed with 70107 for the 50 unknown ones', async () => {
     const runId = newRun();
-    const end = await executeRun(runId, { db, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    const end = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
     expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 10 });
     expect(sim.getUser('u0')).toEqual({ tier: 'y' });
@@ -66,14 +69,14 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const real = timClient();
     let calls = 0;
     const crashing: TimClient = { ...real, call: (path, body) => (++calls >= 4 ? new Promise(() => {}) : real.call(path, body)) };
-    void executeRun(runId, { db, client: crashing, limiter: createRateLimiter(1000), clock: realClock, concurrency: 2 });
+    void executeRun(runId, { runs: store().runs, client: crashing, limiter: createRateLimiter(1000), clock: realClock, concurrency: 2 });
     await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThanOrEqual(5);
     const before = getRun(db, runId)!;
     expect(before.status).toBe('running');
     expect(before.pending).toBeGreaterThan(0);
     expect(before.removed).toBeGreaterThan(0);
 
-    const end = await executeRun(runId, { db, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    const end = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
     const after = getRun(db, runId)!;
     expect(after).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, pending: 0, notSent: 0 });
@@ -94,7 +97,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
         return real.call(path, body);
       },
     };
-    const end = await executeRun(runId, { db, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 1 });
+    const end = await executeRun(runId, { runs: store().runs, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 1 });
     expect(end).toEqual({ status: 'cancelled' });
     expect(calls).toBe(3);
     expect(getRun(db, runId)).toMatchObject({ status: 'cancelled', removed: 300, notSent: USERS - 300, pending: 0 });
@@ -107,23 +110,19 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     let callsAtFailure = -1;
     const counting: TimClient = { ...real, call: (path, body) => (calls++, real.call(path, body)) };
     // The store fails on the third batch it records, as a full disk or a locked file would.
-    const failing = new Proxy(db, {
-      get(target, prop, receiver) {
-        if (prop !== 'transaction') return Reflect.get(target, prop, receiver);
-        return (fn: (...a: unknown[]) => unknown) => {
-          const tx = target.transaction(fn);
-          return Object.assign((...args: unknown[]) => {
-            if (fn.toString().includes('removed') && ++recorded === 3) {
-              callsAtFailure = calls;
-              throw new Error('SQLITE_FULL: database or disk is full');
-            }
-            return tx(...args);
-          }, tx);
-        };
-      },
-    });
     let recorded = 0;
-    const end = await executeRun(runId, { db: failing, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    const actual = store().runs;
+    const failing: RunStore = {
+      ...actual,
+      recordOutcomes: async (...args) => {
+        if (++recorded === 3) {
+          callsAtFailure = calls;
+          throw new Error('SQLITE_FULL: database or disk is full');
+        }
+        return actual.recordOutcomes(...args);
+      },
+    };
+    const end = await executeRun(runId, { runs: failing, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'halted', reason: 'error' });
     // Lanes already waiting on an answer finish; none sends again after the failure.
     expect(calls).toBeLessThanOrEqual(callsAtFailure);
@@ -131,7 +130,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     expect(halted).toMatchObject({ status: 'running', notSent: 0 });
     expect(halted.pending).toBeGreaterThanOrEqual(100);
 
-    const resumed = await executeRun(runId, { db, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    const resumed = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
     expect(resumed).toEqual({ status: 'completed' });
     expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0 });
   });

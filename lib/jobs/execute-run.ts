@@ -1,50 +1,65 @@
 import 'server-only';
-import type { Db } from '../db/database';
-import { finishRun, isCancelRequested, pendingTargets, recordOutcomes } from '../db/runs';
-import { log } from '../log';
 import { runBatches, toBatches, type EngineOptions, type RunEnd } from '../engine/engine';
 import { removeAttr, type RemovalTarget } from '../engine/operations';
+import { log } from '../log';
+import type { RunStore } from '../store/store';
 
-/** Users are read from the database a page at a time, so a million-user run never sits in memory. */
+/** Users are read from the store a page at a time, so a million-user run never sits in memory. */
 const PAGE_SIZE = 1000;
+/** How often the pass rereads the run's cancel flag, besides after every batch. */
+const CANCEL_POLL_MS = 500;
 
-export function* pendingBatches(db: Db, runId: number): Generator<RemovalTarget[]> {
+export async function* pendingBatches(runs: RunStore, runId: number): AsyncGenerator<RemovalTarget[]> {
   let after = 0;
   for (;;) {
-    const page = pendingTargets(db, runId, after, PAGE_SIZE);
+    const page = await runs.pendingTargets(runId, after, PAGE_SIZE);
     if (page.length === 0) return;
     after = page[page.length - 1]!.seq;
     yield* toBatches(page);
   }
 }
 
-export type ExecuteOptions = Omit<EngineOptions<RemovalTarget>, 'operation' | 'onOutcomes' | 'isCancelled'> & { db: Db; onProgress?: (usersDone: number) => void };
+export type ExecuteOptions = Omit<EngineOptions<RemovalTarget>, 'operation' | 'onOutcomes' | 'isCancelled'> & {
+  runs: RunStore;
+  onProgress?: (usersDone: number) => void;
+};
 
 /**
  * One pass over what is still pending for a stored run. The same path serves a new run and one
  * resumed after a restart: finished users are skipped because only pending rows are read, and a
- * batch replayed after a crash cannot be counted twice (recordOutcomes only changes pending rows).
+ * batch replayed after a crash cannot be counted twice (only pending rows change).
  * Anything that breaks the pass (the store, a bug) halts it and leaves the run to be resumed:
  * users whose batch may have gone out are never recorded as "not sent".
  */
 export async function executeRun(runId: number, opts: ExecuteOptions): Promise<RunEnd> {
-  const { db, onProgress, ...engine } = opts;
+  const { runs, onProgress, ...engine } = opts;
+  // A cancel is read from the store, so it reaches whichever process is sending.
+  let cancelled = false;
+  const refresh = async () => {
+    cancelled ||= await runs.isCancelRequested(runId);
+  };
+  const poll = setInterval(() => void refresh().catch(() => {}), CANCEL_POLL_MS);
+  poll.unref();
   let end: RunEnd;
   try {
-    end = await runBatches(pendingBatches(db, runId), {
+    await refresh();
+    end = await runBatches(pendingBatches(runs, runId), {
       ...engine,
       operation: removeAttr,
-      isCancelled: () => isCancelRequested(db, runId),
-      onOutcomes: (outcomes, requests) => {
-        recordOutcomes(db, runId, outcomes, requests);
+      isCancelled: () => cancelled,
+      onOutcomes: async (outcomes, requests) => {
+        await runs.recordOutcomes(runId, outcomes, requests);
         onProgress?.(outcomes.length);
+        await refresh();
       },
       onStoreError: (err) => log.error('run.store-error', { runId, error: describe(err) }),
     });
-    finishRun(db, runId, end);
+    await runs.finish(runId, end);
   } catch (err) {
     log.error('run.crashed', { runId, error: describe(err) });
     end = { status: 'halted', reason: 'error' };
+  } finally {
+    clearInterval(poll);
   }
   log.info('run.pass-ended', { runId, status: end.status, reason: end.status === 'halted' ? end.reason : null, error: end.status === 'stopped' ? end.failure.key : null });
   return end;

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { AppRegistry, AppRuntime } from '../apps/registry';
-import { finishRun, getRun, listRunningRuns, type RunSource, type RunSummary } from '../db/runs';
+import type { RunSource, RunSummary } from '../db/runs';
 import { describeAppFailure } from '../tim/errors';
 import type { Failure } from '../tim/outcomes';
 import { log } from '../log';
@@ -10,7 +10,7 @@ import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
 import { removeAttr } from '../engine/operations';
 import { executeRun } from './execute-run';
-import { acquireLease, HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
+import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
 import { ProgressTracker } from './progress';
 
 /** Batches in flight per background run: enough to keep a 100 QPS ceiling busy at ~50 ms per request. */
@@ -52,9 +52,9 @@ class JobWorker implements RunWorker {
   private readonly backoff = new Map<number, { attempts: number; atMs: number }>();
   private timer: NodeJS.Timeout | null = null;
 
-  boot(): WorkerStatus {
-    this.heartbeat();
-    this.timer ??= setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+  async boot(): Promise<WorkerStatus> {
+    await this.heartbeat();
+    this.timer ??= setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
     this.timer.unref();
     return this.status();
   }
@@ -76,32 +76,38 @@ class JobWorker implements RunWorker {
     if (running) return running.done;
     const halted = this.haltReason();
     if (halted) return Promise.resolve({ status: 'halted', reason: halted });
-    const { db, apps } = getRuntime();
-    const run = getRun(db, runId);
-    if (!run || run.status !== 'running') return Promise.resolve({ status: 'completed' });
-    const app = appOf(run, apps);
-    if (!('tim' in app)) {
-      const end: RunEnd = { status: 'stopped', failure: app };
-      finishRun(db, runId, end);
-      log.warn('run.app-unavailable', { runId, appId: run.appId, reason: app.key });
-      return Promise.resolve(end);
-    }
     const progress = new ProgressTracker();
-    const done = executeRun(runId, {
-      db,
-      client: app.tim,
-      limiter: app.budgets[removeAttr.api],
-      clock: realClock,
-      concurrency: source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY,
-      halt: () => this.haltReason(),
-      onProgress: (n) => progress.add(n),
-    }).then((end) => {
+    // Registered before the first await: a second call (a double submit, the sweep) joins this pass.
+    const done = this.pass(runId, source, progress).then((end) => {
       this.active.delete(runId);
       this.afterPass(runId, end);
       return end;
     });
     this.active.set(runId, { progress, done });
     return done;
+  }
+
+  private async pass(runId: number, source: RunSource, progress: ProgressTracker): Promise<RunEnd> {
+    const { store, apps } = getRuntime();
+    const run = await store.runs.get(runId).catch(() => null);
+    if (!run) return { status: 'halted', reason: 'error' };
+    if (run.status !== 'running') return { status: 'completed' };
+    const app = appOf(run, apps);
+    if (!('tim' in app)) {
+      const end: RunEnd = { status: 'stopped', failure: app };
+      await store.runs.finish(runId, end);
+      log.warn('run.app-unavailable', { runId, appId: run.appId, reason: app.key });
+      return end;
+    }
+    return executeRun(runId, {
+      runs: store.runs,
+      client: app.tim,
+      limiter: app.budgets[removeAttr.api],
+      clock: realClock,
+      concurrency: source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY,
+      halt: () => this.haltReason(),
+      onProgress: (n) => progress.add(n),
+    });
   }
 
   rate(runId: number): number | null {
@@ -123,12 +129,12 @@ class JobWorker implements RunWorker {
     log.warn('run.resume-scheduled', { runId, inMs: delay, attempt: attempts });
   }
 
-  private heartbeat(): void {
-    const { db, databasePath } = getRuntime();
+  private async heartbeat(): Promise<void> {
+    const { store, databasePath } = getRuntime();
     const now = Date.now();
     let attempt;
     try {
-      attempt = acquireLease(db, this.me, { nowMs: now });
+      attempt = await store.lease.acquire(this.me, { nowMs: now });
     } catch (err) {
       // Without a renewal the lease runs out on its own; sending stops at sendUntilMs.
       log.error('worker.lease-error', { error: err instanceof Error ? err.message : String(err) });
@@ -154,12 +160,12 @@ class JobWorker implements RunWorker {
     this.role = 'writer';
     this.holder = null;
     this.sendUntilMs = now + LEASE_TTL_MS - SAFETY_MARGIN_MS;
-    this.sweep(now);
+    await this.sweep(now).catch((err: unknown) => log.error('worker.sweep-failed', { error: err instanceof Error ? err.message : String(err) }));
   }
 
   /** Resumes every run still running that no pass here is working on: after a restart, a takeover or a halt. */
-  private sweep(now: number): void {
-    for (const run of listRunningRuns(getRuntime().db)) {
+  private async sweep(now: number): Promise<void> {
+    for (const run of await getRuntime().store.runs.listRunning()) {
       if (this.active.has(run.id)) continue;
       const wait = this.backoff.get(run.id);
       if (wait && wait.atMs > now) continue;

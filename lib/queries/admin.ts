@@ -1,14 +1,12 @@
 import 'server-only';
-import { lockedOutOperators } from '../auth/attempts';
-import { listAudit, type AuditFilter } from '../auth/audit';
-import { listOperators } from '../auth/operators';
+import type { AuditFilter } from '../auth/audit';
 import type { UseCaseContext } from '../use-cases/context';
 
 export function auditEntries(ctx: UseCaseContext, filter: AuditFilter) {
-  return listAudit(ctx.store, filter);
+  return ctx.store.audit.list(filter);
 }
 
-export function operatorsWithLockouts(ctx: UseCaseContext) {
-  const locked = lockedOutOperators(ctx.store, ctx.clock.nowMs());
-  return listOperators(ctx.store).map((o) => ({ ...o, lockedOut: locked.has(o.username) }));
+export async function operatorsWithLockouts(ctx: UseCaseContext) {
+  const [locked, operators] = await Promise.all([ctx.store.operators.lockedOut(ctx.clock.nowMs()), ctx.store.operators.list()]);
+  return operators.map((o) => ({ ...o, lockedOut: locked.has(o.username) }));
 }

@@ -1,6 +1,5 @@
 import 'server-only';
 import type { AppSummary } from '../apps/registry';
-import { findOperator } from '../auth/operators';
 import type { AttrNamesResult } from '../tim/attr-names';
 import type { UseCaseContext } from '../use-cases/context';
 
@@ -10,9 +9,9 @@ export interface AppChoice {
   current: AppSummary;
 }
 
-export function appChoice(ctx: UseCaseContext): AppChoice {
+export async function appChoice(ctx: UseCaseContext): Promise<AppChoice> {
   const apps = ctx.apps.list();
-  const picked = findOperator(ctx.store, ctx.actor.username)?.appId;
+  const picked = (await ctx.store.operators.find(ctx.actor.username))?.appId;
   return { apps, current: apps.find((a) => a.id === picked) ?? apps[0]! };
 }
 

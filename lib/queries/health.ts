@@ -2,9 +2,9 @@ import 'server-only';
 import { getRuntime } from '../runtime';
 
 /** Configuration valid and the database answering; says nothing else to the public. */
-export function isHealthy(): boolean {
+export async function isHealthy(): Promise<boolean> {
   try {
-    getRuntime().db.prepare('SELECT 1').get();
+    await getRuntime().store.ping();
     return true;
   } catch {
     return false;

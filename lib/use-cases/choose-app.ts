@@ -1,12 +1,11 @@
 import 'server-only';
-import { setOperatorApp } from '../auth/operators';
 import type { ChooseAppInput } from '../schemas/apps';
 import type { UseCaseContext } from './context';
 import { fail, ok, type Result } from './result';
 
 /** The app the operator's pages act on from now on, remembered for the operator. */
-export function chooseApp(ctx: UseCaseContext, input: ChooseAppInput): Result<{ appId: string }> {
+export async function chooseApp(ctx: UseCaseContext, input: ChooseAppInput): Promise<Result<{ appId: string }>> {
   if (!ctx.apps.get(input.appId)) return fail('app.unknown');
-  setOperatorApp(ctx.store, ctx.actor.username, input.appId);
+  await ctx.store.operators.setApp(ctx.actor.username, input.appId);
   return ok({ appId: input.appId });
 }

@@ -2,9 +2,9 @@ import 'server-only';
 import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import type { Actor as AuditActor } from '../auth/audit';
 import type { Role } from '../auth/roles';
-import type { Db } from '../db/database';
 import { getWorker, type RunWorker } from '../jobs/worker';
 import { getRuntime } from '../runtime';
+import type { Store } from '../store/store';
 
 /** Who is acting, as recorded with every run and audit row. */
 export interface Actor extends AuditActor {
@@ -13,7 +13,7 @@ export interface Actor extends AuditActor {
 
 /** Everything a use case may touch; adapters build one per request and pass validated input. */
 export interface UseCaseContext {
-  store: Db;
+  store: Store;
   apps: AppRegistry;
   worker: RunWorker;
   actor: Actor;
@@ -23,9 +23,11 @@ export interface UseCaseContext {
 /** For what anyone may try before signing in: nobody is acting yet. */
 export type PublicContext = Omit<UseCaseContext, 'actor'>;
 
+const clock = { nowMs: () => Date.now() };
+
 export function publicContext(): PublicContext {
-  const { db, apps } = getRuntime();
-  return { store: db, apps, worker: getWorker(), clock: { nowMs: () => Date.now() } };
+  const { store, apps } = getRuntime();
+  return { store, apps, worker: getWorker(), clock };
 }
 
 export function contextFor(actor: Actor): UseCaseContext {
@@ -33,6 +35,6 @@ export function contextFor(actor: Actor): UseCaseContext {
 }
 
 /** For scripts that need only the database (the operators CLI): no app is configured, nothing is sent. */
-export function storeContext(store: Db, actor: Actor): UseCaseContext {
-  return { store, apps: createAppRegistry([], { timeoutMs: 1 }), worker: getWorker(), actor, clock: { nowMs: () => Date.now() } };
+export function storeContext(store: Store, actor: Actor): UseCaseContext {
+  return { store, apps: createAppRegistry([], { timeoutMs: 1 }), worker: getWorker(), actor, clock };
 }

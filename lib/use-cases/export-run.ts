@@ -1,7 +1,5 @@
 import 'server-only';
-import { audit } from '../auth/audit';
 import { csvLine } from '../csv/export';
-import { getRun, listRunUsers } from '../db/runs';
 import { presentUser } from '../results/present';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
@@ -11,15 +9,15 @@ const PAGE = 5000;
 export const EXPORT_COLUMNS = ['user', 'attributes', 'result', 'code', 'explanation', 'server_info'] as const;
 
 /** Every user of a run as CSV lines, a page at a time, so a million rows never sit in memory. The export is audited. */
-export function exportRun(ctx: UseCaseContext, input: RunRef): Result<{ fileName: string; lines: Iterable<string> }> {
+export async function exportRun(ctx: UseCaseContext, input: RunRef): Promise<Result<{ fileName: string; lines: AsyncIterable<string> }>> {
   const { store, actor } = ctx;
-  const run = getRun(store, input.runId);
+  const run = await store.runs.get(input.runId);
   if (!run) return fail('run.notFound');
-  audit(store, { action: 'export', operator: actor.username, clientIp: actor.clientIp, runId: run.id });
-  function* lines(): Generator<string> {
+  await store.audit.record({ action: 'export', operator: actor.username, clientIp: actor.clientIp, runId: run.id });
+  async function* lines(): AsyncGenerator<string> {
     yield csvLine([...EXPORT_COLUMNS]);
     for (let after = 0; ; ) {
-      const users = listRunUsers(store, run!.id, { afterSeq: after, limit: PAGE });
+      const users = await store.runs.users(run!.id, { afterSeq: after, limit: PAGE });
       if (users.length === 0) return;
       after = users[users.length - 1]!.seq;
       yield users

@@ -1,5 +1,5 @@
 import 'server-only';
-import { failureGroups, finishRun, getRun, listRunUsers, type RunSummary } from '../db/runs';
+import type { RunSummary } from '../db/runs';
 import { presentFailureGroup, presentUser, type FailureGroupView, type ResultRow } from '../results/present';
 import type { RemoveFormInput } from '../schemas/remove-form';
 import { MAX_FORM_USERS } from '../schemas/remove-form';
@@ -38,16 +38,16 @@ export async function removeNow(ctx: UseCaseContext, input: RemoveFormInput): Pr
   const { ids, duplicates } = parseUserIdList(input.userIds);
   // In the app's slot order when the check answered; as picked when it could not.
   const attrs = names.ok ? names.names.filter((n) => input.attrs.includes(n)) : input.attrs;
-  const { store } = ctx;
-  const { runId, existing } = storeRun(
+  const { runs } = ctx.store;
+  const { runId, existing } = await storeRun(
     ctx,
     { requestKey: input.requestKey, source: 'form', appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, users: ids.map((account) => ({ account, attrs })) },
     `form, ${ids.length} users`,
   );
-  if (!existing && !names.ok) finishRun(store, runId, { status: 'stopped', failure: names.failure });
-  if (getRun(store, runId)!.status === 'running') await ctx.worker.run(runId, 'form');
+  if (!existing && !names.ok) await runs.finish(runId, { status: 'stopped', failure: names.failure });
+  if ((await runs.get(runId))!.status === 'running') await ctx.worker.run(runId, 'form');
 
-  const run = getRun(store, runId)!;
-  const rows = listRunUsers(store, run.id, { limit: MAX_FORM_USERS }).map((u) => presentUser(u, run));
-  return ok({ run, rows, failures: failureGroups(store, run.id).map(presentFailureGroup), duplicates });
+  const run = (await runs.get(runId))!;
+  const [users, groups] = await Promise.all([runs.users(run.id, { limit: MAX_FORM_USERS }), runs.failureGroups(run.id)]);
+  return ok({ run, rows: users.map((u) => presentUser(u, run)), failures: groups.map(presentFailureGroup), duplicates });
 }

@@ -1,6 +1,5 @@
 import 'server-only';
-import { audit } from '../auth/audit';
-import { createRetryRun, failureGroups, type RetryRefusal } from '../db/runs';
+import type { RetryRefusal } from '../db/runs';
 import { log } from '../log';
 import { describeFailure } from '../results/present';
 import { isRetryable } from '../runs/state-machine';
@@ -11,19 +10,17 @@ import { fail, ok, type ErrorCode, type Result } from './result';
 const REFUSALS: Record<RetryRefusal, ErrorCode> = { 'not-found': 'run.notFound', 'still-running': 'run.stillRunning', 'nothing-to-retry': 'run.nothingToRetry' };
 
 /** "Retry failed users": a new background run, through the original run's app, of the retryable failures and the users never sent. */
-export function retryFailed(ctx: UseCaseContext, input: RunRef): Result<{ runId: number; users: number }> {
+export async function retryFailed(ctx: UseCaseContext, input: RunRef): Promise<Result<{ runId: number; users: number }>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const { store, actor } = ctx;
-  const retryKeys = failureGroups(store, input.runId)
-    .filter((g) => isRetryable(describeFailure(g).handling))
-    .map((g) => g.key);
-  const created = store.transaction(() => {
-    const r = createRetryRun(store, input.runId, retryKeys, { operator: actor.username });
-    if (r.ok && !r.existing) {
-      audit(store, { action: 'run-retried', operator: actor.username, clientIp: actor.clientIp, runId: r.runId, detail: `retry of run ${input.runId}, ${r.users} users` });
-    }
-    return r;
-  })();
+  const retryKeys = (await store.runs.failureGroups(input.runId)).filter((g) => isRetryable(describeFailure(g).handling)).map((g) => g.key);
+  const created = await store.runs.createRetry(input.runId, retryKeys, actor.username, (runId, users) => ({
+    action: 'run-retried',
+    operator: actor.username,
+    clientIp: actor.clientIp,
+    runId,
+    detail: `retry of run ${input.runId}, ${users} users`,
+  }));
   if (!created.ok) return fail(REFUSALS[created.refusal]);
   if (!created.existing) {
     log.info('run.started', { runId: created.runId, source: 'retry', parentRunId: input.runId, users: created.users });

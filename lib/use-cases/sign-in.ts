@@ -1,6 +1,4 @@
 import 'server-only';
-import { audit } from '../auth/audit';
-import { endSession } from '../auth/sessions';
 import { signIn } from '../auth/sign-in';
 import { getConfig } from '../config';
 import type { SignInInput } from '../schemas/sign-in';
@@ -13,11 +11,8 @@ export async function signInOperator(ctx: PublicContext, input: SignInInput & { 
   return result.ok ? ok({ cookie: result.cookie }) : fail(result.code);
 }
 
-export function signOutOperator(ctx: UseCaseContext | PublicContext, cookie: string | undefined): Result<null> {
-  const { store } = ctx;
-  store.transaction(() => {
-    endSession(store, cookie, getConfig().sessionSecret.reveal());
-    if ('actor' in ctx) audit(store, { action: 'sign-out', operator: ctx.actor.username, clientIp: ctx.actor.clientIp });
-  })();
+export async function signOutOperator(ctx: UseCaseContext | PublicContext, cookie: string | undefined): Promise<Result<null>> {
+  const entry = 'actor' in ctx ? ({ action: 'sign-out', operator: ctx.actor.username, clientIp: ctx.actor.clientIp } as const) : null;
+  await ctx.store.sessions.end(cookie, getConfig().sessionSecret.reveal(), entry);
   return ok(null);
 }

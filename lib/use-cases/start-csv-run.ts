@@ -29,7 +29,7 @@ export async function startCsvRun(ctx: UseCaseContext, input: StartBulkInput): P
   if (checked.fatal) return fail('csv.unusable', { reason: checked.fatal });
   if (checked.users.size === 0) return fail('csv.noValidRows', { invalid: checked.invalidRows, rows: checked.rowsRead });
 
-  const { runId, existing } = storeRun(
+  const { runId, existing } = await storeRun(
     ctx,
     {
       requestKey: input.requestKey,

@@ -1,20 +1,15 @@
 import 'server-only';
-import { audit } from '../auth/audit';
-import { createRun, type NewRun } from '../db/runs';
+import type { NewRun } from '../db/runs';
 import { log } from '../log';
 import type { UseCaseContext } from './context';
 
 /**
- * Stores a run and all its users (pending) together with its audit row, in one transaction,
- * before anything is sent. A submission whose request key already made a run gets that run.
+ * Stores a run and all its users (pending) together with its audit row, before anything is
+ * sent. A submission whose request key already made a run gets that run.
  */
-export function storeRun(ctx: UseCaseContext, run: Omit<NewRun, 'operator'>, detail: string): { runId: number; existing: boolean } {
-  const { store, actor } = ctx;
-  const created = store.transaction(() => {
-    const r = createRun(store, { ...run, operator: actor.username });
-    if (!r.existing) audit(store, { action: 'run-started', operator: actor.username, clientIp: actor.clientIp, runId: r.runId, detail });
-    return r;
-  })();
+export async function storeRun(ctx: UseCaseContext, run: Omit<NewRun, 'operator'>, detail: string): Promise<{ runId: number; existing: boolean }> {
+  const { actor } = ctx;
+  const created = await ctx.store.runs.create({ ...run, operator: actor.username }, { action: 'run-started', operator: actor.username, clientIp: actor.clientIp, detail });
   if (!created.existing) log.info('run.started', { runId: created.runId, appId: run.appId, source: run.source });
   return created;
 }

@@ -3,6 +3,6 @@ import { isHealthy } from '@/lib/queries/health';
 export const dynamic = 'force-dynamic';
 
 /** Public liveness: answers ok only once configuration is valid and the database is open. */
-export function GET() {
-  return isHealthy() ? Response.json({ ok: true }) : Response.json({ ok: false }, { status: 503 });
+export async function GET() {
+  return (await isHealthy()) ? Response.json({ ok: true }) : Response.json({ ok: false }, { status: 503 });
 }

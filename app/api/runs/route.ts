@@ -4,7 +4,7 @@ import { readSearchParams, runsApiSearchSchema } from '@/lib/schemas/search-para
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route('viewer', (ctx, req) => {
+export const GET = route('viewer', async (ctx, req) => {
   const { app } = readSearchParams(runsApiSearchSchema, Object.fromEntries(new URL(req.url).searchParams));
-  return Response.json({ runs: recentRuns(ctx, { appId: app }) });
+  return Response.json({ runs: await recentRuns(ctx, { appId: app }) });
 });

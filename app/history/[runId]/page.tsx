@@ -39,7 +39,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const ctx = await pageContext('viewer', `/history/${runId}`);
   const canRun = hasRole(ctx.actor.role, 'operator');
   const id = runIdSchema.safeParse(runId);
-  const run = id.success ? runById(ctx, id.data) : null;
+  const run = id.success ? await runById(ctx, id.data) : null;
   if (!run) notFound();
   const app = ctx.apps.get(run.appId)?.summary ?? null;
 
@@ -47,7 +47,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const result = q.result ?? '';
   const error = q.error ?? '';
   const after = q.after ?? 0;
-  const { rows, nextAfter, groups } = runResults(ctx, run, { afterSeq: after, limit: PAGE_SIZE, filter: { result: q.result, errorKey: q.error } });
+  const { rows, nextAfter, groups } = await runResults(ctx, run, { afterSeq: after, limit: PAGE_SIZE, filter: { result: q.result, errorKey: q.error } });
   const running = run.status === 'running';
   const retryable = groups.filter((g) => isRetryable(g.handling)).reduce((n, g) => n + g.count, 0) + run.notSent;
 

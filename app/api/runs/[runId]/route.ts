@@ -5,8 +5,8 @@ import { runRefSchema } from '@/lib/schemas/bulk';
 export const dynamic = 'force-dynamic';
 
 /** Lightweight status for the progress bar: one row read, no per-user data. */
-export const GET = route<{ runId: string }>('viewer', (ctx, _req, params) => {
+export const GET = route<{ runId: string }>('viewer', async (ctx, _req, params) => {
   const ref = runRefSchema.safeParse(params);
-  const status = ref.success ? runStatus(ctx, ref.data.runId) : null;
+  const status = ref.success ? await runStatus(ctx, ref.data.runId) : null;
   return status ? Response.json(status) : problem({ code: 'run.notFound' });
 });

@@ -5,16 +5,16 @@ import { exportRun } from '@/lib/use-cases/export-run';
 export const dynamic = 'force-dynamic';
 
 /** Streams every user of a run, a page at a time, so a million rows never sit in memory. */
-export const GET = route<{ runId: string }>('viewer', (ctx, _req, params) => {
+export const GET = route<{ runId: string }>('viewer', async (ctx, _req, params) => {
   const ref = runRefSchema.safeParse(params);
   if (!ref.success) return problem({ code: 'run.notFound' });
-  const exported = exportRun(ctx, ref.data);
+  const exported = await exportRun(ctx, ref.data);
   if (!exported.ok) return problem(exported.error);
   const encoder = new TextEncoder();
-  const lines = exported.value.lines[Symbol.iterator]();
+  const lines = exported.value.lines[Symbol.asyncIterator]();
   const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = lines.next();
+    async pull(controller) {
+      const next = await lines.next();
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value));
     },

@@ -1,0 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from './sqlite';
+import { describeStore } from './store-contract';
+
+describeStore('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-test-'));
+  const store = openSqliteStore(join(dir, 'console.db'));
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});

@@ -1,0 +1,130 @@
+import 'server-only';
+import { beginAttempt, finishAttempt, lockedOutOperators } from '../auth/attempts';
+import { audit, listAudit } from '../auth/audit';
+import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setPasswordHash, setRole, type OperatorChange } from '../auth/operators';
+import { purgeExpired } from '../auth/retention';
+import { createSession, endSession, resolveSession } from '../auth/sessions';
+import { unlockOperator } from '../auth/unlock';
+import { openDatabase, type Db } from '../db/database';
+import {
+  createRetryRun,
+  createRun,
+  failureGroups,
+  finishRun,
+  findUserAcrossRuns,
+  getRun,
+  isCancelRequested,
+  listRunningRuns,
+  listRuns,
+  listRunUsers,
+  pendingTargets,
+  recordOutcomes,
+  requestCancel,
+} from '../db/runs';
+import { acquireLease, currentLease, releaseLease } from '../jobs/lease';
+import type { Store } from './store';
+
+/**
+ * The default store: one SQLite file through better-sqlite3. Its calls are synchronous, so each
+ * method runs whole before anything else does, and the ones that write twice (a change and its
+ * audit row) do it in one transaction.
+ */
+export function createSqliteStore(db: Db): Store {
+  const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
+  const audited = (change: () => OperatorChange, entry: (o: Extract<OperatorChange, { ok: true }>['operator']) => Parameters<typeof audit>[1] | null) =>
+    tx(() => {
+      const r = change();
+      if (r.ok) {
+        const e = entry(r.operator);
+        if (e) audit(db, e);
+      }
+      return r;
+    });
+
+  return {
+    runs: {
+      create: async (run, entry) =>
+        tx(() => {
+          const r = createRun(db, run);
+          if (!r.existing) audit(db, { ...entry, runId: r.runId });
+          return r;
+        }),
+      get: async (runId) => getRun(db, runId),
+      list: async (opts) => listRuns(db, opts),
+      listRunning: async (sources) => listRunningRuns(db, sources),
+      pendingTargets: async (runId, afterSeq, limit) => pendingTargets(db, runId, afterSeq, limit),
+      recordOutcomes: async (runId, outcomes, requests) => recordOutcomes(db, runId, outcomes, requests),
+      finish: async (runId, end) => finishRun(db, runId, end),
+      requestCancel: async (runId, entry) =>
+        tx(() => {
+          const r = requestCancel(db, runId);
+          if (r.ok) audit(db, { ...entry, runId });
+          return r;
+        }),
+      isCancelRequested: async (runId) => isCancelRequested(db, runId),
+      users: async (runId, opts) => listRunUsers(db, runId, opts),
+      findUser: async (userId) => findUserAcrossRuns(db, userId),
+      failureGroups: async (runId) => failureGroups(db, runId),
+      createRetry: async (parentId, retryKeys, operator, entry) =>
+        tx(() => {
+          const r = createRetryRun(db, parentId, retryKeys, { operator });
+          if (r.ok && !r.existing) audit(db, entry(r.runId, r.users));
+          return r;
+        }),
+    },
+    operators: {
+      find: async (username) => findOperator(db, username),
+      list: async () => listOperators(db),
+      count: async () => countOperators(db),
+      lockedOut: async (nowMs) => lockedOutOperators(db, nowMs),
+      insert: async (op, entry) => audited(() => insertOperator(db, op), entry),
+      setDisabled: async (username, disabled, entry) => audited(() => setDisabled(db, username, disabled), entry),
+      setRole: async (username, role, entry) => audited(() => setRole(db, username, role), entry),
+      setPasswordHash: async (username, hash, entry) => audited(() => setPasswordHash(db, username, hash), entry),
+      unlock: async (username, by, nowMs) => unlockOperator(db, username, by, nowMs),
+      setApp: async (username, appId) => setOperatorApp(db, username, appId),
+    },
+    sessions: {
+      resolve: async (cookie, opts) => resolveSession(db, cookie, opts),
+      end: async (cookie, secret, entry) =>
+        tx(() => {
+          endSession(db, cookie, secret);
+          if (entry) audit(db, entry);
+        }),
+    },
+    signIns: {
+      begin: async (by, nowMs) => beginAttempt(db, by, nowMs),
+      fail: async (attemptId, entry, nowMs) =>
+        tx(() => {
+          finishAttempt(db, attemptId, 'failed');
+          audit(db, entry, nowMs);
+        }),
+      succeed: async (attemptId, operatorId, entry, session) =>
+        tx(() => {
+          finishAttempt(db, attemptId, 'ok');
+          audit(db, entry, session.nowMs);
+          return createSession(db, operatorId, session.secret, session.nowMs);
+        }),
+    },
+    audit: {
+      record: async (entry, nowMs) => audit(db, entry, nowMs),
+      list: async (filter) => listAudit(db, filter),
+    },
+    lease: {
+      acquire: async (me, opts) => acquireLease(db, me, opts),
+      release: async (me) => releaseLease(db, me),
+      current: async () => currentLease(db),
+    },
+    ping: async () => {
+      db.prepare('SELECT 1').get();
+    },
+    purgeExpired: async (limits, nowMs) => purgeExpired(db, limits, nowMs),
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+export function openSqliteStore(path: string): Store {
+  return createSqliteStore(openDatabase(path));
+}

@@ -1,0 +1,102 @@
+import type { AuditEntry, AuditFilter, AuditInput } from '../auth/audit';
+import type { Operator, OperatorChange, PreparedOperator } from '../auth/operators';
+import type { Purged, RetentionLimits } from '../auth/retention';
+import type { SessionLimits } from '../auth/sessions';
+import type { UnlockResult } from '../auth/unlock';
+import type {
+  CancelRefusal,
+  FailureGroup,
+  NewRun,
+  RetryRefusal,
+  RunSource,
+  RunStatus,
+  RunSummary,
+  RunUser,
+  UserFilter,
+} from '../db/runs';
+import type { RunEnd, UserOutcome } from '../engine/engine';
+import type { RemovalTarget } from '../engine/operations';
+import type { LeaseAttempt, LeaseHolder, LeaseIdentity, LeaseOptions } from '../jobs/lease';
+import type { Role } from '../auth/roles';
+
+/**
+ * Everything the console keeps, behind promises, so that a Postgres implementation can stand
+ * beside SQLite without a use case changing. Each method is one atomic change: where a change is
+ * audited, the audit row is its argument and is written in the same transaction.
+ */
+export interface Store {
+  runs: RunStore;
+  operators: OperatorStore;
+  sessions: SessionStore;
+  signIns: SignInStore;
+  audit: AuditStore;
+  lease: LeaseStore;
+  /** Resolves when the store answers a trivial query (health). */
+  ping(): Promise<void>;
+  purgeExpired(limits: RetentionLimits, nowMs: number): Promise<Purged>;
+  close(): Promise<void>;
+}
+
+/** An audit row whose run id is the run the change creates. */
+export type RunAudit = Omit<AuditInput, 'runId'>;
+
+export interface RunStore {
+  /** The run and all its users, pending, with its audit row; a known request key returns its run, unaudited. */
+  create(run: NewRun, audit: RunAudit): Promise<{ runId: number; existing: boolean }>;
+  get(runId: number): Promise<RunSummary | null>;
+  list(opts: { limit: number; beforeId?: number; appId?: string }): Promise<RunSummary[]>;
+  listRunning(sources?: readonly RunSource[]): Promise<RunSummary[]>;
+  pendingTargets(runId: number, afterSeq: number, limit: number): Promise<RemovalTarget[]>;
+  recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number): Promise<void>;
+  finish(runId: number, end: RunEnd): Promise<RunStatus | null>;
+  requestCancel(runId: number, audit: RunAudit): Promise<{ ok: true } | { ok: false; refusal: CancelRefusal }>;
+  isCancelRequested(runId: number): Promise<boolean>;
+  users(runId: number, opts: { afterSeq?: number; limit: number; filter?: UserFilter }): Promise<RunUser[]>;
+  findUser(userId: string): Promise<{ run: RunSummary; user: RunUser }[]>;
+  failureGroups(runId: number): Promise<FailureGroup[]>;
+  createRetry(
+    parentId: number,
+    retryKeys: readonly string[],
+    operator: string,
+    audit: (runId: number, users: number) => AuditInput,
+  ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RetryRefusal }>;
+}
+
+export type OperatorWithHash = Operator & { passwordHash: string };
+
+export interface OperatorStore {
+  find(username: string): Promise<OperatorWithHash | null>;
+  list(): Promise<Operator[]>;
+  count(): Promise<number>;
+  lockedOut(nowMs: number): Promise<Set<string>>;
+  insert(op: PreparedOperator, audit: (o: Operator) => AuditInput | null): Promise<OperatorChange>;
+  setDisabled(username: string, disabled: boolean, audit: (o: Operator) => AuditInput): Promise<OperatorChange>;
+  setRole(username: string, role: Role, audit: (o: Operator) => AuditInput): Promise<OperatorChange>;
+  setPasswordHash(username: string, passwordHash: string, audit: (o: Operator) => AuditInput): Promise<OperatorChange>;
+  unlock(username: string, by: { operator: string; clientIp: string | null }, nowMs: number): Promise<UnlockResult>;
+  setApp(username: string, appId: string): Promise<void>;
+}
+
+export interface SessionStore {
+  resolve(cookie: string | undefined, opts: SessionLimits & { secret: string; nowMs?: number }): Promise<Operator | null>;
+  end(cookie: string | undefined, secret: string, audit: AuditInput | null): Promise<void>;
+}
+
+export interface SignInStore {
+  /** Counts and records this attempt in one step, before its password is checked; null: locked out. */
+  begin(by: { username: string; clientIp: string | null }, nowMs: number): Promise<number | null>;
+  fail(attemptId: number, audit: AuditInput, nowMs: number): Promise<void>;
+  /** The attempt succeeded: its audit row and a new session together; the sealed cookie value. */
+  succeed(attemptId: number, operatorId: number, audit: AuditInput, session: { secret: string; nowMs: number }): Promise<string>;
+}
+
+export interface AuditStore {
+  record(entry: AuditInput, nowMs?: number): Promise<void>;
+  list(filter: AuditFilter): Promise<AuditEntry[]>;
+}
+
+export interface LeaseStore {
+  acquire(me: LeaseIdentity, opts?: LeaseOptions): Promise<LeaseAttempt>;
+  release(me: LeaseIdentity): Promise<void>;
+  current(): Promise<LeaseHolder | null>;
+}
