@@ -8,7 +8,7 @@ export type Messages = typeof en;
 
 const makeTranslator = <N extends keyof Messages>(namespace: N, messages: Messages) => createTranslator({ locale: 'en', messages, namespace });
 
-/** One translator per catalogue and area: each keeps its parsed messages, so 100,000 invalid rows are worded in well under a second. */
+/** One translator per catalogue and area, reused: each keeps its parsed messages, which a fresh one per call would parse again. */
 const translators = new WeakMap<Messages, Map<keyof Messages, unknown>>();
 
 /** A translator over one area of the catalogue; the same code gives the same words on the server and in the browser. */
