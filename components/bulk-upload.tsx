@@ -8,6 +8,7 @@ import { startBulkRunAction } from '@/app/bulk/actions';
 import { validateCsvFile } from '@/lib/csv/parse';
 import { MAX_CSV_BYTES, MAX_CSV_ROWS } from '@/lib/csv/limits';
 import type { CsvValidation } from '@/lib/csv/validate';
+import { csvMessage } from '@/lib/messages/translate';
 import { bulkPickSchema, type BulkPickValues } from '@/lib/schemas/bulk';
 import { newRequestKey } from '@/lib/schemas/request-key';
 import { AttributePicker } from './attribute-picker';
@@ -148,7 +149,7 @@ export function BulkUpload({ app, attrNames }: { app: AppSummary; attrNames: str
 
         {preview?.fatal && (
           <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
-            {preview.fatal}
+            {csvMessage(preview.fatal)}
           </div>
         )}
         {preview && !preview.fatal && file && <CsvPreview preview={preview} fileName={file.name} />}

@@ -3,11 +3,12 @@
 import { csvLine } from '@/lib/csv/export';
 import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '@/lib/csv/limits';
 import type { CsvValidation } from '@/lib/csv/validate';
+import { csvMessage } from '@/lib/messages/translate';
 
 const n = (v: number) => v.toLocaleString('en');
 
 function downloadIssues(preview: CsvValidation, fileName: string) {
-  const body = csvLine(['line', 'problem']) + preview.issues.map((i) => csvLine([String(i.line), i.reason])).join('');
+  const body = csvLine(['line', 'problem']) + preview.issues.map((i) => csvLine([String(i.line), csvMessage(i)])).join('');
   const url = URL.createObjectURL(new Blob([body], { type: 'text/csv' }));
   const a = document.createElement('a');
   a.href = url;
@@ -72,7 +73,7 @@ export function CsvPreview({ preview, fileName }: { preview: CsvValidation; file
                 {preview.issues.slice(0, ISSUES_SHOWN).map((i) => (
                   <tr key={i.line} className="border-t border-slate-100">
                     <td className="px-3 py-1 tabular-nums">{i.line}</td>
-                    <td className="px-3 py-1">{i.reason}</td>
+                    <td className="px-3 py-1">{csvMessage(i)}</td>
                   </tr>
                 ))}
               </tbody>

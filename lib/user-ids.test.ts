@@ -19,15 +19,15 @@ describe('parseUserIdList', () => {
     const parsed = parseUserIdList(`ok\n${long}\nbad\u0001id`);
     expect(parsed.ids).toEqual(['ok']);
     expect(parsed.problems).toEqual([
-      { position: 2, id: long, reason: 'is 65 bytes long; a user ID can be at most 64 bytes' },
-      { position: 3, id: 'bad\u0001id', reason: 'contains control characters' },
+      { position: 2, id: long, code: 'userIds.tooLong', params: { bytes: 65, max: 64 } },
+      { position: 3, id: 'bad\u0001id', code: 'userIds.controlChars' },
     ]);
   });
 
   it('counts bytes, not characters', () => {
     expect(userIdProblem('é'.repeat(32))).toBeNull();
-    expect(userIdProblem('é'.repeat(33))).toMatch(/66 bytes/);
-    expect(userIdProblem('  ')).toBe('is empty');
+    expect(userIdProblem('é'.repeat(33))).toEqual({ code: 'userIds.tooLong', params: { bytes: 66, max: 64 } });
+    expect(userIdProblem('  ')).toEqual({ code: 'userIds.empty' });
   });
 });
 
@@ -44,6 +44,14 @@ describe('removeFormSchema', () => {
   it('refuses an empty list, no attributes, and bad IDs with their position', () => {
     expect(issues({ userIds: ' \n ', attrs: [], appId: 'default' })).toEqual(['userIds: Enter at least one user ID.', 'attrs: Select at least one attribute.']);
     expect(issues({ userIds: `a\n${'z'.repeat(70)}`, attrs: ['city'], appId: 'default' })[0]).toMatch(/entry 2 .* 70 bytes/);
+    expect(issues({ userIds: `a\n${'z'.repeat(70)} b\u0001`, attrs: ['city'], appId: 'default' })).toEqual([
+      `userIds: Fix these user IDs: entry 2 "${'z'.repeat(40)}…" is 70 bytes long; a user ID can be at most 64 bytes; entry 3 "b\u0001" contains control characters.`,
+    ]);
+  });
+
+  it('lists the first five bad IDs and counts the rest', () => {
+    const bad = Array.from({ length: 7 }, (_, i) => `bad${i}\u0001`).join('\n');
+    expect(issues({ userIds: bad, attrs: ['city'], appId: 'default' })[0]).toMatch(/entry 5 "bad4\u0001" contains control characters \(and 2 more\)\.$/);
   });
 
   it(`refuses more than ${MAX_FORM_USERS} unique users and points to the CSV page`, () => {

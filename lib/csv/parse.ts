@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { MAX_CSV_BYTES } from './limits';
-import { CsvValidator, type CsvValidation } from './validate';
+import { CsvValidator, type CsvIssue, type CsvValidation } from './validate';
 
 const PARSE_CONFIG = {
   delimiter: ',',
@@ -10,11 +10,10 @@ const PARSE_CONFIG = {
   skipEmptyLines: false,
 } as const;
 
-const QUOTE_ERROR = 'malformed quotes: a quote inside a quoted cell must be doubled ("")';
+const MIB = 1024 * 1024;
 
 function tooLarge(bytes: number): CsvValidation | null {
   if (bytes <= MAX_CSV_BYTES) return null;
-  const mib = (bytes / 1024 / 1024).toFixed(1);
   return {
     rowsRead: 0,
     hasHeader: false,
@@ -22,12 +21,14 @@ function tooLarge(bytes: number): CsvValidation | null {
     duplicateRows: 0,
     invalidRows: 0,
     issues: [],
-    fatal: `The file is ${mib} MiB; the limit is ${MAX_CSV_BYTES / 1024 / 1024} MiB. Split it into smaller files; nothing was sent.`,
+    fatal: { code: 'csv.tooLarge', params: { mib: Math.round((bytes / MIB) * 10) / 10, maxMib: MAX_CSV_BYTES / MIB } },
   };
 }
 
-function rowError(errors: Papa.ParseError[]): string | undefined {
-  return errors.length > 0 ? (errors[0]!.type === 'Quotes' ? QUOTE_ERROR : errors[0]!.message) : undefined;
+function rowError(errors: Papa.ParseError[]): Omit<CsvIssue, 'line'> | undefined {
+  const first = errors[0];
+  if (!first) return undefined;
+  return first.type === 'Quotes' ? { code: 'csv.badQuotes' } : { code: 'csv.parseError', params: { detail: first.message } };
 }
 
 /** Server side (and tests): the whole upload is already in memory as text. */

@@ -1,10 +1,57 @@
-import { userIdProblem } from '../user-ids';
+import { shortId, userIdProblem, type UserIdProblemCode } from '../user-ids';
 import { ATTRS_COLUMN_NAMES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } from './limits';
+
+/**
+ * Why one row is invalid. The words are in messages/<lang>/csv.json, keyed by the part after
+ * `csv.`; the parameters each code carries:
+ * - `csv.idEmpty`, `csv.noAttrs`, `csv.badQuotes`: none
+ * - `csv.idControlChars`: `id`; `csv.idTooLong`: `id`, `bytes`, `max` (IDs shortened, see shortId)
+ * - `csv.unknownAttrs`: `names` (each quoted and shortened, comma-separated: ICU has no lists),
+ *   `count`, and the app's own `known` names with their `knownCount`
+ * - `csv.extraValues`: `values` found on a header-less line
+ * - `csv.parseError`: `detail`, the CSV reader's own (English) message
+ */
+export const CSV_PROBLEM_CODES = [
+  'csv.idEmpty',
+  'csv.idControlChars',
+  'csv.idTooLong',
+  'csv.unknownAttrs',
+  'csv.extraValues',
+  'csv.noAttrs',
+  'csv.badQuotes',
+  'csv.parseError',
+] as const;
+
+export type CsvProblemCode = (typeof CSV_PROBLEM_CODES)[number];
+
+/**
+ * Why the whole file cannot be used: `csv.empty` (no rows), `csv.tooManyRows` (`max`),
+ * `csv.tooLarge` (`mib`, `maxMib`), `csv.unreadable` (`detail`, the browser's own message).
+ * These are also use-case error codes (lib/use-cases/result.ts), so the server's refusal of a file
+ * reads the same as the preview's.
+ */
+export const CSV_FATAL_CODES = ['csv.empty', 'csv.tooManyRows', 'csv.tooLarge', 'csv.unreadable'] as const;
+
+export type CsvFatalCode = (typeof CSV_FATAL_CODES)[number];
+
+export type CsvParams = Record<string, string | number>;
 
 export interface CsvIssue {
   line: number;
-  reason: string;
+  code: CsvProblemCode;
+  params?: CsvParams;
 }
+
+export interface CsvFatal {
+  code: CsvFatalCode;
+  params?: CsvParams;
+}
+
+const ID_PROBLEM: Record<UserIdProblemCode, CsvProblemCode> = {
+  'userIds.empty': 'csv.idEmpty',
+  'userIds.controlChars': 'csv.idControlChars',
+  'userIds.tooLong': 'csv.idTooLong',
+};
 
 export interface CsvTarget {
   account: string;
@@ -30,8 +77,8 @@ export interface CsvValidation {
   invalidRows: number;
   /** The first MAX_ISSUES_KEPT invalid rows, by line. */
   issues: CsvIssue[];
-  /** Set when the file cannot be used at all (over the row limit, no user column, unreadable). */
-  fatal: string | null;
+  /** Set when the file cannot be used at all (no rows, over a limit, unreadable). */
+  fatal: CsvFatal | null;
 }
 
 /**
@@ -48,14 +95,17 @@ export class CsvValidator {
   private readonly users = new Map<string, string[]>();
   /** Identical attribute lists share one array: a million rows usually carry a handful of distinct lists. */
   private readonly attrLists = new Map<string, string[]>();
-  private fatal: string | null = null;
+  private fatal: CsvFatal | null = null;
   private readonly known: Set<string>;
+  /** The app's names as the `known` parameter of `csv.unknownAttrs`, joined once rather than per row. */
+  private readonly knownList: string;
 
   constructor(
     knownAttrs: readonly string[],
     private readonly pickedAttrs: readonly string[],
   ) {
     this.known = new Set(knownAttrs);
+    this.knownList = [...this.known].join(', ');
   }
 
   /** False once the file is beyond use, so the caller can stop reading. */
@@ -67,7 +117,7 @@ export class CsvValidator {
    * One record as the CSV parser produced it. Line numbers are counted here from the line breaks
    * inside quoted cells, so they match what an editor shows even for multi-line cells.
    */
-  addRecord(cells: string[], parseError?: string): void {
+  addRecord(cells: string[], parseError?: Omit<CsvIssue, 'line'>): void {
     const line = this.line;
     this.line += 1 + cells.reduce((n, c) => n + countNewlines(c), 0);
     if (this.fatal) return;
@@ -82,25 +132,30 @@ export class CsvValidator {
 
     this.rowsRead++;
     if (this.rowsRead > MAX_CSV_ROWS) {
-      this.fatal = `The file has more than ${MAX_CSV_ROWS.toLocaleString('en')} data rows. Split it into smaller files; nothing was sent.`;
+      this.fatal = { code: 'csv.tooManyRows', params: { max: MAX_CSV_ROWS } };
       return;
     }
-    if (parseError) return this.invalid(line, parseError);
+    if (parseError) return this.invalid(line, parseError.code, parseError.params);
 
     const { account, attrsCell, extra } = this.pick(cells);
     const problem = userIdProblem(account);
-    if (problem) return this.invalid(line, account === '' ? 'the user ID is empty' : `user ID ${quote(account)} ${problem}`);
-    if (extra > 0) {
-      return this.invalid(line, `expected one user ID per line but found ${extra + 1} values; add a header row (To_Account,Attrs) to use columns`);
+    if (problem) {
+      return this.invalid(line, ID_PROBLEM[problem.code], problem.code === 'userIds.empty' ? undefined : { id: shortId(account), ...problem.params });
     }
+    if (extra > 0) return this.invalid(line, 'csv.extraValues', { values: extra + 1 });
 
     const own = attrsCell === null ? [] : splitAttrs(attrsCell);
     const unknown = own.filter((a) => !this.known.has(a));
     if (unknown.length > 0) {
-      return this.invalid(line, `unknown attribute ${unknown.map(quote).join(', ')}; this app has ${[...this.known].join(', ') || 'none'}`);
+      return this.invalid(line, 'csv.unknownAttrs', {
+        names: unknown.map((a) => `"${shortId(a)}"`).join(', '),
+        count: unknown.length,
+        known: this.knownList,
+        knownCount: this.known.size,
+      });
     }
     const attrs = own.length > 0 ? own : [...this.pickedAttrs];
-    if (attrs.length === 0) return this.invalid(line, 'no attributes: the row has none and none are picked on the page');
+    if (attrs.length === 0) return this.invalid(line, 'csv.noAttrs');
 
     const earlier = this.users.get(account);
     if (earlier) {
@@ -111,13 +166,13 @@ export class CsvValidator {
     }
   }
 
-  /** The parser itself gave up (unreadable input). */
-  fail(message: string): void {
-    this.fatal ??= message;
+  /** The parser itself gave up (unreadable input); `detail` is the reader's own message. */
+  fail(detail: string): void {
+    this.fatal ??= { code: 'csv.unreadable', params: { detail } };
   }
 
   finish(): CsvValidation {
-    if (this.header === undefined && !this.fatal) this.fatal = 'The file has no rows.';
+    if (this.header === undefined && !this.fatal) this.fatal = { code: 'csv.empty' };
     return {
       rowsRead: Math.min(this.rowsRead, MAX_CSV_ROWS),
       hasHeader: Boolean(this.header),
@@ -137,9 +192,9 @@ export class CsvValidator {
     return { account: (cells[0] ?? '').trim(), attrsCell: null, extra: cells.slice(1).filter((c) => c.trim() !== '').length };
   }
 
-  private invalid(line: number, reason: string): void {
+  private invalid(line: number, code: CsvProblemCode, params?: CsvParams): void {
     this.invalidRows++;
-    if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push({ line, reason });
+    if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push(params ? { line, code, params } : { line, code });
   }
 
   private intern(attrs: string[]): string[] {
@@ -167,10 +222,4 @@ function countNewlines(s: string): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-/** IDs in messages are cut short and quoted; they are rendered as text, never HTML. */
-function quote(s: string): string {
-  const short = s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  return `"${short}"`;
 }

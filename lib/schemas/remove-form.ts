@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { translator, userIdProblemMessage } from '../messages/translate';
 import { parseUserIdList } from '../user-ids';
 import { appIdSchema } from './apps';
 import { requestKeySchema } from './request-key';
@@ -17,20 +18,18 @@ export const removeFormSchema = z.object({
     .string()
     .superRefine((text, ctx) => {
       const { ids, problems } = parseUserIdList(text);
+      // zod wants text, so the words are made here, from the catalogue.
+      const t = translator('userIds');
       if (problems.length > 0) {
-        const listed = problems
+        const list = problems
           .slice(0, PROBLEMS_SHOWN)
-          .map((p) => `entry ${p.position} "${p.id.slice(0, 40)}" ${p.reason}`)
-          .join('; ');
-        const more = problems.length > PROBLEMS_SHOWN ? ` (and ${problems.length - PROBLEMS_SHOWN} more)` : '';
-        ctx.addIssue({ code: 'custom', message: `Fix these user IDs: ${listed}${more}.` });
+          .map((p) => userIdProblemMessage(p))
+          .join(t('listSeparator'));
+        ctx.addIssue({ code: 'custom', message: t('fix', { list, more: Math.max(0, problems.length - PROBLEMS_SHOWN) }) });
       } else if (ids.length === 0) {
-        ctx.addIssue({ code: 'custom', message: 'Enter at least one user ID.' });
+        ctx.addIssue({ code: 'custom', message: t('required') });
       } else if (ids.length > MAX_FORM_USERS) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${ids.length} users is more than the form takes (${MAX_FORM_USERS}). Use the CSV upload for larger lists.`,
-        });
+        ctx.addIssue({ code: 'custom', message: t('tooMany', { count: ids.length, max: MAX_FORM_USERS }) });
       }
     }),
   attrs: z

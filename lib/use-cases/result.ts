@@ -1,6 +1,9 @@
+import { CSV_FATAL_CODES } from '../csv/validate';
+
 /**
  * What every use case answers: a value, or an error with a stable code (a key of the message
- * catalogue's `errors`) and the parameters its words need. lib never returns the words.
+ * catalogue's `errors`, or for `csv.*` of its `csv`) and the parameters its words need. lib never
+ * returns the words.
  */
 export const ERROR_CODES = [
   'auth.signedOut',
@@ -16,7 +19,7 @@ export const ERROR_CODES = [
   'app.attrsChanged',
   'app.attrsUnknown',
   'app.attrsUnavailable',
-  'csv.unusable',
+  ...CSV_FATAL_CODES,
   'csv.noValidRows',
   'run.notFound',
   'run.notRunning',

@@ -26,7 +26,7 @@ export async function startCsvRun(ctx: UseCaseContext, input: StartBulkInput): P
   if (unknownPick.length > 0) return fail('app.attrsUnknown', { app: label, names: unknownPick.join(', ') });
 
   const checked = validateCsvText(await input.file.text(), names.names, input.attrs);
-  if (checked.fatal) return fail('csv.unusable', { reason: checked.fatal });
+  if (checked.fatal) return fail(checked.fatal.code, checked.fatal.params);
   if (checked.users.size === 0) return fail('csv.noValidRows', { invalid: checked.invalidRows, rows: checked.rowsRead });
 
   const { runId, existing } = await storeRun(

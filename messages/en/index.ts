@@ -1,6 +1,12 @@
+import csv from './csv.json';
 import errors from './errors.json';
+import userIds from './userIds.json';
 
-/** Every word a user reads in English, one JSON file per area, merged under the file's name. */
-const en = { errors };
+/**
+ * Every word a user reads in English, one JSON file per area, merged under the file's name. A code
+ * `area.key` has its words at `area.key` (csv.json, userIds.json); use-case error codes at
+ * `errors.area.key`, except `csv.*`, whose words are all in csv.json.
+ */
+const en = { errors, csv, userIds };
 
 export default en;

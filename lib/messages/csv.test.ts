@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import csvWords from '../../messages/en/csv.json';
+import userIdWords from '../../messages/en/userIds.json';
+import { validateCsvText } from '../csv/parse';
+import { CSV_FATAL_CODES, CSV_PROBLEM_CODES } from '../csv/validate';
+import { USER_ID_PROBLEM_CODES, parseUserIdList } from '../user-ids';
+import { csvMessage, errorMessage, userIdProblemMessage } from './translate';
+
+/** Every parameter any CSV code takes, so a missing one cannot hide behind the key as fallback. */
+const ALL_PARAMS = { id: 'alice', bytes: 65, max: 64, names: '"shoe"', count: 1, known: 'sex, city', knownCount: 2, values: 2, detail: 'D', mib: 70.2, maxMib: 64 };
+
+describe('CSV words', () => {
+  it.each([...CSV_PROBLEM_CODES, ...CSV_FATAL_CODES])('%s has English words in messages/en/csv.json', (code) => {
+    expect(Object.keys(csvWords)).toContain(code.slice('csv.'.length));
+    const words = csvMessage({ code, params: ALL_PARAMS });
+    expect(words).not.toBe(code);
+    expect(words.trim()).not.toBe('');
+  });
+
+  it('has no words without a code', () => {
+    const codes: readonly string[] = [...CSV_PROBLEM_CODES, ...CSV_FATAL_CODES, 'csv.noValidRows'];
+    expect(Object.keys(csvWords).filter((key) => !codes.includes(`csv.${key}`))).toEqual([]);
+  });
+
+  it.each(USER_ID_PROBLEM_CODES)('%s has English words in messages/en/userIds.json', (code) => {
+    expect(Object.keys(userIdWords)).toContain(code.slice('userIds.'.length));
+    const words = userIdProblemMessage({ code, position: 3, id: 'alice', params: { bytes: 65, max: 64 } });
+    expect(words).not.toBe(code);
+    expect(words).toMatch(/^entry 3/);
+  });
+
+  it('renders the issues of a file as the preview shows them', () => {
+    const r = validateCsvText(`user,attrs\n,sex\nbad\u0007id,\n${'é'.repeat(40)},\ncarol,shoe|hat\n"da"ve,\n`, ['sex', 'city'], ['city']);
+    expect(r.issues.map((i) => `${i.line}: ${csvMessage(i)}`)).toEqual([
+      '2: the user ID is empty',
+      '3: user ID "bad\u0007id" contains control characters',
+      `4: user ID "${'é'.repeat(40)}" is 80 bytes long; a user ID can be at most 64 bytes`,
+      '5: unknown attributes "shoe", "hat"; this app has sex, city',
+      '6: malformed quotes: a quote inside a quoted cell must be doubled ("")',
+    ]);
+    expect(csvMessage(validateCsvText('alice,bob\n', ['sex'], ['sex']).issues[0]!)).toBe(
+      'expected one user ID per line but found 2 values; add a header row (To_Account,Attrs) to use columns',
+    );
+    expect(csvMessage({ code: 'csv.unknownAttrs', params: { names: '"shoe"', count: 1, known: '', knownCount: 0 } })).toBe('unknown attribute "shoe"; this app has none');
+    expect(csvMessage({ code: 'csv.noAttrs' })).toBe('no attributes: the row has none and none are picked on the page');
+  });
+
+  it('renders why a file cannot be used, in the preview and as the server refusal', () => {
+    expect(csvMessage({ code: 'csv.tooManyRows', params: { max: 1_000_000 } })).toBe(
+      'The file has more than 1,000,000 data rows. Split it into smaller files; nothing was sent.',
+    );
+    expect(csvMessage({ code: 'csv.tooLarge', params: { mib: 70, maxMib: 64 } })).toBe(
+      'The file is 70.0 MiB; the limit is 64 MiB. Split it into smaller files; nothing was sent.',
+    );
+    expect(csvMessage(validateCsvText('', [], []).fatal!)).toBe('The file has no rows.');
+    expect(errorMessage({ code: 'csv.unreadable', params: { detail: 'NotReadableError' } })).toBe('The file could not be read: NotReadableError');
+  });
+
+  it('renders a pasted list’s bad entries with the ID cut short', () => {
+    const [problem] = parseUserIdList(`${'x'.repeat(70)}`).problems;
+    expect(userIdProblemMessage(problem!)).toBe(`entry 1 "${'x'.repeat(40)}…" is 70 bytes long; a user ID can be at most 64 bytes`);
+  });
+});
