@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { cancelRunAction } from '@/app/bulk/actions';
 import type { RunSummary } from '@/lib/queries/runs';
-import { STATUS_LABEL } from '@/lib/results/run-view';
+import { statusLabel } from '@/lib/results/run-view';
 import { RunStoppedAlert } from './run-stopped-alert';
 
 interface Status {
@@ -56,7 +56,7 @@ export function JobProgress({ initialRun, canCancel = true }: { initialRun: RunS
     <section aria-labelledby={`run-${run.id}-heading`} className="space-y-3 rounded border border-slate-300 bg-white p-4">
       <h2 id={`run-${run.id}-heading`} className="text-lg font-semibold">
         Run #{run.id}
-        {run.file ? `: ${run.file.name}` : ''} — {STATUS_LABEL[run.status]}
+        {run.file ? `: ${run.file.name}` : ''} — {statusLabel(run.status)}
         {running && run.cancelRequested ? ' (cancelling…)' : ''}
       </h2>
       <div

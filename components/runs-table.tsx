@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { RunSummary } from '@/lib/queries/runs';
 import { DataTable } from './data-table';
-import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
+import { formatTime, sourceLabel, statusLabel } from '@/lib/results/run-view';
 
 async function fetchRuns(appId: string | undefined): Promise<RunSummary[]> {
   const res = await fetch(appId ? `/api/runs?app=${encodeURIComponent(appId)}` : '/api/runs', { cache: 'no-store' });
@@ -46,9 +46,9 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
             {appLabels[r.appId] ?? r.appId} <span className="text-slate-600">({r.sdkAppId})</span>
           </td>
           <td className="px-3 py-2">{r.operator ?? '—'}</td>
-          <td className="px-3 py-2">{SOURCE_LABEL[r.source]}</td>
+          <td className="px-3 py-2">{sourceLabel(r.source)}</td>
           <td className="px-3 py-2 font-mono">{r.attrs.join(', ')}</td>
-          <td className="px-3 py-2">{STATUS_LABEL[r.status]}</td>
+          <td className="px-3 py-2">{statusLabel(r.status)}</td>
           <td className="px-3 py-2 tabular-nums">{r.total}</td>
           <td className="px-3 py-2 tabular-nums">{r.removed}</td>
           <td className="px-3 py-2 tabular-nums">{r.failed}</td>

@@ -6,7 +6,7 @@ import { RunsTable } from '@/components/runs-table';
 import { UserSearch } from '@/components/user-search';
 import { pageContext } from '@/lib/entry/page';
 import { recentRuns, searchUser } from '@/lib/queries/runs';
-import { formatTime, SOURCE_LABEL } from '@/lib/results/run-view';
+import { formatTime, sourceLabel } from '@/lib/results/run-view';
 import { historySearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 
 export const dynamic = 'force-dynamic';
@@ -59,7 +59,7 @@ function UserMatches({ user, matches, appLabels }: { user: string; matches: Awai
               </td>
               <td className="px-3 py-2 whitespace-nowrap">{formatTime(run.createdAt)}</td>
               <td className="px-3 py-2">{appLabels[run.appId] ?? run.appId}</td>
-              <td className="px-3 py-2">{SOURCE_LABEL[run.source]}</td>
+              <td className="px-3 py-2">{sourceLabel(run.source)}</td>
               <td className="px-3 py-2 font-mono">{attrs.join(', ')}</td>
               <td className="px-3 py-2 font-medium">{row.resultText}</td>
               <td className="px-3 py-2 font-mono">{row.code}</td>

@@ -1,8 +1,7 @@
 import 'server-only';
 import type { AppRegistry, AppRuntime } from '../apps/registry';
 import type { RunSource, RunSummary } from '../db/runs';
-import { describeAppFailure } from '../tim/errors';
-import type { Failure } from '../tim/outcomes';
+import { appFailure, type Failure } from '../tim/outcomes';
 import { log } from '../log';
 import { realClock } from '../engine/rate-limiter';
 import type { RunEnd } from '../engine/engine';
@@ -177,11 +176,10 @@ class JobWorker implements RunWorker {
 
 function appOf(run: RunSummary, apps: AppRegistry): AppRuntime | Failure {
   const app = apps.get(run.appId);
-  const stop = (entry: ReturnType<typeof describeAppFailure>, info: string): Failure => ({ key: entry.key, code: null, info, handling: entry.handling });
-  if (!app) return stop(describeAppFailure('removed', run.appId), run.appId);
+  if (!app) return appFailure('removed', run.appId);
   if (app.summary.sdkAppId !== run.sdkAppId) {
     const info = `${run.appId}: run ${run.sdkAppId}, configured ${app.summary.sdkAppId}`;
-    return stop(describeAppFailure('changed', info), info);
+    return appFailure('changed', info);
   }
   return app;
 }

@@ -1,4 +1,15 @@
-import { describeAppFailure, describeTimError, describeTransportFailure, type AppFailure, type CatalogueEntry, type TransportFailure } from '../tim/errors';
+import { translator } from '../messages/translate';
+import {
+  handlingOf,
+  isKnownTimCode,
+  parseFailureKey,
+  type AppFailure,
+  type FailureRef,
+  type Handling,
+  type KnownTimCode,
+  type TransportFailure,
+} from '../tim/policy';
+import { cleanFreeText } from '../tim/sanitize';
 
 /** A stored failure: catalogue key, TIM code (null for transport failures) and the server's words. */
 export interface FailureRecord {
@@ -18,14 +29,61 @@ export interface ResultRow {
   /** The bare TIM code, empty when there is none. */
   code: string;
   explanation: string;
-  /** What the server said (ErrorInfo or transport detail), kept apart from our own words. */
+  /** What the server said (ErrorInfo or transport detail), cleaned, kept apart from our own words. */
   serverInfo: string;
 }
 
-export function describeFailure(f: FailureRecord): CatalogueEntry {
-  if (f.key.startsWith('transport.')) return describeTransportFailure(f.key.slice('transport.'.length) as TransportFailure, f.info);
-  if (f.key.startsWith('app.')) return describeAppFailure(f.key.slice('app.'.length) as AppFailure, f.info);
-  return describeTimError(f.code ?? Number(f.key), f.info);
+/** A failure in words (messages/<lang>/catalogue.json) with what the runner does about it (lib/tim/policy.ts). */
+export interface FailureDescription {
+  key: string;
+  /** The TIM ErrorCode; null for transport and app failures. */
+  code: number | null;
+  /** Short, sentence case. */
+  title: string;
+  /** What happened, for an ops person. */
+  explanation: string;
+  /** What to do next. */
+  action: string;
+  handling: Handling;
+}
+
+const catalogue = translator('catalogue');
+const results = translator('results');
+
+type CatalogueEntry = `tim.${KnownTimCode}` | 'unknown' | `transport.${TransportFailure}` | `app.${AppFailure}`;
+type Words = Pick<FailureDescription, 'title' | 'explanation' | 'action'>;
+
+function words(entry: CatalogueEntry, values: Record<string, string>): Words {
+  return {
+    title: catalogue(`${entry}.title`, values),
+    explanation: catalogue(`${entry}.explanation`, values),
+    action: catalogue(`${entry}.action`, values),
+  };
+}
+
+/** The catalogue entry for a failure and the values its words take; `info` is already cleaned. */
+function entryOf(ref: FailureRef, info: string): [CatalogueEntry, Record<string, string>] {
+  switch (ref.kind) {
+    case 'tim':
+      // A known code's words never depend on what the server said.
+      if (isKnownTimCode(ref.code)) return [`tim.${ref.code}`, {}];
+      return ['unknown', { code: String(ref.code), info, hasInfo: info === '' ? 'no' : 'yes' }];
+    case 'transport':
+      return [`transport.${ref.failure}`, { detail: info, hasDetail: info === '' ? 'no' : 'yes' }];
+    case 'app':
+      return [`app.${ref.failure}`, { detail: info, hasDetail: info === '' ? 'no' : 'yes' }];
+  }
+}
+
+export function describeFailure(f: FailureRecord): FailureDescription {
+  const ref = parseFailureKey(f.key, f.code);
+  const [entry, values] = entryOf(ref, cleanFreeText(f.info));
+  return {
+    key: f.key,
+    code: ref.kind === 'tim' && Number.isFinite(ref.code) ? ref.code : null,
+    ...words(entry, values),
+    handling: handlingOf(ref),
+  };
 }
 
 export interface RunContext {
@@ -34,9 +92,9 @@ export interface RunContext {
 }
 
 function notSentReason(run: RunContext): string {
-  if (run.error) return `Not sent because the run stopped after "${describeFailure(run.error).title}". Fix that, then run these users again.`;
-  if (run.status === 'cancelled') return 'Not sent because the run was cancelled before this batch went out.';
-  return 'Not sent because the console stopped before this batch went out. Run these users again.';
+  if (run.error) return results('row.notSent.afterError', { title: describeFailure(run.error).title });
+  if (run.status === 'cancelled') return results('row.notSent.cancelled');
+  return results('row.notSent.consoleStopped');
 }
 
 export function presentUser(
@@ -46,20 +104,20 @@ export function presentUser(
   const base = { user: u.userId, result: u.result, code: '', serverInfo: '' };
   switch (u.result) {
     case 'removed':
-      return { ...base, resultText: 'Removed', explanation: 'The attributes were removed from this user.' };
+      return { ...base, resultText: results('row.removed.text'), explanation: results('row.removed.explanation') };
     case 'pending':
-      return { ...base, resultText: 'Pending', explanation: 'Waiting for its batch to be sent.' };
+      return { ...base, resultText: results('row.pending.text'), explanation: results('row.pending.explanation') };
     case 'not_sent':
-      return { ...base, resultText: 'Not sent', explanation: notSentReason(run) };
+      return { ...base, resultText: results('row.notSent.text'), explanation: notSentReason(run) };
     case 'failed': {
       const failure = u.failure ?? { key: 'unknown', code: null, info: '' };
       const entry = describeFailure(failure);
       return {
         ...base,
-        resultText: `Failed: ${entry.title}`,
+        resultText: results('row.failed.text', { title: entry.title }),
         code: entry.code === null ? '' : String(entry.code),
-        explanation: `${entry.explanation} ${entry.action}`,
-        serverInfo: failure.info,
+        explanation: results('row.failed.explanation', { explanation: entry.explanation, action: entry.action }),
+        serverInfo: cleanFreeText(failure.info),
       };
     }
   }
@@ -72,7 +130,7 @@ export interface FailureGroupView {
   title: string;
   explanation: string;
   action: string;
-  handling: CatalogueEntry['handling'];
+  handling: Handling;
 }
 
 export function presentFailureGroup(g: FailureRecord & { count: number }): FailureGroupView {

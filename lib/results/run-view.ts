@@ -1,21 +1,18 @@
 import type { RunSummary } from '../db/runs';
+import { translator } from '../messages/translate';
 
 /** Runs listed on /history; older ones stay reachable by user search and by URL. */
 export const RUNS_PAGE_SIZE = 100;
 
-export const STATUS_LABEL: Record<RunSummary['status'], string> = {
-  running: 'Running',
-  completed: 'Completed',
-  failed: 'Stopped by an error',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted',
-};
+const results = translator('results');
 
-export const SOURCE_LABEL: Record<RunSummary['source'], string> = {
-  form: 'Form',
-  csv: 'CSV upload',
-  retry: 'Retry of failed users',
-};
+export function statusLabel(status: RunSummary['status']): string {
+  return results(`status.${status}`);
+}
+
+export function sourceLabel(source: RunSummary['source']): string {
+  return results(`source.${source}`);
+}
 
 /** Fixed format and zone so server and browser render the same text (no hydration mismatch). */
 export function formatTime(iso: string): string {

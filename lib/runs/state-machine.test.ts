@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Handling } from '../tim/errors';
+import type { Handling } from '../tim/policy';
 import {
   assertRunMove,
   assertUserMove,

@@ -1,4 +1,4 @@
-import type { Handling } from '../tim/errors';
+import type { Handling } from '../tim/policy';
 
 /**
  * Run and per-user statuses and the only moves between them. The store writes a status only

@@ -1,5 +1,5 @@
 import 'server-only';
-import { readBatchReply, type Failure } from './outcomes';
+import { readBatchReply, transportFailure, type Failure } from './outcomes';
 import type { TimClient } from './client';
 
 /** Attribute names change rarely (set_attr_name); a short cache spares a request per page view. */
@@ -25,7 +25,7 @@ export function createAttrNamesCache(tim: TimClient, now: () => number = Date.no
       // The same mapping as remove_attr: one place decides what a reply means.
       const reading = readBatchReply([], result.result);
       if (reading.kind === 'request-failed') return { ok: false, failure: reading.failure };
-      return { ok: false, failure: { key: 'transport.bad-response', code: null, info: 'AttrNames missing', handling: 'retry' } };
+      return { ok: false, failure: transportFailure('bad-response', 'AttrNames missing') };
     },
   };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomInt } from 'node:crypto';
 import { log, redactUrl } from '../log';
-import type { TransportFailure } from './errors';
+import type { TransportFailure } from './policy';
 import { postJson, type HttpReply, type PostJson } from './http-post';
 import type { UserSigSource } from './usersig-cache';
 import { attrNamesReplySchema, TIM_PATHS, timReplySchema, type TimReplyWire } from './wire';

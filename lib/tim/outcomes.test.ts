@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallResult } from './client';
-import { readBatchReply } from './outcomes';
-import { presentUser } from '../results/present';
+import { appFailure, readBatchReply, timFailure, transportFailure } from './outcomes';
 
 function reply(ErrorCode: number, ErrorList: { To_Account: string; ErrorCode: number; ErrorInfo?: string }[] = [], ErrorInfo = ''): CallResult {
   const r = { ActionStatus: ErrorCode === 0 ? 'OK' : 'FAIL', ErrorCode, ErrorInfo, ErrorList: ErrorList.map((e) => ({ ErrorInfo: '', ...e })) };
@@ -32,22 +31,11 @@ describe('readBatchReply', () => {
   });
 });
 
-describe('presentUser', () => {
-  const run = { status: 'completed' as const, error: null };
-  it('starts the Result text with Removed / Failed / Not sent and keeps the code bare', () => {
-    expect(presentUser({ userId: 'a', result: 'removed', failure: null }, run)).toMatchObject({ resultText: 'Removed', code: '' });
-    const failed = presentUser({ userId: 'b', result: 'failed', failure: { key: '70107', code: 70107, info: 'x' } }, run);
-    expect(failed.resultText).toMatch(/^Failed/);
-    expect(failed.code).toBe('70107');
-    expect(failed.serverInfo).toBe('x');
-    const timeout = presentUser({ userId: 'c', result: 'failed', failure: { key: 'transport.timeout', code: null, info: 'after 10 ms' } }, run);
-    expect(timeout.code).toBe('');
-    expect(timeout.explanation).toMatch(/10 ms/);
-  });
-
-  it('explains why a user was not sent', () => {
-    const stopped = { status: 'failed' as const, error: { key: '70009', code: 70009, info: '' } };
-    expect(presentUser({ userId: 'a', result: 'not_sent', failure: null }, stopped).explanation).toMatch(/run stopped/);
-    expect(presentUser({ userId: 'a', result: 'not_sent', failure: null }, { status: 'cancelled', error: null }).explanation).toMatch(/cancelled/);
+describe('failures', () => {
+  it('carry the policy key and handling, and keep what they were told as info', () => {
+    expect(timFailure(60007, 'too fast')).toEqual({ key: '60007', code: 60007, info: 'too fast', handling: 'rate-limited' });
+    expect(timFailure(12345, '')).toEqual({ key: '12345', code: 12345, info: '', handling: 'permanent' });
+    expect(transportFailure('http-status', 'HTTP 404')).toEqual({ key: 'transport.http-status', code: null, info: 'HTTP 404', handling: 'fatal' });
+    expect(appFailure('removed', 'staging')).toEqual({ key: 'app.removed', code: null, info: 'staging', handling: 'fatal' });
   });
 });

@@ -1,12 +1,12 @@
 import type { CallResult } from './client';
-import { describeTimError, describeTransportFailure, type Handling } from './errors';
+import { appHandling, failureKey, timHandling, transportHandling, type AppFailure, type Handling, type TransportFailure } from './policy';
 
 /** What went wrong for one user or one request, in the form that is stored and explained. */
 export interface Failure {
-  /** Catalogue key: the TIM code as a string, or 'transport.*'. */
+  /** Catalogue key (lib/tim/policy.ts): the TIM code as a string, 'transport.*' or 'app.*'. */
   key: string;
   code: number | null;
-  /** The server's ErrorInfo, or the transport detail (never a URL). */
+  /** The server's ErrorInfo, or the transport detail, as received: cleaned when shown (lib/tim/sanitize.ts). */
   info: string;
   handling: Handling;
 }
@@ -23,14 +23,21 @@ export type BatchReading =
   | { kind: 'per-user'; users: UserReading[] };
 
 export function timFailure(code: number, info: string): Failure {
-  const entry = describeTimError(code, info);
-  return { key: entry.key, code, info, handling: entry.handling };
+  return { key: failureKey({ kind: 'tim', code }), code, info, handling: timHandling(code) };
+}
+
+export function transportFailure(kind: TransportFailure, detail: string): Failure {
+  return { key: failureKey({ kind: 'transport', failure: kind }), code: null, info: detail, handling: transportHandling(kind) };
+}
+
+/** The console's own reason to stop a run before sending (its app changed); `info` names the app. */
+export function appFailure(kind: AppFailure, info: string): Failure {
+  return { key: failureKey({ kind: 'app', failure: kind }), code: null, info, handling: appHandling(kind) };
 }
 
 export function readBatchReply(accounts: readonly string[], result: CallResult): BatchReading {
   if (result.kind === 'transport') {
-    const entry = describeTransportFailure(result.failure, result.detail);
-    const failure: Failure = { key: entry.key, code: null, info: result.detail, handling: entry.handling };
+    const failure = transportFailure(result.failure, result.detail);
     return { kind: 'request-failed', failure, users: accounts.map((account) => ({ account, failure })) };
   }
 

@@ -10,7 +10,7 @@ import { RetryButton } from '@/components/retry-button';
 import { hasRole } from '@/lib/auth/roles';
 import { pageContext } from '@/lib/entry/page';
 import { runById, runResults } from '@/lib/queries/runs';
-import { formatTime, SOURCE_LABEL, STATUS_LABEL } from '@/lib/results/run-view';
+import { formatTime, sourceLabel, statusLabel } from '@/lib/results/run-view';
 import { isRetryable } from '@/lib/runs/state-machine';
 import { runIdSchema } from '@/lib/schemas/bulk';
 import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/lib/schemas/search-params';
@@ -61,7 +61,7 @@ export default async function RunPage({ params, searchParams }: Props) {
       <h1 className="text-2xl font-semibold">Run #{run.id}</h1>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
         <dt className="font-medium">Status</dt>
-        <dd>{STATUS_LABEL[run.status]}</dd>
+        <dd>{statusLabel(run.status)}</dd>
         <dt className="font-medium">Started</dt>
         <dd>{formatTime(run.createdAt)}</dd>
         <dt className="font-medium">Finished</dt>
@@ -70,7 +70,7 @@ export default async function RunPage({ params, searchParams }: Props) {
         <dd>{run.operator ?? '—'}</dd>
         <dt className="font-medium">Source</dt>
         <dd>
-          {SOURCE_LABEL[run.source]}
+          {sourceLabel(run.source)}
           {run.parentRunId !== null && (
             <>
               {' of '}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../db/runs';
+import { formatTime, sourceLabel, statusLabel } from './run-view';
+
+describe('run labels', () => {
+  it('say each status in words', () => {
+    const statuses: RunSummary['status'][] = ['running', 'completed', 'failed', 'cancelled', 'interrupted'];
+    expect(statuses.map(statusLabel)).toEqual(['Running', 'Completed', 'Stopped by an error', 'Cancelled', 'Interrupted']);
+  });
+
+  it('say each source in words', () => {
+    const sources: RunSummary['source'][] = ['form', 'csv', 'retry'];
+    expect(sources.map(sourceLabel)).toEqual(['Form', 'CSV upload', 'Retry of failed users']);
+  });
+});
+
+describe('formatTime', () => {
+  it('is the same text on the server and in the browser', () => {
+    expect(formatTime('2025-01-02T03:04:05.678Z')).toBe('2025-01-02 03:04:05 UTC');
+  });
+});
