@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import type { AuditAction } from '@/lib/auth/audit';
+import { AUDIT_ACTIONS } from '@/lib/auth/audit';
+import { auditActionLabel, auditDetailMessage } from '@/lib/messages/translate';
 import { pageContext } from '@/lib/entry/page';
 import { auditEntries } from '@/lib/queries/admin';
 import { formatTime } from '@/lib/results/run-view';
@@ -10,30 +11,12 @@ import { DataTable } from '@/components/data-table';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Audit log · TIM Push Attribute Console' };
 
-const ACTIONS: AuditAction[] = [
-  'sign-in',
-  'sign-in-failed',
-  'sign-in-refused',
-  'sign-out',
-  'operator-added',
-  'operator-disabled',
-  'operator-enabled',
-  'operator-role-changed',
-  'password-reset',
-  'operator-unlocked',
-  'run-started',
-  'run-cancelled',
-  'run-retried',
-  'export',
-  'purge',
-];
-
 const PAGE = 200;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageContext('admin', '/audit');
   const q = readSearchParams(auditSearchSchema, await searchParams);
-  const action = ACTIONS.find((a) => a === q.action);
+  const action = AUDIT_ACTIONS.find((a) => a === q.action);
   const operator = q.operator;
   const entries = await auditEntries(ctx, { action, operator, beforeId: q.before, limit: PAGE });
   const next = entries.length === PAGE ? entries[entries.length - 1]!.id : null;
@@ -49,9 +32,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </label>
           <select id="audit-action" name="action" defaultValue={action ?? ''} className="mt-1 rounded border border-slate-400 bg-white p-2">
             <option value="">Any action</option>
-            {ACTIONS.map((a) => (
+            {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {auditActionLabel(a)}
               </option>
             ))}
           </select>
@@ -70,7 +53,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {entries.map((e) => (
           <tr key={e.id} className="border-t border-slate-100">
             <td className="px-3 py-2 whitespace-nowrap">{formatTime(e.at)}</td>
-            <td className="px-3 py-2">{e.action}</td>
+            <td className="px-3 py-2">{auditActionLabel(e.action)}</td>
             <td className="px-3 py-2 font-mono">{e.operator ?? '—'}</td>
             <td className="px-3 py-2 font-mono">{e.clientIp ?? '—'}</td>
             <td className="px-3 py-2">
@@ -82,7 +65,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 '—'
               )}
             </td>
-            <td className="px-3 py-2">{e.detail ?? ''}</td>
+            <td className="px-3 py-2">{auditDetailMessage(e.action, e.detail)}</td>
           </tr>
         ))}
       </DataTable>

@@ -1,22 +1,31 @@
 import 'server-only';
 import { statement, type Db } from '../db/database';
 
-export type AuditAction =
-  | 'sign-in'
-  | 'sign-in-failed'
-  | 'sign-in-refused'
-  | 'sign-out'
-  | 'operator-added'
-  | 'operator-disabled'
-  | 'operator-enabled'
-  | 'operator-role-changed'
-  | 'password-reset'
-  | 'operator-unlocked'
-  | 'run-started'
-  | 'run-cancelled'
-  | 'run-retried'
-  | 'export'
-  | 'purge';
+export const AUDIT_ACTIONS = [
+  'sign-in',
+  'sign-in-failed',
+  'sign-in-refused',
+  'sign-out',
+  'operator-added',
+  'operator-disabled',
+  'operator-enabled',
+  'operator-role-changed',
+  'password-reset',
+  'operator-unlocked',
+  'run-started',
+  'run-cancelled',
+  'run-retried',
+  'export',
+  'purge',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * What an audit row says besides its action, as data: the words are the catalogue's
+ * (messages/<lang>/audit.json, one message per action over these fields). Never a secret.
+ */
+export type AuditDetail = Record<string, string | number>;
 
 export interface AuditEntry {
   id: number;
@@ -25,7 +34,8 @@ export interface AuditEntry {
   operator: string | null;
   clientIp: string | null;
   runId: number | null;
-  detail: string | null;
+  /** Rows written before details were data hold their old text as `{ text }`. */
+  detail: AuditDetail | null;
 }
 
 /** Who did something, as recorded with every run and audit entry. */
@@ -39,8 +49,7 @@ export interface AuditInput {
   operator: string | null;
   clientIp: string | null;
   runId?: number | null;
-  /** Plain words, never a secret: no password, no key, no UserSig. */
-  detail?: string | null;
+  detail?: AuditDetail | null;
 }
 
 export function audit(db: Db, e: AuditInput, nowMs = Date.now()): void {
@@ -51,7 +60,7 @@ export function audit(db: Db, e: AuditInput, nowMs = Date.now()): void {
     e.operator,
     e.clientIp,
     e.runId ?? null,
-    e.detail ?? null,
+    e.detail ? JSON.stringify(e.detail) : null,
   );
 }
 
@@ -82,5 +91,15 @@ export function listAudit(db: Db, f: AuditFilter): AuditEntry[] {
     run_id: number | null;
     detail: string | null;
   }[];
-  return rows.map((r) => ({ id: r.id, at: r.at, action: r.action, operator: r.operator, clientIp: r.client_ip, runId: r.run_id, detail: r.detail }));
+  return rows.map((r) => ({ id: r.id, at: r.at, action: r.action, operator: r.operator, clientIp: r.client_ip, runId: r.run_id, detail: readDetail(r.detail) }));
+}
+
+function readDetail(stored: string | null): AuditDetail | null {
+  if (stored === null) return null;
+  if (!stored.startsWith('{')) return { text: stored };
+  try {
+    return JSON.parse(stored) as AuditDetail;
+  } catch {
+    return { text: stored };
+  }
 }

@@ -16,7 +16,7 @@ export async function ensureFirstAdmin(store: Store, config: Config): Promise<vo
   }
   const prepared = await prepareOperator({ username: config.firstAdmin.username, password: config.firstAdmin.password.reveal(), role: 'admin' });
   const added = prepared.ok
-    ? await store.operators.insert(prepared.operator, (o) => ({ action: 'operator-added', operator: null, clientIp: null, detail: `first admin ${o.username} from CONSOLE_ADMIN_USERNAME` }))
+    ? await store.operators.insert(prepared.operator, (o) => ({ action: 'operator-added', operator: null, clientIp: null, detail: { username: o.username, role: o.role, first: 'yes' } }))
     : prepared;
   if (!added.ok) throw new Error(`CONSOLE_ADMIN_USERNAME / CONSOLE_ADMIN_PASSWORD: ${errorMessage({ code: added.code, params: { username: added.username } })}`);
   log.info('operators.first-admin', { username: added.operator.username });

@@ -48,7 +48,7 @@ describe('purgeExpired', () => {
     expect(count('sessions')).toBe(1);
     expect(count('sign_in_attempts')).toBe(1);
     expect(listAudit(db, { limit: 10 }).map((e) => [e.action, e.detail, e.operator])).toEqual([
-      ['purge', 'sessions=2 audit=1 attempts=1', null],
+      ['purge', { sessions: 2, audit: 1, attempts: 1 }, null],
       ['sign-in', null, 'alice'],
     ]);
   });

@@ -34,7 +34,7 @@ export function purgeExpired(db: Db, limits: RetentionLimits, nowMs: number): Pu
         attempts: statement(db, 'DELETE FROM sign_in_attempts WHERE at_ms < ?').run(nowMs - LOCKOUT_WINDOW_MS).changes,
       };
       if (purged.sessions + purged.audit + purged.attempts > 0) {
-        audit(db, { action: 'purge', operator: null, clientIp: null, detail: `sessions=${purged.sessions} audit=${purged.audit} attempts=${purged.attempts}` }, nowMs);
+        audit(db, { action: 'purge', operator: null, clientIp: null, detail: { sessions: purged.sessions, audit: purged.audit, attempts: purged.attempts } }, nowMs);
       }
       return purged;
     })

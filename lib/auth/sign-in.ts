@@ -17,7 +17,7 @@ export async function signIn(
   // Counted before the first slow step: concurrent attempts cannot all pass the check together.
   const attempt = await store.signIns.begin({ username, clientIp }, nowMs);
   if (attempt === null) {
-    await store.audit.record({ action: 'sign-in-refused', operator: username, clientIp, detail: 'too many failed sign-ins' }, nowMs);
+    await store.audit.record({ action: 'sign-in-refused', operator: username, clientIp, detail: { reason: 'locked-out' } }, nowMs);
     return { ok: false, code: 'auth.lockedOut' };
   }
 
@@ -25,7 +25,7 @@ export async function signIn(
   // Verify against a decoy for unknown names, so response time does not reveal which names exist.
   const passwordOk = await verifyPassword(operator?.passwordHash ?? (await decoyHash()), input.password);
   if (!operator || !passwordOk || operator.disabled) {
-    await store.signIns.fail(attempt, { action: 'sign-in-failed', operator: username, clientIp, detail: operator?.disabled && passwordOk ? 'operator disabled' : null }, nowMs);
+    await store.signIns.fail(attempt, { action: 'sign-in-failed', operator: username, clientIp, detail: { reason: operator?.disabled && passwordOk ? 'disabled' : 'credentials' } }, nowMs);
     return { ok: false, code: 'auth.badCredentials' };
   }
   const cookie = await store.signIns.succeed(attempt, operator.id, { action: 'sign-in', operator: operator.username, clientIp }, { secret: opts.secret, nowMs });

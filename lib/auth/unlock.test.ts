@@ -55,7 +55,7 @@ describe('unlockOperator', () => {
     expect(unlockOperator(db, 'ALICE', ADMIN, t + 200)).toMatchObject({ ok: true, operator: { username: 'alice' }, cleared: LOCKOUT_FAILURES });
     expect(lockedOutOperators(db, t + 200)).toEqual(new Set());
     expect(listAudit(db, { action: 'operator-unlocked', limit: 5 })).toEqual([
-      expect.objectContaining({ operator: 'root', clientIp: '10.0.0.9', detail: `alice (${LOCKOUT_FAILURES} failed sign-ins cleared)` }),
+      expect.objectContaining({ operator: 'root', clientIp: '10.0.0.9', detail: { username: 'alice', cleared: LOCKOUT_FAILURES } }),
     ]);
     expect(listAudit(db, { action: 'sign-in-failed', limit: 10 })).toHaveLength(LOCKOUT_FAILURES);
 

@@ -16,7 +16,7 @@ export function unlockOperator(db: Db, username: string, by: { operator: string;
   const cleared = db
     .transaction(() => {
       const n = clearAttempts(db, op.username, nowMs);
-      if (n > 0) audit(db, { ...by, action: 'operator-unlocked', detail: `${op.username} (${n} failed sign-ins cleared)` }, nowMs);
+      if (n > 0) audit(db, { ...by, action: 'operator-unlocked', detail: { username: op.username, cleared: n } }, nowMs);
       return n;
     })
     .immediate();

@@ -1,6 +1,7 @@
 import { createTranslator } from 'next-intl';
 import en from '../../messages/en';
 import type { CsvFatalCode, CsvParams, CsvProblemCode } from '../csv/validate';
+import type { AuditAction, AuditDetail } from '../auth/audit';
 import type { AppError } from '../use-cases/result';
 import { shortId, type UserIdProblem } from '../user-ids';
 
@@ -47,4 +48,18 @@ const isCsvCode = (code: AppError['code']): code is CsvProblem['code'] & AppErro
 export function errorMessage(error: AppError, messages: Messages = en): string {
   if (isCsvCode(error.code)) return csvMessage({ code: error.code, params: error.params }, messages);
   return translator('errors', messages)(error.code as never, (error.params ?? {}) as never);
+}
+
+/**
+ * An audit row's detail in words. `first` and similar flags arrive as 'yes'; a field an old row
+ * lacks reads as empty. Rows from before details were data keep their text.
+ */
+export function auditDetailMessage(action: AuditAction, detail: AuditDetail | null, messages: Messages = en): string {
+  if (detail && typeof detail.text === 'string' && Object.keys(detail).length === 1) return detail.text;
+  const values = { first: 'no', ...detail };
+  return translator('audit', messages)(`details.${action}`, values as never);
+}
+
+export function auditActionLabel(action: AuditAction, messages: Messages = en): string {
+  return translator('audit', messages)(`actions.${action}`);
 }

@@ -18,8 +18,8 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
     afterEach(() => dispose());
 
     it('creates a run with its users and its audit row; a repeated request key returns the same run, unaudited', async () => {
-      const first = await store.runs.create(run(['a', 'b', 'c'], 'key-0123456789abcdef'), { ...by, action: 'run-started', detail: 'csv' });
-      const again = await store.runs.create(run(['x'], 'key-0123456789abcdef'), { ...by, action: 'run-started', detail: 'csv' });
+      const first = await store.runs.create(run(['a', 'b', 'c'], 'key-0123456789abcdef'), { ...by, action: 'run-started', detail: { source: 'csv', users: 3 } });
+      const again = await store.runs.create(run(['x'], 'key-0123456789abcdef'), { ...by, action: 'run-started', detail: { source: 'csv', users: 3 } });
       expect(again).toEqual({ runId: first.runId, existing: true });
       expect(await store.runs.get(first.runId)).toMatchObject({ status: 'running', total: 3, pending: 3, appId: 'default' });
       expect((await store.runs.pendingTargets(first.runId, 0, 10)).map((t) => t.account)).toEqual(['a', 'b', 'c']);
@@ -51,7 +51,7 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
     it('makes one retry for two asks, through the parent run app, audited once', async () => {
       const { runId } = await store.runs.create(run(['a', 'b']), { ...by, action: 'run-started' });
       await store.runs.finish(runId, { status: 'cancelled' });
-      const entry = (id: number, n: number) => ({ ...by, action: 'run-retried' as const, runId: id, detail: `${n}` });
+      const entry = (id: number, n: number) => ({ ...by, action: 'run-retried' as const, runId: id, detail: { parentRunId: id, users: n } });
       const first = await store.runs.createRetry(runId, [], 'ann', entry);
       const second = await store.runs.createRetry(runId, [], 'bob', entry);
       expect(first).toMatchObject({ ok: true, users: 2, existing: false });
@@ -63,7 +63,7 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
     it('adds an operator with its audit row, refuses a second of the same name, and remembers their app', async () => {
       const prepared = await prepareOperator({ username: 'carol', password: 'a-long-password', role: 'viewer' });
       if (!prepared.ok) throw new Error(prepared.code);
-      const entry = () => ({ ...by, action: 'operator-added' as const, detail: 'carol' });
+      const entry = () => ({ ...by, action: 'operator-added' as const, detail: { username: 'carol', role: 'viewer' } });
       expect(await store.operators.insert(prepared.operator, entry)).toMatchObject({ ok: true, operator: { username: 'carol', role: 'viewer', appId: null } });
       expect(await store.operators.insert(prepared.operator, entry)).toMatchObject({ ok: false, code: 'operators.exists' });
       await store.operators.setApp('carol', 'staging');

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { AuditAction, AuditInput } from '../auth/audit';
+import type { AuditAction, AuditDetail, AuditInput } from '../auth/audit';
 import { hashNewPassword, prepareOperator, type Operator, type OperatorChange } from '../auth/operators';
 import type { UnlockResult } from '../auth/unlock';
 import type { OperatorChangeInput } from '../schemas/operators';
@@ -20,13 +20,13 @@ export async function changeOperator(ctx: UseCaseContext, input: OperatorChangeI
     return fail('operators.self');
   }
   const entry =
-    (action: AuditAction, detail: (o: Operator) => string = (o) => o.username) =>
+    (action: AuditAction, detail: (o: Operator) => AuditDetail = (o) => ({ username: o.username })) =>
     (o: Operator): AuditInput => ({ ...by, action, detail: detail(o) });
   switch (input.kind) {
     case 'add': {
       const prepared = await prepareOperator(input);
       if (!prepared.ok) return fail(prepared.code, { username: prepared.username });
-      return done(input.kind, await store.operators.insert(prepared.operator, entry('operator-added', (o) => `${o.username} as ${o.role}`)));
+      return done(input.kind, await store.operators.insert(prepared.operator, entry('operator-added', (o) => ({ username: o.username, role: o.role }))));
     }
     case 'disable':
     case 'enable': {
@@ -34,7 +34,7 @@ export async function changeOperator(ctx: UseCaseContext, input: OperatorChangeI
       return done(input.kind, await store.operators.setDisabled(input.username, input.kind === 'disable', entry(action)));
     }
     case 'role':
-      return done(input.kind, await store.operators.setRole(input.username, input.role, entry('operator-role-changed', (o) => `${o.username} is now ${o.role}`)));
+      return done(input.kind, await store.operators.setRole(input.username, input.role, entry('operator-role-changed', (o) => ({ username: o.username, role: o.role }))));
     case 'reset-password': {
       const hashed = await hashNewPassword(input.password);
       if (!hashed.ok) return fail('input.invalid');

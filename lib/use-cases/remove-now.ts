@@ -42,7 +42,7 @@ export async function removeNow(ctx: UseCaseContext, input: RemoveFormInput): Pr
   const { runId, existing } = await storeRun(
     ctx,
     { requestKey: input.requestKey, source: 'form', appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, users: ids.map((account) => ({ account, attrs })) },
-    `form, ${ids.length} users`,
+    { source: 'form', users: ids.length },
   );
   if (!existing && !names.ok) await runs.finish(runId, { status: 'stopped', failure: names.failure });
   if ((await runs.get(runId))!.status === 'running') await ctx.worker.run(runId, 'form');

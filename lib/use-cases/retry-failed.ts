@@ -19,7 +19,7 @@ export async function retryFailed(ctx: UseCaseContext, input: RunRef): Promise<R
     operator: actor.username,
     clientIp: actor.clientIp,
     runId,
-    detail: `retry of run ${input.runId}, ${users} users`,
+    detail: { parentRunId: input.runId, users },
   }));
   if (!created.ok) return fail(REFUSALS[created.refusal]);
   if (!created.existing) {

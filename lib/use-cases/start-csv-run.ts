@@ -40,7 +40,7 @@ export async function startCsvRun(ctx: UseCaseContext, input: StartBulkInput): P
       file: { name: input.file.name, rowsRead: checked.rowsRead, invalidRows: checked.invalidRows, duplicateRows: checked.duplicateRows },
       users: targetsOf(checked.users),
     },
-    `csv ${input.file.name}, ${checked.users.size} users, ${checked.invalidRows} invalid rows`,
+    { source: 'csv', users: checked.users.size, file: input.file.name, invalidRows: checked.invalidRows },
   );
   if (!existing) void ctx.worker.run(runId, 'csv');
   return ok({ runId, users: checked.users.size });

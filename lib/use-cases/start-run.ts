@@ -1,4 +1,5 @@
 import 'server-only';
+import type { AuditDetail } from '../auth/audit';
 import type { NewRun } from '../db/runs';
 import { log } from '../log';
 import type { UseCaseContext } from './context';
@@ -7,7 +8,7 @@ import type { UseCaseContext } from './context';
  * Stores a run and all its users (pending) together with its audit row, before anything is
  * sent. A submission whose request key already made a run gets that run.
  */
-export async function storeRun(ctx: UseCaseContext, run: Omit<NewRun, 'operator'>, detail: string): Promise<{ runId: number; existing: boolean }> {
+export async function storeRun(ctx: UseCaseContext, run: Omit<NewRun, 'operator'>, detail: AuditDetail): Promise<{ runId: number; existing: boolean }> {
   const { actor } = ctx;
   const created = await ctx.store.runs.create({ ...run, operator: actor.username }, { action: 'run-started', operator: actor.username, clientIp: actor.clientIp, detail });
   if (!created.existing) log.info('run.started', { runId: created.runId, appId: run.appId, source: run.source });

@@ -127,7 +127,7 @@ describe('changeOperator and chooseApp', () => {
     });
     expect(await changeOperator(admin, { kind: 'role', username: 'root', role: 'viewer' })).toEqual({ ok: false, error: { code: 'operators.self' } });
     expect(await changeOperator(admin, { kind: 'disable', username: 'nobody' })).toEqual({ ok: false, error: { code: 'operators.notFound', params: { username: 'nobody' } } });
-    expect((await store.audit.list({ limit: 10 })).map((e) => [e.action, e.operator, e.clientIp, e.detail])).toEqual([['operator-added', 'root', '192.0.2.1', 'dora as viewer']]);
+    expect((await store.audit.list({ limit: 10 })).map((e) => [e.action, e.operator, e.clientIp, e.detail])).toEqual([['operator-added', 'root', '192.0.2.1', { username: 'dora', role: 'viewer' }]]);
   });
 
   it('remembers a configured app for the operator and refuses another', async () => {

@@ -1,3 +1,4 @@
+import audit from './audit.json';
 import catalogue from './catalogue.json';
 import csv from './csv.json';
 import errors from './errors.json';
@@ -10,6 +11,6 @@ import userIds from './userIds.json';
  * `errors.area.key`, except `csv.*`, whose words are all in csv.json. TIM codes and other failures
  * are in catalogue.json, result texts and labels in results.json.
  */
-const en = { errors, catalogue, results, csv, userIds };
+const en = { errors, catalogue, results, csv, userIds, audit };
 
 export default en;
