@@ -2,8 +2,18 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
+const AROUND_THE_USE_CASES = {
+  group: ['@/lib/db/*', '@/lib/store/*', '@/lib/runtime', '@/lib/jobs/*', '@/lib/engine/*', '@/lib/tim/client', '@/lib/tim/http-post', '@/lib/config'],
+  message: 'Pages, actions, routes and components call use cases (lib/use-cases) and queries (lib/queries), never the store, the TIM client, the worker or the configuration.',
+  allowTypeImports: true,
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  {
+    files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [AROUND_THE_USE_CASES] }] },
+  },
   globalIgnores(['.next/**', 'node_modules/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**']),
 ]);
