@@ -94,11 +94,6 @@ export function insertOperator(db: Db, op: PreparedOperator): OperatorChange {
   return { ok: true, operator: getOperator(db, id)! };
 }
 
-export async function addOperator(db: Db, input: z.input<typeof newOperatorSchema>): Promise<OperatorChange> {
-  const prepared = await prepareOperator(input);
-  return prepared.ok ? insertOperator(db, prepared.operator) : prepared;
-}
-
 /** Disabling also ends the operator's sessions at once. */
 export function setDisabled(db: Db, username: string, disabled: boolean): OperatorChange {
   const op = findOperator(db, username);
@@ -131,10 +126,4 @@ export function setPasswordHash(db: Db, username: string, passwordHash: string):
     statement(db, 'DELETE FROM sessions WHERE operator_id = ?').run(op.id);
   })();
   return { ok: true, operator: getOperator(db, op.id)! };
-}
-
-export async function resetPassword(db: Db, username: string, password: string): Promise<OperatorChange> {
-  if (!findOperator(db, username)) return { ok: false, code: 'operators.notFound', username };
-  const hashed = await hashNewPassword(password);
-  return hashed.ok ? setPasswordHash(db, username, hashed.passwordHash) : { ok: false, code: 'input.invalid', username };
 }

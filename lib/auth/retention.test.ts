@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../db/database';
 import { beginAttempt } from './attempts';
 import { audit, listAudit } from './audit';
-import { addOperator } from './operators';
+import { addOperator } from '../../test-support/operators';
 import { purgeExpired, retentionLimits } from './retention';
 import { createSession, resolveSession } from './sessions';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../db/database';
 import { listAudit } from './audit';
 import { beginAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
-import { addOperator } from './operators';
+import { addOperator } from '../../test-support/operators';
 import { verifyPassword } from './passwords';
 import { signIn } from './sign-in';
 import { createSqliteStore } from '../store/sqlite';

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { UserOutcome } from '../engine/engine';
 import type { RemovalTarget } from '../engine/operations';
-import { assertUserMove, IllegalTransition, statusAfter, type RunEnd, type RunStatus, type UserResult } from '../runs/state-machine';
+import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, type RunEnd, type RunStatus, type UserResult } from '../runs/state-machine';
 import type { Failure } from '../tim/outcomes';
 import { statement, type Db } from './database';
 
@@ -267,6 +267,7 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
 export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatus | null {
   const status = statusAfter(end);
   if (status === null) return null;
+  assertRunMove('running', status);
   const failure = end.status === 'stopped' ? end.failure : null;
   db.transaction(() => {
     const closed = statement(

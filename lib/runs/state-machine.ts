@@ -54,8 +54,6 @@ export function assertUserMove(from: UserResult, to: UserResult): void {
   if (!canMoveUser(from, to)) throw new IllegalTransition('user', from, to);
 }
 
-export const isFinished = (status: RunStatus): boolean => RUN_MOVES[status].length === 0;
-
 /**
  * How the engine ended a pass over a run. `halted` means it stopped sending without deciding the
  * run: the run stays running and is resumed.
