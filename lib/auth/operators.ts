@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { says } from '../messages/validation';
 import { statement, type Db } from '../db/database';
 import { hashPassword } from './passwords';
 import { roleSchema, type Role } from './roles';
@@ -7,11 +8,11 @@ import { roleSchema, type Role } from './roles';
 export const usernameSchema = z
   .string()
   .trim()
-  .min(1, { error: 'Enter a username.' })
-  .max(64, { error: 'A username is at most 64 characters.' })
-  .regex(/^[\w.@-]+$/, { error: 'Use letters, digits and . _ @ - only.' });
+  .min(1, { error: says('enterUsername') })
+  .max(64, { error: says('usernameTooLong', { max: 64 }) })
+  .regex(/^[\w.@-]+$/, { error: says('usernameChars') });
 
-export const passwordSchema = z.string().min(12, { error: 'A password needs at least 12 characters.' }).max(256);
+export const passwordSchema = z.string().min(12, { error: says('passwordTooShort', { min: 12 }) }).max(256);
 
 export const newOperatorSchema = z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema });
 

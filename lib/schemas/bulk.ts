@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { says } from '../messages/validation';
 import { MAX_CSV_BYTES } from '../csv/limits';
 import { appIdSchema } from './apps';
+import { MAX_ATTRIBUTES } from './remove-form';
 import { requestKeySchema } from './request-key';
 
 /** Attributes picked on /bulk, for rows whose CSV has none; shared by the form and the action. */
 export const bulkPickSchema = z.object({
-  attrs: z.array(z.string().min(1)).max(10, { error: 'An app has at most 10 attributes.' }),
+  attrs: z.array(z.string().min(1)).max(MAX_ATTRIBUTES, { error: says('atMostAttributes', { max: MAX_ATTRIBUTES }) }),
 });
 
 export type BulkPickValues = z.input<typeof bulkPickSchema>;
@@ -17,9 +19,9 @@ export const startBulkSchema = z.preprocess(
     appId: appIdSchema,
     requestKey: requestKeySchema,
     file: z
-      .instanceof(File, { error: 'Choose a CSV file.' })
-      .refine((f) => f.size > 0, { error: 'The file is empty.' })
-      .refine((f) => f.size <= MAX_CSV_BYTES, { error: `The file is over ${MAX_CSV_BYTES / 1024 / 1024} MiB; split it. Nothing was sent.` }),
+      .instanceof(File, { error: says('chooseCsv') })
+      .refine((f) => f.size > 0, { error: says('emptyFile') })
+      .refine((f) => f.size <= MAX_CSV_BYTES, { error: says('fileTooLarge', { maxMib: MAX_CSV_BYTES / 1024 / 1024 }) }),
   }),
 );
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { says } from '../messages/validation';
 
-const username = z.string().trim().min(1, { error: 'Enter a username.' }).max(64);
-const password = z.string().min(12, { error: 'A password needs at least 12 characters.' }).max(256);
+const username = z.string().trim().min(1, { error: says('enterUsername') }).max(64);
+const password = z.string().min(12, { error: says('passwordTooShort', { min: 12 }) }).max(256);
 const role = z.enum(['viewer', 'operator', 'admin']);
 
 /** Everything the /operators page can ask for; the server action validates with this same schema. */

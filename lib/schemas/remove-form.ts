@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { says } from '../messages/validation';
 import { translator, userIdProblemMessage } from '../messages/translate';
 import { parseUserIdList } from '../user-ids';
 import { appIdSchema } from './apps';
@@ -6,6 +7,8 @@ import { requestKeySchema } from './request-key';
 
 /** The form is for a few users; more than this belongs on the CSV page. */
 export const MAX_FORM_USERS = 1000;
+/** Attribute slots an app can have (tim-api-facts.md §7: keys "0"…"9"). */
+export const MAX_ATTRIBUTES = 10;
 
 const PROBLEMS_SHOWN = 5;
 
@@ -34,8 +37,8 @@ export const removeFormSchema = z.object({
     }),
   attrs: z
     .array(z.string().min(1))
-    .min(1, { error: 'Select at least one attribute.' })
-    .max(10, { error: 'An app has at most 10 attributes.' }),
+    .min(1, { error: says('selectAttribute') })
+    .max(MAX_ATTRIBUTES, { error: says('atMostAttributes', { max: MAX_ATTRIBUTES }) }),
   appId: appIdSchema,
   requestKey: requestKeySchema,
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { says } from '../messages/validation';
 
 /**
  * A key the browser makes once per confirm step and sends with the submission, so a double
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 export const requestKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{16,64}$/, { error: 'The request key is malformed; reload the page.' })
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, { error: says('requestKey') })
   .optional();
 
 /** crypto.getRandomValues works on plain-HTTP pages too, where crypto.randomUUID does not exist. */

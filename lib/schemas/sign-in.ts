@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { says } from '../messages/validation';
 
 export const signInSchema = z.object({
-  username: z.string().trim().min(1, { error: 'Enter your username.' }).max(64),
-  password: z.string().min(1, { error: 'Enter your password.' }).max(256),
+  username: z.string().trim().min(1, { error: says('enterYourUsername') }).max(64),
+  password: z.string().min(1, { error: says('enterYourPassword') }).max(256),
   next: z.string().optional(),
 });
 
