@@ -5,9 +5,10 @@ import { DataTable } from '@/components/data-table';
 import { RunsTable } from '@/components/runs-table';
 import { UserSearch } from '@/components/user-search';
 import { pageContext } from '@/lib/entry/page';
-import { recentRuns, searchUser } from '@/lib/queries/runs';
+import { recentRuns } from '@/lib/queries/runs';
 import { formatTime, sourceLabel } from '@/lib/results/run-view';
 import { historySearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
+import { searchUser } from '@/lib/use-cases/search-user';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'History · TIM Push Attribute Console' };

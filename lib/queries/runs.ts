@@ -38,9 +38,4 @@ export async function runResults(ctx: UseCaseContext, run: RunSummary, opts: { a
   };
 }
 
-/** Every run that included this exact user ID, newest first, with its outcome there. */
-export async function searchUser(ctx: UseCaseContext, userId: string) {
-  return (await ctx.store.runs.findUser(userId)).map(({ run, user }) => ({ run, attrs: user.attrs, row: presentUser(user, run) }));
-}
-
 export type { RunSummary } from '../db/runs';
