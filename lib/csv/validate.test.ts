@@ -68,6 +68,48 @@ describe('CSV rules (SPEC "CSV format")', () => {
     expect(targets(r)).toEqual([]);
   });
 
+  it('lists IDs that are not valid UTF-8 or hold C1, bidi or zero-width characters, by line, and sends none of them', () => {
+    const utf8 = new TextEncoder();
+    // What the browser's File reading and the server's file.text() both do with bytes that are not UTF-8.
+    const bytes = new Uint8Array([...utf8.encode('To_Account,Attrs\nann,sex\nb'), 0xff, 0xfe, ...utf8.encode('ob,sex\n')]);
+    const text = `${new TextDecoder().decode(bytes)}c1\u009B,sex\n"\u202Ecarol",sex\ndave\u2066,sex\nzw\u200Bsp,sex\nzn\u200Cj,\nzj\u200D,\nwj\u2060,\nbom\uFEFF,\n`;
+    const r = v(text);
+    expect(r.issues).toEqual([
+      { line: 3, code: 'csv.idInvalidUtf8', params: { id: 'b\uFFFD\uFFFDob', char: 'U+FFFD', at: 2 } },
+      { line: 4, code: 'csv.idC1Control', params: { id: 'c1<U+009B>', char: 'U+009B', at: 3 } },
+      { line: 5, code: 'csv.idBidiControl', params: { id: '<U+202E>carol', char: 'U+202E', at: 1 } },
+      { line: 6, code: 'csv.idBidiControl', params: { id: 'dave<U+2066>', char: 'U+2066', at: 5 } },
+      { line: 7, code: 'csv.idZeroWidth', params: { id: 'zw<U+200B>sp', char: 'U+200B', at: 3 } },
+      { line: 8, code: 'csv.idZeroWidth', params: { id: 'zn<U+200C>j', char: 'U+200C', at: 3 } },
+      { line: 9, code: 'csv.idZeroWidth', params: { id: 'zj<U+200D>', char: 'U+200D', at: 3 } },
+      { line: 10, code: 'csv.idZeroWidth', params: { id: 'wj<U+2060>', char: 'U+2060', at: 3 } },
+      { line: 11, code: 'csv.idZeroWidth', params: { id: 'bom<U+FEFF>', char: 'U+FEFF', at: 4 } },
+    ]);
+    expect(r.invalidRows).toBe(9);
+    expect(targets(r)).toEqual([{ account: 'ann', attrs: ['sex'] }]);
+  });
+
+  it('counts the position within the ID after its surrounding spaces, and refuses the same in header-less files', () => {
+    expect(v('  a😀\u202Eb  \n').issues).toEqual([{ line: 1, code: 'csv.idBidiControl', params: { id: 'a😀<U+202E>b', char: 'U+202E', at: 3 } }]);
+    expect(v('ok\n\u0080\n').issues).toEqual([{ line: 2, code: 'csv.idC1Control', params: { id: '<U+0080>', char: 'U+0080', at: 1 } }]);
+  });
+
+  it('strips one BOM at the start of the file and refuses every other U+FEFF, never trimming or skipping it', () => {
+    expect(targets(v('\uFEFFalice\n'))).toEqual([{ account: 'alice', attrs: ['city'] }]);
+    const r = v('\uFEFF\uFEFFalice\nbob\n\uFEFF\n \uFEFF \ncarol,\uFEFF\n');
+    expect(r.issues).toEqual([
+      { line: 1, code: 'csv.idZeroWidth', params: { id: '<U+FEFF>alice', char: 'U+FEFF', at: 1 } },
+      { line: 3, code: 'csv.idZeroWidth', params: { id: '<U+FEFF>', char: 'U+FEFF', at: 1 } },
+      { line: 4, code: 'csv.idZeroWidth', params: { id: '<U+FEFF>', char: 'U+FEFF', at: 1 } },
+      { line: 5, code: 'csv.extraValues', params: { values: 2 } },
+    ]);
+    expect(targets(r).map((t) => t.account)).toEqual(['bob']);
+    // An attribute name holding U+FEFF is not quietly matched to a known one.
+    expect(v('user,attrs\nann,sex\uFEFF\n').issues).toEqual([
+      { line: 2, code: 'csv.unknownAttrs', params: { names: '"sex<U+FEFF>"', count: 1, known: 'sex, city, tier', knownCount: 3 } },
+    ]);
+  });
+
   it('reports malformed quotes on the row', () => {
     const r = v('alice\n"bo"b\ncarol\n');
     expect(r.invalidRows).toBe(1);

@@ -1,11 +1,14 @@
-import { shortId, userIdProblem, type UserIdProblemCode } from '../user-ids';
+import { displayId, trimId, userIdProblem, type UserIdProblemCode } from '../user-ids';
 import { ATTRS_COLUMN_NAMES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } from './limits';
 
 /**
  * Why one row is invalid. The words are in messages/<lang>/csv.json, keyed by the part after
  * `csv.`; the parameters each code carries:
  * - `csv.idEmpty`, `csv.noAttrs`, `csv.badQuotes`: none
- * - `csv.idControlChars`: `id`; `csv.idTooLong`: `id`, `bytes`, `max` (IDs shortened, see shortId)
+ * - `csv.idControlChars`: `id`; `csv.idTooLong`: `id`, `bytes`, `max` (IDs as displayId shows them:
+ *   shortened, invisible characters written as `<U+202E>`)
+ * - `csv.idInvalidUtf8`, `csv.idC1Control`, `csv.idBidiControl`, `csv.idZeroWidth`: `id`, and the
+ *   first such character as `char` (`U+202E`) and `at`, its 1-based code-point position in the ID
  * - `csv.unknownAttrs`: `names` (each quoted and shortened, comma-separated: ICU has no lists),
  *   `count`, and the app's own `known` names with their `knownCount`
  * - `csv.extraValues`: `values` found on a header-less line
@@ -14,6 +17,10 @@ import { ATTRS_COLUMN_NAMES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } 
 export const CSV_PROBLEM_CODES = [
   'csv.idEmpty',
   'csv.idControlChars',
+  'csv.idInvalidUtf8',
+  'csv.idC1Control',
+  'csv.idBidiControl',
+  'csv.idZeroWidth',
   'csv.idTooLong',
   'csv.unknownAttrs',
   'csv.extraValues',
@@ -50,6 +57,10 @@ export interface CsvFatal {
 const ID_PROBLEM: Record<UserIdProblemCode, CsvProblemCode> = {
   'userIds.empty': 'csv.idEmpty',
   'userIds.controlChars': 'csv.idControlChars',
+  'userIds.invalidUtf8': 'csv.idInvalidUtf8',
+  'userIds.c1Control': 'csv.idC1Control',
+  'userIds.bidiControl': 'csv.idBidiControl',
+  'userIds.zeroWidth': 'csv.idZeroWidth',
   'userIds.tooLong': 'csv.idTooLong',
 };
 
@@ -122,8 +133,9 @@ export class CsvValidator {
     this.line += 1 + cells.reduce((n, c) => n + countNewlines(c), 0);
     if (this.fatal) return;
 
-    if (line === 1 && cells.length > 0) cells[0] = cells[0]!.replace(/^\uFEFF/, '');
-    if (cells.every((c) => c.trim() === '') && !parseError) return;
+    // The BOM is gone by now: FileReader and Blob.text() drop it when they decode, and papaparse
+    // drops a leading U+FEFF from a string. Any U+FEFF left is refused in an ID, so it is no space.
+    if (cells.every((c) => trimId(c) === '') && !parseError) return;
 
     if (this.header === undefined) {
       this.header = detectHeader(cells);
@@ -140,7 +152,7 @@ export class CsvValidator {
     const { account, attrsCell, extra } = this.pick(cells);
     const problem = userIdProblem(account);
     if (problem) {
-      return this.invalid(line, ID_PROBLEM[problem.code], problem.code === 'userIds.empty' ? undefined : { id: shortId(account), ...problem.params });
+      return this.invalid(line, ID_PROBLEM[problem.code], problem.code === 'userIds.empty' ? undefined : { id: displayId(account), ...problem.params });
     }
     if (extra > 0) return this.invalid(line, 'csv.extraValues', { values: extra + 1 });
 
@@ -148,7 +160,7 @@ export class CsvValidator {
     const unknown = own.filter((a) => !this.known.has(a));
     if (unknown.length > 0) {
       return this.invalid(line, 'csv.unknownAttrs', {
-        names: unknown.map((a) => `"${shortId(a)}"`).join(', '),
+        names: unknown.map((a) => `"${displayId(a)}"`).join(', '),
         count: unknown.length,
         known: this.knownList,
         knownCount: this.known.size,
@@ -187,9 +199,9 @@ export class CsvValidator {
   private pick(cells: string[]): { account: string; attrsCell: string | null; extra: number } {
     if (this.header) {
       const attrsCell = this.header.attrs === null ? null : (cells[this.header.attrs] ?? '');
-      return { account: (cells[this.header.user] ?? '').trim(), attrsCell, extra: 0 };
+      return { account: trimId(cells[this.header.user] ?? ''), attrsCell, extra: 0 };
     }
-    return { account: (cells[0] ?? '').trim(), attrsCell: null, extra: cells.slice(1).filter((c) => c.trim() !== '').length };
+    return { account: trimId(cells[0] ?? ''), attrsCell: null, extra: cells.slice(1).filter((c) => trimId(c) !== '').length };
   }
 
   private invalid(line: number, code: CsvProblemCode, params?: CsvParams): void {
@@ -215,7 +227,7 @@ function detectHeader(cells: string[]): { user: number; attrs: number | null } |
 }
 
 export function splitAttrs(cell: string): string[] {
-  return [...new Set(cell.split(/[;|]/).map((a) => a.trim()).filter((a) => a !== ''))];
+  return [...new Set(cell.split(/[;|]/).map(trimId).filter((a) => a !== ''))];
 }
 
 function countNewlines(s: string): number {

@@ -7,7 +7,7 @@ import { USER_ID_PROBLEM_CODES, parseUserIdList } from '../user-ids';
 import { csvMessage, errorMessage, userIdProblemMessage } from './translate';
 
 /** Every parameter any CSV code takes, so a missing one cannot hide behind the key as fallback. */
-const ALL_PARAMS = { id: 'alice', bytes: 65, max: 64, names: '"shoe"', count: 1, known: 'sex, city', knownCount: 2, values: 2, detail: 'D', mib: 70.2, maxMib: 64 };
+const ALL_PARAMS = { id: 'alice', bytes: 65, max: 64, char: 'U+202E', at: 2, names: '"shoe"', count: 1, known: 'sex, city', knownCount: 2, values: 2, detail: 'D', mib: 70.2, maxMib: 64 };
 
 describe('CSV words', () => {
   it.each([...CSV_PROBLEM_CODES, ...CSV_FATAL_CODES])('%s has English words in messages/en/csv.json', (code) => {
@@ -24,7 +24,7 @@ describe('CSV words', () => {
 
   it.each(USER_ID_PROBLEM_CODES)('%s has English words in messages/en/userIds.json', (code) => {
     expect(Object.keys(userIdWords)).toContain(code.slice('userIds.'.length));
-    const words = userIdProblemMessage({ code, position: 3, id: 'alice', params: { bytes: 65, max: 64 } });
+    const words = userIdProblemMessage({ code, position: 3, id: 'alice', params: { bytes: 65, max: 64, char: 'U+202E', at: 2 } });
     expect(words).not.toBe(code);
     expect(words).toMatch(/^entry 3/);
   });
@@ -43,6 +43,22 @@ describe('CSV words', () => {
     );
     expect(csvMessage({ code: 'csv.unknownAttrs', params: { names: '"shoe"', count: 1, known: '', knownCount: 0 } })).toBe('unknown attribute "shoe"; this app has none');
     expect(csvMessage({ code: 'csv.noAttrs' })).toBe('no attributes: the row has none and none are picked on the page');
+  });
+
+  it('renders the refused characters by name and position, never the character itself', () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('user\nok\nbad'), 0xc3, 0x28, ...new TextEncoder().encode('id\nc1\u0085\nev\u202Eil\nzw\u200B\n')]);
+    const r = validateCsvText(new TextDecoder().decode(bytes), ['sex'], ['sex']);
+    const words = r.issues.map((i) => `${i.line}: ${csvMessage(i)}`);
+    expect(words).toEqual([
+      '3: user ID "bad\uFFFD(id" is not valid UTF-8: character 4 could not be read; save the file as UTF-8',
+      '4: user ID "c1<U+0085>" contains a C1 control character (U+0085) at character 3',
+      '5: user ID "ev<U+202E>il" contains a bidirectional control character (U+202E) at character 3',
+      '6: user ID "zw<U+200B>" contains a zero-width character (U+200B) at character 3',
+    ]);
+    expect(words.join('')).not.toMatch(/[\u0080-\u009f\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
+    expect(csvMessage({ code: 'csv.unknownAttrs', params: validateCsvText('user,attrs\nann,s\u202Eex\n', ['sex'], []).issues[0]!.params })).toBe(
+      'unknown attribute "s<U+202E>ex"; this app has sex',
+    );
   });
 
   it('renders why a file cannot be used, in the preview and as the server refusal', () => {
