@@ -1,5 +1,5 @@
 import { displayId, trimId, userIdProblem, type UserIdProblemCode } from '../user-ids';
-import { ATTRS_COLUMN_NAMES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } from './limits';
+import { ATTRS_COLUMN_NAMES, MAX_CSV_COLUMNS, MAX_CSV_LINE_BYTES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } from './limits';
 
 /**
  * Why one row is invalid. The words are in messages/<lang>/csv.json, keyed by the part after
@@ -12,6 +12,8 @@ import { ATTRS_COLUMN_NAMES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } 
  * - `csv.unknownAttrs`: `names` (each quoted and shortened, comma-separated: ICU has no lists),
  *   `count`, and the app's own `known` names with their `knownCount`
  * - `csv.extraValues`: `values` found on a header-less line
+ * - `csv.lineTooLong`: `bytes` of the record and the `max`; `csv.tooManyColumns`: `columns` and the
+ *   `max` (see MAX_CSV_LINE_BYTES, MAX_CSV_COLUMNS; checked before anything else, even on blank lines)
  * - `csv.parseError`: `detail`, the CSV reader's own (English) message
  */
 export const CSV_PROBLEM_CODES = [
@@ -24,6 +26,8 @@ export const CSV_PROBLEM_CODES = [
   'csv.idTooLong',
   'csv.unknownAttrs',
   'csv.extraValues',
+  'csv.lineTooLong',
+  'csv.tooManyColumns',
   'csv.noAttrs',
   'csv.badQuotes',
   'csv.parseError',
@@ -133,12 +137,15 @@ export class CsvValidator {
     this.line += 1 + cells.reduce((n, c) => n + countNewlines(c), 0);
     if (this.fatal) return;
 
+    // A record over a limit is invalid wherever it is, and none of its cells is looked at again.
+    const oversize = oversized(cells);
     // The BOM is gone by now: FileReader and Blob.text() drop it when they decode, and papaparse
     // drops a leading U+FEFF from a string. Any U+FEFF left is refused in an ID, so it is no space.
-    if (cells.every((c) => trimId(c) === '') && !parseError) return;
+    if (!oversize && !parseError && cells.every((c) => trimId(c) === '')) return;
 
     if (this.header === undefined) {
-      this.header = detectHeader(cells);
+      // An oversized first record is a row, not a header: the file is read without one.
+      this.header = oversize ? null : detectHeader(cells);
       if (this.header) return;
     }
 
@@ -147,6 +154,7 @@ export class CsvValidator {
       this.fatal = { code: 'csv.tooManyRows', params: { max: MAX_CSV_ROWS } };
       return;
     }
+    if (oversize) return this.invalid(line, oversize.code, oversize.params);
     if (parseError) return this.invalid(line, parseError.code, parseError.params);
 
     const { account, attrsCell, extra } = this.pick(cells);
@@ -216,6 +224,34 @@ export class CsvValidator {
     this.attrLists.set(key, attrs);
     return attrs;
   }
+}
+
+/** `csv.tooManyColumns` or `csv.lineTooLong` for a record over SPEC's limits, else null. */
+function oversized(cells: string[]): Omit<CsvIssue, 'line'> | null {
+  if (cells.length > MAX_CSV_COLUMNS) return { code: 'csv.tooManyColumns', params: { columns: cells.length, max: MAX_CSV_COLUMNS } };
+  const commas = Math.max(0, cells.length - 1);
+  let units = commas;
+  for (const c of cells) units += c.length;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most records are cleared without counting bytes.
+  if (units * 3 <= MAX_CSV_LINE_BYTES) return null;
+  let bytes = commas;
+  for (const c of cells) bytes += utf8Length(c);
+  return bytes > MAX_CSV_LINE_BYTES ? { code: 'csv.lineTooLong', params: { bytes, max: MAX_CSV_LINE_BYTES } } : null;
+}
+
+/** UTF-8 bytes of a string as TextEncoder would write it (an unpaired surrogate as the 3 bytes of U+FFFD), without encoding it. */
+export function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: 2 units, 4 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 function detectHeader(cells: string[]): { user: number; attrs: number | null } | null {

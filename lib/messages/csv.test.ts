@@ -7,7 +7,7 @@ import { USER_ID_PROBLEM_CODES, parseUserIdList } from '../user-ids';
 import { csvMessage, errorMessage, userIdProblemMessage } from './translate';
 
 /** Every parameter any CSV code takes, so a missing one cannot hide behind the key as fallback. */
-const ALL_PARAMS = { id: 'alice', bytes: 65, max: 64, char: 'U+202E', at: 2, names: '"shoe"', count: 1, known: 'sex, city', knownCount: 2, values: 2, detail: 'D', mib: 70.2, maxMib: 64 };
+const ALL_PARAMS = { id: 'alice', bytes: 65, max: 64, char: 'U+202E', at: 2, columns: 101, names: '"shoe"', count: 1, known: 'sex, city', knownCount: 2, values: 2, detail: 'D', mib: 70.2, maxMib: 64 };
 
 describe('CSV words', () => {
   it.each([...CSV_PROBLEM_CODES, ...CSV_FATAL_CODES])('%s has English words in messages/en/csv.json', (code) => {
@@ -59,6 +59,14 @@ describe('CSV words', () => {
     expect(csvMessage({ code: 'csv.unknownAttrs', params: validateCsvText('user,attrs\nann,s\u202Eex\n', ['sex'], []).issues[0]!.params })).toBe(
       'unknown attribute "s<U+202E>ex"; this app has sex',
     );
+  });
+
+  it('renders the line and column limits', () => {
+    const r = validateCsvText(`${'x'.repeat(5000)}\n${'a,'.repeat(120)}\n`, ['sex'], ['sex']);
+    expect(r.issues.map((i) => `${i.line}: ${csvMessage(i)}`)).toEqual([
+      '1: the line is 5,000 bytes long; a line can be at most 4,096 bytes',
+      '2: the row has 121 columns; a row can have at most 100',
+    ]);
   });
 
   it('renders why a file cannot be used, in the preview and as the server refusal', () => {
