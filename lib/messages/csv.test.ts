@@ -29,6 +29,18 @@ describe('CSV words', () => {
     expect(words).toMatch(/^entry 3/);
   });
 
+  it('has the codes for invalid UTF-8, C1, bidi and zero-width characters and oversized records, each with its own words', () => {
+    const csvCodes = ['csv.idInvalidUtf8', 'csv.idC1Control', 'csv.idBidiControl', 'csv.idZeroWidth', 'csv.lineTooLong', 'csv.tooManyColumns'] as const;
+    const idCodes = ['userIds.invalidUtf8', 'userIds.c1Control', 'userIds.bidiControl', 'userIds.zeroWidth'] as const;
+    expect(CSV_PROBLEM_CODES).toEqual(expect.arrayContaining([...csvCodes]));
+    expect(USER_ID_PROBLEM_CODES).toEqual(expect.arrayContaining([...idCodes]));
+    const csv = csvCodes.map((code) => csvMessage({ code, params: ALL_PARAMS }));
+    const ids = idCodes.map((code) => userIdProblemMessage({ code, position: 1, id: 'a', params: { char: 'U+202E', at: 2 } }));
+    for (const words of [...csv, ...ids]) expect(words).not.toMatch(/^(csv|userIds)\./);
+    expect(new Set(csv).size).toBe(csvCodes.length);
+    expect(new Set(ids).size).toBe(idCodes.length);
+  });
+
   it('renders the issues of a file as the preview shows them', () => {
     const r = validateCsvText(`user,attrs\n,sex\nbad\u0007id,\n${'é'.repeat(40)},\ncarol,shoe|hat\n"da"ve,\n`, ['sex', 'city'], ['city']);
     expect(r.issues.map((i) => `${i.line}: ${csvMessage(i)}`)).toEqual([
