@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateCsvText } from './parse';
-import { MAX_CSV_BYTES, MAX_CSV_ROWS } from './limits';
-import { targetsOf, type CsvValidation } from './validate';
+import { MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_CSV_LINE_BYTES, MAX_CSV_ROWS } from './limits';
+import { CsvValidator, targetsOf, utf8Length, type CsvValidation } from './validate';
 
 const targets = (r: CsvValidation) => [...targetsOf(r.users)];
 
@@ -66,6 +66,113 @@ describe('CSV rules (SPEC "CSV format")', () => {
     ]);
     expect(v('alice,bob,,carol\n').issues).toEqual([{ line: 1, code: 'csv.extraValues', params: { values: 3 } }]);
     expect(targets(r)).toEqual([]);
+  });
+
+  it('lists IDs that are not valid UTF-8 or hold C1, bidi or zero-width characters, by line, and sends none of them', () => {
+    const utf8 = new TextEncoder();
+    // What the browser's File reading and the server's file.text() both do with bytes that are not UTF-8.
+    const bytes = new Uint8Array([...utf8.encode('To_Account,Attrs\nann,sex\nb'), 0xff, 0xfe, ...utf8.encode('ob,sex\n')]);
+    const text = `${new TextDecoder().decode(bytes)}c1\u009B,sex\n"\u202Ecarol",sex\ndave\u2066,sex\nzw\u200Bsp,sex\nzn\u200Cj,\nzj\u200D,\nwj\u2060,\nbom\uFEFF,\n`;
+    const r = v(text);
+    expect(r.issues).toEqual([
+      { line: 3, code: 'csv.idInvalidUtf8', params: { id: 'b\uFFFD\uFFFDob', char: 'U+FFFD', at: 2 } },
+      { line: 4, code: 'csv.idC1Control', params: { id: 'c1<U+009B>', char: 'U+009B', at: 3 } },
+      { line: 5, code: 'csv.idBidiControl', params: { id: '<U+202E>carol', char: 'U+202E', at: 1 } },
+      { line: 6, code: 'csv.idBidiControl', params: { id: 'dave<U+2066>', char: 'U+2066', at: 5 } },
+      { line: 7, code: 'csv.idZeroWidth', params: { id: 'zw<U+200B>sp', char: 'U+200B', at: 3 } },
+      { line: 8, code: 'csv.idZeroWidth', params: { id: 'zn<U+200C>j', char: 'U+200C', at: 3 } },
+      { line: 9, code: 'csv.idZeroWidth', params: { id: 'zj<U+200D>', char: 'U+200D', at: 3 } },
+      { line: 10, code: 'csv.idZeroWidth', params: { id: 'wj<U+2060>', char: 'U+2060', at: 3 } },
+      { line: 11, code: 'csv.idZeroWidth', params: { id: 'bom<U+FEFF>', char: 'U+FEFF', at: 4 } },
+    ]);
+    expect(r.invalidRows).toBe(9);
+    expect(targets(r)).toEqual([{ account: 'ann', attrs: ['sex'] }]);
+  });
+
+  it('counts the position within the ID after its surrounding spaces, and refuses the same in header-less files', () => {
+    expect(v('  a😀\u202Eb  \n').issues).toEqual([{ line: 1, code: 'csv.idBidiControl', params: { id: 'a😀<U+202E>b', char: 'U+202E', at: 3 } }]);
+    expect(v('ok\n\u0080\n').issues).toEqual([{ line: 2, code: 'csv.idC1Control', params: { id: '<U+0080>', char: 'U+0080', at: 1 } }]);
+  });
+
+  it('strips one BOM at the start of the file and refuses every other U+FEFF, never trimming or skipping it', () => {
+    expect(targets(v('\uFEFFalice\n'))).toEqual([{ account: 'alice', attrs: ['city'] }]);
+    const r = v('\uFEFF\uFEFFalice\nbob\n\uFEFF\n \uFEFF \ncarol,\uFEFF\n');
+    expect(r.issues).toEqual([
+      { line: 1, code: 'csv.idZeroWidth', params: { id: '<U+FEFF>alice', char: 'U+FEFF', at: 1 } },
+      { line: 3, code: 'csv.idZeroWidth', params: { id: '<U+FEFF>', char: 'U+FEFF', at: 1 } },
+      { line: 4, code: 'csv.idZeroWidth', params: { id: '<U+FEFF>', char: 'U+FEFF', at: 1 } },
+      { line: 5, code: 'csv.extraValues', params: { values: 2 } },
+    ]);
+    expect(targets(r).map((t) => t.account)).toEqual(['bob']);
+    // An attribute name holding U+FEFF is not quietly matched to a known one.
+    expect(v('user,attrs\nann,sex\uFEFF\n').issues).toEqual([
+      { line: 2, code: 'csv.unknownAttrs', params: { names: '"sex<U+FEFF>"', count: 1, known: 'sex, city, tier', knownCount: 3 } },
+    ]);
+  });
+
+  it(`refuses a line over ${MAX_CSV_LINE_BYTES} bytes of UTF-8, counting its cells and commas, and keeps none of its cells`, () => {
+    expect(MAX_CSV_LINE_BYTES).toBe(4096);
+    const header = 'To_Account,Attrs,note\n';
+    // 'ann' + ',' + 'sex' + ',' + note = 8 bytes + note.
+    const at = (note: string) => v(`${header}ann,sex,${note}\nbob,,\n`);
+    expect(at('x'.repeat(4088)).issues).toEqual([]);
+    const over = at('x'.repeat(4089));
+    expect(over.issues).toEqual([{ line: 2, code: 'csv.lineTooLong', params: { bytes: 4097, max: 4096 } }]);
+    expect(targets(over)).toEqual([{ account: 'bob', attrs: ['city'] }]);
+    expect(over).toMatchObject({ rowsRead: 2, invalidRows: 1 });
+    // Bytes, not characters: é is 2, 😀 is 4, and a quoted cell's line breaks count too.
+    expect(at('é'.repeat(2044)).issues).toEqual([]);
+    expect(at(`${'é'.repeat(2044)}x`).issues).toEqual([{ line: 2, code: 'csv.lineTooLong', params: { bytes: 4097, max: 4096 } }]);
+    expect(at(`"${'😀'.repeat(1022)}\n"`).issues).toEqual([{ line: 2, code: 'csv.lineTooLong', params: { bytes: 4097, max: 4096 } }]);
+    // The ID itself is not looked at: no id in the words, and a line number still counted past the break.
+    const headerless = v(`${'u'.repeat(5000)}\nbad\u0001\n`);
+    expect(headerless.issues).toEqual([
+      { line: 1, code: 'csv.lineTooLong', params: { bytes: 5000, max: 4096 } },
+      { line: 2, code: 'csv.idControlChars', params: { id: 'bad\u0001' } },
+    ]);
+  });
+
+  it(`refuses a row over ${MAX_CSV_COLUMNS} columns, before its ID or values are looked at`, () => {
+    expect(MAX_CSV_COLUMNS).toBe(100);
+    const row = (n: number, first = 'ann') => [first, ...Array.from({ length: n - 1 }, () => '')].join(',');
+    expect(v(`user,attrs\n${row(100)}\n`).issues).toEqual([]);
+    expect(v(`user,attrs\n${row(101)}\n${row(3, 'bob')}\n`).issues).toEqual([{ line: 2, code: 'csv.tooManyColumns', params: { columns: 101, max: 100 } }]);
+    // Header-less: the width, not extraValues; and a line of commas alone is not skipped as blank.
+    expect(v(`${row(101, 'x\u202E')}\n${','.repeat(150)}\nbob\n`).issues).toEqual([
+      { line: 1, code: 'csv.tooManyColumns', params: { columns: 101, max: 100 } },
+      { line: 2, code: 'csv.tooManyColumns', params: { columns: 151, max: 100 } },
+    ]);
+    // Both limits: the width is named.
+    expect(v(`${Array.from({ length: 200 }, () => 'x'.repeat(50)).join(',')}\n`).issues[0]).toMatchObject({ code: 'csv.tooManyColumns' });
+  });
+
+  it('reads an oversized first record as a row, and the file as having no header', () => {
+    const r = v(`${'user,'.repeat(101)}\nuser\nalice\n`);
+    expect(r.hasHeader).toBe(false);
+    expect(r.issues).toEqual([{ line: 1, code: 'csv.tooManyColumns', params: { columns: 102, max: 100 } }]);
+    expect(targets(r).map((t) => t.account)).toEqual(['user', 'alice']);
+  });
+
+  it('applies the limits in the validator itself, which the browser preview feeds record by record', () => {
+    const validator = new CsvValidator(KNOWN, ['city']);
+    validator.addRecord(['To_Account']);
+    validator.addRecord(['x'.repeat(MAX_CSV_LINE_BYTES + 1)]);
+    validator.addRecord(Array.from({ length: MAX_CSV_COLUMNS + 1 }, () => 'a'));
+    validator.addRecord(['ann\u200B']);
+    validator.addRecord(['ann']);
+    const r = validator.finish();
+    expect(r.issues.map((i) => [i.line, i.code])).toEqual([
+      [2, 'csv.lineTooLong'],
+      [3, 'csv.tooManyColumns'],
+      [4, 'csv.idZeroWidth'],
+    ]);
+    expect(targets(r)).toEqual([{ account: 'ann', attrs: ['city'] }]);
+  });
+
+  it('counts UTF-8 bytes as TextEncoder writes them', () => {
+    for (const s of ['', 'abc', 'é', '用户', '😀', 'a\uD800b', '\uDC00', '\uD83D', 'x😀é\u0085\uFFFD']) {
+      expect(utf8Length(s), JSON.stringify(s)).toBe(new TextEncoder().encode(s).length);
+    }
   });
 
   it('reports malformed quotes on the row', () => {

@@ -1,22 +1,33 @@
-import { shortId, userIdProblem, type UserIdProblemCode } from '../user-ids';
-import { ATTRS_COLUMN_NAMES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } from './limits';
+import { displayId, trimId, userIdProblem, type UserIdProblemCode } from '../user-ids';
+import { ATTRS_COLUMN_NAMES, MAX_CSV_COLUMNS, MAX_CSV_LINE_BYTES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } from './limits';
 
 /**
  * Why one row is invalid. The words are in messages/<lang>/csv.json, keyed by the part after
  * `csv.`; the parameters each code carries:
  * - `csv.idEmpty`, `csv.noAttrs`, `csv.badQuotes`: none
- * - `csv.idControlChars`: `id`; `csv.idTooLong`: `id`, `bytes`, `max` (IDs shortened, see shortId)
+ * - `csv.idControlChars`: `id`; `csv.idTooLong`: `id`, `bytes`, `max` (IDs as displayId shows them:
+ *   shortened, invisible characters written as `<U+202E>`)
+ * - `csv.idInvalidUtf8`, `csv.idC1Control`, `csv.idBidiControl`, `csv.idZeroWidth`: `id`, and the
+ *   first such character as `char` (`U+202E`) and `at`, its 1-based code-point position in the ID
  * - `csv.unknownAttrs`: `names` (each quoted and shortened, comma-separated: ICU has no lists),
  *   `count`, and the app's own `known` names with their `knownCount`
  * - `csv.extraValues`: `values` found on a header-less line
+ * - `csv.lineTooLong`: `bytes` of the record and the `max`; `csv.tooManyColumns`: `columns` and the
+ *   `max` (see MAX_CSV_LINE_BYTES, MAX_CSV_COLUMNS; checked before anything else, even on blank lines)
  * - `csv.parseError`: `detail`, the CSV reader's own (English) message
  */
 export const CSV_PROBLEM_CODES = [
   'csv.idEmpty',
   'csv.idControlChars',
+  'csv.idInvalidUtf8',
+  'csv.idC1Control',
+  'csv.idBidiControl',
+  'csv.idZeroWidth',
   'csv.idTooLong',
   'csv.unknownAttrs',
   'csv.extraValues',
+  'csv.lineTooLong',
+  'csv.tooManyColumns',
   'csv.noAttrs',
   'csv.badQuotes',
   'csv.parseError',
@@ -50,6 +61,10 @@ export interface CsvFatal {
 const ID_PROBLEM: Record<UserIdProblemCode, CsvProblemCode> = {
   'userIds.empty': 'csv.idEmpty',
   'userIds.controlChars': 'csv.idControlChars',
+  'userIds.invalidUtf8': 'csv.idInvalidUtf8',
+  'userIds.c1Control': 'csv.idC1Control',
+  'userIds.bidiControl': 'csv.idBidiControl',
+  'userIds.zeroWidth': 'csv.idZeroWidth',
   'userIds.tooLong': 'csv.idTooLong',
 };
 
@@ -122,11 +137,15 @@ export class CsvValidator {
     this.line += 1 + cells.reduce((n, c) => n + countNewlines(c), 0);
     if (this.fatal) return;
 
-    if (line === 1 && cells.length > 0) cells[0] = cells[0]!.replace(/^\uFEFF/, '');
-    if (cells.every((c) => c.trim() === '') && !parseError) return;
+    // A record over a limit is invalid wherever it is, and none of its cells is looked at again.
+    const oversize = oversized(cells);
+    // The BOM is gone by now: FileReader and Blob.text() drop it when they decode, and papaparse
+    // drops a leading U+FEFF from a string. Any U+FEFF left is refused in an ID, so it is no space.
+    if (!oversize && !parseError && cells.every((c) => trimId(c) === '')) return;
 
     if (this.header === undefined) {
-      this.header = detectHeader(cells);
+      // An oversized first record is a row, not a header: the file is read without one.
+      this.header = oversize ? null : detectHeader(cells);
       if (this.header) return;
     }
 
@@ -135,12 +154,13 @@ export class CsvValidator {
       this.fatal = { code: 'csv.tooManyRows', params: { max: MAX_CSV_ROWS } };
       return;
     }
+    if (oversize) return this.invalid(line, oversize.code, oversize.params);
     if (parseError) return this.invalid(line, parseError.code, parseError.params);
 
     const { account, attrsCell, extra } = this.pick(cells);
     const problem = userIdProblem(account);
     if (problem) {
-      return this.invalid(line, ID_PROBLEM[problem.code], problem.code === 'userIds.empty' ? undefined : { id: shortId(account), ...problem.params });
+      return this.invalid(line, ID_PROBLEM[problem.code], problem.code === 'userIds.empty' ? undefined : { id: displayId(account), ...problem.params });
     }
     if (extra > 0) return this.invalid(line, 'csv.extraValues', { values: extra + 1 });
 
@@ -148,7 +168,7 @@ export class CsvValidator {
     const unknown = own.filter((a) => !this.known.has(a));
     if (unknown.length > 0) {
       return this.invalid(line, 'csv.unknownAttrs', {
-        names: unknown.map((a) => `"${shortId(a)}"`).join(', '),
+        names: unknown.map((a) => `"${displayId(a)}"`).join(', '),
         count: unknown.length,
         known: this.knownList,
         knownCount: this.known.size,
@@ -187,9 +207,9 @@ export class CsvValidator {
   private pick(cells: string[]): { account: string; attrsCell: string | null; extra: number } {
     if (this.header) {
       const attrsCell = this.header.attrs === null ? null : (cells[this.header.attrs] ?? '');
-      return { account: (cells[this.header.user] ?? '').trim(), attrsCell, extra: 0 };
+      return { account: trimId(cells[this.header.user] ?? ''), attrsCell, extra: 0 };
     }
-    return { account: (cells[0] ?? '').trim(), attrsCell: null, extra: cells.slice(1).filter((c) => c.trim() !== '').length };
+    return { account: trimId(cells[0] ?? ''), attrsCell: null, extra: cells.slice(1).filter((c) => trimId(c) !== '').length };
   }
 
   private invalid(line: number, code: CsvProblemCode, params?: CsvParams): void {
@@ -206,6 +226,34 @@ export class CsvValidator {
   }
 }
 
+/** `csv.tooManyColumns` or `csv.lineTooLong` for a record over SPEC's limits, else null. */
+function oversized(cells: string[]): Omit<CsvIssue, 'line'> | null {
+  if (cells.length > MAX_CSV_COLUMNS) return { code: 'csv.tooManyColumns', params: { columns: cells.length, max: MAX_CSV_COLUMNS } };
+  const commas = Math.max(0, cells.length - 1);
+  let units = commas;
+  for (const c of cells) units += c.length;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most records are cleared without counting bytes.
+  if (units * 3 <= MAX_CSV_LINE_BYTES) return null;
+  let bytes = commas;
+  for (const c of cells) bytes += utf8Length(c);
+  return bytes > MAX_CSV_LINE_BYTES ? { code: 'csv.lineTooLong', params: { bytes, max: MAX_CSV_LINE_BYTES } } : null;
+}
+
+/** UTF-8 bytes of a string as TextEncoder would write it (an unpaired surrogate as the 3 bytes of U+FFFD), without encoding it. */
+export function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: 2 units, 4 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
 function detectHeader(cells: string[]): { user: number; attrs: number | null } | null {
   const names = cells.map((c) => c.trim().toLowerCase());
   const user = names.findIndex((n) => (USER_COLUMN_NAMES as readonly string[]).includes(n));
@@ -215,7 +263,7 @@ function detectHeader(cells: string[]): { user: number; attrs: number | null } |
 }
 
 export function splitAttrs(cell: string): string[] {
-  return [...new Set(cell.split(/[;|]/).map((a) => a.trim()).filter((a) => a !== ''))];
+  return [...new Set(cell.split(/[;|]/).map(trimId).filter((a) => a !== ''))];
 }
 
 function countNewlines(s: string): number {

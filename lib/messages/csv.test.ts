@@ -7,7 +7,7 @@ import { USER_ID_PROBLEM_CODES, parseUserIdList } from '../user-ids';
 import { csvMessage, errorMessage, userIdProblemMessage } from './translate';
 
 /** Every parameter any CSV code takes, so a missing one cannot hide behind the key as fallback. */
-const ALL_PARAMS = { id: 'alice', bytes: 65, max: 64, names: '"shoe"', count: 1, known: 'sex, city', knownCount: 2, values: 2, detail: 'D', mib: 70.2, maxMib: 64 };
+const ALL_PARAMS = { id: 'alice', bytes: 65, max: 64, char: 'U+202E', at: 2, columns: 101, names: '"shoe"', count: 1, known: 'sex, city', knownCount: 2, values: 2, detail: 'D', mib: 70.2, maxMib: 64 };
 
 describe('CSV words', () => {
   it.each([...CSV_PROBLEM_CODES, ...CSV_FATAL_CODES])('%s has English words in messages/en/csv.json', (code) => {
@@ -24,9 +24,21 @@ describe('CSV words', () => {
 
   it.each(USER_ID_PROBLEM_CODES)('%s has English words in messages/en/userIds.json', (code) => {
     expect(Object.keys(userIdWords)).toContain(code.slice('userIds.'.length));
-    const words = userIdProblemMessage({ code, position: 3, id: 'alice', params: { bytes: 65, max: 64 } });
+    const words = userIdProblemMessage({ code, position: 3, id: 'alice', params: { bytes: 65, max: 64, char: 'U+202E', at: 2 } });
     expect(words).not.toBe(code);
     expect(words).toMatch(/^entry 3/);
+  });
+
+  it('has the codes for invalid UTF-8, C1, bidi and zero-width characters and oversized records, each with its own words', () => {
+    const csvCodes = ['csv.idInvalidUtf8', 'csv.idC1Control', 'csv.idBidiControl', 'csv.idZeroWidth', 'csv.lineTooLong', 'csv.tooManyColumns'] as const;
+    const idCodes = ['userIds.invalidUtf8', 'userIds.c1Control', 'userIds.bidiControl', 'userIds.zeroWidth'] as const;
+    expect(CSV_PROBLEM_CODES).toEqual(expect.arrayContaining([...csvCodes]));
+    expect(USER_ID_PROBLEM_CODES).toEqual(expect.arrayContaining([...idCodes]));
+    const csv = csvCodes.map((code) => csvMessage({ code, params: ALL_PARAMS }));
+    const ids = idCodes.map((code) => userIdProblemMessage({ code, position: 1, id: 'a', params: { char: 'U+202E', at: 2 } }));
+    for (const words of [...csv, ...ids]) expect(words).not.toMatch(/^(csv|userIds)\./);
+    expect(new Set(csv).size).toBe(csvCodes.length);
+    expect(new Set(ids).size).toBe(idCodes.length);
   });
 
   it('renders the issues of a file as the preview shows them', () => {
@@ -43,6 +55,30 @@ describe('CSV words', () => {
     );
     expect(csvMessage({ code: 'csv.unknownAttrs', params: { names: '"shoe"', count: 1, known: '', knownCount: 0 } })).toBe('unknown attribute "shoe"; this app has none');
     expect(csvMessage({ code: 'csv.noAttrs' })).toBe('no attributes: the row has none and none are picked on the page');
+  });
+
+  it('renders the refused characters by name and position, never the character itself', () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('user\nok\nbad'), 0xc3, 0x28, ...new TextEncoder().encode('id\nc1\u0085\nev\u202Eil\nzw\u200B\n')]);
+    const r = validateCsvText(new TextDecoder().decode(bytes), ['sex'], ['sex']);
+    const words = r.issues.map((i) => `${i.line}: ${csvMessage(i)}`);
+    expect(words).toEqual([
+      '3: user ID "bad\uFFFD(id" is not valid UTF-8: character 4 could not be read; save the file as UTF-8',
+      '4: user ID "c1<U+0085>" contains a C1 control character (U+0085) at character 3',
+      '5: user ID "ev<U+202E>il" contains a bidirectional control character (U+202E) at character 3',
+      '6: user ID "zw<U+200B>" contains a zero-width character (U+200B) at character 3',
+    ]);
+    expect(words.join('')).not.toMatch(/[\u0080-\u009f\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
+    expect(csvMessage({ code: 'csv.unknownAttrs', params: validateCsvText('user,attrs\nann,s\u202Eex\n', ['sex'], []).issues[0]!.params })).toBe(
+      'unknown attribute "s<U+202E>ex"; this app has sex',
+    );
+  });
+
+  it('renders the line and column limits', () => {
+    const r = validateCsvText(`${'x'.repeat(5000)}\n${'a,'.repeat(120)}\n`, ['sex'], ['sex']);
+    expect(r.issues.map((i) => `${i.line}: ${csvMessage(i)}`)).toEqual([
+      '1: the line is 5,000 bytes long; a line can be at most 4,096 bytes',
+      '2: the row has 121 columns; a row can have at most 100',
+    ]);
   });
 
   it('renders why a file cannot be used, in the preview and as the server refusal', () => {

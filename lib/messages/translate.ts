@@ -3,7 +3,7 @@ import en from '../../messages/en';
 import type { CsvFatalCode, CsvParams, CsvProblemCode } from '../csv/validate';
 import type { AuditAction, AuditDetail } from '../auth/audit';
 import type { AppError } from '../use-cases/result';
-import { shortId, type UserIdProblem } from '../user-ids';
+import { displayId, type UserIdProblem } from '../user-ids';
 
 export type Messages = typeof en;
 
@@ -36,10 +36,10 @@ export function csvMessage(problem: CsvProblem, messages: Messages = en): string
   return translator('csv', messages)(key, problem.params ?? {});
 }
 
-/** Words for one bad entry of a pasted list of user IDs: its position, the ID (shortened) and what is wrong. */
+/** Words for one bad entry of a pasted list of user IDs: its position, the ID (shortened, invisible characters made visible) and what is wrong. */
 export function userIdProblemMessage(problem: UserIdProblem, messages: Messages = en): string {
   const key = problem.code.slice('userIds.'.length) as KeyOf<UserIdProblem['code'], 'userIds'>;
-  return translator('userIds', messages)(key, { position: problem.position, id: shortId(problem.id), ...problem.params });
+  return translator('userIds', messages)(key, { position: problem.position, id: displayId(problem.id), ...problem.params });
 }
 
 const isCsvCode = (code: AppError['code']): code is CsvProblem['code'] & AppError['code'] => code.startsWith('csv.');
