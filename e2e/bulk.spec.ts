@@ -145,3 +145,29 @@ test('retry failed users starts a linked run of only the retryable ones', async 
   await expect(page.getByRole('row').filter({ hasText: 'ghost-x' })).toContainText('70107');
   expect(await sim(request).user('alice')).not.toHaveProperty('plan');
 });
+
+test('hostile rows (invalid UTF-8, bidi and zero-width IDs, a long line, a wide row) are listed by line and never sent', async ({ page, request }) => {
+  const lines = [
+    Buffer.from('user\nuser00001\n'),
+    Buffer.concat([Buffer.from('bad'), Buffer.from([0xff]), Buffer.from('id\n')]),
+    Buffer.from('"\u202Eevil"\nzero\u200Bwidth\n'),
+    Buffer.from(`${'a'.repeat(5000)}\n`),
+    Buffer.from(`${Array.from({ length: 101 }, (_, i) => `c${i}`).join(',')}\n`),
+    Buffer.from('user00002\n'),
+  ];
+  await page.goto('/bulk');
+  await page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'plan', exact: true }).check();
+  await page.getByLabel('CSV file').setInputFiles({ name: 'hostile.csv', mimeType: 'text/csv', buffer: Buffer.concat(lines) });
+  const problems = page.getByRole('table', { name: 'Invalid rows' });
+  const row = (line: number) => problems.getByRole('row').filter({ has: page.getByRole('cell', { name: String(line), exact: true }) });
+  await expect(row(3)).toContainText('not valid UTF-8');
+  await expect(row(4)).toContainText('bidirectional control character (U+202E)');
+  await expect(row(5)).toContainText('zero-width character (U+200B)');
+  await expect(row(6)).toContainText('5,000 bytes long');
+  await expect(row(7)).toContainText('101 columns');
+
+  const runId = await start(page);
+  await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 30_000 });
+  const sent = (await sim(request).requests()).flatMap((r) => (r as unknown as { accounts?: string[] }).accounts ?? []);
+  expect(sent.sort()).toEqual(['user00001', 'user00002']);
+});

@@ -25,7 +25,10 @@ export async function startCsvRun(ctx: UseCaseContext, input: StartBulkInput): P
   const unknownPick = input.attrs.filter((a) => !names.names.includes(a));
   if (unknownPick.length > 0) return fail('app.attrsUnknown', { app: label, names: unknownPick.join(', ') });
 
-  const checked = validateCsvText(await input.file.text(), names.names, input.attrs);
+  // The CSV reader strips the one BOM a file may start with; File.text() would strip it first and
+  // let a second one through into the first user ID.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await input.file.arrayBuffer());
+  const checked = validateCsvText(text, names.names, input.attrs);
   if (checked.fatal) return fail(checked.fatal.code, checked.fatal.params);
   if (checked.users.size === 0) return fail('csv.noValidRows', { invalid: checked.invalidRows, rows: checked.rowsRead });
 
