@@ -75,6 +75,8 @@ export type Config = {
   apps: AppConfig[];
   /** Where the apps came from, for the start-up log. */
   appsSource: 'TIM_APPS_FILE' | 'TIM_SDKAPPID';
+  /** Single-app variables that are set but do not apply, because TIM_APPS_FILE replaces them. */
+  ignoredVars: string[];
   timeoutMs: number;
   databasePath: string;
   sessionSecret: Secret;
@@ -105,8 +107,6 @@ const SINGLE_APP_VARS = ['TIM_SDKAPPID', 'TIM_SECRET_KEY', 'TIM_ADMIN_IDENTIFIER
 /** TIM_APPS_FILE, or the single-app variables as an app with id "default". */
 function resolveApps(e: Env, raw: Record<string, string | undefined>, secrets: SecretSources): AppConfig[] {
   if (e.TIM_APPS_FILE !== undefined) {
-    const mixed = SINGLE_APP_VARS.filter((k) => raw[k] !== undefined && raw[k] !== '');
-    if (mixed.length > 0) throw new ConfigError([`${mixed.join(', ')} must be unset when TIM_APPS_FILE is set: the file replaces the single-app variables`]);
     let text: string;
     try {
       text = secrets.readFile(e.TIM_APPS_FILE);
@@ -160,6 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
   return {
     apps: resolveApps(e, env, secrets),
     appsSource: e.TIM_APPS_FILE !== undefined ? 'TIM_APPS_FILE' : 'TIM_SDKAPPID',
+    ignoredVars: e.TIM_APPS_FILE === undefined ? [] : SINGLE_APP_VARS.filter((k) => picked[k] !== undefined),
     timeoutMs: e.TIM_TIMEOUT_MS,
     databasePath: e.DATABASE_PATH,
     sessionSecret: e.SESSION_SECRET,

@@ -30,6 +30,9 @@ export async function startServer(): Promise<void> {
     const { store } = getRuntime();
     await ensureFirstAdmin(store, config);
     startPurging(store, config);
+    if (config.ignoredVars.length > 0) {
+      log.warn('config.ignored', { variables: config.ignoredVars.join(','), hint: 'TIM_APPS_FILE is set, so these single-app variables do not apply; unset them.' });
+    }
     const worker = await getWorker().boot();
     log.info('server.ready', {
       worker: worker.role,

@@ -32,6 +32,15 @@ const staging = { id: 'staging', label: 'Staging', sdkAppId: 1400000001, baseUrl
 const production = { id: 'prod', label: 'Production', sdkAppId: 1400000002, region: 'singapore', secretKeyFile: '/run/secrets/prod-key', maxQps: 50 };
 
 describe('TIM_APPS_FILE', () => {
+  it('replaces the single-app variables, which are then listed as ignored; an app without a label shows its id', () => {
+    const { label: _label, ...unlabelled } = staging;
+    void _label;
+    const c = withApps([{ ...unlabelled, id: 'Stage_1' }], { STAGING_KEY: 'k', TIM_SDKAPPID: '1', TIM_SECRET_KEY: 'x', TIM_REGION: 'tokyo' });
+    expect(c.apps.map((a) => [a.id, a.label, a.sdkAppId])).toEqual([['Stage_1', 'Stage_1', 1400000001]]);
+    expect(c.ignoredVars).toEqual(['TIM_SDKAPPID', 'TIM_SECRET_KEY', 'TIM_REGION']);
+    expect(parseConfig({ ...SESSION, TIM_SDKAPPID: '1', TIM_SECRET_KEY: 'x' }).ignoredVars).toEqual([]);
+  });
+
   it('reads several apps, keys by environment variable or file, with per-app defaults', () => {
     files['/run/secrets/prod-key'] = 'prod-secret\n';
     const c = withApps([staging, production], { STAGING_KEY: 'staging-secret' });
@@ -66,13 +75,12 @@ describe('TIM_APPS_FILE', () => {
     expect(problemsOf([{ ...production, secretKeyFile: '/nope' }])[0]).toMatch(/field secretKeyFile names the file \/nope, which cannot be read/);
   });
 
-  it('refuses repeated ids and SDKAppIDs, an empty list, bad JSON, an unreadable file and a mix with TIM_SDKAPPID', () => {
+  it('refuses repeated ids and SDKAppIDs, an empty list, bad JSON and an unreadable file', () => {
     const env = { STAGING_KEY: 'k' };
     expect(problemsOf([staging, { ...staging, sdkAppId: 1 }], env)[0]).toMatch(/entry 2 \("staging"\) field id repeats/);
     expect(problemsOf([staging, { ...staging, id: 'other' }], env)[0]).toMatch(/entry 2 \("other"\) field sdkAppId repeats/);
     expect(problemsOf([])[0]).toMatch(/^TIM_APPS_FILE must list at least one app/);
     expect(problemsOf('[{')[0]).toMatch(/^TIM_APPS_FILE is not valid JSON/);
-    expect(problemsOf([staging], { ...env, TIM_SDKAPPID: '1', TIM_SECRET_KEY: 'x' })[0]).toMatch(/^TIM_SDKAPPID, TIM_SECRET_KEY must be unset when TIM_APPS_FILE is set/);
     const all = { ...SESSION, TIM_APPS_FILE: '/missing.json' };
     expect(() => parseConfig(all, sources(all))).toThrow(/TIM_APPS_FILE names \/missing.json, which cannot be read/);
   });

@@ -2,6 +2,7 @@ import 'server-only';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Secret } from '../secret';
+import { APP_ID_PATTERN } from '../schemas/apps';
 import { REGIONS, resolveBaseUrl, type Region } from '../tim/regions';
 
 /** Calls per second per API for one SDKAppID, all runs together (tim-api-facts.md §3: 100/s each). */
@@ -27,8 +28,8 @@ export const SINGLE_APP_ID = 'default';
 
 const appEntrySchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { error: 'must be a short slug: lower-case letters, digits and "-", at most 32' }),
-    label: z.string().trim().min(1, { error: 'must not be empty' }).max(60, { error: 'must be at most 60 characters' }),
+    id: z.string().regex(APP_ID_PATTERN, { error: 'must be a short slug: letters, digits, "-" and "_", at most 32' }),
+    label: z.string().trim().min(1, { error: 'must not be empty' }).max(60, { error: 'must be at most 60 characters' }).optional(),
     sdkAppId: z.number({ error: 'must be the SDKAppID as a number' }).int().positive().max(Number.MAX_SAFE_INTEGER),
     region: z.enum(REGIONS, { error: `must be one of ${REGIONS.join(', ')}` }).optional(),
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be a full http(s) URL such as http://127.0.0.1:4010' }).optional(),
@@ -101,7 +102,7 @@ export function parseAppsFile(text: string, sources: SecretSources): AppConfig[]
     const region = e.region ?? 'china';
     apps.push({
       id: e.id,
-      label: e.label,
+      label: e.label ?? e.id,
       sdkAppId: e.sdkAppId,
       region,
       baseUrl: resolveBaseUrl(region, e.baseUrl),
@@ -119,7 +120,7 @@ export function parseAppsFile(text: string, sources: SecretSources): AppConfig[]
 function idOf(json: unknown, index: number): string {
   const entry = Array.isArray(json) ? (json[index] as unknown) : undefined;
   const id = typeof entry === 'object' && entry !== null ? (entry as { id?: unknown }).id : undefined;
-  return typeof id === 'string' && /^[a-z0-9-]{1,32}$/.test(id) ? ` ("${id}")` : '';
+  return typeof id === 'string' && APP_ID_PATTERN.test(id) ? ` ("${id}")` : '';
 }
 
 /** The key, or why it could not be had (never the key's text). */

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { says } from '../messages/validation';
 
 /** The app a form was shown for: the server sends to this one, never to "whatever is current now". */
-export const appIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { error: says('pickApp') });
+/** An app's id in TIM_APPS_FILE: a short slug, stable, used in URLs. */
+export const APP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+export const appIdSchema = z.string().regex(APP_ID_PATTERN, { error: says('pickApp') });
 
 export const chooseAppSchema = z.object({ appId: appIdSchema });
 export type ChooseAppInput = z.output<typeof chooseAppSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { APP_ID_PATTERN } from './apps';
 
 /** What Next.js hands a page: a key given twice arrives as an array. */
 export type RawSearchParams = Record<string, string | string[] | undefined>;
@@ -18,7 +19,7 @@ export function readSearchParams<S extends z.ZodObject>(schema: S, raw: RawSearc
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const positiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-const appRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/);
+const appRef = z.string().regex(APP_ID_PATTERN);
 
 export const historySearchSchema = z.object({ user: param(trimmed(256)), app: param(appRef) });
 
