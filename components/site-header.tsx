@@ -23,6 +23,7 @@ export function SiteHeader({ shell, operator }: { shell: AppChoice | null; opera
         <div
           role="note"
           aria-label="Where you are"
+          aria-live="polite"
           className={`px-4 py-1 text-center text-sm font-medium ${production ? 'bg-red-700' : 'bg-slate-700'}`}
         >
           {where.envLabel ? <span className="uppercase tracking-wide">{where.envLabel} · </span> : null}
