@@ -1,5 +1,6 @@
 import 'server-only';
 import { readBatchReply, transportFailure, type Failure } from './outcomes';
+import type { RateLimiter } from '../engine/rate-limiter';
 import type { TimClient } from './client';
 
 /** Attribute names change rarely (set_attr_name); a short cache spares a request per page view. */
@@ -12,11 +13,12 @@ export interface AttrNamesCache {
 }
 
 /** One per app: another app's names must never answer for this one. */
-export function createAttrNamesCache(tim: TimClient, now: () => number = Date.now): AttrNamesCache {
+export function createAttrNamesCache(tim: TimClient, budget: Pick<RateLimiter, 'acquire'>, now: () => number = Date.now): AttrNamesCache {
   let cached: { at: number; names: string[] } | null = null;
   return {
     async load(opts = {}) {
       if (!opts.fresh && cached && now() - cached.at < CACHE_MS) return { ok: true, names: cached.names };
+      await budget.acquire();
       const result = await tim.getAttrNames();
       if (result.ok) {
         cached = { at: now(), names: result.names };

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../sim/server';
+import { createAttrNamesCache } from './attr-names';
+import { createTimClient } from './client';
+import { createUserSigCache } from './usersig-cache';
+
+const APP = 1400000005;
+const KEY = 'names-key';
+let sim: Simulator;
+
+beforeAll(async () => {
+  sim = await startSimulator({ sdkAppId: APP, secretKey: KEY, attrNames: ['sex', 'city'] });
+});
+afterAll(() => sim.close());
+
+const tim = () =>
+  createTimClient({ sdkAppId: APP, identifier: 'administrator', baseUrl: sim.url, timeoutMs: 2000, userSig: createUserSigCache({ sdkAppId: APP, identifier: 'administrator', secretKey: () => KEY }) });
+
+describe('attribute-name cache', () => {
+  it('takes a slot of the app’s get_attr_name budget for each call, and serves a cached answer for 30 s', async () => {
+    let now = 0;
+    let slots = 0;
+    const cache = createAttrNamesCache(tim(), { acquire: async () => void slots++ }, () => now);
+    expect(await cache.load()).toEqual({ ok: true, names: ['sex', 'city'] });
+    now += 29_000;
+    await cache.load();
+    expect(slots).toBe(1);
+    await cache.load({ fresh: true });
+    now += 31_000;
+    await cache.load();
+    expect(slots).toBe(3);
+    expect(sim.stats().byApi.get_attr_name).toBe(3);
+  });
+});
