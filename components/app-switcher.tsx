@@ -31,7 +31,6 @@ export function AppSwitcher({ apps, current }: { apps: AppSummary[]; current: Ap
         {apps.map((a) => (
           <option key={a.id} value={a.id}>
             {a.label}
-            {a.envLabel ? ` (${a.envLabel})` : ''}
           </option>
         ))}
       </select>

@@ -71,7 +71,7 @@ test('two apps in one console: the App combobox switches, and each run reaches o
   try {
     await signIn(page, server.url, E2E.admin.username, E2E.admin.password);
     await page.goto(`${server.url}/remove`);
-    await expect(page.getByRole('combobox', { name: 'App' }).getByRole('option')).toHaveText([`${ALPHA.label} (staging)`, `${BETA.label} (production)`]);
+    await expect(page.getByRole('combobox', { name: 'App' }).getByRole('option')).toHaveText([ALPHA.label, BETA.label]);
     await expect(page.getByRole('note', { name: 'Where you are' })).toContainText(`SDKAppID ${ALPHA.sdkAppId}`);
 
     await chooseApp(page, server.url, BETA);
