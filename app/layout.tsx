@@ -3,9 +3,9 @@ import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SiteHeader } from '@/components/site-header';
 import { StandbyNotice } from '@/components/standby-notice';
-import { clientIp, currentOperator } from '@/lib/auth/request';
+import { currentOperator } from '@/lib/auth/request';
 import { shellFor } from '@/lib/queries/shell';
-import { contextFor } from '@/lib/use-cases/context';
+import { operatorContext } from '@/lib/entry/operator-context';
 import './globals.css';
 
 // Every page depends on who is signed in (and the nonce in the CSP header): nothing is prerendered.
@@ -18,7 +18,7 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const operator = await currentOperator();
-  const shell = operator ? await shellFor(contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() })) : null;
+  const shell = operator ? shellFor(await operatorContext(operator)) : null;
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">

@@ -44,7 +44,7 @@ async function change(ctx: UseCaseContext, raw: Record<string, unknown>): Promis
 
 async function main(): Promise<number> {
   const [command, name, role] = process.argv.slice(2);
-  const ctx = storeContext(openSqliteStore(process.env.DATABASE_PATH ?? './data/console.db'), { username: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin', clientIp: null });
+  const ctx = storeContext(openSqliteStore(process.env.DATABASE_PATH ?? './data/console.db'), { username: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin', clientIp: null, appId: null });
   switch (command) {
     case 'list': {
       const rows = (await operatorsWithLockouts(ctx)).map((o) => ({

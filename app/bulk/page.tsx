@@ -18,7 +18,7 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
     const run = await runById(ctx, requested);
     if (run) runs.unshift(run);
   }
-  const { current } = await appChoice(ctx);
+  const { current } = appChoice(ctx);
   const names = await attrNamesOf(ctx, current.id);
 
   return (

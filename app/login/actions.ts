@@ -6,7 +6,8 @@ import { clientIp, currentOperator, isHttps } from '@/lib/auth/request';
 import { SESSION_COOKIE } from '@/lib/auth/sessions';
 import { errorMessage } from '@/lib/messages/translate';
 import { safeNext, signInSchema, type SignInValues } from '@/lib/schemas/sign-in';
-import { contextFor, publicContext } from '@/lib/use-cases/context';
+import { operatorContext } from '@/lib/entry/operator-context';
+import { publicContext } from '@/lib/use-cases/context';
 import { signInOperator, signOutOperator } from '@/lib/use-cases/sign-in';
 
 /** Anyone may try: no role to check, so this adapter is not built on the action client. */
@@ -22,7 +23,7 @@ export async function signInAction(values: SignInValues): Promise<{ ok: false; e
 export async function signOutAction(): Promise<void> {
   const jar = await cookies();
   const operator = await currentOperator();
-  const ctx = operator ? contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() }) : publicContext();
+  const ctx = operator ? await operatorContext(operator) : publicContext();
   await signOutOperator(ctx, jar.get(SESSION_COOKIE)?.value);
   jar.delete(SESSION_COOKIE);
   redirect('/login');

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Remove attributes · TIM Push Attrib
 
 export default async function RemovePage() {
   const ctx = await pageContext('operator', '/remove');
-  const { current } = await appChoice(ctx);
+  const { current } = appChoice(ctx);
   const names = await attrNamesOf(ctx, current.id);
   return (
     <div className="space-y-6">

@@ -1,9 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
-import { clientIp, currentOperator } from '../auth/request';
+import { currentOperator } from '../auth/request';
 import { hasRole, type Role } from '../auth/roles';
 import { errorMessage } from '../messages/translate';
-import { contextFor, type UseCaseContext } from '../use-cases/context';
+import type { UseCaseContext } from '../use-cases/context';
+import { operatorContext } from './operator-context';
 import type { AppError, ErrorCode, Result } from '../use-cases/result';
 
 export type ActionResult<T> =
@@ -22,7 +23,7 @@ export function action<S extends z.ZodType, T>(role: Role, schema: S, run: (ctx:
     if (!hasRole(operator.role, role)) return refusal({ code: 'auth.forbidden', params: { role: operator.role, needed: role } });
     const parsed = schema.safeParse(raw);
     if (!parsed.success) return { ...refusal({ code: 'input.invalid' }), fieldErrors: z.flattenError(parsed.error).fieldErrors };
-    const result = await run(contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() }), parsed.data);
+    const result = await run(await operatorContext(operator), parsed.data);
     return result.ok ? result : refusal(result.error);
   };
 }

@@ -1,8 +1,9 @@
 import 'server-only';
-import { clientIp, currentOperator } from '../auth/request';
+import { currentOperator } from '../auth/request';
 import { hasRole, type Role } from '../auth/roles';
 import { errorMessage } from '../messages/translate';
-import { contextFor, type UseCaseContext } from '../use-cases/context';
+import type { UseCaseContext } from '../use-cases/context';
+import { operatorContext } from './operator-context';
 import type { AppError } from '../use-cases/result';
 
 const STATUS: Partial<Record<AppError['code'], number>> = { 'run.notFound': 404, 'auth.signedOut': 401, 'auth.forbidden': 403 };
@@ -18,6 +19,6 @@ export function route<P>(role: Role, handle: (ctx: UseCaseContext, req: Request,
     const operator = await currentOperator();
     if (!operator) return problem({ code: 'auth.signedOut' });
     if (!hasRole(operator.role, role)) return problem({ code: 'auth.forbidden', params: { role: operator.role, needed: role } });
-    return handle(contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp() }), req, await params);
+    return handle(await operatorContext(operator), req, await params);
   };
 }

@@ -9,7 +9,7 @@ const PAGE_SIZE = 1000;
 /** How often the pass rereads the run's cancel flag, besides after every batch. */
 const CANCEL_POLL_MS = 500;
 
-export async function* pendingBatches(runs: RunStore, runId: number): AsyncGenerator<RemovalTarget[]> {
+async function* pendingBatches(runs: RunStore, runId: number): AsyncGenerator<RemovalTarget[]> {
   let after = 0;
   for (;;) {
     const page = await runs.pendingTargets(runId, after, PAGE_SIZE);

@@ -79,12 +79,3 @@ export function acquireLease(db: Db, me: LeaseIdentity, opts: LeaseOptions = {})
     return { ok: true };
   }).immediate();
 }
-
-export function releaseLease(db: Db, me: LeaseIdentity): void {
-  statement(db, 'DELETE FROM worker_lease WHERE id = 1 AND holder = ?').run(me.id);
-}
-
-export function currentLease(db: Db): LeaseHolder | null {
-  const row = statement(db, 'SELECT holder, pid, host, acquired_at, expires_ms FROM worker_lease WHERE id = 1').get() as LeaseRow | undefined;
-  return row ? toHolder(row) : null;
-}

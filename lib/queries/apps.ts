@@ -9,10 +9,9 @@ export interface AppChoice {
   current: AppSummary;
 }
 
-export async function appChoice(ctx: UseCaseContext): Promise<AppChoice> {
+export function appChoice(ctx: UseCaseContext): AppChoice {
   const apps = ctx.apps.list();
-  const picked = (await ctx.store.operators.find(ctx.actor.username))?.appId;
-  return { apps, current: apps.find((a) => a.id === picked) ?? apps[0]! };
+  return { apps, current: apps.find((a) => a.id === ctx.actor.appId) ?? apps[0]! };
 }
 
 export function attrNamesOf(ctx: UseCaseContext, appId: string): Promise<AttrNamesResult> {

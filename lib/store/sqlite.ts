@@ -21,7 +21,7 @@ import {
   recordOutcomes,
   requestCancel,
 } from '../db/runs';
-import { acquireLease, currentLease, releaseLease } from '../jobs/lease';
+import { acquireLease } from '../jobs/lease';
 import type { Store } from './store';
 
 /**
@@ -112,8 +112,6 @@ export function createSqliteStore(db: Db): Store {
     },
     lease: {
       acquire: async (me, opts) => acquireLease(db, me, opts),
-      release: async (me) => releaseLease(db, me),
-      current: async () => currentLease(db),
     },
     ping: async () => {
       db.prepare('SELECT 1').get();

@@ -16,7 +16,7 @@ import type {
 } from '../db/runs';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { RemovalTarget } from '../engine/operations';
-import type { LeaseAttempt, LeaseHolder, LeaseIdentity, LeaseOptions } from '../jobs/lease';
+import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
 import type { Role } from '../auth/roles';
 
 /**
@@ -97,6 +97,4 @@ export interface AuditStore {
 
 export interface LeaseStore {
   acquire(me: LeaseIdentity, opts?: LeaseOptions): Promise<LeaseAttempt>;
-  release(me: LeaseIdentity): Promise<void>;
-  current(): Promise<LeaseHolder | null>;
 }

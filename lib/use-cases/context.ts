@@ -9,6 +9,8 @@ import type { Store } from '../store/store';
 /** Who is acting, as recorded with every run and audit row. */
 export interface Actor extends AuditActor {
   role: Role;
+  /** The app the operator picked (null: none yet); pages act on it. */
+  appId: string | null;
 }
 
 /** Everything a use case may touch; adapters build one per request and pass validated input. */

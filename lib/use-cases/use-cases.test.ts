@@ -68,7 +68,7 @@ function worker(canSend = true): RunWorker {
 }
 
 function ctx(over: Partial<UseCaseContext> = {}): UseCaseContext {
-  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null }, clock: { nowMs: () => Date.now() }, ...over };
+  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, ...over };
 }
 
 const form = (appId: string, userIds: string, attrs = ['city']) => ({ appId, userIds, attrs, requestKey: undefined });
@@ -119,7 +119,7 @@ describe('cancel and retry', () => {
 
 describe('changeOperator and chooseApp', () => {
   it('audits a change with it, refuses changing oneself, and names the operator a refusal is about', async () => {
-    const admin = ctx({ actor: { username: 'root', role: 'admin', clientIp: '192.0.2.1' } });
+    const admin = ctx({ actor: { username: 'root', role: 'admin', clientIp: '192.0.2.1', appId: null } });
     expect(await changeOperator(admin, { kind: 'add', username: 'dora', password: 'a-long-password', role: 'viewer' })).toEqual({ ok: true, value: { kind: 'add', username: 'dora' } });
     expect(await changeOperator(admin, { kind: 'add', username: 'DORA', password: 'a-long-password', role: 'viewer' })).toEqual({
       ok: false,
