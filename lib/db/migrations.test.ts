@@ -46,3 +46,34 @@ describe('migration 4', () => {
     expect(db.prepare('SELECT created_ms FROM sessions').pluck().get()).toBe(Date.parse('2026-03-01T10:20:30.456Z'));
   });
 });
+
+describe('migration 7', () => {
+  function oldRun() {
+    upTo(6);
+    db.prepare(
+      "INSERT INTO runs (created_at, source, sdkappid, region, attrs, status, total, file_name, request_key, app_id) VALUES ('t', 'csv', 1400000000, 'china', '[\"tag\"]', 'completed', 1, 'a.csv', 'k1', 'prod')",
+    ).run();
+    db.prepare("INSERT INTO run_users (run_id, seq, user_id, attrs, result) VALUES (1, 1, 'alice', '[\"tag\"]', 'removed')").run();
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  }
+
+  it('rebuilds runs for the upload statuses and keeps every run, user and reference', () => {
+    oldRun();
+    expect(db.prepare('SELECT id, status, file_name, request_key, app_id FROM runs').all()).toEqual([
+      { id: 1, status: 'completed', file_name: 'a.csv', request_key: 'k1', app_id: 'prod' },
+    ]);
+    expect(db.prepare('SELECT user_id, with_picked FROM run_users').all()).toEqual([{ user_id: 'alice', with_picked: 0 }]);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(() => db.prepare("INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (99, 1, 'bob', '[]')").run()).toThrow(/FOREIGN KEY/);
+    db.prepare("INSERT INTO runs (created_at, source, sdkappid, region, attrs, status, total) VALUES ('t', 'csv', 1, 'china', '[]', 'staged', 0)").run();
+    expect(() => db.prepare("INSERT INTO runs (created_at, source, sdkappid, region, attrs, status, total) VALUES ('t', 'csv', 1, 'china', '[]', 'parked', 0)").run()).toThrow(/CHECK/);
+  });
+
+  it('holds one row per user and run', () => {
+    oldRun();
+    expect(() => db.prepare("INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (1, 2, 'alice', '[]')").run()).toThrow(/UNIQUE/);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('runs_status', 'runs_request_key', 'runs_by_app', 'run_users_by_user')").pluck().get()).toBe(4);
+  });
+});

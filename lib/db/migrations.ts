@@ -2,7 +2,18 @@
  * Versioned schema. Append new entries; never edit one that has shipped — databases in the field
  * have already applied it.
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  /**
+   * SQLite cannot change a CHECK constraint in place: the table is rebuilt, which needs foreign keys
+   * off while the old one is dropped (and checked again before the migration commits).
+   */
+  rebuildsTables?: boolean;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'runs and per-user results',
@@ -149,6 +160,70 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       ALTER TABLE runs ADD COLUMN app_id TEXT NOT NULL DEFAULT 'default';
       CREATE INDEX runs_by_app ON runs(app_id, id);
       ALTER TABLE operators ADD COLUMN app_id TEXT;
+    `,
+  },
+  {
+    version: 7,
+    name: 'staged CSV uploads: runs that are uploading or staged, users merged as they arrive, invalid rows kept',
+    rebuildsTables: true,
+    sql: `
+      CREATE TABLE runs_v7 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        source TEXT NOT NULL CHECK (source IN ('form', 'csv', 'retry')),
+        sdkappid INTEGER NOT NULL,
+        region TEXT NOT NULL,
+        attrs TEXT NOT NULL,
+        operator TEXT,
+        parent_run_id INTEGER REFERENCES runs(id),
+        status TEXT NOT NULL CHECK (status IN ('uploading', 'staged', 'running', 'completed', 'failed', 'cancelled', 'interrupted')),
+        total INTEGER NOT NULL,
+        removed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        not_sent INTEGER NOT NULL DEFAULT 0,
+        requests INTEGER NOT NULL DEFAULT 0,
+        error_key TEXT,
+        error_code INTEGER,
+        error_info TEXT,
+        file_name TEXT,
+        rows_read INTEGER,
+        invalid_rows INTEGER,
+        duplicate_rows INTEGER,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        request_key TEXT,
+        app_id TEXT NOT NULL DEFAULT 'default',
+        -- The attributes picked on the page at start, for the users whose rows named none.
+        picked_attrs TEXT,
+        rows_without_attrs INTEGER,
+        has_header INTEGER,
+        staged_ms INTEGER
+      );
+      INSERT INTO runs_v7 (id, created_at, finished_at, source, sdkappid, region, attrs, operator, parent_run_id, status,
+                           total, removed, failed, not_sent, requests, error_key, error_code, error_info, file_name,
+                           rows_read, invalid_rows, duplicate_rows, cancel_requested, request_key, app_id)
+        SELECT id, created_at, finished_at, source, sdkappid, region, attrs, operator, parent_run_id, status,
+               total, removed, failed, not_sent, requests, error_key, error_code, error_info, file_name,
+               rows_read, invalid_rows, duplicate_rows, cancel_requested, request_key, app_id FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_v7 RENAME TO runs;
+      CREATE INDEX runs_status ON runs(status);
+      CREATE UNIQUE INDEX runs_request_key ON runs(request_key) WHERE request_key IS NOT NULL;
+      CREATE INDEX runs_by_app ON runs(app_id, id);
+
+      -- One row per user and run: an upload merges a user's repeated rows into one as they arrive,
+      -- so ten million rows never have to be held in memory to find the duplicates.
+      DROP INDEX run_users_by_user;
+      CREATE UNIQUE INDEX run_users_by_user ON run_users(user_id, run_id);
+      ALTER TABLE run_users ADD COLUMN with_picked INTEGER NOT NULL DEFAULT 0;
+
+      CREATE TABLE upload_issues (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        line INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        params TEXT,
+        PRIMARY KEY (run_id, line)
+      ) WITHOUT ROWID;
     `,
   },
 ];

@@ -9,12 +9,16 @@ import {
   isRetryable,
   RUN_STATUSES,
   statusAfter,
+  UPLOAD_STATUSES,
   USER_RESULTS,
-  type RunStatus,
+  type StoredStatus,
   type UserResult,
 } from './state-machine';
 
-const allowedRun: [RunStatus, RunStatus][] = [
+const STORED = [...UPLOAD_STATUSES, ...RUN_STATUSES];
+const allowedRun: [StoredStatus, StoredStatus][] = [
+  ['uploading', 'staged'],
+  ['staged', 'running'],
   ['running', 'completed'],
   ['running', 'failed'],
   ['running', 'cancelled'],
@@ -26,7 +30,7 @@ const allowedUser: [UserResult, UserResult][] = [
 ];
 
 describe('run state machine', () => {
-  it.each(RUN_STATUSES.flatMap((from) => RUN_STATUSES.map((to) => [from, to] as const)))('run %s → %s', (from, to) => {
+  it.each(STORED.flatMap((from) => STORED.map((to) => [from, to] as const)))('run %s → %s', (from, to) => {
     const allowed = allowedRun.some(([f, t]) => f === from && t === to);
     expect(canMoveRun(from, to)).toBe(allowed);
     if (allowed) expect(() => assertRunMove(from, to)).not.toThrow();
@@ -40,8 +44,8 @@ describe('run state machine', () => {
     else expect(() => assertUserMove(from, to)).toThrow(IllegalTransition);
   });
 
-  it('only running has a way out; interrupted (old rows) is final', () => {
-    expect(RUN_STATUSES.filter((from) => RUN_STATUSES.some((to) => canMoveRun(from, to)))).toEqual(['running']);
+  it('an upload only moves forward to running; of the runs only running has a way out; interrupted (old rows) is final', () => {
+    expect(STORED.filter((from) => STORED.some((to) => canMoveRun(from, to)))).toEqual(['uploading', 'staged', 'running']);
   });
 
   it('maps each end of a pass to a status, and a halt to none', () => {

@@ -8,11 +8,23 @@ import type { Handling } from '../tim/policy';
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/**
+ * A CSV upload is a run before it is one: `uploading` while its rows arrive, `staged` once the
+ * server has read the whole file and the operator reads the preview. Neither sends; only a start
+ * moves a staged upload to `running`. An upload that is discarded, expires or dies mid-way is
+ * deleted, not moved.
+ */
+export const UPLOAD_STATUSES = ['uploading', 'staged'] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+export type StoredStatus = UploadStatus | RunStatus;
+
 export const USER_RESULTS = ['pending', 'removed', 'failed', 'not_sent'] as const;
 export type UserResult = (typeof USER_RESULTS)[number];
 
 /** `interrupted` has no way in any more: runs left by a dead process are resumed, never closed. Old rows keep it. */
-const RUN_MOVES: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+const RUN_MOVES: Readonly<Record<StoredStatus, readonly StoredStatus[]>> = {
+  uploading: ['staged'],
+  staged: ['running'],
   running: ['completed', 'failed', 'cancelled'],
   completed: [],
   failed: [],
@@ -38,7 +50,7 @@ export class IllegalTransition extends Error {
   }
 }
 
-export function canMoveRun(from: RunStatus, to: RunStatus): boolean {
+export function canMoveRun(from: StoredStatus, to: StoredStatus): boolean {
   return RUN_MOVES[from].includes(to);
 }
 
@@ -46,7 +58,7 @@ export function canMoveUser(from: UserResult, to: UserResult): boolean {
   return USER_MOVES[from].includes(to);
 }
 
-export function assertRunMove(from: RunStatus, to: RunStatus): void {
+export function assertRunMove(from: StoredStatus, to: StoredStatus): void {
   if (!canMoveRun(from, to)) throw new IllegalTransition('run', from, to);
 }
 
