@@ -74,12 +74,14 @@ interface RunRow {
   invalid_rows: number | null;
   duplicate_rows: number | null;
   cancel_requested: number;
+  picked_attrs: string | null;
 }
 
 interface RunUserRow {
   seq: number;
   user_id: string;
   attrs: string;
+  with_picked: number;
   result: UserResult;
   error_key: string | null;
   error_code: number | null;
@@ -89,6 +91,20 @@ interface RunUserRow {
 
 const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
   key === null ? null : { key, code, info: info ?? '' };
+
+/** Runs only: uploads (uploading, staged) are read through lib/db/uploads.ts. */
+const IS_RUN = "status NOT IN ('uploading', 'staged')";
+
+/**
+ * A CSV row that named no attributes takes the ones picked on the page when its run started, which
+ * are kept once on the run rather than written into each of ten million rows at the click.
+ */
+export function withPicked(own: readonly string[], withPickedFlag: number, picked: readonly string[]): string[] {
+  if (withPickedFlag !== 1 || picked.length === 0) return [...own];
+  return [...new Set([...own, ...picked])];
+}
+
+const pickedOf = (json: string | null): string[] => (json === null ? [] : (JSON.parse(json) as string[]));
 
 function toSummary(r: RunRow): RunSummary {
   return {
@@ -118,11 +134,11 @@ function toSummary(r: RunRow): RunSummary {
   };
 }
 
-function toRunUser(r: RunUserRow): RunUser {
+function toRunUser(r: RunUserRow, picked: readonly string[]): RunUser {
   return {
     seq: r.seq,
     userId: r.user_id,
-    attrs: JSON.parse(r.attrs) as string[],
+    attrs: withPicked(JSON.parse(r.attrs) as string[], r.with_picked, picked),
     result: r.result,
     failure: toFailure(r.error_key, r.error_code, r.error_info),
     attempts: r.attempts,
@@ -198,14 +214,18 @@ export function createRun(db: Db, run: NewRun): { runId: number; existing: boole
  * has left to send. Rows finished by an earlier process are never read again.
  */
 export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: number): RemovalTarget[] {
-  const rows = db
-    .prepare("SELECT seq, user_id, attrs FROM run_users WHERE run_id = ? AND result = 'pending' AND seq > ? ORDER BY seq LIMIT ?")
-    .all(runId, afterSeq, limit) as { seq: number; user_id: string; attrs: string }[];
-  // Rows share a handful of attribute lists; parse each once per page instead of once per user.
-  const parsed = new Map<string, string[]>();
+  const picked = pickedOf(statement(db, 'SELECT picked_attrs FROM runs WHERE id = ?').pluck().get(runId) as string | null);
+  const rows = statement(db, "SELECT seq, user_id, attrs, with_picked FROM run_users WHERE run_id = ? AND result = 'pending' AND seq > ? ORDER BY seq LIMIT ?").all(
+    runId,
+    afterSeq,
+    limit,
+  ) as { seq: number; user_id: string; attrs: string; with_picked: number }[];
+  // Rows share a handful of attribute lists; build each once per page instead of once per user.
+  const lists = new Map<string, string[]>();
   return rows.map((r) => {
-    let attrs = parsed.get(r.attrs);
-    if (!attrs) parsed.set(r.attrs, (attrs = JSON.parse(r.attrs) as string[]));
+    const key = `${r.with_picked}${r.attrs}`;
+    let attrs = lists.get(key);
+    if (!attrs) lists.set(key, (attrs = withPicked(JSON.parse(r.attrs) as string[], r.with_picked, picked)));
     return { seq: r.seq, account: r.user_id, attrs };
   });
 }
@@ -287,7 +307,7 @@ export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatu
 }
 
 export function getRun(db: Db, runId: number): RunSummary | null {
-  const row = statement(db, 'SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+  const row = statement(db, `SELECT * FROM runs WHERE id = ? AND ${IS_RUN}`).get(runId) as RunRow | undefined;
   return row ? toSummary(row) : null;
 }
 
@@ -295,8 +315,8 @@ export function listRuns(db: Db, opts: { limit: number; beforeId?: number; appId
   const before = opts.beforeId ?? Number.MAX_SAFE_INTEGER;
   const rows = (
     opts.appId === undefined
-      ? statement(db, 'SELECT * FROM runs WHERE id < ? ORDER BY id DESC LIMIT ?').all(before, opts.limit)
-      : statement(db, 'SELECT * FROM runs WHERE app_id = ? AND id < ? ORDER BY id DESC LIMIT ?').all(opts.appId, before, opts.limit)
+      ? statement(db, `SELECT * FROM runs WHERE id < ? AND ${IS_RUN} ORDER BY id DESC LIMIT ?`).all(before, opts.limit)
+      : statement(db, `SELECT * FROM runs WHERE app_id = ? AND id < ? AND ${IS_RUN} ORDER BY id DESC LIMIT ?`).all(opts.appId, before, opts.limit)
   ) as RunRow[];
   return rows.map(toSummary);
 }
@@ -319,18 +339,26 @@ export function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; l
     where.push('error_key = ?');
     args.push(opts.filter.errorKey);
   }
+  const picked = pickedOf(statement(db, 'SELECT picked_attrs FROM runs WHERE id = ?').pluck().get(runId) as string | null);
   const rows = db
     .prepare(`SELECT * FROM run_users WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
     .all(...args, opts.limit) as RunUserRow[];
-  return rows.map(toRunUser);
+  return rows.map((r) => toRunUser(r, picked));
 }
 
 export function findUserAcrossRuns(db: Db, userId: string, limit = 200): { run: RunSummary; user: RunUser }[] {
   const users = db
-    .prepare('SELECT run_id, seq, user_id, attrs, result, error_key, error_code, error_info, attempts FROM run_users WHERE user_id = ? ORDER BY run_id DESC LIMIT ?')
+    .prepare(
+      `SELECT u.run_id, u.seq, u.user_id, u.attrs, u.with_picked, u.result, u.error_key, u.error_code, u.error_info, u.attempts
+       FROM run_users u JOIN runs r ON r.id = u.run_id
+       WHERE u.user_id = ? AND r.${IS_RUN} ORDER BY u.run_id DESC LIMIT ?`,
+    )
     .all(userId, limit) as (RunUserRow & { run_id: number })[];
   const getRunRow = statement(db, 'SELECT * FROM runs WHERE id = ?');
-  return users.map((u) => ({ run: toSummary(getRunRow.get(u.run_id) as RunRow), user: toRunUser(u) }));
+  return users.map((u) => {
+    const run = getRunRow.get(u.run_id) as RunRow;
+    return { run: toSummary(run), user: toRunUser(u, pickedOf(run.picked_attrs)) };
+  });
 }
 
 export interface FailureGroup extends StoredFailure {
@@ -377,15 +405,15 @@ export function createRetryRun(
     const runId = Number(
       db
         .prepare(
-          `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total)
-           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, 'running', ?)`,
+          `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
+           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, 'running', ?, (SELECT picked_attrs FROM runs WHERE id = ?))`,
         )
-        .run(new Date().toISOString(), parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, count)
+        .run(new Date().toISOString(), parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, count, parentId)
         .lastInsertRowid,
     );
     statement(db, 
-      `INSERT INTO run_users (run_id, seq, user_id, attrs)
-       SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs FROM run_users WHERE ${selection}`,
+      `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
+       SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs, with_picked FROM run_users WHERE ${selection}`,
     ).run(runId, parentId, keys);
     return { ok: true as const, runId, users: count, existing: false };
   }).immediate();

@@ -21,6 +21,18 @@ import {
   recordOutcomes,
   requestCancel,
 } from '../db/runs';
+import {
+  addStagedRows,
+  addUploadIssues,
+  beginUpload,
+  completeUpload,
+  discardUploadSlice,
+  expiredUploads,
+  getUpload,
+  latestStagedUpload,
+  startUpload,
+  uploadIssues,
+} from '../db/uploads';
 import { acquireLease } from '../jobs/lease';
 import type { Store } from './store';
 
@@ -69,6 +81,26 @@ export function createSqliteStore(db: Db): Store {
         tx(() => {
           const r = createRetryRun(db, parentId, retryKeys, { operator });
           if (r.ok && !r.existing) audit(db, entry(r.runId, r.users));
+          return r;
+        }),
+    },
+    uploads: {
+      begin: async (upload) => beginUpload(db, upload),
+      addRows: async (uploadId, firstSeq, rows) => addStagedRows(db, uploadId, firstSeq, rows),
+      addIssues: async (uploadId, issues) => addUploadIssues(db, uploadId, issues),
+      complete: async (uploadId, facts) => completeUpload(db, uploadId, facts),
+      discard: async (uploadId) => {
+        // A slice per turn of the event loop: pages and progress keep answering meanwhile.
+        while (discardUploadSlice(db, uploadId) === 'more') await new Promise((resolve) => setImmediate(resolve));
+      },
+      get: async (uploadId) => getUpload(db, uploadId),
+      latestStaged: async (operator, appId, sinceMs) => latestStagedUpload(db, operator, appId, sinceMs),
+      expired: async (before, uploadingToo) => expiredUploads(db, before, uploadingToo),
+      issues: async (uploadId, opts) => uploadIssues(db, uploadId, opts),
+      start: async (uploadId, start, entry) =>
+        tx(() => {
+          const r = startUpload(db, uploadId, start);
+          if (r.ok && !r.existing) audit(db, { ...entry(r.users), runId: r.runId });
           return r;
         }),
     },

@@ -71,6 +71,75 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(await store.audit.list({ action: 'operator-added', limit: 10 })).toHaveLength(1);
     });
 
+    describe('uploads', () => {
+      const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'list.csv' };
+      const row = (account: string, attrs: string[], withPicked = false) => ({ account, attrs, withPicked });
+      const facts = { rowsRead: 5, invalidRows: 1, validRows: 4, rowsWithoutAttrs: 1, hasHeader: true, attrs: ['sex', 'city'], nowMs: 1_000 };
+      const started = (users: number) => ({ ...by, action: 'run-started' as const, detail: { source: 'csv' as const, users } });
+
+      async function staged() {
+        const id = await store.uploads.begin(upload);
+        expect(await store.uploads.addRows(id, 1, [row('a', ['sex']), row('b', [], true)])).toEqual({ merged: 0 });
+        expect(await store.uploads.addRows(id, 3, [row('a', ['city']), row('c', ['sex'])])).toEqual({ merged: 1 });
+        await store.uploads.addIssues(id, [{ line: 4, code: 'csv.idEmpty' }]);
+        return id;
+      }
+
+      it('merges a user repeated across batches into its first row, and is not a run until started', async () => {
+        const id = await staged();
+        expect(await store.uploads.get(id)).toMatchObject({ status: 'uploading', users: 3 });
+        expect(await store.runs.get(id)).toBeNull();
+        expect(await store.runs.list({ limit: 10 })).toEqual([]);
+        expect(await store.runs.findUser('a')).toEqual([]);
+        const summary = await store.uploads.complete(id, facts);
+        expect(summary).toMatchObject({ status: 'staged', users: 3, duplicateRows: 1, rowsRead: 5, invalidRows: 1, rowsWithoutAttrs: 1, attrs: ['sex', 'city'], stagedMs: 1_000 });
+        expect(await store.uploads.issues(id, { limit: 10 })).toEqual([{ line: 4, code: 'csv.idEmpty' }]);
+        expect(await store.uploads.latestStaged('ann', 'default', 0)).toMatchObject({ id });
+        expect(await store.uploads.latestStaged('ann', 'default', 1_001)).toBeNull();
+        expect(await store.uploads.latestStaged('bob', 'default', 0)).toBeNull();
+      });
+
+      it('starts once, with the picked attributes for rows that named none, audited with the change', async () => {
+        const id = await staged();
+        expect(await store.uploads.start(id, { picked: [], requestKey: 'key-0123456789abcdef', operator: 'ann' }, started)).toEqual({ ok: false, refusal: 'not-found' });
+        await store.uploads.complete(id, facts);
+        expect(await store.uploads.start(id, { picked: [], requestKey: 'key-0123456789abcdef', operator: 'ann' }, started)).toEqual({ ok: false, refusal: 'picks-needed' });
+        const first = await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann' }, started);
+        expect(first).toEqual({ ok: true, runId: id, users: 3, existing: false });
+        expect(await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann' }, started)).toEqual({ ok: true, runId: id, users: 3, existing: true });
+        expect(await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-fedcba9876543210', operator: 'ann' }, started)).toEqual({ ok: false, refusal: 'not-staged' });
+        expect((await store.runs.pendingTargets(id, 0, 10)).map((t) => [t.seq, t.account, t.attrs])).toEqual([
+          [1, 'a', ['sex', 'city']],
+          [2, 'b', ['tag']],
+          [4, 'c', ['sex']],
+        ]);
+        expect(await store.runs.get(id)).toMatchObject({ status: 'running', total: 3, attrs: ['sex', 'city', 'tag'], file: { name: 'list.csv', duplicateRows: 1 } });
+        expect((await store.runs.users(id, { limit: 10 })).map((u) => u.attrs)).toEqual([['sex', 'city'], ['tag'], ['sex']]);
+        expect((await store.audit.list({ action: 'run-started', limit: 10 })).map((e) => e.runId)).toEqual([id]);
+        expect(await store.uploads.get(id)).toBeNull();
+      });
+
+      it('discards an upload with its rows and issues, and never a run', async () => {
+        const id = await staged();
+        expect(await store.uploads.expired(0, true)).toEqual([id]);
+        await store.uploads.discard(id);
+        expect(await store.uploads.get(id)).toBeNull();
+        expect(await store.uploads.issues(id, { limit: 10 })).toEqual([]);
+        const { runId } = await store.runs.create(run(['a']), { ...by, action: 'run-started' });
+        await store.uploads.discard(runId);
+        expect(await store.runs.get(runId)).toMatchObject({ total: 1 });
+      });
+
+      it('expires staged uploads by age, and those still uploading only when asked', async () => {
+        const old = await staged();
+        await store.uploads.complete(old, { ...facts, nowMs: 100 });
+        const receiving = await store.uploads.begin(upload);
+        expect(await store.uploads.expired(50, false)).toEqual([]);
+        expect(await store.uploads.expired(101, false)).toEqual([old]);
+        expect(await store.uploads.expired(50, true)).toEqual([receiving]);
+      });
+    });
+
     it('gives the worker lease to one holder at a time', async () => {
       const a = { id: 'a', pid: 1, host: 'h' };
       const b = { id: 'b', pid: 2, host: 'h' };

@@ -14,6 +14,8 @@ import type {
   RunUser,
   UserFilter,
 } from '../db/runs';
+import type { CsvIssue } from '../csv/validate';
+import type { NewUpload, StagedRow, StartRefusal, UploadFacts, UploadSummary } from '../db/uploads';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { RemovalTarget } from '../engine/operations';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
@@ -26,6 +28,7 @@ import type { Role } from '../auth/roles';
  */
 export interface Store {
   runs: RunStore;
+  uploads: UploadStore;
   operators: OperatorStore;
   sessions: SessionStore;
   signIns: SignInStore;
@@ -60,6 +63,30 @@ export interface RunStore {
     operator: string,
     audit: (runId: number, users: number) => AuditInput,
   ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RetryRefusal }>;
+}
+
+/**
+ * Staged CSV uploads: runs that are not running yet. Rows arrive in many small writes while the
+ * file streams in, so no single write holds the database for long.
+ */
+export interface UploadStore {
+  begin(upload: NewUpload): Promise<number>;
+  /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
+  addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
+  addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;
+  complete(uploadId: number, facts: UploadFacts & { attrs: readonly string[]; nowMs: number }): Promise<UploadSummary>;
+  /** Deletes an upload (never a run) a slice at a time; resolves once it is gone. */
+  discard(uploadId: number): Promise<void>;
+  get(uploadId: number): Promise<UploadSummary | null>;
+  latestStaged(operator: string, appId: string, sinceMs: number): Promise<UploadSummary | null>;
+  expired(stagedBeforeMs: number, uploadingToo: boolean): Promise<number[]>;
+  issues(uploadId: number, opts: { afterLine?: number; limit: number }): Promise<CsvIssue[]>;
+  /** Staged → running with its audit row; a known request key returns its run, unaudited. */
+  start(
+    uploadId: number,
+    start: { picked: readonly string[]; requestKey: string; operator: string },
+    audit: (users: number) => RunAudit,
+  ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: StartRefusal }>;
 }
 
 export type OperatorWithHash = Operator & { passwordHash: string };

@@ -1,0 +1,237 @@
+import 'server-only';
+import type { CsvIssue } from '../csv/validate';
+import { assertRunMove, IllegalTransition, type UploadStatus } from '../runs/state-machine';
+import { statement, type Db } from './database';
+
+export interface NewUpload {
+  appId: string;
+  sdkAppId: number;
+  region: string;
+  operator: string;
+  fileName: string;
+}
+
+/** One valid CSV row: its user, the attributes the row names (maybe none), and whether it takes the picked ones. */
+export interface StagedRow {
+  account: string;
+  attrs: readonly string[];
+  withPicked: boolean;
+}
+
+/** What the server's own pass over the file found, as the preview shows it. */
+export interface UploadFacts {
+  rowsRead: number;
+  invalidRows: number;
+  /** Valid rows, before a user's repeated rows were merged. */
+  validRows: number;
+  /** Valid rows that name no attributes of their own: they need attributes picked at start. */
+  rowsWithoutAttrs: number;
+  hasHeader: boolean;
+}
+
+export interface UploadSummary extends UploadFacts {
+  id: number;
+  status: UploadStatus;
+  appId: string;
+  sdkAppId: number;
+  operator: string | null;
+  fileName: string;
+  /** Unique valid users. */
+  users: number;
+  duplicateRows: number;
+  /** Every attribute the rows name. */
+  attrs: string[];
+  /** When the server finished reading the file (ms); null while it is still arriving. */
+  stagedMs: number | null;
+}
+
+interface UploadRow {
+  id: number;
+  status: UploadStatus;
+  app_id: string;
+  sdkappid: number;
+  operator: string | null;
+  file_name: string;
+  total: number;
+  attrs: string;
+  rows_read: number | null;
+  invalid_rows: number | null;
+  duplicate_rows: number | null;
+  rows_without_attrs: number | null;
+  has_header: number | null;
+  staged_ms: number | null;
+}
+
+function toUpload(r: UploadRow): UploadSummary {
+  return {
+    id: r.id,
+    status: r.status,
+    appId: r.app_id,
+    sdkAppId: r.sdkappid,
+    operator: r.operator,
+    fileName: r.file_name,
+    users: r.total,
+    duplicateRows: r.duplicate_rows ?? 0,
+    attrs: JSON.parse(r.attrs) as string[],
+    rowsRead: r.rows_read ?? 0,
+    invalidRows: r.invalid_rows ?? 0,
+    validRows: r.total + (r.duplicate_rows ?? 0),
+    rowsWithoutAttrs: r.rows_without_attrs ?? 0,
+    hasHeader: r.has_header === 1,
+    stagedMs: r.staged_ms,
+  };
+}
+
+const UPLOAD_COLUMNS =
+  'id, status, app_id, sdkappid, operator, file_name, total, attrs, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
+
+/** An upload as a run that cannot send yet; its users arrive with addStagedRows. */
+export function beginUpload(db: Db, upload: NewUpload): number {
+  return Number(
+    statement(
+      db,
+      `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
+       VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?)`,
+    ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, upload.fileName).lastInsertRowid,
+  );
+}
+
+const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
+
+/**
+ * One batch of valid rows in file order, in one short transaction. A user seen before keeps its
+ * first place and gains this row's attributes; the caller counts those merges as duplicates.
+ */
+export function addStagedRows(db: Db, uploadId: number, firstSeq: number, rows: readonly StagedRow[]): { merged: number } {
+  const insert = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const earlier = statement(db, 'SELECT attrs, with_picked FROM run_users WHERE user_id = ? AND run_id = ?');
+  const merge = statement(db, 'UPDATE run_users SET attrs = ?, with_picked = ? WHERE user_id = ? AND run_id = ?');
+  const json = new Map<readonly string[], string>();
+  return db.transaction(() => {
+    let merged = 0;
+    let seq = firstSeq;
+    for (const row of rows) {
+      let attrs = json.get(row.attrs);
+      if (attrs === undefined) json.set(row.attrs, (attrs = JSON.stringify(row.attrs)));
+      if (insert.run(uploadId, seq++, row.account, attrs, row.withPicked ? 1 : 0).changes === 1) continue;
+      merged++;
+      const before = earlier.get(row.account, uploadId) as { attrs: string; with_picked: number };
+      merge.run(unionJson(before.attrs, row.attrs), before.with_picked === 1 || row.withPicked ? 1 : 0, row.account, uploadId);
+    }
+    statement(db, 'UPDATE runs SET total = total + ? WHERE id = ?').run(rows.length - merged, uploadId);
+    return { merged };
+  })();
+}
+
+export function addUploadIssues(db: Db, uploadId: number, issues: readonly CsvIssue[]): void {
+  const insert = statement(db, 'INSERT OR IGNORE INTO upload_issues (run_id, line, code, params) VALUES (?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const i of issues) insert.run(uploadId, i.line, i.code, i.params ? JSON.stringify(i.params) : null);
+  })();
+}
+
+/** The whole file has been read: the upload becomes staged and can be started. */
+export function completeUpload(db: Db, uploadId: number, facts: UploadFacts & { attrs: readonly string[]; nowMs: number }): UploadSummary {
+  return db.transaction(() => {
+    const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as UploadStatus | undefined;
+    if (from !== 'uploading') throw new IllegalTransition('run', from ?? 'missing', 'staged');
+    assertRunMove(from, 'staged');
+    statement(
+      db,
+      `UPDATE runs SET status = 'staged', rows_read = ?, invalid_rows = ?, duplicate_rows = ? - total, rows_without_attrs = ?,
+                       has_header = ?, attrs = ?, staged_ms = ?
+       WHERE id = ?`,
+    ).run(facts.rowsRead, facts.invalidRows, facts.validRows, facts.rowsWithoutAttrs, facts.hasHeader ? 1 : 0, JSON.stringify(facts.attrs), facts.nowMs, uploadId);
+    return getUpload(db, uploadId)!;
+  })();
+}
+
+/**
+ * Deletes an upload that is not a run: its users and invalid rows go with it. Removing ten
+ * million rows at once would hold the write lock for seconds, so it goes a slice at a time; the
+ * run row goes last, and a slice never touches a started run.
+ */
+export function discardUploadSlice(db: Db, uploadId: number, slice = 20_000): 'more' | 'done' {
+  return db.transaction(() => {
+    const status = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as string | undefined;
+    if (status !== 'uploading' && status !== 'staged') return 'done' as const;
+    const users = statement(db, 'DELETE FROM run_users WHERE run_id = ? AND seq IN (SELECT seq FROM run_users WHERE run_id = ? LIMIT ?)').run(
+      uploadId,
+      uploadId,
+      slice,
+    ).changes;
+    const issues = statement(db, 'DELETE FROM upload_issues WHERE run_id = ? AND line IN (SELECT line FROM upload_issues WHERE run_id = ? LIMIT ?)').run(
+      uploadId,
+      uploadId,
+      slice,
+    ).changes;
+    if (users > 0 || issues > 0) return 'more' as const;
+    statement(db, 'DELETE FROM runs WHERE id = ?').run(uploadId);
+    return 'done' as const;
+  })();
+}
+
+export function getUpload(db: Db, uploadId: number): UploadSummary | null {
+  const row = statement(db, `SELECT ${UPLOAD_COLUMNS} FROM runs WHERE id = ? AND status IN ('uploading', 'staged')`).get(uploadId) as UploadRow | undefined;
+  return row ? toUpload(row) : null;
+}
+
+/** The newest staged upload of this operator for this app that has not expired. */
+export function latestStagedUpload(db: Db, operator: string, appId: string, sinceMs: number): UploadSummary | null {
+  const row = statement(
+    db,
+    `SELECT ${UPLOAD_COLUMNS} FROM runs WHERE status = 'staged' AND operator = ? AND app_id = ? AND staged_ms >= ? ORDER BY id DESC LIMIT 1`,
+  ).get(operator, appId, sinceMs) as UploadRow | undefined;
+  return row ? toUpload(row) : null;
+}
+
+/** Uploads to delete: staged ones older than `stagedBeforeMs`, and every one still uploading when `uploadingToo`. */
+export function expiredUploads(db: Db, stagedBeforeMs: number, uploadingToo: boolean): number[] {
+  return statement(
+    db,
+    `SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < ?) OR (status = 'uploading' AND ? = 1) ORDER BY id`,
+  )
+    .pluck()
+    .all(stagedBeforeMs, uploadingToo ? 1 : 0) as number[];
+}
+
+export function uploadIssues(db: Db, uploadId: number, opts: { afterLine?: number; limit: number }): CsvIssue[] {
+  const rows = statement(db, 'SELECT line, code, params FROM upload_issues WHERE run_id = ? AND line > ? ORDER BY line LIMIT ?').all(
+    uploadId,
+    opts.afterLine ?? 0,
+    opts.limit,
+  ) as { line: number; code: CsvIssue['code']; params: string | null }[];
+  return rows.map((r) => (r.params === null ? { line: r.line, code: r.code } : { line: r.line, code: r.code, params: JSON.parse(r.params) as CsvIssue['params'] }));
+}
+
+export type StartRefusal = 'not-found' | 'not-staged' | 'picks-needed';
+
+/**
+ * Staged → running with the picked attributes, by compare-and-set, so two clicks (or two
+ * operators) start it once; the same request key gets the same answer. Only the run row changes:
+ * the click costs the same for ten users as for ten million.
+ */
+export function startUpload(
+  db: Db,
+  uploadId: number,
+  start: { picked: readonly string[]; requestKey: string; operator: string },
+): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: StartRefusal } {
+  return db.transaction(() => {
+    const earlier = statement(db, 'SELECT id, total FROM runs WHERE request_key = ?').get(start.requestKey) as { id: number; total: number } | undefined;
+    if (earlier) return { ok: true as const, runId: earlier.id, users: earlier.total, existing: true };
+    const row = statement(db, 'SELECT status, total, attrs, rows_without_attrs FROM runs WHERE id = ?').get(uploadId) as
+      | { status: string; total: number; attrs: string; rows_without_attrs: number | null }
+      | undefined;
+    if (!row || row.status === 'uploading') return { ok: false as const, refusal: 'not-found' as const };
+    if (row.status !== 'staged') return { ok: false as const, refusal: 'not-staged' as const };
+    if ((row.rows_without_attrs ?? 0) > 0 && start.picked.length === 0) return { ok: false as const, refusal: 'picks-needed' as const };
+    assertRunMove('staged', 'running');
+    const attrs = (row.rows_without_attrs ?? 0) > 0 ? unionJson(row.attrs, start.picked) : row.attrs;
+    statement(
+      db,
+      `UPDATE runs SET status = 'running', picked_attrs = ?, attrs = ?, request_key = ?, operator = ?, created_at = ?
+       WHERE id = ? AND status = 'staged'`,
+    ).run(JSON.stringify(start.picked), attrs, start.requestKey, start.operator, new Date().toISOString(), uploadId);
+    return { ok: true as const, runId: uploadId, users: row.total, existing: false };
+  }).immediate();
+}
