@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { consoleBaseEnv, E2E } from './env';
+import { consoleBaseEnv, E2E, PORT_OFFSET } from './env';
 
 /**
  * A console server the test owns, so it can be killed with SIGKILL mid-run and started again on
@@ -8,16 +8,18 @@ import { consoleBaseEnv, E2E } from './env';
  */
 export class ConsoleProcess {
   private child: ChildProcess | null = null;
+  private readonly port: number;
   readonly url: string;
 
   /** `keepDatabase`: a second console on a file another one already uses. */
   constructor(
-    private readonly port: number,
+    port: number,
     private readonly dbPath: string,
     private readonly env: Record<string, string> = {},
     opts: { keepDatabase?: boolean } = {},
   ) {
-    this.url = `http://127.0.0.1:${port}`;
+    this.port = port + PORT_OFFSET;
+    this.url = `http://127.0.0.1:${this.port}`;
     if (!opts.keepDatabase) for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   }
 
