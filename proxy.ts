@@ -13,6 +13,8 @@ function securityHeaders(nonce: string, https: boolean): Record<string, string> 
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
+    // The CSV preview's Web Worker: 'strict-dynamic' above does not cover workers.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -62,5 +64,7 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Static files need no session; everything else, pages and APIs alike, goes through the gate.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|template.csv).*)'],
+  // The upload route authenticates itself before reading its body: through here, the body would be
+  // cloned into memory first (proxyClientMaxBodySize), signed in or not.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|template.csv|api/uploads).*)'],
 };

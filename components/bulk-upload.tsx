@@ -2,99 +2,163 @@
 
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState, useTransition } from 'react';
+import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
-import { startBulkRunAction } from '@/app/bulk/actions';
-import { validateCsvFile } from '@/lib/csv/parse';
-import { MAX_CSV_BYTES, MAX_CSV_ROWS } from '@/lib/csv/limits';
-import type { CsvValidation } from '@/lib/csv/validate';
+import { discardUploadAction, startUploadAction } from '@/app/bulk/actions';
+import type { AppSummary } from '@/lib/apps/registry';
+import type { CsvLimits } from '@/lib/csv/limits';
+import type { CsvPreviewCounts, PreviewReply, PreviewRequest } from '@/lib/csv/preview';
 import { csvMessage } from '@/lib/messages/translate';
 import { bulkPickSchema, type BulkPickValues } from '@/lib/schemas/bulk';
 import { newRequestKey } from '@/lib/schemas/request-key';
+import { stagedUploadSchema, type StagedUpload } from '@/lib/schemas/upload';
 import { AttributePicker } from './attribute-picker';
-import type { AppSummary } from '@/lib/apps/registry';
 import { ConfirmPanel } from './confirm-panel';
 import { CsvPreview } from './csv-preview';
 
-type Stage =
-  | { kind: 'empty' }
-  | { kind: 'reading'; fraction: number }
-  | { kind: 'preview'; preview: CsvValidation }
-  | { kind: 'confirm'; preview: CsvValidation; requestKey: string };
+type Local = { kind: 'idle' } | { kind: 'reading'; fraction: number } | { kind: 'done'; preview: CsvPreviewCounts };
+type Server = { kind: 'idle' } | { kind: 'uploading'; fraction: number } | { kind: 'staged'; upload: StagedUpload } | { kind: 'refused'; message: string };
 
-export function BulkUpload({ app, attrNames }: { app: AppSummary; attrNames: string[] }) {
+const percent = (f: number) => `${Math.round(f * 100)}%`;
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** The server's words for a refused upload, or a plain one when the answer is not ours (a proxy's 413, a dropped connection). */
+function refusalOf(xhr: XMLHttpRequest): string {
+  try {
+    const body = JSON.parse(xhr.responseText) as { error?: unknown };
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // not JSON: fall through
+  }
+  return xhr.status === 0
+    ? 'The upload was cut off before the server answered. Check the connection and choose the file again.'
+    : `The server refused the upload (HTTP ${xhr.status}). Choose the file again.`;
+}
+
+/**
+ * Choosing a file starts two passes at once: the browser's own, in a Web Worker, shown within a
+ * second or two, and the upload, which the server reads as it arrives and stages. Start removal
+ * only starts the staged run, so the first request leaves as soon as it is confirmed.
+ */
+export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary; attrNames: string[]; limits: CsvLimits; staged: StagedUpload | null }) {
   const router = useRouter();
   const form = useForm<BulkPickValues>({ resolver: zodResolver(bulkPickSchema), defaultValues: { attrs: [] } });
-  const [file, setFile] = useState<File | null>(null);
-  const [stage, setStage] = useState<Stage>({ kind: 'empty' });
+  const [fileName, setFileName] = useState<string | null>(staged?.fileName ?? null);
+  const [local, setLocal] = useState<Local>({ kind: 'idle' });
+  const [server, setServer] = useState<Server>(staged ? { kind: 'staged', upload: staged } : { kind: 'idle' });
+  const [confirming, setConfirming] = useState<{ requestKey: string } | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, startTransition] = useTransition();
   const [dragging, setDragging] = useState(false);
   // Remounting the input is the only way to clear the file it shows.
   const [inputKey, setInputKey] = useState(0);
-  const readSeq = useRef(0);
-  const fileRef = useRef<File | null>(null);
+  const previewWorker = useRef<Worker | null>(null);
+  const upload = useRef<XMLHttpRequest | null>(null);
 
-  const read = useCallback(
-    (f: File | null, picks: string[]) => {
-      const seq = ++readSeq.current;
-      if (!f) return setStage({ kind: 'empty' });
-      setStage({ kind: 'reading', fraction: 0 });
-      validateCsvFile(f, attrNames, picks, (fraction) => {
-        if (seq === readSeq.current) setStage({ kind: 'reading', fraction });
-      }).then((preview) => {
-        if (seq === readSeq.current) setStage({ kind: 'preview', preview });
-      });
-    },
-    [attrNames],
-  );
+  const stop = () => {
+    previewWorker.current?.terminate();
+    previewWorker.current = null;
+    upload.current?.abort();
+    upload.current = null;
+  };
+  useEffect(() => stop, []);
 
-  // Rows without their own attributes take the picked ones, so the preview follows the picks.
-  useEffect(
-    () =>
-      form.subscribe({
-        name: 'attrs',
-        formState: { values: true },
-        callback: ({ values }) => {
-          if (fileRef.current) read(fileRef.current, values.attrs);
-        },
-      }),
-    [form, read],
-  );
-
-  const choose = (f: File | null) => {
-    setStartError(null);
-    setFile(f);
-    fileRef.current = f;
-    read(f, form.getValues('attrs'));
+  const previewInBrowser = (file: File) => {
+    const worker = new Worker(new URL('../lib/csv/preview-worker.ts', import.meta.url), { type: 'module' });
+    previewWorker.current = worker;
+    setLocal({ kind: 'reading', fraction: 0 });
+    worker.onmessage = (e: MessageEvent<PreviewReply>) => {
+      if (previewWorker.current !== worker) return;
+      if (e.data.type === 'progress') setLocal({ kind: 'reading', fraction: e.data.fraction });
+      else {
+        setLocal({ kind: 'done', preview: e.data.preview });
+        worker.terminate();
+      }
+    };
+    const request: PreviewRequest = { file, knownAttrs: attrNames, maxRows: limits.maxRows, maxBytes: limits.maxBytes };
+    worker.postMessage(request);
   };
 
-  const review = form.handleSubmit(() => {
-    if (stage.kind === 'preview') setStage({ kind: 'confirm', preview: stage.preview, requestKey: newRequestKey() });
+  const sendToServer = (file: File) => {
+    if (file.size > limits.maxBytes) {
+      setServer({ kind: 'refused', message: `The file is ${mib(file.size)} MiB; the limit is ${mib(limits.maxBytes)} MiB. Split it into smaller files; nothing was sent.` });
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    upload.current = xhr;
+    setServer({ kind: 'uploading', fraction: 0 });
+    xhr.upload.onprogress = (e) => {
+      if (upload.current === xhr && e.lengthComputable) setServer({ kind: 'uploading', fraction: e.loaded / Math.max(1, e.total) });
+    };
+    xhr.onload = () => {
+      if (upload.current !== xhr) return;
+      upload.current = null;
+      const parsed = xhr.status === 201 ? stagedUploadSchema.safeParse(JSON.parse(xhr.responseText)) : null;
+      setServer(parsed?.success ? { kind: 'staged', upload: parsed.data } : { kind: 'refused', message: refusalOf(xhr) });
+    };
+    xhr.onerror = () => {
+      if (upload.current !== xhr) return;
+      upload.current = null;
+      setServer({ kind: 'refused', message: refusalOf(xhr) });
+    };
+    xhr.open('POST', `/api/uploads?${new URLSearchParams({ appId: app.id, name: file.name })}`);
+    xhr.setRequestHeader('content-type', 'text/csv');
+    xhr.send(file);
+  };
+
+  const choose = (file: File | null) => {
+    stop();
+    setStartError(null);
+    setConfirming(null);
+    // The file shown before is replaced: its staged rows go now rather than in 24 hours.
+    if (server.kind === 'staged') void discardUploadAction({ uploadId: server.upload.id });
+    setFileName(file?.name ?? null);
+    setLocal({ kind: 'idle' });
+    setServer({ kind: 'idle' });
+    if (!file) return;
+    previewInBrowser(file);
+    sendToServer(file);
+  };
+
+  const stagedUpload = server.kind === 'staged' ? server.upload : null;
+  const needsPicks = (stagedUpload?.rowsWithoutAttrs ?? 0) > 0;
+
+  const review = form.handleSubmit((values) => {
+    if (!stagedUpload) return;
+    if (needsPicks && values.attrs.length === 0) {
+      form.setError('attrs', { message: 'Pick at least one attribute: some rows name none of their own.' });
+      return;
+    }
+    setStartError(null);
+    setConfirming({ requestKey: newRequestKey() });
   });
 
   const confirm = (values: BulkPickValues) => {
-    if (!file || stage.kind !== 'confirm') return;
-    const data = new FormData();
-    data.set('file', file);
-    data.set('requestKey', stage.requestKey);
-    data.set('appId', app.id);
-    for (const a of values.attrs) data.append('attrs', a);
+    if (!stagedUpload || !confirming) return;
     startTransition(async () => {
-      const result = await startBulkRunAction(data);
+      const result = await startUploadAction({ uploadId: stagedUpload.id, attrs: values.attrs, requestKey: confirming.requestKey });
       if (!result.ok) {
         setStartError(result.message);
-        setStage({ kind: 'preview', preview: stage.preview });
+        setConfirming(null);
         return;
       }
-      choose(null);
       setInputKey((k) => k + 1);
       router.push(`/bulk?run=${result.value.runId}`);
     });
   };
 
-  const preview = stage.kind === 'preview' || stage.kind === 'confirm' ? stage.preview : null;
-  const sendable = preview !== null && preview.fatal === null && preview.users.size > 0;
+  const preview: CsvPreviewCounts | null = stagedUpload ? { ...stagedUpload, fatal: null } : local.kind === 'done' ? local.preview : null;
+  const busy = confirming !== null || starting;
+  const progress = [
+    local.kind === 'reading' ? `Reading the file in your browser… ${percent(local.fraction)}` : '',
+    server.kind === 'uploading'
+      ? server.fraction < 1
+        ? `Uploading to the server… ${percent(server.fraction)}`
+        : 'The server is checking the last rows…'
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 
   return (
     <div className="space-y-6">
@@ -118,7 +182,8 @@ export function BulkUpload({ app, attrNames }: { app: AppSummary; attrNames: str
           <p id="csv-file-hint" className="text-sm text-slate-600">
             Choose a file or drop it here. A header row with <code>To_Account</code> (or user, userid, user_id, account) and an
             optional <code>Attrs</code> column (names separated by ; or |), or one user ID per line. Up to{' '}
-            {MAX_CSV_ROWS.toLocaleString('en')} rows and {MAX_CSV_BYTES / 1024 / 1024} MiB.{' '}
+            {limits.maxRows.toLocaleString('en')} rows and {mib(limits.maxBytes).toLocaleString('en')} MiB. The file is checked and
+            kept on the server for 24 hours; nothing is sent until you confirm.{' '}
             <a href="/template.csv" download className="text-blue-800 underline">
               Download a template CSV
             </a>
@@ -129,7 +194,7 @@ export function BulkUpload({ app, attrNames }: { app: AppSummary; attrNames: str
             type="file"
             accept=".csv,text/csv"
             aria-describedby="csv-file-hint"
-            disabled={stage.kind === 'confirm' || starting}
+            disabled={busy}
             onChange={(e) => choose(e.target.files?.[0] ?? null)}
             className="mt-2 block"
           />
@@ -137,27 +202,45 @@ export function BulkUpload({ app, attrNames }: { app: AppSummary; attrNames: str
 
         <AttributePicker
           names={attrNames}
-          disabled={stage.kind === 'confirm' || starting}
+          disabled={busy}
           error={form.formState.errors.attrs?.message}
           register={form.register('attrs')}
           hint="Used for rows whose CSV has no attributes of its own."
         />
 
         <p role="status" className="text-sm">
-          {stage.kind === 'reading' ? `Reading the file… ${Math.round(stage.fraction * 100)}%` : ''}
+          {progress}
         </p>
 
-        {preview?.fatal && (
+        {local.kind === 'done' && local.preview.fatal && (
           <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
-            {csvMessage(preview.fatal)}
+            {csvMessage(local.preview.fatal)}
           </div>
         )}
-        {preview && !preview.fatal && file && <CsvPreview preview={preview} fileName={file.name} />}
+        {server.kind === 'refused' && (
+          <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
+            {server.message}
+          </div>
+        )}
+        {preview && !preview.fatal && fileName && (
+          <CsvPreview
+            preview={preview}
+            fileName={fileName}
+            checkedBy={stagedUpload ? 'server' : 'browser'}
+            downloadHref={stagedUpload ? `/api/uploads/${stagedUpload.id}/invalid-rows` : undefined}
+          />
+        )}
+        {stagedUpload && staged?.id === stagedUpload.id && (
+          <p className="text-sm text-slate-700">
+            Staged on the server at {new Date(stagedUpload.stagedMs).toLocaleString('en')}; it is kept until{' '}
+            {new Date(stagedUpload.expiresMs).toLocaleString('en')} unless you start or replace it.
+          </p>
+        )}
 
-        {stage.kind !== 'confirm' && (
+        {!confirming && (
           <button
             type="submit"
-            disabled={!sendable}
+            disabled={!stagedUpload || stagedUpload.users === 0}
             className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50"
           >
             Start removal
@@ -165,18 +248,18 @@ export function BulkUpload({ app, attrNames }: { app: AppSummary; attrNames: str
         )}
       </form>
 
-      {stage.kind === 'confirm' && (
+      {confirming && stagedUpload && (
         <ConfirmPanel
           app={app}
           id="bulk-confirm-heading"
           onConfirm={() => void form.handleSubmit(confirm)()}
-          onBack={() => setStage({ kind: 'preview', preview: stage.preview })}
+          onBack={() => setConfirming(null)}
           busy={starting}
-          busyText="Uploading and checking the file on the server…"
+          busyText="Starting the run…"
         >
           <p className="mt-2">
-            Remove attributes from <strong>{stage.preview.users.size.toLocaleString('en')} users</strong> in{' '}
-            <strong>{file?.name}</strong>. The run continues on the server if you leave this page.
+            Remove attributes from <strong>{stagedUpload.users.toLocaleString('en')} users</strong> in <strong>{stagedUpload.fileName}</strong>. The
+            run continues on the server if you leave this page.
           </p>
         </ConfirmPanel>
       )}

@@ -1,13 +1,13 @@
 'use client';
 
 import { csvLine } from '@/lib/csv/export';
-import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '@/lib/csv/limits';
-import type { CsvValidation } from '@/lib/csv/validate';
+import { ISSUES_SHOWN } from '@/lib/csv/limits';
+import type { CsvPreviewCounts } from '@/lib/csv/preview';
 import { csvMessage } from '@/lib/messages/translate';
 
 const n = (v: number) => v.toLocaleString('en');
 
-function downloadIssues(preview: CsvValidation, fileName: string) {
+function downloadShown(preview: CsvPreviewCounts, fileName: string) {
   const body = csvLine(['line', 'problem']) + preview.issues.map((i) => csvLine([String(i.line), csvMessage(i)])).join('');
   const url = URL.createObjectURL(new Blob([body], { type: 'text/csv' }));
   const a = document.createElement('a');
@@ -17,19 +17,37 @@ function downloadIssues(preview: CsvValidation, fileName: string) {
   URL.revokeObjectURL(url);
 }
 
-/** What the file holds, before anything is sent: counts, and every invalid row by line. */
-export function CsvPreview({ preview, fileName }: { preview: CsvValidation; fileName: string }) {
-  const attrs = [...new Set([...new Set(preview.users.values())].flat())];
+/**
+ * What the file holds, before anything is sent: counts, and the invalid rows by line. The
+ * browser's own pass shows first; the server's (`checkedBy: 'server'`) replaces it and is what a
+ * start sends. `downloadHref` is the server's full list of invalid rows.
+ */
+export function CsvPreview({
+  preview,
+  fileName,
+  checkedBy,
+  downloadHref,
+}: {
+  preview: CsvPreviewCounts;
+  fileName: string;
+  checkedBy: 'browser' | 'server';
+  downloadHref?: string;
+}) {
   return (
     <section aria-labelledby="preview-heading" className="space-y-4 rounded border border-slate-300 bg-white p-4">
       <h2 id="preview-heading" className="text-lg font-semibold">
         Preview of {fileName}
       </h2>
+      <p className="text-sm text-slate-700">
+        {checkedBy === 'server'
+          ? 'Checked by the server: these are the users a start sends to.'
+          : 'Checked in your browser. The server checks the file again as it arrives; its counts replace these.'}
+      </p>
       <dl className="flex flex-wrap gap-6">
         {(
           [
             ['Rows read', preview.rowsRead],
-            ['Valid unique users', preview.users.size],
+            ['Valid unique users', preview.users],
             ['Duplicates merged', preview.duplicateRows],
             ['Invalid rows', preview.invalidRows],
           ] as const
@@ -40,9 +58,15 @@ export function CsvPreview({ preview, fileName }: { preview: CsvValidation; file
           </div>
         ))}
       </dl>
-      {attrs.length > 0 && (
+      {preview.attrs.length > 0 && (
         <p>
-          Attributes to remove: <span className="font-mono">{attrs.join(', ')}</span>
+          Attributes named in the file: <span className="font-mono">{preview.attrs.join(', ')}</span>
+        </p>
+      )}
+      {preview.rowsWithoutAttrs > 0 && (
+        <p>
+          {n(preview.rowsWithoutAttrs)} {preview.rowsWithoutAttrs === 1 ? 'row names' : 'rows name'} no attributes: the attributes picked
+          below are removed from {preview.rowsWithoutAttrs === 1 ? 'that user' : 'those users'}.
         </p>
       )}
       {preview.duplicateRows > 0 && (
@@ -56,9 +80,15 @@ export function CsvPreview({ preview, fileName }: { preview: CsvValidation; file
           <p>
             Invalid rows are not sent; the valid ones can still run.
             {preview.invalidRows > ISSUES_SHOWN && ` The first ${ISSUES_SHOWN} are listed.`}{' '}
-            <button type="button" onClick={() => downloadIssues(preview, fileName)} className="text-blue-800 underline">
-              Download all {n(Math.min(preview.invalidRows, MAX_ISSUES_KEPT))} invalid rows (CSV)
-            </button>
+            {downloadHref ? (
+              <a href={downloadHref} download className="text-blue-800 underline">
+                Download the invalid rows (CSV)
+              </a>
+            ) : (
+              <button type="button" onClick={() => downloadShown(preview, fileName)} className="text-blue-800 underline">
+                Download the invalid rows listed (CSV)
+              </button>
+            )}
           </p>
           <div className="max-h-96 overflow-auto rounded border border-slate-200">
             <table className="min-w-full text-left text-sm">

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppsFileError, fileSecretSources, parseAppsFile, SINGLE_APP_ID, type AppConfig, type SecretSources } from './apps/app-config';
+import { DEFAULT_CSV_LIMITS, type CsvLimits } from './csv/limits';
 import { REGIONS, resolveBaseUrl } from './tim/regions';
 import { Secret } from './secret';
 
@@ -62,6 +63,8 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: positiveInt('minutes without activity before a session ends', 480, 60 * 24 * 30),
   SESSION_MAX_HOURS: positiveInt('hours after sign-in when a session ends, however active', 24, 720),
   AUDIT_RETENTION_DAYS: positiveInt('days an audit log row is kept', 365, 3650),
+  CSV_MAX_ROWS: positiveInt('data rows one CSV upload may hold', DEFAULT_CSV_LIMITS.maxRows, 100_000_000),
+  CSV_MAX_BYTES: positiveInt('bytes one CSV upload may hold (1073741824 is 1 GiB)', DEFAULT_CSV_LIMITS.maxBytes, 16 * 1024 ** 3),
   TRUSTED_PROXY_HOPS: intBetween('how many reverse proxies in front of the console append to X-Forwarded-For; 0 ignores the header', 0, 0, 10),
   CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional().transform((s) => (s === undefined ? undefined : new Secret(s))),
@@ -85,6 +88,7 @@ export type Config = {
   auditRetentionDays: number;
   /** Reverse proxies in front that append to X-Forwarded-For; 0: the client address is unknown. */
   trustedProxyHops: number;
+  csvLimits: CsvLimits;
   /** Creates the first admin when no operator exists yet. */
   firstAdmin: { username: string; password: Secret } | null;
 };
@@ -168,6 +172,7 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
     sessionMaxHours: e.SESSION_MAX_HOURS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    csvLimits: { maxRows: e.CSV_MAX_ROWS, maxBytes: e.CSV_MAX_BYTES },
     firstAdmin:
       e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : null,
   };

@@ -1,6 +1,7 @@
 import 'server-only';
 import { createAppRegistry, type AppRegistry } from './apps/registry';
 import { getConfig } from './config';
+import type { CsvLimits } from './csv/limits';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 
@@ -13,6 +14,7 @@ interface Runtime {
   store: Store;
   databasePath: string;
   apps: AppRegistry;
+  csvLimits: CsvLimits;
 }
 
 const holder = globalThis as typeof globalThis & { __timConsoleRuntime?: Runtime };
@@ -24,6 +26,7 @@ export function getRuntime(): Runtime {
     store: openSqliteStore(config.databasePath),
     databasePath: config.databasePath,
     apps: createAppRegistry(config.apps, { timeoutMs: config.timeoutMs }),
+    csvLimits: config.csvLimits,
   };
   return holder.__timConsoleRuntime;
 }

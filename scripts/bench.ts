@@ -5,8 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCsvText } from '../lib/csv/parse';
-import { targetsOf } from '../lib/csv/validate';
+import { checkCsvText } from '../lib/csv/parse';
 import { openDatabase } from '../lib/db/database';
 import { createRun, getRun } from '../lib/db/runs';
 import { createSqliteStore } from '../lib/store/sqlite';
@@ -81,8 +80,8 @@ function csvFor(users: number): string {
 
 /** As the start action does: parse, validate, store; the parsed file is garbage once this returns. */
 function storeUpload(db: ReturnType<typeof openDatabase>, users: number): number {
-  const checked = validateCsvText(csvFor(users), ['sex', 'city', 'tier', 'country', 'plan'], []);
-  return createRun(db, { source: 'csv', appId: 'default', sdkAppId: DEMO_SDKAPPID, region: 'china', operator: 'bench', users: targetsOf(checked.users) }).runId;
+  const { rows } = checkCsvText(csvFor(users), { knownAttrs: ['sex', 'city', 'tier', 'country', 'plan'], maxRows: users });
+  return createRun(db, { source: 'csv', appId: 'default', sdkAppId: DEMO_SDKAPPID, region: 'china', operator: 'bench', users: rows }).runId;
 }
 
 async function measure(label: string, users: number, concurrency: number): Promise<Figures> {

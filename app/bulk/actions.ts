@@ -1,10 +1,14 @@
 'use server';
 
 import { action } from '@/lib/entry/action';
-import { runRefSchema, startBulkSchema } from '@/lib/schemas/bulk';
+import { runRefSchema } from '@/lib/schemas/bulk';
+import { startUploadSchema, uploadRefSchema } from '@/lib/schemas/upload';
 import { cancelRun } from '@/lib/use-cases/cancel-run';
-import { startCsvRun } from '@/lib/use-cases/start-csv-run';
+import { discardUpload } from '@/lib/use-cases/discard-upload';
+import { startStagedRun } from '@/lib/use-cases/start-staged-run';
 
-export const startBulkRunAction = action('operator', startBulkSchema, startCsvRun);
+export const startUploadAction = action('operator', startUploadSchema, startStagedRun);
+
+export const discardUploadAction = action('operator', uploadRefSchema, discardUpload);
 
 export const cancelRunAction = action('operator', runRefSchema, cancelRun);

@@ -5,6 +5,7 @@ import { JobProgress } from '@/components/job-progress';
 import { pageContext } from '@/lib/entry/page';
 import { appChoice, attrNamesOf } from '@/lib/queries/apps';
 import { liveBackgroundRuns, runById } from '@/lib/queries/runs';
+import { csvLimitsOf, stagedUploadFor } from '@/lib/queries/uploads';
 import { bulkSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 
 export const dynamic = 'force-dynamic';
@@ -20,6 +21,7 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
   }
   const { current } = appChoice(ctx);
   const names = await attrNamesOf(ctx, current.id);
+  const staged = await stagedUploadFor(ctx, current.id);
 
   return (
     <div className="space-y-8">
@@ -31,7 +33,11 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
           ))}
         </div>
       )}
-      {names.ok && names.names.length > 0 ? <BulkUpload key={current.id} app={current} attrNames={names.names} /> : <AttrNamesProblem names={names} />}
+      {names.ok && names.names.length > 0 ? (
+        <BulkUpload key={`${current.id}:${staged?.id ?? 'none'}`} app={current} attrNames={names.names} limits={csvLimitsOf(ctx)} staged={staged} />
+      ) : (
+        <AttrNamesProblem names={names} />
+      )}
     </div>
   );
 }

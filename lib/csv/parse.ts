@@ -1,77 +1,63 @@
-import Papa from 'papaparse';
-import { MAX_CSV_BYTES } from './limits';
-import { CsvValidator, type CsvIssue, type CsvValidation } from './validate';
-
-const PARSE_CONFIG = {
-  delimiter: ',',
-  quoteChar: '"',
-  header: false,
-  // Blank lines reach the validator so it can count lines; it skips them itself.
-  skipEmptyLines: false,
-} as const;
+import { CsvRecordReader } from './reader';
+import { CsvValidator, type CsvFatal, type CsvRow, type CsvTally, type CsvValidatorOptions } from './validate';
 
 const MIB = 1024 * 1024;
 
-function tooLarge(bytes: number): CsvValidation | null {
-  if (bytes <= MAX_CSV_BYTES) return null;
-  return {
-    rowsRead: 0,
-    hasHeader: false,
-    users: new Map(),
-    duplicateRows: 0,
-    invalidRows: 0,
-    issues: [],
-    fatal: { code: 'csv.tooLarge', params: { mib: Math.round((bytes / MIB) * 10) / 10, maxMib: MAX_CSV_BYTES / MIB } },
-  };
+export function tooLarge(bytes: number, maxBytes: number): CsvFatal {
+  return { code: 'csv.tooLarge', params: { mib: Math.round((bytes / MIB) * 10) / 10, maxMib: Math.round((maxBytes / MIB) * 10) / 10 } };
 }
 
-function rowError(errors: Papa.ParseError[]): Omit<CsvIssue, 'line'> | undefined {
-  const first = errors[0];
-  if (!first) return undefined;
-  return first.type === 'Quotes' ? { code: 'csv.badQuotes' } : { code: 'csv.parseError', params: { detail: first.message } };
+/**
+ * One pass over a CSV file as its bytes arrive: the reader splits records, the validator applies
+ * SPEC's rules, and the byte limit is counted here. Memory stays bounded by a record and a chunk,
+ * however hostile the file. The browser preview (in a Web Worker) and the server (in a worker
+ * thread) both read through this.
+ */
+export class CsvPass {
+  private readonly validator: CsvValidator;
+  private readonly reader: CsvRecordReader;
+  private bytes = 0;
+  private ended = false;
+
+  constructor(private readonly opts: CsvValidatorOptions & { maxBytes: number }) {
+    this.validator = new CsvValidator(opts);
+    this.reader = new CsvRecordReader((r) => this.validator.addRecord(r.line, r.cells, r.problem));
+  }
+
+  /** False once the file is beyond use: the caller stops reading (and sending) it. */
+  push(chunk: Uint8Array): boolean {
+    if (!this.validator.acceptsMore) return false;
+    this.bytes += chunk.byteLength;
+    if (this.bytes > this.opts.maxBytes) {
+      this.validator.refuse(tooLarge(this.bytes, this.opts.maxBytes));
+      return false;
+    }
+    this.reader.push(chunk);
+    return this.validator.acceptsMore;
+  }
+
+  get bytesRead(): number {
+    return this.bytes;
+  }
+
+  end(): CsvTally {
+    if (!this.ended && this.validator.acceptsMore) this.reader.end();
+    this.ended = true;
+    return this.validator.finish();
+  }
 }
 
-/** Server side (and tests): the whole upload is already in memory as text. */
-export function validateCsvText(text: string, knownAttrs: readonly string[], pickedAttrs: readonly string[]): CsvValidation {
-  const over = tooLarge(Buffer.byteLength(text, 'utf8'));
-  if (over) return over;
-  const v = new CsvValidator(knownAttrs, pickedAttrs);
-  Papa.parse<string[]>(text, {
-    ...PARSE_CONFIG,
-    // Without chunks, papaparse splits the whole text into lines up front: a million strings at once.
-    chunkSize: 1024 * 1024,
-    step(results, parser) {
-      v.addRecord(results.data, rowError(results.errors));
-      if (!v.acceptsMore) parser.abort();
-    },
-  });
-  return v.finish();
+/** A whole text at once (tests, small files): the tally and the valid rows. */
+export function checkCsvText(text: string, opts: Omit<CsvValidatorOptions, 'onRow' | 'keepIssues'> & { keepIssues?: number; maxBytes?: number }): { tally: CsvTally; rows: CsvRow[] } {
+  return checkCsvBytes(new TextEncoder().encode(text), opts);
 }
 
-/** Browser side: streams the File in chunks so a 64 MiB upload never blocks the page for long. */
-export function validateCsvFile(
-  file: File,
-  knownAttrs: readonly string[],
-  pickedAttrs: readonly string[],
-  onProgress?: (fraction: number) => void,
-): Promise<CsvValidation> {
-  const over = tooLarge(file.size);
-  if (over) return Promise.resolve(over);
-  const v = new CsvValidator(knownAttrs, pickedAttrs);
-  let rows = 0;
-  return new Promise((resolve) => {
-    Papa.parse<string[]>(file, {
-      ...PARSE_CONFIG,
-      step(results, parser) {
-        v.addRecord(results.data, rowError(results.errors));
-        if (!v.acceptsMore) parser.abort();
-        if (onProgress && ++rows % 5000 === 0) onProgress(Math.min(1, results.meta.cursor / Math.max(1, file.size)));
-      },
-      complete: () => resolve(v.finish()),
-      error: (err) => {
-        v.fail(`The file could not be read: ${err.message}`);
-        resolve(v.finish());
-      },
-    });
-  });
+export function checkCsvBytes(
+  bytes: Uint8Array,
+  opts: Omit<CsvValidatorOptions, 'onRow' | 'keepIssues'> & { keepIssues?: number; maxBytes?: number },
+): { tally: CsvTally; rows: CsvRow[] } {
+  const rows: CsvRow[] = [];
+  const pass = new CsvPass({ keepIssues: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER, ...opts, onRow: (r) => rows.push(r) });
+  pass.push(bytes);
+  return { tally: pass.end(), rows };
 }

@@ -1,10 +1,10 @@
 import { displayId, trimId, userIdProblem, type UserIdProblemCode } from '../user-ids';
-import { ATTRS_COLUMN_NAMES, MAX_CSV_COLUMNS, MAX_CSV_LINE_BYTES, MAX_CSV_ROWS, MAX_ISSUES_KEPT, USER_COLUMN_NAMES } from './limits';
+import { ATTRS_COLUMN_NAMES, USER_COLUMN_NAMES } from './limits';
 
 /**
  * Why one row is invalid. The words are in messages/<lang>/csv.json, keyed by the part after
  * `csv.`; the parameters each code carries:
- * - `csv.idEmpty`, `csv.noAttrs`, `csv.badQuotes`: none
+ * - `csv.idEmpty`, `csv.badQuotes` (text after a closing quote, or a quote never closed): none
  * - `csv.idControlChars`: `id`; `csv.idTooLong`: `id`, `bytes`, `max` (IDs as displayId shows them:
  *   shortened, invisible characters written as `<U+202E>`)
  * - `csv.idInvalidUtf8`, `csv.idC1Control`, `csv.idBidiControl`, `csv.idZeroWidth`: `id`, and the
@@ -13,8 +13,7 @@ import { ATTRS_COLUMN_NAMES, MAX_CSV_COLUMNS, MAX_CSV_LINE_BYTES, MAX_CSV_ROWS, 
  *   `count`, and the app's own `known` names with their `knownCount`
  * - `csv.extraValues`: `values` found on a header-less line
  * - `csv.lineTooLong`: `bytes` of the record and the `max`; `csv.tooManyColumns`: `columns` and the
- *   `max` (see MAX_CSV_LINE_BYTES, MAX_CSV_COLUMNS; checked before anything else, even on blank lines)
- * - `csv.parseError`: `detail`, the CSV reader's own (English) message
+ *   `max` (see MAX_CSV_LINE_BYTES, MAX_CSV_COLUMNS; the reader checks them before anything else)
  */
 export const CSV_PROBLEM_CODES = [
   'csv.idEmpty',
@@ -28,9 +27,7 @@ export const CSV_PROBLEM_CODES = [
   'csv.extraValues',
   'csv.lineTooLong',
   'csv.tooManyColumns',
-  'csv.noAttrs',
   'csv.badQuotes',
-  'csv.parseError',
 ] as const;
 
 export type CsvProblemCode = (typeof CSV_PROBLEM_CODES)[number];
@@ -68,58 +65,67 @@ const ID_PROBLEM: Record<UserIdProblemCode, CsvProblemCode> = {
   'userIds.tooLong': 'csv.idTooLong',
 };
 
-export interface CsvTarget {
+/**
+ * One valid row. `attrs` are the ones the row names; a row that names none takes the attributes
+ * picked on the page when the run starts (`withPicked`), so the file is read once, whatever is
+ * picked before or after it arrives.
+ */
+export interface CsvRow {
+  line: number;
   account: string;
   attrs: readonly string[];
+  withPicked: boolean;
 }
 
-/** The valid users as targets, lazily, so a million of them are never copied into an array. */
-export function* targetsOf(users: ReadonlyMap<string, readonly string[]>): Generator<CsvTarget> {
-  for (const [account, attrs] of users) yield { account, attrs };
-}
-
-export interface CsvValidation {
+/** What one pass over a file found, besides its rows. */
+export interface CsvTally {
   /** Data rows read (blank lines and the header excluded). */
   rowsRead: number;
   hasHeader: boolean;
-  /**
-   * Valid, unique users in file order → the union of their rows' attributes. A Map rather than an
-   * array of objects: at a million users the difference is tens of megabytes.
-   */
-  users: ReadonlyMap<string, readonly string[]>;
-  /** Rows merged into an earlier row for the same user. */
-  duplicateRows: number;
   invalidRows: number;
-  /** The first MAX_ISSUES_KEPT invalid rows, by line. */
+  /** Valid rows, before a user's repeated rows are merged. */
+  validRows: number;
+  /** Valid rows that name no attributes: they need some picked on the page. */
+  rowsWithoutAttrs: number;
+  /** Every attribute the valid rows name. */
+  attrs: string[];
+  /** The first invalid rows, by line (as many as the validator was asked to keep). */
   issues: CsvIssue[];
   /** Set when the file cannot be used at all (no rows, over a limit, unreadable). */
   fatal: CsvFatal | null;
 }
 
+export interface CsvValidatorOptions {
+  knownAttrs: readonly string[];
+  /** CSV_MAX_ROWS: one more data row makes the whole file `csv.tooManyRows`. */
+  maxRows: number;
+  /** Invalid rows kept in the tally; every one still goes to `onIssue`. */
+  keepIssues: number;
+  onRow(row: CsvRow): void;
+  onIssue?(issue: CsvIssue): void;
+}
+
 /**
- * SPEC's CSV rules, fed one parsed record at a time, so the browser preview and the server (the
- * real gate) apply exactly the same checks to a stream of up to a million rows.
+ * SPEC's CSV rules, fed one record at a time by the CSV reader, so the browser preview and the
+ * server (the real gate) apply exactly the same checks to a stream of up to ten million rows. It
+ * keeps no rows itself: its caller counts, merges or stores them as they come.
  */
 export class CsvValidator {
-  private line = 1;
   private header: { user: number; attrs: number | null } | null | undefined;
   private rowsRead = 0;
-  private duplicateRows = 0;
   private invalidRows = 0;
+  private validRows = 0;
+  private rowsWithoutAttrs = 0;
   private readonly issues: CsvIssue[] = [];
-  private readonly users = new Map<string, string[]>();
-  /** Identical attribute lists share one array: a million rows usually carry a handful of distinct lists. */
-  private readonly attrLists = new Map<string, string[]>();
+  /** Identical attribute lists share one array: ten million rows usually carry a handful of distinct lists. */
+  private readonly attrLists = new Map<string, readonly string[]>();
   private fatal: CsvFatal | null = null;
   private readonly known: Set<string>;
   /** The app's names as the `known` parameter of `csv.unknownAttrs`, joined once rather than per row. */
   private readonly knownList: string;
 
-  constructor(
-    knownAttrs: readonly string[],
-    private readonly pickedAttrs: readonly string[],
-  ) {
-    this.known = new Set(knownAttrs);
+  constructor(private readonly opts: CsvValidatorOptions) {
+    this.known = new Set(opts.knownAttrs);
     this.knownList = [...this.known].join(', ');
   }
 
@@ -128,39 +134,29 @@ export class CsvValidator {
     return this.fatal === null;
   }
 
-  /**
-   * One record as the CSV parser produced it. Line numbers are counted here from the line breaks
-   * inside quoted cells, so they match what an editor shows even for multi-line cells.
-   */
-  addRecord(cells: string[], parseError?: Omit<CsvIssue, 'line'>): void {
-    const line = this.line;
-    this.line += 1 + cells.reduce((n, c) => n + countNewlines(c), 0);
+  /** One record as the CSV reader produced it, with the line it starts on and any problem the reader found. */
+  addRecord(line: number, cells: readonly string[], problem?: Omit<CsvIssue, 'line'>): void {
     if (this.fatal) return;
-
-    // A record over a limit is invalid wherever it is, and none of its cells is looked at again.
-    const oversize = oversized(cells);
-    // The BOM is gone by now: FileReader and Blob.text() drop it when they decode, and papaparse
-    // drops a leading U+FEFF from a string. Any U+FEFF left is refused in an ID, so it is no space.
-    if (!oversize && !parseError && cells.every((c) => trimId(c) === '')) return;
+    // The reader drops the one BOM a file may start with; any U+FEFF left is refused in an ID, so it is no space.
+    if (!problem && cells.every((c) => trimId(c) === '')) return;
 
     if (this.header === undefined) {
-      // An oversized first record is a row, not a header: the file is read without one.
-      this.header = oversize ? null : detectHeader(cells);
+      // A first record the reader refused is a row, not a header: the file is read without one.
+      this.header = problem ? null : detectHeader(cells);
       if (this.header) return;
     }
 
     this.rowsRead++;
-    if (this.rowsRead > MAX_CSV_ROWS) {
-      this.fatal = { code: 'csv.tooManyRows', params: { max: MAX_CSV_ROWS } };
+    if (this.rowsRead > this.opts.maxRows) {
+      this.fatal = { code: 'csv.tooManyRows', params: { max: this.opts.maxRows } };
       return;
     }
-    if (oversize) return this.invalid(line, oversize.code, oversize.params);
-    if (parseError) return this.invalid(line, parseError.code, parseError.params);
+    if (problem) return this.invalid(line, problem.code, problem.params);
 
     const { account, attrsCell, extra } = this.pick(cells);
-    const problem = userIdProblem(account);
-    if (problem) {
-      return this.invalid(line, ID_PROBLEM[problem.code], problem.code === 'userIds.empty' ? undefined : { id: displayId(account), ...problem.params });
+    const idProblem = userIdProblem(account);
+    if (idProblem) {
+      return this.invalid(line, ID_PROBLEM[idProblem.code], idProblem.code === 'userIds.empty' ? undefined : { id: displayId(account), ...idProblem.params });
     }
     if (extra > 0) return this.invalid(line, 'csv.extraValues', { values: extra + 1 });
 
@@ -174,69 +170,61 @@ export class CsvValidator {
         knownCount: this.known.size,
       });
     }
-    const attrs = own.length > 0 ? own : [...this.pickedAttrs];
-    if (attrs.length === 0) return this.invalid(line, 'csv.noAttrs');
-
-    const earlier = this.users.get(account);
-    if (earlier) {
-      this.duplicateRows++;
-      this.users.set(account, this.intern([...new Set([...earlier, ...attrs])]));
-    } else {
-      this.users.set(account, this.intern(attrs));
-    }
+    this.validRows++;
+    if (own.length === 0) this.rowsWithoutAttrs++;
+    this.opts.onRow({ line, account, attrs: this.intern(own), withPicked: own.length === 0 });
   }
 
-  /** The parser itself gave up (unreadable input); `detail` is the reader's own message. */
+  /** The reader itself gave up (unreadable input); `detail` is the reader's own message. */
   fail(detail: string): void {
     this.fatal ??= { code: 'csv.unreadable', params: { detail } };
   }
 
-  finish(): CsvValidation {
+  /** Stops the pass with a file-wide refusal found outside the rows (a byte limit). */
+  refuse(fatal: CsvFatal): void {
+    this.fatal ??= fatal;
+  }
+
+  finish(): CsvTally {
     if (this.header === undefined && !this.fatal) this.fatal = { code: 'csv.empty' };
+    const attrs = new Set<string>();
+    for (const list of this.attrLists.values()) for (const a of list) attrs.add(a);
     return {
-      rowsRead: Math.min(this.rowsRead, MAX_CSV_ROWS),
+      rowsRead: Math.min(this.rowsRead, this.opts.maxRows),
       hasHeader: Boolean(this.header),
-      users: this.fatal ? new Map() : this.users,
-      duplicateRows: this.duplicateRows,
       invalidRows: this.invalidRows,
+      validRows: this.validRows,
+      rowsWithoutAttrs: this.rowsWithoutAttrs,
+      attrs: [...attrs],
       issues: this.issues,
       fatal: this.fatal,
     };
   }
 
-  private pick(cells: string[]): { account: string; attrsCell: string | null; extra: number } {
+  private pick(cells: readonly string[]): { account: string; attrsCell: string | null; extra: number } {
     if (this.header) {
       const attrsCell = this.header.attrs === null ? null : (cells[this.header.attrs] ?? '');
       return { account: trimId(cells[this.header.user] ?? ''), attrsCell, extra: 0 };
     }
-    return { account: trimId(cells[0] ?? ''), attrsCell: null, extra: cells.slice(1).filter((c) => trimId(c) !== '').length };
+    let extra = 0;
+    for (let i = 1; i < cells.length; i++) if (trimId(cells[i]!) !== '') extra++;
+    return { account: trimId(cells[0] ?? ''), attrsCell: null, extra };
   }
 
   private invalid(line: number, code: CsvProblemCode, params?: CsvParams): void {
     this.invalidRows++;
-    if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push(params ? { line, code, params } : { line, code });
+    const issue = params ? { line, code, params } : { line, code };
+    if (this.issues.length < this.opts.keepIssues) this.issues.push(issue);
+    this.opts.onIssue?.(issue);
   }
 
-  private intern(attrs: string[]): string[] {
+  private intern(attrs: string[]): readonly string[] {
     const key = attrs.join('\u0000');
     const known = this.attrLists.get(key);
     if (known) return known;
     this.attrLists.set(key, attrs);
     return attrs;
   }
-}
-
-/** `csv.tooManyColumns` or `csv.lineTooLong` for a record over SPEC's limits, else null. */
-function oversized(cells: string[]): Omit<CsvIssue, 'line'> | null {
-  if (cells.length > MAX_CSV_COLUMNS) return { code: 'csv.tooManyColumns', params: { columns: cells.length, max: MAX_CSV_COLUMNS } };
-  const commas = Math.max(0, cells.length - 1);
-  let units = commas;
-  for (const c of cells) units += c.length;
-  // A UTF-16 unit is at most 3 bytes of UTF-8: most records are cleared without counting bytes.
-  if (units * 3 <= MAX_CSV_LINE_BYTES) return null;
-  let bytes = commas;
-  for (const c of cells) bytes += utf8Length(c);
-  return bytes > MAX_CSV_LINE_BYTES ? { code: 'csv.lineTooLong', params: { bytes, max: MAX_CSV_LINE_BYTES } } : null;
 }
 
 /** UTF-8 bytes of a string as TextEncoder would write it (an unpaired surrogate as the 3 bytes of U+FFFD), without encoding it. */
@@ -254,7 +242,7 @@ export function utf8Length(s: string): number {
   return bytes;
 }
 
-function detectHeader(cells: string[]): { user: number; attrs: number | null } | null {
+function detectHeader(cells: readonly string[]): { user: number; attrs: number | null } | null {
   const names = cells.map((c) => c.trim().toLowerCase());
   const user = names.findIndex((n) => (USER_COLUMN_NAMES as readonly string[]).includes(n));
   if (user < 0) return null;
@@ -264,10 +252,4 @@ function detectHeader(cells: string[]): { user: number; attrs: number | null } |
 
 export function splitAttrs(cell: string): string[] {
   return [...new Set(cell.split(/[;|]/).map(trimId).filter((a) => a !== ''))];
-}
-
-function countNewlines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
-  return n;
 }

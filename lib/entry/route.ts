@@ -6,7 +6,17 @@ import type { UseCaseContext } from '../use-cases/context';
 import { operatorContext } from './operator-context';
 import type { AppError } from '../use-cases/result';
 
-const STATUS: Partial<Record<AppError['code'], number>> = { 'run.notFound': 404, 'auth.signedOut': 401, 'auth.forbidden': 403 };
+const STATUS: Partial<Record<AppError['code'], number>> = {
+  'run.notFound': 404,
+  'upload.notFound': 404,
+  'upload.expired': 410,
+  'auth.signedOut': 401,
+  'auth.forbidden': 403,
+  'csv.tooLarge': 413,
+  'csv.tooManyRows': 413,
+  'upload.busy': 429,
+  'worker.standby': 503,
+};
 
 /** A JSON refusal with the code and its words, the status following the code. */
 export function problem(error: AppError): Response {

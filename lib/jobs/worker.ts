@@ -11,6 +11,7 @@ import { removeAttr } from '../engine/operations';
 import { executeRun } from './execute-run';
 import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
 import { ProgressTracker } from './progress';
+import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from './uploads-in-progress';
 
 /** Batches in flight per background run: enough to keep a 100 QPS ceiling busy at ~50 ms per request. */
 export const JOB_CONCURRENCY = 8;
@@ -50,6 +51,7 @@ class JobWorker implements RunWorker {
   private sendUntilMs = 0;
   private readonly backoff = new Map<number, { attempts: number; atMs: number }>();
   private timer: NodeJS.Timeout | null = null;
+  private sweepingUploads = false;
 
   async boot(): Promise<WorkerStatus> {
     await this.heartbeat();
@@ -160,6 +162,26 @@ class JobWorker implements RunWorker {
     this.holder = null;
     this.sendUntilMs = now + LEASE_TTL_MS - SAFETY_MARGIN_MS;
     await this.sweep(now).catch((err: unknown) => log.error('worker.sweep-failed', { error: err instanceof Error ? err.message : String(err) }));
+    if (!this.sweepingUploads) {
+      this.sweepingUploads = true;
+      void this.sweepUploads(now)
+        .catch((err: unknown) => log.error('worker.upload-sweep-failed', { error: err instanceof Error ? err.message : String(err) }))
+        .finally(() => (this.sweepingUploads = false));
+    }
+  }
+
+  /**
+   * Deletes staged uploads past their 24 hours, and uploads left half-received by a process that
+   * died: only the writer receives uploads, so one not in progress here has no one left to finish it.
+   */
+  private async sweepUploads(now: number): Promise<void> {
+    const { store } = getRuntime();
+    const receiving = uploadsInProgress();
+    for (const id of await store.uploads.expired(now - STAGED_UPLOAD_TTL_MS, true)) {
+      if (receiving.has(id)) continue;
+      await store.uploads.discard(id);
+      log.info('upload.discarded', { uploadId: id, reason: 'expired or abandoned' });
+    }
   }
 
   /** Resumes every run still running that no pass here is working on: after a restart, a takeover or a halt. */

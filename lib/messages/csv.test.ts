@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import csvWords from '../../messages/en/csv.json';
 import userIdWords from '../../messages/en/userIds.json';
-import { validateCsvText } from '../csv/parse';
+import { checkCsvBytes, checkCsvText } from '../csv/parse';
 import { CSV_FATAL_CODES, CSV_PROBLEM_CODES } from '../csv/validate';
 import { USER_ID_PROBLEM_CODES, parseUserIdList } from '../user-ids';
 import { csvMessage, errorMessage, userIdProblemMessage } from './translate';
@@ -42,24 +42,23 @@ describe('CSV words', () => {
   });
 
   it('renders the issues of a file as the preview shows them', () => {
-    const r = validateCsvText(`user,attrs\n,sex\nbad\u0007id,\n${'é'.repeat(40)},\ncarol,shoe|hat\n"da"ve,\n`, ['sex', 'city'], ['city']);
+    const r = checkCsvText(`user,attrs\n,sex\nbad\u0007id,\n${'é'.repeat(40)},\ncarol,shoe|hat\n"da"ve,\n`, { knownAttrs: ['sex', 'city'], maxRows: 100 }).tally;
     expect(r.issues.map((i) => `${i.line}: ${csvMessage(i)}`)).toEqual([
       '2: the user ID is empty',
       '3: user ID "bad\u0007id" contains control characters',
       `4: user ID "${'é'.repeat(40)}" is 80 bytes long; a user ID can be at most 64 bytes`,
       '5: unknown attributes "shoe", "hat"; this app has sex, city',
-      '6: malformed quotes: a quote inside a quoted cell must be doubled ("")',
+      '6: malformed quotes: a quote inside a quoted cell must be doubled (""), and a quoted cell must be closed',
     ]);
-    expect(csvMessage(validateCsvText('alice,bob\n', ['sex'], ['sex']).issues[0]!)).toBe(
+    expect(csvMessage(checkCsvText('alice,bob\n', { knownAttrs: ['sex'], maxRows: 100 }).tally.issues[0]!)).toBe(
       'expected one user ID per line but found 2 values; add a header row (To_Account,Attrs) to use columns',
     );
     expect(csvMessage({ code: 'csv.unknownAttrs', params: { names: '"shoe"', count: 1, known: '', knownCount: 0 } })).toBe('unknown attribute "shoe"; this app has none');
-    expect(csvMessage({ code: 'csv.noAttrs' })).toBe('no attributes: the row has none and none are picked on the page');
   });
 
   it('renders the refused characters by name and position, never the character itself', () => {
     const bytes = new Uint8Array([...new TextEncoder().encode('user\nok\nbad'), 0xc3, 0x28, ...new TextEncoder().encode('id\nc1\u0085\nev\u202Eil\nzw\u200B\n')]);
-    const r = validateCsvText(new TextDecoder().decode(bytes), ['sex'], ['sex']);
+    const r = checkCsvBytes(bytes, { knownAttrs: ['sex'], maxRows: 100 }).tally;
     const words = r.issues.map((i) => `${i.line}: ${csvMessage(i)}`);
     expect(words).toEqual([
       '3: user ID "bad\uFFFD(id" is not valid UTF-8: character 4 could not be read; save the file as UTF-8',
@@ -68,13 +67,13 @@ describe('CSV words', () => {
       '6: user ID "zw<U+200B>" contains a zero-width character (U+200B) at character 3',
     ]);
     expect(words.join('')).not.toMatch(/[\u0080-\u009f\u200b-\u200d\u202a-\u202e\u2060\u2066-\u2069\ufeff]/);
-    expect(csvMessage({ code: 'csv.unknownAttrs', params: validateCsvText('user,attrs\nann,s\u202Eex\n', ['sex'], []).issues[0]!.params })).toBe(
+    expect(csvMessage({ code: 'csv.unknownAttrs', params: checkCsvText('user,attrs\nann,s\u202Eex\n', { knownAttrs: ['sex'], maxRows: 100 }).tally.issues[0]!.params })).toBe(
       'unknown attribute "s<U+202E>ex"; this app has sex',
     );
   });
 
   it('renders the line and column limits', () => {
-    const r = validateCsvText(`${'x'.repeat(5000)}\n${'a,'.repeat(120)}\n`, ['sex'], ['sex']);
+    const r = checkCsvText(`${'x'.repeat(5000)}\n${'a,'.repeat(120)}\n`, { knownAttrs: ['sex'], maxRows: 100 }).tally;
     expect(r.issues.map((i) => `${i.line}: ${csvMessage(i)}`)).toEqual([
       '1: the line is 5,000 bytes long; a line can be at most 4,096 bytes',
       '2: the row has 121 columns; a row can have at most 100',
@@ -88,7 +87,7 @@ describe('CSV words', () => {
     expect(csvMessage({ code: 'csv.tooLarge', params: { mib: 70, maxMib: 64 } })).toBe(
       'The file is 70.0 MiB; the limit is 64 MiB. Split it into smaller files; nothing was sent.',
     );
-    expect(csvMessage(validateCsvText('', [], []).fatal!)).toBe('The file has no rows.');
+    expect(csvMessage(checkCsvText('', { knownAttrs: [], maxRows: 100 }).tally.fatal!)).toBe('The file has no rows.');
     expect(errorMessage({ code: 'csv.unreadable', params: { detail: 'NotReadableError' } })).toBe('The file could not be read: NotReadableError');
   });
 

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { says } from '../messages/validation';
-import { MAX_CSV_BYTES } from '../csv/limits';
-import { appIdSchema } from './apps';
 import { MAX_ATTRIBUTES } from './remove-form';
-import { requestKeySchema } from './request-key';
 
 /** Attributes picked on /bulk, for rows whose CSV has none; shared by the form and the action. */
 export const bulkPickSchema = z.object({
@@ -11,21 +8,6 @@ export const bulkPickSchema = z.object({
 });
 
 export type BulkPickValues = z.input<typeof bulkPickSchema>;
-
-/** What the start action receives as a form upload: the picks, the app, the file itself. */
-export const startBulkSchema = z.preprocess(
-  (v) => (v instanceof FormData ? { file: v.get('file'), attrs: v.getAll('attrs'), requestKey: v.get('requestKey') ?? undefined, appId: v.get('appId') } : v),
-  bulkPickSchema.extend({
-    appId: appIdSchema,
-    requestKey: requestKeySchema,
-    file: z
-      .instanceof(File, { error: says('chooseCsv') })
-      .refine((f) => f.size > 0, { error: says('emptyFile') })
-      .refine((f) => f.size <= MAX_CSV_BYTES, { error: says('fileTooLarge', { maxMib: MAX_CSV_BYTES / 1024 / 1024 }) }),
-  }),
-);
-
-export type StartBulkInput = z.output<typeof startBulkSchema>;
 
 export const runRefSchema = z.object({ runId: z.coerce.number().int().positive() });
 export type RunRef = z.output<typeof runRefSchema>;

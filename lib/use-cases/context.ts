@@ -2,6 +2,7 @@ import 'server-only';
 import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import type { Actor as AuditActor } from '../auth/audit';
 import type { Role } from '../auth/roles';
+import { DEFAULT_CSV_LIMITS, type CsvLimits } from '../csv/limits';
 import { getWorker, type RunWorker } from '../jobs/worker';
 import { getRuntime } from '../runtime';
 import type { Store } from '../store/store';
@@ -20,6 +21,7 @@ export interface UseCaseContext {
   worker: RunWorker;
   actor: Actor;
   clock: { nowMs(): number };
+  csvLimits: CsvLimits;
 }
 
 /** For what anyone may try before signing in: nobody is acting yet. */
@@ -28,8 +30,8 @@ export type PublicContext = Omit<UseCaseContext, 'actor'>;
 const clock = { nowMs: () => Date.now() };
 
 export function publicContext(): PublicContext {
-  const { store, apps } = getRuntime();
-  return { store, apps, worker: getWorker(), clock };
+  const { store, apps, csvLimits } = getRuntime();
+  return { store, apps, worker: getWorker(), clock, csvLimits };
 }
 
 export function contextFor(actor: Actor): UseCaseContext {
@@ -38,5 +40,5 @@ export function contextFor(actor: Actor): UseCaseContext {
 
 /** For scripts that need only the database (the operators CLI): no app is configured, nothing is sent. */
 export function storeContext(store: Store, actor: Actor): UseCaseContext {
-  return { store, apps: createAppRegistry([], { timeoutMs: 1 }), worker: getWorker(), actor, clock };
+  return { store, apps: createAppRegistry([], { timeoutMs: 1 }), worker: getWorker(), actor, clock, csvLimits: DEFAULT_CSV_LIMITS };
 }

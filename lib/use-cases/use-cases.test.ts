@@ -1,3 +1,4 @@
+import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import type { UseCaseContext } from './context';
 import { changeOperator } from './manage-operators';
 import { removeNow } from './remove-now';
 import { retryFailed } from './retry-failed';
+import { stageUpload } from './stage-upload';
+import { startStagedRun } from './start-staged-run';
 
 const STAGING = { sdkAppId: 1400000001, key: 'staging-key' };
 const PROD = { sdkAppId: 1400000002, key: 'prod-key' };
@@ -68,7 +71,7 @@ function worker(canSend = true): RunWorker {
 }
 
 function ctx(over: Partial<UseCaseContext> = {}): UseCaseContext {
-  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, ...over };
+  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, csvLimits: DEFAULT_CSV_LIMITS, ...over };
 }
 
 const form = (appId: string, userIds: string, attrs = ['city']) => ({ appId, userIds, attrs, requestKey: undefined });
@@ -137,5 +140,90 @@ describe('changeOperator and chooseApp', () => {
     expect(await chooseApp(ctx(), { appId: 'nope' })).toEqual({ ok: false, error: { code: 'app.unknown' } });
     expect(await chooseApp(ctx(), { appId: 'prod' })).toEqual({ ok: true, value: { appId: 'prod' } });
     expect((await store.operators.find('ann'))?.appId).toBe('prod');
+  });
+});
+
+describe('staged uploads', () => {
+  const encoder = new TextEncoder();
+  /** The file as a request body would bring it: in uneven chunks, cut inside characters and lines. */
+  async function* chunksOf(text: string, size = 7): AsyncGenerator<Uint8Array> {
+    const bytes = encoder.encode(text);
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  }
+  const body = (text: string, size?: number) => ({ declaredBytes: encoder.encode(text).length, chunks: chunksOf(text, size) });
+  const target = { appId: 'staging', name: 'list.csv' };
+  const key = (n: number) => `key-${String(n).padStart(16, '0')}`;
+  const sent = () => sim.requests().filter((q) => q.api === 'remove_attr');
+  const nothingStored = async () => {
+    expect(await store.uploads.expired(Date.now() + 1, true)).toEqual([]);
+    expect(await store.runs.list({ limit: 5 })).toEqual([]);
+  };
+
+  it('reads the file as it arrives, stores the server counts and invalid rows, and sends nothing until started', async () => {
+    const file = 'To_Account,Attrs\nalice,city\nbob,\nbad\u202Eid,sex\nalice,sex\n\ngh\u00e9st,shoe\n';
+    const staged = await stageUpload(ctx(), target, body(file));
+    if (!staged.ok) throw new Error(staged.error.code);
+    expect(staged.value).toMatchObject({ fileName: 'list.csv', rowsRead: 5, users: 2, duplicateRows: 1, invalidRows: 2, rowsWithoutAttrs: 1, attrs: ['city', 'sex'] });
+    expect(staged.value.issues.map((i) => [i.line, i.code])).toEqual([
+      [4, 'csv.idBidiControl'],
+      [7, 'csv.unknownAttrs'],
+    ]);
+    expect(staged.value.expiresMs - staged.value.stagedMs).toBe(24 * 3_600_000);
+    expect(sent()).toEqual([]);
+    expect(await store.runs.list({ limit: 5 })).toEqual([]);
+
+    expect(await startStagedRun(ctx(), { uploadId: staged.value.id, attrs: [], requestKey: key(1) })).toEqual({ ok: false, error: { code: 'upload.picksNeeded', params: { rows: 1 } } });
+    expect(await startStagedRun(ctx({ actor: { username: 'bob', role: 'operator', clientIp: null, appId: null } }), { uploadId: staged.value.id, attrs: ['sex'], requestKey: key(1) })).toEqual({
+      ok: false,
+      error: { code: 'upload.notFound' },
+    });
+    const clickedAt = Date.now();
+    const started = await startStagedRun(ctx(), { uploadId: staged.value.id, attrs: ['sex'], requestKey: key(1) });
+    expect(started).toEqual({ ok: true, value: { runId: staged.value.id, users: 2 } });
+    expect(await startStagedRun(ctx(), { uploadId: staged.value.id, attrs: ['sex'], requestKey: key(1) })).toEqual(started);
+    await expect.poll(async () => (await store.runs.get(staged.value.id))?.status, { timeout: 10_000 }).toBe('completed');
+    const first = sent()[0]!;
+    expect(first.at - clickedAt).toBeLessThan(1_000);
+    expect(sim.getUser('alice', STAGING.sdkAppId)).toEqual({});
+    expect(sim.getUser('bob', STAGING.sdkAppId)).toEqual({});
+    expect(await store.audit.list({ action: 'run-started', limit: 5 })).toMatchObject([{ operator: 'ann', runId: staged.value.id, detail: { users: 2, file: 'list.csv', invalidRows: 2 } }]);
+  });
+
+  it('refuses a declared length over CSV_MAX_BYTES before reading a byte', async () => {
+    const unread: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => {
+        throw new Error('the body was read');
+      },
+    };
+    const limits = { maxRows: 10, maxBytes: 1024 * 1024 };
+    expect(await stageUpload(ctx({ csvLimits: limits }), target, { declaredBytes: 2 * 1024 * 1024, chunks: unread })).toEqual({
+      ok: false,
+      error: { code: 'csv.tooLarge', params: { mib: 2, maxMib: 1 } },
+    });
+    await nothingStored();
+  });
+
+  it('stops reading and stores nothing when the bytes, the rows or the valid rows run out, or the body breaks off', async () => {
+    const limits = { maxRows: 3, maxBytes: 64 };
+    const over = await stageUpload(ctx({ csvLimits: { ...limits, maxRows: 100 } }), target, { declaredBytes: null, chunks: chunksOf('alice\n'.repeat(20)) });
+    expect(over).toMatchObject({ ok: false, error: { code: 'csv.tooLarge' } });
+    expect(await stageUpload(ctx({ csvLimits: limits }), target, body('a\nb\nc\nd\n'))).toEqual({ ok: false, error: { code: 'csv.tooManyRows', params: { max: 3 } } });
+    expect(await stageUpload(ctx(), target, body('To_Account\n\u200Bx\n'))).toEqual({ ok: false, error: { code: 'csv.noValidRows', params: { invalid: 1, rows: 1 } } });
+    async function* breaking(): AsyncGenerator<Uint8Array> {
+      yield encoder.encode('alice\nbob\n');
+      throw new Error('socket hang up');
+    }
+    expect(await stageUpload(ctx(), target, { declaredBytes: 100, chunks: breaking() })).toEqual({ ok: false, error: { code: 'upload.aborted' } });
+    await nothingStored();
+  });
+
+  it('refuses on a standby process and for an unknown app; a staged upload expires after 24 hours', async () => {
+    expect(await stageUpload(ctx({ worker: worker(false) }), target, body('alice\n'))).toEqual({ ok: false, error: { code: 'worker.standby' } });
+    expect(await stageUpload(ctx(), { ...target, appId: 'gone' }, body('alice\n'))).toEqual({ ok: false, error: { code: 'app.unknown' } });
+    const staged = await stageUpload(ctx(), target, body('To_Account,Attrs\nalice,city\n'));
+    if (!staged.ok) throw new Error(staged.error.code);
+    const later = { nowMs: () => Date.now() + 24 * 3_600_000 + 1 };
+    expect(await startStagedRun(ctx({ clock: later }), { uploadId: staged.value.id, attrs: [], requestKey: key(2) })).toEqual({ ok: false, error: { code: 'upload.expired' } });
+    expect(sent()).toEqual([]);
   });
 });

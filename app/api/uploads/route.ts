@@ -1,0 +1,21 @@
+import { problem, route } from '@/lib/entry/route';
+import { uploadTargetSchema } from '@/lib/schemas/upload';
+import { stageUpload } from '@/lib/use-cases/stage-upload';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * The CSV file as the request body, read as it arrives. `route` has checked the session and the
+ * role before this runs, and proxy.ts leaves this path alone, so no byte of an anonymous body is
+ * read or buffered.
+ */
+export const POST = route('operator', async (ctx, req) => {
+  const query = new URL(req.url).searchParams;
+  const target = uploadTargetSchema.safeParse({ appId: query.get('appId') ?? '', name: query.get('name') ?? '' });
+  if (!target.success) return problem({ code: 'input.invalid' });
+  const length = req.headers.get('content-length');
+  const declaredBytes = length !== null && /^\d+$/.test(length) ? Number(length) : null;
+  if (!req.body) return problem({ code: 'upload.empty' });
+  const staged = await stageUpload(ctx, target.data, { declaredBytes, chunks: req.body as unknown as AsyncIterable<Uint8Array> });
+  return staged.ok ? Response.json(staged.value, { status: 201 }) : problem(staged.error);
+});

@@ -1,0 +1,28 @@
+import type { CsvIssue, CsvTally } from './validate';
+
+/** What a parse thread is started with. */
+export interface ParseThreadOptions {
+  knownAttrs: readonly string[];
+  maxRows: number;
+  maxBytes: number;
+  /** Invalid rows in the final tally (the preview's list). */
+  issuesShown: number;
+  /** Invalid rows sent back to be stored (the download); beyond this only the count grows. */
+  issuesKept: number;
+}
+
+export type ParseRequest = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' };
+
+/** A valid row on the wire: account, its attributes as JSON (lists repeat; the receiver parses each once), 1 when it takes the picked ones. */
+export type WireRow = [account: string, attrsJson: string, withPicked: 0 | 1];
+
+/** The answer to each chunk, and to the end; `more` false once the file is beyond use. */
+export interface ParsedMessage {
+  type: 'parsed';
+  rows: WireRow[];
+  issues: CsvIssue[];
+  more: boolean;
+  bytesRead: number;
+}
+
+export type ParseReply = ParsedMessage | { type: 'done'; tally: CsvTally };

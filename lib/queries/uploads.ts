@@ -1,0 +1,18 @@
+import 'server-only';
+import type { CsvLimits } from '../csv/limits';
+import { ISSUES_SHOWN } from '../csv/limits';
+import { STAGED_UPLOAD_TTL_MS } from '../jobs/uploads-in-progress';
+import type { StagedUpload } from '../schemas/upload';
+import type { UseCaseContext } from '../use-cases/context';
+import { stagedView } from '../use-cases/stage-upload';
+
+/** The operator's newest staged upload for this app, as the upload route answered it: it survives a restart. */
+export async function stagedUploadFor(ctx: UseCaseContext, appId: string): Promise<StagedUpload | null> {
+  const upload = await ctx.store.uploads.latestStaged(ctx.actor.username, appId, ctx.clock.nowMs() - STAGED_UPLOAD_TTL_MS);
+  if (!upload) return null;
+  return stagedView(upload, await ctx.store.uploads.issues(upload.id, { limit: ISSUES_SHOWN }));
+}
+
+export function csvLimitsOf(ctx: UseCaseContext): CsvLimits {
+  return ctx.csvLimits;
+}

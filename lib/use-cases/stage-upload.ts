@@ -1,0 +1,118 @@
+import 'server-only';
+import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
+import { tooLarge } from '../csv/parse';
+import { startParseThread } from '../csv/parse-thread';
+import type { UploadSummary } from '../db/uploads';
+import { MAX_CONCURRENT_UPLOADS, STAGED_UPLOAD_TTL_MS, uploadsInProgress } from '../jobs/uploads-in-progress';
+import { log } from '../log';
+import { describeFailure } from '../results/present';
+import type { StagedUpload, UploadTarget } from '../schemas/upload';
+import type { UseCaseContext } from './context';
+import { fail, ok, type Result } from './result';
+
+/** Rows per write: a few milliseconds of the database each, so pages keep answering during a 10M-row file. */
+const ROWS_PER_WRITE = 5_000;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']): StagedUpload {
+  const stagedMs = upload.stagedMs ?? 0;
+  return {
+    id: upload.id,
+    appId: upload.appId,
+    fileName: upload.fileName,
+    rowsRead: upload.rowsRead,
+    users: upload.users,
+    duplicateRows: upload.duplicateRows,
+    invalidRows: upload.invalidRows,
+    rowsWithoutAttrs: upload.rowsWithoutAttrs,
+    attrs: upload.attrs,
+    issues,
+    stagedMs,
+    expiresMs: stagedMs + STAGED_UPLOAD_TTL_MS,
+  };
+}
+
+/**
+ * Reads an uploaded file as it arrives and stages it: parsed and validated in a worker thread
+ * against the app's attribute names, its valid rows stored (a user's repeated rows merged), its
+ * invalid rows kept by line. Nothing is sent. Over a limit, empty, or cut off, it stores nothing.
+ * The caller has already checked who is calling, and has not read a byte of the body.
+ */
+export async function stageUpload(
+  ctx: UseCaseContext,
+  target: UploadTarget,
+  body: { declaredBytes: number | null; chunks: AsyncIterable<Uint8Array> },
+): Promise<Result<StagedUpload>> {
+  if (!ctx.worker.canSend()) return fail('worker.standby');
+  const app = ctx.apps.get(target.appId);
+  if (!app) return fail('app.unknown');
+  const { maxBytes, maxRows } = ctx.csvLimits;
+  if (body.declaredBytes !== null && body.declaredBytes > maxBytes) {
+    const refusal = tooLarge(body.declaredBytes, maxBytes);
+    return fail(refusal.code, refusal.params);
+  }
+  const active = uploadsInProgress();
+  if (active.size >= MAX_CONCURRENT_UPLOADS) return fail('upload.busy', { max: MAX_CONCURRENT_UPLOADS });
+  const names = await app.attrNames.load();
+  if (!names.ok) {
+    const entry = describeFailure(names.failure);
+    return fail('app.attrsUnavailable', { app: app.summary.label, title: entry.title, action: entry.action });
+  }
+
+  const uploadId = await ctx.store.uploads.begin({
+    appId: app.summary.id,
+    sdkAppId: app.summary.sdkAppId,
+    region: app.summary.region,
+    operator: ctx.actor.username,
+    fileName: target.name,
+  });
+  active.add(uploadId);
+  let seq = 1;
+  const thread = startParseThread(
+    { knownAttrs: names.names, maxRows, maxBytes, issuesShown: ISSUES_SHOWN, issuesKept: MAX_ISSUES_KEPT },
+    async (rows, issues) => {
+      for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) {
+        const slice = rows.slice(i, i + ROWS_PER_WRITE);
+        await ctx.store.uploads.addRows(uploadId, seq, slice);
+        seq += slice.length;
+        await yieldToEventLoop();
+      }
+      if (issues.length > 0) await ctx.store.uploads.addIssues(uploadId, issues);
+    },
+  );
+
+  let received = 0;
+  try {
+    for await (const chunk of body.chunks) {
+      received += chunk.byteLength;
+      if (!(await thread.push(chunk))) break;
+    }
+  } catch (err) {
+    await thread.abort();
+    await ctx.store.uploads.discard(uploadId);
+    active.delete(uploadId);
+    log.warn('upload.aborted', { uploadId, bytes: received, error: err instanceof Error ? err.message : String(err) });
+    return fail('upload.aborted');
+  }
+
+  try {
+    const tally = await thread.end();
+    const refusal = tally.fatal ?? (received === 0 ? { code: 'upload.empty' as const } : null);
+    const nothingValid = tally.validRows === 0 ? { code: 'csv.noValidRows' as const, params: { invalid: tally.invalidRows, rows: tally.rowsRead } } : null;
+    const refused = refusal ?? nothingValid;
+    if (refused) {
+      await ctx.store.uploads.discard(uploadId);
+      return fail(refused.code, 'params' in refused ? refused.params : undefined);
+    }
+    const upload = await ctx.store.uploads.complete(uploadId, { ...tally, nowMs: ctx.clock.nowMs() });
+    log.info('upload.staged', { uploadId, appId: app.summary.id, bytes: received, rows: tally.rowsRead, users: upload.users, invalidRows: tally.invalidRows });
+    return ok(stagedView(upload, tally.issues));
+  } catch (err) {
+    await thread.abort();
+    await ctx.store.uploads.discard(uploadId);
+    throw err;
+  } finally {
+    active.delete(uploadId);
+  }
+}
