@@ -227,21 +227,6 @@ export class CsvValidator {
   }
 }
 
-/** UTF-8 bytes of a string as TextEncoder would write it (an unpaired surrogate as the 3 bytes of U+FFFD), without encoding it. */
-export function utf8Length(s: string): number {
-  let bytes = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 2; // a pair: 2 units, 4 bytes
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
-}
-
 function detectHeader(cells: readonly string[]): { user: number; attrs: number | null } | null {
   const names = cells.map((c) => c.trim().toLowerCase());
   const user = names.findIndex((n) => (USER_COLUMN_NAMES as readonly string[]).includes(n));
