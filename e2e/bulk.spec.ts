@@ -125,6 +125,41 @@ test('a server killed mid-run resumes on restart and accounts for every user', a
   }
 });
 
+test('a staged upload is still there after a restart, and its start sends the first request within a second', async ({ page, request }) => {
+  const server = new ConsoleProcess(3320, '.e2e-data/staged.db');
+  await server.start();
+  try {
+    await signIn(page, server.url, E2E.admin.username, E2E.admin.password);
+    await page.goto(`${server.url}/bulk`);
+    const users = Array.from({ length: 300 }, (_, i) => `user${String(i + 1).padStart(5, '0')}`);
+    await page.getByLabel('CSV file').setInputFiles({ name: 'staged.csv', mimeType: 'text/csv', buffer: Buffer.from(`user\n${users.join('\n')}\n`) });
+    await expect(page.getByText('Checked by the server')).toBeVisible();
+
+    await server.kill();
+    await server.start();
+    await page.goto(`${server.url}/bulk`);
+    await expect(page.getByRole('heading', { name: 'Preview of staged.csv' })).toBeVisible();
+    await expect(page.getByText('Checked by the server')).toBeVisible();
+    await expect(page.locator('dt:text-is("Valid unique users") + dd')).toHaveText('300');
+    expect(await sim(request).requests()).toEqual([]);
+
+    await page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'tier', exact: true }).check();
+    await page.getByRole('button', { name: 'Start removal' }).click();
+    const clickedAt = Date.now();
+    await page.getByRole('button', { name: 'Confirm removal' }).click();
+    await expect(page).toHaveURL(/\/bulk\?run=\d+/);
+    const runId = Number(new URL(page.url()).searchParams.get('run'));
+    await expect(progress(page, runId)).toBeVisible();
+    await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 30_000 });
+    const sent = await sim(request).requests();
+    expect(sent.reduce((n, r) => n + r.userCount, 0)).toBe(300);
+    expect(Math.min(...sent.map((r) => r.at)) - clickedAt).toBeLessThan(1_000);
+    expect(await sim(request).user('user00300')).not.toHaveProperty('tier');
+  } finally {
+    await server.kill();
+  }
+});
+
 test('retry failed users starts a linked run of only the retryable ones', async ({ page, request }) => {
   await upload(page, '', 'user\nalice\nbob\nghost-x\n', ['plan']);
   await sim(request).configure({ faults: { http5xx: 1 } });

@@ -2,6 +2,8 @@ import { expect, type APIRequestContext } from '@playwright/test';
 import { E2E } from './env';
 
 export interface SimRequest {
+  /** Wall-clock ms at arrival (the simulator runs on this machine, so it compares with Date.now()). */
+  at: number;
   api: string;
   userCount: number;
   errorCode: number | null;
