@@ -77,6 +77,13 @@ describe('parseConfig', () => {
     expect(problems({ ...base, TRUSTED_PROXY_HOPS: '-1' })[0]).toMatch(/^TRUSTED_PROXY_HOPS must be a whole number/);
   });
 
+  it('reads CSV_MAX_ROWS and CSV_MAX_BYTES: 10,000,000 rows and 1 GiB by default, and names the variable of a bad value', () => {
+    expect(parseConfig(base).csvLimits).toEqual({ maxRows: 10_000_000, maxBytes: 1024 ** 3 });
+    expect(parseConfig({ ...base, CSV_MAX_ROWS: '500', CSV_MAX_BYTES: '2048' }).csvLimits).toEqual({ maxRows: 500, maxBytes: 2048 });
+    expect(problems({ ...base, CSV_MAX_ROWS: '1e7' })[0]).toMatch(/^CSV_MAX_ROWS must be a whole number \(data rows/);
+    expect(problems({ ...base, CSV_MAX_BYTES: '0' })[0]).toMatch(/^CSV_MAX_BYTES must be between 1 and/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseConfig({ ...base, TIM_REGION: '', TIM_BASE_URL: '' }).apps[0]!.baseUrl).toBe('https://console.tim.qq.com');
     expect(problems({ ...base, TIM_SECRET_KEY: '' })[0]).toMatch(/^TIM_SECRET_KEY/);
