@@ -102,9 +102,8 @@ export async function stageUpload(
 
   try {
     const tally = await thread.end();
-    const refusal = tally.fatal ?? (received === 0 ? { code: 'upload.empty' as const } : null);
-    const nothingValid = tally.validRows === 0 ? { code: 'csv.noValidRows' as const, params: { invalid: tally.invalidRows, rows: tally.rowsRead } } : null;
-    const refused = refusal ?? nothingValid;
+    // A file of invalid rows only is still staged: its preview names every one by line.
+    const refused = tally.fatal ?? (received === 0 ? { code: 'upload.empty' as const } : null);
     if (refused) {
       await ctx.store.uploads.discard(uploadId);
       return fail(refused.code, 'params' in refused ? refused.params : undefined);

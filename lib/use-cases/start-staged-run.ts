@@ -23,6 +23,7 @@ export async function startStagedRun(ctx: UseCaseContext, input: StartUploadInpu
   const upload = await ctx.store.uploads.get(input.uploadId);
   if (upload) {
     if (!ownsUpload(ctx, upload) || upload.status !== 'staged') return fail('upload.notFound');
+    if (upload.users === 0) return fail('csv.noValidRows', { invalid: upload.invalidRows, rows: upload.rowsRead });
     if ((upload.stagedMs ?? 0) + STAGED_UPLOAD_TTL_MS < ctx.clock.nowMs()) return fail('upload.expired');
     const app = ctx.apps.get(upload.appId);
     if (!app || app.summary.sdkAppId !== upload.sdkAppId) return fail('app.unknown');

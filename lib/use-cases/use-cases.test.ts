@@ -203,18 +203,28 @@ describe('staged uploads', () => {
     await nothingStored();
   });
 
-  it('stops reading and stores nothing when the bytes, the rows or the valid rows run out, or the body breaks off', async () => {
+  it('stops reading and stores nothing when the bytes or the rows run out, or the body breaks off', async () => {
     const limits = { maxRows: 3, maxBytes: 64 };
     const over = await stageUpload(ctx({ csvLimits: { ...limits, maxRows: 100 } }), target, { declaredBytes: null, chunks: chunksOf('alice\n'.repeat(20)) });
     expect(over).toMatchObject({ ok: false, error: { code: 'csv.tooLarge' } });
     expect(await stageUpload(ctx({ csvLimits: limits }), target, body('a\nb\nc\nd\n'))).toEqual({ ok: false, error: { code: 'csv.tooManyRows', params: { max: 3 } } });
-    expect(await stageUpload(ctx(), target, body('To_Account\n\u200Bx\n'))).toEqual({ ok: false, error: { code: 'csv.noValidRows', params: { invalid: 1, rows: 1 } } });
     async function* breaking(): AsyncGenerator<Uint8Array> {
       yield encoder.encode('alice\nbob\n');
       throw new Error('socket hang up');
     }
     expect(await stageUpload(ctx(), target, { declaredBytes: 100, chunks: breaking() })).toEqual({ ok: false, error: { code: 'upload.aborted' } });
     await nothingStored();
+  });
+
+  it('stages a file of invalid rows only, to name them, and refuses to start it', async () => {
+    const staged = await stageUpload(ctx(), target, body('To_Account\n\u200Bx\n'));
+    if (!staged.ok) throw new Error(staged.error.code);
+    expect(staged.value).toMatchObject({ users: 0, invalidRows: 1, issues: [{ line: 2, code: 'csv.idZeroWidth' }] });
+    expect(await startStagedRun(ctx(), { uploadId: staged.value.id, attrs: ['sex'], requestKey: key(3) })).toEqual({
+      ok: false,
+      error: { code: 'csv.noValidRows', params: { invalid: 1, rows: 1 } },
+    });
+    expect(sent()).toEqual([]);
   });
 
   it('refuses on a standby process and for an unknown app; a staged upload expires after 24 hours', async () => {
