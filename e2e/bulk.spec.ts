@@ -160,6 +160,35 @@ test('a staged upload is still there after a restart, and its start sends the fi
   }
 });
 
+test('hostile files (60 MiB without a line break, a quote never closed, 30 M commas) are each named by line within seconds, health keeps answering, nothing is sent', async ({ page, request }) => {
+  await page.goto('/bulk');
+  const files: [string, Buffer, string][] = [
+    ['no-newline', Buffer.alloc(60 * 1024 * 1024, 'a'), 'csv.lineTooLong'],
+    ['open-quote', Buffer.concat([Buffer.from('To_Account\n"'), Buffer.alloc(60 * 1024 * 1024, 'x\n')]), 'csv.badQuotes'],
+    ['commas', Buffer.alloc(30_000_000, ','), 'csv.tooManyColumns'],
+  ];
+  let worstHealth = 0;
+  const timer = setInterval(() => {
+    const t = Date.now();
+    void request.get('/api/health').then(() => (worstHealth = Math.max(worstHealth, Date.now() - t)), () => undefined);
+  }, 250);
+  try {
+    for (const [name, body, code] of files) {
+      const started = Date.now();
+      const res = await page.request.post(`/api/uploads?appId=default&name=${name}.csv`, { data: body, headers: { 'content-type': 'text/csv' }, timeout: 60_000 });
+      expect(res.status(), name).toBe(201);
+      const staged = (await res.json()) as { users: number; invalidRows: number; issues: { line: number; code: string }[] };
+      expect(staged, name).toMatchObject({ users: 0, invalidRows: 1 });
+      expect(staged.issues[0]!.code, name).toBe(code);
+      expect(Date.now() - started, name).toBeLessThan(30_000);
+    }
+  } finally {
+    clearInterval(timer);
+  }
+  expect(worstHealth).toBeLessThan(2_000);
+  expect(await sim(request).requests()).toEqual([]);
+});
+
 test('retry failed users starts a linked run of only the retryable ones', async ({ page, request }) => {
   await upload(page, '', 'user\nalice\nbob\nghost-x\n', ['plan']);
   await sim(request).configure({ faults: { http5xx: 1 } });
