@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { forwardedHttps } from './lib/auth/client-address';
 import { SESSION_COOKIE, unsealToken } from './lib/auth/cookie';
+import { trustedProxyHops } from './lib/trusted-proxy-hops';
 
 const PUBLIC_PATHS = ['/login', '/api/health'];
 
@@ -34,7 +36,7 @@ function securityHeaders(nonce: string, https: boolean): Record<string, string> 
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
-  const https = request.headers.get('x-forwarded-proto') === 'https' || request.nextUrl.protocol === 'https:';
+  const https = forwardedHttps(request.headers.get('x-forwarded-proto'), trustedProxyHops(process.env.TRUSTED_PROXY_HOPS));
   const headers = securityHeaders(nonce, https);
   const { pathname, search } = request.nextUrl;
 

@@ -2,7 +2,9 @@ import 'server-only';
 import { z } from 'zod';
 import { AppsFileError, fileSecretSources, parseAppsFile, SINGLE_APP_ID, type AppConfig, type SecretSources } from './apps/app-config';
 import { REGIONS, resolveBaseUrl } from './tim/regions';
+import { intBetween } from './env-int';
 import { Secret } from './secret';
+import { trustedProxyHopsSchema } from './trusted-proxy-hops';
 
 const uintString = (what: string) =>
   z
@@ -10,16 +12,6 @@ const uintString = (what: string) =>
     .trim()
     .regex(/^\d+$/, { error: `must be a whole number (${what})` })
     .transform(Number);
-
-const intBetween = (what: string, fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { error: `must be a whole number (${what})` })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: `must be between ${min} and ${max} (${what})` })
-    .optional()
-    .transform((n) => n ?? fallback);
 
 const positiveInt = (what: string, fallback: number, max: number) => intBetween(what, fallback, 1, max);
 
@@ -62,7 +54,7 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: positiveInt('minutes without activity before a session ends', 480, 60 * 24 * 30),
   SESSION_MAX_HOURS: positiveInt('hours after sign-in when a session ends, however active', 24, 720),
   AUDIT_RETENTION_DAYS: positiveInt('days an audit log row is kept', 365, 3650),
-  TRUSTED_PROXY_HOPS: intBetween('how many reverse proxies in front of the console append to X-Forwarded-For; 0 ignores the header', 0, 0, 10),
+  TRUSTED_PROXY_HOPS: trustedProxyHopsSchema,
   CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional().transform((s) => (s === undefined ? undefined : new Secret(s))),
   CONSOLE_ENV_LABEL: z.string().trim().max(40, { error: 'must be at most 40 characters' }).optional(),
