@@ -14,7 +14,7 @@ const nextConfig = {
     // size it keeps the first bytes only and drops the rest with a warning: no error, the route gets
     // a truncated body. So this bounds what any one body holds in memory, anonymous or not, and it
     // must not be below the action limit, or a valid action body would arrive cut short. proxy.ts
-    // refuses a declared length above it.
+    // refuses a body declared above it, or sent without a declared length.
     proxyClientMaxBodySize: '1mb',
     // forbidden() for pages a signed-in operator's role does not allow.
     authInterrupts: true,

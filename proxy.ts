@@ -36,7 +36,8 @@ const SIGN_IN_PATH = '/login';
 /**
  * Next.js's server-action body limit, its 1 MB default; next.config.js sets the proxy's clone limit
  * to the same. A larger declared body is refused here: past its limit Next.js answers an action
- * with a 500, and past the clone limit it would hand the route a silently truncated body.
+ * with a 500, and past the clone limit it would hand the route a silently truncated body (so a
+ * body of unknown length is refused too).
  */
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -86,10 +87,10 @@ function gate(request: NextRequest): NextResponse | null {
     if (!api && request.headers.has('next-action')) refusal.headers.set('x-action-redirect', `${signInPage.pathname}${signInPage.search}`);
     return refusal;
   }
-  const length = request.headers.get('content-length');
-  // Browsers always send one with an action; without it the size is known only once it is read.
-  if (length === null && !signedIn) return refuse(api, 411, 'Send a Content-Length.');
-  if (Number(length) > MAX_BODY_BYTES) return refuse(api, 413, 'The request body is over 1 MB.');
+  // A chunked body's size is known only once it is read, and past the clone limit it would reach
+  // the route cut short. Browsers always declare the length of an action's body.
+  if (request.headers.has('transfer-encoding')) return refuse(api, 411, 'Send a Content-Length.');
+  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return refuse(api, 413, 'The request body is over 1 MB.');
   return null;
 }
 
