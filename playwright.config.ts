@@ -1,9 +1,13 @@
 import { defineConfig } from '@playwright/test';
 import { consoleBaseEnv, E2E } from './e2e/support/env';
 
-/** The server's stdout (one JSON line per event) goes to a file, so the leak test can read the log. */
+/**
+ * The server's stdout (one JSON line per event) goes to a file, so the leak test can read the log.
+ * The shell's pid, which `exec` hands to the server, goes to `${db}.pid`: the memory test reads the
+ * server's RSS from /proc.
+ */
 const nextStart = (port: number, db: string) =>
-  `mkdir -p $(dirname ${db}) && rm -f ${db} ${db}-wal ${db}-shm && exec node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${port} > ${db}.log`;
+  `mkdir -p $(dirname ${db}) && rm -f ${db} ${db}-wal ${db}-shm && echo $$ > ${db}.pid && exec node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${port} > ${db}.log`;
 
 /**
  * Browser tests run against the production build (`next build` runs first in `npm run test:e2e`),

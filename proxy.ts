@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { forwardedHttps } from './lib/auth/client-address';
 import { SESSION_COOKIE, unsealToken } from './lib/auth/cookie';
-
-const PUBLIC_PATHS = ['/login', '/api/health'];
+import { trustedProxyHops } from './lib/trusted-proxy-hops';
 
 function securityHeaders(nonce: string, https: boolean): Record<string, string> {
   // Scripts only from us, and inline ones only with this request's nonce (Next.js adds it to its
@@ -29,42 +29,85 @@ function securityHeaders(nonce: string, https: boolean): Record<string, string> 
   };
 }
 
+/** What anyone may GET: the sign-in page, the health check and static files. */
+const PUBLIC_PATHS = ['/login', '/api/health', '/_next/static', '/_next/image', '/favicon.ico', '/template.csv'];
+
+/** The only request with a body that needs no session: the sign-in action, posted to its own page. */
+const SIGN_IN_PATH = '/login';
+
+/**
+ * Next.js's server-action body limit, its 1 MB default; next.config.js sets the proxy's clone limit
+ * to the same. A larger declared body is refused here: past its limit Next.js answers an action
+ * with a 500, and past the clone limit it would hand the route a silently truncated body (so a
+ * body of unknown length is refused too).
+ */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 /**
  * Security headers on every response, and a first gate: without a validly signed session cookie,
- * pages redirect to /login and API routes answer 401. Pages, actions and route handlers still check
- * the session and role themselves (lib/auth/request.ts); this only keeps anonymous traffic out early.
+ * pages redirect to /login, API routes answer 401, and anything with a body (every method but GET
+ * and HEAD) is refused unread, except the sign-in action. Next.js still takes such a body in to its
+ * end before this answer leaves, keeping no more of it than the clone limit (next.config.js).
+ * Pages, actions and route handlers still check the session and role themselves
+ * (lib/auth/request.ts): a cookie can be signed and still belong to a session that has ended,
+ * which only the database knows.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
-  const https = request.headers.get('x-forwarded-proto') === 'https' || request.nextUrl.protocol === 'https:';
+  const https = forwardedHttps(request.headers.get('x-forwarded-proto'), trustedProxyHops(process.env.TRUSTED_PROXY_HOPS));
   const headers = securityHeaders(nonce, https);
-  const { pathname, search } = request.nextUrl;
 
-  const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
-  const secret = process.env.SESSION_SECRET ?? '';
-  const signedIn = unsealToken(request.cookies.get(SESSION_COOKIE)?.value, secret) !== null;
-  const isAction = request.method === 'POST' && request.headers.has('next-action');
-
-  let response: NextResponse;
-  if (isPublic || signedIn || isAction) {
+  let response = gate(request);
+  if (!response) {
     const forwarded = new Headers(request.headers);
     forwarded.set('x-nonce', nonce);
     forwarded.set('Content-Security-Policy', headers['Content-Security-Policy']!);
     response = NextResponse.next({ request: { headers: forwarded } });
-  } else if (pathname.startsWith('/api/')) {
-    response = NextResponse.json({ error: 'Sign in first.' }, { status: 401 });
-  } else {
-    const login = new URL('/login', request.url);
-    login.searchParams.set('next', `${pathname}${search}`);
-    response = NextResponse.redirect(login);
   }
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   return response;
 }
 
+/** The answer for a request that goes no further, or null for one that may. */
+function gate(request: NextRequest): NextResponse | null {
+  const { pathname, search } = request.nextUrl;
+  const signedIn = unsealToken(request.cookies.get(SESSION_COOKIE)?.value, process.env.SESSION_SECRET ?? '') !== null;
+  const api = pathname.startsWith('/api/');
+  const signInPage = new URL(SIGN_IN_PATH, request.url);
+  signInPage.searchParams.set('next', `${pathname}${search}`);
+
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    if (signedIn || PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return null;
+    return api ? refuse(true, 401, 'Sign in first.') : NextResponse.redirect(signInPage);
+  }
+
+  // The real method decides, never an override header; a `next-action` header makes no path public.
+  const signingIn = request.method === 'POST' && pathname === SIGN_IN_PATH && request.headers.has('next-action');
+  if (!signedIn && !signingIn) {
+    const refusal = refuse(api, 401, 'Sign in first.');
+    // Next.js's action client navigates there instead of failing the call.
+    if (!api && request.headers.has('next-action')) refusal.headers.set('x-action-redirect', `${signInPage.pathname}${signInPage.search}`);
+    return refusal;
+  }
+  // A chunked body's size is known only once it is read, and past the clone limit it would reach
+  // the route cut short. Browsers always declare the length of an action's body.
+  if (request.headers.has('transfer-encoding')) return refuse(api, 411, 'Send a Content-Length.');
+  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return refuse(api, 413, 'The request body is over 1 MB.');
+  return null;
+}
+
+/**
+ * APIs answer JSON. Anything else answers text/plain, exactly that type: Next.js's action client
+ * rejects the call with those words then (any other type gives a generic "unexpected response").
+ */
+function refuse(api: boolean, status: number, words: string): NextResponse {
+  return api ? NextResponse.json({ error: words }, { status }) : new NextResponse(words, { status, headers: { 'content-type': 'text/plain' } });
+}
+
 export const config = {
-  // Static files need no session; everything else, pages and APIs alike, goes through the gate.
-  // The upload route authenticates itself before reading its body: through here, the body would be
-  // cloned into memory first (proxyClientMaxBodySize), signed in or not.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|template.csv|api/uploads).*)'],
+  // Everything goes through the gate, static files too: Next.js runs server actions on any path
+  // it answers with the not-found page, so a POST to a path left out here would reach them
+  // unchecked. Only /api/uploads is left out: it checks the session itself before it streams a body
+  // this proxy must not clone (next.config.js).
+  matcher: ['/((?!api/uploads$).*)'],
 };

@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { addOperator, signIn } from './support/auth';
+import { addOperator, signIn, signInActionId, unknownSessionCookie } from './support/auth';
+import { SESSION_COOKIE } from '../lib/auth/cookie';
 import { ConsoleProcess } from './support/console-process';
 import { E2E } from './support/env';
 import { sim } from './support/sim';
@@ -167,6 +168,28 @@ test('pages carry a nonce CSP without unsafe-inline scripts, and framing is refu
   expect(res.headers()['referrer-policy']).toBeTruthy();
 });
 
+test('X-Forwarded-Proto is believed, for HSTS and the Secure cookie, only with a trusted proxy in front', async ({ request }) => {
+  const https = { 'x-forwarded-proto': 'https' };
+  const signInBody = JSON.stringify([{ username: E2E.admin.username, password: E2E.admin.password }]);
+  const signInThrough = (base: string) =>
+    fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { ...https, 'next-action': signInActionId(), 'content-type': 'text/plain;charset=UTF-8' }, body: signInBody });
+
+  expect((await request.get('/login', { headers: https })).headers()['strict-transport-security']).toBeUndefined();
+  const direct = await signInThrough(E2E.consoleUrl);
+  expect(direct.headers.get('set-cookie')).toContain(SESSION_COOKIE);
+  expect(direct.headers.get('set-cookie')).not.toMatch(/;\s*secure/i);
+
+  const server = new ConsoleProcess(3320, '.e2e-data/trusted-proxy.db', { TRUSTED_PROXY_HOPS: '1' });
+  await server.start();
+  try {
+    expect((await request.get(`${server.url}/login`, { headers: https })).headers()['strict-transport-security']).toMatch(/^max-age=\d+/);
+    expect((await request.get(`${server.url}/login`)).headers()['strict-transport-security']).toBeUndefined();
+    expect((await signInThrough(server.url)).headers.get('set-cookie')).toMatch(/;\s*secure/i);
+  } finally {
+    await server.kill();
+  }
+});
+
 test('an admin adds a viewer, who can read history but not run anything', async ({ page, browser }) => {
   const viewer = { username: `viewer-${Date.now()}`, password: 'viewer-password-1' };
   await addOperator(page, { ...viewer, role: 'viewer' });
@@ -306,7 +329,10 @@ test.describe('server actions called directly', () => {
         maxRedirects: 0,
       };
       const anon = await anonymous.post(a.page, init);
-      expect(await anon.text(), `${a.name} without a session`).toContain('Your session has ended');
+      expect(anon.status(), `${a.name} without a cookie`).toBe(401);
+      // Past the proxy, with a cookie it cannot tell from a live one.
+      const stale = await anonymous.post(a.page, { ...init, headers: { ...init.headers, cookie: unknownSessionCookie() } });
+      expect(await stale.text(), `${a.name} with a signed cookie of no session`).toContain('Your session has ended');
       const asViewer = await vp.request.post(`${E2E.consoleUrl}${a.page}`, init);
       expect(await asViewer.text(), `${a.name} as a viewer`).toMatch(/Your role \(viewer\) cannot do this/);
     }

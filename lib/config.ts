@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { AppsFileError, fileSecretSources, parseAppsFile, SINGLE_APP_ID, type AppConfig, type SecretSources } from './apps/app-config';
 import { DEFAULT_CSV_LIMITS, type CsvLimits } from './csv/limits';
 import { REGIONS, resolveBaseUrl } from './tim/regions';
+import { intBetween } from './env-int';
 import { Secret } from './secret';
+import { trustedProxyHopsSchema } from './trusted-proxy-hops';
 
 const uintString = (what: string) =>
   z
@@ -11,16 +13,6 @@ const uintString = (what: string) =>
     .trim()
     .regex(/^\d+$/, { error: `must be a whole number (${what})` })
     .transform(Number);
-
-const intBetween = (what: string, fallback: number, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, { error: `must be a whole number (${what})` })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: `must be between ${min} and ${max} (${what})` })
-    .optional()
-    .transform((n) => n ?? fallback);
 
 const positiveInt = (what: string, fallback: number, max: number) => intBetween(what, fallback, 1, max);
 
@@ -65,7 +57,7 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: positiveInt('days an audit log row is kept', 365, 3650),
   CSV_MAX_ROWS: positiveInt('data rows one CSV upload may hold', DEFAULT_CSV_LIMITS.maxRows, 100_000_000),
   CSV_MAX_BYTES: positiveInt('bytes one CSV upload may hold (1073741824 is 1 GiB)', DEFAULT_CSV_LIMITS.maxBytes, 16 * 1024 ** 3),
-  TRUSTED_PROXY_HOPS: intBetween('how many reverse proxies in front of the console append to X-Forwarded-For; 0 ignores the header', 0, 0, 10),
+  TRUSTED_PROXY_HOPS: trustedProxyHopsSchema,
   CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional().transform((s) => (s === undefined ? undefined : new Secret(s))),
   CONSOLE_ENV_LABEL: z.string().trim().max(40, { error: 'must be at most 40 characters' }).optional(),

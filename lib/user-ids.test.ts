@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayId, parseUserIdList, trimId, userIdProblem } from './user-ids';
-import { MAX_FORM_USERS, removeFormSchema } from './schemas/remove-form';
+import { displayId, MAX_USER_ID_BYTES, parseUserIdList, trimId, userIdProblem } from './user-ids';
+import { MAX_FORM_USERS, MAX_USER_IDS_BYTES, removeFormSchema } from './schemas/remove-form';
 
 describe('parseUserIdList', () => {
   it('splits on new lines, commas, spaces, tabs and semicolons, and merges duplicates', () => {
@@ -142,5 +142,21 @@ describe('removeFormSchema', () => {
     expect(issues({ userIds: many, attrs: ['city'], appId: 'default' })[0]).toMatch(/1001 users .* CSV upload/);
     const dupes = Array.from({ length: MAX_FORM_USERS + 1 }, () => 'same').join('\n');
     expect(issues({ userIds: dupes, attrs: ['city'], appId: 'default' })).toEqual([]);
+  });
+
+  it(`takes ${MAX_FORM_USERS} IDs of ${MAX_USER_ID_BYTES} bytes with CRLF between them: ${MAX_USER_IDS_BYTES} bytes`, () => {
+    expect(MAX_USER_IDS_BYTES).toBe(66_000);
+    const longest = Array.from({ length: MAX_FORM_USERS }, (_, i) => `${i}`.padStart(MAX_USER_ID_BYTES, 'u')).join('\r\n');
+    expect(issues({ userIds: `${longest}\r\n`, attrs: ['city'], appId: 'default' })).toEqual([]);
+  });
+
+  it('refuses a longer text before splitting it, naming the limit in bytes', () => {
+    const refusal = 'userIds: The list is over 66,000 bytes, more than 1,000 user IDs can take. Use the CSV upload for larger lists.';
+    expect(issues({ userIds: 'a'.repeat(MAX_USER_IDS_BYTES + 1), attrs: ['city'], appId: 'default' })).toEqual([refusal]);
+    // Bytes, not characters: 22,001 three-byte characters are 66,003 bytes.
+    expect(issues({ userIds: '中'.repeat(22_001), attrs: ['city'], appId: 'default' })).toEqual([refusal]);
+    expect(issues({ userIds: '中'.repeat(22_000), attrs: ['city'], appId: 'default' })[0]).toMatch(/is 66,000 bytes long; a user ID can be at most 64 bytes/);
+    // Only this one issue: the megabyte of bad IDs is never parsed into a list of problems.
+    expect(issues({ userIds: '\u0001 '.repeat(500_000), attrs: ['city'], appId: 'default' })).toEqual([refusal]);
   });
 });

@@ -1,4 +1,8 @@
 import { expect, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sealToken, SESSION_COOKIE } from '../../lib/auth/cookie';
+import { E2E } from './env';
 
 export async function signIn(page: Page, base: string, username: string, password: string) {
   await page.goto(`${base}/login`);
@@ -16,4 +20,17 @@ export async function addOperator(page: Page, operator: { username: string; pass
   await page.getByLabel('Role', { exact: true }).selectOption(operator.role);
   await page.getByRole('button', { name: 'Add operator' }).click();
   await expect(page.getByRole('status')).toContainText(`add ${operator.username}`);
+}
+
+/** A cookie whose signature checks out but whose session the database never had: the proxy cannot tell. */
+export function unknownSessionCookie(): string {
+  return `${SESSION_COOKIE}=${sealToken(randomBytes(32).toString('base64url'), E2E.sessionSecret)}`;
+}
+
+/** The real sign-in action's id, which changes with every build. */
+export function signInActionId(): string {
+  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, { exportedName: string }> };
+  const entry = Object.entries(manifest.node).find(([, a]) => a.exportedName === 'signInAction');
+  if (!entry) throw new Error('signInAction is not in the server reference manifest');
+  return entry[0];
 }

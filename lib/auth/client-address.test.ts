@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress } from './client-address';
+import { clientAddress, forwardedHttps } from './client-address';
 
 describe('clientAddress', () => {
   it('ignores the header when no proxy is trusted', () => {
@@ -30,5 +30,19 @@ describe('clientAddress', () => {
     expect(clientAddress('2001:db8::1', 1)).toBe('2001:db8::1');
     expect(clientAddress('2001:db8::1, ::ffff:10.0.0.2', 2)).toBe('2001:db8::1');
     expect(clientAddress('[2001:db8::1]:443', 1)).toBeNull();
+  });
+});
+
+describe('forwardedHttps', () => {
+  it('ignores X-Forwarded-Proto when no proxy is trusted', () => {
+    expect(forwardedHttps('https', 0)).toBe(false);
+  });
+
+  it('believes a trusted proxy that says https, and only that', () => {
+    expect(forwardedHttps('https', 1)).toBe(true);
+    expect(forwardedHttps(' HTTPS ', 2)).toBe(true);
+    expect(forwardedHttps('http', 1)).toBe(false);
+    expect(forwardedHttps(null, 1)).toBe(false);
+    expect(forwardedHttps('https-ish', 1)).toBe(false);
   });
 });

@@ -13,3 +13,12 @@ export function clientAddress(forwardedFor: string | null, trustedHops: number):
   const entry = entries[entries.length - trustedHops];
   return entry !== undefined && isIP(entry) !== 0 ? entry : null;
 }
+
+/**
+ * Whether the client reached the outermost proxy over HTTPS, from X-Forwarded-Proto. Like
+ * X-Forwarded-For, the header proves nothing without a trusted proxy in front: a client can
+ * write it itself. The console never terminates TLS, so without one the answer is no.
+ */
+export function forwardedHttps(forwardedProto: string | null, trustedHops: number): boolean {
+  return trustedHops >= 1 && forwardedProto?.trim().toLowerCase() === 'https';
+}

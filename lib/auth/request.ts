@@ -3,7 +3,7 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { getConfig } from '../config';
 import { getRuntime } from '../runtime';
-import { clientAddress } from './client-address';
+import { clientAddress, forwardedHttps } from './client-address';
 import type { Operator } from './operators';
 import { hasRole, type Role } from './roles';
 import { SESSION_COOKIE, sessionLimits } from './sessions';
@@ -24,8 +24,9 @@ export async function clientIp(): Promise<string | null> {
   return clientAddress((await headers()).get('x-forwarded-for'), getConfig().trustedProxyHops);
 }
 
+/** Whether a trusted proxy says the client came over HTTPS (TRUSTED_PROXY_HOPS); decides the cookie's `Secure`. */
 export async function isHttps(): Promise<boolean> {
-  return (await headers()).get('x-forwarded-proto') === 'https';
+  return forwardedHttps((await headers()).get('x-forwarded-proto'), getConfig().trustedProxyHops);
 }
 
 /** For pages: not signed in → /login; signed in without the role → 403 page. */
