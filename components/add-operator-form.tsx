@@ -20,7 +20,7 @@ export function AddOperatorForm() {
     }),
   );
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="add-operator-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+    <form method="post" onSubmit={submit} noValidate aria-labelledby="add-operator-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
       <h2 id="add-operator-heading" className="text-lg font-semibold">
         Add an operator
       </h2>

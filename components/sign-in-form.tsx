@@ -22,7 +22,8 @@ export function SignInForm({ next }: { next?: string }) {
   );
 
   return (
-    <form onSubmit={submit} noValidate className="max-w-sm space-y-4">
+    // POST even before the page is interactive: a GET would put the password in the address.
+    <form method="post" onSubmit={submit} noValidate className="max-w-sm space-y-4">
       <TextField id="username" label="Username" autoComplete="username" error={errors.username?.message} registration={form.register('username')} />
       <TextField
         id="password"
