@@ -302,7 +302,8 @@ function actions(): { id: string; name: string; page: string }[] {
 
 const CRAFTED_ARGS: Record<string, unknown[]> = {
   removeAttributesAction: [{ userIds: 'alice', attrs: ['city'] }],
-  startBulkRunAction: [{}],
+  startUploadAction: [{ uploadId: 1, attrs: ['city'], requestKey: 'crafted-request-key-0001' }],
+  discardUploadAction: [{ uploadId: 1 }],
   cancelRunAction: [1],
   retryFailedAction: [1],
   changeOperatorAction: [{ kind: 'add', username: 'intruder', password: 'intruder-password', role: 'admin' }],
