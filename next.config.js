@@ -3,6 +3,19 @@ const nextConfig = {
   // Native addon: must be required at run time from node_modules, never bundled.
   serverExternalPackages: ['better-sqlite3', '@node-rs/argon2'],
   poweredByHeader: false,
+  // proxy.ts sets the security headers, but it does not see the upload route (it would clone the body).
+  async headers() {
+    return [
+      {
+        source: '/api/uploads',
+        headers: [
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Cache-Control', value: 'no-store' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
+  },
   experimental: {
     // Server actions keep Next.js's 1 MB body limit (no `serverActions.bodySizeLimit`): files go to
     // route handlers that stream them (/api/uploads), never through an action.
