@@ -55,6 +55,10 @@ export interface CsvFatal {
   params?: CsvParams;
 }
 
+const NO_ATTRS: readonly string[] = [];
+/** Distinct attribute cells remembered; a hostile file of ever-new cells is still split, just not kept. */
+const MAX_DISTINCT_CELLS = 1_000;
+
 const ID_PROBLEM: Record<UserIdProblemCode, CsvProblemCode> = {
   'userIds.empty': 'csv.idEmpty',
   'userIds.controlChars': 'csv.idControlChars',
@@ -117,8 +121,9 @@ export class CsvValidator {
   private validRows = 0;
   private rowsWithoutAttrs = 0;
   private readonly issues: CsvIssue[] = [];
-  /** Identical attribute lists share one array: ten million rows usually carry a handful of distinct lists. */
   private readonly attrLists = new Map<string, readonly string[]>();
+  /** Every name valid rows give: known names only, so a handful. */
+  private readonly namedAttrs = new Set<string>();
   private fatal: CsvFatal | null = null;
   private readonly known: Set<string>;
   /** The app's names as the `known` parameter of `csv.unknownAttrs`, joined once rather than per row. */
@@ -160,7 +165,7 @@ export class CsvValidator {
     }
     if (extra > 0) return this.invalid(line, 'csv.extraValues', { values: extra + 1 });
 
-    const own = attrsCell === null ? [] : splitAttrs(attrsCell);
+    const own = attrsCell === null ? NO_ATTRS : this.attrsOf(attrsCell);
     const unknown = own.filter((a) => !this.known.has(a));
     if (unknown.length > 0) {
       return this.invalid(line, 'csv.unknownAttrs', {
@@ -172,7 +177,8 @@ export class CsvValidator {
     }
     this.validRows++;
     if (own.length === 0) this.rowsWithoutAttrs++;
-    this.opts.onRow({ line, account, attrs: this.intern(own), withPicked: own.length === 0 });
+    for (const a of own) this.namedAttrs.add(a);
+    this.opts.onRow({ line, account, attrs: own, withPicked: own.length === 0 });
   }
 
   /** The reader itself gave up (unreadable input); `detail` is the reader's own message. */
@@ -187,15 +193,13 @@ export class CsvValidator {
 
   finish(): CsvTally {
     if (this.header === undefined && !this.fatal) this.fatal = { code: 'csv.empty' };
-    const attrs = new Set<string>();
-    for (const list of this.attrLists.values()) for (const a of list) attrs.add(a);
     return {
       rowsRead: Math.min(this.rowsRead, this.opts.maxRows),
       hasHeader: Boolean(this.header),
       invalidRows: this.invalidRows,
       validRows: this.validRows,
       rowsWithoutAttrs: this.rowsWithoutAttrs,
-      attrs: [...attrs],
+      attrs: [...this.namedAttrs],
       issues: this.issues,
       fatal: this.fatal,
     };
@@ -218,11 +222,15 @@ export class CsvValidator {
     this.opts.onIssue?.(issue);
   }
 
-  private intern(attrs: string[]): readonly string[] {
-    const key = attrs.join('\u0000');
-    const known = this.attrLists.get(key);
+  /**
+   * A cell's attribute names, split once per distinct cell: ten million rows usually carry a
+   * handful of distinct cells, and rows with the same cell share one array.
+   */
+  private attrsOf(cell: string): readonly string[] {
+    const known = this.attrLists.get(cell);
     if (known) return known;
-    this.attrLists.set(key, attrs);
+    const attrs = splitAttrs(cell);
+    if (this.attrLists.size < MAX_DISTINCT_CELLS) this.attrLists.set(cell, attrs);
     return attrs;
   }
 }
