@@ -147,7 +147,11 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
     });
   };
 
-  const preview: CsvPreviewCounts | null = stagedUpload ? { ...stagedUpload, fatal: null } : local.kind === 'done' ? local.preview : null;
+  const preview: CsvPreviewCounts | null = stagedUpload
+    ? { ...stagedUpload, validRows: stagedUpload.users + stagedUpload.duplicateRows, fatal: null }
+    : local.kind === 'done'
+      ? local.preview
+      : null;
   const busy = confirming !== null || starting;
   const progress = [
     local.kind === 'reading' ? `Reading the file in your browser… ${percent(local.fraction)}` : '',

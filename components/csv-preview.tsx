@@ -41,14 +41,18 @@ export function CsvPreview({
       <p className="text-sm text-slate-700">
         {checkedBy === 'server'
           ? 'Checked by the server: these are the users a start sends to.'
-          : 'Checked in your browser. The server checks the file again as it arrives; its counts replace these.'}
+          : 'Checked in your browser. The server checks the file again as it arrives, merges repeated users, and its counts replace these.'}
       </p>
       <dl className="flex flex-wrap gap-6">
         {(
           [
             ['Rows read', preview.rowsRead],
-            ['Valid unique users', preview.users],
-            ['Duplicates merged', preview.duplicateRows],
+            ...(preview.users === null || preview.duplicateRows === null
+              ? ([['Valid rows', preview.validRows]] as const)
+              : ([
+                  ['Valid unique users', preview.users],
+                  ['Duplicates merged', preview.duplicateRows],
+                ] as const)),
             ['Invalid rows', preview.invalidRows],
           ] as const
         ).map(([label, value]) => (
@@ -69,7 +73,7 @@ export function CsvPreview({
           below are removed from {preview.rowsWithoutAttrs === 1 ? 'that user' : 'those users'}.
         </p>
       )}
-      {preview.duplicateRows > 0 && (
+      {preview.duplicateRows !== null && preview.duplicateRows > 0 && (
         <p className="text-sm text-amber-900">
           Warning: {n(preview.duplicateRows)} {preview.duplicateRows === 1 ? 'row repeats a user' : 'rows repeat users'} listed earlier;
           each such user is sent once, with all the attributes of its rows.

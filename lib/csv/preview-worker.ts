@@ -12,8 +12,9 @@ scope.onmessage = (e) => {
         type: 'done',
         preview: {
           rowsRead: 0,
-          users: 0,
-          duplicateRows: 0,
+          validRows: 0,
+          users: null,
+          duplicateRows: null,
           invalidRows: 0,
           rowsWithoutAttrs: 0,
           attrs: [],
