@@ -1,4 +1,6 @@
-import { createTranslator } from 'next-intl';
+// next-intl's own re-export: its root under the react-server condition also loads its client
+// provider, which needs React's createContext, so plain Node scripts (bench, operators) could not load this.
+import { createTranslator } from 'use-intl/core';
 import en from '../../messages/en';
 import type { CsvFatalCode, CsvParams, CsvProblemCode } from '../csv/validate';
 import type { AuditAction, AuditDetail } from '../auth/audit';
