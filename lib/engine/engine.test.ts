@@ -169,6 +169,26 @@ describe('runBatches', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['removed', 'removed']);
   });
 
+  it('treats a 60007 in ErrorList the same way: the budget slows, the user waits rather than fails', async () => {
+    const { seen, limiter } = countingBudget();
+    const answers = [60007, 60007, 60007, 60007, 60007, 60007, 0];
+    const fake = scriptedClient((accounts, call) =>
+      answers[call - 1] ? reply(0, [{ To_Account: accounts.at(-1)!, ErrorCode: answers[call - 1]! }]) : reply(0),
+    );
+    const outcomes: UserOutcome[] = [];
+    await runBatches(toBatches(targets(3)), {
+      operation: removeAttr,
+      client: fake.client,
+      limiter,
+      clock: instantClock,
+      concurrency: 1,
+      onOutcomes: (o) => void outcomes.push(...o),
+    });
+    expect(fake.calls).toEqual([['u1', 'u2', 'u3'], ...Array(6).fill(['u3'])]);
+    expect(seen.rateLimited).toBe(6);
+    expect(outcomes.find((o) => o.account === 'u3')).toMatchObject({ status: 'removed', attempts: 7 });
+  });
+
   it('fails the batch with 60007 once it has been rate-limited maxRateLimitWaits times over', async () => {
     const { seen, limiter } = countingBudget();
     const fake = scriptedClient(() => reply(60007));

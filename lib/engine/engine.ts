@@ -184,6 +184,8 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
       }
 
       const retryLater: T[] = [];
+      let transient = false;
+      let limited = false;
       for (const t of pending) {
         const failure = bySeq.get(t.seq) ?? null;
         if (failure === null) {
@@ -191,18 +193,22 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
         } else if (failure.handling === 'retry' || failure.handling === 'rate-limited') {
           lastFailure = failure;
           retryLater.push(t);
+          if (failure.handling === 'retry') transient = true;
+          else limited = true;
         } else {
           fail([t], failure);
         }
       }
       pending = retryLater;
-      if (pending.length > 0) {
-        if (++transientTries >= policy.maxAttempts) {
-          for (const t of pending) fail([t], bySeq.get(t.seq)!);
-          pending = [];
-        } else {
-          await opts.clock.sleep(backoffDelay(transientTries, policy, random));
-        }
+      if (pending.length === 0) continue;
+      if (limited) permit.rateLimited();
+      // Users held back only by a rate limit are not failing: that counts against the rate-limit cap, not their attempts.
+      const exhausted = transient ? ++transientTries >= policy.maxAttempts : ++rateLimitWaits > policy.maxRateLimitWaits;
+      if (exhausted) {
+        for (const t of pending) fail([t], bySeq.get(t.seq)!);
+        pending = [];
+      } else if (transient) {
+        await opts.clock.sleep(backoffDelay(transientTries, policy, random));
       }
     }
     await flush(finished, requests);
