@@ -35,6 +35,8 @@ interface Figures {
   stored: boolean;
   /** Highest number of requests the console sent within any 1 s window (its own clock). */
   maxSentPerSecond: number;
+  /** Send to reply, as the console sees it: the budget's pace is ceiling / (1 + this in s). */
+  meanRoundTripMs: number;
 }
 
 function maxInAnyWindow(sorted: number[], windowMs = 1000): number {
@@ -104,7 +106,15 @@ async function measure(label: string, users: number, concurrency: number): Promi
       userSig: createUserSigCache({ sdkAppId: DEMO_SDKAPPID, identifier: 'administrator', secretKey: () => DEMO_SECRET_KEY }),
     });
     const sentAt: number[] = [];
-    const client = { ...tim, call: (path: string, body: unknown) => (sentAt.push(performance.now()), tim.call(path, body)) };
+    let roundTrips = 0;
+    const timed = async (path: string, body: unknown) => {
+      const at = performance.now();
+      sentAt.push(at);
+      const result = await tim.call(path, body);
+      roundTrips += performance.now() - at;
+      return result;
+    };
+    const client = { ...tim, call: timed };
     const limiter = createRateLimiter(QPS);
     const start = performance.now();
     await executeRun(runId, { runs: createSqliteStore(db).runs, client, limiter, clock: realClock, concurrency });
@@ -121,6 +131,7 @@ async function measure(label: string, users: number, concurrency: number): Promi
       peakRssMb: Math.max(peak, process.resourceUsage().maxRSS * 1024) / 1024 / 1024,
       stored: run.pending === 0 && run.removed + run.failed + run.notSent === run.total && run.notSent === 0,
       maxSentPerSecond: maxInAnyWindow(sentAt),
+      meanRoundTripMs: roundTrips / sentAt.length,
     };
   } finally {
     clearInterval(sampler);
@@ -143,6 +154,7 @@ function report(f: Figures) {
     retries: f.retries,
     'peak RSS MB': Math.round(f.peakRssMb),
     'max sent in 1 s': f.maxSentPerSecond,
+    'mean round trip ms': f.meanRoundTripMs.toFixed(1),
     'all outcomes stored': f.stored,
   };
 }
