@@ -34,6 +34,8 @@ interface Figures {
   stored: boolean;
   /** Highest number of requests the console sent within any 1 s window (its own clock). */
   maxSentPerSecond: number;
+  /** Send to reply, as the console sees it: the budget's pace is ceiling / (1 + this in s). */
+  meanRoundTripMs: number;
 }
 
 function maxInAnyWindow(sorted: number[], windowMs = 1000): number {
@@ -103,7 +105,15 @@ async function measure(label: string, users: number, concurrency: number): Promi
       userSig: createUserSigCache({ sdkAppId: DEMO_SDKAPPID, identifier: 'administrator', secretKey: () => DEMO_SECRET_KEY }),
     });
     const sentAt: number[] = [];
-    const client = { ...tim, call: (path: string, body: unknown) => (sentAt.push(performance.now()), tim.call(path, body)) };
+    let roundTrips = 0;
+    const timed = async (path: string, body: unknown) => {
+      const at = performance.now();
+      sentAt.push(at);
+      const result = await tim.call(path, body);
+      roundTrips += performance.now() - at;
+      return result;
+    };
+    const client = { ...tim, call: timed };
     const limiter = createRateLimiter(QPS);
     const start = performance.now();
     await executeRun(runId, { runs: createSqliteStore(db).runs, client, limiter, clock: realClock, concurrency });
@@ -120,6 +130,7 @@ async function measure(label: string, users: number, concurrency: number): Promi
       peakRssMb: Math.max(peak, process.resourceUsage().maxRSS * 1024) / 1024 / 1024,
       stored: run.pending === 0 && run.removed + run.failed + run.notSent === run.total && run.notSent === 0,
       maxSentPerSecond: maxInAnyWindow(sentAt),
+      meanRoundTripMs: roundTrips / sentAt.length,
     };
   } finally {
     clearInterval(sampler);
@@ -142,6 +153,7 @@ function report(f: Figures) {
     retries: f.retries,
     'peak RSS MB': Math.round(f.peakRssMb),
     'max sent in 1 s': f.maxSentPerSecond,
+    'mean round trip ms': f.meanRoundTripMs.toFixed(1),
     'all outcomes stored': f.stored,
   };
 }
@@ -151,7 +163,7 @@ async function main() {
   console.log(`Benchmark: ${USERS.toLocaleString('en')} users (baseline ${BASELINE_USERS.toLocaleString('en')}), TIM_MAX_QPS=${QPS}, simulator latency 20 ms, 1 % 91000`);
   const sim = await startSim();
   try {
-    const job = await measure(`job path (${JOB_CONCURRENCY} in flight)`, USERS, JOB_CONCURRENCY);
+    const job = await measure(`job path (${JOB_CONCURRENCY} lanes)`, USERS, JOB_CONCURRENCY);
     const jobStats = (await (await fetch(`${SIM_URL}/__sim/stats`)).json()) as { maxPerSecond: number; rateLimited: number };
     const naive = await measure('naive baseline (1 in flight)', BASELINE_USERS, 1);
     console.table([report(job), report(naive)]);
@@ -159,7 +171,10 @@ async function main() {
     console.log(`job path vs baseline: ${speedup.toFixed(2)}× the users/s`);
     console.log(`simulator: highest arrivals in any 1 s window ${jobStats.maxPerSecond} (ceiling ${QPS}), rate-limit rejections ${jobStats.rateLimited}`);
     const ratio = job.seconds / (job.users / MAX_USERS_PER_REQUEST / QPS);
-    console.log(`targets: elapsed ≤ 1.10 × floor: ${ratio <= 1.1 ? 'met' : 'MISSED'} (${ratio.toFixed(3)}); peak RSS ≤ 512 MB: ${job.peakRssMb <= 512 ? 'met' : 'MISSED'}; every outcome stored: ${job.stored ? 'yes' : 'NO'}`);
+    console.log(
+      `targets: elapsed ≤ 1.05 × floor: ${ratio <= 1.05 ? 'met' : 'MISSED'} (${ratio.toFixed(3)}); no second over the ceiling at the simulator: ${jobStats.maxPerSecond <= QPS ? 'met' : 'MISSED'}; ` +
+        `peak RSS ≤ 512 MB: ${job.peakRssMb <= 512 ? 'met' : 'MISSED'}; every outcome stored: ${job.stored ? 'yes' : 'NO'}`,
+    );
   } finally {
     sim.kill('SIGTERM');
   }

@@ -7,7 +7,28 @@ import { readBatchReply } from '../tim/outcomes';
 import type { Clock, RateLimiter } from './rate-limiter';
 
 const instantClock: Clock = { now: () => 0, sleep: async () => {} };
-const noLimit: RateLimiter = { acquire: async () => {}, backOff: () => {} };
+const noLimit: RateLimiter = { acquire: async () => ({ release: () => {}, rateLimited: () => {} }) };
+
+/** A budget that counts what the engine does with its permits. */
+function countingBudget() {
+  const seen = { acquired: 0, released: 0, rateLimited: 0, inFlight: 0 };
+  const limiter: RateLimiter = {
+    acquire: async () => {
+      seen.acquired++;
+      seen.inFlight++;
+      let done = false;
+      return {
+        release: () => {
+          if (!done) seen.inFlight--;
+          done = true;
+          seen.released++;
+        },
+        rateLimited: () => void seen.rateLimited++,
+      };
+    },
+  };
+  return { seen, limiter };
+}
 
 function reply(ErrorCode: number, ErrorList: { To_Account: string; ErrorCode: number }[] = []): CallResult {
   const r = { ActionStatus: ErrorCode === 0 ? 'OK' : 'FAIL', ErrorCode, ErrorInfo: '', ErrorList: ErrorList.map((e) => ({ ...e, ErrorInfo: '' })) };
@@ -124,20 +145,103 @@ describe('runBatches', () => {
     expect(outcomes.map((o) => o.attempts)).toEqual(Array(8).fill(3));
   });
 
-  it('backs off on 60007 without failing the users', async () => {
-    let backOffs = 0;
+  it('answers 60007 by slowing the budget and retrying: not a user failure', async () => {
+    const { seen, limiter } = countingBudget();
     const fake = scriptedClient((_a, call) => (call <= 3 ? reply(60007) : reply(0)));
     const outcomes: UserOutcome[] = [];
     await runBatches(toBatches(targets(2)), {
       operation: removeAttr,
       client: fake.client,
-      limiter: { acquire: async () => {}, backOff: () => void backOffs++ },
+      limiter,
       clock: instantClock,
       concurrency: 1,
       onOutcomes: (o) => void outcomes.push(...o),
     });
-    expect(backOffs).toBe(3);
+    expect(seen.rateLimited).toBe(3);
     expect(outcomes.every((o) => o.status === 'removed')).toBe(true);
+  });
+
+  it('does not count a 60007 as one of a user’s transient attempts', async () => {
+    // Four 91000s (one short of maxAttempts) and six 60007s, then success.
+    const answers = [91000, 60007, 91000, 60007, 60007, 91000, 60007, 60007, 91000, 60007, 0];
+    const { outcomes, fake } = await run(targets(2), (_a, call) => reply(answers[call - 1]!));
+    expect(fake.calls).toHaveLength(answers.length);
+    expect(outcomes.map((o) => o.status)).toEqual(['removed', 'removed']);
+  });
+
+  it('treats a 60007 in ErrorList the same way: the budget slows, the user waits rather than fails', async () => {
+    const { seen, limiter } = countingBudget();
+    const answers = [60007, 60007, 60007, 60007, 60007, 60007, 0];
+    const fake = scriptedClient((accounts, call) =>
+      answers[call - 1] ? reply(0, [{ To_Account: accounts.at(-1)!, ErrorCode: answers[call - 1]! }]) : reply(0),
+    );
+    const outcomes: UserOutcome[] = [];
+    await runBatches(toBatches(targets(3)), {
+      operation: removeAttr,
+      client: fake.client,
+      limiter,
+      clock: instantClock,
+      concurrency: 1,
+      onOutcomes: (o) => void outcomes.push(...o),
+    });
+    expect(fake.calls).toEqual([['u1', 'u2', 'u3'], ...Array(6).fill(['u3'])]);
+    expect(seen.rateLimited).toBe(6);
+    expect(outcomes.find((o) => o.account === 'u3')).toMatchObject({ status: 'removed', attempts: 7 });
+  });
+
+  it('fails the batch with 60007 once it has been rate-limited maxRateLimitWaits times over', async () => {
+    const { seen, limiter } = countingBudget();
+    const fake = scriptedClient(() => reply(60007));
+    const outcomes: UserOutcome[] = [];
+    const end = await runBatches(toBatches(targets(2)), {
+      operation: removeAttr,
+      client: fake.client,
+      limiter,
+      clock: instantClock,
+      concurrency: 1,
+      onOutcomes: (o) => void outcomes.push(...o),
+    });
+    expect(end).toEqual({ status: 'completed' });
+    expect(fake.calls).toHaveLength(DEFAULT_RETRY_POLICY.maxRateLimitWaits + 1);
+    expect(seen.rateLimited).toBe(DEFAULT_RETRY_POLICY.maxRateLimitWaits + 1);
+    expect(outcomes).toHaveLength(2);
+    expect(outcomes.every((o) => o.status === 'failed' && o.failure.code === 60007 && o.failure.handling === 'rate-limited')).toBe(true);
+  });
+
+  it('holds a permit for exactly the time of its request, and releases it when the call throws', async () => {
+    const { seen, limiter } = countingBudget();
+    const held: number[] = [];
+    const calls = { n: 0 };
+    const client = {
+      call: async () => {
+        held.push(seen.inFlight);
+        if (++calls.n === 2) throw new Error('boom');
+        return reply(0);
+      },
+      renewUserSig: () => {},
+    };
+    const done = runBatches(toBatches(targets(300)), { operation: removeAttr, client, limiter, clock: instantClock, concurrency: 1, onOutcomes: () => {} });
+    await expect(done).rejects.toThrow('boom');
+    expect(held).toEqual([1, 1]);
+    expect(seen).toMatchObject({ acquired: 2, released: 2, inFlight: 0 });
+  });
+
+  it('releases a permit it got after a cancel without sending', async () => {
+    const { seen, limiter } = countingBudget();
+    let cancelled = false;
+    const fake = scriptedClient(() => ((cancelled = true), reply(0)));
+    await runBatches(toBatches(targets(300)), {
+      operation: removeAttr,
+      client: fake.client,
+      limiter,
+      clock: instantClock,
+      concurrency: 2,
+      isCancelled: () => cancelled,
+      onOutcomes: () => {},
+    });
+    expect(fake.calls).toHaveLength(1);
+    expect(seen).toMatchObject({ acquired: 2, released: 2 });
+    expect(seen.inFlight).toBe(0);
   });
 
   it('sends no new batch after a cancel; unsent users get no outcome', async () => {

@@ -1,5 +1,5 @@
 import type { HaltReason, RunEnd as AnyRunEnd } from '../runs/state-machine';
-import type { TimClient } from '../tim/client';
+import type { CallResult, TimClient } from '../tim/client';
 import type { Failure } from '../tim/outcomes';
 import { MAX_USERS_PER_REQUEST } from '../tim/wire';
 import type { BatchTarget, Operation } from './operations';
@@ -15,11 +15,10 @@ export type RunEnd = AnyRunEnd<Failure>;
 export interface RetryPolicy {
   /** Requests per user for transient errors (91000, 5xx, timeouts) before the user is failed. */
   maxAttempts: number;
-  /** Back-offs after 60007/60011 before the users are failed with that code. */
+  /** Requests of a batch answered 60007/60011 (each slows the app's budget) before its users are failed with that code. */
   maxRateLimitWaits: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  rateLimitDelayMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -27,8 +26,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRateLimitWaits: 20,
   baseDelayMs: 250,
   maxDelayMs: 10_000,
-  // The server counts a sliding second; a short pause lets it drain without idling every run for long.
-  rateLimitDelayMs: 250,
 };
 
 export interface EngineOptions<T extends BatchTarget> {
@@ -36,7 +33,10 @@ export interface EngineOptions<T extends BatchTarget> {
   client: Pick<TimClient, 'call' | 'renewUserSig'>;
   limiter: RateLimiter;
   clock: Clock;
-  /** Batches in flight at once; the limiter, not this, bounds the rate. */
+  /**
+   * Batches in flight at once; the limiter, not this, bounds the rate. Enough lanes keep the budget
+   * busy only if they cover what it lets be in flight: about the ceiling × the round trip in seconds.
+   */
   concurrency: number;
   policy?: RetryPolicy;
   random?: () => number;
@@ -103,12 +103,22 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
 
     while (pending.length > 0) {
       if (mustStop()) break;
-      await opts.limiter.acquire();
+      const permit = await opts.limiter.acquire();
       // The wait may have been long: whatever happened meanwhile wins over this request.
-      if (mustStop()) break;
+      if (mustStop()) {
+        permit.release();
+        break;
+      }
       requests++;
       for (const t of pending) attempts.set(t.seq, (attempts.get(t.seq) ?? 0) + 1);
-      const reading = op.read(pending, await opts.client.call(op.path, op.body(pending)));
+      let result: CallResult;
+      try {
+        result = await opts.client.call(op.path, op.body(pending));
+      } finally {
+        // Only once the reply (or the error) is back can the server no longer count this request.
+        permit.release();
+      }
+      const reading = op.read(pending, result);
       const bySeq = new Map(pending.map((t, i) => [t.seq, reading.users[i]!.failure]));
 
       if (reading.kind === 'request-failed') {
@@ -130,13 +140,13 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
             continue;
           }
           case 'rate-limited':
+            // The budget, shared by every run of the app, slows down; this batch just takes another slot.
+            permit.rateLimited();
             lastFailure = failure;
             if (++rateLimitWaits > policy.maxRateLimitWaits) {
               fail(pending, failure);
               pending = [];
-              continue;
             }
-            opts.limiter.backOff(policy.rateLimitDelayMs);
             continue;
           case 'renew-usersig':
             if (!renewedForThisBatch) {
@@ -174,6 +184,8 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
       }
 
       const retryLater: T[] = [];
+      let transient = false;
+      let limited = false;
       for (const t of pending) {
         const failure = bySeq.get(t.seq) ?? null;
         if (failure === null) {
@@ -181,18 +193,22 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
         } else if (failure.handling === 'retry' || failure.handling === 'rate-limited') {
           lastFailure = failure;
           retryLater.push(t);
+          if (failure.handling === 'retry') transient = true;
+          else limited = true;
         } else {
           fail([t], failure);
         }
       }
       pending = retryLater;
-      if (pending.length > 0) {
-        if (++transientTries >= policy.maxAttempts) {
-          for (const t of pending) fail([t], bySeq.get(t.seq)!);
-          pending = [];
-        } else {
-          await opts.clock.sleep(backoffDelay(transientTries, policy, random));
-        }
+      if (pending.length === 0) continue;
+      if (limited) permit.rateLimited();
+      // Users held back only by a rate limit are not failing: that counts against the rate-limit cap, not their attempts.
+      const exhausted = transient ? ++transientTries >= policy.maxAttempts : ++rateLimitWaits > policy.maxRateLimitWaits;
+      if (exhausted) {
+        for (const t of pending) fail([t], bySeq.get(t.seq)!);
+        pending = [];
+      } else if (transient) {
+        await opts.clock.sleep(backoffDelay(transientTries, policy, random));
       }
     }
     await flush(finished, requests);

@@ -134,4 +134,30 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     expect(resumed).toEqual({ status: 'completed' });
     expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0 });
   });
+
+  describe('pacing over real HTTP', () => {
+    // 60 requests, most for unknown users (70107): enough to fill several seconds of a low ceiling.
+    const wide = Array.from({ length: 6000 }, (_, i) => `u${i}`);
+    const wideRun = () => createRun(db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: wide.map((account) => ({ account, attrs: ['city'] })) }).runId;
+
+    it('keeps every second at the server at or under the ceiling, with nothing rejected', async () => {
+      sim.setConfig({ qpsLimit: 20, latencyMs: 20, latencyJitterMs: 15 });
+      const runId = wideRun();
+      const end = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(20), clock: realClock, concurrency: 8 });
+      expect(end).toEqual({ status: 'completed' });
+      expect(sim.stats()).toMatchObject({ requests: 60, rateLimited: 0 });
+      expect(sim.stats().maxPerSecond).toBeLessThanOrEqual(20);
+      expect(sim.stats().maxPerSecond).toBeGreaterThanOrEqual(18);
+    });
+
+    it('answers a server whose limit is below the configured ceiling by slowing down: its 60007s fail no user', async () => {
+      sim.setConfig({ qpsLimit: 20, latencyMs: 10 });
+      const runId = wideRun();
+      const end = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(40), clock: realClock, concurrency: 8 });
+      expect(end).toEqual({ status: 'completed' });
+      expect(sim.stats().rateLimited).toBeGreaterThan(0);
+      expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: wide.length - (USERS - 50), pending: 0 });
+      expect(listRunUsers(db, runId, { limit: wide.length + 1 }).filter((u) => u.failure?.code !== 70107 && u.result !== 'removed')).toEqual([]);
+    });
+  });
 });

@@ -13,8 +13,12 @@ import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lea
 import { ProgressTracker } from './progress';
 import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from './uploads-in-progress';
 
-/** Batches in flight per background run: enough to keep a 100 QPS ceiling busy at ~50 ms per request. */
-export const JOB_CONCURRENCY = 8;
+/**
+ * Lanes per background run. At round trip r the budget keeps about ceiling × r / (1 + r) requests in
+ * flight (lib/engine/rate-limiter.ts); fewer lanes than that starve it. 16 cover a 100 QPS ceiling
+ * up to about 190 ms per request; lanes beyond what the budget grants just wait their turn.
+ */
+export const JOB_CONCURRENCY = 16;
 /** Form runs are small (≤ 1,000 users = 10 requests); a few in flight keeps them near the ceiling. */
 const FORM_CONCURRENCY = 4;
 /** Stop sending this long before the lease could expire in the database, so a late heartbeat never overlaps a new holder. */

@@ -20,7 +20,9 @@ describe('attribute-name cache', () => {
   it('takes a slot of the app’s get_attr_name budget for each call, and serves a cached answer for 30 s', async () => {
     let now = 0;
     let slots = 0;
-    const cache = createAttrNamesCache(tim(), { acquire: async () => void slots++ }, () => now);
+    let released = 0;
+    const budget = { acquire: async () => (slots++, { release: () => void released++, rateLimited: () => {} }) };
+    const cache = createAttrNamesCache(tim(), budget, () => now);
     expect(await cache.load()).toEqual({ ok: true, names: ['sex', 'city'] });
     now += 29_000;
     await cache.load();
@@ -29,6 +31,22 @@ describe('attribute-name cache', () => {
     now += 31_000;
     await cache.load();
     expect(slots).toBe(3);
+    expect(released).toBe(3);
     expect(sim.stats().byApi.get_attr_name).toBe(3);
+  });
+
+  it('slows the budget when get_attr_name is answered 60007', async () => {
+    sim.reset();
+    sim.setConfig({ qpsLimit: { get_attr_name: 1 } });
+    try {
+      let limited = 0;
+      const budget = { acquire: async () => ({ release: () => {}, rateLimited: () => void limited++ }) };
+      const cache = createAttrNamesCache(tim(), budget);
+      expect(await cache.load()).toMatchObject({ ok: true });
+      expect(await cache.load({ fresh: true })).toMatchObject({ ok: false, failure: { code: 60007 } });
+      expect(limited).toBe(1);
+    } finally {
+      sim.reset();
+    }
   });
 });

@@ -13,20 +13,24 @@ export interface AttrNamesCache {
 }
 
 /** One per app: another app's names must never answer for this one. */
-export function createAttrNamesCache(tim: TimClient, budget: Pick<RateLimiter, 'acquire'>, now: () => number = Date.now): AttrNamesCache {
+export function createAttrNamesCache(tim: TimClient, budget: RateLimiter, now: () => number = Date.now): AttrNamesCache {
   let cached: { at: number; names: string[] } | null = null;
   return {
     async load(opts = {}) {
       if (!opts.fresh && cached && now() - cached.at < CACHE_MS) return { ok: true, names: cached.names };
-      await budget.acquire();
-      const result = await tim.getAttrNames();
+      const permit = await budget.acquire();
+      // Released once the reply (or the error) is back: until then the server may still count it.
+      const result = await tim.getAttrNames().finally(() => permit.release());
       if (result.ok) {
         cached = { at: now(), names: result.names };
         return result;
       }
       // The same mapping as remove_attr: one place decides what a reply means.
       const reading = readBatchReply([], result.result);
-      if (reading.kind === 'request-failed') return { ok: false, failure: reading.failure };
+      if (reading.kind === 'request-failed') {
+        if (reading.failure.handling === 'rate-limited') permit.rateLimited();
+        return { ok: false, failure: reading.failure };
+      }
       return { ok: false, failure: transportFailure('bad-response', 'AttrNames missing') };
     },
   };
