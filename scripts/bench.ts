@@ -44,9 +44,15 @@ async function freePort(from: number, to: number): Promise<number> {
 
 const children: ChildProcess[] = [];
 
-function start(label: string, args: string[], env: Record<string, string>): ChildProcess {
+function spawnNode(args: string[], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
   children.push(child);
+  return child;
+}
+
+/** A server that should live as long as the benchmark: say so at once when it dies. */
+function startServer(label: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawnNode(args, env);
   child.once('exit', (code, signal) => {
     if (!stopping) console.error(`${label} exited (${signal ?? code}) before the benchmark finished`);
   });
@@ -73,7 +79,7 @@ async function waitUntilUp(label: string, child: ChildProcess, url: string, time
 }
 
 function build(): Promise<void> {
-  const child = start('next build', [NEXT_BIN, 'build'], {});
+  const child = spawnNode([NEXT_BIN, 'build']);
   return new Promise((resolve, reject) =>
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (${code})`)))),
   );
@@ -332,7 +338,7 @@ async function main(): Promise<void> {
     const sim = `http://127.0.0.1:${simPort}`;
     const base = `http://127.0.0.1:${consolePort}`;
 
-    const simChild = start('simulator', ['--max-old-space-size=4096', '--import', 'tsx', 'sim/cli.ts'], {
+    const simChild = startServer('simulator', ['--max-old-space-size=4096', '--import', 'tsx', 'sim/cli.ts'], {
       SIM_PORT: String(simPort),
       SIM_USERS: String(simUsers),
       SIM_LATENCY_MS: '20',
@@ -340,7 +346,7 @@ async function main(): Promise<void> {
       SIM_QPS: String(QPS),
     });
     await waitUntilUp('simulator', simChild, `${sim}/__sim/stats`, 120_000);
-    const consoleChild = start('console', [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(consolePort)], {
+    const consoleChild = startServer('console', [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(consolePort)], {
       TIM_APPS_FILE: '',
       TIM_SDKAPPID: String(DEMO_SDKAPPID),
       TIM_SECRET_KEY: DEMO_SECRET_KEY,
