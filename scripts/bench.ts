@@ -65,7 +65,9 @@ async function stopAll(): Promise<void> {
   stopping = true;
   const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
   for (const child of running) child.kill('SIGTERM');
-  await Promise.race([Promise.all(running.map((c) => once(c, 'exit'))), sleep(10_000)]);
+  // Unref'd: once the children are gone, the give-up timer must not keep the bench alive.
+  const giveUp = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+  await Promise.race([Promise.all(running.map((c) => once(c, 'exit'))), giveUp]);
 }
 
 async function waitUntilUp(label: string, child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
