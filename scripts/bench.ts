@@ -60,14 +60,17 @@ function startServer(label: string, args: string[], env: Record<string, string>)
 }
 
 let stopping = false;
+let tempDir: string | undefined;
+
 /** Waits for the exits, so the temp directory is removed after the console has closed its database. */
-async function stopAll(): Promise<void> {
+async function shutdown(): Promise<void> {
   stopping = true;
   const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
   for (const child of running) child.kill('SIGTERM');
   // Unref'd: once the children are gone, the give-up timer must not keep the bench alive.
   const giveUp = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
   await Promise.race([Promise.all(running.map((c) => once(c, 'exit'))), giveUp]);
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 }
 
 async function waitUntilUp(label: string, child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
@@ -333,7 +336,7 @@ async function main(): Promise<void> {
   }
   if (!SKIP_BUILD) await build();
 
-  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const dir = (tempDir = mkdtempSync(join(tmpdir(), 'bench-')));
   try {
     const csvPath = join(dir, 'bench.csv');
     const [bytes, simPort, consolePort] = await Promise.all([writeCsv(csvPath, USERS), freePort(4600, 4699), freePort(3600, 3699)]);
@@ -411,16 +414,15 @@ async function main(): Promise<void> {
     console.log(`  peak RSS ≤ 512 MB: ${verdict(rssMb <= 512)} (${Math.round(rssMb)})`);
     console.log(`  /api/health ≤ 200 ms: ${verdict(worstMs <= 200 && failures === 0)} (${Math.round(worstMs)} ms, ${failures} not ok)`);
   } finally {
-    await stopAll();
-    rmSync(dir, { recursive: true, force: true });
+    await shutdown();
   }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void stopAll().then(() => process.exit(130)));
+  process.once(signal, () => void shutdown().then(() => process.exit(130)));
 }
 
 main().catch((err: unknown) => {
   console.error(err);
-  void stopAll().then(() => process.exit(1));
+  void shutdown().then(() => process.exit(1));
 });
