@@ -77,3 +77,20 @@ describe('migration 7', () => {
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('runs_status', 'runs_request_key', 'runs_by_app', 'run_users_by_user')").pluck().get()).toBe(4);
   });
 });
+
+describe('migration 8', () => {
+  it("counts every run's failed users per reason from the rows already there", () => {
+    upTo(7);
+    db.prepare("INSERT INTO runs (created_at, source, sdkappid, region, attrs, status, total) VALUES ('t', 'csv', 1, 'china', '[]', 'completed', 4)").run();
+    const user = db.prepare("INSERT INTO run_users (run_id, seq, user_id, attrs, result, error_key, error_code, error_info) VALUES (1, ?, ?, '[]', ?, ?, ?, ?)");
+    user.run(1, 'a', 'failed', '70107', 70107, 'no such user');
+    user.run(2, 'b', 'failed', '70107', 70107, 'no such user');
+    user.run(3, 'c', 'failed', 'transport.timeout', null, null);
+    user.run(4, 'd', 'removed', null, null, null);
+    migrate(db);
+    expect(db.prepare('SELECT error_key, error_code, info, count FROM run_failures ORDER BY error_key').all()).toEqual([
+      { error_key: '70107', error_code: 70107, info: 'no such user', count: 2 },
+      { error_key: 'transport.timeout', error_code: null, info: '', count: 1 },
+    ]);
+  });
+});

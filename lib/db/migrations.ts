@@ -226,4 +226,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'failed users counted per run and reason as batches are recorded',
+    sql: `
+      -- A key names its code (a TIM code, or transport.* with none), so it alone groups a run's failures.
+      CREATE TABLE run_failures (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        error_key TEXT NOT NULL,
+        error_code INTEGER,
+        info TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (run_id, error_key)
+      ) WITHOUT ROWID;
+      INSERT INTO run_failures (run_id, error_key, error_code, info, count)
+        SELECT run_id, error_key, MAX(error_code), COALESCE(MAX(error_info), ''), COUNT(*)
+        FROM run_users WHERE result = 'failed' AND error_key IS NOT NULL
+        GROUP BY run_id, error_key;
+    `,
+  },
 ];

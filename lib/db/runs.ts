@@ -264,18 +264,31 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
      WHERE run_id = ? AND seq = ? AND result = 'pending'`,
   );
   const bump = statement(db, 'UPDATE runs SET removed = removed + ?, failed = failed + ?, requests = requests + ? WHERE id = ?');
+  const countFailures = statement(
+    db,
+    `INSERT INTO run_failures (run_id, error_key, error_code, info, count) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, error_key) DO UPDATE SET count = count + excluded.count`,
+  );
   db.transaction(() => {
     let removed = 0;
     let failed = 0;
+    const byKey = new Map<string, { failure: Failure; count: number }>();
     for (const o of outcomes) {
       assertUserMove('pending', o.status);
       const f = o.status === 'failed' ? o.failure : null;
       const changed = update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, runId, o.seq).changes;
       if (changed === 0) continue;
-      if (o.status === 'removed') removed++;
-      else failed++;
+      if (!f) {
+        removed++;
+        continue;
+      }
+      failed++;
+      const group = byKey.get(f.key);
+      if (group) group.count++;
+      else byKey.set(f.key, { failure: f, count: 1 });
     }
     bump.run(removed, failed, requests, runId);
+    for (const [key, { failure, count }] of byKey) countFailures.run(runId, key, failure.code, failure.info, count);
   })();
 }
 
@@ -365,15 +378,14 @@ export interface FailureGroup extends StoredFailure {
   count: number;
 }
 
-/** Failed users grouped by reason, most common first; `info` is one example of the server's words. */
+/**
+ * Failed users grouped by reason, most common first; `info` is the server's words the first time.
+ * Counted as each batch is recorded, so the run page reads a handful of rows, not every failed user.
+ */
 export function failureGroups(db: Db, runId: number): FailureGroup[] {
-  return db
-    .prepare(
-      `SELECT error_key AS key, error_code AS code, MAX(error_info) AS info, COUNT(*) AS count
-       FROM run_users WHERE run_id = ? AND result = 'failed'
-       GROUP BY error_key, error_code ORDER BY count DESC`,
-    )
-    .all(runId) as FailureGroup[];
+  return statement(db, 'SELECT error_key AS key, error_code AS code, info, count FROM run_failures WHERE run_id = ? ORDER BY count DESC, error_key').all(
+    runId,
+  ) as FailureGroup[];
 }
 
 export type RetryRefusal = 'not-found' | 'still-running' | 'nothing-to-retry';

@@ -39,6 +39,18 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(await store.runs.get(runId)).toMatchObject({ status: 'completed', notSent: 1, pending: 0 });
     });
 
+    it('counts failed users per reason as batches are recorded, once per user', async () => {
+      const { runId } = await store.runs.create(run(['a', 'b', 'c', 'd']), { ...by, action: 'run-started' });
+      const failure = (code: number, info: string) => ({ key: String(code), code, info, handling: 'permanent' as const });
+      const failed = (seq: number, account: string, code: number, info: string) => ({ seq, account, status: 'failed' as const, failure: failure(code, info), attempts: 1 });
+      await store.runs.recordOutcomes(runId, [failed(1, 'a', 70107, 'first words'), failed(2, 'b', 70107, 'other words'), { seq: 3, account: 'c', status: 'removed', attempts: 1 }], 1);
+      await store.runs.recordOutcomes(runId, [failed(1, 'a', 70107, 'again'), failed(4, 'd', 90035, 'bound')], 1);
+      expect(await store.runs.failureGroups(runId)).toEqual([
+        { key: '70107', code: 70107, info: 'first words', count: 2 },
+        { key: '90035', code: 90035, info: 'bound', count: 1 },
+      ]);
+    });
+
     it('audits a cancel with the change, and refuses one that cannot happen', async () => {
       const { runId } = await store.runs.create(run(['a']), { ...by, action: 'run-started' });
       expect(await store.runs.requestCancel(runId, { ...by, action: 'run-cancelled' })).toEqual({ ok: true });
