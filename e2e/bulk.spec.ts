@@ -108,7 +108,8 @@ test('a server killed mid-run resumes on restart and accounts for every user', a
 
     await server.kill();
     await server.start();
-    await page.goto(`${server.url}/bulk`);
+    // The run's own address: with 16 lanes the resumed run may finish before the page loads.
+    await page.goto(`${server.url}/bulk?run=${runId}`);
     // Sessions live in the database, so the same cookie is still valid after the restart.
     await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 60_000 });
 
