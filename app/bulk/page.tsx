@@ -5,7 +5,7 @@ import { JobProgress } from '@/components/job-progress';
 import { pageContext } from '@/lib/entry/page';
 import { appChoice, attrNamesOf } from '@/lib/queries/apps';
 import { liveBackgroundRuns, runById } from '@/lib/queries/runs';
-import { csvLimitsOf, stagedUploadFor } from '@/lib/queries/uploads';
+import { stagedUploadFor } from '@/lib/queries/uploads';
 import { bulkSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 
 export const dynamic = 'force-dynamic';
@@ -34,7 +34,7 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
         </div>
       )}
       {names.ok && names.names.length > 0 ? (
-        <BulkUpload key={`${current.id}:${staged?.id ?? 'none'}`} app={current} attrNames={names.names} limits={csvLimitsOf(ctx)} staged={staged} />
+        <BulkUpload key={`${current.id}:${staged?.id ?? 'none'}`} app={current} attrNames={names.names} limits={ctx.csvLimits} staged={staged} />
       ) : (
         <AttrNamesProblem names={names} />
       )}

@@ -1,5 +1,5 @@
 import { CsvRecordReader } from './reader';
-import { CsvValidator, type CsvFatal, type CsvRow, type CsvTally, type CsvValidatorOptions } from './validate';
+import { CsvValidator, type CsvFatal, type CsvTally, type CsvValidatorOptions } from './validate';
 
 const MIB = 1024 * 1024;
 
@@ -45,19 +45,4 @@ export class CsvPass {
     this.ended = true;
     return this.validator.finish();
   }
-}
-
-/** A whole text at once (tests, small files): the tally and the valid rows. */
-export function checkCsvText(text: string, opts: Omit<CsvValidatorOptions, 'onRow' | 'keepIssues'> & { keepIssues?: number; maxBytes?: number }): { tally: CsvTally; rows: CsvRow[] } {
-  return checkCsvBytes(new TextEncoder().encode(text), opts);
-}
-
-export function checkCsvBytes(
-  bytes: Uint8Array,
-  opts: Omit<CsvValidatorOptions, 'onRow' | 'keepIssues'> & { keepIssues?: number; maxBytes?: number },
-): { tally: CsvTally; rows: CsvRow[] } {
-  const rows: CsvRow[] = [];
-  const pass = new CsvPass({ keepIssues: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER, ...opts, onRow: (r) => rows.push(r) });
-  pass.push(bytes);
-  return { tally: pass.end(), rows };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCsvText } from './parse';
+import { checkCsvText } from '../../test-support/csv';
 import { MAX_CSV_COLUMNS, MAX_CSV_LINE_BYTES } from './limits';
 import { CsvValidator, type CsvRow } from './validate';
 

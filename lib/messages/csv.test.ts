@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import csvWords from '../../messages/en/csv.json';
 import userIdWords from '../../messages/en/userIds.json';
-import { checkCsvBytes, checkCsvText } from '../csv/parse';
+import { checkCsvBytes, checkCsvText } from '../../test-support/csv';
 import { CSV_FATAL_CODES, CSV_PROBLEM_CODES } from '../csv/validate';
 import { USER_ID_PROBLEM_CODES, parseUserIdList } from '../user-ids';
 import { csvMessage, errorMessage, userIdProblemMessage } from './translate';

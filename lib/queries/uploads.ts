@@ -1,5 +1,4 @@
 import 'server-only';
-import type { CsvLimits } from '../csv/limits';
 import { ISSUES_SHOWN } from '../csv/limits';
 import { STAGED_UPLOAD_TTL_MS } from '../jobs/uploads-in-progress';
 import type { StagedUpload } from '../schemas/upload';
@@ -11,8 +10,4 @@ export async function stagedUploadFor(ctx: UseCaseContext, appId: string): Promi
   const upload = await ctx.store.uploads.latestStaged(ctx.actor.username, appId, ctx.clock.nowMs() - STAGED_UPLOAD_TTL_MS);
   if (!upload) return null;
   return stagedView(upload, await ctx.store.uploads.issues(upload.id, { limit: ISSUES_SHOWN }));
-}
-
-export function csvLimitsOf(ctx: UseCaseContext): CsvLimits {
-  return ctx.csvLimits;
 }
