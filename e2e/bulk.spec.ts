@@ -231,6 +231,13 @@ test('hostile rows (invalid UTF-8, bidi and zero-width IDs, a long line, a wide 
   await expect(row(6)).toContainText('5,000 bytes long');
   await expect(row(7)).toContainText('101 columns');
 
+  // The server's own list, as the download link streams it.
+  await expect(page.getByText('Checked by the server')).toBeVisible();
+  const download = page.getByRole('link', { name: 'Download the invalid rows (CSV)' });
+  const listed = await (await page.request.get((await download.getAttribute('href'))!)).text();
+  expect(listed.trim().split('\n').map((l) => l.split(',')[0]!.replaceAll('"', ''))).toEqual(['line', '3', '4', '5', '6', '7']);
+  expect(listed).toContain('zero-width character (U+200B)');
+
   const runId = await start(page);
   await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 30_000 });
   const sent = (await sim(request).requests()).flatMap((r) => (r as unknown as { accounts?: string[] }).accounts ?? []);
