@@ -62,14 +62,18 @@ function scriptedClient(answer: (accounts: string[], call: number) => CallResult
   };
 }
 
-async function run(list: RemovalTarget[], answer: (accounts: string[], call: number) => CallResult, extra: { cancelAfter?: number; concurrency?: number } = {}) {
+async function run(
+  list: RemovalTarget[],
+  answer: (accounts: string[], call: number) => CallResult,
+  extra: { cancelAfter?: number; concurrency?: number; limiter?: RateLimiter } = {},
+) {
   const fake = scriptedClient(answer);
   const outcomes: UserOutcome[] = [];
   let requests = 0;
   const end = await runBatches(toBatches(list), {
     operation: removeAttr,
     client: fake.client,
-    limiter: noLimit,
+    limiter: extra.limiter ?? noLimit,
     clock: instantClock,
     concurrency: extra.concurrency ?? 1,
     random: () => 0.5,
@@ -147,16 +151,7 @@ describe('runBatches', () => {
 
   it('answers 60007 by slowing the budget and retrying: not a user failure', async () => {
     const { seen, limiter } = countingBudget();
-    const fake = scriptedClient((_a, call) => (call <= 3 ? reply(60007) : reply(0)));
-    const outcomes: UserOutcome[] = [];
-    await runBatches(toBatches(targets(2)), {
-      operation: removeAttr,
-      client: fake.client,
-      limiter,
-      clock: instantClock,
-      concurrency: 1,
-      onOutcomes: (o) => void outcomes.push(...o),
-    });
+    const { outcomes } = await run(targets(2), (_a, call) => (call <= 3 ? reply(60007) : reply(0)), { limiter });
     expect(seen.rateLimited).toBe(3);
     expect(outcomes.every((o) => o.status === 'removed')).toBe(true);
   });
@@ -172,18 +167,9 @@ describe('runBatches', () => {
   it('treats a 60007 in ErrorList the same way: the budget slows, the user waits rather than fails', async () => {
     const { seen, limiter } = countingBudget();
     const answers = [60007, 60007, 60007, 60007, 60007, 60007, 0];
-    const fake = scriptedClient((accounts, call) =>
-      answers[call - 1] ? reply(0, [{ To_Account: accounts.at(-1)!, ErrorCode: answers[call - 1]! }]) : reply(0),
-    );
-    const outcomes: UserOutcome[] = [];
-    await runBatches(toBatches(targets(3)), {
-      operation: removeAttr,
-      client: fake.client,
-      limiter,
-      clock: instantClock,
-      concurrency: 1,
-      onOutcomes: (o) => void outcomes.push(...o),
-    });
+    const answer = (accounts: string[], call: number) =>
+      answers[call - 1] ? reply(0, [{ To_Account: accounts.at(-1)!, ErrorCode: answers[call - 1]! }]) : reply(0);
+    const { outcomes, fake } = await run(targets(3), answer, { limiter });
     expect(fake.calls).toEqual([['u1', 'u2', 'u3'], ...Array(6).fill(['u3'])]);
     expect(seen.rateLimited).toBe(6);
     expect(outcomes.find((o) => o.account === 'u3')).toMatchObject({ status: 'removed', attempts: 7 });
@@ -191,16 +177,7 @@ describe('runBatches', () => {
 
   it('fails the batch with 60007 once it has been rate-limited maxRateLimitWaits times over', async () => {
     const { seen, limiter } = countingBudget();
-    const fake = scriptedClient(() => reply(60007));
-    const outcomes: UserOutcome[] = [];
-    const end = await runBatches(toBatches(targets(2)), {
-      operation: removeAttr,
-      client: fake.client,
-      limiter,
-      clock: instantClock,
-      concurrency: 1,
-      onOutcomes: (o) => void outcomes.push(...o),
-    });
+    const { end, outcomes, fake } = await run(targets(2), () => reply(60007), { limiter });
     expect(end).toEqual({ status: 'completed' });
     expect(fake.calls).toHaveLength(DEFAULT_RETRY_POLICY.maxRateLimitWaits + 1);
     expect(seen.rateLimited).toBe(DEFAULT_RETRY_POLICY.maxRateLimitWaits + 1);
