@@ -32,3 +32,23 @@ export function route<P>(role: Role, handle: (ctx: UseCaseContext, req: Request,
     return handle(await operatorContext(operator), req, await params);
   };
 }
+
+/** A CSV download streamed line group by line group, so a million rows never sit in memory. */
+export function csvDownload(fileName: string, lines: AsyncIterable<string>): Response {
+  const encoder = new TextEncoder();
+  const iterator = lines[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+  });
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${fileName}"`,
+      'cache-control': 'no-store',
+    },
+  });
+}

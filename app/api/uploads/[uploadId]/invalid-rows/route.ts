@@ -1,4 +1,4 @@
-import { problem, route } from '@/lib/entry/route';
+import { csvDownload, problem, route } from '@/lib/entry/route';
 import { uploadRefSchema } from '@/lib/schemas/upload';
 import { exportUploadIssues } from '@/lib/use-cases/export-upload-issues';
 
@@ -10,20 +10,5 @@ export const GET = route<{ uploadId: string }>('operator', async (ctx, _req, par
   if (!ref.success) return problem({ code: 'upload.notFound' });
   const exported = await exportUploadIssues(ctx, ref.data);
   if (!exported.ok) return problem(exported.error);
-  const encoder = new TextEncoder();
-  const lines = exported.value.lines[Symbol.asyncIterator]();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await lines.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-  });
-  return new Response(body, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${exported.value.fileName}"`,
-      'cache-control': 'no-store',
-    },
-  });
+  return csvDownload(exported.value.fileName, exported.value.lines);
 });
