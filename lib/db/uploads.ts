@@ -1,6 +1,6 @@
 import 'server-only';
 import type { CsvIssue } from '../csv/validate';
-import { assertRunMove, IllegalTransition, type UploadStatus } from '../runs/state-machine';
+import { assertRunMove, IllegalTransition, type StoredStatus, type UploadStatus } from '../runs/state-machine';
 import { statement, type Db } from './database';
 
 export interface NewUpload {
@@ -133,8 +133,8 @@ export function addUploadIssues(db: Db, uploadId: number, issues: readonly CsvIs
 /** The whole file has been read: the upload becomes staged and can be started. */
 export function completeUpload(db: Db, uploadId: number, facts: UploadFacts & { attrs: readonly string[]; nowMs: number }): UploadSummary {
   return db.transaction(() => {
-    const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as UploadStatus | undefined;
-    if (from !== 'uploading') throw new IllegalTransition('run', from ?? 'missing', 'staged');
+    const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
+    if (!from) throw new IllegalTransition('run', 'missing', 'staged');
     assertRunMove(from, 'staged');
     statement(
       db,

@@ -88,25 +88,22 @@ export async function stageUpload(
 
   let received = 0;
   try {
-    for await (const chunk of body.chunks) {
-      received += chunk.byteLength;
-      if (!(await thread.push(chunk))) break;
+    try {
+      for await (const chunk of body.chunks) {
+        received += chunk.byteLength;
+        if (!(await thread.push(chunk))) break;
+      }
+    } catch (err) {
+      await thread.abort();
+      await ctx.store.uploads.discard(uploadId);
+      log.warn('upload.aborted', { uploadId, bytes: received, error: err instanceof Error ? err.message : String(err) });
+      return fail('upload.aborted');
     }
-  } catch (err) {
-    await thread.abort();
-    await ctx.store.uploads.discard(uploadId);
-    active.delete(uploadId);
-    log.warn('upload.aborted', { uploadId, bytes: received, error: err instanceof Error ? err.message : String(err) });
-    return fail('upload.aborted');
-  }
-
-  try {
     const tally = await thread.end();
     // A file of invalid rows only is still staged: its preview names every one by line.
-    const refused = tally.fatal ?? (received === 0 ? { code: 'upload.empty' as const } : null);
-    if (refused) {
+    if (tally.fatal) {
       await ctx.store.uploads.discard(uploadId);
-      return fail(refused.code, 'params' in refused ? refused.params : undefined);
+      return fail(tally.fatal.code, tally.fatal.params);
     }
     const upload = await ctx.store.uploads.complete(uploadId, { ...tally, nowMs: ctx.clock.nowMs() });
     log.info('upload.staged', { uploadId, appId: app.summary.id, bytes: received, rows: tally.rowsRead, users: upload.users, invalidRows: tally.invalidRows });
