@@ -16,7 +16,7 @@ export interface AppSummary {
 }
 
 /** The per-API budgets of one SDKAppID (SPEC "Apps": each API has its own ceiling, all runs together). */
-export type AppBudgets = Record<BatchApi | 'get_attr_name', RateLimiter>;
+export type AppBudgets = Readonly<Record<BatchApi | 'get_attr_name', RateLimiter>>;
 
 /** One app's client, UserSig cache, attribute-name cache and rate budgets, shared by every run of that app in this process. */
 export interface AppRuntime {
@@ -43,7 +43,12 @@ export function createAppRegistry(apps: readonly AppConfig[], opts: { timeoutMs:
       timeoutMs: opts.timeoutMs,
       userSig: createUserSigCache({ sdkAppId: app.sdkAppId, identifier: app.adminIdentifier, secretKey: () => app.secretKey.reveal() }),
     });
-    const budgets: AppBudgets = { remove_attr: createRateLimiter(app.maxQps), get_attr_name: createRateLimiter(app.maxQps) };
+    const budgets: AppBudgets = {
+      remove_attr: createRateLimiter(app.maxQps),
+      get_attr: createRateLimiter(app.maxQps),
+      set_attr: createRateLimiter(app.maxQps),
+      get_attr_name: createRateLimiter(app.maxQps),
+    };
     byId.set(app.id, { summary: summarize(app), tim, budgets, attrNames: createAttrNamesCache(tim, budgets.get_attr_name) });
   }
   const list = [...byId.values()].map((a) => a.summary);

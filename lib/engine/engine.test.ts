@@ -73,7 +73,7 @@ async function run(
   const end = await runBatches(toBatches(list), {
     operation: removeAttr,
     client: fake.client,
-    limiter: extra.limiter ?? noLimit,
+    budgets: () => extra.limiter ?? noLimit,
     clock: instantClock,
     concurrency: extra.concurrency ?? 1,
     random: () => 0.5,
@@ -197,7 +197,7 @@ describe('runBatches', () => {
       },
       renewUserSig: () => {},
     };
-    const done = runBatches(toBatches(targets(300)), { operation: removeAttr, client, limiter, clock: instantClock, concurrency: 1, onOutcomes: () => {} });
+    const done = runBatches(toBatches(targets(300)), { operation: removeAttr, client, budgets: () => limiter, clock: instantClock, concurrency: 1, onOutcomes: () => {} });
     await expect(done).rejects.toThrow('boom');
     expect(held).toEqual([1, 1]);
     expect(seen).toMatchObject({ acquired: 2, released: 2, inFlight: 0 });
@@ -210,7 +210,7 @@ describe('runBatches', () => {
     await runBatches(toBatches(targets(300)), {
       operation: removeAttr,
       client: fake.client,
-      limiter,
+      budgets: () => limiter,
       clock: instantClock,
       concurrency: 2,
       isCancelled: () => cancelled,
@@ -251,16 +251,19 @@ describe('operations', () => {
   it('sends what the operation builds to its path and reads the reply with its reader', async () => {
     const seen: { path: string; body: unknown }[] = [];
     const probe: Operation<{ seq: number; account: string }> = {
-      api: 'remove_attr',
-      path: 'v4/timpush/probe',
-      body: (batch) => ({ To_Account: batch.map((t) => t.account) }),
-      read: (batch, result) => readBatchReply(batch.map((t) => t.account), result),
+      call: {
+        api: 'remove_attr',
+        path: 'v4/timpush/probe',
+        body: (batch) => ({ To_Account: batch.map((t) => t.account) }),
+        read: (batch, result) => readBatchReply(batch.map((t) => t.account), result),
+      },
+      done: () => ({ status: 'removed' }),
     };
     const outcomes: UserOutcome[] = [];
     const end = await runBatches(toBatches([1, 2, 3].map((seq) => ({ seq, account: `p${seq}` })), 2), {
       operation: probe,
       client: { call: async (path, body) => (seen.push({ path, body }), reply(0, [{ To_Account: 'p3', ErrorCode: 70107 }])), renewUserSig: () => {} },
-      limiter: noLimit,
+      budgets: () => noLimit,
       clock: instantClock,
       concurrency: 1,
       onOutcomes: (o) => void outcomes.push(...o),

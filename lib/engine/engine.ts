@@ -1,14 +1,26 @@
 import type { HaltReason, RunEnd as AnyRunEnd } from '../runs/state-machine';
 import type { CallResult, TimClient } from '../tim/client';
-import type { Failure } from '../tim/outcomes';
+import type { Failure, UserReading } from '../tim/outcomes';
 import { MAX_USERS_PER_REQUEST } from '../tim/wire';
-import type { BatchTarget, Operation } from './operations';
+import type { Attrs, BatchApi, BatchTarget, Call, Operation, Settled } from './operations';
 import type { Clock, RateLimiter } from './rate-limiter';
 
-
+/** Every user of a batch ends in exactly one of these, once. */
 export type UserOutcome =
-  | { seq: number; account: string; status: 'removed'; attempts: number }
+  | ({ seq: number; account: string; attempts: number } & Settled)
   | { seq: number; account: string; status: 'failed'; failure: Failure; attempts: number };
+
+/** Values an operation keeps durably between its look and its call (a removal's snapshot). */
+export interface KeptValues {
+  seq: number;
+  values: Attrs;
+}
+
+interface Settlement<T> {
+  through: { target: T; user: UserReading }[];
+  failed: UserOutcome[];
+  requests: number;
+}
 
 export type RunEnd = AnyRunEnd<Failure>;
 
@@ -31,7 +43,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export interface EngineOptions<T extends BatchTarget> {
   operation: Operation<T>;
   client: Pick<TimClient, 'call' | 'renewUserSig'>;
-  limiter: RateLimiter;
+  /** The app's budget for each API: shared by every run of the app, and by its two steps only if the app says so. */
+  budgets: (api: BatchApi) => RateLimiter;
   clock: Clock;
   /**
    * Batches in flight at once; the limiter, not this, bounds the rate. Enough lanes keep the budget
@@ -45,10 +58,15 @@ export interface EngineOptions<T extends BatchTarget> {
   /** Checked right before every request: the process may no longer send (lease lost, shutting down). */
   halt?: () => HaltReason | null;
   /**
-   * Called once per finished batch (or split half); persist here. If it throws, every lane stops
-   * before its next request and the pass ends halted, with the unrecorded users still pending.
+   * Called once per finished batch; persist here. If it throws, every lane stops before its next
+   * request and the pass ends halted, with the unrecorded users still pending.
    */
   onOutcomes(outcomes: UserOutcome[], requestsSent: number): void | Promise<void>;
+  /**
+   * Called between a batch's look and its call with what the operation keeps (a removal's
+   * snapshot), so a crash after the call cannot lose it. If it throws, the call is not made.
+   */
+  onKept?(kept: KeptValues[]): void | Promise<void>;
   onStoreError?: (err: unknown) => void;
 }
 
@@ -77,19 +95,23 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
   const halt = (): HaltReason | null => (haltedBy ??= opts.halt?.() ?? null);
   const halted = () => halt() !== null || stopped !== null || (opts.isCancelled?.() ?? false);
 
-  /** `attempts` carries over from the batch a 90018 split, so a user's count is every request that held it. */
-  async function sendBatch(batch: T[], attempts = new Map<number, number>()): Promise<void> {
-    const finished: UserOutcome[] = [];
+  /**
+   * One call for these users, repeated as SPEC's rules say until each has gone through or failed.
+   * Users left in neither list were never settled: a cancel or a halt came first.
+   * `attempts` is shared by every call of the batch (and the halves of a 90018 split), so a user's
+   * count is every request that held it.
+   */
+  async function settle(call: Call<T>, batch: T[], attempts: Map<number, number>): Promise<Settlement<T>> {
+    const out: Settlement<T> = { through: [], failed: [], requests: 0 };
     let pending = batch;
     let lastFailure: Failure | null = null;
     let transientTries = 0;
     let rateLimitWaits = 0;
     let renewedForThisBatch = false;
-    let requests = 0;
 
     const fail = (targets: T[], failure: Failure) => {
       for (const t of targets) {
-        finished.push({ seq: t.seq, account: t.account, status: 'failed', failure, attempts: attempts.get(t.seq) ?? 0 });
+        out.failed.push({ seq: t.seq, account: t.account, status: 'failed', failure, attempts: attempts.get(t.seq) ?? 0 });
       }
     };
 
@@ -103,23 +125,23 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
 
     while (pending.length > 0) {
       if (mustStop()) break;
-      const permit = await opts.limiter.acquire();
+      const permit = await opts.budgets(call.api).acquire();
       // The wait may have been long: whatever happened meanwhile wins over this request.
       if (mustStop()) {
         permit.release();
         break;
       }
-      requests++;
+      out.requests++;
       for (const t of pending) attempts.set(t.seq, (attempts.get(t.seq) ?? 0) + 1);
       let result: CallResult;
       try {
-        result = await opts.client.call(op.path, op.body(pending));
+        result = await opts.client.call(call.path, call.body(pending));
       } finally {
         // Only once the reply (or the error) is back can the server no longer count this request.
         permit.release();
       }
-      const reading = op.read(pending, result);
-      const bySeq = new Map(pending.map((t, i) => [t.seq, reading.users[i]!.failure]));
+      const reading = call.read(pending, result);
+      const bySeq = new Map(pending.map((t, i) => [t.seq, reading.users[i]!]));
 
       if (reading.kind === 'request-failed') {
         const { failure } = reading;
@@ -127,13 +149,13 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
           case 'split-batch': {
             if (pending.length > 1) {
               const half = Math.ceil(pending.length / 2);
-              const [a, b] = [pending.slice(0, half), pending.slice(half)];
-              await flush(finished, requests);
-              finished.length = 0;
-              requests = 0;
-              await sendBatch(a, attempts);
-              await sendBatch(b, attempts);
-              return;
+              for (const part of [pending.slice(0, half), pending.slice(half)]) {
+                const settled = await settle(call, part, attempts);
+                out.through.push(...settled.through);
+                out.failed.push(...settled.failed);
+                out.requests += settled.requests;
+              }
+              return out;
             }
             fail(pending, failure);
             pending = [];
@@ -177,7 +199,7 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
             continue;
           case 'permanent':
             // Users the reply listed keep their own code; the rest carry the request's.
-            for (const t of pending) fail([t], bySeq.get(t.seq) ?? failure);
+            for (const t of pending) fail([t], bySeq.get(t.seq)?.failure ?? failure);
             pending = [];
             continue;
         }
@@ -187,9 +209,10 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
       let transient = false;
       let limited = false;
       for (const t of pending) {
-        const failure = bySeq.get(t.seq) ?? null;
+        const user = bySeq.get(t.seq)!;
+        const failure = user.failure;
         if (failure === null) {
-          finished.push({ seq: t.seq, account: t.account, status: 'removed', attempts: attempts.get(t.seq)! });
+          out.through.push({ target: t, user });
         } else if (failure.handling === 'retry' || failure.handling === 'rate-limited') {
           lastFailure = failure;
           retryLater.push(t);
@@ -205,22 +228,56 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
       // Users held back only by a rate limit are not failing: that counts against the rate-limit cap, not their attempts.
       const exhausted = transient ? ++transientTries >= policy.maxAttempts : ++rateLimitWaits > policy.maxRateLimitWaits;
       if (exhausted) {
-        for (const t of pending) fail([t], bySeq.get(t.seq)!);
+        for (const t of pending) fail([t], bySeq.get(t.seq)!.failure!);
         pending = [];
       } else if (transient) {
         await opts.clock.sleep(backoffDelay(transientTries, policy, random));
       }
     }
-    await flush(finished, requests);
+    return out;
   }
 
-  async function flush(outcomes: UserOutcome[], requests: number) {
-    if (outcomes.length === 0 && requests === 0) return;
+  async function sendBatch(batch: T[]): Promise<void> {
+    const attempts = new Map<number, number>();
+    const outcomes: UserOutcome[] = [];
+    const settled = (t: T, s: Settled): UserOutcome => ({ seq: t.seq, account: t.account, attempts: attempts.get(t.seq) ?? 0, ...s });
+    let requests = 0;
+    let toSend = batch;
+    if (op.look) {
+      const looked = await settle(op.look.call, batch, attempts);
+      requests += looked.requests;
+      outcomes.push(...looked.failed);
+      toSend = [];
+      const kept: KeptValues[] = [];
+      for (const { target, user } of looked.through) {
+        const decision = op.look.decide(target, user.values ?? {});
+        if ('send' in decision) {
+          toSend.push(decision.send);
+          if (decision.keep) kept.push({ seq: target.seq, values: decision.keep });
+        } else {
+          outcomes.push(settled(target, decision));
+        }
+      }
+      if (kept.length > 0 && toSend.length > 0 && !(await store(() => opts.onKept?.(kept)))) toSend = [];
+    }
+    if (toSend.length > 0) {
+      const sent = await settle(op.call, toSend, attempts);
+      requests += sent.requests;
+      outcomes.push(...sent.failed);
+      for (const { target, user } of sent.through) outcomes.push(settled(target, op.done(target, user)));
+    }
+    if (outcomes.length > 0 || requests > 0) await store(() => opts.onOutcomes(outcomes, requests));
+  }
+
+  /** A write that fails halts the pass: every lane stops before its next request. */
+  async function store(write: () => void | Promise<void>): Promise<boolean> {
     try {
-      await opts.onOutcomes([...outcomes], requests);
+      await write();
+      return true;
     } catch (err) {
       haltedBy ??= 'error';
       opts.onStoreError?.(err);
+      return false;
     }
   }
 

@@ -8,6 +8,7 @@ import { createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
 import { createSqliteStore } from '../store/sqlite';
 import type { RunStore } from '../store/store';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
+import { sameBudget } from '../../test-support/budgets';
 import { createTimClient, type TimClient } from '../tim/client';
 import { createUserSigCache } from '../tim/usersig-cache';
 import { executeRun } from './execute-run';
@@ -57,7 +58,7 @@ const newRun = () => createRun(db, { source: 'csv', appId: 'default', sdkAppId: 
 describe('executeRun against the simulator and a real SQLite file', () => {
   it('accounts for every user: removed, or failed with 70107 for the 50 unknown ones', async () => {
     const runId = newRun();
-    const end = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
     expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 10 });
     expect(sim.getUser('u0')).toEqual({ tier: 'y' });
@@ -69,14 +70,14 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const real = timClient();
     let calls = 0;
     const crashing: TimClient = { ...real, call: (path, body) => (++calls >= 4 ? new Promise(() => {}) : real.call(path, body)) };
-    void executeRun(runId, { runs: store().runs, client: crashing, limiter: createRateLimiter(1000), clock: realClock, concurrency: 2 });
+    void executeRun(runId, { runs: store().runs, client: crashing, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 2 });
     await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThanOrEqual(5);
     const before = getRun(db, runId)!;
     expect(before.status).toBe('running');
     expect(before.pending).toBeGreaterThan(0);
     expect(before.removed).toBeGreaterThan(0);
 
-    const end = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
     const after = getRun(db, runId)!;
     expect(after).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, pending: 0, notSent: 0 });
@@ -97,7 +98,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
         return real.call(path, body);
       },
     };
-    const end = await executeRun(runId, { runs: store().runs, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 1 });
+    const end = await executeRun(runId, { runs: store().runs, client: counting, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 1 });
     expect(end).toEqual({ status: 'cancelled' });
     expect(calls).toBe(3);
     expect(getRun(db, runId)).toMatchObject({ status: 'cancelled', removed: 300, notSent: USERS - 300, pending: 0 });
@@ -122,7 +123,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
         return actual.recordOutcomes(...args);
       },
     };
-    const end = await executeRun(runId, { runs: failing, client: counting, limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    const end = await executeRun(runId, { runs: failing, client: counting, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'halted', reason: 'error' });
     // Lanes already waiting on an answer finish; none sends again after the failure.
     expect(calls).toBeLessThanOrEqual(callsAtFailure);
@@ -130,7 +131,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     expect(halted).toMatchObject({ status: 'running', notSent: 0 });
     expect(halted.pending).toBeGreaterThanOrEqual(100);
 
-    const resumed = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(1000), clock: realClock, concurrency: 4 });
+    const resumed = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(resumed).toEqual({ status: 'completed' });
     expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0 });
   });
@@ -143,7 +144,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     it('keeps every second at the server at or under the ceiling, with nothing rejected', async () => {
       sim.setConfig({ qpsLimit: 20, latencyMs: 20, latencyJitterMs: 15 });
       const runId = wideRun();
-      const end = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(20), clock: realClock, concurrency: 8 });
+      const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(20)), clock: realClock, concurrency: 8 });
       expect(end).toEqual({ status: 'completed' });
       expect(sim.stats()).toMatchObject({ requests: 60, rateLimited: 0 });
       expect(sim.stats().maxPerSecond).toBeLessThanOrEqual(20);
@@ -153,7 +154,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     it('answers a server whose limit is below the configured ceiling by slowing down: its 60007s fail no user', async () => {
       sim.setConfig({ qpsLimit: 20, latencyMs: 10 });
       const runId = wideRun();
-      const end = await executeRun(runId, { runs: store().runs, client: timClient(), limiter: createRateLimiter(40), clock: realClock, concurrency: 8 });
+      const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(40)), clock: realClock, concurrency: 8 });
       expect(end).toEqual({ status: 'completed' });
       expect(sim.stats().rateLimited).toBeGreaterThan(0);
       expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: wide.length - (USERS - 50), pending: 0 });

@@ -7,7 +7,6 @@ import { realClock } from '../engine/rate-limiter';
 import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
-import { removeAttr } from '../engine/operations';
 import { executeRun } from './execute-run';
 import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
 import { ProgressTracker } from './progress';
@@ -107,7 +106,7 @@ class JobWorker implements RunWorker {
     return executeRun(runId, {
       runs: store.runs,
       client: app.tim,
-      limiter: app.budgets[removeAttr.api],
+      budgets: (api) => app.budgets[api],
       clock: realClock,
       concurrency: source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY,
       halt: () => this.haltReason(),

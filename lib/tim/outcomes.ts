@@ -11,7 +11,8 @@ export interface Failure {
   handling: Handling;
 }
 
-export type UserReading = { account: string; failure: Failure | null };
+/** `values`: what a get_attr reply holds for the user. */
+export type UserReading = { account: string; failure: Failure | null; values?: Record<string, string> };
 
 /**
  * The one place a TIM reply becomes outcomes. A request either failed as a whole (transport or a

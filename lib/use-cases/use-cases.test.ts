@@ -65,7 +65,7 @@ function worker(canSend = true): RunWorker {
     async run(runId) {
       const run = (await store.runs.get(runId))!;
       const app = apps.get(run.appId)!;
-      return executeRun(runId, { runs: store.runs, client: app.tim, limiter: app.budgets.remove_attr, clock: realClock, concurrency: 2 });
+      return executeRun(runId, { runs: store.runs, client: app.tim, budgets: (api) => app.budgets[api], clock: realClock, concurrency: 2 });
     },
   };
 }
