@@ -30,6 +30,8 @@ function formatDuration(seconds: number): string {
 const n = (v: number) => v.toLocaleString('en');
 
 /** Live progress of one run, from the server's counts (polled), never from a timer. */
+const DONE_WORD: Record<RunSummary['kind'], string> = { remove: 'removed', check: 'checked', restore: 'restored' };
+
 export function JobProgress({ initialRun, canCancel = true }: { initialRun: RunSummary; canCancel?: boolean }) {
   const queryClient = useQueryClient();
   const { data, error } = useQuery({
@@ -71,7 +73,7 @@ export function JobProgress({ initialRun, canCancel = true }: { initialRun: RunS
         <div className="h-full bg-blue-700 transition-[width]" style={{ width: `${percent}%` }} />
       </div>
       <p aria-live="polite" className="text-sm tabular-nums">
-        {n(done)} of {n(run.total)} users ({percent}%) · {n(run.removed)} removed · {n(run.failed)} failed
+        {n(done)} of {n(run.total)} users ({percent}%) · {n(run.succeeded)} {DONE_WORD[run.kind]} · {n(run.failed)} failed
         {run.notSent > 0 ? ` · ${n(run.notSent)} not sent` : ''}
         {running && rate ? ` · ${n(Math.round(rate))} users/s` : ''}
         {running && etaSeconds !== null ? ` · about ${formatDuration(etaSeconds)} left` : ''}

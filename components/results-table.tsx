@@ -3,6 +3,9 @@ import type { ResultRow } from '@/lib/results/present';
 
 const RESULT_STYLE: Record<ResultRow['result'], string> = {
   removed: 'text-emerald-800',
+  checked: 'text-slate-900',
+  restored: 'text-emerald-800',
+  skipped: 'text-amber-800',
   failed: 'text-red-800',
   not_sent: 'text-amber-800',
   pending: 'text-slate-600',

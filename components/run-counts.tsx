@@ -1,9 +1,12 @@
 import type { RunSummary } from '@/lib/queries/runs';
 
-export function RunCounts({ run }: { run: Pick<RunSummary, 'total' | 'removed' | 'failed' | 'notSent' | 'pending'> }) {
+const DONE_LABEL: Record<RunSummary['kind'], string> = { remove: 'Removed', check: 'Checked', restore: 'Restored' };
+
+export function RunCounts({ run }: { run: Pick<RunSummary, 'kind' | 'total' | 'succeeded' | 'skipped' | 'failed' | 'notSent' | 'pending'> }) {
   const items: [string, number][] = [
     ['Users', run.total],
-    ['Removed', run.removed],
+    [DONE_LABEL[run.kind], run.succeeded],
+    ...(run.kind === 'restore' ? ([['Skipped', run.skipped]] as [string, number][]) : []),
     ['Failed', run.failed],
     ['Not sent', run.notSent],
   ];

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import type { RunSummary } from '@/lib/queries/runs';
 import { DataTable } from './data-table';
-import { formatTime, sourceLabel, statusLabel } from '@/lib/results/run-view';
+import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
 
 async function fetchRuns(appId: string | undefined): Promise<RunSummary[]> {
   const res = await fetch(appId ? `/api/runs?app=${encodeURIComponent(appId)}` : '/api/runs', { cache: 'no-store' });
@@ -25,7 +25,7 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
   return (
     <DataTable
       caption="Runs, newest first"
-      columns={['Run', 'Started', 'App', 'By', 'Source', 'Attributes', 'Status', 'Users', 'Removed', 'Failed', 'Not sent']}
+      columns={['Run', 'Started', 'App', 'By', 'Source', 'Kind', 'Attributes', 'Status', 'Users', 'Succeeded', 'Failed', 'Not sent']}
       notice={
         error && (
           <p role="alert" className="p-2 text-sm text-red-800">
@@ -47,10 +47,11 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
           </td>
           <td className="px-3 py-2">{r.operator ?? '—'}</td>
           <td className="px-3 py-2">{sourceLabel(r.source)}</td>
+          <td className="px-3 py-2">{kindLabel(r.kind)}</td>
           <td className="px-3 py-2 font-mono">{r.attrs.join(', ')}</td>
           <td className="px-3 py-2">{statusLabel(r.status)}</td>
           <td className="px-3 py-2 tabular-nums">{r.total}</td>
-          <td className="px-3 py-2 tabular-nums">{r.removed}</td>
+          <td className="px-3 py-2 tabular-nums">{r.succeeded}</td>
           <td className="px-3 py-2 tabular-nums">{r.failed}</td>
           <td className="px-3 py-2 tabular-nums">{r.notSent}</td>
         </tr>

@@ -170,7 +170,7 @@ function upload(base: string, cookie: string, path: string, bytes: number): Prom
 interface RunSummary {
   status: string;
   total: number;
-  removed: number;
+  succeeded: number;
   failed: number;
   notSent: number;
   pending: number;
@@ -397,7 +397,7 @@ async function main(): Promise<void> {
       'floor s (users / 100 / ceiling)': { value: floorS.toFixed(1) },
       'start→complete / floor': { value: ratio.toFixed(3) },
       'console users/s': { value: fmt(consoleRate) },
-      'removed / failed / not sent': { value: `${fmt(run.removed)} / ${fmt(run.failed)} / ${fmt(run.notSent)}` },
+      'removed / failed / not sent': { value: `${fmt(run.succeeded)} / ${fmt(run.failed)} / ${fmt(run.notSent)}` },
       'requests (retries)': { value: `${fmt(run.requests)} (${fmt(run.requests - minimumRequests)})` },
       'simulator: 91000 injected': { value: stats.faultsInjected.error91000 ?? 0 },
       'simulator: most arrivals in 1 s': { value: mostInOneSecond },

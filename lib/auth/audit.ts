@@ -15,6 +15,9 @@ export const AUDIT_ACTIONS = [
   'run-started',
   'run-cancelled',
   'run-retried',
+  'check-started',
+  'restore-started',
+  'values-purged',
   'export',
   'purge',
 ] as const;

@@ -245,4 +245,98 @@ export const MIGRATIONS: readonly Migration[] = [
         GROUP BY run_id, error_key;
     `,
   },
+  {
+    version: 9,
+    name: 'dry runs and restores: run kinds, values kept per user, counts per attribute',
+    rebuildsTables: true,
+    sql: `
+      CREATE TABLE runs_v9 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        -- Where the users came from; a restore's come from the removal it undoes.
+        source TEXT NOT NULL CHECK (source IN ('form', 'csv', 'retry', 'restore')),
+        kind TEXT NOT NULL DEFAULT 'remove' CHECK (kind IN ('remove', 'check', 'restore')),
+        sdkappid INTEGER NOT NULL,
+        region TEXT NOT NULL,
+        attrs TEXT NOT NULL,
+        operator TEXT,
+        parent_run_id INTEGER REFERENCES runs(id),
+        status TEXT NOT NULL CHECK (status IN ('uploading', 'staged', 'running', 'completed', 'failed', 'cancelled', 'interrupted')),
+        total INTEGER NOT NULL,
+        -- Users the run's call went through for: removed, checked or restored, by kind.
+        removed INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        not_sent INTEGER NOT NULL DEFAULT 0,
+        requests INTEGER NOT NULL DEFAULT 0,
+        -- Users that went through with at least one value: a removal's restorable users, a check's users with a value.
+        with_values INTEGER NOT NULL DEFAULT 0,
+        values_purged_at TEXT,
+        error_key TEXT,
+        error_code INTEGER,
+        error_info TEXT,
+        file_name TEXT,
+        rows_read INTEGER,
+        invalid_rows INTEGER,
+        duplicate_rows INTEGER,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        request_key TEXT,
+        app_id TEXT NOT NULL DEFAULT 'default',
+        picked_attrs TEXT,
+        rows_without_attrs INTEGER,
+        has_header INTEGER,
+        staged_ms INTEGER
+      );
+      INSERT INTO runs_v9 (id, created_at, finished_at, source, sdkappid, region, attrs, operator, parent_run_id, status,
+                           total, removed, failed, not_sent, requests, error_key, error_code, error_info, file_name,
+                           rows_read, invalid_rows, duplicate_rows, cancel_requested, request_key, app_id,
+                           picked_attrs, rows_without_attrs, has_header, staged_ms)
+        SELECT id, created_at, finished_at, source, sdkappid, region, attrs, operator, parent_run_id, status,
+               total, removed, failed, not_sent, requests, error_key, error_code, error_info, file_name,
+               rows_read, invalid_rows, duplicate_rows, cancel_requested, request_key, app_id,
+               picked_attrs, rows_without_attrs, has_header, staged_ms FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_v9 RENAME TO runs;
+      CREATE INDEX runs_status ON runs(status);
+      CREATE UNIQUE INDEX runs_request_key ON runs(request_key) WHERE request_key IS NOT NULL;
+      CREATE INDEX runs_by_app ON runs(app_id, id);
+      CREATE INDEX runs_by_parent ON runs(parent_run_id) WHERE parent_run_id IS NOT NULL;
+
+      CREATE TABLE run_users_v9 (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        seq INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        attrs TEXT NOT NULL,
+        with_picked INTEGER NOT NULL DEFAULT 0,
+        result TEXT NOT NULL DEFAULT 'pending'
+          CHECK (result IN ('pending', 'removed', 'checked', 'restored', 'skipped', 'failed', 'not_sent')),
+        error_key TEXT,
+        error_code INTEGER,
+        error_info TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        -- JSON name → value: what a removal took away, a check read, or a restore writes. NULL once purged.
+        attr_values TEXT,
+        -- JSON names a restore left alone because they had a value again.
+        skipped_attrs TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      INSERT INTO run_users_v9 (run_id, seq, user_id, attrs, with_picked, result, error_key, error_code, error_info, attempts)
+        SELECT run_id, seq, user_id, attrs, with_picked, result, error_key, error_code, error_info, attempts FROM run_users;
+      DROP TABLE run_users;
+      ALTER TABLE run_users_v9 RENAME TO run_users;
+      CREATE UNIQUE INDEX run_users_by_user ON run_users(user_id, run_id);
+      CREATE INDEX run_users_by_result ON run_users(run_id, result, seq);
+      CREATE INDEX run_users_by_error ON run_users(run_id, error_key, seq);
+
+      -- Per run and attribute: users asked about it, and those that had a value.
+      CREATE TABLE run_attr_counts (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        attr TEXT NOT NULL,
+        asked INTEGER NOT NULL,
+        with_value INTEGER NOT NULL,
+        PRIMARY KEY (run_id, attr)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -29,7 +29,7 @@ describe('runs repository (real SQLite file)', () => {
     expect(pendingTargets(db, runId, 0, 10).map((t) => [t.seq, t.account])).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
     expect(pendingTargets(db, runId, 2, 10).map((t) => t.seq)).toEqual([3]);
     const run = getRun(db, runId)!;
-    expect(run).toMatchObject({ status: 'running', total: 3, pending: 3, removed: 0, attrs: ['sex', 'city'] });
+    expect(run).toMatchObject({ status: 'running', total: 3, pending: 3, succeeded: 0, attrs: ['sex', 'city'] });
     expect(listRunUsers(db, runId, { limit: 10 }).map((u) => u.result)).toEqual(['pending', 'pending', 'pending']);
   });
 
@@ -42,7 +42,7 @@ describe('runs repository (real SQLite file)', () => {
     recordOutcomes(db, runId, batch, 1);
     recordOutcomes(db, runId, batch, 1);
     const run = getRun(db, runId)!;
-    expect(run).toMatchObject({ removed: 1, failed: 1, pending: 1, requests: 2 });
+    expect(run).toMatchObject({ succeeded: 1, failed: 1, pending: 1, requests: 2 });
     const b = listRunUsers(db, runId, { limit: 10 })[1]!;
     expect(b).toMatchObject({ userId: 'b', result: 'failed', failure: { key: '70107', code: 70107, info: 'account not found' } });
   });
@@ -53,7 +53,7 @@ describe('runs repository (real SQLite file)', () => {
     finishRun(db, runId, { status: 'stopped', failure: { key: '70009', code: 70009, info: 'sig', handling: 'fatal' } });
     const run = getRun(db, runId)!;
     expect(run).toMatchObject({ status: 'failed', failed: 1, notSent: 1, pending: 0, error: { key: '70009', code: 70009 } });
-    expect(run.removed + run.failed + run.notSent).toBe(run.total);
+    expect(run.succeeded + run.failed + run.notSent).toBe(run.total);
   });
 
   it('lists runs newest first, pages users by seq, finds a user across runs', () => {

@@ -1,12 +1,12 @@
 import 'server-only';
 import type { UserOutcome } from '../engine/engine';
-import type { RemovalTarget } from '../engine/operations';
-import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, type RunEnd, type RunStatus, type UserResult } from '../runs/state-machine';
+import type { Attrs, RunTarget } from '../engine/operations';
+import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, type RunEnd, type RunKind, type RunStatus, type UserResult } from '../runs/state-machine';
 import type { Failure } from '../tim/outcomes';
 import { statement, type Db } from './database';
 
-export type RunSource = 'form' | 'csv' | 'retry';
-export type { RunStatus, UserResult };
+export type RunSource = 'form' | 'csv' | 'retry' | 'restore';
+export type { RunKind, RunStatus, UserResult };
 
 export interface StoredFailure {
   key: string;
@@ -19,6 +19,7 @@ export interface RunSummary {
   createdAt: string;
   finishedAt: string | null;
   source: RunSource;
+  kind: RunKind;
   /** The app the run is bound to: it is sent, resumed and retried through this app only. */
   appId: string;
   sdkAppId: number;
@@ -28,11 +29,18 @@ export interface RunSummary {
   parentRunId: number | null;
   status: RunStatus;
   total: number;
-  removed: number;
+  /** Users the run's call went through for: removed, checked or restored, by its kind. */
+  succeeded: number;
+  /** A restore's users whose attributes all had a value again. */
+  skipped: number;
   failed: number;
   notSent: number;
   pending: number;
   requests: number;
+  /** Users that went through with a value: a removal's restorable users (before any restore), a check's users that have one. */
+  withValues: number;
+  /** When the kept values were purged (SNAPSHOT_RETENTION_DAYS); null while they are kept. */
+  valuesPurgedAt: string | null;
   /** Why the run stopped early (a credential or configuration error), if it did. */
   error: StoredFailure | null;
   /** CSV runs: what the upload held besides the valid users. */
@@ -47,6 +55,10 @@ export interface RunUser {
   result: UserResult;
   failure: StoredFailure | null;
   attempts: number;
+  /** What a removal took away, a check read or a restore wrote; null before, or once purged. Operators and admins only. */
+  values: Attrs | null;
+  /** Attributes a restore left alone: they had a value again. */
+  skipped: string[];
 }
 
 interface RunRow {
@@ -54,6 +66,7 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   source: RunSource;
+  kind: RunKind;
   app_id: string;
   sdkappid: number;
   region: string;
@@ -63,9 +76,12 @@ interface RunRow {
   status: RunStatus;
   total: number;
   removed: number;
+  skipped: number;
   failed: number;
   not_sent: number;
   requests: number;
+  with_values: number;
+  values_purged_at: string | null;
   error_key: string | null;
   error_code: number | null;
   error_info: string | null;
@@ -87,6 +103,8 @@ interface RunUserRow {
   error_code: number | null;
   error_info: string | null;
   attempts: number;
+  attr_values: string | null;
+  skipped_attrs: string | null;
 }
 
 const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
@@ -112,6 +130,7 @@ function toSummary(r: RunRow): RunSummary {
     createdAt: r.created_at,
     finishedAt: r.finished_at,
     source: r.source,
+    kind: r.kind,
     appId: r.app_id,
     sdkAppId: r.sdkappid,
     region: r.region,
@@ -120,11 +139,14 @@ function toSummary(r: RunRow): RunSummary {
     parentRunId: r.parent_run_id,
     status: r.status,
     total: r.total,
-    removed: r.removed,
+    succeeded: r.removed,
+    skipped: r.skipped,
     failed: r.failed,
     notSent: r.not_sent,
-    pending: r.total - r.removed - r.failed - r.not_sent,
+    pending: r.total - r.removed - r.skipped - r.failed - r.not_sent,
     requests: r.requests,
+    withValues: r.with_values,
+    valuesPurgedAt: r.values_purged_at,
     error: toFailure(r.error_key, r.error_code, r.error_info),
     file:
       r.file_name === null
@@ -142,6 +164,8 @@ function toRunUser(r: RunUserRow, picked: readonly string[]): RunUser {
     result: r.result,
     failure: toFailure(r.error_key, r.error_code, r.error_info),
     attempts: r.attempts,
+    values: r.attr_values === null ? null : (JSON.parse(r.attr_values) as Attrs),
+    skipped: r.skipped_attrs === null ? [] : (JSON.parse(r.skipped_attrs) as string[]),
   };
 }
 
@@ -149,6 +173,8 @@ export interface NewRun {
   /** The client's key for this submission: a second submit with the same key gets the same run. */
   requestKey?: string | null;
   source: RunSource;
+  /** Default `remove`. */
+  kind?: RunKind;
   appId: string;
   sdkAppId: number;
   region: string;
@@ -165,9 +191,9 @@ export interface NewRun {
 export function createRun(db: Db, run: NewRun): { runId: number; existing: boolean } {
   const insertRun = statement(
     db,
-    `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
+    `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
                        file_name, rows_read, invalid_rows, duplicate_rows, request_key)
-     VALUES (?, ?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?, ?)`,
   );
   const insertUser = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
   return db.transaction(() => {
@@ -179,6 +205,7 @@ export function createRun(db: Db, run: NewRun): { runId: number; existing: boole
       insertRun.run(
         new Date().toISOString(),
         run.source,
+        run.kind ?? 'remove',
         run.appId,
         run.sdkAppId,
         run.region,
@@ -213,20 +240,19 @@ export function createRun(db: Db, run: NewRun): { runId: number; existing: boole
  * Users still pending, in order, a page at a time: what a run (new or resumed after a restart)
  * has left to send. Rows finished by an earlier process are never read again.
  */
-export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: number): RemovalTarget[] {
+export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: number): RunTarget[] {
   const picked = pickedOf(statement(db, 'SELECT picked_attrs FROM runs WHERE id = ?').pluck().get(runId) as string | null);
-  const rows = statement(db, "SELECT seq, user_id, attrs, with_picked FROM run_users WHERE run_id = ? AND result = 'pending' AND seq > ? ORDER BY seq LIMIT ?").all(
-    runId,
-    afterSeq,
-    limit,
-  ) as { seq: number; user_id: string; attrs: string; with_picked: number }[];
+  const rows = statement(
+    db,
+    "SELECT seq, user_id, attrs, with_picked, attr_values FROM run_users WHERE run_id = ? AND result = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+  ).all(runId, afterSeq, limit) as { seq: number; user_id: string; attrs: string; with_picked: number; attr_values: string | null }[];
   // Rows share a handful of attribute lists; build each once per page instead of once per user.
   const lists = new Map<string, string[]>();
   return rows.map((r) => {
     const key = `${r.with_picked}${r.attrs}`;
     let attrs = lists.get(key);
     if (!attrs) lists.set(key, (attrs = withPicked(JSON.parse(r.attrs) as string[], r.with_picked, picked)));
-    return { seq: r.seq, account: r.user_id, attrs };
+    return { seq: r.seq, account: r.user_id, attrs, values: r.attr_values === null ? null : (JSON.parse(r.attr_values) as Attrs) };
   });
 }
 
@@ -259,36 +285,68 @@ export function listRunningRuns(db: Db, sources?: readonly RunSource[]): RunSumm
  * replayed after a restart) cannot be counted twice and the run's counts always add up.
  */
 export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOutcome[], requests: number): void {
-  const update = statement(db, 
-    `UPDATE run_users SET result = ?, error_key = ?, error_code = ?, error_info = ?, attempts = ?
+  const update = statement(
+    db,
+    `UPDATE run_users SET result = ?, error_key = ?, error_code = ?, error_info = ?, attempts = ?,
+                          attr_values = COALESCE(?, attr_values), skipped_attrs = ?
      WHERE run_id = ? AND seq = ? AND result = 'pending'`,
   );
-  const bump = statement(db, 'UPDATE runs SET removed = removed + ?, failed = failed + ?, requests = requests + ? WHERE id = ?');
+  const bump = statement(
+    db,
+    'UPDATE runs SET removed = removed + ?, skipped = skipped + ?, failed = failed + ?, with_values = with_values + ?, requests = requests + ? WHERE id = ?',
+  );
   const countFailures = statement(
     db,
     `INSERT INTO run_failures (run_id, error_key, error_code, info, count) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (run_id, error_key) DO UPDATE SET count = count + excluded.count`,
   );
+  const countAttr = statement(
+    db,
+    `INSERT INTO run_attr_counts (run_id, attr, asked, with_value) VALUES (?, ?, ?, ?)
+     ON CONFLICT (run_id, attr) DO UPDATE SET asked = asked + excluded.asked, with_value = with_value + excluded.with_value`,
+  );
   db.transaction(() => {
-    let removed = 0;
+    let succeeded = 0;
+    let skipped = 0;
     let failed = 0;
+    let withValues = 0;
     const byKey = new Map<string, { failure: Failure; count: number }>();
+    const byAttr = new Map<string, { asked: number; withValue: number }>();
     for (const o of outcomes) {
       assertUserMove('pending', o.status);
       const f = o.status === 'failed' ? o.failure : null;
-      const changed = update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, runId, o.seq).changes;
+      const values = o.status !== 'failed' && o.values ? JSON.stringify(o.values) : null;
+      const skippedAttrs = o.status !== 'failed' && o.skipped && o.skipped.length > 0 ? JSON.stringify(o.skipped) : null;
+      const changed = update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, values, skippedAttrs, runId, o.seq).changes;
       if (changed === 0) continue;
-      if (!f) {
-        removed++;
+      if (o.status === 'failed') {
+        failed++;
+        const group = byKey.get(o.failure.key);
+        if (group) group.count++;
+        else byKey.set(o.failure.key, { failure: o.failure, count: 1 });
         continue;
       }
-      failed++;
-      const group = byKey.get(f.key);
-      if (group) group.count++;
-      else byKey.set(f.key, { failure: f, count: 1 });
+      if (o.status === 'skipped') skipped++;
+      else succeeded++;
+      if (o.values && Object.keys(o.values).length > 0 && o.status !== 'restored') withValues++;
+      for (const attr of o.attrs ?? []) {
+        const counts = byAttr.get(attr) ?? { asked: 0, withValue: 0 };
+        counts.asked++;
+        if (o.values?.[attr] !== undefined) counts.withValue++;
+        byAttr.set(attr, counts);
+      }
     }
-    bump.run(removed, failed, requests, runId);
+    bump.run(succeeded, skipped, failed, withValues, requests, runId);
     for (const [key, { failure, count }] of byKey) countFailures.run(runId, key, failure.code, failure.info, count);
+    for (const [attr, { asked, withValue }] of byAttr) countAttr.run(runId, attr, asked, withValue);
+  })();
+}
+
+/** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. */
+export function keepValues(db: Db, runId: number, kept: readonly { seq: number; values: Attrs }[]): void {
+  const keep = statement(db, "UPDATE run_users SET attr_values = ? WHERE run_id = ? AND seq = ? AND result = 'pending'");
+  db.transaction(() => {
+    for (const k of kept) keep.run(JSON.stringify(k.values), runId, k.seq);
   })();
 }
 
@@ -362,7 +420,8 @@ export function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; l
 export function findUserAcrossRuns(db: Db, userId: string, limit = 200): { run: RunSummary; user: RunUser }[] {
   const users = db
     .prepare(
-      `SELECT u.run_id, u.seq, u.user_id, u.attrs, u.with_picked, u.result, u.error_key, u.error_code, u.error_info, u.attempts
+      `SELECT u.run_id, u.seq, u.user_id, u.attrs, u.with_picked, u.result, u.error_key, u.error_code, u.error_info, u.attempts,
+              u.attr_values, u.skipped_attrs
        FROM run_users u JOIN runs r ON r.id = u.run_id
        WHERE u.user_id = ? AND r.${IS_RUN} ORDER BY u.run_id DESC LIMIT ?`,
     )

@@ -214,7 +214,7 @@ export type StartRefusal = 'not-found' | 'not-staged' | 'picks-needed';
 export function startUpload(
   db: Db,
   uploadId: number,
-  start: { picked: readonly string[]; requestKey: string; operator: string },
+  start: { picked: readonly string[]; requestKey: string; operator: string; kind: 'remove' | 'check' },
 ): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: StartRefusal } {
   return db.transaction(() => {
     const earlier = statement(db, 'SELECT id, total FROM runs WHERE request_key = ?').get(start.requestKey) as { id: number; total: number } | undefined;
@@ -229,9 +229,9 @@ export function startUpload(
     const attrs = (row.rows_without_attrs ?? 0) > 0 ? unionJson(row.attrs, start.picked) : row.attrs;
     statement(
       db,
-      `UPDATE runs SET status = 'running', picked_attrs = ?, attrs = ?, request_key = ?, operator = ?, created_at = ?
+      `UPDATE runs SET status = 'running', kind = ?, picked_attrs = ?, attrs = ?, request_key = ?, operator = ?, created_at = ?
        WHERE id = ? AND status = 'staged'`,
-    ).run(JSON.stringify(start.picked), attrs, start.requestKey, start.operator, new Date().toISOString(), uploadId);
+    ).run(start.kind, JSON.stringify(start.picked), attrs, start.requestKey, start.operator, new Date().toISOString(), uploadId);
     return { ok: true as const, runId: uploadId, users: row.total, existing: false };
   }).immediate();
 }

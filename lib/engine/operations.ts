@@ -1,5 +1,5 @@
 import type { CallResult } from '../tim/client';
-import { readBatchReply, type BatchReading, type UserReading } from '../tim/outcomes';
+import { readBatchReply, readUserAttrsReply, type BatchReading, type UserReading } from '../tim/outcomes';
 import { TIM_PATHS } from '../tim/wire';
 
 /** A user the engine sends in a batch: its durable position in the run, and the account. */
@@ -25,7 +25,9 @@ export interface Call<T extends BatchTarget> {
 
 /** How a user ends without failing, and what is kept with it. */
 export interface Settled {
-  status: 'removed';
+  status: 'removed' | 'checked' | 'restored' | 'skipped';
+  /** The attributes the user was asked about (counted per attribute). */
+  attrs?: readonly string[];
   /** The values the run keeps for this user: removed (the snapshot), read (a check) or written (a restore). */
   values?: Attrs;
   /** Attributes a restore left alone because they have a value again. */
@@ -65,4 +67,96 @@ const removeAttrCall: Call<RemovalTarget> = {
 export const removeAttr: Operation<RemovalTarget> = {
   call: removeAttrCall,
   done: () => ({ status: 'removed' }),
+};
+
+/** A user of a stored run: its attributes, and the values the run keeps for it (a restore's to write, a removal's snapshot so far). */
+export interface RunTarget extends RemovalTarget {
+  values: Attrs | null;
+}
+
+const getAttrCall: Call<RunTarget> = {
+  api: 'get_attr',
+  path: TIM_PATHS.getAttr,
+  body: (batch) => ({ To_Account: batch.map((t) => t.account) }),
+  read: (batch, result) =>
+    readUserAttrsReply(
+      batch.map((t) => t.account),
+      result,
+    ),
+};
+
+/** The values of these attributes only, and only those that are set. */
+export function valuesOf(current: Attrs, attrs: readonly string[]): Attrs {
+  const out: Attrs = {};
+  for (const a of attrs) {
+    const v = current[a];
+    if (v !== undefined && v !== '') out[a] = v;
+  }
+  return out;
+}
+
+/** Dry run: reads each user's current values of the run's attributes and changes nothing. */
+export const checkValues: Operation<RunTarget> = {
+  call: getAttrCall,
+  done: (t, user) => ({ status: 'checked', values: valuesOf(user.values ?? {}, t.attrs), attrs: t.attrs }),
+};
+
+/**
+ * Removal with its snapshot: each batch reads the values it is about to remove, keeps them, then
+ * removes. A value kept by an earlier pass of this batch (a crash after its remove_attr) survives
+ * a reread that finds it already gone.
+ */
+export const removeWithSnapshot: Operation<RunTarget> = {
+  look: {
+    call: getAttrCall,
+    decide: (t, current) => {
+      const snapshot = { ...(t.values ?? {}), ...valuesOf(current, t.attrs) };
+      const kept = Object.keys(snapshot).length > 0;
+      return { send: { ...t, values: snapshot }, ...(kept ? { keep: snapshot } : {}) };
+    },
+  },
+  call: removeAttrCall,
+  done: (t) => ({ status: 'removed', values: t.values ?? {}, attrs: t.attrs }),
+};
+
+interface RestoreTarget extends RunTarget {
+  /** Already holding the recorded value: restored without a write (a resumed batch, or someone set the same). */
+  already: Attrs;
+  skipped: string[];
+}
+
+const setAttrCall: Call<RestoreTarget> = {
+  api: 'set_attr',
+  path: TIM_PATHS.setAttr,
+  body: (batch) => ({ UserAttrs: batch.map((t) => ({ To_Account: t.account, Attrs: t.values ?? {} })) }),
+  read: (batch, result) =>
+    readBatchReply(
+      batch.map((t) => t.account),
+      result,
+    ),
+};
+
+/**
+ * Restore: writes back what a removal recorded, but only where the attribute is empty now. One
+ * that has another value was set again since the removal and is skipped, never overwritten.
+ */
+export const restoreValues: Operation<RunTarget> = {
+  look: {
+    call: getAttrCall,
+    decide: (t, current) => {
+      const toSet: Attrs = {};
+      const already: Attrs = {};
+      const skipped: string[] = [];
+      for (const [attr, recorded] of Object.entries(t.values ?? {})) {
+        const now = current[attr];
+        if (now === undefined || now === '') toSet[attr] = recorded;
+        else if (now === recorded) already[attr] = recorded;
+        else skipped.push(attr);
+      }
+      if (Object.keys(toSet).length > 0) return { send: { ...t, values: toSet, already, skipped } satisfies RestoreTarget };
+      return Object.keys(already).length > 0 ? { status: 'restored', values: already, skipped } : { status: 'skipped', skipped };
+    },
+  },
+  call: setAttrCall,
+  done: (t: RestoreTarget) => ({ status: 'restored', values: { ...t.already, ...t.values }, skipped: t.skipped }),
 };

@@ -60,7 +60,8 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const runId = newRun();
     const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
-    expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 10 });
+    // Each batch reads its snapshot (get_attr) before its remove_attr: 10 + 10 requests.
+    expect(getRun(db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 20 });
     expect(sim.getUser('u0')).toEqual({ tier: 'y' });
   });
 
@@ -75,13 +76,13 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const before = getRun(db, runId)!;
     expect(before.status).toBe('running');
     expect(before.pending).toBeGreaterThan(0);
-    expect(before.removed).toBeGreaterThan(0);
+    expect(before.succeeded).toBeGreaterThan(0);
 
     const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
     const after = getRun(db, runId)!;
-    expect(after).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, pending: 0, notSent: 0 });
-    expect(after.removed + after.failed + after.notSent).toBe(after.total);
+    expect(after).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, pending: 0, notSent: 0 });
+    expect(after.succeeded + after.failed + after.notSent).toBe(after.total);
     const users = listRunUsers(db, runId, { limit: USERS + 1 });
     expect(users.filter((u) => u.result === 'removed')).toHaveLength(USERS - 50);
     for (const id of ids.slice(0, USERS - 50)) expect(sim.getUser(id), id).toEqual({ tier: 'y' });
@@ -94,14 +95,15 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const counting: TimClient = {
       ...real,
       call: (path, body) => {
-        if (++calls === 3) requestCancel(db, runId);
+        // The third batch's get_attr: that batch still goes out whole, none after it.
+        if (++calls === 5) requestCancel(db, runId);
         return real.call(path, body);
       },
     };
     const end = await executeRun(runId, { runs: store().runs, client: counting, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 1 });
     expect(end).toEqual({ status: 'cancelled' });
-    expect(calls).toBe(3);
-    expect(getRun(db, runId)).toMatchObject({ status: 'cancelled', removed: 300, notSent: USERS - 300, pending: 0 });
+    expect(calls).toBe(6);
+    expect(getRun(db, runId)).toMatchObject({ status: 'cancelled', succeeded: 300, notSent: USERS - 300, pending: 0 });
   });
 
   it('a database error while recording a batch stops every lane before another request, and the run resumes whole', async () => {
@@ -133,11 +135,11 @@ describe('executeRun against the simulator and a real SQLite file', () => {
 
     const resumed = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(resumed).toEqual({ status: 'completed' });
-    expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: 50, notSent: 0, pending: 0 });
+    expect(getRun(db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0 });
   });
 
   describe('pacing over real HTTP', () => {
-    // 60 requests, most for unknown users (70107): enough to fill several seconds of a low ceiling.
+    // 60 batches, most of unknown users (70107): enough to fill several seconds of a low ceiling.
     const wide = Array.from({ length: 6000 }, (_, i) => `u${i}`);
     const wideRun = () => createRun(db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: wide.map((account) => ({ account, attrs: ['city'] })) }).runId;
 
@@ -146,7 +148,8 @@ describe('executeRun against the simulator and a real SQLite file', () => {
       const runId = wideRun();
       const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(20)), clock: realClock, concurrency: 8 });
       expect(end).toEqual({ status: 'completed' });
-      expect(sim.stats()).toMatchObject({ requests: 60, rateLimited: 0 });
+      // 60 snapshots; only the 10 batches with known users are sent remove_attr (the rest failed 70107 at get_attr).
+      expect(sim.stats()).toMatchObject({ requests: 70, byApi: { get_attr: 60, remove_attr: 10 }, rateLimited: 0 });
       expect(sim.stats().maxPerSecond).toBeLessThanOrEqual(20);
       expect(sim.stats().maxPerSecond).toBeGreaterThanOrEqual(18);
     });
@@ -157,7 +160,7 @@ describe('executeRun against the simulator and a real SQLite file', () => {
       const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(40)), clock: realClock, concurrency: 8 });
       expect(end).toEqual({ status: 'completed' });
       expect(sim.stats().rateLimited).toBeGreaterThan(0);
-      expect(getRun(db, runId)).toMatchObject({ status: 'completed', removed: USERS - 50, failed: wide.length - (USERS - 50), pending: 0 });
+      expect(getRun(db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: wide.length - (USERS - 50), pending: 0 });
       expect(listRunUsers(db, runId, { limit: wide.length + 1 }).filter((u) => u.failure?.code !== 70107 && u.result !== 'removed')).toEqual([]);
     });
   });

@@ -1,6 +1,7 @@
 import 'server-only';
 import { runBatches, toBatches, type EngineOptions, type RunEnd } from '../engine/engine';
-import { removeAttr, type RemovalTarget } from '../engine/operations';
+import { checkValues, removeWithSnapshot, restoreValues, type Operation, type RunTarget } from '../engine/operations';
+import type { RunKind } from '../runs/state-machine';
 import { log } from '../log';
 import type { RunStore } from '../store/store';
 
@@ -9,7 +10,10 @@ const PAGE_SIZE = 1000;
 /** How often the pass rereads the run's cancel flag, besides after every batch. */
 const CANCEL_POLL_MS = 500;
 
-async function* pendingBatches(runs: RunStore, runId: number): AsyncGenerator<RemovalTarget[]> {
+/** What each kind of run does to a batch of its users. */
+export const OPERATIONS: Readonly<Record<RunKind, Operation<RunTarget>>> = { remove: removeWithSnapshot, check: checkValues, restore: restoreValues };
+
+async function* pendingBatches(runs: RunStore, runId: number): AsyncGenerator<RunTarget[]> {
   let after = 0;
   for (;;) {
     const page = await runs.pendingTargets(runId, after, PAGE_SIZE);
@@ -19,8 +23,10 @@ async function* pendingBatches(runs: RunStore, runId: number): AsyncGenerator<Re
   }
 }
 
-export type ExecuteOptions = Omit<EngineOptions<RemovalTarget>, 'operation' | 'onOutcomes' | 'isCancelled'> & {
+export type ExecuteOptions = Omit<EngineOptions<RunTarget>, 'operation' | 'onOutcomes' | 'onKept' | 'isCancelled'> & {
   runs: RunStore;
+  /** Default `remove`. */
+  kind?: RunKind;
   onProgress?: (usersDone: number) => void;
 };
 
@@ -32,7 +38,7 @@ export type ExecuteOptions = Omit<EngineOptions<RemovalTarget>, 'operation' | 'o
  * users whose batch may have gone out are never recorded as "not sent".
  */
 export async function executeRun(runId: number, opts: ExecuteOptions): Promise<RunEnd> {
-  const { runs, onProgress, ...engine } = opts;
+  const { runs, onProgress, kind = 'remove', ...engine } = opts;
   // A cancel is read from the store, so it reaches whichever process is sending.
   let cancelled = false;
   const refresh = async () => {
@@ -45,8 +51,9 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
     await refresh();
     end = await runBatches(pendingBatches(runs, runId), {
       ...engine,
-      operation: removeAttr,
+      operation: OPERATIONS[kind],
       isCancelled: () => cancelled,
+      onKept: (kept) => runs.keepValues(runId, kept),
       onOutcomes: async (outcomes, requests) => {
         await runs.recordOutcomes(runId, outcomes, requests);
         onProgress?.(outcomes.length);

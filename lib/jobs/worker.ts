@@ -7,7 +7,7 @@ import { realClock } from '../engine/rate-limiter';
 import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
-import { executeRun } from './execute-run';
+import { executeRun, OPERATIONS } from './execute-run';
 import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
 import { ProgressTracker } from './progress';
 import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from './uploads-in-progress';
@@ -105,10 +105,12 @@ class JobWorker implements RunWorker {
     }
     return executeRun(runId, {
       runs: store.runs,
+      kind: run.kind,
       client: app.tim,
       budgets: (api) => app.budgets[api],
       clock: realClock,
-      concurrency: source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY,
+      // A look before each call holds a lane for two round trips: twice the lanes keep the budget as busy.
+      concurrency: (source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY) * (OPERATIONS[run.kind].look ? 2 : 1),
       halt: () => this.haltReason(),
       onProgress: (n) => progress.add(n),
     });

@@ -18,13 +18,18 @@ export interface FailureRecord {
   info: string;
 }
 
-export type ResultKind = 'pending' | 'removed' | 'failed' | 'not_sent';
+export type ResultKind = 'pending' | 'removed' | 'checked' | 'restored' | 'skipped' | 'failed' | 'not_sent';
+
+/** A user's kept values as the Before column and the export's `before` show them: `sex=f; city=Shenzhen`. */
+export function formatValues(values: Readonly<Record<string, string>> | null): string {
+  return values === null ? '' : Object.entries(values).map(([k, v]) => `${k}=${v}`).join('; ');
+}
 
 /** One row of a results table, as every page and the CSV export show it. */
 export interface ResultRow {
   user: string;
   result: ResultKind;
-  /** Starts with "Removed", "Failed", "Not sent" or "Pending" (SPEC "Calling the API"). */
+  /** Starts with "Removed", "Checked", "Restored", "Skipped", "Failed", "Not sent" or "Pending" (SPEC "Calling the API"). */
   resultText: string;
   /** The bare TIM code, empty when there is none. */
   code: string;
@@ -97,14 +102,29 @@ function notSentReason(run: RunContext): string {
   return results('row.notSent.consoleStopped');
 }
 
+/** Names only, never values: a viewer reads this explanation too. */
+const names = (list: readonly string[]) => list.join(', ');
+
 export function presentUser(
-  u: { userId: string; result: ResultKind; failure: FailureRecord | null },
+  u: { userId: string; result: ResultKind; failure: FailureRecord | null; values?: Readonly<Record<string, string>> | null; skipped?: readonly string[] },
   run: RunContext,
 ): ResultRow {
   const base = { user: u.userId, result: u.result, code: '', serverInfo: '' };
+  const skipped = u.skipped ?? [];
   switch (u.result) {
     case 'removed':
       return { ...base, resultText: results('row.removed.text'), explanation: results('row.removed.explanation') };
+    case 'checked': {
+      const had = Object.keys(u.values ?? {});
+      const explanation = had.length > 0 ? results('row.checked.withValues', { names: names(had) }) : results('row.checked.none');
+      return { ...base, resultText: results('row.checked.text'), explanation };
+    }
+    case 'restored': {
+      const explanation = skipped.length > 0 ? results('row.restored.partly', { names: names(skipped) }) : results('row.restored.explanation');
+      return { ...base, resultText: results('row.restored.text'), explanation };
+    }
+    case 'skipped':
+      return { ...base, resultText: results('row.skipped.text'), explanation: results('row.skipped.explanation', { names: names(skipped) }) };
     case 'pending':
       return { ...base, resultText: results('row.pending.text'), explanation: results('row.pending.explanation') };
     case 'not_sent':

@@ -18,3 +18,7 @@ export function sourceLabel(source: RunSummary['source']): string {
 export function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
+
+export function kindLabel(kind: RunSummary['kind']): string {
+  return results(`kind.${kind}`);
+}

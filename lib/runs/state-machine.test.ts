@@ -25,6 +25,9 @@ const allowedRun: [StoredStatus, StoredStatus][] = [
 ];
 const allowedUser: [UserResult, UserResult][] = [
   ['pending', 'removed'],
+  ['pending', 'checked'],
+  ['pending', 'restored'],
+  ['pending', 'skipped'],
   ['pending', 'failed'],
   ['pending', 'not_sent'],
 ];

@@ -18,8 +18,22 @@ export const UPLOAD_STATUSES = ['uploading', 'staged'] as const;
 export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 export type StoredStatus = UploadStatus | RunStatus;
 
-export const USER_RESULTS = ['pending', 'removed', 'failed', 'not_sent'] as const;
+/**
+ * What a run does to its users: remove attributes; check their current values and change nothing
+ * (a dry run); or restore what a removal took away.
+ */
+export const RUN_KINDS = ['remove', 'check', 'restore'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+/**
+ * `removed`, `checked` and `restored` end a user of a remove, check and restore run that went
+ * through; `skipped` is a restore's user whose attributes all have a value again, left alone.
+ */
+export const USER_RESULTS = ['pending', 'removed', 'checked', 'restored', 'skipped', 'failed', 'not_sent'] as const;
 export type UserResult = (typeof USER_RESULTS)[number];
+
+/** The result a user of each kind of run ends in when it goes through. */
+export const DONE_RESULT: Readonly<Record<RunKind, UserResult>> = { remove: 'removed', check: 'checked', restore: 'restored' };
 
 /** `interrupted` has no way in any more: runs left by a dead process are resumed, never closed. Old rows keep it. */
 const RUN_MOVES: Readonly<Record<StoredStatus, readonly StoredStatus[]>> = {
@@ -33,8 +47,11 @@ const RUN_MOVES: Readonly<Record<StoredStatus, readonly StoredStatus[]>> = {
 };
 
 const USER_MOVES: Readonly<Record<UserResult, readonly UserResult[]>> = {
-  pending: ['removed', 'failed', 'not_sent'],
+  pending: ['removed', 'checked', 'restored', 'skipped', 'failed', 'not_sent'],
   removed: [],
+  checked: [],
+  restored: [],
+  skipped: [],
   failed: [],
   not_sent: [],
 };

@@ -27,6 +27,8 @@ export const uploadIdSchema = z.coerce.number().int().positive();
 export const startUploadSchema = bulkPickSchema.extend({
   uploadId: uploadIdSchema,
   requestKey: requestKeySchema.unwrap(),
+  /** `check`: a dry run that reads the users' current values and changes nothing. */
+  kind: z.enum(['remove', 'check']).optional(),
 });
 export type StartUploadInput = z.output<typeof startUploadSchema>;
 

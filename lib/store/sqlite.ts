@@ -17,6 +17,7 @@ import {
   listRunningRuns,
   listRuns,
   listRunUsers,
+  keepValues,
   pendingTargets,
   recordOutcomes,
   requestCancel,
@@ -33,6 +34,7 @@ import {
   startUpload,
   uploadIssues,
 } from '../db/uploads';
+import { attrCounts, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsWithValuesBefore } from '../db/values';
 import { acquireLease } from '../jobs/lease';
 import type { Store } from './store';
 
@@ -83,6 +85,44 @@ export function createSqliteStore(db: Db): Store {
           if (r.ok && !r.existing) audit(db, entry(r.runId, r.users));
           return r;
         }),
+      keepValues: async (runId, kept) => keepValues(db, runId, kept),
+      attrCounts: async (runId) => attrCounts(db, runId),
+      createFromCheck: async (checkId, start, entry) =>
+        tx(() => {
+          const r = createRemovalFromCheck(db, checkId, start);
+          if (r.ok && !r.existing) audit(db, entry(r.runId, r.users));
+          return r;
+        }),
+      createRestore: async (removalId, operator, entry) =>
+        tx(() => {
+          const r = createRestoreRun(db, removalId, { operator });
+          if (r.ok && !r.existing) audit(db, entry(r.runId, r.users));
+          return r;
+        }),
+      restoreState: async (runId) => {
+        const run = getRun(db, runId);
+        return run ? restoreState(db, run) : null;
+      },
+      purgeValues: async (finishedBeforeMs, entry) => {
+        const purged: number[] = [];
+        for (const run of runsWithValuesBefore(db, new Date(finishedBeforeMs).toISOString())) {
+          let users = 0;
+          let after: number | null = 0;
+          // A slice per turn of the event loop: pages and progress keep answering meanwhile.
+          while (after !== null) {
+            const slice = purgeValuesSlice(db, run.id, after);
+            users += slice.cleared;
+            after = slice.next;
+            if (after !== null) await new Promise((resolve) => setImmediate(resolve));
+          }
+          tx(() => {
+            markValuesPurged(db, run.id, new Date().toISOString());
+            audit(db, entry(run.id, users));
+          });
+          purged.push(run.id);
+        }
+        return purged;
+      },
     },
     uploads: {
       begin: async (upload) => beginUpload(db, upload),

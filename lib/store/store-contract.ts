@@ -32,7 +32,7 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       const outcome = [{ seq: 1, account: 'a', status: 'removed' as const, attempts: 1 }];
       await store.runs.recordOutcomes(runId, outcome, 1);
       await store.runs.recordOutcomes(runId, outcome, 1);
-      expect(await store.runs.get(runId)).toMatchObject({ removed: 1, pending: 1, requests: 2 });
+      expect(await store.runs.get(runId)).toMatchObject({ succeeded: 1, pending: 1, requests: 2 });
       expect(await store.runs.finish(runId, { status: 'halted', reason: 'error' })).toBeNull();
       expect(await store.runs.finish(runId, { status: 'completed' })).toBe('completed');
       await expect(store.runs.finish(runId, { status: 'cancelled' })).rejects.toThrow(/illegal run transition/);
@@ -113,13 +113,13 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
 
       it('starts once, with the picked attributes for rows that named none, audited with the change', async () => {
         const id = await staged();
-        expect(await store.uploads.start(id, { picked: [], requestKey: 'key-0123456789abcdef', operator: 'ann' }, started)).toEqual({ ok: false, refusal: 'not-found' });
+        expect(await store.uploads.start(id, { picked: [], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started)).toEqual({ ok: false, refusal: 'not-found' });
         await store.uploads.complete(id, facts);
-        expect(await store.uploads.start(id, { picked: [], requestKey: 'key-0123456789abcdef', operator: 'ann' }, started)).toEqual({ ok: false, refusal: 'picks-needed' });
-        const first = await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann' }, started);
+        expect(await store.uploads.start(id, { picked: [], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started)).toEqual({ ok: false, refusal: 'picks-needed' });
+        const first = await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started);
         expect(first).toEqual({ ok: true, runId: id, users: 3, existing: false });
-        expect(await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann' }, started)).toEqual({ ok: true, runId: id, users: 3, existing: true });
-        expect(await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-fedcba9876543210', operator: 'ann' }, started)).toEqual({ ok: false, refusal: 'not-staged' });
+        expect(await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started)).toEqual({ ok: true, runId: id, users: 3, existing: true });
+        expect(await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-fedcba9876543210', operator: 'ann', kind: 'remove' }, started)).toEqual({ ok: false, refusal: 'not-staged' });
         expect((await store.runs.pendingTargets(id, 0, 10)).map((t) => [t.seq, t.account, t.attrs])).toEqual([
           [1, 'a', ['sex', 'city']],
           [2, 'b', ['tag']],

@@ -17,7 +17,8 @@ import type {
 import type { CsvIssue } from '../csv/validate';
 import type { NewUpload, StagedRow, StartRefusal, UploadFacts, UploadSummary } from '../db/uploads';
 import type { RunEnd, UserOutcome } from '../engine/engine';
-import type { RemovalTarget } from '../engine/operations';
+import type { Attrs, RunTarget } from '../engine/operations';
+import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from '../db/values';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
 import type { Role } from '../auth/roles';
 
@@ -49,8 +50,11 @@ export interface RunStore {
   get(runId: number): Promise<RunSummary | null>;
   list(opts: { limit: number; beforeId?: number; appId?: string }): Promise<RunSummary[]>;
   listRunning(sources?: readonly RunSource[]): Promise<RunSummary[]>;
-  pendingTargets(runId: number, afterSeq: number, limit: number): Promise<RemovalTarget[]>;
+  pendingTargets(runId: number, afterSeq: number, limit: number): Promise<RunTarget[]>;
   recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number): Promise<void>;
+  /** A removal's snapshot of one batch, kept before its remove_attr goes out. */
+  keepValues(runId: number, kept: readonly { seq: number; values: Attrs }[]): Promise<void>;
+  attrCounts(runId: number): Promise<AttrCount[]>;
   finish(runId: number, end: RunEnd): Promise<RunStatus | null>;
   requestCancel(runId: number, audit: RunAudit): Promise<{ ok: true } | { ok: false; refusal: CancelRefusal }>;
   isCancelRequested(runId: number): Promise<boolean>;
@@ -63,6 +67,24 @@ export interface RunStore {
     operator: string,
     audit: (runId: number, users: number) => AuditInput,
   ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RetryRefusal }>;
+  /** The removal a finished dry run leads to: same users, attributes and app; a known request key returns its run, unaudited. */
+  createFromCheck(
+    checkId: number,
+    start: { requestKey: string; operator: string },
+    audit: (runId: number, users: number) => AuditInput,
+  ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: FromCheckRefusal }>;
+  /** A restore of a finished removal; while one is running, that one. */
+  createRestore(
+    removalId: number,
+    operator: string,
+    audit: (runId: number, users: number) => AuditInput,
+  ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RestoreRefusal }>;
+  restoreState(runId: number): Promise<RestoreState | null>;
+  /**
+   * Clears the values kept by every run finished before the cutoff, a slice at a time, each run
+   * with its audit row; resolves with the runs purged.
+   */
+  purgeValues(finishedBeforeMs: number, audit: (runId: number, users: number) => AuditInput): Promise<number[]>;
 }
 
 /**
@@ -84,7 +106,7 @@ export interface UploadStore {
   /** Staged → running with its audit row; a known request key returns its run, unaudited. */
   start(
     uploadId: number,
-    start: { picked: readonly string[]; requestKey: string; operator: string },
+    start: { picked: readonly string[]; requestKey: string; operator: string; kind: 'remove' | 'check' },
     audit: (users: number) => RunAudit,
   ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: StartRefusal }>;
 }

@@ -60,3 +60,23 @@ export function readBatchReply(accounts: readonly string[], result: CallResult):
   }
   return { kind: 'per-user', users: accounts.map((account) => ({ account, failure: listed.get(account) ?? null })) };
 }
+
+/**
+ * A get_attr reply: like any other, plus each user's values. A user the reply neither lists with
+ * values nor with an error has not been read, and is retried like a garbled reply: a snapshot
+ * must never take "not in the reply" for "has no values".
+ */
+export function readUserAttrsReply(accounts: readonly string[], result: CallResult): BatchReading {
+  const reading = readBatchReply(accounts, result);
+  if (reading.kind !== 'per-user' || result.kind !== 'reply') return reading;
+  const values = new Map((result.reply.UserAttrs ?? []).map((u) => [u.To_Account, u.Attrs]));
+  const unread = transportFailure('bad-response', 'get_attr did not list this account');
+  return {
+    kind: 'per-user',
+    users: reading.users.map((u) => {
+      if (u.failure) return u;
+      const attrs = values.get(u.account);
+      return attrs === undefined ? { account: u.account, failure: unread } : { account: u.account, failure: null, values: attrs };
+    }),
+  };
+}

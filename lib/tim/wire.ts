@@ -16,6 +16,10 @@ export const timReplySchema = z.object({
     .optional()
     .default([]),
   RequestId: z.string().optional(),
+  /** get_attr: each user's attributes; a user with none has `Attrs: {}`. */
+  UserAttrs: z
+    .array(z.object({ To_Account: z.string(), Attrs: z.record(z.string(), z.string()).optional().default({}) }))
+    .optional(),
 });
 
 export type TimReplyWire = z.output<typeof timReplySchema>;
@@ -29,6 +33,8 @@ export const MAX_USERS_PER_REQUEST = 100;
 
 export const TIM_PATHS = {
   removeAttr: 'v4/timpush/remove_attr',
+  getAttr: 'v4/timpush/get_attr',
+  setAttr: 'v4/timpush/set_attr',
   getAttrName: 'v4/timpush/get_attr_name',
 } as const;
 
@@ -36,3 +42,6 @@ export interface UserAttrs {
   To_Account: string;
   Attrs: string[];
 }
+
+/** Each value may be at most 50 bytes (tim-api-facts.md §3, set_attr). */
+export const MAX_ATTR_VALUE_BYTES = 50;

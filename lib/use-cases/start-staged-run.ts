@@ -14,7 +14,7 @@ export function ownsUpload(ctx: UseCaseContext, upload: UploadSummary): boolean 
 }
 
 /**
- * Start only starts: the file was read and its users stored when it was uploaded, so this checks
+ * Start only starts (a removal, or a dry run of the same users): the file was read and its users stored when it was uploaded, so this checks
  * the picks and moves the staged run to running, and the worker sends at once. A second click (the
  * same request key) gets the same run.
  */
@@ -39,11 +39,12 @@ export async function startStagedRun(ctx: UseCaseContext, input: StartUploadInpu
   }
 
   const { actor } = ctx;
+  const kind = input.kind ?? 'remove';
   const started = await ctx.store.uploads.start(
     input.uploadId,
-    { picked: upload && upload.rowsWithoutAttrs > 0 ? input.attrs : [], requestKey: input.requestKey, operator: actor.username },
+    { picked: upload && upload.rowsWithoutAttrs > 0 ? input.attrs : [], requestKey: input.requestKey, operator: actor.username, kind },
     (users) => ({
-      action: 'run-started',
+      action: kind === 'check' ? 'check-started' : 'run-started',
       operator: actor.username,
       clientIp: actor.clientIp,
       detail: { source: 'csv', users, file: upload?.fileName ?? '', invalidRows: upload?.invalidRows ?? 0 },
@@ -51,7 +52,7 @@ export async function startStagedRun(ctx: UseCaseContext, input: StartUploadInpu
   );
   if (!started.ok) return started.refusal === 'picks-needed' ? fail('upload.picksNeeded', { rows: upload?.rowsWithoutAttrs ?? 0 }) : fail(REFUSALS[started.refusal]);
   if (!started.existing) {
-    log.info('run.started', { runId: started.runId, appId: upload?.appId ?? '', source: 'csv' });
+    log.info('run.started', { runId: started.runId, appId: upload?.appId ?? '', source: 'csv', kind });
     void ctx.worker.run(started.runId, 'csv');
   }
   return ok({ runId: started.runId, users: started.users });

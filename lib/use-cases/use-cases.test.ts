@@ -80,7 +80,7 @@ describe('removeNow', () => {
   it('removes through the app it was given, audits, and answers each user', async () => {
     const r = await removeNow(ctx(), form('prod', 'alice ghost'));
     if (!r.ok) throw new Error(r.error.code);
-    expect(r.value.run).toMatchObject({ appId: 'prod', sdkAppId: PROD.sdkAppId, status: 'completed', removed: 1, failed: 1 });
+    expect(r.value.run).toMatchObject({ appId: 'prod', sdkAppId: PROD.sdkAppId, status: 'completed', succeeded: 1, failed: 1 });
     expect(r.value.rows.map((row) => [row.user, row.result, row.code])).toEqual([
       ['alice', 'removed', ''],
       ['ghost', 'failed', '70107'],

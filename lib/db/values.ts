@@ -1,0 +1,159 @@
+import 'server-only';
+import type { RunKind } from '../runs/state-machine';
+import { statement, type Db } from './database';
+import { getRun, type RunSummary } from './runs';
+
+export interface AttrCount {
+  attr: string;
+  /** Users asked about this attribute that went through. */
+  asked: number;
+  /** Of those, users that had a value: a removal took it away, or a check found it. */
+  withValue: number;
+}
+
+export function attrCounts(db: Db, runId: number): AttrCount[] {
+  return statement(db, 'SELECT attr, asked, with_value AS withValue FROM run_attr_counts WHERE run_id = ? ORDER BY attr').all(runId) as AttrCount[];
+}
+
+export type FromCheckRefusal = 'not-found' | 'not-a-check' | 'still-running';
+
+/**
+ * The removal a dry run leads to: the same users, attributes and app, as a new run. Copied inside
+ * SQLite, like a retry, so a ten-million-user check never passes through memory; the same request
+ * key returns the same run.
+ */
+export function createRemovalFromCheck(
+  db: Db,
+  checkId: number,
+  start: { requestKey: string; operator: string | null },
+): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: FromCheckRefusal } {
+  return db.transaction(() => {
+    const earlier = statement(db, 'SELECT id, total FROM runs WHERE request_key = ?').get(start.requestKey) as { id: number; total: number } | undefined;
+    if (earlier) return { ok: true as const, runId: earlier.id, users: earlier.total, existing: true };
+    const check = getRun(db, checkId);
+    if (!check) return { ok: false as const, refusal: 'not-found' as const };
+    if (check.kind !== 'check') return { ok: false as const, refusal: 'not-a-check' as const };
+    if (check.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
+    const runId = Number(
+      statement(
+        db,
+        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
+                           picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, request_key)
+         SELECT ?, source, 'remove', app_id, sdkappid, region, attrs, ?, id, 'running', total,
+                picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, ?
+         FROM runs WHERE id = ?`,
+      ).run(new Date().toISOString(), start.operator, start.requestKey, checkId).lastInsertRowid,
+    );
+    statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked) SELECT ?, seq, user_id, attrs, with_picked FROM run_users WHERE run_id = ?').run(
+      runId,
+      checkId,
+    );
+    return { ok: true as const, runId, users: check.total, existing: false };
+  }).immediate();
+}
+
+/**
+ * Users of a removal a restore may still write back: removed with a recorded value, and not yet
+ * restored or skipped by an earlier restore of the same removal (a failed or unsent one is tried again).
+ */
+const RESTORABLE = `
+  FROM run_users p
+  WHERE p.run_id = ? AND p.result = 'removed' AND p.attr_values IS NOT NULL AND p.attr_values <> '{}'
+    AND NOT EXISTS (
+      SELECT 1 FROM runs rr JOIN run_users r ON r.run_id = rr.id AND r.user_id = p.user_id
+      WHERE rr.parent_run_id = ? AND rr.kind = 'restore' AND r.result IN ('restored', 'skipped')
+    )`;
+
+export type RestoreRefusal = 'not-found' | 'not-a-removal' | 'still-running' | 'purged' | 'nothing-to-restore';
+
+/**
+ * A restore run of a finished removal, linked to it by parent_run_id. While one is running, asking
+ * again returns that one: a double click or two operators make one restore.
+ */
+export function createRestoreRun(
+  db: Db,
+  removalId: number,
+  meta: { operator: string | null },
+): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RestoreRefusal } {
+  return db.transaction(() => {
+    const removal = getRun(db, removalId);
+    if (!removal) return { ok: false as const, refusal: 'not-found' as const };
+    if (removal.kind !== 'remove') return { ok: false as const, refusal: 'not-a-removal' as const };
+    if (removal.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
+    if (removal.valuesPurgedAt !== null) return { ok: false as const, refusal: 'purged' as const };
+    const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND kind = 'restore' AND status = 'running' ORDER BY id LIMIT 1").get(
+      removalId,
+    ) as { id: number; total: number } | undefined;
+    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
+    const count = statement(db, `SELECT COUNT(*) ${RESTORABLE}`).pluck().get(removalId, removalId) as number;
+    if (count === 0) return { ok: false as const, refusal: 'nothing-to-restore' as const };
+    const runId = Number(
+      statement(
+        db,
+        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total)
+         SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, 'running', ? FROM runs WHERE id = ?`,
+      ).run(new Date().toISOString(), meta.operator, count, removalId).lastInsertRowid,
+    );
+    statement(
+      db,
+      `INSERT INTO run_users (run_id, seq, user_id, attrs, attr_values)
+       SELECT ?, ROW_NUMBER() OVER (ORDER BY p.seq), p.user_id, (SELECT json_group_array(key) FROM json_each(p.attr_values)), p.attr_values
+       ${RESTORABLE}`,
+    ).run(runId, removalId, removalId);
+    return { ok: true as const, runId, users: count, existing: false };
+  }).immediate();
+}
+
+/** Why a run offers no restore, or how many of its users one would write back. */
+export type RestoreState =
+  | { kind: 'restorable'; users: number; restoreRunIds: number[] }
+  | { kind: 'in-progress'; restoreRunId: number }
+  | { kind: 'none'; reason: 'not-a-removal' | 'still-running' | 'no-values' | 'purged' | 'all-restored'; purgedAt?: string; restoreRunIds: number[] };
+
+/** From counters kept as batches are recorded: constant cost for a million-user removal. */
+export function restoreState(db: Db, run: RunSummary): RestoreState {
+  if (run.kind !== 'remove') return { kind: 'none', reason: 'not-a-removal', restoreRunIds: [] };
+  if (run.status === 'running') return { kind: 'none', reason: 'still-running', restoreRunIds: [] };
+  const restores = statement(db, "SELECT id, status, removed + skipped AS done FROM runs WHERE parent_run_id = ? AND kind = 'restore' ORDER BY id").all(run.id) as {
+    id: number;
+    status: string;
+    done: number;
+  }[];
+  const restoreRunIds = restores.map((r) => r.id);
+  const going = restores.find((r) => r.status === 'running');
+  if (going) return { kind: 'in-progress', restoreRunId: going.id };
+  if (run.valuesPurgedAt !== null) return { kind: 'none', reason: 'purged', purgedAt: run.valuesPurgedAt, restoreRunIds };
+  if (run.withValues === 0) return { kind: 'none', reason: 'no-values', restoreRunIds };
+  const users = run.withValues - restores.reduce((sum, r) => sum + r.done, 0);
+  return users > 0 ? { kind: 'restorable', users, restoreRunIds } : { kind: 'none', reason: 'all-restored', restoreRunIds };
+}
+
+/** Finished runs whose kept values are older than the retention, oldest first. */
+export function runsWithValuesBefore(db: Db, finishedBeforeIso: string): { id: number; kind: RunKind }[] {
+  return statement(
+    db,
+    `SELECT id, kind FROM runs WHERE values_purged_at IS NULL AND finished_at IS NOT NULL AND finished_at < ?
+       AND (with_values > 0 OR kind = 'restore') ORDER BY id`,
+  ).all(finishedBeforeIso) as { id: number; kind: RunKind }[];
+}
+
+/** Clears one slice of a run's kept values; the next seq to start from, or null when none is left. */
+export function purgeValuesSlice(db: Db, runId: number, afterSeq: number, slice = 20_000): { cleared: number; next: number | null } {
+  return db.transaction(() => {
+    const last = statement(db, 'SELECT seq FROM run_users WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 1 OFFSET ?').pluck().get(runId, afterSeq, slice - 1) as
+      | number
+      | undefined;
+    const upTo = last ?? Number.MAX_SAFE_INTEGER;
+    // An empty '{}' (the user had none) says nothing about anyone and stays.
+    const cleared = statement(db, "UPDATE run_users SET attr_values = NULL WHERE run_id = ? AND seq > ? AND seq <= ? AND attr_values IS NOT NULL AND attr_values <> '{}'").run(
+      runId,
+      afterSeq,
+      upTo,
+    ).changes;
+    return { cleared, next: last ?? null };
+  })();
+}
+
+export function markValuesPurged(db: Db, runId: number, atIso: string): void {
+  statement(db, 'UPDATE runs SET values_purged_at = ? WHERE id = ?').run(atIso, runId);
+}

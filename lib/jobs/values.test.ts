@@ -1,0 +1,266 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../../sim/server';
+import { sameBudget } from '../../test-support/budgets';
+import { openDatabase, type Db } from '../db/database';
+import { createRun, getRun, listRunUsers } from '../db/runs';
+import { attrCounts, createRemovalFromCheck, createRestoreRun, restoreState } from '../db/values';
+import { DEFAULT_RETRY_POLICY } from '../engine/engine';
+import { createRateLimiter, realClock } from '../engine/rate-limiter';
+import type { RunKind } from '../runs/state-machine';
+import { createSqliteStore } from '../store/sqlite';
+import type { RunStore } from '../store/store';
+import { createTimClient, type CallResult, type TimClient } from '../tim/client';
+import { createUserSigCache } from '../tim/usersig-cache';
+import { TIM_PATHS } from '../tim/wire';
+import { executeRun } from './execute-run';
+
+const APP = 1400000000;
+const KEY = 'values-test-key';
+
+/** u0–u299 have city and tier, u300–u599 city only, u600–u949 neither; u950–u999 do not exist (70107). */
+const ids = Array.from({ length: 1000 }, (_, i) => `u${i}`);
+function seedValues(i: number): Record<string, string> {
+  if (i < 300) return { city: `c${i % 7}`, tier: `t${i % 3}`, sex: 'f' };
+  if (i < 600) return { city: `c${i % 7}`, sex: 'm' };
+  return { sex: 'm' };
+}
+const seeded = Object.fromEntries(ids.slice(0, 950).map((id, i) => [id, seedValues(i)]));
+
+let sim: Simulator;
+let dir: string;
+let db: Db;
+
+beforeAll(async () => {
+  sim = await startSimulator({ sdkAppId: APP, secretKey: KEY, attrNames: ['city', 'tier', 'sex'], users: seeded, latencyMs: 2 });
+});
+afterAll(() => sim.close());
+beforeEach(() => {
+  sim.reset();
+  dir = mkdtempSync(join(tmpdir(), 'values-test-'));
+  db = openDatabase(join(dir, 'console.db'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function timClient(): TimClient {
+  return createTimClient({
+    sdkAppId: APP,
+    identifier: 'administrator',
+    baseUrl: sim.url,
+    timeoutMs: 2000,
+    userSig: createUserSigCache({ sdkAppId: APP, identifier: 'administrator', secretKey: () => KEY }),
+  });
+}
+
+/** The real client, with this say over single calls (a path and the accounts it carries). */
+function intercepted(decide: (path: string, accounts: string[]) => CallResult | null): { client: TimClient; paths: string[] } {
+  const real = timClient();
+  const paths: string[] = [];
+  return {
+    paths,
+    client: {
+      ...real,
+      call: async (path, body) => {
+        paths.push(path);
+        const b = body as { To_Account?: string[]; UserAttrs?: { To_Account: string }[] };
+        const accounts = b.To_Account ?? b.UserAttrs?.map((u) => u.To_Account) ?? [];
+        return decide(path, accounts) ?? real.call(path, body);
+      },
+    },
+  };
+}
+
+const quickPolicy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1, maxDelayMs: 2 };
+const store = () => createSqliteStore(db);
+const run = (runId: number, kind: RunKind, client: TimClient = timClient(), runs: RunStore = store().runs) =>
+  executeRun(runId, { runs, kind, client, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4, policy: quickPolicy });
+const newRun = (kind: RunKind, attrs = ['city', 'tier']) =>
+  createRun(db, { source: 'csv', kind, appId: 'default', sdkAppId: APP, region: 'china', operator: 'ann', users: ids.map((account) => ({ account, attrs })) }).runId;
+const users = (runId: number) => listRunUsers(db, runId, { limit: 2000 });
+const simUser = (id: string) => sim.getUser(id);
+
+async function setAttr(account: string, attrs: Record<string, string>) {
+  const r = await timClient().call(TIM_PATHS.setAttr, { UserAttrs: [{ To_Account: account, Attrs: attrs }] });
+  expect(r.kind === 'reply' && r.reply.ErrorCode).toBe(0);
+}
+
+describe('dry run', () => {
+  it('reads every user’s current values, counts them per attribute, lists the unknown users and changes nothing', async () => {
+    const checkId = newRun('check');
+    expect(await run(checkId, 'check')).toEqual({ status: 'completed' });
+    expect(sim.stats()).toMatchObject({ byApi: { get_attr: 10, remove_attr: 0, set_attr: 0 } });
+    expect(getRun(db, checkId)).toMatchObject({ kind: 'check', status: 'completed', succeeded: 950, failed: 50, withValues: 600 });
+    expect(attrCounts(db, checkId)).toEqual([
+      { attr: 'city', asked: 950, withValue: 600 },
+      { attr: 'tier', asked: 950, withValue: 300 },
+    ]);
+    const all = users(checkId);
+    expect(all[0]).toMatchObject({ userId: 'u0', result: 'checked', values: { city: 'c0', tier: 't0' } });
+    expect(all[650]).toMatchObject({ userId: 'u650', result: 'checked', values: {} });
+    expect(all.filter((u) => u.result === 'failed').map((u) => [u.userId, u.failure?.code])).toEqual(ids.slice(950).map((id) => [id, 70107]));
+    for (const [id, values] of Object.entries(seeded)) expect(simUser(id), id).toEqual(values);
+  });
+
+  it('leads to a removal of the same users and attributes, once per request key', async () => {
+    const checkId = newRun('check');
+    await run(checkId, 'check');
+    const started = createRemovalFromCheck(db, checkId, { requestKey: 'key-0123456789abcdef', operator: 'ann' });
+    expect(started).toMatchObject({ ok: true, users: 1000, existing: false });
+    expect(createRemovalFromCheck(db, checkId, { requestKey: 'key-0123456789abcdef', operator: 'ann' })).toEqual({ ...started, existing: true });
+    if (!started.ok) throw new Error('not started');
+    expect(getRun(db, started.runId)).toMatchObject({ kind: 'remove', parentRunId: checkId, attrs: ['city', 'tier'], total: 1000 });
+    expect(createRemovalFromCheck(db, started.runId, { requestKey: 'key-fedcba9876543210', operator: 'ann' })).toEqual({ ok: false, refusal: 'not-a-check' });
+  });
+});
+
+describe('removal with its snapshot', () => {
+  it('stores, with each user’s outcome, the values its batch read just before removing them', async () => {
+    const removalId = newRun('remove');
+    // At every remove_attr, the users it carries must already have their snapshot in the database.
+    const unkept: string[] = [];
+    const { client, paths } = intercepted((path, accounts) => {
+      if (path !== TIM_PATHS.removeAttr) return null;
+      const byId = new Map(users(removalId).map((u) => [u.userId, u]));
+      for (const a of accounts) if (Object.keys(seeded[a] ?? {}).some((k) => k !== 'sex') && byId.get(a)?.values === null) unkept.push(a);
+      return null;
+    });
+    expect(await run(removalId, 'remove', client)).toEqual({ status: 'completed' });
+    expect(unkept).toEqual([]);
+    // Each batch's get_attr goes out right before its remove_attr.
+    expect(paths.filter((p) => p === TIM_PATHS.getAttr)).toHaveLength(10);
+    expect(getRun(db, removalId)).toMatchObject({ succeeded: 950, failed: 50, withValues: 600 });
+    for (const u of users(removalId).slice(0, 950)) {
+      const before = seeded[u.userId]!;
+      const expected = Object.fromEntries(Object.entries(before).filter(([k]) => k !== 'sex'));
+      expect(u.values, u.userId).toEqual(expected);
+      expect(simUser(u.userId), u.userId).toEqual({ sex: before.sex });
+    }
+  });
+
+  it('does not remove a batch whose snapshot cannot be read: its users fail with that reason, untouched', async () => {
+    const removalId = newRun('remove');
+    const second = new Set(ids.slice(100, 200));
+    const { client } = intercepted((path, accounts) =>
+      path === TIM_PATHS.getAttr && accounts.some((a) => second.has(a)) ? { kind: 'transport', failure: 'http-5xx', detail: 'HTTP 503' } : null,
+    );
+    expect(await run(removalId, 'remove', client)).toEqual({ status: 'completed' });
+    const failed = users(removalId).filter((u) => second.has(u.userId));
+    expect(failed.every((u) => u.result === 'failed' && u.failure?.key === 'transport.http-5xx' && u.values === null)).toBe(true);
+    expect(failed).toHaveLength(100);
+    expect(sim.requests().filter((r) => r.api === 'remove_attr' && r.accounts.some((a) => second.has(a)))).toEqual([]);
+    for (const id of second) expect(simUser(id)).toEqual(seeded[id]);
+    expect(getRun(db, removalId)).toMatchObject({ succeeded: 850, failed: 150 });
+  });
+
+  it('keeps the snapshot of a batch removed just before a crash: the pass that resumes it rereads nothing lost', async () => {
+    const removalId = newRun('remove');
+    const actual = store().runs;
+    let recorded = 0;
+    const crashing: RunStore = {
+      ...actual,
+      recordOutcomes: async (...args) => {
+        if (++recorded === 1) throw new Error('SQLITE_IOERR: disk I/O error');
+        return actual.recordOutcomes(...args);
+      },
+    };
+    expect(await run(removalId, 'remove', timClient(), crashing)).toEqual({ status: 'halted', reason: 'error' });
+    expect(await run(removalId, 'remove')).toEqual({ status: 'completed' });
+    for (const u of users(removalId).slice(0, 950)) {
+      const expected = Object.fromEntries(Object.entries(seeded[u.userId]!).filter(([k]) => k !== 'sex'));
+      expect(u.values, u.userId).toEqual(expected);
+    }
+  });
+});
+
+describe('restore', () => {
+  async function removed(): Promise<number> {
+    const removalId = newRun('remove');
+    await run(removalId, 'remove');
+    return removalId;
+  }
+
+  it('writes back exactly what was removed, and skips an attribute set again since, never overwriting it', async () => {
+    const removalId = await removed();
+    expect(restoreState(db, getRun(db, removalId)!)).toMatchObject({ kind: 'restorable', users: 600 });
+    await setAttr('u1', { city: 'set-later' });
+    await setAttr('u301', { city: 'set-later' });
+    const restore = createRestoreRun(db, removalId, { operator: 'ann' });
+    if (!restore.ok) throw new Error(restore.refusal);
+    expect(restore.users).toBe(600);
+    sim.clearRequests();
+    expect(await run(restore.runId, 'restore')).toEqual({ status: 'completed' });
+
+    expect(getRun(db, restore.runId)).toMatchObject({ kind: 'restore', parentRunId: removalId, succeeded: 599, skipped: 1, failed: 0 });
+    const byId = new Map(users(restore.runId).map((u) => [u.userId, u]));
+    expect(byId.get('u1')).toMatchObject({ result: 'restored', skipped: ['city'] });
+    expect(byId.get('u301')).toMatchObject({ result: 'skipped', skipped: ['city'] });
+    expect(simUser('u1')).toEqual({ ...seeded.u1, city: 'set-later' });
+    expect(simUser('u301')).toEqual({ ...seeded.u301, city: 'set-later' });
+    for (const [id, values] of Object.entries(seeded)) if (id !== 'u1' && id !== 'u301') expect(simUser(id), id).toEqual(values);
+
+    // No user got a set_attr for an attribute it did not lose, nor one set again since.
+    for (const r of sim.requests().filter((e) => e.api === 'set_attr')) {
+      for (const a of r.accounts) {
+        expect(byId.get(a)?.result, a).toBe('restored');
+      }
+    }
+    expect(restoreState(db, getRun(db, removalId)!)).toMatchObject({ kind: 'none', reason: 'all-restored' });
+  });
+
+  it('a second restore writes back only what the first did not', async () => {
+    const removalId = await removed();
+    const first = createRestoreRun(db, removalId, { operator: 'ann' });
+    if (!first.ok) throw new Error(first.refusal);
+    const refused = new Set(ids.slice(0, 100));
+    const { client } = intercepted((path, accounts) => (path === TIM_PATHS.setAttr && accounts.some((a) => refused.has(a)) ? { kind: 'transport', failure: 'http-5xx', detail: 'HTTP 500' } : null));
+    await run(first.runId, 'restore', client);
+    expect(getRun(db, first.runId)).toMatchObject({ succeeded: 500, failed: 100 });
+    expect(restoreState(db, getRun(db, removalId)!)).toMatchObject({ kind: 'restorable', users: 100 });
+
+    const second = createRestoreRun(db, removalId, { operator: 'ann' });
+    if (!second.ok) throw new Error(second.refusal);
+    expect(second.users).toBe(100);
+    expect(users(second.runId).map((u) => u.userId)).toEqual([...refused]);
+    await run(second.runId, 'restore');
+    for (const [id, values] of Object.entries(seeded)) expect(simUser(id), id).toEqual(values);
+    expect(createRestoreRun(db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'nothing-to-restore' });
+  });
+
+  it('resumed after its set_attr went out but before it was recorded, counts the values already back as restored', async () => {
+    const removalId = await removed();
+    const restore = createRestoreRun(db, removalId, { operator: 'ann' });
+    if (!restore.ok) throw new Error(restore.refusal);
+    const actual = store().runs;
+    let recorded = 0;
+    const crashing: RunStore = {
+      ...actual,
+      recordOutcomes: async (...args) => {
+        if (++recorded === 1) throw new Error('SQLITE_IOERR: disk I/O error');
+        return actual.recordOutcomes(...args);
+      },
+    };
+    expect(await run(restore.runId, 'restore', timClient(), crashing)).toEqual({ status: 'halted', reason: 'error' });
+    expect(await run(restore.runId, 'restore')).toEqual({ status: 'completed' });
+    expect(getRun(db, restore.runId)).toMatchObject({ succeeded: 600, skipped: 0, failed: 0 });
+    for (const [id, values] of Object.entries(seeded)) expect(simUser(id), id).toEqual(values);
+  });
+
+  it('is refused for a check, a running removal, and once the values are purged', async () => {
+    const checkId = newRun('check');
+    expect(createRestoreRun(db, checkId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'not-a-removal' });
+    const removalId = newRun('remove');
+    expect(createRestoreRun(db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'still-running' });
+    await run(removalId, 'remove');
+    const purged = await store().runs.purgeValues(Date.now() + 1000, (runId, count) => ({ action: 'values-purged', operator: null, clientIp: null, runId, detail: { users: count, days: 30 } }));
+    expect(purged).toEqual([removalId]);
+    expect(users(removalId).every((u) => u.values === null || Object.keys(u.values).length === 0)).toBe(true);
+    expect(createRestoreRun(db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'purged' });
+    expect(restoreState(db, getRun(db, removalId)!)).toMatchObject({ kind: 'none', reason: 'purged' });
+    expect(await store().audit.list({ action: 'values-purged', limit: 5 })).toMatchObject([{ runId: removalId, detail: { users: 600, days: 30 } }]);
+  });
+});
