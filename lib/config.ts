@@ -55,6 +55,7 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: positiveInt('minutes without activity before a session ends', 480, 60 * 24 * 30),
   SESSION_MAX_HOURS: positiveInt('hours after sign-in when a session ends, however active', 24, 720),
   AUDIT_RETENTION_DAYS: positiveInt('days an audit log row is kept', 365, 3650),
+  SNAPSHOT_RETENTION_DAYS: positiveInt('days the values a removal took away are kept for restore', 30, 3650),
   CSV_MAX_ROWS: positiveInt('data rows one CSV upload may hold', DEFAULT_CSV_LIMITS.maxRows, 100_000_000),
   CSV_MAX_BYTES: positiveInt('bytes one CSV upload may hold (1073741824 is 1 GiB)', DEFAULT_CSV_LIMITS.maxBytes, 16 * 1024 ** 3),
   TRUSTED_PROXY_HOPS: trustedProxyHopsSchema,
@@ -78,6 +79,8 @@ export type Config = {
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   auditRetentionDays: number;
+  /** Days the values kept per user (a removal's snapshot, a check's reading, a restore's writes) are kept after the run. */
+  snapshotRetentionDays: number;
   /** Reverse proxies in front that append to X-Forwarded-For; 0: the client address is unknown. */
   trustedProxyHops: number;
   csvLimits: CsvLimits;
@@ -127,6 +130,7 @@ function resolveApps(e: Env, raw: Record<string, string | undefined>, secrets: S
       adminIdentifier: e.TIM_ADMIN_IDENTIFIER,
       secretKey: e.TIM_SECRET_KEY!,
       maxQps: e.TIM_MAX_QPS,
+      sharedBudget: false,
       envLabel: e.CONSOLE_ENV_LABEL || null,
     },
   ];
@@ -163,6 +167,7 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    snapshotRetentionDays: e.SNAPSHOT_RETENTION_DAYS,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     csvLimits: { maxRows: e.CSV_MAX_ROWS, maxBytes: e.CSV_MAX_BYTES },
     firstAdmin:

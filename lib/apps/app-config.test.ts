@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config';
 import type { SecretSources } from './app-config';
+import { createAppRegistry } from './registry';
 
 const SESSION = { SESSION_SECRET: 's'.repeat(32) };
 const files: Record<string, string> = {};
@@ -51,7 +52,20 @@ describe('TIM_APPS_FILE', () => {
     ]);
     expect(c.apps[0]!.secretKey.reveal()).toBe('staging-secret');
     expect(c.apps[1]!.secretKey.reveal()).toBe('prod-secret');
+    expect(c.apps.map((a) => a.sharedBudget)).toEqual([false, false]);
     expect(JSON.stringify(c)).not.toMatch(/staging-secret|prod-secret/);
+  });
+
+  it('lets an app say its three per-user APIs share one budget', () => {
+    files['/run/secrets/prod-key'] = 'prod-secret\n';
+    const c = withApps([staging, { ...production, sharedBudget: true }], { STAGING_KEY: 'staging-secret' });
+    expect(c.apps.map((a) => a.sharedBudget)).toEqual([false, true]);
+    expect(problemsOf([{ ...staging, sharedBudget: 'yes' }])).toContainEqual(expect.stringMatching(/field sharedBudget must be true or false/));
+    const registry = createAppRegistry(c.apps, { timeoutMs: 1000 });
+    const own = registry.get('staging')!.budgets;
+    const one = registry.get('prod')!.budgets;
+    expect(new Set([own.remove_attr, own.get_attr, own.set_attr]).size).toBe(3);
+    expect(new Set([one.remove_attr, one.get_attr, one.set_attr]).size).toBe(1);
   });
 
   it('names the entry and the field of each problem, and never quotes a key', () => {

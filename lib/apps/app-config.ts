@@ -20,6 +20,11 @@ export interface AppConfig {
   adminIdentifier: string;
   secretKey: Secret;
   maxQps: number;
+  /**
+   * The app's remove_attr, get_attr and set_attr calls share one maxQps between them instead of each
+   * having its own (Tencent documents separate limits; a quota agreed otherwise may not be).
+   */
+  sharedBudget: boolean;
   envLabel: string | null;
 }
 
@@ -37,6 +42,7 @@ const appEntrySchema = z
     secretKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be the name of an environment variable' }).optional(),
     secretKeyFile: z.string().min(1, { error: 'must be a file path' }).optional(),
     maxQps: z.number().int().min(1).max(10_000, { error: 'must be between 1 and 10000 calls per second' }).optional(),
+    sharedBudget: z.boolean({ error: 'must be true or false' }).optional(),
     envLabel: z.string().trim().max(40, { error: 'must be at most 40 characters' }).optional(),
   })
   .refine((e) => (e.secretKeyEnv === undefined) !== (e.secretKeyFile === undefined), {
@@ -110,6 +116,7 @@ export function parseAppsFile(text: string, sources: SecretSources): AppConfig[]
       adminIdentifier: e.adminIdentifier ?? 'administrator',
       secretKey: key,
       maxQps: e.maxQps ?? DEFAULT_MAX_QPS,
+      sharedBudget: e.sharedBudget ?? false,
       envLabel: e.envLabel || null,
     });
   });

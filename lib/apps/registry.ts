@@ -43,12 +43,9 @@ export function createAppRegistry(apps: readonly AppConfig[], opts: { timeoutMs:
       timeoutMs: opts.timeoutMs,
       userSig: createUserSigCache({ sdkAppId: app.sdkAppId, identifier: app.adminIdentifier, secretKey: () => app.secretKey.reveal() }),
     });
-    const budgets: AppBudgets = {
-      remove_attr: createRateLimiter(app.maxQps),
-      get_attr: createRateLimiter(app.maxQps),
-      set_attr: createRateLimiter(app.maxQps),
-      get_attr_name: createRateLimiter(app.maxQps),
-    };
+    const shared = app.sharedBudget ? createRateLimiter(app.maxQps) : null;
+    const budget = () => shared ?? createRateLimiter(app.maxQps);
+    const budgets: AppBudgets = { remove_attr: budget(), get_attr: budget(), set_attr: budget(), get_attr_name: createRateLimiter(app.maxQps) };
     byId.set(app.id, { summary: summarize(app), tim, budgets, attrNames: createAttrNamesCache(tim, budgets.get_attr_name) });
   }
   const list = [...byId.values()].map((a) => a.summary);
