@@ -147,6 +147,24 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
     });
   };
 
+  // A dry run of the staged users changes nothing, so it starts without a confirm step; its page shows the values.
+  const check = form.handleSubmit((values) => {
+    if (!stagedUpload) return;
+    if (needsPicks && values.attrs.length === 0) {
+      form.setError('attrs', { message: 'Pick at least one attribute: some rows name none of their own.' });
+      return;
+    }
+    setStartError(null);
+    startTransition(async () => {
+      const result = await startUploadAction({ uploadId: stagedUpload.id, attrs: values.attrs, requestKey: newRequestKey(), kind: 'check' });
+      if (!result.ok) {
+        setStartError(result.message);
+        return;
+      }
+      router.push(`/history/${result.value.runId}`);
+    });
+  });
+
   const preview: CsvPreviewCounts | null = stagedUpload
     ? { ...stagedUpload, validRows: stagedUpload.users + stagedUpload.duplicateRows, fatal: null }
     : local.kind === 'done'
@@ -242,13 +260,23 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
         )}
 
         {!confirming && (
-          <button
-            type="submit"
-            disabled={!stagedUpload || stagedUpload.users === 0}
-            className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50"
-          >
-            Start removal
-          </button>
+          <div className="flex flex-wrap gap-3">
+            <button
+              type="submit"
+              disabled={!stagedUpload || stagedUpload.users === 0 || starting}
+              className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50"
+            >
+              Start removal
+            </button>
+            <button
+              type="button"
+              onClick={() => void check()}
+              disabled={!stagedUpload || stagedUpload.users === 0 || starting}
+              className="rounded border border-blue-700 bg-white px-4 py-2 font-medium text-blue-800 disabled:opacity-50"
+            >
+              Check current values
+            </button>
+          </div>
         )}
       </form>
 

@@ -4,7 +4,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import type { AppSummary } from '@/lib/apps/registry';
 
 /**
- * The last step before anything is sent: what will happen, "Confirm removal" and "Back". Focus
+ * The last step before anything is sent: what will happen, "Confirm removal" (or "Confirm restore") and "Back". Focus
  * moves to its heading when it appears, so keyboard and screen-reader users land on the summary.
  */
 export function ConfirmPanel({
@@ -15,6 +15,7 @@ export function ConfirmPanel({
   onBack,
   busy,
   busyText,
+  confirmLabel = 'Confirm removal',
 }: {
   id: string;
   /** Named again here: the last thing read before sending is which app it goes to. */
@@ -24,6 +25,7 @@ export function ConfirmPanel({
   onBack: () => void;
   busy: boolean;
   busyText: string;
+  confirmLabel?: string;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
@@ -44,7 +46,7 @@ export function ConfirmPanel({
           disabled={busy}
           className="rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800 disabled:opacity-60"
         >
-          Confirm removal
+          {confirmLabel}
         </button>
         <button type="button" onClick={onBack} disabled={busy} className="rounded border border-slate-400 bg-white px-4 py-2">
           Back

@@ -2,7 +2,8 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState, useTransition } from 'react';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, useTransition } from 'react';
 import { cancelRunAction } from '@/app/bulk/actions';
 import type { RunSummary } from '@/lib/queries/runs';
 import { statusLabel } from '@/lib/results/run-view';
@@ -29,11 +30,12 @@ function formatDuration(seconds: number): string {
 
 const n = (v: number) => v.toLocaleString('en');
 
-/** Live progress of one run, from the server's counts (polled), never from a timer. */
 const DONE_WORD: Record<RunSummary['kind'], string> = { remove: 'removed', check: 'checked', restore: 'restored' };
 
-export function JobProgress({ initialRun, canCancel = true }: { initialRun: RunSummary; canCancel?: boolean }) {
+/** Live progress of one run, from the server's counts (polled), never from a timer. */
+export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false }: { initialRun: RunSummary; canCancel?: boolean; refreshOnEnd?: boolean }) {
   const queryClient = useQueryClient();
+  const router = useRouter();
   const { data, error } = useQuery({
     queryKey: ['run-status', initialRun.id],
     queryFn: () => fetchStatus(initialRun.id),
@@ -46,6 +48,12 @@ export function JobProgress({ initialRun, canCancel = true }: { initialRun: RunS
   const done = run.total - run.pending;
   const percent = run.total === 0 ? 100 : Math.floor((done / run.total) * 100);
   const running = run.status === 'running';
+  // A page that shows the run's results reloads them once, when the run ends.
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (refreshOnEnd && wasRunning.current && !running) router.refresh();
+    wasRunning.current = running;
+  }, [refreshOnEnd, running, router]);
 
   const cancel = () =>
     startCancel(async () => {

@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
-import { removeAttributesAction } from '@/app/remove/actions';
+import { checkValuesAction, removeAttributesAction } from '@/app/remove/actions';
 import type { AppSummary } from '@/lib/apps/registry';
 import type { ActionResult } from '@/lib/entry/action';
 import type { RemovedNow } from '@/lib/use-cases/remove-now';
@@ -12,6 +12,9 @@ import { removeFormSchema, type RemoveFormValues } from '@/lib/schemas/remove-fo
 import { newRequestKey } from '@/lib/schemas/request-key';
 import { parseUserIdList } from '@/lib/user-ids';
 import { AttributePicker } from './attribute-picker';
+import { AttrCounts, CurrentValuesTable } from './check-result';
+import { FailureSummary } from './failure-summary';
+import { ResultsTable } from './results-table';
 import { ConfirmPanel } from './confirm-panel';
 import { RemovalResult } from './removal-result';
 
@@ -42,20 +45,30 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
     setConfirming({ values: { ...values, requestKey: newRequestKey() }, userCount: ids.length, duplicates });
   });
 
+  const show = (outcome: ActionResult<RemovedNow>) => {
+    setResult(outcome);
+    if (!outcome.ok && outcome.fieldErrors) {
+      for (const [field, messages] of Object.entries(outcome.fieldErrors)) {
+        if (messages?.[0]) form.setError(field as keyof RemoveFormValues, { message: messages[0] });
+      }
+    }
+  };
+
   const confirm = () => {
     if (!confirming) return;
     const { values } = confirming;
     startSending(async () => {
       const outcome = await removeAttributesAction(values);
       setConfirming(null);
-      setResult(outcome);
-      if (!outcome.ok && outcome.fieldErrors) {
-        for (const [field, messages] of Object.entries(outcome.fieldErrors)) {
-          if (messages?.[0]) form.setError(field as keyof RemoveFormValues, { message: messages[0] });
-        }
-      }
+      show(outcome);
     });
   };
+
+  // A dry run changes nothing, so it needs no confirm step; the form keeps its input for the removal.
+  const check = form.handleSubmit((values) => {
+    setResult(null);
+    startSending(async () => show(await checkValuesAction({ ...values, requestKey: newRequestKey() })));
+  });
 
   return (
     <div className="space-y-8">
@@ -96,10 +109,23 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
         />
 
         {confirming === null && (
-          <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800">
-            Remove attributes
-          </button>
+          <div className="flex flex-wrap gap-3">
+            <button type="submit" disabled={sending} className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-60">
+              Remove attributes
+            </button>
+            <button
+              type="button"
+              onClick={() => void check()}
+              disabled={sending}
+              className="rounded border border-blue-700 bg-white px-4 py-2 font-medium text-blue-800 disabled:opacity-60"
+            >
+              Check current values
+            </button>
+          </div>
         )}
+        <p role="status" className="text-sm">
+          {sending && confirming === null ? 'Reading the current values…' : ''}
+        </p>
       </form>
 
       {confirming && (
@@ -116,7 +142,7 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
             <strong>
               {confirming.userCount.toLocaleString('en')} {confirming.userCount === 1 ? 'user' : 'users'}
             </strong>
-            . This cannot be undone from this console.
+            . The values removed are kept with the run, so it can be restored from its page in history.
           </p>
           {confirming.duplicates.length > 0 && (
             <p className="mt-1 text-sm">
@@ -133,12 +159,31 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
           {result.message}
         </div>
       )}
-      {result?.ok && (
+      {result?.ok && result.value.check && (
+        <section aria-labelledby="result-heading" className="space-y-4">
+          <h2 id="result-heading" ref={resultHeading} tabIndex={-1} className="text-lg font-semibold">
+            Current values (dry run #{result.value.run.id}): nothing was changed
+          </h2>
+          <AttrCounts counts={result.value.check.counts} />
+          <FailureSummary groups={result.value.failures} />
+          {result.value.rows.some((r) => r.result === 'failed') && (
+            <ResultsTable rows={result.value.rows.filter((r) => r.result === 'failed')} caption="Users that could not be read" />
+          )}
+          <CurrentValuesTable values={result.value.check.values} caption="Current values" />
+          <p className="text-sm">To remove these values from the same users, use Remove attributes above: the form still holds them.</p>
+          <p>
+            <Link href={`/history/${result.value.run.id}`} className="text-blue-800 underline">
+              Open dry run #{result.value.run.id} in history
+            </Link>
+          </p>
+        </section>
+      )}
+      {result?.ok && !result.value.check && (
         <section aria-labelledby="result-heading" className="space-y-4">
           <h2 id="result-heading" ref={resultHeading} tabIndex={-1} className="text-lg font-semibold">
             Result of run #{result.value.run.id}
           </h2>
-          <RemovalResult run={result.value.run} rows={result.value.rows} failures={result.value.failures} />
+          <RemovalResult run={result.value.run} rows={result.value.rows} failures={result.value.failures} withBefore />
           <p>
             <Link href={`/history/${result.value.run.id}`} className="text-blue-800 underline">
               Open run #{result.value.run.id} in history

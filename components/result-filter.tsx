@@ -1,8 +1,17 @@
 import type { FailureGroupView } from '@/lib/results/present';
 
-export const RESULT_FILTERS = [
+const REMOVAL_FILTERS = [
   ['', 'All results'],
   ['removed', 'Removed'],
+  ['failed', 'Failed'],
+  ['not_sent', 'Not sent'],
+  ['pending', 'Pending'],
+] as const;
+
+const RESTORE_FILTERS = [
+  ['', 'All results'],
+  ['restored', 'Restored'],
+  ['skipped', 'Skipped'],
   ['failed', 'Failed'],
   ['not_sent', 'Not sent'],
   ['pending', 'Pending'],
@@ -11,11 +20,13 @@ export const RESULT_FILTERS = [
 /** A GET form, so a filtered view is a URL that can be shared or reloaded. */
 export function ResultFilter({
   runId,
+  kind,
   result,
   errorKey,
   groups,
 }: {
   runId: number;
+  kind: 'remove' | 'restore';
   result: string;
   errorKey: string;
   groups: FailureGroupView[];
@@ -27,7 +38,7 @@ export function ResultFilter({
           Result
         </label>
         <select id="filter-result" name="result" defaultValue={result} className="mt-1 rounded border border-slate-400 bg-white p-2">
-          {RESULT_FILTERS.map(([value, label]) => (
+          {(kind === 'restore' ? RESTORE_FILTERS : REMOVAL_FILTERS).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>

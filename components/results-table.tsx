@@ -11,13 +11,18 @@ const RESULT_STYLE: Record<ResultRow['result'], string> = {
   pending: 'text-slate-600',
 };
 
-/** The per-user table: the same four columns on the form page and in history. */
-export function ResultsTable({ rows, caption }: { rows: ResultRow[]; caption: string }) {
+/**
+ * The per-user table: the same four columns on the form page and in history, and for operators and
+ * admins a removal's Before column (the rows carry `before` only when the reader may see it).
+ */
+export function ResultsTable({ rows, caption, withBefore = false }: { rows: (ResultRow & { before?: string })[]; caption: string; withBefore?: boolean }) {
+  const columns = withBefore ? ['User', 'Before', 'Result', 'Error code', 'Explanation'] : ['User', 'Result', 'Error code', 'Explanation'];
   return (
-    <DataTable caption={caption} columns={['User', 'Result', 'Error code', 'Explanation']}>
+    <DataTable caption={caption} columns={columns}>
       {rows.map((r) => (
         <tr key={r.user} className="border-t border-slate-100 align-top">
           <td className="px-3 py-2 font-mono break-words">{r.user}</td>
+          {withBefore && <td className="px-3 py-2 break-words">{r.before}</td>}
           <td className={`px-3 py-2 font-medium ${RESULT_STYLE[r.result]}`}>{r.resultText}</td>
           <td className="px-3 py-2 font-mono">{r.code}</td>
           <td className="px-3 py-2">

@@ -117,8 +117,8 @@ test('a server killed mid-run resumes on restart and accounts for every user', a
     expect(exported).toHaveLength(csv.validUsers.length);
     expect(exported.filter((r) => r.result === 'Removed')).toHaveLength(csv.validUsers.length - csv.unknownUsers.length);
     expect(exported.filter((r) => r.code === '70107')).toHaveLength(csv.unknownUsers.length);
-    const status = (await (await page.request.get(`${server.url}/api/runs/${runId}`)).json()) as { run: { removed: number; failed: number; notSent: number; total: number } };
-    expect(status.run.removed + status.run.failed + status.run.notSent).toBe(status.run.total);
+    const status = (await (await page.request.get(`${server.url}/api/runs/${runId}`)).json()) as { run: { succeeded: number; failed: number; notSent: number; total: number } };
+    expect(status.run.succeeded + status.run.failed + status.run.notSent).toBe(status.run.total);
     expect(status.run.notSent).toBe(0);
     for (const user of ['user00002', 'user01250', 'user02500']) expect(await sim(request).user(user), user).not.toHaveProperty('country');
   } finally {

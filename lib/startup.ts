@@ -9,17 +9,26 @@ import { getRuntime } from './runtime';
 
 const PURGE_EVERY_MS = 3_600_000;
 
+const DAY_MS = 86_400_000;
+
 /** Once now, then hourly. unref: the timer alone does not keep the process alive. */
 function startPurging(store: Store, config: Config): void {
   const limits = retentionLimits(config);
-  const purge = () =>
-    store.purgeExpired(limits, Date.now()).then(
-      (purged) => {
-        if (purged.sessions + purged.audit + purged.attempts > 0) log.info('retention.purged', { ...purged });
-      },
-      // A database busy for longer than its timeout must not stop the server; the next hour retries.
-      (err: unknown) => log.warn('retention.purge-failed', { error: err instanceof Error ? err.message : String(err) }),
-    );
+  // A database busy for longer than its timeout must not stop the server; the next hour retries.
+  const failed = (err: unknown) => log.warn('retention.purge-failed', { error: err instanceof Error ? err.message : String(err) });
+  const purge = async () => {
+    await store.purgeExpired(limits, Date.now()).then((purged) => {
+      if (purged.sessions + purged.audit + purged.attempts > 0) log.info('retention.purged', { ...purged });
+    }, failed);
+    // Only the writer purges values, so two processes never audit the same run's purge twice.
+    if (getWorker().status().role !== 'writer') return;
+    const days = config.snapshotRetentionDays;
+    await store.runs
+      .purgeValues(Date.now() - days * DAY_MS, (runId, users) => ({ action: 'values-purged', operator: null, clientIp: null, runId, detail: { users, days } }))
+      .then((runs) => {
+        if (runs.length > 0) log.info('retention.values-purged', { runs: runs.length, days });
+      }, failed);
+  };
   void purge();
   setInterval(purge, PURGE_EVERY_MS).unref();
 }
@@ -29,11 +38,11 @@ export async function startServer(): Promise<void> {
     const config = getConfig();
     const { store } = getRuntime();
     await ensureFirstAdmin(store, config);
-    startPurging(store, config);
     if (config.ignoredVars.length > 0) {
       log.warn('config.ignored', { variables: config.ignoredVars.join(','), hint: 'TIM_APPS_FILE is set, so these single-app variables do not apply; unset them.' });
     }
     const worker = await getWorker().boot();
+    startPurging(store, config);
     log.info('server.ready', {
       worker: worker.role,
       apps: config.apps.map((a) => `${a.id}=${a.sdkAppId}@${a.usesBaseUrlOverride ? 'base-url' : a.region}/${a.maxQps}qps`).join(','),

@@ -1,4 +1,5 @@
 import { expect, type APIRequestContext } from '@playwright/test';
+import { genUserSig } from '../../lib/tim/usersig';
 import { E2E } from './env';
 
 export interface SimRequest {
@@ -6,6 +7,8 @@ export interface SimRequest {
   at: number;
   api: string;
   userCount: number;
+  /** The accounts the request carried (the simulator keeps them for its latest requests). */
+  accounts?: string[];
   errorCode: number | null;
 }
 
@@ -28,6 +31,13 @@ export function sim(request: APIRequestContext) {
     async users(ids: string[]): Promise<Record<string, Record<string, string> | null>> {
       const res = await request.post(url('users/query'), { data: { ids } });
       return ((await res.json()) as { users: Record<string, Record<string, string> | null> }).users;
+    },
+    /** As someone else would, through the simulator's own set_attr: a value set again after a removal. */
+    async setAttr(account: string, attrs: Record<string, string>) {
+      const usersig = genUserSig({ sdkAppId: E2E.sdkAppId, identifier: 'administrator', secretKey: E2E.secretKey, expireSeconds: 600, nowMs: Date.now() });
+      const q = new URLSearchParams({ sdkappid: String(E2E.sdkAppId), identifier: 'administrator', usersig, random: '7', contenttype: 'json' });
+      const res = await request.post(`${E2E.simUrl}/v4/timpush/set_attr?${q}`, { data: { UserAttrs: [{ To_Account: account, Attrs: attrs }] } });
+      expect(((await res.json()) as { ErrorCode: number }).ErrorCode).toBe(0);
     },
     async requests(api = 'remove_attr'): Promise<SimRequest[]> {
       const body = (await (await request.get(url('requests'))).json()) as SimRequest[] | { requests: SimRequest[] };

@@ -396,6 +396,8 @@ export interface UserFilter {
   result?: UserResult;
   /** Catalogue key: a TIM code as a string, or 'transport.*'. */
   errorKey?: string;
+  /** One user of the run (run_users_by_user). */
+  userId?: string;
 }
 
 /** Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million rows. */
@@ -409,6 +411,10 @@ export function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; l
   if (opts.filter?.errorKey) {
     where.push('error_key = ?');
     args.push(opts.filter.errorKey);
+  }
+  if (opts.filter?.userId !== undefined) {
+    where.push('user_id = ?');
+    args.push(opts.filter.userId);
   }
   const picked = pickedOf(statement(db, 'SELECT picked_attrs FROM runs WHERE id = ?').pluck().get(runId) as string | null);
   const rows = db

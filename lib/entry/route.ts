@@ -15,6 +15,9 @@ const STATUS: Partial<Record<AppError['code'], number>> = {
   'csv.tooLarge': 413,
   'csv.tooManyRows': 413,
   'upload.busy': 429,
+  'run.stillRunning': 409,
+  'restore.nothing': 409,
+  'restore.purged': 410,
   'worker.standby': 503,
 };
 

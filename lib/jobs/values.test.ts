@@ -152,7 +152,7 @@ describe('removal with its snapshot', () => {
     const failed = users(removalId).filter((u) => second.has(u.userId));
     expect(failed.every((u) => u.result === 'failed' && u.failure?.key === 'transport.http-5xx' && u.values === null)).toBe(true);
     expect(failed).toHaveLength(100);
-    expect(sim.requests().filter((r) => r.api === 'remove_attr' && r.accounts.some((a) => second.has(a)))).toEqual([]);
+    expect(sim.requests().filter((r) => r.api === 'remove_attr' && (r.accounts ?? []).some((a) => second.has(a)))).toEqual([]);
     for (const id of second) expect(simUser(id)).toEqual(seeded[id]);
     expect(getRun(db, removalId)).toMatchObject({ succeeded: 850, failed: 150 });
   });
@@ -205,7 +205,7 @@ describe('restore', () => {
 
     // No user got a set_attr for an attribute it did not lose, nor one set again since.
     for (const r of sim.requests().filter((e) => e.api === 'set_attr')) {
-      for (const a of r.accounts) {
+      for (const a of r.accounts ?? []) {
         expect(byId.get(a)?.result, a).toBe('restored');
       }
     }

@@ -1,6 +1,8 @@
 import 'server-only';
+import { hasRole } from '../auth/roles';
 import type { RunSummary, UserFilter } from '../db/runs';
-import { presentFailureGroup, presentUser } from '../results/present';
+import type { AttrCount, RestoreState } from '../db/values';
+import { currentValues, formatValues, presentFailureGroup, presentUser, type CurrentValue, type ResultRow } from '../results/present';
 import { RUNS_PAGE_SIZE } from '../results/run-view';
 import type { UseCaseContext } from '../use-cases/context';
 
@@ -25,17 +27,51 @@ export async function runStatus(ctx: UseCaseContext, runId: number) {
   return { run, rate, etaSeconds: rate ? Math.ceil(run.pending / rate) : null };
 }
 
+/** Kept values are attribute values of real users: operators and admins see them, viewers never receive them. */
+export function canSeeValues(ctx: UseCaseContext): boolean {
+  return hasRole(ctx.actor.role, 'operator');
+}
+
+/** A results row, with the Before column's text for those who may see it. */
+export type RunResultRow = ResultRow & { before?: string };
+
 export async function runResults(ctx: UseCaseContext, run: RunSummary, opts: { afterSeq: number; limit: number; filter: UserFilter }) {
   const [users, groups] = await Promise.all([
     ctx.store.runs.users(run.id, { afterSeq: opts.afterSeq, limit: opts.limit + 1, filter: opts.filter }),
     ctx.store.runs.failureGroups(run.id),
   ]);
   const page = users.slice(0, opts.limit);
+  const withBefore = run.kind === 'remove' && canSeeValues(ctx);
   return {
-    rows: page.map((u) => presentUser(u, run)),
+    rows: page.map((u): RunResultRow => ({ ...presentUser(u, run), ...(withBefore ? { before: formatValues(u.values) } : {}) })),
     nextAfter: users.length > opts.limit ? page[page.length - 1]!.seq : null,
     groups: groups.map(presentFailureGroup),
   };
 }
 
+/**
+ * A dry run's result: counts per attribute for everyone, and the User / Attribute / Current value
+ * rows, a page of users at a time (or one user), for operators and admins only.
+ */
+export async function checkResults(
+  ctx: UseCaseContext,
+  run: RunSummary,
+  opts: { afterSeq: number; limit: number; userId?: string },
+): Promise<{ counts: AttrCount[]; values: CurrentValue[] | null; nextAfter: number | null }> {
+  const counts = await ctx.store.runs.attrCounts(run.id);
+  if (!canSeeValues(ctx)) return { counts, values: null, nextAfter: null };
+  const users = await ctx.store.runs.users(run.id, { afterSeq: opts.afterSeq, limit: opts.limit + 1, filter: { result: 'checked', userId: opts.userId } });
+  const page = users.slice(0, opts.limit);
+  return {
+    counts,
+    values: page.flatMap((u) => currentValues(u.userId, u.attrs, u.values)),
+    nextAfter: users.length > opts.limit ? page[page.length - 1]!.seq : null,
+  };
+}
+
+export function restoreStateOf(ctx: UseCaseContext, run: RunSummary): Promise<RestoreState | null> {
+  return ctx.store.runs.restoreState(run.id);
+}
+
 export type { RunSummary } from '../db/runs';
+export type { AttrCount, RestoreState } from '../db/values';

@@ -20,6 +20,18 @@ export interface FailureRecord {
 
 export type ResultKind = 'pending' | 'removed' | 'checked' | 'restored' | 'skipped' | 'failed' | 'not_sent';
 
+/** One row of a dry run's User / Attribute / Current value table. */
+export interface CurrentValue {
+  user: string;
+  attr: string;
+  /** Empty: the user has no value for it. */
+  value: string;
+}
+
+export function currentValues(user: string, attrs: readonly string[], values: Readonly<Record<string, string>> | null): CurrentValue[] {
+  return attrs.map((attr) => ({ user, attr, value: values?.[attr] ?? '' }));
+}
+
 /** A user's kept values as the Before column and the export's `before` show them: `sex=f; city=Shenzhen`. */
 export function formatValues(values: Readonly<Record<string, string>> | null): string {
   return values === null ? '' : Object.entries(values).map(([k, v]) => `${k}=${v}`).join('; ');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { says } from '../messages/validation';
 import { MAX_ATTRIBUTES } from './remove-form';
+import { requestKeySchema } from './request-key';
 
 /** Attributes picked on /bulk, for rows whose CSV has none; shared by the form and the action. */
 export const bulkPickSchema = z.object({
@@ -13,3 +14,7 @@ export const runRefSchema = z.object({ runId: z.coerce.number().int().positive()
 export type RunRef = z.output<typeof runRefSchema>;
 
 export const runIdSchema = z.coerce.number().int().positive();
+
+/** "Remove attributes" from a dry run's page; the key makes a second click the same removal. */
+export const removeCheckedSchema = runRefSchema.extend({ requestKey: requestKeySchema.unwrap() });
+export type RemoveCheckedInput = z.output<typeof removeCheckedSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USER_RESULTS } from '../runs/state-machine';
 import { APP_ID_PATTERN } from './apps';
 
 /** What Next.js hands a page: a key given twice arrives as an array. */
@@ -27,8 +28,10 @@ export const runsApiSearchSchema = z.object({ app: param(appRef) });
 
 export const runPageSearchSchema = z.object({
   after: param(positiveId),
-  result: param(z.enum(['pending', 'removed', 'failed', 'not_sent'])),
+  result: param(z.enum(USER_RESULTS)),
   error: param(trimmed(64)),
+  /** A dry run's User / Attribute / Current value table, narrowed to one user. */
+  user: param(trimmed(256)),
 });
 
 export const auditSearchSchema = z.object({

@@ -1,12 +1,16 @@
 import 'server-only';
 import { csvLine } from '../csv/export';
-import { presentUser } from '../results/present';
+import { hasRole } from '../auth/roles';
+import type { RunKind } from '../runs/state-machine';
+import { formatValues, presentUser } from '../results/present';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
 import { fail, ok, type Result } from './result';
 
 const PAGE = 5000;
 export const EXPORT_COLUMNS = ['user', 'attributes', 'result', 'code', 'explanation', 'server_info'] as const;
+/** The column of kept values each kind of run adds, for operators and admins only. */
+export const VALUES_COLUMN: Readonly<Record<RunKind, string>> = { remove: 'before', check: 'current_values', restore: 'restored_values' };
 
 /** Every user of a run as CSV lines, a page at a time, so a million rows never sit in memory. The export is audited. */
 export async function exportRun(ctx: UseCaseContext, input: RunRef): Promise<Result<{ fileName: string; lines: AsyncIterable<string> }>> {
@@ -14,8 +18,9 @@ export async function exportRun(ctx: UseCaseContext, input: RunRef): Promise<Res
   const run = await store.runs.get(input.runId);
   if (!run) return fail('run.notFound');
   await store.audit.record({ action: 'export', operator: actor.username, clientIp: actor.clientIp, runId: run.id });
+  const withValues = hasRole(actor.role, 'operator');
   async function* lines(): AsyncGenerator<string> {
-    yield csvLine([...EXPORT_COLUMNS]);
+    yield csvLine(withValues ? [...EXPORT_COLUMNS, VALUES_COLUMN[run!.kind]] : [...EXPORT_COLUMNS]);
     for (let after = 0; ; ) {
       const users = await store.runs.users(run!.id, { afterSeq: after, limit: PAGE });
       if (users.length === 0) return;
@@ -23,7 +28,8 @@ export async function exportRun(ctx: UseCaseContext, input: RunRef): Promise<Res
       yield users
         .map((u) => {
           const row = presentUser(u, run!);
-          return csvLine([row.user, u.attrs.join(';'), row.resultText, row.code, row.explanation, row.serverInfo]);
+          const cells = [row.user, u.attrs.join(';'), row.resultText, row.code, row.explanation, row.serverInfo];
+          return csvLine(withValues ? [...cells, formatValues(u.values)] : cells);
         })
         .join('');
     }

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { RunSummary } from '../db/runs';
-import { presentFailureGroup, presentUser, type FailureGroupView, type ResultRow } from '../results/present';
+import type { AttrCount } from '../db/values';
+import { currentValues, formatValues, presentFailureGroup, presentUser, type CurrentValue, type FailureGroupView, type ResultRow } from '../results/present';
 import type { RemoveFormInput } from '../schemas/remove-form';
 import { MAX_FORM_USERS } from '../schemas/remove-form';
 import { parseUserIdList } from '../user-ids';
@@ -10,9 +11,12 @@ import { storeRun } from './start-run';
 
 export interface RemovedNow {
   run: RunSummary;
-  rows: ResultRow[];
+  /** With a removal's Before text: the form is for operators and admins, who may see it. */
+  rows: (ResultRow & { before?: string })[];
   failures: FailureGroupView[];
   duplicates: string[];
+  /** A dry run's counts per attribute, and every checked user's current values (the form is for operators, who may see them). */
+  check: { counts: AttrCount[]; values: CurrentValue[] } | null;
 }
 
 /**
@@ -21,7 +25,16 @@ export interface RemovedNow {
  * that check (a rotated key, an unreachable server) would stop the run at its first request
  * anyway, so it is recorded as a stopped run with every user "not sent", like one met mid-run.
  */
-export async function removeNow(ctx: UseCaseContext, input: RemoveFormInput): Promise<Result<RemovedNow>> {
+export function removeNow(ctx: UseCaseContext, input: RemoveFormInput): Promise<Result<RemovedNow>> {
+  return runFormNow(ctx, input, 'remove');
+}
+
+/** "Check current values" on the form: the same users and attributes, read and changed in nothing. */
+export function checkNow(ctx: UseCaseContext, input: RemoveFormInput): Promise<Result<RemovedNow>> {
+  return runFormNow(ctx, input, 'check');
+}
+
+async function runFormNow(ctx: UseCaseContext, input: RemoveFormInput, kind: 'remove' | 'check'): Promise<Result<RemovedNow>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const app = ctx.apps.get(input.appId);
   if (!app) return fail('app.unknown');
@@ -41,7 +54,7 @@ export async function removeNow(ctx: UseCaseContext, input: RemoveFormInput): Pr
   const { runs } = ctx.store;
   const { runId, existing } = await storeRun(
     ctx,
-    { requestKey: input.requestKey, source: 'form', appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, users: ids.map((account) => ({ account, attrs })) },
+    { requestKey: input.requestKey, source: 'form', kind, appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, users: ids.map((account) => ({ account, attrs })) },
     { source: 'form', users: ids.length },
   );
   if (!existing && !names.ok) await runs.finish(runId, { status: 'stopped', failure: names.failure });
@@ -49,5 +62,10 @@ export async function removeNow(ctx: UseCaseContext, input: RemoveFormInput): Pr
 
   const run = (await runs.get(runId))!;
   const [users, groups] = await Promise.all([runs.users(run.id, { limit: MAX_FORM_USERS }), runs.failureGroups(run.id)]);
-  return ok({ run, rows: users.map((u) => presentUser(u, run)), failures: groups.map(presentFailureGroup), duplicates });
+  const check =
+    run.kind === 'check'
+      ? { counts: await runs.attrCounts(run.id), values: users.filter((u) => u.result === 'checked').flatMap((u) => currentValues(u.userId, u.attrs, u.values)) }
+      : null;
+  const rows = users.map((u) => ({ ...presentUser(u, run), ...(run.kind === 'remove' ? { before: formatValues(u.values) } : {}) }));
+  return ok({ run, rows, failures: groups.map(presentFailureGroup), duplicates, check });
 }

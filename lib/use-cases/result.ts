@@ -32,6 +32,10 @@ export const ERROR_CODES = [
   'run.formRun',
   'run.stillRunning',
   'run.nothingToRetry',
+  'run.notACheck',
+  'restore.notARemoval',
+  'restore.purged',
+  'restore.nothing',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,7 +10,8 @@ import type { UseCaseContext } from './context';
  */
 export async function storeRun(ctx: UseCaseContext, run: Omit<NewRun, 'operator'>, detail: AuditDetail): Promise<{ runId: number; existing: boolean }> {
   const { actor } = ctx;
-  const created = await ctx.store.runs.create({ ...run, operator: actor.username }, { action: 'run-started', operator: actor.username, clientIp: actor.clientIp, detail });
-  if (!created.existing) log.info('run.started', { runId: created.runId, appId: run.appId, source: run.source });
+  const action = run.kind === 'check' ? 'check-started' : 'run-started';
+  const created = await ctx.store.runs.create({ ...run, operator: actor.username }, { action, operator: actor.username, clientIp: actor.clientIp, detail });
+  if (!created.existing) log.info('run.started', { runId: created.runId, appId: run.appId, source: run.source, kind: run.kind ?? 'remove' });
   return created;
 }

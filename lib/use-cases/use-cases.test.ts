@@ -45,8 +45,8 @@ beforeEach(() => {
   store = openSqliteStore(join(dir, 'console.db'));
   apps = createAppRegistry(
     [
-      { id: 'staging', label: 'Staging', sdkAppId: STAGING.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(STAGING.key), maxQps: 1000, envLabel: null },
-      { id: 'prod', label: 'Production', sdkAppId: PROD.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(PROD.key), maxQps: 1000, envLabel: 'production' },
+      { id: 'staging', label: 'Staging', sdkAppId: STAGING.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(STAGING.key), maxQps: 1000, sharedBudget: false, envLabel: null },
+      { id: 'prod', label: 'Production', sdkAppId: PROD.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(PROD.key), maxQps: 1000, sharedBudget: false, envLabel: 'production' },
     ],
     { timeoutMs: 2000 },
   );

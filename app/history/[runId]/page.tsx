@@ -1,16 +1,19 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { AttrCounts, CurrentValuesTable } from '@/components/check-result';
 import { FailureSummary } from '@/components/failure-summary';
 import { JobProgress } from '@/components/job-progress';
 import { RemovalResult } from '@/components/removal-result';
+import { RemoveChecked } from '@/components/remove-checked';
+import { RestorePanel } from '@/components/restore-panel';
 import { ResultFilter } from '@/components/result-filter';
 import { ResultsTable } from '@/components/results-table';
 import { RetryButton } from '@/components/retry-button';
 import { hasRole } from '@/lib/auth/roles';
 import { pageContext } from '@/lib/entry/page';
-import { runById, runResults } from '@/lib/queries/runs';
-import { formatTime, sourceLabel, statusLabel } from '@/lib/results/run-view';
+import { canSeeValues, checkResults, restoreStateOf, runById, runResults } from '@/lib/queries/runs';
+import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
 import { isRetryable } from '@/lib/runs/state-machine';
 import { runIdSchema } from '@/lib/schemas/bulk';
 import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/lib/schemas/search-params';
@@ -18,6 +21,8 @@ import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/l
 export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 500;
+/** Users per page of a dry run's User / Attribute / Current value table (one row per attribute each). */
+const VALUES_PAGE_SIZE = 100;
 
 type Props = { params: Promise<{ runId: string }>; searchParams: Promise<RawSearchParams> };
 
@@ -25,10 +30,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Run #${(await params).runId} · TIM Push Attribute Console` };
 }
 
-function pageHref(runId: number, q: { after?: number; result: string; error: string }): string {
+function pageHref(runId: number, q: { after?: number; result: string; error: string; user?: string }): string {
   const params = new URLSearchParams();
   if (q.result) params.set('result', q.result);
   if (q.error) params.set('error', q.error);
+  if (q.user) params.set('user', q.user);
   if (q.after) params.set('after', String(q.after));
   const s = params.toString();
   return `/history/${runId}${s ? `?${s}` : ''}`;
@@ -47,9 +53,19 @@ export default async function RunPage({ params, searchParams }: Props) {
   const result = q.result ?? '';
   const error = q.error ?? '';
   const after = q.after ?? 0;
-  const { rows, nextAfter, groups } = await runResults(ctx, run, { afterSeq: after, limit: PAGE_SIZE, filter: { result: q.result, errorKey: q.error } });
+  const isCheck = run.kind === 'check';
+  // A dry run pages its values table; its per-user table lists only the users it could not read.
+  const { rows, nextAfter, groups } = await runResults(ctx, run, {
+    afterSeq: isCheck ? 0 : after,
+    limit: PAGE_SIZE,
+    filter: isCheck ? { result: 'failed' } : { result: q.result, errorKey: q.error },
+  });
+  const check = isCheck ? await checkResults(ctx, run, { afterSeq: after, limit: VALUES_PAGE_SIZE, userId: q.user }) : null;
+  const restore = run.kind === 'remove' ? await restoreStateOf(ctx, run) : null;
+  const withBefore = run.kind === 'remove' && canSeeValues(ctx);
   const running = run.status === 'running';
   const retryable = groups.filter((g) => isRetryable(g.handling)).reduce((n, g) => n + g.count, 0) + run.notSent;
+  const pageNext = isCheck ? (check?.nextAfter ?? null) : nextAfter;
 
   return (
     <div className="space-y-6">
@@ -58,8 +74,12 @@ export default async function RunPage({ params, searchParams }: Props) {
           All runs
         </Link>
       </p>
-      <h1 className="text-2xl font-semibold">Run #{run.id}</h1>
+      <h1 className="text-2xl font-semibold">
+        Run #{run.id}: {kindLabel(run.kind)}
+      </h1>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
+        <dt className="font-medium">Kind</dt>
+        <dd>{kindLabel(run.kind)}</dd>
         <dt className="font-medium">Status</dt>
         <dd>{statusLabel(run.status)}</dd>
         <dt className="font-medium">Started</dt>
@@ -99,34 +119,80 @@ export default async function RunPage({ params, searchParams }: Props) {
         <dd>{run.requests.toLocaleString('en')}</dd>
       </dl>
 
-      {running && <JobProgress initialRun={run} canCancel={canRun} />}
+      {running && <JobProgress initialRun={run} canCancel={canRun} refreshOnEnd />}
 
       <div className="flex flex-wrap items-start gap-6">
         <a href={`/history/${run.id}/export`} download className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
           Export CSV
         </a>
-        {!running && canRun && <RetryButton runId={run.id} retryable={retryable} />}
+        {!running && canRun && run.kind !== 'restore' && <RetryButton runId={run.id} retryable={retryable} />}
+        {!running && canRun && isCheck && app && run.succeeded > 0 && <RemoveChecked runId={run.id} app={app} users={run.total} attrs={run.attrs} />}
       </div>
 
-      <ResultFilter runId={run.id} result={result} errorKey={error} groups={groups} />
+      {restore && <RestorePanel runId={run.id} state={restore} app={app} canRestore={canRun} />}
+
+      {check && (
+        <section aria-labelledby="check-heading" className="space-y-4">
+          <h2 id="check-heading" className="text-lg font-semibold">
+            Current values
+          </h2>
+          <p className="text-sm">
+            A dry run reads the values and changes nothing. {run.failed > 0 ? 'Users that could not be read are listed below with the reason.' : ''}
+          </p>
+          <AttrCounts counts={check.counts} />
+          {check.values ? (
+            <>
+              <form role="search" action={`/history/${run.id}`} className="flex flex-wrap items-end gap-2">
+                <div>
+                  <label htmlFor="check-user" className="block font-medium">
+                    Search this run by user ID
+                  </label>
+                  <input
+                    id="check-user"
+                    type="search"
+                    name="user"
+                    defaultValue={q.user ?? ''}
+                    autoComplete="off"
+                    spellCheck={false}
+                    className="mt-1 w-72 rounded border border-slate-400 bg-white p-2 font-mono text-sm"
+                  />
+                </div>
+                <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white">
+                  Search
+                </button>
+              </form>
+              <CurrentValuesTable values={check.values} caption={q.user ? `Current values of ${q.user}` : `Current values (${check.values.length.toLocaleString('en')} rows shown)`} />
+            </>
+          ) : (
+            <p className="text-sm">Values are shown to operators and admins only.</p>
+          )}
+        </section>
+      )}
+
+      {run.kind !== 'check' && <ResultFilter runId={run.id} kind={run.kind} result={result} errorKey={error} groups={groups} />}
 
       {running ? (
         <>
           <FailureSummary groups={groups} />
-          <ResultsTable rows={rows} caption={`Per-user results so far (${rows.length} shown)`} />
+          <ResultsTable rows={rows} withBefore={withBefore} caption={`Per-user results so far (${rows.length} shown)`} />
+        </>
+      ) : isCheck ? (
+        <>
+          <FailureSummary groups={groups} />
+          {rows.length > 0 && <ResultsTable rows={rows} caption={`Users that could not be read (${rows.length.toLocaleString('en')} shown)`} />}
         </>
       ) : (
-        <RemovalResult run={run} rows={rows} failures={groups} />
+        <RemovalResult run={run} rows={rows} failures={groups} withBefore={withBefore} />
       )}
 
       <nav aria-label="Result pages" className="flex gap-4">
         {after > 0 && (
-          <Link href={pageHref(run.id, { result, error })} className="text-blue-800 underline">
+          <Link href={pageHref(run.id, { result, error, user: q.user })} className="text-blue-800 underline">
             First page
           </Link>
         )}
-        {nextAfter !== null && (
-          <Link href={pageHref(run.id, { after: nextAfter, result, error })} className="text-blue-800 underline">
+        {pageNext !== null && (
+          <Link href={pageHref(run.id, { after: pageNext, result, error, user: q.user })} className="text-blue-800 underline">
             Next page
           </Link>
         )}

@@ -1,0 +1,51 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { removeCheckedAction } from '@/app/history/[runId]/actions';
+import type { AppSummary } from '@/lib/apps/registry';
+import { newRequestKey } from '@/lib/schemas/request-key';
+import { ConfirmPanel } from './confirm-panel';
+
+/** From a finished dry run: the removal of the same users and attributes, through the same app, after its confirm step. */
+export function RemoveChecked({ runId, app, users, attrs }: { runId: number; app: AppSummary; users: number; attrs: string[] }) {
+  const router = useRouter();
+  const [requestKey, setRequestKey] = useState<string | null>(null);
+  const [busy, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+
+  const confirm = () => {
+    if (!requestKey) return;
+    start(async () => {
+      const result = await removeCheckedAction({ runId, requestKey });
+      if (result.ok) router.push(`/history/${result.value.runId}`);
+      else {
+        setError(result.message);
+        setRequestKey(null);
+      }
+    });
+  };
+
+  return (
+    <div className="space-y-3">
+      {requestKey === null && (
+        <button type="button" onClick={() => setRequestKey(newRequestKey())} className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800">
+          Remove attributes
+        </button>
+      )}
+      {requestKey !== null && (
+        <ConfirmPanel id="remove-checked-heading" app={app} onConfirm={confirm} onBack={() => setRequestKey(null)} busy={busy} busyText="Starting the removal…">
+          <p className="mt-2">
+            Remove <strong>{attrs.join(', ')}</strong> from the <strong>{users.toLocaleString('en')} {users === 1 ? 'user' : 'users'}</strong> of
+            this dry run. Each batch keeps the values it removes, so the removal can be restored.
+          </p>
+        </ConfirmPanel>
+      )}
+      {error && (
+        <p role="alert" className="text-sm text-red-800">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

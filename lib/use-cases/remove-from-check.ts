@@ -1,0 +1,29 @@
+import 'server-only';
+import type { FromCheckRefusal } from '../db/values';
+import { log } from '../log';
+import type { RemoveCheckedInput } from '../schemas/bulk';
+import type { UseCaseContext } from './context';
+import { fail, ok, type ErrorCode, type Result } from './result';
+
+const REFUSALS: Record<FromCheckRefusal, ErrorCode> = { 'not-found': 'run.notFound', 'not-a-check': 'run.notACheck', 'still-running': 'run.stillRunning' };
+
+/** The removal a dry run leads to: the same users, attributes and app, as a background run. */
+export async function removeChecked(ctx: UseCaseContext, input: RemoveCheckedInput): Promise<Result<{ runId: number; users: number }>> {
+  if (!ctx.worker.canSend()) return fail('worker.standby');
+  const { store, actor } = ctx;
+  const check = await store.runs.get(input.runId);
+  if (check && !ctx.apps.get(check.appId)) return fail('app.unknown');
+  const created = await store.runs.createFromCheck(input.runId, { requestKey: input.requestKey, operator: actor.username }, (runId, users) => ({
+    action: 'run-started',
+    operator: actor.username,
+    clientIp: actor.clientIp,
+    runId,
+    detail: { source: 'check', checkRunId: input.runId, users },
+  }));
+  if (!created.ok) return fail(REFUSALS[created.refusal]);
+  if (!created.existing) {
+    log.info('run.started', { runId: created.runId, source: check?.source ?? 'csv', kind: 'remove', parentRunId: input.runId, users: created.users });
+    void ctx.worker.run(created.runId, check?.source ?? 'csv');
+  }
+  return ok({ runId: created.runId, users: created.users });
+}
