@@ -16,19 +16,20 @@ const RESULT_STYLE: Record<ResultRow['result'], string> = {
  * admins a removal's Before column (the rows carry `before` only when the reader may see it).
  */
 export function ResultsTable({ rows, caption, withBefore = false }: { rows: (ResultRow & { before?: string })[]; caption: string; withBefore?: boolean }) {
-  const columns = withBefore ? ['User', 'Before', 'Result', 'Error code', 'Explanation'] : ['User', 'Result', 'Error code', 'Explanation'];
+  // Before goes last, so the four columns every reader knows keep their places.
+  const columns = withBefore ? ['User', 'Result', 'Error code', 'Explanation', 'Before'] : ['User', 'Result', 'Error code', 'Explanation'];
   return (
     <DataTable caption={caption} columns={columns}>
       {rows.map((r) => (
         <tr key={r.user} className="border-t border-slate-100 align-top">
           <td className="px-3 py-2 font-mono break-words">{r.user}</td>
-          {withBefore && <td className="px-3 py-2 break-words">{r.before}</td>}
           <td className={`px-3 py-2 font-medium ${RESULT_STYLE[r.result]}`}>{r.resultText}</td>
           <td className="px-3 py-2 font-mono">{r.code}</td>
           <td className="px-3 py-2">
             {r.explanation}
             {r.serverInfo && <span className="mt-1 block text-xs text-slate-600">Server said: {r.serverInfo}</span>}
           </td>
+          {withBefore && <td className="px-3 py-2 break-words">{r.before}</td>}
         </tr>
       ))}
     </DataTable>

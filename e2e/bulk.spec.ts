@@ -91,8 +91,10 @@ test('cancel stops the run after the batches in flight; the rest are "not sent" 
   expect(notSent.length).toBeGreaterThan(0);
   expect(exported.filter((r) => r.result === 'Pending')).toHaveLength(0);
   for (const row of notSent.slice(0, 50)) expect(await sim(request).user(row.user!), row.user).toHaveProperty('sex');
+  // Unknown users fail at their batch's snapshot (get_attr answers 70107) and get no remove_attr.
   const sent = (await sim(request).requests()).reduce((n, c) => n + c.userCount, 0);
-  expect(exported.length - notSent.length).toBe(sent);
+  const failedAtSnapshot = exported.filter((r) => r.code === '70107').length;
+  expect(exported.length - notSent.length - failedAtSnapshot).toBe(sent);
 });
 
 test('a server killed mid-run resumes on restart and accounts for every user', async ({ page, request }) => {
