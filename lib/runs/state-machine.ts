@@ -32,9 +32,6 @@ export type RunKind = (typeof RUN_KINDS)[number];
 export const USER_RESULTS = ['pending', 'removed', 'checked', 'restored', 'skipped', 'failed', 'not_sent'] as const;
 export type UserResult = (typeof USER_RESULTS)[number];
 
-/** The result a user of each kind of run ends in when it goes through. */
-export const DONE_RESULT: Readonly<Record<RunKind, UserResult>> = { remove: 'removed', check: 'checked', restore: 'restored' };
-
 /** `interrupted` has no way in any more: runs left by a dead process are resumed, never closed. Old rows keep it. */
 const RUN_MOVES: Readonly<Record<StoredStatus, readonly StoredStatus[]>> = {
   uploading: ['staged'],

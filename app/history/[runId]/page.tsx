@@ -65,6 +65,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const withBefore = run.kind === 'remove' && canSeeValues(ctx);
   const running = run.status === 'running';
   const retryable = groups.filter((g) => isRetryable(g.handling)).reduce((n, g) => n + g.count, 0) + run.notSent;
+  const fromCheck = run.kind === 'remove' && run.source !== 'retry';
   const pageNext = isCheck ? (check?.nextAfter ?? null) : nextAfter;
 
   return (
@@ -93,9 +94,10 @@ export default async function RunPage({ params, searchParams }: Props) {
           {sourceLabel(run.source)}
           {run.parentRunId !== null && (
             <>
-              {' of '}
+              {/* A removal whose parent is not a retry's was started from a dry run. */}
+              {fromCheck ? ', from ' : ' of '}
               <Link href={`/history/${run.parentRunId}`} className="text-blue-800 underline">
-                run #{run.parentRunId}
+                {fromCheck ? 'dry run' : 'run'} #{run.parentRunId}
               </Link>
             </>
           )}
