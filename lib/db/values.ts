@@ -1,5 +1,4 @@
 import 'server-only';
-import type { RunKind } from '../runs/state-machine';
 import { statement, type Db } from './database';
 import { getRun, type RunSummary } from './runs';
 
@@ -122,19 +121,21 @@ export function restoreState(db: Db, run: RunSummary): RestoreState {
   const restoreRunIds = restores.map((r) => r.id);
   const going = restores.find((r) => r.status === 'running');
   if (going) return { kind: 'in-progress', restoreRunId: going.id };
-  if (run.valuesPurgedAt !== null) return { kind: 'none', reason: 'purged', purgedAt: run.valuesPurgedAt, restoreRunIds };
   if (run.withValues === 0) return { kind: 'none', reason: 'no-values', restoreRunIds };
+  if (run.valuesPurgedAt !== null) return { kind: 'none', reason: 'purged', purgedAt: run.valuesPurgedAt, restoreRunIds };
   const users = run.withValues - restores.reduce((sum, r) => sum + r.done, 0);
   return users > 0 ? { kind: 'restorable', users, restoreRunIds } : { kind: 'none', reason: 'all-restored', restoreRunIds };
 }
 
-/** Finished runs whose kept values are older than the retention, oldest first. */
-export function runsWithValuesBefore(db: Db, finishedBeforeIso: string): { id: number; kind: RunKind }[] {
-  return statement(
-    db,
-    `SELECT id, kind FROM runs WHERE values_purged_at IS NULL AND finished_at IS NOT NULL AND finished_at < ?
-       AND (with_values > 0 OR kind = 'restore') ORDER BY id`,
-  ).all(finishedBeforeIso) as { id: number; kind: RunKind }[];
+/**
+ * Finished runs not purged yet that ended before the cutoff, oldest first. Every kind and every
+ * run, not only those with restorable users: a cancelled removal keeps the snapshots of batches it
+ * read but never removed. Each is swept once, then marked.
+ */
+export function runsToPurgeBefore(db: Db, finishedBeforeIso: string): number[] {
+  return statement(db, 'SELECT id FROM runs WHERE values_purged_at IS NULL AND finished_at IS NOT NULL AND finished_at < ? ORDER BY id')
+    .pluck()
+    .all(finishedBeforeIso) as number[];
 }
 
 /** Clears one slice of a run's kept values; the next seq to start from, or null when none is left. */

@@ -250,6 +250,19 @@ describe('restore', () => {
     for (const [id, values] of Object.entries(seeded)) expect(simUser(id), id).toEqual(values);
   });
 
+  it('purges a dry run’s values too, and audits only runs that held some', async () => {
+    const checkId = newRun('check');
+    await run(checkId, 'check');
+    const emptyId = createRun(db, { source: 'form', appId: 'default', sdkAppId: APP, region: 'china', operator: 'ann', users: [{ account: 'u700', attrs: ['city'] }] }).runId;
+    await run(emptyId, 'remove');
+    const audit = (runId: number, users: number) => ({ action: 'values-purged' as const, operator: null, clientIp: null, runId, detail: { users, days: 30 } });
+    expect(await store().runs.purgeValues(Date.now() + 1000, audit)).toEqual([checkId]);
+    expect(users(checkId).filter((u) => u.values !== null && Object.keys(u.values).length > 0)).toEqual([]);
+    expect(getRun(db, emptyId)!.valuesPurgedAt).not.toBeNull();
+    expect(await store().runs.purgeValues(Date.now() + 1000, audit)).toEqual([]);
+    expect((await store().audit.list({ action: 'values-purged', limit: 5 })).map((e) => e.runId)).toEqual([checkId]);
+  });
+
   it('is refused for a check, a running removal, and once the values are purged', async () => {
     const checkId = newRun('check');
     expect(createRestoreRun(db, checkId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'not-a-removal' });

@@ -34,7 +34,7 @@ import {
   startUpload,
   uploadIssues,
 } from '../db/uploads';
-import { attrCounts, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsWithValuesBefore } from '../db/values';
+import { attrCounts, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from '../db/values';
 import { acquireLease } from '../jobs/lease';
 import type { Store } from './store';
 
@@ -105,21 +105,22 @@ export function createSqliteStore(db: Db): Store {
       },
       purgeValues: async (finishedBeforeMs, entry) => {
         const purged: number[] = [];
-        for (const run of runsWithValuesBefore(db, new Date(finishedBeforeMs).toISOString())) {
+        for (const runId of runsToPurgeBefore(db, new Date(finishedBeforeMs).toISOString())) {
           let users = 0;
           let after: number | null = 0;
           // A slice per turn of the event loop: pages and progress keep answering meanwhile.
           while (after !== null) {
-            const slice = purgeValuesSlice(db, run.id, after);
+            const slice = purgeValuesSlice(db, runId, after);
             users += slice.cleared;
             after = slice.next;
             if (after !== null) await new Promise((resolve) => setImmediate(resolve));
           }
+          // Only a run that held values is audited, so old runs swept once do not fill the log.
           tx(() => {
-            markValuesPurged(db, run.id, new Date().toISOString());
-            audit(db, entry(run.id, users));
+            markValuesPurged(db, runId, new Date().toISOString());
+            if (users > 0) audit(db, entry(runId, users));
           });
-          purged.push(run.id);
+          if (users > 0) purged.push(runId);
         }
         return purged;
       },

@@ -82,7 +82,7 @@ export interface RunStore {
   restoreState(runId: number): Promise<RestoreState | null>;
   /**
    * Clears the values kept by every run finished before the cutoff, a slice at a time, each run
-   * with its audit row; resolves with the runs purged.
+   * that held some with its audit row; resolves with those runs.
    */
   purgeValues(finishedBeforeMs: number, audit: (runId: number, users: number) => AuditInput): Promise<number[]>;
 }
