@@ -453,11 +453,11 @@ export function failureGroups(db: Db, runId: number): FailureGroup[] {
   ) as FailureGroup[];
 }
 
-export type RetryRefusal = 'not-found' | 'still-running' | 'nothing-to-retry';
+export type RetryRefusal = 'not-found' | 'still-running' | 'nothing-to-retry' | 'restore-run';
 
 /**
- * A new run holding only the users worth sending again: those failed with one of `retryKeys`
- * and those never sent. Copied inside SQLite so a million-row retry never passes through memory.
+ * A new run of the same kind (a dry run's retry only reads) holding only the users worth sending
+ * again: those failed with one of `retryKeys` and those never sent. Copied inside SQLite so a million-row retry never passes through memory.
  * While a retry of the same run is still going, asking again returns that one: a double click or
  * two operators at once make one retry.
  */
@@ -472,6 +472,8 @@ export function createRetryRun(
   return db.transaction(() => {
     const parent = getRun(db, parentId);
     if (!parent) return { ok: false as const, refusal: 'not-found' as const };
+    // A second restore of the removal is the retry of a restore: it writes back only what is still missing.
+    if (parent.kind === 'restore') return { ok: false as const, refusal: 'restore-run' as const };
     if (parent.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
     const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND source = 'retry' AND status = 'running' ORDER BY id LIMIT 1").get(
       parentId,
@@ -482,10 +484,10 @@ export function createRetryRun(
     const runId = Number(
       db
         .prepare(
-          `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
-           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, 'running', ?, (SELECT picked_attrs FROM runs WHERE id = ?))`,
+          `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
+           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, ?, 'running', ?, (SELECT picked_attrs FROM runs WHERE id = ?))`,
         )
-        .run(new Date().toISOString(), parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, count, parentId)
+        .run(new Date().toISOString(), parent.kind, parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, count, parentId)
         .lastInsertRowid,
     );
     statement(db, 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { sameBudget } from '../../test-support/budgets';
 import { openDatabase, type Db } from '../db/database';
-import { createRun, getRun, listRunUsers } from '../db/runs';
+import { createRetryRun, createRun, getRun, listRunUsers } from '../db/runs';
 import { attrCounts, createRemovalFromCheck, createRestoreRun, restoreState } from '../db/values';
 import { DEFAULT_RETRY_POLICY } from '../engine/engine';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
@@ -115,6 +115,32 @@ describe('dry run', () => {
     if (!started.ok) throw new Error('not started');
     expect(getRun(db, started.runId)).toMatchObject({ kind: 'remove', parentRunId: checkId, attrs: ['city', 'tier'], total: 1000 });
     expect(createRemovalFromCheck(db, started.runId, { requestKey: 'key-fedcba9876543210', operator: 'ann' })).toEqual({ ok: false, refusal: 'not-a-check' });
+  });
+});
+
+describe('retry', () => {
+  it('of a dry run is a dry run: it reads again and removes nothing; of a restore it is refused', async () => {
+    const checkId = newRun('check');
+    const second = new Set(ids.slice(100, 200));
+    const { client } = intercepted((path, accounts) =>
+      path === TIM_PATHS.getAttr && accounts.some((a) => second.has(a)) ? { kind: 'transport', failure: 'http-5xx', detail: 'HTTP 503' } : null,
+    );
+    await run(checkId, 'check', client);
+    const retry = createRetryRun(db, checkId, ['transport.http-5xx'], { operator: 'ann' });
+    if (!retry.ok) throw new Error(retry.refusal);
+    expect(getRun(db, retry.runId)).toMatchObject({ kind: 'check', source: 'retry', total: 100 });
+    sim.clearRequests();
+    await run(retry.runId, 'check');
+    expect(getRun(db, retry.runId)).toMatchObject({ succeeded: 100 });
+    expect(sim.requests().filter((r) => r.api !== 'get_attr')).toEqual([]);
+    for (const id of second) expect(simUser(id), id).toEqual(seeded[id]);
+
+    const removalId = newRun('remove');
+    await run(removalId, 'remove');
+    const restore = createRestoreRun(db, removalId, { operator: 'ann' });
+    if (!restore.ok) throw new Error(restore.refusal);
+    await run(restore.runId, 'restore');
+    expect(createRetryRun(db, restore.runId, ['transport.http-5xx'], { operator: 'ann' })).toEqual({ ok: false, refusal: 'restore-run' });
   });
 });
 

@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'run.stillRunning',
   'run.nothingToRetry',
   'run.notACheck',
+  'run.retryRestore',
   'restore.notARemoval',
   'restore.purged',
   'restore.nothing',

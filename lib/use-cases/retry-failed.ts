@@ -7,7 +7,12 @@ import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
 import { fail, ok, type ErrorCode, type Result } from './result';
 
-const REFUSALS: Record<RetryRefusal, ErrorCode> = { 'not-found': 'run.notFound', 'still-running': 'run.stillRunning', 'nothing-to-retry': 'run.nothingToRetry' };
+const REFUSALS: Record<RetryRefusal, ErrorCode> = {
+  'not-found': 'run.notFound',
+  'still-running': 'run.stillRunning',
+  'nothing-to-retry': 'run.nothingToRetry',
+  'restore-run': 'run.retryRestore',
+};
 
 /** "Retry failed users": a new background run, through the original run's app, of the retryable failures and the users never sent. */
 export async function retryFailed(ctx: UseCaseContext, input: RunRef): Promise<Result<{ runId: number; users: number }>> {
