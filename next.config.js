@@ -34,4 +34,6 @@ const nextConfig = {
   },
 };
 
-module.exports = nextConfig;
+const withNextIntl = require('next-intl/plugin')('./lib/messages/request-config.ts');
+
+module.exports = withNextIntl(nextConfig);

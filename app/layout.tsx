@@ -6,6 +6,7 @@ import { StandbyNotice } from '@/components/standby-notice';
 import { currentOperator } from '@/lib/auth/request';
 import { shellFor } from '@/lib/queries/shell';
 import { operatorContext } from '@/lib/entry/operator-context';
+import { ENGLISH } from '@/lib/messages/catalogues';
 import './globals.css';
 
 // Every page depends on who is signed in (and the nonce in the CSP header): nothing is prerendered.
@@ -22,12 +23,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
-          Skip to content
-        </a>
-        <SiteHeader shell={shell} operator={operator} />
-        {shell?.worker.role === 'standby' && <StandbyNotice status={shell.worker} />}
-        <Providers>
+        <Providers locale="en" messages={ENGLISH}>
+          <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+            Skip to content
+          </a>
+          <SiteHeader shell={shell} operator={operator} />
+          {shell?.worker.role === 'standby' && <StandbyNotice status={shell.worker} />}
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}
           </main>

@@ -1,10 +1,12 @@
 import { describeFailure } from '@/lib/results/present';
 import type { AttrNamesResult } from '@/lib/tim/attr-names';
+import { useCatalogue } from './use-catalogue';
 
 /** Why nothing can be sent: the app's attribute names could not be loaded, or there are none. Null when fine. */
 export function AttrNamesProblem({ names }: { names: AttrNamesResult }) {
+  const messages = useCatalogue();
   if (!names.ok) {
-    const entry = describeFailure(names.failure);
+    const entry = describeFailure(names.failure, messages);
     return (
       <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
         <p className="font-semibold">Could not load this app&apos;s attribute names: {entry.title}</p>

@@ -15,6 +15,7 @@ import { stagedUploadSchema, type StagedUpload } from '@/lib/schemas/upload';
 import { AttributePicker } from './attribute-picker';
 import { ConfirmPanel } from './confirm-panel';
 import { CsvPreview } from './csv-preview';
+import { useCatalogue } from './use-catalogue';
 
 type Local = { kind: 'idle' } | { kind: 'reading'; fraction: number } | { kind: 'done'; preview: CsvPreviewCounts };
 type Server = { kind: 'idle' } | { kind: 'uploading'; fraction: number } | { kind: 'staged'; upload: StagedUpload } | { kind: 'refused'; message: string };
@@ -41,6 +42,7 @@ function refusalOf(xhr: XMLHttpRequest): string {
  * only starts the staged run, so the first request leaves as soon as it is confirmed.
  */
 export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary; attrNames: string[]; limits: CsvLimits; staged: StagedUpload | null }) {
+  const messages = useCatalogue();
   const router = useRouter();
   const form = useForm<BulkPickValues>({ resolver: zodResolver(bulkPickSchema), defaultValues: { attrs: [] } });
   const [fileName, setFileName] = useState<string | null>(staged?.fileName ?? null);
@@ -236,7 +238,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
 
         {local.kind === 'done' && local.preview.fatal && (
           <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
-            {csvMessage(local.preview.fatal)}
+            {csvMessage(local.preview.fatal, messages)}
           </div>
         )}
         {server.kind === 'refused' && (

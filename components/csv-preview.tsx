@@ -3,12 +3,13 @@
 import { csvLine } from '@/lib/csv/export';
 import { ISSUES_SHOWN } from '@/lib/csv/limits';
 import type { CsvPreviewCounts } from '@/lib/csv/preview';
-import { csvMessage } from '@/lib/messages/translate';
+import { csvMessage, type Messages } from '@/lib/messages/translate';
+import { useCatalogue } from './use-catalogue';
 
 const n = (v: number) => v.toLocaleString('en');
 
-function downloadShown(preview: CsvPreviewCounts, fileName: string) {
-  const body = csvLine(['line', 'problem']) + preview.issues.map((i) => csvLine([String(i.line), csvMessage(i)])).join('');
+function downloadShown(preview: CsvPreviewCounts, fileName: string, messages: Messages) {
+  const body = csvLine(['line', 'problem']) + preview.issues.map((i) => csvLine([String(i.line), csvMessage(i, messages)])).join('');
   const url = URL.createObjectURL(new Blob([body], { type: 'text/csv' }));
   const a = document.createElement('a');
   a.href = url;
@@ -33,6 +34,7 @@ export function CsvPreview({
   checkedBy: 'browser' | 'server';
   downloadHref?: string;
 }) {
+  const messages = useCatalogue();
   return (
     <section aria-labelledby="preview-heading" className="space-y-4 rounded border border-slate-300 bg-white p-4">
       <h2 id="preview-heading" className="text-lg font-semibold">
@@ -89,7 +91,7 @@ export function CsvPreview({
                 Download the invalid rows (CSV)
               </a>
             ) : (
-              <button type="button" onClick={() => downloadShown(preview, fileName)} className="text-blue-800 underline">
+              <button type="button" onClick={() => downloadShown(preview, fileName, messages)} className="text-blue-800 underline">
                 Download the invalid rows listed (CSV)
               </button>
             )}
@@ -107,7 +109,7 @@ export function CsvPreview({
                 {preview.issues.slice(0, ISSUES_SHOWN).map((i) => (
                   <tr key={i.line} className="border-t border-slate-100">
                     <td className="px-3 py-1 tabular-nums">{i.line}</td>
-                    <td className="px-3 py-1">{csvMessage(i)}</td>
+                    <td className="px-3 py-1">{csvMessage(i, messages)}</td>
                   </tr>
                 ))}
               </tbody>

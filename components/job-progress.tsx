@@ -8,6 +8,7 @@ import { cancelRunAction } from '@/app/bulk/actions';
 import type { RunSummary } from '@/lib/queries/runs';
 import { statusLabel } from '@/lib/results/run-view';
 import { RunStoppedAlert } from './run-stopped-alert';
+import { useCatalogue } from './use-catalogue';
 
 interface Status {
   run: RunSummary;
@@ -34,6 +35,7 @@ const DONE_WORD: Record<RunSummary['kind'], string> = { remove: 'removed', check
 
 /** Live progress of one run, from the server's counts (polled), never from a timer. */
 export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false }: { initialRun: RunSummary; canCancel?: boolean; refreshOnEnd?: boolean }) {
+  const messages = useCatalogue();
   const queryClient = useQueryClient();
   const router = useRouter();
   const { data, error } = useQuery({
@@ -66,7 +68,7 @@ export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false
     <section aria-labelledby={`run-${run.id}-heading`} className="space-y-3 rounded border border-slate-300 bg-white p-4">
       <h2 id={`run-${run.id}-heading`} className="text-lg font-semibold">
         Run #{run.id}
-        {run.file ? `: ${run.file.name}` : ''} — {statusLabel(run.status)}
+        {run.file ? `: ${run.file.name}` : ''} — {statusLabel(run.status, messages)}
         {running && run.cancelRequested ? ' (cancelling…)' : ''}
       </h2>
       <div

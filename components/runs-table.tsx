@@ -5,6 +5,7 @@ import Link from 'next/link';
 import type { RunSummary } from '@/lib/queries/runs';
 import { DataTable } from './data-table';
 import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
+import { useCatalogue } from './use-catalogue';
 
 async function fetchRuns(appId: string | undefined): Promise<RunSummary[]> {
   const res = await fetch(appId ? `/api/runs?app=${encodeURIComponent(appId)}` : '/api/runs', { cache: 'no-store' });
@@ -14,6 +15,7 @@ async function fetchRuns(appId: string | undefined): Promise<RunSummary[]> {
 
 /** Runs newest first; polls while any run is still going so counts move without a reload. */
 export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunSummary[]; appLabels: Record<string, string>; appId?: string }) {
+  const messages = useCatalogue();
   const { data: runs, error } = useQuery({
     queryKey: ['runs', appId],
     queryFn: () => fetchRuns(appId),
@@ -46,10 +48,10 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
             {appLabels[r.appId] ?? r.appId} <span className="text-slate-600">({r.sdkAppId})</span>
           </td>
           <td className="px-3 py-2">{r.operator ?? '—'}</td>
-          <td className="px-3 py-2">{sourceLabel(r.source)}</td>
-          <td className="px-3 py-2">{kindLabel(r.kind)}</td>
+          <td className="px-3 py-2">{sourceLabel(r.source, messages)}</td>
+          <td className="px-3 py-2">{kindLabel(r.kind, messages)}</td>
           <td className="px-3 py-2 font-mono">{r.attrs.join(', ')}</td>
-          <td className="px-3 py-2">{statusLabel(r.status)}</td>
+          <td className="px-3 py-2">{statusLabel(r.status, messages)}</td>
           <td className="px-3 py-2 tabular-nums">{r.total}</td>
           <td className="px-3 py-2 tabular-nums">{r.succeeded}</td>
           <td className="px-3 py-2 tabular-nums">{r.failed}</td>

@@ -3,6 +3,7 @@
 // the terminal (not echoed) or, when piped, from the first line of standard input.
 import { createInterface } from 'node:readline';
 import { openSqliteStore } from '../lib/store/sqlite';
+import { ENGLISH } from '../lib/messages/catalogues';
 import { errorMessage } from '../lib/messages/translate';
 import { operatorsWithLockouts } from '../lib/queries/admin';
 import { operatorChangeSchema, type OperatorChangeInput } from '../lib/schemas/operators';
@@ -37,7 +38,7 @@ async function change(ctx: UseCaseContext, raw: Record<string, unknown>): Promis
   const input = operatorChangeSchema.safeParse(raw);
   if (!input.success) return fail(input.error.issues.map((i) => i.message).join(' '));
   const r = await changeOperator(ctx, input.data);
-  if (!r.ok) return fail(errorMessage(r.error));
+  if (!r.ok) return fail(errorMessage(r.error, ENGLISH));
   console.log(DONE[r.value.kind](r.value.username));
   return 0;
 }

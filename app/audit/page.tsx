@@ -34,7 +34,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <option value="">Any action</option>
             {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
-                {auditActionLabel(a)}
+                {auditActionLabel(a, ctx.messages)}
               </option>
             ))}
           </select>
@@ -53,7 +53,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {entries.map((e) => (
           <tr key={e.id} className="border-t border-slate-100">
             <td className="px-3 py-2 whitespace-nowrap">{formatTime(e.at)}</td>
-            <td className="px-3 py-2">{auditActionLabel(e.action)}</td>
+            <td className="px-3 py-2">{auditActionLabel(e.action, ctx.messages)}</td>
             <td className="px-3 py-2 font-mono">{e.operator ?? '—'}</td>
             <td className="px-3 py-2 font-mono">{e.clientIp ?? '—'}</td>
             <td className="px-3 py-2">
@@ -65,7 +65,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 '—'
               )}
             </td>
-            <td className="px-3 py-2">{auditDetailMessage(e.action, e.detail)}</td>
+            <td className="px-3 py-2">{auditDetailMessage(e.action, e.detail, ctx.messages)}</td>
           </tr>
         ))}
       </DataTable>

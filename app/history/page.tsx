@@ -9,6 +9,7 @@ import { recentRuns } from '@/lib/queries/runs';
 import { formatTime, sourceLabel } from '@/lib/results/run-view';
 import { historySearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { searchUser } from '@/lib/use-cases/search-user';
+import type { Messages } from '@/lib/messages/translate';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'History · TIM Push Attribute Console' };
@@ -28,7 +29,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
         {!user && apps.length > 1 && <AppFilter apps={apps} value={q.app ?? ''} />}
       </div>
       {user ? (
-        <UserMatches user={user} matches={await searchUser(ctx, user)} appLabels={appLabels} />
+        <UserMatches user={user} matches={await searchUser(ctx, user)} appLabels={appLabels} messages={ctx.messages} />
       ) : (
         <RunsTable initialRuns={await recentRuns(ctx, { appId: q.app })} appLabels={appLabels} appId={q.app} />
       )}
@@ -36,7 +37,17 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   );
 }
 
-function UserMatches({ user, matches, appLabels }: { user: string; matches: Awaited<ReturnType<typeof searchUser>>; appLabels: Record<string, string> }) {
+function UserMatches({
+  user,
+  matches,
+  appLabels,
+  messages,
+}: {
+  user: string;
+  matches: Awaited<ReturnType<typeof searchUser>>;
+  appLabels: Record<string, string>;
+  messages: Messages;
+}) {
   return (
     <section aria-labelledby="matches-heading" className="space-y-3">
       <h2 id="matches-heading" className="text-lg font-semibold">
@@ -60,7 +71,7 @@ function UserMatches({ user, matches, appLabels }: { user: string; matches: Awai
               </td>
               <td className="px-3 py-2 whitespace-nowrap">{formatTime(run.createdAt)}</td>
               <td className="px-3 py-2">{appLabels[run.appId] ?? run.appId}</td>
-              <td className="px-3 py-2">{sourceLabel(run.source)}</td>
+              <td className="px-3 py-2">{sourceLabel(run.source, messages)}</td>
               <td className="px-3 py-2 font-mono">{attrs.join(', ')}</td>
               <td className="px-3 py-2 font-medium">{row.resultText}</td>
               <td className="px-3 py-2 font-mono">{row.code}</td>

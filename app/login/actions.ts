@@ -4,6 +4,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { clientIp, currentOperator, isHttps } from '@/lib/auth/request';
 import { SESSION_COOKIE } from '@/lib/auth/sessions';
+import { ENGLISH } from '@/lib/messages/catalogues';
 import { errorMessage } from '@/lib/messages/translate';
 import { safeNext, signInSchema, type SignInValues } from '@/lib/schemas/sign-in';
 import { operatorContext } from '@/lib/entry/operator-context';
@@ -13,9 +14,9 @@ import { signInOperator, signOutOperator } from '@/lib/use-cases/sign-in';
 /** Anyone may try: no role to check, so this adapter is not built on the action client. */
 export async function signInAction(values: SignInValues): Promise<{ ok: false; error: string }> {
   const parsed = signInSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, error: errorMessage({ code: 'input.invalid' }) };
+  if (!parsed.success) return { ok: false, error: errorMessage({ code: 'input.invalid' }, ENGLISH) };
   const result = await signInOperator(publicContext(), { ...parsed.data, clientIp: await clientIp() });
-  if (!result.ok) return { ok: false, error: errorMessage(result.error) };
+  if (!result.ok) return { ok: false, error: errorMessage(result.error, ENGLISH) };
   (await cookies()).set(SESSION_COOKIE, result.value.cookie, { httpOnly: true, sameSite: 'lax', secure: await isHttps(), path: '/' });
   redirect(safeNext(parsed.data.next));
 }

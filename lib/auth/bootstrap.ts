@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Config } from '../config';
 import { log } from '../log';
+import { ENGLISH } from '../messages/catalogues';
 import { errorMessage } from '../messages/translate';
 import type { Store } from '../store/store';
 import { prepareOperator } from './operators';
@@ -18,6 +19,6 @@ export async function ensureFirstAdmin(store: Store, config: Config): Promise<vo
   const added = prepared.ok
     ? await store.operators.insert(prepared.operator, (o) => ({ action: 'operator-added', operator: null, clientIp: null, detail: { username: o.username, role: o.role, first: 'yes' } }))
     : prepared;
-  if (!added.ok) throw new Error(`CONSOLE_ADMIN_USERNAME / CONSOLE_ADMIN_PASSWORD: ${errorMessage({ code: added.code, params: { username: added.username } })}`);
+  if (!added.ok) throw new Error(`CONSOLE_ADMIN_USERNAME / CONSOLE_ADMIN_PASSWORD: ${errorMessage({ code: added.code, params: { username: added.username } }, ENGLISH)}`);
   log.info('operators.first-admin', { username: added.operator.username });
 }

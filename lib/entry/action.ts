@@ -2,7 +2,9 @@ import 'server-only';
 import { z } from 'zod';
 import { currentOperator } from '../auth/request';
 import { hasRole, type Role } from '../auth/roles';
-import { errorMessage } from '../messages/translate';
+import { withMessages } from '../messages/active';
+import { errorMessage, type Messages } from '../messages/translate';
+import { ENGLISH } from '../messages/catalogues';
 import type { UseCaseContext } from '../use-cases/context';
 import { operatorContext } from './operator-context';
 import type { AppError, ErrorCode, Result } from '../use-cases/result';
@@ -19,16 +21,17 @@ export type ActionResult<T> =
 export function action<S extends z.ZodType, T>(role: Role, schema: S, run: (ctx: UseCaseContext, input: z.output<S>) => Result<T> | Promise<Result<T>>) {
   return async (raw: z.input<S>): Promise<ActionResult<T>> => {
     const operator = await currentOperator();
-    if (!operator) return refusal({ code: 'auth.signedOut' });
-    if (!hasRole(operator.role, role)) return refusal({ code: 'auth.forbidden', params: { role: operator.role, needed: role } });
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { ...refusal({ code: 'input.invalid' }), fieldErrors: z.flattenError(parsed.error).fieldErrors };
-    const result = await run(await operatorContext(operator), parsed.data);
-    return result.ok ? result : refusal(result.error);
+    if (!operator) return refusal({ code: 'auth.signedOut' }, ENGLISH);
+    if (!hasRole(operator.role, role)) return refusal({ code: 'auth.forbidden', params: { role: operator.role, needed: role } }, ENGLISH);
+    const ctx = await operatorContext(operator);
+    const parsed = withMessages(ctx.messages, () => schema.safeParse(raw));
+    if (!parsed.success) return { ...refusal({ code: 'input.invalid' }, ctx.messages), fieldErrors: z.flattenError(parsed.error).fieldErrors };
+    const result = await run(ctx, parsed.data);
+    return result.ok ? result : refusal(result.error, ctx.messages);
   };
 }
 
-function refusal(error: AppError): Extract<ActionResult<never>, { ok: false }> {
-  const fieldErrors = error.fields ? Object.fromEntries(Object.entries(error.fields).map(([k, e]) => [k, [errorMessage(e)]])) : undefined;
-  return { ok: false, code: error.code, message: errorMessage(error), ...(fieldErrors ? { fieldErrors } : {}) };
+function refusal(error: AppError, messages: Messages): Extract<ActionResult<never>, { ok: false }> {
+  const fieldErrors = error.fields ? Object.fromEntries(Object.entries(error.fields).map(([k, e]) => [k, [errorMessage(e, messages)]])) : undefined;
+  return { ok: false, code: error.code, message: errorMessage(error, messages), ...(fieldErrors ? { fieldErrors } : {}) };
 }

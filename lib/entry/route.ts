@@ -1,7 +1,8 @@
 import 'server-only';
 import { currentOperator } from '../auth/request';
 import { hasRole, type Role } from '../auth/roles';
-import { errorMessage } from '../messages/translate';
+import { ENGLISH } from '../messages/catalogues';
+import { errorMessage, type Messages } from '../messages/translate';
 import type { UseCaseContext } from '../use-cases/context';
 import { operatorContext } from './operator-context';
 import type { AppError } from '../use-cases/result';
@@ -22,16 +23,16 @@ const STATUS: Partial<Record<AppError['code'], number>> = {
 };
 
 /** A JSON refusal with the code and its words, the status following the code. */
-export function problem(error: AppError): Response {
-  return Response.json({ code: error.code, error: errorMessage(error) }, { status: STATUS[error.code] ?? 400 });
+export function problem(error: AppError, messages: Messages): Response {
+  return Response.json({ code: error.code, error: errorMessage(error, messages) }, { status: STATUS[error.code] ?? 400 });
 }
 
 /** The one way a route handler starts: who is calling and may they, then the handler with a use-case context. */
 export function route<P>(role: Role, handle: (ctx: UseCaseContext, req: Request, params: P) => Response | Promise<Response>) {
   return async (req: Request, { params }: { params: Promise<P> }): Promise<Response> => {
     const operator = await currentOperator();
-    if (!operator) return problem({ code: 'auth.signedOut' });
-    if (!hasRole(operator.role, role)) return problem({ code: 'auth.forbidden', params: { role: operator.role, needed: role } });
+    if (!operator) return problem({ code: 'auth.signedOut' }, ENGLISH);
+    if (!hasRole(operator.role, role)) return problem({ code: 'auth.forbidden', params: { role: operator.role, needed: role } }, ENGLISH);
     return handle(await operatorContext(operator), req, await params);
   };
 }

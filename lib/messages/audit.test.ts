@@ -1,3 +1,4 @@
+import en from '../../messages/en';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../auth/audit';
 import { auditActionLabel, auditDetailMessage } from './translate';
@@ -6,21 +7,21 @@ const SAMPLE = { username: 'ann', role: 'viewer', reason: 'disabled', cleared: 5
 
 describe('audit words', () => {
   it.each(AUDIT_ACTIONS)('%s has a label and words for its details', (action) => {
-    expect(auditActionLabel(action)).not.toMatch(/^actions\./);
-    expect(auditDetailMessage(action, SAMPLE)).not.toMatch(/^details\.|[{}]/);
+    expect(auditActionLabel(action, en)).not.toMatch(/^actions\./);
+    expect(auditDetailMessage(action, SAMPLE, en)).not.toMatch(/^details\.|[{}]/);
   });
 
   it('says each detail as an operator would read it', () => {
-    expect(auditDetailMessage('operator-unlocked', { username: 'ann', cleared: 5 })).toBe('ann (5 failed sign-ins cleared)');
-    expect(auditDetailMessage('operator-added', { username: 'root', role: 'admin', first: 'yes' })).toBe('root as admin (the first admin, from CONSOLE_ADMIN_USERNAME)');
-    expect(auditDetailMessage('operator-added', { username: 'bea', role: 'viewer' })).toBe('bea as viewer');
-    expect(auditDetailMessage('run-started', { source: 'csv', users: 1200, file: 'x.csv', invalidRows: 1 })).toBe('CSV x.csv: 1,200 users, 1 invalid row');
-    expect(auditDetailMessage('run-started', { source: 'form', users: 1 })).toBe('form: 1 user');
-    expect(auditDetailMessage('sign-in-failed', { reason: 'credentials' })).toBe('wrong username or password');
-    expect(auditDetailMessage('sign-in', null)).toBe('');
+    expect(auditDetailMessage('operator-unlocked', { username: 'ann', cleared: 5 }, en)).toBe('ann (5 failed sign-ins cleared)');
+    expect(auditDetailMessage('operator-added', { username: 'root', role: 'admin', first: 'yes' }, en)).toBe('root as admin (the first admin, from CONSOLE_ADMIN_USERNAME)');
+    expect(auditDetailMessage('operator-added', { username: 'bea', role: 'viewer' }, en)).toBe('bea as viewer');
+    expect(auditDetailMessage('run-started', { source: 'csv', users: 1200, file: 'x.csv', invalidRows: 1 }, en)).toBe('CSV x.csv: 1,200 users, 1 invalid row');
+    expect(auditDetailMessage('run-started', { source: 'form', users: 1 }, en)).toBe('form: 1 user');
+    expect(auditDetailMessage('sign-in-failed', { reason: 'credentials' }, en)).toBe('wrong username or password');
+    expect(auditDetailMessage('sign-in', null, en)).toBe('');
   });
 
   it('keeps the text of rows written before details were data', () => {
-    expect(auditDetailMessage('run-started', { text: 'csv users.csv, 3 users, 0 invalid rows' })).toBe('csv users.csv, 3 users, 0 invalid rows');
+    expect(auditDetailMessage('run-started', { text: 'csv users.csv, 3 users, 0 invalid rows' }, en)).toBe('csv users.csv, 3 users, 0 invalid rows');
   });
 });

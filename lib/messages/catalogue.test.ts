@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import catalogue from '../../messages/en/catalogue.json';
+import en from '../../messages/en';
 import { describeFailure, type FailureDescription } from '../results/present';
 import { APP_FAILURES, TIM_ERROR_CODES, TRANSPORT_FAILURES } from '../tim/policy';
 
@@ -70,7 +71,7 @@ describe('every entry renders', () => {
 
   it.each(['', 'HTTP 502'])('with detail %j: no missing value, no ICU syntax left, no fallback key', (info) => {
     for (const record of records(info)) {
-      const d = describeFailure(record);
+      const d = describeFailure(record, en);
       for (const part of PARTS) {
         expect(d[part], `${record.key}.${part}`).not.toMatch(/[{}]|^catalogue\.|undefined|null|\(\)/);
       }
@@ -81,7 +82,7 @@ describe('every entry renders', () => {
 });
 
 describe('texts', () => {
-  const entries: FailureDescription[] = records('').map(describeFailure);
+  const entries: FailureDescription[] = records('').map((r) => describeFailure(r, en));
 
   it('titles are unique and in sentence case', () => {
     const titles = entries.map((e) => e.title);

@@ -1,7 +1,7 @@
 // next-intl's own re-export: its root under the react-server condition also loads its client
 // provider, which needs React's createContext, so plain Node scripts (bench, operators) could not load this.
 import { createTranslator } from 'use-intl/core';
-import en from '../../messages/en';
+import type en from '../../messages/en';
 import type { CsvFatalCode, CsvParams, CsvProblemCode } from '../csv/validate';
 import type { AuditAction, AuditDetail } from '../auth/audit';
 import type { AppError } from '../use-cases/result';
@@ -15,7 +15,7 @@ const makeTranslator = <N extends keyof Messages>(namespace: N, messages: Messag
 const translators = new WeakMap<Messages, Map<keyof Messages, unknown>>();
 
 /** A translator over one area of the catalogue; the same code gives the same words on the server and in the browser. */
-export function translator<N extends keyof Messages>(namespace: N, messages: Messages = en): ReturnType<typeof makeTranslator<N>> {
+export function translator<N extends keyof Messages>(namespace: N, messages: Messages): ReturnType<typeof makeTranslator<N>> {
   let areas = translators.get(messages);
   if (!areas) translators.set(messages, (areas = new Map()));
   let t = areas.get(namespace) as ReturnType<typeof makeTranslator<N>> | undefined;
@@ -33,13 +33,13 @@ export interface CsvProblem {
 }
 
 /** Words for a CSV code (an invalid row, or why the file cannot be used), in the preview, its download and the server's refusal. */
-export function csvMessage(problem: CsvProblem, messages: Messages = en): string {
+export function csvMessage(problem: CsvProblem, messages: Messages): string {
   const key = problem.code.slice('csv.'.length) as KeyOf<CsvProblem['code'], 'csv'>;
   return translator('csv', messages)(key, problem.params ?? {});
 }
 
 /** Words for one bad entry of a pasted list of user IDs: its position, the ID (shortened, invisible characters made visible) and what is wrong. */
-export function userIdProblemMessage(problem: UserIdProblem, messages: Messages = en): string {
+export function userIdProblemMessage(problem: UserIdProblem, messages: Messages): string {
   const key = problem.code.slice('userIds.'.length) as KeyOf<UserIdProblem['code'], 'userIds'>;
   return translator('userIds', messages)(key, { position: problem.position, id: displayId(problem.id), ...problem.params });
 }
@@ -47,7 +47,7 @@ export function userIdProblemMessage(problem: UserIdProblem, messages: Messages 
 const isCsvCode = (code: AppError['code']): code is CsvProblem['code'] & AppError['code'] => code.startsWith('csv.');
 
 /** Words for a code lib returned: the one place an error code becomes a sentence. */
-export function errorMessage(error: AppError, messages: Messages = en): string {
+export function errorMessage(error: AppError, messages: Messages): string {
   if (isCsvCode(error.code)) return csvMessage({ code: error.code, params: error.params }, messages);
   return translator('errors', messages)(error.code as never, (error.params ?? {}) as never);
 }
@@ -56,12 +56,12 @@ export function errorMessage(error: AppError, messages: Messages = en): string {
  * An audit row's detail in words. `first` and similar flags arrive as 'yes'; a field an old row
  * lacks reads as empty. Rows from before details were data keep their text.
  */
-export function auditDetailMessage(action: AuditAction, detail: AuditDetail | null, messages: Messages = en): string {
+export function auditDetailMessage(action: AuditAction, detail: AuditDetail | null, messages: Messages): string {
   if (detail && typeof detail.text === 'string' && Object.keys(detail).length === 1) return detail.text;
   const values = { first: 'no', ...detail };
   return translator('audit', messages)(`details.${action}`, values as never);
 }
 
-export function auditActionLabel(action: AuditAction, messages: Messages = en): string {
+export function auditActionLabel(action: AuditAction, messages: Messages): string {
   return translator('audit', messages)(`actions.${action}`);
 }

@@ -1,4 +1,5 @@
 import type en from '../../messages/en';
+import { activeMessages } from './active';
 import { translator } from './translate';
 
 export type ValidationKey = keyof (typeof en)['validation'];
@@ -10,4 +11,4 @@ export type ValidationKey = keyof (typeof en)['validation'];
 export const says =
   (key: ValidationKey, params?: Record<string, number>) =>
   (): string =>
-    translator('validation')(key, params as never);
+    translator('validation', activeMessages())(key, params as never);

@@ -43,9 +43,9 @@ export async function runResults(ctx: UseCaseContext, run: RunSummary, opts: { a
   const page = users.slice(0, opts.limit);
   const withBefore = run.kind === 'remove' && canSeeValues(ctx);
   return {
-    rows: page.map((u): RunResultRow => ({ ...presentUser(u, run), ...(withBefore ? { before: formatValues(u.values) } : {}) })),
+    rows: page.map((u): RunResultRow => ({ ...presentUser(u, run, ctx.messages), ...(withBefore ? { before: formatValues(u.values) } : {}) })),
     nextAfter: users.length > opts.limit ? page[page.length - 1]!.seq : null,
-    groups: groups.map(presentFailureGroup),
+    groups: groups.map((g) => presentFailureGroup(g, ctx.messages)),
   };
 }
 

@@ -1,13 +1,14 @@
+import en from '../../messages/en';
 import { describe, expect, it } from 'vitest';
 import { describeFailure, presentFailureGroup, presentUser, type FailureRecord, type RunContext } from './present';
 
 const completed: RunContext = { status: 'completed', error: null };
-const failedUser = (failure: FailureRecord | null, run: RunContext = completed) => presentUser({ userId: 'u1', result: 'failed', failure }, run);
-const notSent = (run: RunContext) => presentUser({ userId: 'u1', result: 'not_sent', failure: null }, run);
+const failedUser = (failure: FailureRecord | null, run: RunContext = completed) => presentUser({ userId: 'u1', result: 'failed', failure }, run, en);
+const notSent = (run: RunContext) => presentUser({ userId: 'u1', result: 'not_sent', failure: null }, run, en);
 
 describe('presentUser', () => {
   it('a removed user', () => {
-    expect(presentUser({ userId: 'a', result: 'removed', failure: null }, completed)).toEqual({
+    expect(presentUser({ userId: 'a', result: 'removed', failure: null }, completed, en)).toEqual({
       user: 'a',
       result: 'removed',
       resultText: 'Removed',
@@ -18,7 +19,7 @@ describe('presentUser', () => {
   });
 
   it('a pending user', () => {
-    expect(presentUser({ userId: 'a', result: 'pending', failure: null }, { status: 'running', error: null })).toMatchObject({
+    expect(presentUser({ userId: 'a', result: 'pending', failure: null }, { status: 'running', error: null }, en)).toMatchObject({
       resultText: 'Pending',
       code: '',
       explanation: 'Waiting for its batch to be sent.',
@@ -96,14 +97,14 @@ describe('presentUser', () => {
 
 describe('presentFailureGroup', () => {
   it('gives the words and the handling of the group', () => {
-    expect(presentFailureGroup({ key: '60007', code: 60007, info: 'too fast', count: 3 })).toMatchObject({
+    expect(presentFailureGroup({ key: '60007', code: 60007, info: 'too fast', count: 3 }, en)).toMatchObject({
       key: '60007',
       code: '60007',
       count: 3,
       title: 'API call rate limit reached',
       handling: 'rate-limited',
     });
-    expect(presentFailureGroup({ key: 'transport.http-5xx', code: null, info: 'HTTP 502', count: 1 })).toMatchObject({
+    expect(presentFailureGroup({ key: 'transport.http-5xx', code: null, info: 'HTTP 502', count: 1 }, en)).toMatchObject({
       key: 'transport.http-5xx',
       code: '',
       title: 'Chat service gateway error',
@@ -115,17 +116,17 @@ describe('presentFailureGroup', () => {
 
 describe('describeFailure', () => {
   it("a known code's words do not depend on what the server said", () => {
-    const plain = describeFailure({ key: '70107', code: 70107, info: '' });
-    expect(describeFailure({ key: '70107', code: 70107, info: 'server said something' })).toEqual(plain);
+    const plain = describeFailure({ key: '70107', code: 70107, info: '' }, en);
+    expect(describeFailure({ key: '70107', code: 70107, info: 'server said something' }, en)).toEqual(plain);
     expect(plain).toMatchObject({ key: '70107', code: 70107, title: 'Account not found', handling: 'permanent' });
   });
 
   it('reads the code from the key when none was stored', () => {
-    expect(describeFailure({ key: '60007', code: null, info: '' })).toMatchObject({ code: 60007, handling: 'rate-limited' });
+    expect(describeFailure({ key: '60007', code: null, info: '' }, en)).toMatchObject({ code: 60007, handling: 'rate-limited' });
   });
 
   describe('unknown codes', () => {
-    const unknown = (code: number, info: string) => describeFailure({ key: String(code), code, info });
+    const unknown = (code: number, info: string) => describeFailure({ key: String(code), code, info }, en);
 
     it('a generic permanent entry with the code and ErrorInfo', () => {
       const e = unknown(12345, 'something odd happened');
@@ -154,16 +155,16 @@ describe('describeFailure', () => {
     });
 
     it('a stored code that is not a number has no code', () => {
-      expect(describeFailure({ key: 'unknown', code: null, info: '' })).toMatchObject({ code: null, handling: 'permanent', title: 'Unrecognised error' });
+      expect(describeFailure({ key: 'unknown', code: null, info: '' }, en)).toMatchObject({ code: null, handling: 'permanent', title: 'Unrecognised error' });
     });
   });
 
   describe('transport failures', () => {
     it('weave the detail into the explanation, or leave it out', () => {
-      expect(describeFailure({ key: 'transport.http-status', code: null, info: 'HTTP 404' }).explanation).toBe(
+      expect(describeFailure({ key: 'transport.http-status', code: null, info: 'HTTP 404' }, en).explanation).toBe(
         'The Chat service answered with an unexpected status (HTTP 404). This usually means the console is pointed at the wrong server.',
       );
-      expect(describeFailure({ key: 'transport.http-status', code: null, info: '' }).explanation).toBe(
+      expect(describeFailure({ key: 'transport.http-status', code: null, info: '' }, en).explanation).toBe(
         'The Chat service answered with an unexpected status. This usually means the console is pointed at the wrong server.',
       );
     });
@@ -173,7 +174,7 @@ describe('describeFailure', () => {
         key: 'transport.network',
         code: null,
         info: 'connect ECONNREFUSED for http://127.0.0.1:4010/v4/timpush/remove_attr?sdkappid=1&usersig=eJySECRET&random=5',
-      });
+      }, en);
       expect(e.explanation).not.toContain('eJySECRET');
       expect(e.explanation).not.toMatch(/https?:\/\//);
       expect(e.explanation).toContain('ECONNREFUSED');
@@ -183,13 +184,13 @@ describe('describeFailure', () => {
 
   describe('app failures', () => {
     it('name the app when they can', () => {
-      expect(describeFailure({ key: 'app.removed', code: null, info: 'staging' }).explanation).toBe(
+      expect(describeFailure({ key: 'app.removed', code: null, info: 'staging' }, en).explanation).toBe(
         "This run belongs to app staging, which is no longer in this console's configuration, so nothing more was sent.",
       );
-      expect(describeFailure({ key: 'app.removed', code: null, info: '' }).explanation).toBe(
+      expect(describeFailure({ key: 'app.removed', code: null, info: '' }, en).explanation).toBe(
         "This run belongs to app that was removed, which is no longer in this console's configuration, so nothing more was sent.",
       );
-      expect(describeFailure({ key: 'app.changed', code: null, info: 'staging: run 1, configured 2' })).toMatchObject({
+      expect(describeFailure({ key: 'app.changed', code: null, info: 'staging: run 1, configured 2' }, en)).toMatchObject({
         title: "The run's app now has another SDKAppID",
         handling: 'fatal',
       });

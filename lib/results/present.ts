@@ -1,4 +1,4 @@
-import { translator } from '../messages/translate';
+import { translator, type Messages } from '../messages/translate';
 import {
   handlingOf,
   isKnownTimCode,
@@ -64,13 +64,12 @@ export interface FailureDescription {
   handling: Handling;
 }
 
-const catalogue = translator('catalogue');
-const results = translator('results');
 
 type CatalogueEntry = `tim.${KnownTimCode}` | 'unknown' | `transport.${TransportFailure}` | `app.${AppFailure}`;
 type Words = Pick<FailureDescription, 'title' | 'explanation' | 'action'>;
 
-function words(entry: CatalogueEntry, values: Record<string, string>): Words {
+function words(entry: CatalogueEntry, values: Record<string, string>, messages: Messages): Words {
+  const catalogue = translator('catalogue', messages);
   return {
     title: catalogue(`${entry}.title`, values),
     explanation: catalogue(`${entry}.explanation`, values),
@@ -92,13 +91,13 @@ function entryOf(ref: FailureRef, info: string): [CatalogueEntry, Record<string,
   }
 }
 
-export function describeFailure(f: FailureRecord): FailureDescription {
+export function describeFailure(f: FailureRecord, messages: Messages): FailureDescription {
   const ref = parseFailureKey(f.key, f.code);
   const [entry, values] = entryOf(ref, cleanFreeText(f.info));
   return {
     key: f.key,
     code: ref.kind === 'tim' && Number.isFinite(ref.code) ? ref.code : null,
-    ...words(entry, values),
+    ...words(entry, values, messages),
     handling: handlingOf(ref),
   };
 }
@@ -108,8 +107,9 @@ export interface RunContext {
   error: FailureRecord | null;
 }
 
-function notSentReason(run: RunContext): string {
-  if (run.error) return results('row.notSent.afterError', { title: describeFailure(run.error).title });
+function notSentReason(run: RunContext, messages: Messages): string {
+  const results = translator('results', messages);
+  if (run.error) return results('row.notSent.afterError', { title: describeFailure(run.error, messages).title });
   if (run.status === 'cancelled') return results('row.notSent.cancelled');
   return results('row.notSent.consoleStopped');
 }
@@ -120,7 +120,9 @@ const names = (list: readonly string[]) => list.join(', ');
 export function presentUser(
   u: { userId: string; result: ResultKind; failure: FailureRecord | null; values?: Readonly<Record<string, string>> | null; skipped?: readonly string[] },
   run: RunContext,
+  messages: Messages,
 ): ResultRow {
+  const results = translator('results', messages);
   const base = { user: u.userId, result: u.result, code: '', serverInfo: '' };
   const skipped = u.skipped ?? [];
   switch (u.result) {
@@ -140,10 +142,10 @@ export function presentUser(
     case 'pending':
       return { ...base, resultText: results('row.pending.text'), explanation: results('row.pending.explanation') };
     case 'not_sent':
-      return { ...base, resultText: results('row.notSent.text'), explanation: notSentReason(run) };
+      return { ...base, resultText: results('row.notSent.text'), explanation: notSentReason(run, messages) };
     case 'failed': {
       const failure = u.failure ?? { key: 'unknown', code: null, info: '' };
-      const entry = describeFailure(failure);
+      const entry = describeFailure(failure, messages);
       return {
         ...base,
         resultText: results('row.failed.text', { title: entry.title }),
@@ -165,8 +167,8 @@ export interface FailureGroupView {
   handling: Handling;
 }
 
-export function presentFailureGroup(g: FailureRecord & { count: number }): FailureGroupView {
-  const entry = describeFailure(g);
+export function presentFailureGroup(g: FailureRecord & { count: number }, messages: Messages): FailureGroupView {
+  const entry = describeFailure(g, messages);
   return {
     key: g.key,
     code: entry.code === null ? '' : String(entry.code),

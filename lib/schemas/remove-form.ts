@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { says } from '../messages/validation';
+import { activeMessages } from '../messages/active';
 import { translator, userIdProblemMessage } from '../messages/translate';
 import { MAX_USER_ID_BYTES, parseUserIdList } from '../user-ids';
 import { appIdSchema } from './apps';
@@ -36,11 +37,12 @@ export const removeFormSchema = z.object({
     .superRefine((text, ctx) => {
       const { ids, problems } = parseUserIdList(text);
       // zod wants text, so the words are made here, from the catalogue.
-      const t = translator('userIds');
+      const messages = activeMessages();
+      const t = translator('userIds', messages);
       if (problems.length > 0) {
         const list = problems
           .slice(0, PROBLEMS_SHOWN)
-          .map((p) => userIdProblemMessage(p))
+          .map((p) => userIdProblemMessage(p, messages))
           .join(t('listSeparator'));
         ctx.addIssue({ code: 'custom', message: t('fix', { list, more: Math.max(0, problems.length - PROBLEMS_SHOWN) }) });
       } else if (ids.length === 0) {

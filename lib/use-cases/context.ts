@@ -3,6 +3,8 @@ import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import type { Actor as AuditActor } from '../auth/audit';
 import type { Role } from '../auth/roles';
 import { DEFAULT_CSV_LIMITS, type CsvLimits } from '../csv/limits';
+import { ENGLISH } from '../messages/catalogues';
+import type { Messages } from '../messages/translate';
 import { getWorker, type RunWorker } from '../jobs/worker';
 import { getRuntime } from '../runtime';
 import type { Store } from '../store/store';
@@ -22,6 +24,8 @@ export interface UseCaseContext {
   actor: Actor;
   clock: { nowMs(): number };
   csvLimits: CsvLimits;
+  /** The reader's catalogue, for what a use case hands back in words (results rows, exports). */
+  messages: Messages;
 }
 
 /** For what anyone may try before signing in: nobody is acting yet. */
@@ -31,7 +35,7 @@ const clock = { nowMs: () => Date.now() };
 
 export function publicContext(): PublicContext {
   const { store, apps, csvLimits } = getRuntime();
-  return { store, apps, worker: getWorker(), clock, csvLimits };
+  return { store, apps, worker: getWorker(), clock, csvLimits, messages: ENGLISH };
 }
 
 export function contextFor(actor: Actor): UseCaseContext {
@@ -40,5 +44,5 @@ export function contextFor(actor: Actor): UseCaseContext {
 
 /** For scripts that need only the database (the operators CLI): no app is configured, nothing is sent. */
 export function storeContext(store: Store, actor: Actor): UseCaseContext {
-  return { store, apps: createAppRegistry([], { timeoutMs: 1 }), worker: getWorker(), actor, clock, csvLimits: DEFAULT_CSV_LIMITS };
+  return { store, apps: createAppRegistry([], { timeoutMs: 1 }), worker: getWorker(), actor, clock, csvLimits: DEFAULT_CSV_LIMITS, messages: ENGLISH };
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { csvLine } from '../csv/export';
 import { hasRole } from '../auth/roles';
 import type { RunKind } from '../runs/state-machine';
+import { ENGLISH } from '../messages/catalogues';
 import { formatValues, presentUser } from '../results/present';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
@@ -27,8 +28,10 @@ export async function exportRun(ctx: UseCaseContext, input: RunRef): Promise<Res
       after = users[users.length - 1]!.seq;
       yield users
         .map((u) => {
-          const row = presentUser(u, run!);
-          const cells = [row.user, u.attrs.join(';'), row.resultText, row.code, row.explanation, row.serverInfo];
+          // Column names, results and codes read the same in every language; only the explanation is the exporter's.
+          const stable = presentUser(u, run!, ENGLISH);
+          const explanation = ctx.messages === ENGLISH ? stable.explanation : presentUser(u, run!, ctx.messages).explanation;
+          const cells = [stable.user, u.attrs.join(';'), stable.resultText, stable.code, explanation, stable.serverInfo];
           return csvLine(withValues ? [...cells, formatValues(u.values)] : cells);
         })
         .join('');

@@ -19,7 +19,7 @@ export async function exportUploadIssues(ctx: UseCaseContext, input: UploadRef):
       const issues = await store.uploads.issues(input.uploadId, { afterLine: after, limit: PAGE });
       if (issues.length === 0) return;
       after = issues[issues.length - 1]!.line;
-      yield issues.map((i) => csvLine([String(i.line), csvMessage(i)])).join('');
+      yield issues.map((i) => csvLine([String(i.line), csvMessage(i, ctx.messages)])).join('');
     }
   }
   return ok({ fileName: `${upload.fileName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_')}-invalid-rows.csv`, lines: lines() });

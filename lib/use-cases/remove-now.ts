@@ -66,6 +66,6 @@ async function runFormNow(ctx: UseCaseContext, input: RemoveFormInput, kind: 're
     run.kind === 'check'
       ? { counts: await runs.attrCounts(run.id), values: users.filter((u) => u.result === 'checked').flatMap((u) => currentValues(u.userId, u.attrs, u.values)) }
       : null;
-  const rows = users.map((u) => ({ ...presentUser(u, run), ...(run.kind === 'remove' ? { before: formatValues(u.values) } : {}) }));
-  return ok({ run, rows, failures: groups.map(presentFailureGroup), duplicates, check });
+  const rows = users.map((u) => ({ ...presentUser(u, run, ctx.messages), ...(run.kind === 'remove' ? { before: formatValues(u.values) } : {}) }));
+  return ok({ run, rows, failures: groups.map((g) => presentFailureGroup(g, ctx.messages)), duplicates, check });
 }

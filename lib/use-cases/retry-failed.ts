@@ -1,7 +1,7 @@
 import 'server-only';
 import type { RetryRefusal } from '../db/runs';
 import { log } from '../log';
-import { describeFailure } from '../results/present';
+import { handlingOf, parseFailureKey } from '../tim/policy';
 import { isRetryable } from '../runs/state-machine';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
@@ -18,7 +18,7 @@ const REFUSALS: Record<RetryRefusal, ErrorCode> = {
 export async function retryFailed(ctx: UseCaseContext, input: RunRef): Promise<Result<{ runId: number; users: number }>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const { store, actor } = ctx;
-  const retryKeys = (await store.runs.failureGroups(input.runId)).filter((g) => isRetryable(describeFailure(g).handling)).map((g) => g.key);
+  const retryKeys = (await store.runs.failureGroups(input.runId)).filter((g) => isRetryable(handlingOf(parseFailureKey(g.key, g.code)))).map((g) => g.key);
   const created = await store.runs.createRetry(input.runId, retryKeys, actor.username, (runId, users) => ({
     action: 'run-retried',
     operator: actor.username,

@@ -60,7 +60,7 @@ export async function stageUpload(
   if (active.size >= MAX_CONCURRENT_UPLOADS) return fail('upload.busy', { max: MAX_CONCURRENT_UPLOADS });
   const names = await app.attrNames.load();
   if (!names.ok) {
-    const entry = describeFailure(names.failure);
+    const entry = describeFailure(names.failure, ctx.messages);
     return fail('app.attrsUnavailable', { app: app.summary.label, title: entry.title, action: entry.action });
   }
 

@@ -20,6 +20,7 @@ import { removeNow } from './remove-now';
 import { retryFailed } from './retry-failed';
 import { stageUpload } from './stage-upload';
 import { startStagedRun } from './start-staged-run';
+import { ENGLISH } from '../messages/catalogues';
 
 const STAGING = { sdkAppId: 1400000001, key: 'staging-key' };
 const PROD = { sdkAppId: 1400000002, key: 'prod-key' };
@@ -65,13 +66,13 @@ function worker(canSend = true): RunWorker {
     async run(runId) {
       const run = (await store.runs.get(runId))!;
       const app = apps.get(run.appId)!;
-      return executeRun(runId, { runs: store.runs, client: app.tim, budgets: (api) => app.budgets[api], clock: realClock, concurrency: 2 });
+      return executeRun(runId, { runs: store.runs, kind: run.kind, client: app.tim, budgets: (api) => app.budgets[api], clock: realClock, concurrency: 2 });
     },
   };
 }
 
 function ctx(over: Partial<UseCaseContext> = {}): UseCaseContext {
-  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, csvLimits: DEFAULT_CSV_LIMITS, ...over };
+  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, csvLimits: DEFAULT_CSV_LIMITS, messages: ENGLISH, ...over };
 }
 
 const form = (appId: string, userIds: string, attrs = ['city']) => ({ appId, userIds, attrs, requestKey: undefined });

@@ -12,10 +12,10 @@ export const dynamic = 'force-dynamic';
 export const POST = route('operator', async (ctx, req) => {
   const query = new URL(req.url).searchParams;
   const target = uploadTargetSchema.safeParse({ appId: query.get('appId') ?? '', name: query.get('name') ?? '' });
-  if (!target.success) return problem({ code: 'input.invalid' });
+  if (!target.success) return problem({ code: 'input.invalid' }, ctx.messages);
   const length = req.headers.get('content-length');
   const declaredBytes = length !== null && /^\d+$/.test(length) ? Number(length) : null;
-  if (!req.body) return problem({ code: 'upload.empty' });
+  if (!req.body) return problem({ code: 'upload.empty' }, ctx.messages);
   const staged = await stageUpload(ctx, target.data, { declaredBytes, chunks: req.body as unknown as AsyncIterable<Uint8Array> });
-  return staged.ok ? Response.json(staged.value, { status: 201 }) : problem(staged.error);
+  return staged.ok ? Response.json(staged.value, { status: 201 }) : problem(staged.error, ctx.messages);
 });

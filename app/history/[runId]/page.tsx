@@ -76,13 +76,13 @@ export default async function RunPage({ params, searchParams }: Props) {
         </Link>
       </p>
       <h1 className="text-2xl font-semibold">
-        Run #{run.id}: {kindLabel(run.kind)}
+        Run #{run.id}: {kindLabel(run.kind, ctx.messages)}
       </h1>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
         <dt className="font-medium">Kind</dt>
-        <dd>{kindLabel(run.kind)}</dd>
+        <dd>{kindLabel(run.kind, ctx.messages)}</dd>
         <dt className="font-medium">Status</dt>
-        <dd>{statusLabel(run.status)}</dd>
+        <dd>{statusLabel(run.status, ctx.messages)}</dd>
         <dt className="font-medium">Started</dt>
         <dd>{formatTime(run.createdAt)}</dd>
         <dt className="font-medium">Finished</dt>
@@ -91,7 +91,7 @@ export default async function RunPage({ params, searchParams }: Props) {
         <dd>{run.operator ?? '—'}</dd>
         <dt className="font-medium">Source</dt>
         <dd>
-          {sourceLabel(run.source)}
+          {sourceLabel(run.source, ctx.messages)}
           {run.parentRunId !== null && (
             <>
               {/* A removal whose parent is not a retry's was started from a dry run. */}

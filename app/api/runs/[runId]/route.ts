@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 export const GET = route<{ runId: string }>('viewer', async (ctx, _req, params) => {
   const ref = runRefSchema.safeParse(params);
   const status = ref.success ? await runStatus(ctx, ref.data.runId) : null;
-  return status ? Response.json(status) : problem({ code: 'run.notFound' });
+  return status ? Response.json(status) : problem({ code: 'run.notFound' }, ctx.messages);
 });

@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 export const POST = route<{ runId: string }>('operator', async (ctx, req, params) => {
   const body: unknown = await req.json().catch(() => null);
   const input = removeCheckedSchema.safeParse({ ...(typeof body === 'object' && body ? body : {}), runId: params.runId });
-  if (!input.success) return problem({ code: 'input.invalid' });
+  if (!input.success) return problem({ code: 'input.invalid' }, ctx.messages);
   const started = await removeChecked(ctx, input.data);
-  return started.ok ? Response.json(started.value, { status: 201 }) : problem(started.error);
+  return started.ok ? Response.json(started.value, { status: 201 }) : problem(started.error, ctx.messages);
 });

@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 export const POST = route<{ uploadId: string }>('operator', async (ctx, req, params) => {
   const body: unknown = await req.json().catch(() => null);
   const input = startUploadSchema.safeParse({ ...(typeof body === 'object' && body ? body : {}), uploadId: params.uploadId });
-  if (!input.success) return problem({ code: 'input.invalid' });
+  if (!input.success) return problem({ code: 'input.invalid' }, ctx.messages);
   const started = await startStagedRun(ctx, input.data);
-  return started.ok ? Response.json(started.value, { status: 201 }) : problem(started.error);
+  return started.ok ? Response.json(started.value, { status: 201 }) : problem(started.error, ctx.messages);
 });
