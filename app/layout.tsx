@@ -6,7 +6,9 @@ import { StandbyNotice } from '@/components/standby-notice';
 import { currentOperator } from '@/lib/auth/request';
 import { shellFor } from '@/lib/queries/shell';
 import { operatorContext } from '@/lib/entry/operator-context';
-import { ENGLISH } from '@/lib/messages/catalogues';
+import { requestLocale } from '@/lib/entry/locale';
+import { messagesFor } from '@/lib/messages/catalogues';
+import { HTML_LANG } from '@/lib/messages/locales';
 import './globals.css';
 
 // Every page depends on who is signed in (and the nonce in the CSP header): nothing is prerendered.
@@ -20,14 +22,15 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const operator = await currentOperator();
   const shell = operator ? shellFor(await operatorContext(operator)) : null;
+  const locale = await requestLocale();
   return (
-    <html lang="en">
+    <html lang={HTML_LANG[locale]}>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <Providers locale="en" messages={ENGLISH}>
+        <Providers locale={locale} messages={messagesFor(locale)}>
           <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
-            Skip to content
+            {messagesFor(locale).ui.header.skipToContent}
           </a>
-          <SiteHeader shell={shell} operator={operator} />
+          <SiteHeader shell={shell} operator={operator} locale={locale} />
           {shell?.worker.role === 'standby' && <StandbyNotice status={shell.worker} />}
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { chooseAppAction } from '@/app/actions';
@@ -7,12 +8,13 @@ import type { AppSummary } from '@/lib/apps/registry';
 
 /** The "App" combobox: the pick is stored for the operator, and the page reloads its data for that app. */
 export function AppSwitcher({ apps, current }: { apps: AppSummary[]; current: AppSummary }) {
+  const t = useTranslations('ui.header');
   const router = useRouter();
   const [switching, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   return (
     <div className="flex items-center gap-2 text-sm">
-      <label htmlFor="app-switcher">App</label>
+      <label htmlFor="app-switcher">{t('app')}</label>
       <select
         id="app-switcher"
         value={current.id}

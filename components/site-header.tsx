@@ -1,20 +1,24 @@
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { signOutAction } from '@/app/login/actions';
 import type { Operator } from '@/lib/auth/operators';
 import { hasRole, type Role } from '@/lib/auth/roles';
+import type { Locale } from '@/lib/messages/locales';
 import type { AppChoice } from '@/lib/queries/apps';
 import { AppSwitcher } from './app-switcher';
+import { LanguageSelect } from './language-select';
 
-const LINKS: { href: string; label: string; role: Role }[] = [
-  { href: '/remove', label: 'Remove attributes', role: 'operator' },
-  { href: '/bulk', label: 'Bulk CSV', role: 'operator' },
-  { href: '/history', label: 'History', role: 'viewer' },
-  { href: '/operators', label: 'Operators', role: 'admin' },
-  { href: '/audit', label: 'Audit log', role: 'admin' },
+const LINKS: { href: string; label: 'remove' | 'bulk' | 'history' | 'operators' | 'audit'; role: Role }[] = [
+  { href: '/remove', label: 'remove', role: 'operator' },
+  { href: '/bulk', label: 'bulk', role: 'operator' },
+  { href: '/history', label: 'history', role: 'viewer' },
+  { href: '/operators', label: 'operators', role: 'admin' },
+  { href: '/audit', label: 'audit', role: 'admin' },
 ];
 
 /** Every page says which app it acts on, so nobody runs a batch against the wrong one. */
-export function SiteHeader({ shell, operator }: { shell: AppChoice | null; operator: Operator | null }) {
+export function SiteHeader({ shell, operator, locale }: { shell: AppChoice | null; operator: Operator | null; locale: Locale }) {
+  const t = useTranslations('ui.header');
   const where = shell?.current;
   const production = where?.envLabel != null && /prod/i.test(where.envLabel);
   return (
@@ -22,25 +26,25 @@ export function SiteHeader({ shell, operator }: { shell: AppChoice | null; opera
       {where && (
         <div
           role="note"
-          aria-label="Where you are"
+          aria-label={t('whereYouAre')}
           aria-live="polite"
           className={`px-4 py-1 text-center text-sm font-medium ${production ? 'bg-red-700' : 'bg-slate-700'}`}
         >
           {where.envLabel ? <span className="uppercase tracking-wide">{where.envLabel} · </span> : null}
-          {where.label} · SDKAppID {where.sdkAppId} · region {where.region}
+          {where.label} · SDKAppID {where.sdkAppId} · {t('region', { region: where.region })}
         </div>
       )}
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-8 gap-y-2 px-4 py-3">
         <Link href="/remove" className="font-semibold">
-          TIM Push Attribute Console
+          {t('title')}
         </Link>
         {operator && (
-          <nav aria-label="Main">
+          <nav aria-label={t('nav.label')}>
             <ul className="flex flex-wrap gap-6 text-sm">
               {LINKS.filter((l) => hasRole(operator.role, l.role)).map((l) => (
                 <li key={l.href}>
                   <Link href={l.href} className="underline-offset-4 hover:underline">
-                    {l.label}
+                    {t(`nav.${l.label}`)}
                   </Link>
                 </li>
               ))}
@@ -48,16 +52,17 @@ export function SiteHeader({ shell, operator }: { shell: AppChoice | null; opera
           </nav>
         )}
         {shell && shell.apps.length > 1 && <AppSwitcher apps={shell.apps} current={shell.current} />}
-        {operator && (
-          <form action={signOutAction} className="ml-auto flex items-center gap-3 text-sm">
-            <span>
-              {operator.username} ({operator.role})
-            </span>
-            <button type="submit" className="rounded border border-white/60 px-3 py-1 hover:bg-white/10">
-              Sign out
-            </button>
-          </form>
-        )}
+        <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
+          <LanguageSelect locale={locale} signedIn={operator !== null} />
+          {operator && (
+            <form action={signOutAction} className="flex items-center gap-3">
+              <span>{t('signedInAs', { username: operator.username, role: operator.role })}</span>
+              <button type="submit" className="rounded border border-white/60 px-3 py-1 hover:bg-white/10">
+                {t('signOut')}
+              </button>
+            </form>
+          )}
+        </div>
       </div>
     </header>
   );

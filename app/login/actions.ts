@@ -4,19 +4,21 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { clientIp, currentOperator, isHttps } from '@/lib/auth/request';
 import { SESSION_COOKIE } from '@/lib/auth/sessions';
-import { ENGLISH } from '@/lib/messages/catalogues';
+import { withMessages } from '@/lib/messages/active';
 import { errorMessage } from '@/lib/messages/translate';
 import { safeNext, signInSchema, type SignInValues } from '@/lib/schemas/sign-in';
+import { requestMessages } from '@/lib/entry/locale';
 import { operatorContext } from '@/lib/entry/operator-context';
 import { publicContext } from '@/lib/use-cases/context';
 import { signInOperator, signOutOperator } from '@/lib/use-cases/sign-in';
 
 /** Anyone may try: no role to check, so this adapter is not built on the action client. */
 export async function signInAction(values: SignInValues): Promise<{ ok: false; error: string }> {
-  const parsed = signInSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, error: errorMessage({ code: 'input.invalid' }, ENGLISH) };
-  const result = await signInOperator(publicContext(), { ...parsed.data, clientIp: await clientIp() });
-  if (!result.ok) return { ok: false, error: errorMessage(result.error, ENGLISH) };
+  const messages = await requestMessages();
+  const parsed = withMessages(messages, () => signInSchema.safeParse(values));
+  if (!parsed.success) return { ok: false, error: errorMessage({ code: 'input.invalid' }, messages) };
+  const result = await signInOperator(publicContext(messages), { ...parsed.data, clientIp: await clientIp() });
+  if (!result.ok) return { ok: false, error: errorMessage(result.error, messages) };
   (await cookies()).set(SESSION_COOKIE, result.value.cookie, { httpOnly: true, sameSite: 'lax', secure: await isHttps(), path: '/' });
   redirect(safeNext(parsed.data.next));
 }
@@ -24,7 +26,7 @@ export async function signInAction(values: SignInValues): Promise<{ ok: false; e
 export async function signOutAction(): Promise<void> {
   const jar = await cookies();
   const operator = await currentOperator();
-  const ctx = operator ? await operatorContext(operator) : publicContext();
+  const ctx = operator ? await operatorContext(operator) : publicContext(await requestMessages());
   await signOutOperator(ctx, jar.get(SESSION_COOKIE)?.value);
   jar.delete(SESSION_COOKIE);
   redirect('/login');

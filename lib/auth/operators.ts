@@ -4,6 +4,7 @@ import { says } from '../messages/validation';
 import { statement, type Db } from '../db/database';
 import { hashPassword } from './passwords';
 import { roleSchema, type Role } from './roles';
+import type { Locale } from '../messages/locales';
 
 export const usernameSchema = z
   .string()
@@ -24,6 +25,8 @@ export interface Operator {
   createdAt: string;
   /** The app their pages act on; null until they pick one (the first configured app then). */
   appId: string | null;
+  /** The language they chose; null until they pick one (pages follow the browser then). */
+  locale: Locale | null;
 }
 
 interface OperatorRow {
@@ -34,6 +37,7 @@ interface OperatorRow {
   disabled: number;
   created_at: string;
   app_id: string | null;
+  locale: Locale | null;
 }
 
 const toOperator = (r: OperatorRow): Operator => ({
@@ -43,10 +47,15 @@ const toOperator = (r: OperatorRow): Operator => ({
   disabled: r.disabled === 1,
   createdAt: r.created_at,
   appId: r.app_id,
+  locale: r.locale,
 });
 
 export function setOperatorApp(db: Db, username: string, appId: string): void {
   statement(db, 'UPDATE operators SET app_id = ? WHERE username = ?').run(appId, username);
+}
+
+export function setOperatorLocale(db: Db, username: string, locale: Locale): void {
+  statement(db, 'UPDATE operators SET locale = ? WHERE username = ?').run(locale, username);
 }
 
 export function findOperator(db: Db, username: string): (Operator & { passwordHash: string }) | null {

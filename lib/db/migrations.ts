@@ -339,4 +339,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    name: 'each operator\'s language',
+    sql: `
+      -- NULL: the operator has not chosen; pages follow the browser's cookie or Accept-Language.
+      ALTER TABLE operators ADD COLUMN locale TEXT CHECK (locale IN ('en', 'zh'));
+    `,
+  },
 ];

@@ -4,8 +4,8 @@ import { currentOperator } from '../auth/request';
 import { hasRole, type Role } from '../auth/roles';
 import { withMessages } from '../messages/active';
 import { errorMessage, type Messages } from '../messages/translate';
-import { ENGLISH } from '../messages/catalogues';
 import type { UseCaseContext } from '../use-cases/context';
+import { requestMessages } from './locale';
 import { operatorContext } from './operator-context';
 import type { AppError, ErrorCode, Result } from '../use-cases/result';
 
@@ -21,8 +21,8 @@ export type ActionResult<T> =
 export function action<S extends z.ZodType, T>(role: Role, schema: S, run: (ctx: UseCaseContext, input: z.output<S>) => Result<T> | Promise<Result<T>>) {
   return async (raw: z.input<S>): Promise<ActionResult<T>> => {
     const operator = await currentOperator();
-    if (!operator) return refusal({ code: 'auth.signedOut' }, ENGLISH);
-    if (!hasRole(operator.role, role)) return refusal({ code: 'auth.forbidden', params: { role: operator.role, needed: role } }, ENGLISH);
+    if (!operator) return refusal({ code: 'auth.signedOut' }, await requestMessages());
+    if (!hasRole(operator.role, role)) return refusal({ code: 'auth.forbidden', params: { role: operator.role, needed: role } }, await requestMessages());
     const ctx = await operatorContext(operator);
     const parsed = withMessages(ctx.messages, () => schema.safeParse(raw));
     if (!parsed.success) return { ...refusal({ code: 'input.invalid' }, ctx.messages), fieldErrors: z.flattenError(parsed.error).fieldErrors };

@@ -2,8 +2,9 @@ import 'server-only';
 import { clientIp } from '../auth/request';
 import type { Operator } from '../auth/operators';
 import { contextFor, type UseCaseContext } from '../use-cases/context';
+import { requestMessages } from './locale';
 
 /** A use-case context for the signed-in operator of this request, with the app they picked as the session read it. */
 export async function operatorContext(operator: Operator): Promise<UseCaseContext> {
-  return contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp(), appId: operator.appId });
+  return contextFor({ username: operator.username, role: operator.role, clientIp: await clientIp(), appId: operator.appId }, await requestMessages());
 }

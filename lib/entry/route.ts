@@ -1,9 +1,9 @@
 import 'server-only';
 import { currentOperator } from '../auth/request';
 import { hasRole, type Role } from '../auth/roles';
-import { ENGLISH } from '../messages/catalogues';
 import { errorMessage, type Messages } from '../messages/translate';
 import type { UseCaseContext } from '../use-cases/context';
+import { requestMessages } from './locale';
 import { operatorContext } from './operator-context';
 import type { AppError } from '../use-cases/result';
 
@@ -31,8 +31,8 @@ export function problem(error: AppError, messages: Messages): Response {
 export function route<P>(role: Role, handle: (ctx: UseCaseContext, req: Request, params: P) => Response | Promise<Response>) {
   return async (req: Request, { params }: { params: Promise<P> }): Promise<Response> => {
     const operator = await currentOperator();
-    if (!operator) return problem({ code: 'auth.signedOut' }, ENGLISH);
-    if (!hasRole(operator.role, role)) return problem({ code: 'auth.forbidden', params: { role: operator.role, needed: role } }, ENGLISH);
+    if (!operator) return problem({ code: 'auth.signedOut' }, await requestMessages());
+    if (!hasRole(operator.role, role)) return problem({ code: 'auth.forbidden', params: { role: operator.role, needed: role } }, await requestMessages());
     return handle(await operatorContext(operator), req, await params);
   };
 }

@@ -1,5 +1,9 @@
 import { getRequestConfig } from 'next-intl/server';
-import { ENGLISH } from './catalogues';
+import { requestLocale } from '../entry/locale';
+import { messagesFor } from './catalogues';
 
 /** next-intl's per-request configuration (next.config.js points its plugin here). */
-export default getRequestConfig(async () => ({ locale: 'en', messages: ENGLISH }));
+export default getRequestConfig(async () => {
+  const locale = await requestLocale();
+  return { locale, messages: messagesFor(locale), timeZone: 'UTC' };
+});

@@ -1,7 +1,7 @@
 import 'server-only';
 import { beginAttempt, finishAttempt, lockedOutOperators } from '../auth/attempts';
 import { audit, listAudit } from '../auth/audit';
-import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setPasswordHash, setRole, type OperatorChange } from '../auth/operators';
+import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole, type OperatorChange } from '../auth/operators';
 import { purgeExpired } from '../auth/retention';
 import { createSession, endSession, resolveSession } from '../auth/sessions';
 import { unlockOperator } from '../auth/unlock';
@@ -156,6 +156,7 @@ export function createSqliteStore(db: Db): Store {
       setPasswordHash: async (username, hash, entry) => audited(() => setPasswordHash(db, username, hash), entry),
       unlock: async (username, by, nowMs) => unlockOperator(db, username, by, nowMs),
       setApp: async (username, appId) => setOperatorApp(db, username, appId),
+      setLocale: async (username, locale) => setOperatorLocale(db, username, locale),
     },
     sessions: {
       resolve: async (cookie, opts) => resolveSession(db, cookie, opts),

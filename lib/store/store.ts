@@ -21,6 +21,7 @@ import type { Attrs, RunTarget } from '../engine/operations';
 import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from '../db/values';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
 import type { Role } from '../auth/roles';
+import type { Locale } from '../messages/locales';
 
 /**
  * Everything the console keeps, behind promises, so that a Postgres implementation can stand
@@ -124,6 +125,7 @@ export interface OperatorStore {
   setPasswordHash(username: string, passwordHash: string, audit: (o: Operator) => AuditInput): Promise<OperatorChange>;
   unlock(username: string, by: { operator: string; clientIp: string | null }, nowMs: number): Promise<UnlockResult>;
   setApp(username: string, appId: string): Promise<void>;
+  setLocale(username: string, locale: Locale): Promise<void>;
 }
 
 export interface SessionStore {

@@ -33,13 +33,13 @@ export type PublicContext = Omit<UseCaseContext, 'actor'>;
 
 const clock = { nowMs: () => Date.now() };
 
-export function publicContext(): PublicContext {
+export function publicContext(messages: Messages): PublicContext {
   const { store, apps, csvLimits } = getRuntime();
-  return { store, apps, worker: getWorker(), clock, csvLimits, messages: ENGLISH };
+  return { store, apps, worker: getWorker(), clock, csvLimits, messages };
 }
 
-export function contextFor(actor: Actor): UseCaseContext {
-  return { ...publicContext(), actor };
+export function contextFor(actor: Actor, messages: Messages): UseCaseContext {
+  return { ...publicContext(messages), actor };
 }
 
 /** For scripts that need only the database (the operators CLI): no app is configured, nothing is sent. */
