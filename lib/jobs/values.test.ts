@@ -82,6 +82,19 @@ const run = (runId: number, kind: RunKind, client: TimClient = timClient(), runs
 const newRun = (kind: RunKind, attrs = ['city', 'tier']) =>
   createRun(db, { source: 'csv', kind, appId: 'default', sdkAppId: APP, region: 'china', operator: 'ann', users: ids.map((account) => ({ account, attrs })) }).runId;
 const users = (runId: number) => listRunUsers(db, runId, { limit: 2000 });
+
+/** The store, failing to record the first batch as a full or broken disk would, after that batch's request went out. */
+function failingFirstRecord(): RunStore {
+  const actual = store().runs;
+  let recorded = 0;
+  return {
+    ...actual,
+    recordOutcomes: async (...args) => {
+      if (++recorded === 1) throw new Error('SQLITE_IOERR: disk I/O error');
+      return actual.recordOutcomes(...args);
+    },
+  };
+}
 const simUser = (id: string) => sim.getUser(id);
 
 async function setAttr(account: string, attrs: Record<string, string>) {
@@ -185,15 +198,7 @@ describe('removal with its snapshot', () => {
 
   it('keeps the snapshot of a batch removed just before a crash: the pass that resumes it rereads nothing lost', async () => {
     const removalId = newRun('remove');
-    const actual = store().runs;
-    let recorded = 0;
-    const crashing: RunStore = {
-      ...actual,
-      recordOutcomes: async (...args) => {
-        if (++recorded === 1) throw new Error('SQLITE_IOERR: disk I/O error');
-        return actual.recordOutcomes(...args);
-      },
-    };
+    const crashing = failingFirstRecord();
     expect(await run(removalId, 'remove', timClient(), crashing)).toEqual({ status: 'halted', reason: 'error' });
     expect(await run(removalId, 'remove')).toEqual({ status: 'completed' });
     for (const u of users(removalId).slice(0, 950)) {
@@ -261,15 +266,7 @@ describe('restore', () => {
     const removalId = await removed();
     const restore = createRestoreRun(db, removalId, { operator: 'ann' });
     if (!restore.ok) throw new Error(restore.refusal);
-    const actual = store().runs;
-    let recorded = 0;
-    const crashing: RunStore = {
-      ...actual,
-      recordOutcomes: async (...args) => {
-        if (++recorded === 1) throw new Error('SQLITE_IOERR: disk I/O error');
-        return actual.recordOutcomes(...args);
-      },
-    };
+    const crashing = failingFirstRecord();
     expect(await run(restore.runId, 'restore', timClient(), crashing)).toEqual({ status: 'halted', reason: 'error' });
     expect(await run(restore.runId, 'restore')).toEqual({ status: 'completed' });
     expect(getRun(db, restore.runId)).toMatchObject({ succeeded: 600, skipped: 0, failed: 0 });
