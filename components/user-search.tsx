@@ -1,10 +1,13 @@
+import { useTranslations } from 'next-intl';
+
 /** A plain GET form: works without JavaScript and leaves a shareable URL (/history?user=…). */
 export function UserSearch({ value }: { value: string }) {
+  const t = useTranslations('pages.userSearch');
   return (
     <form role="search" action="/history" className="flex flex-wrap items-end gap-2">
       <div>
         <label htmlFor="user-search" className="block font-medium">
-          Search by user ID
+          {t('label')}
         </label>
         <input
           id="user-search"
@@ -17,7 +20,7 @@ export function UserSearch({ value }: { value: string }) {
         />
       </div>
       <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white">
-        Search
+        {t('submit')}
       </button>
     </form>
   );

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { AUDIT_ACTIONS } from '@/lib/auth/audit';
 import { auditActionLabel, auditDetailMessage } from '@/lib/messages/translate';
 import { pageContext } from '@/lib/entry/page';
@@ -9,12 +10,16 @@ import { auditSearchSchema, readSearchParams, type RawSearchParams } from '@/lib
 import { DataTable } from '@/components/data-table';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Audit log · TIM Push Attribute Console' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('pages.metadata');
+  return { title: t('audit') };
+}
 
 const PAGE = 200;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageContext('admin', '/audit');
+  const t = await getTranslations('pages.audit');
   const q = readSearchParams(auditSearchSchema, await searchParams);
   const action = AUDIT_ACTIONS.find((a) => a === q.action);
   const operator = q.operator;
@@ -24,14 +29,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Audit log</h1>
-      <form action="/audit" className="flex flex-wrap items-end gap-3" aria-label="Filter the audit log">
+      <h1 className="text-2xl font-semibold">{t('heading')}</h1>
+      <form action="/audit" className="flex flex-wrap items-end gap-3" aria-label={t('filterLabel')}>
         <div>
           <label htmlFor="audit-action" className="block text-sm font-medium">
-            Action
+            {t('action')}
           </label>
           <select id="audit-action" name="action" defaultValue={action ?? ''} className="mt-1 rounded border border-slate-400 bg-white p-2">
-            <option value="">Any action</option>
+            <option value="">{t('anyAction')}</option>
             {AUDIT_ACTIONS.map((a) => (
               <option key={a} value={a}>
                 {auditActionLabel(a, ctx.messages)}
@@ -41,15 +46,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
         <div>
           <label htmlFor="audit-operator" className="block text-sm font-medium">
-            Operator
+            {t('operator')}
           </label>
           <input id="audit-operator" name="operator" defaultValue={operator ?? ''} className="mt-1 rounded border border-slate-400 p-2" />
         </div>
         <button type="submit" className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
-          Apply filter
+          {t('applyFilter')}
         </button>
       </form>
-      <DataTable caption="Audit entries, newest first" columns={['Time', 'Action', 'Operator', 'Client address', 'Run', 'Detail']}>
+      <DataTable
+        caption={t('caption')}
+        columns={[t('columns.time'), t('columns.action'), t('columns.operator'), t('columns.clientAddress'), t('columns.run'), t('columns.detail')]}
+      >
         {entries.map((e) => (
           <tr key={e.id} className="border-t border-slate-100">
             <td className="px-3 py-2 whitespace-nowrap">{formatTime(e.at)}</td>
@@ -71,7 +79,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </DataTable>
       {next !== null && (
         <Link href={`/audit?${qs(next)}`} className="text-blue-800 underline">
-          Older entries
+          {t('olderEntries')}
         </Link>
       )}
     </div>

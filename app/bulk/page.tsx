@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { AttrNamesProblem } from '@/components/attr-names-problem';
 import { BulkUpload } from '@/components/bulk-upload';
 import { JobProgress } from '@/components/job-progress';
@@ -9,10 +10,14 @@ import { stagedUploadFor } from '@/lib/queries/uploads';
 import { bulkSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Bulk CSV · TIM Push Attribute Console' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('pages.metadata');
+  return { title: t('bulk') };
+}
 
 export default async function BulkPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageContext('operator', '/bulk');
+  const t = await getTranslations('pages.bulk');
   const runs = await liveBackgroundRuns(ctx);
   const requested = readSearchParams(bulkSearchSchema, await searchParams).run;
   if (requested !== undefined && !runs.some((r) => r.id === requested)) {
@@ -25,7 +30,7 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
 
   return (
     <div className="space-y-8">
-      <h1 className="text-2xl font-semibold">Bulk removal from a CSV file</h1>
+      <h1 className="text-2xl font-semibold">{t('heading')}</h1>
       {runs.length > 0 && (
         <div className="space-y-4">
           {runs.map((run) => (

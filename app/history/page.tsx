@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { useTranslations } from 'next-intl';
+import { getTranslations } from 'next-intl/server';
 import { AppFilter } from '@/components/app-filter';
 import { DataTable } from '@/components/data-table';
 import { RunsTable } from '@/components/runs-table';
@@ -12,10 +14,14 @@ import { searchUser } from '@/lib/use-cases/search-user';
 import type { Messages } from '@/lib/messages/translate';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'History · TIM Push Attribute Console' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('pages.metadata');
+  return { title: t('history') };
+}
 
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageContext('viewer', '/history');
+  const t = await getTranslations('pages.history');
   const q = readSearchParams(historySearchSchema, await searchParams);
   const user = q.user ?? '';
   const apps = ctx.apps.list();
@@ -23,7 +29,7 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
 
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">History</h1>
+      <h1 className="text-2xl font-semibold">{t('heading')}</h1>
       <div className="flex flex-wrap items-end gap-8">
         <UserSearch value={user} />
         {!user && apps.length > 1 && <AppFilter apps={apps} value={q.app ?? ''} />}
@@ -48,25 +54,38 @@ function UserMatches({
   appLabels: Record<string, string>;
   messages: Messages;
 }) {
+  const t = useTranslations('pages.history');
   return (
     <section aria-labelledby="matches-heading" className="space-y-3">
       <h2 id="matches-heading" className="text-lg font-semibold">
-        Runs that touched <span className="font-mono">{user}</span>: {matches.length}
+        {t.rich('matchesHeading', { user, count: matches.length, id: (chunks) => <span className="font-mono">{chunks}</span> })}
       </h2>
       <p>
         <Link href="/history" className="text-blue-800 underline">
-          Back to all runs
+          {t('backToAll')}
         </Link>
       </p>
       {matches.length === 0 ? (
-        <p>No run has included this user ID. IDs are matched exactly, including case.</p>
+        <p>{t('noMatches')}</p>
       ) : (
-        <DataTable caption="Outcome for this user in each run" columns={['Run', 'Started', 'App', 'Source', 'Attributes', 'Result', 'Error code', 'Explanation']}>
+        <DataTable
+          caption={t('caption')}
+          columns={[
+            t('columns.run'),
+            t('columns.started'),
+            t('columns.app'),
+            t('columns.source'),
+            t('columns.attributes'),
+            t('columns.result'),
+            t('columns.errorCode'),
+            t('columns.explanation'),
+          ]}
+        >
           {matches.map(({ run, attrs, row }) => (
             <tr key={run.id} className="border-t border-slate-100 align-top">
               <td className="px-3 py-2">
                 <Link href={`/history/${run.id}`} className="text-blue-800 underline">
-                  Run #{run.id}
+                  {t('runLink', { id: run.id })}
                 </Link>
               </td>
               <td className="px-3 py-2 whitespace-nowrap">{formatTime(run.createdAt)}</td>

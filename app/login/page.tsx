@@ -1,19 +1,24 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { SignInForm } from '@/components/sign-in-form';
 import { currentOperator } from '@/lib/auth/request';
 import { loginSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { safeNext } from '@/lib/schemas/sign-in';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Sign in · TIM Push Attribute Console' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('pages.metadata');
+  return { title: t('login') };
+}
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const { next } = readSearchParams(loginSearchSchema, await searchParams);
   if (await currentOperator()) redirect(safeNext(next));
+  const t = await getTranslations('pages.login');
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Sign in</h1>
+      <h1 className="text-2xl font-semibold">{t('heading')}</h1>
       <SignInForm next={next} />
     </div>
   );

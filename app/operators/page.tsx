@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import { AddOperatorForm } from '@/components/add-operator-form';
 import { DataTable } from '@/components/data-table';
 import { OperatorRowActions } from '@/components/operator-row-actions';
@@ -7,22 +8,29 @@ import { operatorsWithLockouts } from '@/lib/queries/admin';
 import { formatTime } from '@/lib/results/run-view';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Operators · TIM Push Attribute Console' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('pages.metadata');
+  return { title: t('operators') };
+}
 
 export default async function OperatorsPage() {
   const ctx = await pageContext('admin', '/operators');
   const operators = await operatorsWithLockouts(ctx);
+  const t = await getTranslations('pages.operators');
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Operators</h1>
-      <p className="text-sm">Passwords can also be reset from a shell: <code>npm run operators -- reset-password NAME</code>.</p>
+      <h1 className="text-2xl font-semibold">{t('heading')}</h1>
+      <p className="text-sm">{t.rich('shellHint', { command: 'npm run operators -- reset-password NAME', code: (chunks) => <code>{chunks}</code> })}</p>
       <AddOperatorForm />
-      <DataTable caption="Operators" columns={['Username', 'Role', 'Status', 'Added', 'Actions']}>
+      <DataTable
+        caption={t('caption')}
+        columns={[t('columns.username'), t('columns.role'), t('columns.status'), t('columns.added'), t('columns.actions')]}
+      >
         {operators.map((o) => (
           <tr key={o.id} className="border-t border-slate-100">
             <td className="px-3 py-2 font-mono">{o.username}</td>
-            <td className="px-3 py-2">{o.role}</td>
-            <td className="px-3 py-2">{o.disabled ? 'Disabled' : o.lockedOut ? 'Locked out' : 'Active'}</td>
+            <td className="px-3 py-2">{t('role', { role: o.role })}</td>
+            <td className="px-3 py-2">{t(o.disabled ? 'status.disabled' : o.lockedOut ? 'status.lockedOut' : 'status.active')}</td>
             <td className="px-3 py-2 whitespace-nowrap">{formatTime(o.createdAt)}</td>
             <td className="px-3 py-2">
               <OperatorRowActions operator={o} lockedOut={o.lockedOut} />

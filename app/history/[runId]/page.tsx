@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getFormatter, getTranslations } from 'next-intl/server';
 import { AttrCounts, CurrentValuesTable } from '@/components/check-result';
 import { FailureSummary } from '@/components/failure-summary';
 import { JobProgress } from '@/components/job-progress';
@@ -27,7 +28,8 @@ const VALUES_PAGE_SIZE = 100;
 type Props = { params: Promise<{ runId: string }>; searchParams: Promise<RawSearchParams> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `Run #${(await params).runId} · TIM Push Attribute Console` };
+  const t = await getTranslations('pages.metadata');
+  return { title: t('run', { runId: (await params).runId }) };
 }
 
 function pageHref(runId: number, q: { after?: number; result: string; error: string; user?: string }): string {
@@ -48,6 +50,8 @@ export default async function RunPage({ params, searchParams }: Props) {
   const run = id.success ? await runById(ctx, id.data) : null;
   if (!run) notFound();
   const app = ctx.apps.get(run.appId)?.summary ?? null;
+  const t = await getTranslations('pages.run');
+  const format = await getFormatter();
 
   const q = readSearchParams(runPageSearchSchema, await searchParams);
   const result = q.result ?? '';
@@ -72,60 +76,65 @@ export default async function RunPage({ params, searchParams }: Props) {
     <div className="space-y-6">
       <p>
         <Link href="/history" className="text-blue-800 underline">
-          All runs
+          {t('allRuns')}
         </Link>
       </p>
       <h1 className="text-2xl font-semibold">
-        Run #{run.id}: {kindLabel(run.kind, ctx.messages)}
+        {t('heading', { id: run.id, kind: kindLabel(run.kind, ctx.messages) })}
       </h1>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
-        <dt className="font-medium">Kind</dt>
+        <dt className="font-medium">{t('terms.kind')}</dt>
         <dd>{kindLabel(run.kind, ctx.messages)}</dd>
-        <dt className="font-medium">Status</dt>
+        <dt className="font-medium">{t('terms.status')}</dt>
         <dd>{statusLabel(run.status, ctx.messages)}</dd>
-        <dt className="font-medium">Started</dt>
+        <dt className="font-medium">{t('terms.started')}</dt>
         <dd>{formatTime(run.createdAt)}</dd>
-        <dt className="font-medium">Finished</dt>
+        <dt className="font-medium">{t('terms.finished')}</dt>
         <dd>{run.finishedAt ? formatTime(run.finishedAt) : '—'}</dd>
-        <dt className="font-medium">By</dt>
+        <dt className="font-medium">{t('terms.by')}</dt>
         <dd>{run.operator ?? '—'}</dd>
-        <dt className="font-medium">Source</dt>
+        <dt className="font-medium">{t('terms.source')}</dt>
         <dd>
           {sourceLabel(run.source, ctx.messages)}
           {run.parentRunId !== null && (
             <>
               {/* A removal whose parent is not a retry's was started from a dry run. */}
-              {fromCheck ? ', from ' : ' of '}
-              <Link href={`/history/${run.parentRunId}`} className="text-blue-800 underline">
-                {fromCheck ? 'dry run' : 'run'} #{run.parentRunId}
-              </Link>
+              {t.rich(fromCheck ? 'fromDryRun' : 'ofRun', {
+                id: run.parentRunId,
+                link: (chunks) => (
+                  <Link href={`/history/${run.parentRunId}`} className="text-blue-800 underline">
+                    {chunks}
+                  </Link>
+                ),
+              })}
             </>
           )}
         </dd>
         {run.file && (
           <>
-            <dt className="font-medium">File</dt>
+            <dt className="font-medium">{t('terms.file')}</dt>
             <dd>
-              {run.file.name}: {run.file.rowsRead.toLocaleString('en')} rows read, {run.file.invalidRows.toLocaleString('en')} invalid
-              (not sent), {run.file.duplicateRows.toLocaleString('en')} duplicates merged
+              {t('file', { name: run.file.name, rowsRead: run.file.rowsRead, invalidRows: run.file.invalidRows, duplicateRows: run.file.duplicateRows })}
             </dd>
           </>
         )}
-        <dt className="font-medium">App</dt>
+        <dt className="font-medium">{t('terms.app')}</dt>
         <dd>
-          {app ? `${app.label}: ` : `${run.appId} (no longer configured): `}SDKAppID {run.sdkAppId}, region {run.region}
+          {app
+            ? t('app', { label: app.label, sdkAppId: run.sdkAppId, region: run.region })
+            : t('appGone', { appId: run.appId, sdkAppId: run.sdkAppId, region: run.region })}
         </dd>
-        <dt className="font-medium">Attributes</dt>
+        <dt className="font-medium">{t('terms.attributes')}</dt>
         <dd className="font-mono">{run.attrs.join(', ')}</dd>
-        <dt className="font-medium">Requests sent</dt>
-        <dd>{run.requests.toLocaleString('en')}</dd>
+        <dt className="font-medium">{t('terms.requests')}</dt>
+        <dd>{format.number(run.requests)}</dd>
       </dl>
 
       {running && <JobProgress initialRun={run} canCancel={canRun} refreshOnEnd />}
 
       <div className="flex flex-wrap items-start gap-6">
         <a href={`/history/${run.id}/export`} download className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
-          Export CSV
+          {t('exportCsv')}
         </a>
         {!running && canRun && run.kind !== 'restore' && <RetryButton runId={run.id} retryable={retryable} />}
         {!running && canRun && isCheck && app && run.succeeded > 0 && <RemoveChecked runId={run.id} app={app} users={run.total} attrs={run.attrs} />}
@@ -136,10 +145,10 @@ export default async function RunPage({ params, searchParams }: Props) {
       {check && (
         <section aria-labelledby="check-heading" className="space-y-4">
           <h2 id="check-heading" className="text-lg font-semibold">
-            Current values
+            {t('check.heading')}
           </h2>
           <p className="text-sm">
-            A dry run reads the values and changes nothing. {run.failed > 0 ? 'Users that could not be read are listed below with the reason.' : ''}
+            {t('check.intro', { failed: run.failed > 0 ? 'yes' : 'no' })}
           </p>
           <AttrCounts counts={check.counts} />
           {check.values ? (
@@ -147,7 +156,7 @@ export default async function RunPage({ params, searchParams }: Props) {
               <form role="search" action={`/history/${run.id}`} className="flex flex-wrap items-end gap-2">
                 <div>
                   <label htmlFor="check-user" className="block font-medium">
-                    Search this run by user ID
+                    {t('check.searchLabel')}
                   </label>
                   <input
                     id="check-user"
@@ -160,13 +169,16 @@ export default async function RunPage({ params, searchParams }: Props) {
                   />
                 </div>
                 <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white">
-                  Search
+                  {t('check.search')}
                 </button>
               </form>
-              <CurrentValuesTable values={check.values} caption={q.user ? `Current values of ${q.user}` : `Current values (${check.values.length.toLocaleString('en')} rows shown)`} />
+              <CurrentValuesTable
+                values={check.values}
+                caption={q.user ? t('check.valuesOfUser', { user: q.user }) : t('check.valuesShown', { count: check.values.length })}
+              />
             </>
           ) : (
-            <p className="text-sm">Values are shown to operators and admins only.</p>
+            <p className="text-sm">{t('check.valuesHidden')}</p>
           )}
         </section>
       )}
@@ -176,26 +188,26 @@ export default async function RunPage({ params, searchParams }: Props) {
       {running ? (
         <>
           <FailureSummary groups={groups} />
-          <ResultsTable rows={rows} withBefore={withBefore} caption={`Per-user results so far (${rows.length} shown)`} />
+          <ResultsTable rows={rows} withBefore={withBefore} caption={t('resultsSoFar', { count: rows.length })} />
         </>
       ) : isCheck ? (
         <>
           <FailureSummary groups={groups} />
-          {rows.length > 0 && <ResultsTable rows={rows} caption={`Users that could not be read (${rows.length.toLocaleString('en')} shown)`} />}
+          {rows.length > 0 && <ResultsTable rows={rows} caption={t('unreadUsers', { count: rows.length })} />}
         </>
       ) : (
         <RemovalResult run={run} rows={rows} failures={groups} withBefore={withBefore} />
       )}
 
-      <nav aria-label="Result pages" className="flex gap-4">
+      <nav aria-label={t('pagesLabel')} className="flex gap-4">
         {after > 0 && (
           <Link href={pageHref(run.id, { result, error, user: q.user })} className="text-blue-800 underline">
-            First page
+            {t('firstPage')}
           </Link>
         )}
         {pageNext !== null && (
           <Link href={pageHref(run.id, { after: pageNext, result, error, user: q.user })} className="text-blue-800 underline">
-            Next page
+            {t('nextPage')}
           </Link>
         )}
       </nav>
