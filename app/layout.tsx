@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SiteHeader } from '@/components/site-header';
@@ -14,10 +15,10 @@ import './globals.css';
 // Every page depends on who is signed in (and the nonce in the CSP header): nothing is prerendered.
 export const dynamic = 'force-dynamic';
 
-export const metadata: Metadata = {
-  title: 'TIM Push Attribute Console',
-  description: 'Remove Tencent Cloud IM push user attributes and review every run.',
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('pages.metadata');
+  return { title: t('site'), description: t('description') };
+}
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const operator = await currentOperator();
