@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 
 /** The app's attribute names as a checkbox group named "Attributes". */
@@ -14,10 +15,11 @@ export function AttributePicker({
   register: UseFormRegisterReturn;
   hint?: string;
 }) {
+  const t = useTranslations('forms.attributePicker');
   const describedBy = [hint ? 'attrs-hint' : '', error ? 'attrs-error' : ''].filter(Boolean).join(' ') || undefined;
   return (
     <fieldset aria-describedby={describedBy} aria-invalid={error ? true : undefined}>
-      <legend className="font-medium">Attributes</legend>
+      <legend className="font-medium">{t('legend')}</legend>
       {hint && (
         <p id="attrs-hint" className="text-sm text-slate-600">
           {hint}

@@ -1,6 +1,7 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useLocale, useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
@@ -24,16 +25,14 @@ const percent = (f: number) => `${Math.round(f * 100)}%`;
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** The server's words for a refused upload, or a plain one when the answer is not ours (a proxy's 413, a dropped connection). */
-function refusalOf(xhr: XMLHttpRequest): string {
+function refusalOf(xhr: XMLHttpRequest, t: ReturnType<typeof useTranslations>): string {
   try {
     const body = JSON.parse(xhr.responseText) as { error?: unknown };
     if (typeof body.error === 'string') return body.error;
   } catch {
     // not JSON: fall through
   }
-  return xhr.status === 0
-    ? 'The upload was cut off before the server answered. Check the connection and choose the file again.'
-    : `The server refused the upload (HTTP ${xhr.status}). Choose the file again.`;
+  return xhr.status === 0 ? t('cutOff') : t('refused', { status: xhr.status });
 }
 
 /**
@@ -43,6 +42,8 @@ function refusalOf(xhr: XMLHttpRequest): string {
  */
 export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary; attrNames: string[]; limits: CsvLimits; staged: StagedUpload | null }) {
   const messages = useCatalogue();
+  const t = useTranslations('forms.bulkUpload');
+  const locale = useLocale();
   const router = useRouter();
   const form = useForm<BulkPickValues>({ resolver: zodResolver(bulkPickSchema), defaultValues: { attrs: [] } });
   const [fileName, setFileName] = useState<string | null>(staged?.fileName ?? null);
@@ -83,7 +84,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
 
   const sendToServer = (file: File) => {
     if (file.size > limits.maxBytes) {
-      setServer({ kind: 'refused', message: `The file is ${mib(file.size)} MiB; the limit is ${mib(limits.maxBytes)} MiB. Split it into smaller files; nothing was sent.` });
+      setServer({ kind: 'refused', message: t('tooLarge', { size: mib(file.size), limit: mib(limits.maxBytes) }) });
       return;
     }
     const xhr = new XMLHttpRequest();
@@ -96,12 +97,12 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
       if (upload.current !== xhr) return;
       upload.current = null;
       const parsed = xhr.status === 201 ? stagedUploadSchema.safeParse(JSON.parse(xhr.responseText)) : null;
-      setServer(parsed?.success ? { kind: 'staged', upload: parsed.data } : { kind: 'refused', message: refusalOf(xhr) });
+      setServer(parsed?.success ? { kind: 'staged', upload: parsed.data } : { kind: 'refused', message: refusalOf(xhr, t) });
     };
     xhr.onerror = () => {
       if (upload.current !== xhr) return;
       upload.current = null;
-      setServer({ kind: 'refused', message: refusalOf(xhr) });
+      setServer({ kind: 'refused', message: refusalOf(xhr, t) });
     };
     xhr.open('POST', `/api/uploads?${new URLSearchParams({ appId: app.id, name: file.name })}`);
     xhr.setRequestHeader('content-type', 'text/csv');
@@ -128,7 +129,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
   const review = form.handleSubmit((values) => {
     if (!stagedUpload) return;
     if (needsPicks && values.attrs.length === 0) {
-      form.setError('attrs', { message: 'Pick at least one attribute: some rows name none of their own.' });
+      form.setError('attrs', { message: t('pickAttribute') });
       return;
     }
     setStartError(null);
@@ -153,7 +154,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
   const check = form.handleSubmit((values) => {
     if (!stagedUpload) return;
     if (needsPicks && values.attrs.length === 0) {
-      form.setError('attrs', { message: 'Pick at least one attribute: some rows name none of their own.' });
+      form.setError('attrs', { message: t('pickAttribute') });
       return;
     }
     setStartError(null);
@@ -174,12 +175,8 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
       : null;
   const busy = confirming !== null || starting;
   const progress = [
-    local.kind === 'reading' ? `Reading the file in your browser… ${percent(local.fraction)}` : '',
-    server.kind === 'uploading'
-      ? server.fraction < 1
-        ? `Uploading to the server… ${percent(server.fraction)}`
-        : 'The server is checking the last rows…'
-      : '',
+    local.kind === 'reading' ? t('readingInBrowser', { percent: percent(local.fraction) }) : '',
+    server.kind === 'uploading' ? (server.fraction < 1 ? t('uploading', { percent: percent(server.fraction) }) : t('serverChecking')) : '',
   ]
     .filter(Boolean)
     .join(' · ');
@@ -201,16 +198,19 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
           className={`rounded border-2 border-dashed p-6 ${dragging ? 'border-blue-700 bg-blue-50' : 'border-slate-400 bg-white'}`}
         >
           <label htmlFor="csv-file" className="block font-medium">
-            CSV file
+            {t('fileLabel')}
           </label>
           <p id="csv-file-hint" className="text-sm text-slate-600">
-            Choose a file or drop it here. A header row with <code>To_Account</code> (or user, userid, user_id, account) and an
-            optional <code>Attrs</code> column (names separated by ; or |), or one user ID per line. Up to{' '}
-            {limits.maxRows.toLocaleString('en')} rows and {mib(limits.maxBytes).toLocaleString('en')} MiB. The file is checked and
-            kept on the server for 24 hours; nothing is sent until you confirm.{' '}
-            <a href="/template.csv" download className="text-blue-800 underline">
-              Download a template CSV
-            </a>
+            {t.rich('fileHint', {
+              maxRows: limits.maxRows,
+              maxMib: mib(limits.maxBytes),
+              code: (chunks) => <code>{chunks}</code>,
+              template: (chunks) => (
+                <a href="/template.csv" download className="text-blue-800 underline">
+                  {chunks}
+                </a>
+              ),
+            })}
           </p>
           <input
             key={inputKey}
@@ -229,7 +229,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
           disabled={busy}
           error={form.formState.errors.attrs?.message}
           register={form.register('attrs')}
-          hint="Used for rows whose CSV has no attributes of its own."
+          hint={t('attrsHint')}
         />
 
         <p role="status" className="text-sm">
@@ -256,8 +256,10 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
         )}
         {stagedUpload && staged?.id === stagedUpload.id && (
           <p className="text-sm text-slate-700">
-            Staged on the server at {new Date(stagedUpload.stagedMs).toLocaleString('en')}; it is kept until{' '}
-            {new Date(stagedUpload.expiresMs).toLocaleString('en')} unless you start or replace it.
+            {t('staged', {
+              stagedAt: new Date(stagedUpload.stagedMs).toLocaleString(locale),
+              expiresAt: new Date(stagedUpload.expiresMs).toLocaleString(locale),
+            })}
           </p>
         )}
 
@@ -268,7 +270,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
               disabled={!stagedUpload || stagedUpload.users === 0 || starting}
               className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50"
             >
-              Start removal
+              {t('startRemoval')}
             </button>
             <button
               type="button"
@@ -276,7 +278,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
               disabled={!stagedUpload || stagedUpload.users === 0 || starting}
               className="rounded border border-blue-700 bg-white px-4 py-2 font-medium text-blue-800 disabled:opacity-50"
             >
-              Check current values
+              {t('checkCurrentValues')}
             </button>
           </div>
         )}
@@ -289,11 +291,14 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
           onConfirm={() => void form.handleSubmit(confirm)()}
           onBack={() => setConfirming(null)}
           busy={starting}
-          busyText="Starting the run…"
+          busyText={t('starting')}
         >
           <p className="mt-2">
-            Remove attributes from <strong>{stagedUpload.users.toLocaleString('en')} users</strong> in <strong>{stagedUpload.fileName}</strong>. The
-            run continues on the server if you leave this page.
+            {t.rich('confirmSummary', {
+              count: stagedUpload.users,
+              fileName: stagedUpload.fileName,
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
           </p>
         </ConfirmPanel>
       )}

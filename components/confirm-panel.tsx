@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { AppSummary } from '@/lib/apps/registry';
 
@@ -15,7 +16,7 @@ export function ConfirmPanel({
   onBack,
   busy,
   busyText,
-  confirmLabel = 'Confirm removal',
+  confirmLabel,
 }: {
   id: string;
   /** Named again here: the last thing read before sending is which app it goes to. */
@@ -25,18 +26,26 @@ export function ConfirmPanel({
   onBack: () => void;
   busy: boolean;
   busyText: string;
+  /** The catalogue's "Confirm removal" when not given. */
   confirmLabel?: string;
 }) {
+  const t = useTranslations('forms.confirmPanel');
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (
     <section aria-labelledby={id} className="rounded border-2 border-amber-400 bg-amber-50 p-4">
       <h2 id={id} ref={heading} tabIndex={-1} className="text-lg font-semibold">
-        Check before sending
+        {t('heading')}
       </h2>
       <p className="mt-2">
-        App: <strong>{app.label}</strong> (SDKAppID {app.sdkAppId}, region {app.region}
-        {app.envLabel ? `, ${app.envLabel}` : ''})
+        {t.rich('app', {
+          label: app.label,
+          sdkAppId: app.sdkAppId,
+          region: app.region,
+          withEnv: app.envLabel ? 'yes' : 'no',
+          envLabel: app.envLabel ?? '',
+          strong: (chunks) => <strong>{chunks}</strong>,
+        })}
       </p>
       {children}
       <div className="mt-4 flex gap-3">
@@ -46,10 +55,10 @@ export function ConfirmPanel({
           disabled={busy}
           className="rounded bg-red-700 px-4 py-2 font-medium text-white hover:bg-red-800 disabled:opacity-60"
         >
-          {confirmLabel}
+          {confirmLabel ?? t('confirmRemoval')}
         </button>
         <button type="button" onClick={onBack} disabled={busy} className="rounded border border-slate-400 bg-white px-4 py-2">
-          Back
+          {t('back')}
         </button>
       </div>
       <p role="status" className="mt-3 text-sm">

@@ -1,10 +1,12 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
 import { changeOperatorAction } from '@/app/operators/actions';
 import type { Operator } from '@/lib/auth/operators';
 
 export function OperatorRowActions({ operator, lockedOut }: { operator: Operator; lockedOut: boolean }) {
+  const t = useTranslations('forms.operatorRowActions');
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const run = (values: Parameters<typeof changeOperatorAction>[0]) =>
@@ -20,7 +22,7 @@ export function OperatorRowActions({ operator, lockedOut }: { operator: Operator
         onClick={() => run({ kind: operator.disabled ? 'enable' : 'disable', username: operator.username })}
         className="rounded border border-slate-400 bg-white px-2 py-1 text-sm"
       >
-        {operator.disabled ? `Enable ${operator.username}` : `Disable ${operator.username}`}
+        {t(operator.disabled ? 'enable' : 'disable', { username: operator.username })}
       </button>
       {lockedOut && (
         <button
@@ -29,20 +31,20 @@ export function OperatorRowActions({ operator, lockedOut }: { operator: Operator
           onClick={() => run({ kind: 'unlock', username: operator.username })}
           className="rounded border border-slate-400 bg-white px-2 py-1 text-sm"
         >
-          Unlock
+          {t('unlock')}
         </button>
       )}
       <label className="text-sm">
-        <span className="sr-only">Role of {operator.username}</span>
+        <span className="sr-only">{t('roleOf', { username: operator.username })}</span>
         <select
           defaultValue={operator.role}
           disabled={pending}
           onChange={(e) => run({ kind: 'role', username: operator.username, role: e.target.value as Operator['role'] })}
           className="rounded border border-slate-400 bg-white p-1"
         >
-          <option value="viewer">viewer</option>
-          <option value="operator">operator</option>
-          <option value="admin">admin</option>
+          <option value="viewer">{t('roles.viewer')}</option>
+          <option value="operator">{t('roles.operator')}</option>
+          <option value="admin">{t('roles.admin')}</option>
         </select>
       </label>
       {error && (

@@ -1,6 +1,7 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
@@ -25,6 +26,7 @@ interface Pending {
 }
 
 export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: string[] }) {
+  const t = useTranslations('forms.removeForm');
   const form = useForm<RemoveFormValues>({
     resolver: zodResolver(removeFormSchema),
     defaultValues: { userIds: '', attrs: [], appId: app.id },
@@ -74,14 +76,14 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
     <div className="space-y-8">
       <form onSubmit={review} noValidate className="space-y-6" aria-describedby="remove-form-help">
         <p id="remove-form-help" className="text-sm text-slate-700">
-          Paste up to 1,000 user IDs, pick the attributes to remove, then review before anything is sent.
+          {t('help')}
         </p>
         <div>
           <label htmlFor="userIds" className="block font-medium">
-            User IDs
+            {t('userIdsLabel')}
           </label>
           <p id="userIds-hint" className="text-sm text-slate-600">
-            One per line; commas, spaces and semicolons also separate. Duplicates are merged.
+            {t('userIdsHint')}
           </p>
           <textarea
             id="userIds"
@@ -111,7 +113,7 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
         {confirming === null && (
           <div className="flex flex-wrap gap-3">
             <button type="submit" disabled={sending} className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-60">
-              Remove attributes
+              {t('removeAttributes')}
             </button>
             <button
               type="button"
@@ -119,12 +121,12 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
               disabled={sending}
               className="rounded border border-blue-700 bg-white px-4 py-2 font-medium text-blue-800 disabled:opacity-60"
             >
-              Check current values
+              {t('checkCurrentValues')}
             </button>
           </div>
         )}
         <p role="status" className="text-sm">
-          {sending && confirming === null ? 'Reading the current values…' : ''}
+          {sending && confirming === null ? t('readingValues') : ''}
         </p>
       </form>
 
@@ -135,19 +137,18 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
           onConfirm={confirm}
           onBack={() => setConfirming(null)}
           busy={sending}
-          busyText={`Removing attributes from ${confirming.userCount} users…`}
+          busyText={t('removing', { count: confirming.userCount })}
         >
           <p className="mt-2">
-            Remove <strong>{confirming.values.attrs.join(', ')}</strong> from{' '}
-            <strong>
-              {confirming.userCount.toLocaleString('en')} {confirming.userCount === 1 ? 'user' : 'users'}
-            </strong>
-            . The values removed are kept with the run, so it can be restored from its page in history.
+            {t.rich('confirmSummary', {
+              attrs: confirming.values.attrs.join(', '),
+              count: confirming.userCount,
+              strong: (chunks) => <strong>{chunks}</strong>,
+            })}
           </p>
           {confirming.duplicates.length > 0 && (
             <p className="mt-1 text-sm">
-              {confirming.duplicates.length} duplicate {confirming.duplicates.length === 1 ? 'ID was' : 'IDs were'} merged:{' '}
-              {confirming.duplicates.slice(0, 10).join(', ')}
+              {t('duplicatesMerged', { count: confirming.duplicates.length, ids: confirming.duplicates.slice(0, 10).join(', ') })}
               {confirming.duplicates.length > 10 ? '…' : ''}
             </p>
           )}
@@ -162,18 +163,18 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
       {result?.ok && result.value.check && (
         <section aria-labelledby="result-heading" className="space-y-4">
           <h2 id="result-heading" ref={resultHeading} tabIndex={-1} className="text-lg font-semibold">
-            Current values (dry run #{result.value.run.id}): nothing was changed
+            {t('dryRunHeading', { runId: result.value.run.id })}
           </h2>
           <AttrCounts counts={result.value.check.counts} />
           <FailureSummary groups={result.value.failures} />
           {result.value.rows.some((r) => r.result === 'failed') && (
-            <ResultsTable rows={result.value.rows.filter((r) => r.result === 'failed')} caption="Users that could not be read" />
+            <ResultsTable rows={result.value.rows.filter((r) => r.result === 'failed')} caption={t('unreadableCaption')} />
           )}
-          <CurrentValuesTable values={result.value.check.values} caption="Current values" />
-          <p className="text-sm">To remove these values from the same users, use Remove attributes above: the form still holds them.</p>
+          <CurrentValuesTable values={result.value.check.values} caption={t('currentValuesCaption')} />
+          <p className="text-sm">{t('dryRunNext')}</p>
           <p>
             <Link href={`/history/${result.value.run.id}`} className="text-blue-800 underline">
-              Open dry run #{result.value.run.id} in history
+              {t('openDryRun', { runId: result.value.run.id })}
             </Link>
           </p>
         </section>
@@ -181,12 +182,12 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
       {result?.ok && !result.value.check && (
         <section aria-labelledby="result-heading" className="space-y-4">
           <h2 id="result-heading" ref={resultHeading} tabIndex={-1} className="text-lg font-semibold">
-            Result of run #{result.value.run.id}
+            {t('resultHeading', { runId: result.value.run.id })}
           </h2>
           <RemovalResult run={result.value.run} rows={result.value.rows} failures={result.value.failures} withBefore />
           <p>
             <Link href={`/history/${result.value.run.id}`} className="text-blue-800 underline">
-              Open run #{result.value.run.id} in history
+              {t('openRun', { runId: result.value.run.id })}
             </Link>
           </p>
         </section>
