@@ -1,21 +1,25 @@
+import { useFormatter, useTranslations } from 'next-intl';
 import type { AttrCount } from '@/lib/queries/runs';
 import type { CurrentValue } from '@/lib/results/present';
 import { DataTable } from './data-table';
 
-const n = (v: number) => v.toLocaleString('en');
-
 /** Per picked attribute: how many users a removal would take a value from, and how many have none. */
 export function AttrCounts({ counts }: { counts: AttrCount[] }) {
+  const t = useTranslations('runs.checkResult');
+  const format = useFormatter();
   if (counts.length === 0) return null;
   return (
-    <DataTable caption="Current values per attribute" columns={['Attribute', 'Has a value (would lose it)', 'Has none (nothing to remove)']}>
+    <DataTable
+      caption={t('countsCaption')}
+      columns={[t('countsColumns.attribute'), t('countsColumns.withValue'), t('countsColumns.withoutValue')]}
+    >
       {counts.map((c) => (
         <tr key={c.attr} className="border-t border-slate-100">
           <th scope="row" className="px-3 py-2 text-left font-mono font-normal">
             {c.attr}
           </th>
-          <td className="px-3 py-2 tabular-nums">{n(c.withValue)}</td>
-          <td className="px-3 py-2 tabular-nums">{n(c.asked - c.withValue)}</td>
+          <td className="px-3 py-2 tabular-nums">{format.number(c.withValue)}</td>
+          <td className="px-3 py-2 tabular-nums">{format.number(c.asked - c.withValue)}</td>
         </tr>
       ))}
     </DataTable>
@@ -24,13 +28,14 @@ export function AttrCounts({ counts }: { counts: AttrCount[] }) {
 
 /** Every checked user's current value of each attribute; empty when the user has none. */
 export function CurrentValuesTable({ values, caption }: { values: CurrentValue[]; caption: string }) {
+  const t = useTranslations('runs.checkResult');
   return (
-    <DataTable caption={caption} columns={['User', 'Attribute', 'Current value']}>
+    <DataTable caption={caption} columns={[t('valuesColumns.user'), t('valuesColumns.attribute'), t('valuesColumns.value')]}>
       {values.map((v) => (
         <tr key={`${v.user}\u0000${v.attr}`} className="border-t border-slate-100">
           <td className="px-3 py-2 font-mono break-words">{v.user}</td>
           <td className="px-3 py-2 font-mono">{v.attr}</td>
-          <td className="px-3 py-2 break-words">{v.value === '' ? <span className="text-slate-600">(none)</span> : v.value}</td>
+          <td className="px-3 py-2 break-words">{v.value === '' ? <span className="text-slate-600">{t('none')}</span> : v.value}</td>
         </tr>
       ))}
     </DataTable>

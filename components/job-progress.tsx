@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
@@ -16,31 +17,30 @@ interface Status {
   etaSeconds: number | null;
 }
 
-async function fetchStatus(runId: number): Promise<Status> {
+type T = ReturnType<typeof useTranslations<'runs.jobProgress'>>;
+
+async function fetchStatus(runId: number, t: T): Promise<Status> {
   const res = await fetch(`/api/runs/${runId}`, { cache: 'no-store' });
-  if (!res.ok) throw new Error(`Could not read the run's progress (HTTP ${res.status}).`);
+  if (!res.ok) throw new Error(t('readFailed', { status: res.status }));
   return (await res.json()) as Status;
 }
 
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
+function formatDuration(seconds: number, t: T): string {
+  if (seconds < 60) return t('seconds', { s: seconds });
   const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m} min ${seconds % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return t('minutes', { m, s: seconds % 60 });
+  return t('hours', { h: Math.floor(m / 60), m: m % 60 });
 }
-
-const n = (v: number) => v.toLocaleString('en');
-
-const DONE_WORD: Record<RunSummary['kind'], string> = { remove: 'removed', check: 'checked', restore: 'restored' };
 
 /** Live progress of one run, from the server's counts (polled), never from a timer. */
 export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false }: { initialRun: RunSummary; canCancel?: boolean; refreshOnEnd?: boolean }) {
   const messages = useCatalogue();
+  const t = useTranslations('runs.jobProgress');
   const queryClient = useQueryClient();
   const router = useRouter();
   const { data, error } = useQuery({
     queryKey: ['run-status', initialRun.id],
-    queryFn: () => fetchStatus(initialRun.id),
+    queryFn: () => fetchStatus(initialRun.id, t),
     initialData: { run: initialRun, rate: null, etaSeconds: null },
     refetchInterval: (q) => (q.state.data?.run.status === 'running' ? 1000 : false),
   });
@@ -57,6 +57,17 @@ export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false
     wasRunning.current = running;
   }, [refreshOnEnd, running, router]);
 
+  const progress = t('progress', { done, total: run.total, percent });
+  const live = [
+    progress,
+    t('succeeded', { count: run.succeeded, kind: run.kind }),
+    t('failed', { count: run.failed }),
+    ...(run.notSent > 0 ? [t('notSent', { count: run.notSent })] : []),
+    ...(running && rate ? [t('rate', { rate: Math.round(rate) })] : []),
+    ...(running && etaSeconds !== null ? [t('eta', { duration: formatDuration(etaSeconds, t) })] : []),
+  ];
+  const heading = { id: run.id, status: statusLabel(run.status, messages), cancelling: running && run.cancelRequested ? 'yes' : 'no' };
+
   const cancel = () =>
     startCancel(async () => {
       const result = await cancelRunAction({ runId: run.id });
@@ -67,26 +78,21 @@ export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false
   return (
     <section aria-labelledby={`run-${run.id}-heading`} className="space-y-3 rounded border border-slate-300 bg-white p-4">
       <h2 id={`run-${run.id}-heading`} className="text-lg font-semibold">
-        Run #{run.id}
-        {run.file ? `: ${run.file.name}` : ''} — {statusLabel(run.status, messages)}
-        {running && run.cancelRequested ? ' (cancelling…)' : ''}
+        {run.file ? t('headingWithFile', { ...heading, file: run.file.name }) : t('heading', heading)}
       </h2>
       <div
         role="progressbar"
-        aria-label={`Run #${run.id} progress`}
+        aria-label={t('progressLabel', { id: run.id })}
         aria-valuemin={0}
         aria-valuemax={run.total}
         aria-valuenow={done}
-        aria-valuetext={`${n(done)} of ${n(run.total)} users (${percent}%)`}
+        aria-valuetext={progress}
         className="h-4 w-full overflow-hidden rounded bg-slate-200"
       >
         <div className="h-full bg-blue-700 transition-[width]" style={{ width: `${percent}%` }} />
       </div>
       <p aria-live="polite" className="text-sm tabular-nums">
-        {n(done)} of {n(run.total)} users ({percent}%) · {n(run.succeeded)} {DONE_WORD[run.kind]} · {n(run.failed)} failed
-        {run.notSent > 0 ? ` · ${n(run.notSent)} not sent` : ''}
-        {running && rate ? ` · ${n(Math.round(rate))} users/s` : ''}
-        {running && etaSeconds !== null ? ` · about ${formatDuration(etaSeconds)} left` : ''}
+        {live.join(' · ')}
       </p>
       <RunStoppedAlert error={run.error} />
       {error && <p className="text-sm text-red-800">{error.message}</p>}
@@ -99,11 +105,11 @@ export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false
             disabled={cancelling || run.cancelRequested}
             className="rounded border border-red-700 bg-white px-4 py-2 font-medium text-red-800 disabled:opacity-60"
           >
-            Cancel
+            {t('cancel')}
           </button>
         )}
         <Link href={`/history/${run.id}`} className="text-blue-800 underline">
-          {running ? `Results so far for run #${run.id}` : `View results of run #${run.id}`}
+          {running ? t('resultsSoFar', { id: run.id }) : t('viewResults', { id: run.id })}
         </Link>
       </div>
     </section>

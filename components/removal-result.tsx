@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import type { RunSummary } from '@/lib/queries/runs';
 import type { FailureGroupView, ResultRow } from '@/lib/results/present';
 import { FailureSummary } from './failure-summary';
@@ -17,12 +18,13 @@ export function RemovalResult({
   failures: FailureGroupView[];
   withBefore?: boolean;
 }) {
+  const t = useTranslations('runs.removalResult');
   return (
     <div className="space-y-4">
       <RunStoppedAlert error={run.error} />
       <RunCounts run={run} />
       <FailureSummary groups={failures} />
-      <ResultsTable rows={rows} withBefore={withBefore} caption={`Per-user results (${rows.length.toLocaleString('en')} shown)`} />
+      <ResultsTable rows={rows} withBefore={withBefore} caption={t('caption', { count: rows.length })} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { removeCheckedAction } from '@/app/history/[runId]/actions';
@@ -9,6 +10,7 @@ import { ConfirmPanel } from './confirm-panel';
 
 /** From a finished dry run: the removal of the same users and attributes, through the same app, after its confirm step. */
 export function RemoveChecked({ runId, app, users, attrs }: { runId: number; app: AppSummary; users: number; attrs: string[] }) {
+  const t = useTranslations('runs.removeChecked');
   const router = useRouter();
   const [requestKey, setRequestKey] = useState<string | null>(null);
   const [busy, start] = useTransition();
@@ -30,14 +32,13 @@ export function RemoveChecked({ runId, app, users, attrs }: { runId: number; app
     <div className="space-y-3">
       {requestKey === null && (
         <button type="button" onClick={() => setRequestKey(newRequestKey())} className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800">
-          Remove attributes
+          {t('button')}
         </button>
       )}
       {requestKey !== null && (
-        <ConfirmPanel id="remove-checked-heading" app={app} onConfirm={confirm} onBack={() => setRequestKey(null)} busy={busy} busyText="Starting the removal…">
+        <ConfirmPanel id="remove-checked-heading" app={app} onConfirm={confirm} onBack={() => setRequestKey(null)} busy={busy} busyText={t('busy')}>
           <p className="mt-2">
-            Remove <strong>{attrs.join(', ')}</strong> from the <strong>{users.toLocaleString('en')} {users === 1 ? 'user' : 'users'}</strong> of
-            this dry run. Each batch keeps the values it removes, so the removal can be restored.
+            {t.rich('confirmText', { attrs: attrs.join(', '), count: users, strong: (chunks) => <strong>{chunks}</strong> })}
           </p>
         </ConfirmPanel>
       )}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
@@ -8,18 +9,17 @@ import type { AppSummary } from '@/lib/apps/registry';
 import type { RestoreState } from '@/lib/queries/runs';
 import { ConfirmPanel } from './confirm-panel';
 
-const n = (v: number) => v.toLocaleString('en');
-
 function RestoreLinks({ ids }: { ids: number[] }) {
+  const t = useTranslations('runs.restorePanel');
   if (ids.length === 0) return null;
   return (
     <p className="text-sm">
-      Restores of this run:{' '}
+      {t('restoresOfRun')}
       {ids.map((id, i) => (
         <span key={id}>
-          {i > 0 && ', '}
+          {i > 0 && t('listSeparator')}
           <Link href={`/history/${id}`} className="text-blue-800 underline">
-            run #{id}
+            {t('runLink', { id })}
           </Link>
         </span>
       ))}
@@ -27,16 +27,18 @@ function RestoreLinks({ ids }: { ids: number[] }) {
   );
 }
 
-const WHY_NONE: Record<Extract<RestoreState, { kind: 'none' }>['reason'], string> = {
-  'not-a-removal': '',
-  'still-running': 'Restore becomes possible once this removal has finished.',
-  'no-values': 'Nothing to restore: no removed user had a value for these attributes when it was removed.',
-  purged: '',
-  'all-restored': 'Nothing left to restore: every user this removal took a value from has been restored or skipped.',
+/** The words for why nothing can be restored; the two reasons without a fixed sentence are handled apart. */
+const WHY_NONE: Record<Extract<RestoreState, { kind: 'none' }>['reason'], 'stillRunning' | 'noValues' | 'allRestored' | null> = {
+  'not-a-removal': null,
+  'still-running': 'stillRunning',
+  'no-values': 'noValues',
+  purged: null,
+  'all-restored': 'allRestored',
 };
 
 /** How many users a restore would write back, or why none; then "Restore removed values" and its confirm step. */
 export function RestorePanel({ runId, state, app, canRestore }: { runId: number; state: RestoreState; app: AppSummary | null; canRestore: boolean }) {
+  const t = useTranslations('runs.restorePanel');
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [busy, start] = useTransition();
@@ -47,28 +49,30 @@ export function RestorePanel({ runId, state, app, canRestore }: { runId: number;
     return (
       <section aria-labelledby="restore-heading" className="space-y-2">
         <h2 id="restore-heading" className="text-lg font-semibold">
-          Restore
+          {t('heading')}
         </h2>
         <p>
-          A restore of this removal is running:{' '}
-          <Link href={`/history/${state.restoreRunId}`} className="text-blue-800 underline">
-            run #{state.restoreRunId}
-          </Link>
-          .
+          {t.rich('inProgress', {
+            id: state.restoreRunId,
+            link: (chunks) => (
+              <Link href={`/history/${state.restoreRunId}`} className="text-blue-800 underline">
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       </section>
     );
   }
   if (state.kind === 'none') {
+    const why = WHY_NONE[state.reason];
     return (
       <section aria-labelledby="restore-heading" className="space-y-2">
         <h2 id="restore-heading" className="text-lg font-semibold">
-          Restore
+          {t('heading')}
         </h2>
         <p>
-          {state.reason === 'purged'
-            ? `Restore is no longer possible: the values this removal took away were purged on ${state.purgedAt?.slice(0, 10) ?? ''}, after the retention period (SNAPSHOT_RETENTION_DAYS).`
-            : WHY_NONE[state.reason]}
+          {state.reason === 'purged' ? t('purged', { date: state.purgedAt?.slice(0, 10) ?? '' }) : why && t(why)}
         </p>
         <RestoreLinks ids={state.restoreRunIds} />
       </section>
@@ -88,12 +92,9 @@ export function RestorePanel({ runId, state, app, canRestore }: { runId: number;
   return (
     <section aria-labelledby="restore-heading" className="space-y-3">
       <h2 id="restore-heading" className="text-lg font-semibold">
-        Restore
+        {t('heading')}
       </h2>
-      <p id={`restore-hint-${runId}`}>
-        {n(state.users)} {state.users === 1 ? 'user' : 'users'} can be restored: each gets back the values this removal took away. An
-        attribute that has a value again is skipped, never overwritten.
-      </p>
+      <p id={`restore-hint-${runId}`}>{t('hint', { count: state.users })}</p>
       <RestoreLinks ids={state.restoreRunIds} />
       {canRestore && app && !confirming && (
         <button
@@ -102,23 +103,20 @@ export function RestorePanel({ runId, state, app, canRestore }: { runId: number;
           aria-describedby={`restore-hint-${runId}`}
           className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800"
         >
-          Restore removed values
+          {t('button')}
         </button>
       )}
       {confirming && app && (
         <ConfirmPanel
           id="restore-confirm-heading"
           app={app}
-          confirmLabel="Confirm restore"
+          confirmLabel={t('confirm')}
           onConfirm={confirm}
           onBack={() => setConfirming(false)}
           busy={busy}
-          busyText="Starting the restore…"
+          busyText={t('busy')}
         >
-          <p className="mt-2">
-            Write back the removed values of <strong>{n(state.users)} {state.users === 1 ? 'user' : 'users'}</strong> with set_attr. Each
-            batch reads the current values first; an attribute set again since the removal keeps its new value.
-          </p>
+          <p className="mt-2">{t.rich('confirmText', { count: state.users, strong: (chunks) => <strong>{chunks}</strong> })}</p>
         </ConfirmPanel>
       )}
       {error && (

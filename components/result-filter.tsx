@@ -1,20 +1,21 @@
+import { useTranslations } from 'next-intl';
 import type { FailureGroupView } from '@/lib/results/present';
 
 const REMOVAL_FILTERS = [
-  ['', 'All results'],
-  ['removed', 'Removed'],
-  ['failed', 'Failed'],
-  ['not_sent', 'Not sent'],
-  ['pending', 'Pending'],
+  ['', 'all'],
+  ['removed', 'removed'],
+  ['failed', 'failed'],
+  ['not_sent', 'notSent'],
+  ['pending', 'pending'],
 ] as const;
 
 const RESTORE_FILTERS = [
-  ['', 'All results'],
-  ['restored', 'Restored'],
-  ['skipped', 'Skipped'],
-  ['failed', 'Failed'],
-  ['not_sent', 'Not sent'],
-  ['pending', 'Pending'],
+  ['', 'all'],
+  ['restored', 'restored'],
+  ['skipped', 'skipped'],
+  ['failed', 'failed'],
+  ['not_sent', 'notSent'],
+  ['pending', 'pending'],
 ] as const;
 
 /** A GET form, so a filtered view is a URL that can be shared or reloaded. */
@@ -31,36 +32,36 @@ export function ResultFilter({
   errorKey: string;
   groups: FailureGroupView[];
 }) {
+  const t = useTranslations('runs.resultFilter');
   return (
-    <form action={`/history/${runId}`} className="flex flex-wrap items-end gap-3" aria-label="Filter results">
+    <form action={`/history/${runId}`} className="flex flex-wrap items-end gap-3" aria-label={t('label')}>
       <div>
         <label htmlFor="filter-result" className="block text-sm font-medium">
-          Result
+          {t('result')}
         </label>
         <select id="filter-result" name="result" defaultValue={result} className="mt-1 rounded border border-slate-400 bg-white p-2">
           {(kind === 'restore' ? RESTORE_FILTERS : REMOVAL_FILTERS).map(([value, label]) => (
             <option key={value} value={value}>
-              {label}
+              {t(`options.${label}`)}
             </option>
           ))}
         </select>
       </div>
       <div>
         <label htmlFor="filter-code" className="block text-sm font-medium">
-          Error
+          {t('error')}
         </label>
         <select id="filter-code" name="error" defaultValue={errorKey} className="mt-1 rounded border border-slate-400 bg-white p-2">
-          <option value="">Any error</option>
+          <option value="">{t('anyError')}</option>
           {groups.map((g) => (
             <option key={g.key} value={g.key}>
-              {g.code ? `${g.code} ` : ''}
-              {g.title} ({g.count.toLocaleString('en')})
+              {g.code ? t('groupWithCode', { code: g.code, title: g.title, count: g.count }) : t('group', { title: g.title, count: g.count })}
             </option>
           ))}
         </select>
       </div>
       <button type="submit" className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
-        Apply filter
+        {t('apply')}
       </button>
     </form>
   );

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { DataTable } from './data-table';
 import type { ResultRow } from '@/lib/results/present';
 
@@ -16,8 +17,10 @@ const RESULT_STYLE: Record<ResultRow['result'], string> = {
  * admins a removal's Before column (the rows carry `before` only when the reader may see it).
  */
 export function ResultsTable({ rows, caption, withBefore = false }: { rows: (ResultRow & { before?: string })[]; caption: string; withBefore?: boolean }) {
+  const t = useTranslations('runs.resultsTable');
   // Before goes last, so the four columns every reader knows keep their places.
-  const columns = withBefore ? ['User', 'Result', 'Error code', 'Explanation', 'Before'] : ['User', 'Result', 'Error code', 'Explanation'];
+  const keys = withBefore ? (['user', 'result', 'code', 'explanation', 'before'] as const) : (['user', 'result', 'code', 'explanation'] as const);
+  const columns = keys.map((k) => t(`columns.${k}`));
   return (
     <DataTable caption={caption} columns={columns}>
       {rows.map((r) => (
@@ -27,7 +30,7 @@ export function ResultsTable({ rows, caption, withBefore = false }: { rows: (Res
           <td className="px-3 py-2 font-mono">{r.code}</td>
           <td className="px-3 py-2">
             {r.explanation}
-            {r.serverInfo && <span className="mt-1 block text-xs text-slate-600">Server said: {r.serverInfo}</span>}
+            {r.serverInfo && <span className="mt-1 block text-xs text-slate-600">{t('serverSaid', { info: r.serverInfo })}</span>}
           </td>
           {withBefore && <td className="px-3 py-2 break-words">{r.before}</td>}
         </tr>

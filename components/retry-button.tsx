@@ -1,10 +1,12 @@
 'use client';
 
+import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { retryFailedAction } from '@/app/history/[runId]/actions';
 
 export function RetryButton({ runId, retryable }: { runId: number; retryable: number }) {
+  const t = useTranslations('runs.retryButton');
   const router = useRouter();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -23,11 +25,10 @@ export function RetryButton({ runId, retryable }: { runId: number; retryable: nu
         aria-describedby={`retry-hint-${runId}`}
         className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-60"
       >
-        Retry failed users
+        {t('button')}
       </button>
       <p id={`retry-hint-${runId}`} className="mt-1 text-sm text-slate-600">
-        {retryable.toLocaleString('en')} {retryable === 1 ? 'user' : 'users'} can be retried: failed for a reason a retry can fix, or never sent.
-        Users that failed for good (such as unknown accounts) are left out.
+        {t('hint', { count: retryable })}
       </p>
       {error && (
         <p role="alert" className="mt-1 text-sm text-red-800">

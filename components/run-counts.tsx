@@ -1,22 +1,25 @@
+import { useFormatter, useTranslations } from 'next-intl';
 import type { RunSummary } from '@/lib/queries/runs';
 
-const DONE_LABEL: Record<RunSummary['kind'], string> = { remove: 'Removed', check: 'Checked', restore: 'Restored' };
+type Count = 'users' | 'succeeded' | 'skipped' | 'failed' | 'notSent' | 'pending';
 
 export function RunCounts({ run }: { run: Pick<RunSummary, 'kind' | 'total' | 'succeeded' | 'skipped' | 'failed' | 'notSent' | 'pending'> }) {
-  const items: [string, number][] = [
-    ['Users', run.total],
-    [DONE_LABEL[run.kind], run.succeeded],
-    ...(run.kind === 'restore' ? ([['Skipped', run.skipped]] as [string, number][]) : []),
-    ['Failed', run.failed],
-    ['Not sent', run.notSent],
+  const t = useTranslations('runs.runCounts');
+  const format = useFormatter();
+  const items: [Count, number][] = [
+    ['users', run.total],
+    ['succeeded', run.succeeded],
+    ...(run.kind === 'restore' ? ([['skipped', run.skipped]] as [Count, number][]) : []),
+    ['failed', run.failed],
+    ['notSent', run.notSent],
   ];
-  if (run.pending > 0) items.push(['Pending', run.pending]);
+  if (run.pending > 0) items.push(['pending', run.pending]);
   return (
     <dl className="flex flex-wrap gap-6">
-      {items.map(([label, value]) => (
-        <div key={label}>
-          <dt className="text-xs uppercase tracking-wide text-slate-600">{label}</dt>
-          <dd className="text-xl font-semibold tabular-nums">{value.toLocaleString('en')}</dd>
+      {items.map(([count, value]) => (
+        <div key={count}>
+          <dt className="text-xs uppercase tracking-wide text-slate-600">{count === 'succeeded' ? t('succeeded', { kind: run.kind }) : t(count)}</dt>
+          <dd className="text-xl font-semibold tabular-nums">{format.number(value)}</dd>
         </div>
       ))}
     </dl>

@@ -1,33 +1,37 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import type { RunSummary } from '@/lib/queries/runs';
 import { DataTable } from './data-table';
 import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
 import { useCatalogue } from './use-catalogue';
 
-async function fetchRuns(appId: string | undefined): Promise<RunSummary[]> {
+const COLUMNS = ['run', 'started', 'app', 'by', 'source', 'kind', 'attributes', 'status', 'users', 'succeeded', 'failed', 'notSent'] as const;
+
+async function fetchRuns(appId: string | undefined, loadFailed: (status: number) => string): Promise<RunSummary[]> {
   const res = await fetch(appId ? `/api/runs?app=${encodeURIComponent(appId)}` : '/api/runs', { cache: 'no-store' });
-  if (!res.ok) throw new Error(`Could not load runs (HTTP ${res.status})`);
+  if (!res.ok) throw new Error(loadFailed(res.status));
   return ((await res.json()) as { runs: RunSummary[] }).runs;
 }
 
 /** Runs newest first; polls while any run is still going so counts move without a reload. */
 export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunSummary[]; appLabels: Record<string, string>; appId?: string }) {
   const messages = useCatalogue();
+  const t = useTranslations('runs.runsTable');
   const { data: runs, error } = useQuery({
     queryKey: ['runs', appId],
-    queryFn: () => fetchRuns(appId),
+    queryFn: () => fetchRuns(appId, (status) => t('loadFailed', { status })),
     initialData: initialRuns,
     refetchInterval: (query) => (query.state.data?.some((r) => r.status === 'running') ? 2000 : false),
   });
 
-  if (runs.length === 0) return <p>No runs yet. Runs appear here as soon as they start.</p>;
+  if (runs.length === 0) return <p>{t('empty')}</p>;
   return (
     <DataTable
-      caption="Runs, newest first"
-      columns={['Run', 'Started', 'App', 'By', 'Source', 'Kind', 'Attributes', 'Status', 'Users', 'Succeeded', 'Failed', 'Not sent']}
+      caption={t('caption')}
+      columns={COLUMNS.map((c) => t(`columns.${c}`))}
       notice={
         error && (
           <p role="alert" className="p-2 text-sm text-red-800">
@@ -40,7 +44,7 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
         <tr key={r.id} className="border-t border-slate-100">
           <td className="px-3 py-2">
             <Link href={`/history/${r.id}`} className="text-blue-800 underline">
-              Run #{r.id}
+              {t('runLink', { id: r.id })}
             </Link>
           </td>
           <td className="px-3 py-2 whitespace-nowrap">{formatTime(r.createdAt)}</td>
