@@ -40,6 +40,10 @@ test('in Chinese: sign in, remove through the form with a 70107 explained, uploa
   try {
     const before = await sim(request).users(['alice', 'bob']);
     await zh.goto('/remove');
+    // Validation in the browser speaks Chinese too: nothing typed, nothing picked.
+    await zh.getByRole('button', { name: '移除属性' }).click();
+    await expect(zh.locator('#userIds-error')).toHaveText(CJK);
+    await expect(zh.getByRole('button', { name: '确认移除' })).toHaveCount(0);
     await zh.getByRole('textbox', { name: '用户 ID' }).fill('alice\nbob\nnobody-zh');
     await zh.getByRole('group', { name: '属性' }).getByRole('checkbox', { name: 'city', exact: true }).check();
     await zh.getByRole('button', { name: '移除属性' }).click();

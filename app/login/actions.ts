@@ -4,7 +4,6 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { clientIp, currentOperator, isHttps } from '@/lib/auth/request';
 import { SESSION_COOKIE } from '@/lib/auth/sessions';
-import { withMessages } from '@/lib/messages/active';
 import { errorMessage } from '@/lib/messages/translate';
 import { safeNext, signInSchema, type SignInValues } from '@/lib/schemas/sign-in';
 import { requestMessages } from '@/lib/entry/locale';
@@ -15,7 +14,7 @@ import { signInOperator, signOutOperator } from '@/lib/use-cases/sign-in';
 /** Anyone may try: no role to check, so this adapter is not built on the action client. */
 export async function signInAction(values: SignInValues): Promise<{ ok: false; error: string }> {
   const messages = await requestMessages();
-  const parsed = withMessages(messages, () => signInSchema.safeParse(values));
+  const parsed = signInSchema.safeParse(values);
   if (!parsed.success) return { ok: false, error: errorMessage({ code: 'input.invalid' }, messages) };
   const result = await signInOperator(publicContext(messages), { ...parsed.data, clientIp: await clientIp() });
   if (!result.ok) return { ok: false, error: errorMessage(result.error, messages) };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ENGLISH } from './catalogues';
 import type { Messages } from './translate';
 
@@ -16,6 +17,22 @@ export function activeMessages(): Messages {
 /** The browser's language for every schema it runs from now on. */
 export function setValidationMessages(messages: Messages): void {
   active = messages;
+}
+
+/**
+ * Validates with this catalogue, field messages included: zod words an issue only when its message
+ * is first read, so they are read here, before the catalogue is put back.
+ */
+export function parseIn<S extends z.ZodType>(
+  messages: Messages,
+  schema: S,
+  raw: unknown,
+): { success: true; data: z.output<S> } | { success: false; fieldErrors: Record<string, string[] | undefined> } {
+  return withMessages(messages, () => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return { success: true as const, data: parsed.data };
+    return { success: false as const, fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined> };
+  });
 }
 
 /** Runs a synchronous parse with this catalogue; nothing else can run in between. */
