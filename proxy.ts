@@ -1,4 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { messagesFor } from './lib/messages/catalogues';
+import { isLocale, LOCALE_COOKIE, negotiateLocale } from './lib/messages/locales';
+import { errorMessage } from './lib/messages/translate';
+import type { ErrorCode } from './lib/use-cases/result';
 import { forwardedHttps } from './lib/auth/client-address';
 import { SESSION_COOKIE, unsealToken } from './lib/auth/cookie';
 import { trustedProxyHops } from './lib/trusted-proxy-hops';
@@ -78,21 +82,21 @@ function gate(request: NextRequest): NextResponse | null {
 
   if (request.method === 'GET' || request.method === 'HEAD') {
     if (signedIn || PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return null;
-    return api ? refuse(true, 401, 'Sign in first.') : NextResponse.redirect(signInPage);
+    return api ? refuse(request, true, 401, 'request.signInFirst') : NextResponse.redirect(signInPage);
   }
 
   // The real method decides, never an override header; a `next-action` header makes no path public.
   const signingIn = request.method === 'POST' && pathname === SIGN_IN_PATH && request.headers.has('next-action');
   if (!signedIn && !signingIn) {
-    const refusal = refuse(api, 401, 'Sign in first.');
+    const refusal = refuse(request, api, 401, 'request.signInFirst');
     // Next.js's action client navigates there instead of failing the call.
     if (!api && request.headers.has('next-action')) refusal.headers.set('x-action-redirect', `${signInPage.pathname}${signInPage.search}`);
     return refusal;
   }
   // A chunked body's size is known only once it is read, and past the clone limit it would reach
   // the route cut short. Browsers always declare the length of an action's body.
-  if (request.headers.has('transfer-encoding')) return refuse(api, 411, 'Send a Content-Length.');
-  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return refuse(api, 413, 'The request body is over 1 MB.');
+  if (request.headers.has('transfer-encoding')) return refuse(request, api, 411, 'request.lengthRequired');
+  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return refuse(request, api, 413, 'request.tooLarge');
   return null;
 }
 
@@ -100,8 +104,11 @@ function gate(request: NextRequest): NextResponse | null {
  * APIs answer JSON. Anything else answers text/plain, exactly that type: Next.js's action client
  * rejects the call with those words then (any other type gives a generic "unexpected response").
  */
-function refuse(api: boolean, status: number, words: string): NextResponse {
-  return api ? NextResponse.json({ error: words }, { status }) : new NextResponse(words, { status, headers: { 'content-type': 'text/plain' } });
+function refuse(request: NextRequest, api: boolean, status: number, code: ErrorCode): NextResponse {
+  // No session is read here, so the browser's choice (its cookie, else Accept-Language) decides the words.
+  const chosen = request.cookies.get(LOCALE_COOKIE)?.value;
+  const words = errorMessage({ code }, messagesFor(isLocale(chosen) ? chosen : negotiateLocale(request.headers.get('accept-language'))));
+  return api ? NextResponse.json({ code, error: words }, { status }) : new NextResponse(words, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
 export const config = {
