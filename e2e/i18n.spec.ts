@@ -119,6 +119,13 @@ test('switching the language on a run page keeps the run, and the choice is reme
   await en.getByLabel('Password').fill(PASSWORD);
   await en.getByRole('button', { name: 'Sign in' }).click();
   await expect(en.getByRole('combobox', { name: '语言' })).toBeVisible();
+  // What the form holds survives the switch: the page re-renders in place.
+  await en.goto('/remove');
+  await en.getByRole('textbox', { name: '用户 ID' }).fill('keep-me\nand-me');
+  await en.getByRole('group', { name: '属性' }).getByRole('checkbox', { name: 'city', exact: true }).check();
+  await en.getByRole('combobox', { name: '语言' }).selectOption('en');
+  await expect(en.getByRole('textbox', { name: 'User IDs' })).toHaveValue('keep-me\nand-me');
+  await expect(en.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'city', exact: true })).toBeChecked();
   await other.close();
 });
 
