@@ -347,4 +347,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE operators ADD COLUMN locale TEXT CHECK (locale IN ('en', 'zh'));
     `,
   },
+  {
+    version: 11,
+    name: 'runs whose users are copied from another run a slice at a time, while they run',
+    sql: `
+      -- The run whose users this one takes (a dry run's for its removal, a removal's for its
+      -- restore), and how far the copy has got; NULL once every user is copied.
+      ALTER TABLE runs ADD COLUMN copy_from INTEGER REFERENCES runs(id);
+      ALTER TABLE runs ADD COLUMN copied_upto INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -315,7 +315,7 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
     for (const o of outcomes) {
       assertUserMove('pending', o.status);
       const f = o.status === 'failed' ? o.failure : null;
-      const values = o.status !== 'failed' && o.values ? JSON.stringify(o.values) : null;
+      const values = o.status !== 'failed' && o.values && !o.valuesKept ? JSON.stringify(o.values) : null;
       const skippedAttrs = o.status !== 'failed' && o.skipped && o.skipped.length > 0 ? JSON.stringify(o.skipped) : null;
       const changed = update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, values, skippedAttrs, runId, o.seq).changes;
       if (changed === 0) continue;

@@ -17,9 +17,10 @@ export function attrCounts(db: Db, runId: number): AttrCount[] {
 export type FromCheckRefusal = 'not-found' | 'not-a-check' | 'still-running';
 
 /**
- * The removal a dry run leads to: the same users, attributes and app, as a new run. Copied inside
- * SQLite, like a retry, so a ten-million-user check never passes through memory; the same request
- * key returns the same run.
+ * The removal a dry run leads to: the same users, attributes and app, as a new run. Only the run
+ * row is written here: its users are copied from the dry run a slice at a time while it already
+ * sends (copyUsersSlice), so a ten-million-user start answers at once. The same request key
+ * returns the same run.
  */
 export function createRemovalFromCheck(
   db: Db,
@@ -37,15 +38,11 @@ export function createRemovalFromCheck(
       statement(
         db,
         `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
-                           picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, request_key)
+                           picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, request_key, copy_from)
          SELECT ?, source, 'remove', app_id, sdkappid, region, attrs, ?, id, 'running', total,
-                picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, ?
+                picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, ?, id
          FROM runs WHERE id = ?`,
       ).run(new Date().toISOString(), start.operator, start.requestKey, checkId).lastInsertRowid,
-    );
-    statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked) SELECT ?, seq, user_id, attrs, with_picked FROM run_users WHERE run_id = ?').run(
-      runId,
-      checkId,
     );
     return { ok: true as const, runId, users: check.total, existing: false };
   }).immediate();
@@ -56,18 +53,18 @@ export function createRemovalFromCheck(
  * restored or skipped by an earlier restore of the same removal (a failed or unsent one is tried again).
  */
 const RESTORABLE = `
-  FROM run_users p
-  WHERE p.run_id = ? AND p.result = 'removed' AND p.attr_values IS NOT NULL AND p.attr_values <> '{}'
-    AND NOT EXISTS (
-      SELECT 1 FROM runs rr JOIN run_users r ON r.run_id = rr.id AND r.user_id = p.user_id
-      WHERE rr.parent_run_id = ? AND rr.kind = 'restore' AND r.result IN ('restored', 'skipped')
-    )`;
+  p.result = 'removed' AND p.attr_values IS NOT NULL AND p.attr_values <> '{}'
+  AND NOT EXISTS (
+    SELECT 1 FROM runs rr JOIN run_users r ON r.run_id = rr.id AND r.user_id = p.user_id
+    WHERE rr.parent_run_id = p.run_id AND rr.kind = 'restore' AND r.result IN ('restored', 'skipped')
+  )`;
 
 export type RestoreRefusal = 'not-found' | 'not-a-removal' | 'still-running' | 'purged' | 'nothing-to-restore';
 
 /**
- * A restore run of a finished removal, linked to it by parent_run_id. While one is running, asking
- * again returns that one: a double click or two operators make one restore.
+ * A restore run of a finished removal, linked to it by parent_run_id. Its size comes from the
+ * counters (restoreState), its users are copied while it sends, as a removal from a dry run's are.
+ * While one is running, asking again returns that one: a double click or two operators make one restore.
  */
 export function createRestoreRun(
   db: Db,
@@ -79,27 +76,60 @@ export function createRestoreRun(
     if (!removal) return { ok: false as const, refusal: 'not-found' as const };
     if (removal.kind !== 'remove') return { ok: false as const, refusal: 'not-a-removal' as const };
     if (removal.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
-    if (removal.valuesPurgedAt !== null) return { ok: false as const, refusal: 'purged' as const };
-    const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND kind = 'restore' AND status = 'running' ORDER BY id LIMIT 1").get(
-      removalId,
-    ) as { id: number; total: number } | undefined;
-    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
-    const count = statement(db, `SELECT COUNT(*) ${RESTORABLE}`).pluck().get(removalId, removalId) as number;
-    if (count === 0) return { ok: false as const, refusal: 'nothing-to-restore' as const };
+    const state = restoreState(db, removal);
+    if (state.kind === 'in-progress') {
+      const going = getRun(db, state.restoreRunId)!;
+      return { ok: true as const, runId: going.id, users: going.total, existing: true };
+    }
+    if (state.kind === 'none') return { ok: false as const, refusal: state.reason === 'purged' ? ('purged' as const) : ('nothing-to-restore' as const) };
     const runId = Number(
       statement(
         db,
-        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total)
-         SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, 'running', ? FROM runs WHERE id = ?`,
-      ).run(new Date().toISOString(), meta.operator, count, removalId).lastInsertRowid,
+        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, copy_from)
+         SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, 'running', ?, id FROM runs WHERE id = ?`,
+      ).run(new Date().toISOString(), meta.operator, state.users, removalId).lastInsertRowid,
     );
-    statement(
-      db,
-      `INSERT INTO run_users (run_id, seq, user_id, attrs, attr_values)
-       SELECT ?, ROW_NUMBER() OVER (ORDER BY p.seq), p.user_id, (SELECT json_group_array(key) FROM json_each(p.attr_values)), p.attr_values
-       ${RESTORABLE}`,
-    ).run(runId, removalId, removalId);
-    return { ok: true as const, runId, users: count, existing: false };
+    return { ok: true as const, runId, users: state.users, existing: false };
+  }).immediate();
+}
+
+/**
+ * Copies the next slice of a run's users from the run it was made from, keeping their positions;
+ * a restore takes only the restorable ones, with the values to write back. `done` once the copy
+ * is complete: then a restore's total is set to what was copied, in case the counters it was
+ * sized by were off.
+ */
+export function copyUsersSlice(db: Db, runId: number, slice = 10_000): { done: boolean } {
+  return db.transaction(() => {
+    const run = statement(db, 'SELECT kind, copy_from, copied_upto FROM runs WHERE id = ?').get(runId) as
+      | { kind: string; copy_from: number | null; copied_upto: number }
+      | undefined;
+    if (!run || run.copy_from === null) return { done: true };
+    const last = statement(db, 'SELECT seq FROM run_users WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT 1 OFFSET ?').pluck().get(run.copy_from, run.copied_upto, slice - 1) as
+      | number
+      | undefined;
+    const upTo = last ?? Number.MAX_SAFE_INTEGER;
+    if (run.kind === 'restore') {
+      statement(
+        db,
+        `INSERT INTO run_users (run_id, seq, user_id, attrs, attr_values)
+         SELECT ?, p.seq, p.user_id, (SELECT json_group_array(key) FROM json_each(p.attr_values)), p.attr_values
+         FROM run_users p WHERE p.run_id = ? AND p.seq > ? AND p.seq <= ? AND ${RESTORABLE}`,
+      ).run(runId, run.copy_from, run.copied_upto, upTo);
+    } else {
+      statement(
+        db,
+        `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
+         SELECT ?, seq, user_id, attrs, with_picked FROM run_users WHERE run_id = ? AND seq > ? AND seq <= ?`,
+      ).run(runId, run.copy_from, run.copied_upto, upTo);
+    }
+    if (last !== undefined) {
+      statement(db, 'UPDATE runs SET copied_upto = ? WHERE id = ?').run(last, runId);
+      return { done: false };
+    }
+    statement(db, 'UPDATE runs SET copy_from = NULL, copied_upto = 0 WHERE id = ?').run(runId);
+    if (run.kind === 'restore') statement(db, 'UPDATE runs SET total = (SELECT COUNT(*) FROM run_users WHERE run_id = ?) WHERE id = ?').run(runId, runId);
+    return { done: true };
   }).immediate();
 }
 

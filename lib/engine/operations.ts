@@ -30,6 +30,8 @@ export interface Settled {
   attrs?: readonly string[];
   /** The values the run keeps for this user: removed (the snapshot), read (a check) or written (a restore). */
   values?: Attrs;
+  /** `values` were stored before the call (the snapshot): count them, do not write them again. */
+  valuesKept?: boolean;
   /** Attributes a restore left alone because they have a value again. */
   skipped?: string[];
 }
@@ -116,7 +118,7 @@ export const removeWithSnapshot: Operation<RunTarget> = {
     },
   },
   call: removeAttrCall,
-  done: (t) => ({ status: 'removed', values: t.values ?? {}, attrs: t.attrs }),
+  done: (t) => ({ status: 'removed', values: t.values ?? {}, valuesKept: Object.keys(t.values ?? {}).length > 0, attrs: t.attrs }),
 };
 
 interface RestoreTarget extends RunTarget {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { sameBudget } from '../../test-support/budgets';
 import { openDatabase, type Db } from '../db/database';
-import { createRetryRun, createRun, getRun, listRunUsers } from '../db/runs';
-import { attrCounts, createRemovalFromCheck, createRestoreRun, restoreState } from '../db/values';
+import { createRetryRun, createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
+import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, restoreState } from '../db/values';
 import { DEFAULT_RETRY_POLICY } from '../engine/engine';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import type { RunKind } from '../runs/state-machine';
@@ -157,6 +157,54 @@ describe('retry', () => {
   });
 });
 
+describe('users copied while the run sends', () => {
+  /** The store, copying 100 users a slice, so 1,000 take ten slices interleaved with the batches. */
+  const slowCopy = (): RunStore => ({ ...store().runs, copyUsers: async (runId) => copyUsersSlice(db, runId, 100) });
+
+  it('a removal from a dry run starts before its users are all copied, and removes every one of them once', async () => {
+    const checkId = newRun('check');
+    await run(checkId, 'check');
+    const started = createRemovalFromCheck(db, checkId, { requestKey: 'key-slices-0123456789', operator: 'ann' });
+    if (!started.ok) throw new Error(started.refusal);
+    expect(users(started.runId)).toEqual([]);
+    expect(getRun(db, started.runId)).toMatchObject({ total: 1000, pending: 1000 });
+    sim.clearRequests();
+    expect(await run(started.runId, 'remove', timClient(), slowCopy())).toEqual({ status: 'completed' });
+    expect(getRun(db, started.runId)).toMatchObject({ succeeded: 950, failed: 50, notSent: 0, pending: 0 });
+    expect(users(started.runId).map((u) => u.userId)).toEqual(ids);
+    const removed = sim.requests().filter((r) => r.api === 'remove_attr').flatMap((r) => r.accounts ?? []);
+    expect(removed.length).toBe(950);
+    expect(new Set(removed).size).toBe(950);
+  });
+
+  it('cancelled mid-copy: the copy completes and every user not sent says so', async () => {
+    const checkId = newRun('check');
+    await run(checkId, 'check');
+    const started = createRemovalFromCheck(db, checkId, { requestKey: 'key-slices-cancel-0123', operator: 'ann' });
+    if (!started.ok) throw new Error(started.refusal);
+    const { client } = intercepted((path) => {
+      if (path === TIM_PATHS.removeAttr) requestCancel(db, started.runId);
+      return null;
+    });
+    expect(await run(started.runId, 'remove', client, slowCopy())).toEqual({ status: 'cancelled' });
+    const after = getRun(db, started.runId)!;
+    expect(after.succeeded + after.failed + after.notSent).toBe(1000);
+    expect(after.notSent).toBeGreaterThan(0);
+    expect(users(started.runId)).toHaveLength(1000);
+  });
+
+  it('a restore is sized by the counters and gets exactly the restorable users', async () => {
+    const removalId = newRun('remove');
+    await run(removalId, 'remove');
+    const restore = createRestoreRun(db, removalId, { operator: 'ann' });
+    if (!restore.ok) throw new Error(restore.refusal);
+    expect(restore.users).toBe(600);
+    await run(restore.runId, 'restore', timClient(), { ...store().runs, copyUsers: async (runId) => copyUsersSlice(db, runId, 100) });
+    expect(getRun(db, restore.runId)).toMatchObject({ total: 600, succeeded: 600, pending: 0 });
+    expect(users(restore.runId).map((u) => u.userId)).toEqual(ids.slice(0, 600));
+  });
+});
+
 describe('removal with its snapshot', () => {
   it('stores, with each user’s outcome, the values its batch read just before removing them', async () => {
     const removalId = newRun('remove');
@@ -256,8 +304,10 @@ describe('restore', () => {
     const second = createRestoreRun(db, removalId, { operator: 'ann' });
     if (!second.ok) throw new Error(second.refusal);
     expect(second.users).toBe(100);
-    expect(users(second.runId).map((u) => u.userId)).toEqual([...refused]);
+    // Its users are copied while it runs.
+    expect(users(second.runId)).toEqual([]);
     await run(second.runId, 'restore');
+    expect(users(second.runId).map((u) => u.userId)).toEqual([...refused]);
     for (const [id, values] of Object.entries(seeded)) expect(simUser(id), id).toEqual(values);
     expect(createRestoreRun(db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'nothing-to-restore' });
   });

@@ -34,7 +34,7 @@ import {
   startUpload,
   uploadIssues,
 } from '../db/uploads';
-import { attrCounts, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from '../db/values';
+import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from '../db/values';
 import { acquireLease } from '../jobs/lease';
 import type { Store } from './store';
 
@@ -86,6 +86,7 @@ export function createSqliteStore(db: Db): Store {
           return r;
         }),
       keepValues: async (runId, kept) => keepValues(db, runId, kept),
+      copyUsers: async (runId) => copyUsersSlice(db, runId),
       attrCounts: async (runId) => attrCounts(db, runId),
       createFromCheck: async (checkId, start, entry) =>
         tx(() => {

@@ -53,6 +53,8 @@ export interface RunStore {
   listRunning(sources?: readonly RunSource[]): Promise<RunSummary[]>;
   pendingTargets(runId: number, afterSeq: number, limit: number): Promise<RunTarget[]>;
   recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number): Promise<void>;
+  /** The next slice of a run's users copied from the run it was made from; `done` once all are. */
+  copyUsers(runId: number): Promise<{ done: boolean }>;
   /** A removal's snapshot of one batch, kept before its remove_attr goes out. */
   keepValues(runId: number, kept: readonly { seq: number; values: Attrs }[]): Promise<void>;
   attrCounts(runId: number): Promise<AttrCount[]>;
