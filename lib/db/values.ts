@@ -94,12 +94,14 @@ export function createRestoreRun(
 }
 
 /**
- * Copies the next slice of a run's users from the run it was made from, keeping their positions;
- * a restore takes only the restorable ones, with the values to write back. `done` once the copy
+ * Copies the next slice of a run's users from the run it was made from, keeping their positions.
+ * A slice is small (2,000 rows, tens of milliseconds) because it holds the main thread: pages and
+ * the lanes' replies wait for it. A restore takes only the restorable users, with the values to
+ * write back. `done` once the copy
  * is complete: then a restore's total is set to what was copied, in case the counters it was
  * sized by were off.
  */
-export function copyUsersSlice(db: Db, runId: number, slice = 10_000): { done: boolean } {
+export function copyUsersSlice(db: Db, runId: number, slice = 2_000): { done: boolean } {
   return db.transaction(() => {
     const run = statement(db, 'SELECT kind, copy_from, copied_upto FROM runs WHERE id = ?').get(runId) as
       | { kind: string; copy_from: number | null; copied_upto: number }
