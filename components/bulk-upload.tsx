@@ -126,14 +126,19 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
   const stagedUpload = server.kind === 'staged' ? server.upload : null;
   const needsPicks = (stagedUpload?.rowsWithoutAttrs ?? 0) > 0;
 
-  const review = form.handleSubmit((values) => {
-    if (!stagedUpload) return;
+  /** Whether the staged upload can start with these picks; says why not next to the attributes. */
+  const ready = (values: BulkPickValues): boolean => {
+    if (!stagedUpload) return false;
     if (needsPicks && values.attrs.length === 0) {
       form.setError('attrs', { message: t('pickAttribute') });
-      return;
+      return false;
     }
     setStartError(null);
-    setConfirming({ requestKey: newRequestKey() });
+    return true;
+  };
+
+  const review = form.handleSubmit((values) => {
+    if (ready(values)) setConfirming({ requestKey: newRequestKey() });
   });
 
   const confirm = (values: BulkPickValues) => {
@@ -152,12 +157,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
 
   // A dry run of the staged users changes nothing, so it starts without a confirm step; its page shows the values.
   const check = form.handleSubmit((values) => {
-    if (!stagedUpload) return;
-    if (needsPicks && values.attrs.length === 0) {
-      form.setError('attrs', { message: t('pickAttribute') });
-      return;
-    }
-    setStartError(null);
+    if (!stagedUpload || !ready(values)) return;
     startTransition(async () => {
       const result = await startUploadAction({ uploadId: stagedUpload.id, attrs: values.attrs, requestKey: newRequestKey(), kind: 'check' });
       if (!result.ok) {

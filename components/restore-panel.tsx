@@ -3,7 +3,7 @@
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState, useTransition, type ReactNode } from 'react';
 import { restoreAction } from '@/app/history/[runId]/actions';
 import type { AppSummary } from '@/lib/apps/registry';
 import type { RestoreState } from '@/lib/queries/runs';
@@ -47,10 +47,7 @@ export function RestorePanel({ runId, state, app, canRestore }: { runId: number;
   if (state.kind === 'none' && state.reason === 'not-a-removal') return null;
   if (state.kind === 'in-progress') {
     return (
-      <section aria-labelledby="restore-heading" className="space-y-2">
-        <h2 id="restore-heading" className="text-lg font-semibold">
-          {t('heading')}
-        </h2>
+      <RestoreSection heading={t('heading')}>
         <p>
           {t.rich('inProgress', {
             id: state.restoreRunId,
@@ -61,21 +58,18 @@ export function RestorePanel({ runId, state, app, canRestore }: { runId: number;
             ),
           })}
         </p>
-      </section>
+      </RestoreSection>
     );
   }
   if (state.kind === 'none') {
     const why = WHY_NONE[state.reason];
     return (
-      <section aria-labelledby="restore-heading" className="space-y-2">
-        <h2 id="restore-heading" className="text-lg font-semibold">
-          {t('heading')}
-        </h2>
+      <RestoreSection heading={t('heading')}>
         <p>
           {state.reason === 'purged' ? t('purged', { date: state.purgedAt?.slice(0, 10) ?? '' }) : why && t(why)}
         </p>
         <RestoreLinks ids={state.restoreRunIds} />
-      </section>
+      </RestoreSection>
     );
   }
 
@@ -90,10 +84,7 @@ export function RestorePanel({ runId, state, app, canRestore }: { runId: number;
     });
 
   return (
-    <section aria-labelledby="restore-heading" className="space-y-3">
-      <h2 id="restore-heading" className="text-lg font-semibold">
-        {t('heading')}
-      </h2>
+    <RestoreSection heading={t('heading')}>
       <p id={`restore-hint-${runId}`}>{t('hint', { count: state.users })}</p>
       <RestoreLinks ids={state.restoreRunIds} />
       {canRestore && app && !confirming && (
@@ -124,6 +115,17 @@ export function RestorePanel({ runId, state, app, canRestore }: { runId: number;
           {error}
         </p>
       )}
+    </RestoreSection>
+  );
+}
+
+function RestoreSection({ heading, children }: { heading: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby="restore-heading" className="space-y-3">
+      <h2 id="restore-heading" className="text-lg font-semibold">
+        {heading}
+      </h2>
+      {children}
     </section>
   );
 }

@@ -1,16 +1,20 @@
 import { useTranslations } from 'next-intl';
 
-/** A plain GET form: works without JavaScript and leaves a shareable URL (/history?user=…). */
-export function UserSearch({ value }: { value: string }) {
+/**
+ * A plain GET form for one user ID: works without JavaScript and leaves a shareable URL
+ * (/history?user=…). Across all runs by default; `scope` narrows it to one run's page.
+ */
+export function UserSearch({ value, scope }: { value: string; scope?: { action: string; id: string; label: string } }) {
   const t = useTranslations('pages.userSearch');
+  const id = scope?.id ?? 'user-search';
   return (
-    <form role="search" action="/history" className="flex flex-wrap items-end gap-2">
+    <form role="search" action={scope?.action ?? '/history'} className="flex flex-wrap items-end gap-2">
       <div>
-        <label htmlFor="user-search" className="block font-medium">
-          {t('label')}
+        <label htmlFor={id} className="block font-medium">
+          {scope?.label ?? t('label')}
         </label>
         <input
-          id="user-search"
+          id={id}
           type="search"
           name="user"
           defaultValue={value}

@@ -18,6 +18,7 @@ import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/r
 import { isRetryable } from '@/lib/runs/state-machine';
 import { runIdSchema } from '@/lib/schemas/bulk';
 import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/lib/schemas/search-params';
+import { UserSearch } from '@/components/user-search';
 
 export const dynamic = 'force-dynamic';
 
@@ -153,25 +154,7 @@ export default async function RunPage({ params, searchParams }: Props) {
           <AttrCounts counts={check.counts} />
           {check.values ? (
             <>
-              <form role="search" action={`/history/${run.id}`} className="flex flex-wrap items-end gap-2">
-                <div>
-                  <label htmlFor="check-user" className="block font-medium">
-                    {t('check.searchLabel')}
-                  </label>
-                  <input
-                    id="check-user"
-                    type="search"
-                    name="user"
-                    defaultValue={q.user ?? ''}
-                    autoComplete="off"
-                    spellCheck={false}
-                    className="mt-1 w-72 rounded border border-slate-400 bg-white p-2 font-mono text-sm"
-                  />
-                </div>
-                <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white">
-                  {t('check.search')}
-                </button>
-              </form>
+              <UserSearch value={q.user ?? ''} scope={{ action: `/history/${run.id}`, id: 'check-user', label: t('check.searchLabel') }} />
               <CurrentValuesTable
                 values={check.values}
                 caption={q.user ? t('check.valuesOfUser', { user: q.user }) : t('check.valuesShown', { count: check.values.length })}
