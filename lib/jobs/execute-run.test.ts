@@ -1,16 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../sim/server';
-import { openDatabase, type Db } from '../db/database';
+import { describe, expect, it } from 'vitest';
+import { simulatorAndDatabase } from '../../test-support/sim-and-database';
 import { createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
 import { createSqliteStore } from '../store/sqlite';
 import type { RunStore } from '../store/store';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import { sameBudget } from '../../test-support/budgets';
-import { createTimClient, type TimClient } from '../tim/client';
-import { createUserSigCache } from '../tim/usersig-cache';
+import type { TimClient } from '../tim/client';
 import { executeRun } from './execute-run';
 
 const APP = 1400000000;
@@ -18,42 +13,16 @@ const KEY = 'job-test-key';
 const USERS = 1000;
 const ids = Array.from({ length: USERS }, (_, i) => `u${i}`);
 
-let sim: Simulator;
-let dir: string;
-let db: Db;
-
-beforeAll(async () => {
-  sim = await startSimulator({
-    sdkAppId: APP,
-    secretKey: KEY,
-    attrNames: ['city', 'tier'],
-    users: Object.fromEntries(ids.slice(0, USERS - 50).map((id) => [id, { city: 'x', tier: 'y' }])),
-    latencyMs: 5,
-  });
-});
-afterAll(() => sim.close());
-beforeEach(() => {
-  sim.reset();
-  dir = mkdtempSync(join(tmpdir(), 'job-test-'));
-  db = openDatabase(join(dir, 'console.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+const { env, timClient } = simulatorAndDatabase({
+  sdkAppId: APP,
+  secretKey: KEY,
+  attrNames: ['city', 'tier'],
+  users: Object.fromEntries(ids.slice(0, USERS - 50).map((id) => [id, { city: 'x', tier: 'y' }])),
+  latencyMs: 5,
 });
 
-function timClient(): TimClient {
-  return createTimClient({
-    sdkAppId: APP,
-    identifier: 'administrator',
-    baseUrl: sim.url,
-    timeoutMs: 2000,
-    userSig: createUserSigCache({ sdkAppId: APP, identifier: 'administrator', secretKey: () => KEY }),
-  });
-}
-
-const store = () => createSqliteStore(db);
-const newRun = () => createRun(db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) }).runId;
+const store = () => createSqliteStore(env.db);
+const newRun = () => createRun(env.db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) }).runId;
 
 describe('executeRun against the simulator and a real SQLite file', () => {
   it('accounts for every user: removed, or failed with 70107 for the 50 unknown ones', async () => {
@@ -61,8 +30,8 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
     // Each batch reads its snapshot (get_attr) before its remove_attr: 10 + 10 requests.
-    expect(getRun(db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 20 });
-    expect(sim.getUser('u0')).toEqual({ tier: 'y' });
+    expect(getRun(env.db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 20 });
+    expect(env.sim.getUser('u0')).toEqual({ tier: 'y' });
   });
 
   it('resumes after a crash mid-run: nothing skipped, nothing counted twice', async () => {
@@ -73,19 +42,19 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const crashing: TimClient = { ...real, call: (path, body) => (++calls >= 4 ? new Promise(() => {}) : real.call(path, body)) };
     void executeRun(runId, { runs: store().runs, client: crashing, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 2 });
     await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThanOrEqual(5);
-    const before = getRun(db, runId)!;
+    const before = getRun(env.db, runId)!;
     expect(before.status).toBe('running');
     expect(before.pending).toBeGreaterThan(0);
     expect(before.succeeded).toBeGreaterThan(0);
 
     const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
-    const after = getRun(db, runId)!;
+    const after = getRun(env.db, runId)!;
     expect(after).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, pending: 0, notSent: 0 });
     expect(after.succeeded + after.failed + after.notSent).toBe(after.total);
-    const users = listRunUsers(db, runId, { limit: USERS + 1 });
+    const users = listRunUsers(env.db, runId, { limit: USERS + 1 });
     expect(users.filter((u) => u.result === 'removed')).toHaveLength(USERS - 50);
-    for (const id of ids.slice(0, USERS - 50)) expect(sim.getUser(id), id).toEqual({ tier: 'y' });
+    for (const id of ids.slice(0, USERS - 50)) expect(env.sim.getUser(id), id).toEqual({ tier: 'y' });
   });
 
   it('a cancel recorded in the database stops new batches and marks the rest "not sent"', async () => {
@@ -96,14 +65,14 @@ describe('executeRun against the simulator and a real SQLite file', () => {
       ...real,
       call: (path, body) => {
         // The third batch's get_attr: that batch still goes out whole, none after it.
-        if (++calls === 5) requestCancel(db, runId);
+        if (++calls === 5) requestCancel(env.db, runId);
         return real.call(path, body);
       },
     };
     const end = await executeRun(runId, { runs: store().runs, client: counting, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 1 });
     expect(end).toEqual({ status: 'cancelled' });
     expect(calls).toBe(6);
-    expect(getRun(db, runId)).toMatchObject({ status: 'cancelled', succeeded: 300, notSent: USERS - 300, pending: 0 });
+    expect(getRun(env.db, runId)).toMatchObject({ status: 'cancelled', succeeded: 300, notSent: USERS - 300, pending: 0 });
   });
 
   it('a database error while recording a batch stops every lane before another request, and the run resumes whole', async () => {
@@ -129,39 +98,39 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     expect(end).toEqual({ status: 'halted', reason: 'error' });
     // Lanes already waiting on an answer finish; none sends again after the failure.
     expect(calls).toBeLessThanOrEqual(callsAtFailure);
-    const halted = getRun(db, runId)!;
+    const halted = getRun(env.db, runId)!;
     expect(halted).toMatchObject({ status: 'running', notSent: 0 });
     expect(halted.pending).toBeGreaterThanOrEqual(100);
 
     const resumed = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(resumed).toEqual({ status: 'completed' });
-    expect(getRun(db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0 });
+    expect(getRun(env.db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0 });
   });
 
   describe('pacing over real HTTP', () => {
     // 60 batches, most of unknown users (70107): enough to fill several seconds of a low ceiling.
     const wide = Array.from({ length: 6000 }, (_, i) => `u${i}`);
-    const wideRun = () => createRun(db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: wide.map((account) => ({ account, attrs: ['city'] })) }).runId;
+    const wideRun = () => createRun(env.db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: wide.map((account) => ({ account, attrs: ['city'] })) }).runId;
 
     it('keeps every second at the server at or under the ceiling, with nothing rejected', async () => {
-      sim.setConfig({ qpsLimit: 20, latencyMs: 20, latencyJitterMs: 15 });
+      env.sim.setConfig({ qpsLimit: 20, latencyMs: 20, latencyJitterMs: 15 });
       const runId = wideRun();
       const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(20)), clock: realClock, concurrency: 8 });
       expect(end).toEqual({ status: 'completed' });
       // 60 snapshots; only the 10 batches with known users are sent remove_attr (the rest failed 70107 at get_attr).
-      expect(sim.stats()).toMatchObject({ requests: 70, byApi: { get_attr: 60, remove_attr: 10 }, rateLimited: 0 });
-      expect(sim.stats().maxPerSecond).toBeLessThanOrEqual(20);
-      expect(sim.stats().maxPerSecond).toBeGreaterThanOrEqual(18);
+      expect(env.sim.stats()).toMatchObject({ requests: 70, byApi: { get_attr: 60, remove_attr: 10 }, rateLimited: 0 });
+      expect(env.sim.stats().maxPerSecond).toBeLessThanOrEqual(20);
+      expect(env.sim.stats().maxPerSecond).toBeGreaterThanOrEqual(18);
     });
 
     it('answers a server whose limit is below the configured ceiling by slowing down: its 60007s fail no user', async () => {
-      sim.setConfig({ qpsLimit: 20, latencyMs: 10 });
+      env.sim.setConfig({ qpsLimit: 20, latencyMs: 10 });
       const runId = wideRun();
       const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(40)), clock: realClock, concurrency: 8 });
       expect(end).toEqual({ status: 'completed' });
-      expect(sim.stats().rateLimited).toBeGreaterThan(0);
-      expect(getRun(db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: wide.length - (USERS - 50), pending: 0 });
-      expect(listRunUsers(db, runId, { limit: wide.length + 1 }).filter((u) => u.failure?.code !== 70107 && u.result !== 'removed')).toEqual([]);
+      expect(env.sim.stats().rateLimited).toBeGreaterThan(0);
+      expect(getRun(env.db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: wide.length - (USERS - 50), pending: 0 });
+      expect(listRunUsers(env.db, runId, { limit: wide.length + 1 }).filter((u) => u.failure?.code !== 70107 && u.result !== 'removed')).toEqual([]);
     });
   });
 });

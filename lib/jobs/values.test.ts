@@ -1,10 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../sim/server';
+import { describe, expect, it } from 'vitest';
 import { sameBudget } from '../../test-support/budgets';
-import { openDatabase, type Db } from '../db/database';
+import { simulatorAndDatabase } from '../../test-support/sim-and-database';
 import { createRetryRun, createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, restoreState } from '../db/values';
 import { DEFAULT_RETRY_POLICY } from '../engine/engine';
@@ -12,8 +8,7 @@ import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import type { RunKind } from '../runs/state-machine';
 import { createSqliteStore } from '../store/sqlite';
 import type { RunStore } from '../store/store';
-import { createTimClient, type CallResult, type TimClient } from '../tim/client';
-import { createUserSigCache } from '../tim/usersig-cache';
+import type { CallResult, TimClient } from '../tim/client';
 import { TIM_PATHS } from '../tim/wire';
 import { executeRun } from './execute-run';
 
@@ -29,33 +24,7 @@ function seedValues(i: number): Record<string, string> {
 }
 const seeded = Object.fromEntries(ids.slice(0, 950).map((id, i) => [id, seedValues(i)]));
 
-let sim: Simulator;
-let dir: string;
-let db: Db;
-
-beforeAll(async () => {
-  sim = await startSimulator({ sdkAppId: APP, secretKey: KEY, attrNames: ['city', 'tier', 'sex'], users: seeded, latencyMs: 2 });
-});
-afterAll(() => sim.close());
-beforeEach(() => {
-  sim.reset();
-  dir = mkdtempSync(join(tmpdir(), 'values-test-'));
-  db = openDatabase(join(dir, 'console.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function timClient(): TimClient {
-  return createTimClient({
-    sdkAppId: APP,
-    identifier: 'administrator',
-    baseUrl: sim.url,
-    timeoutMs: 2000,
-    userSig: createUserSigCache({ sdkAppId: APP, identifier: 'administrator', secretKey: () => KEY }),
-  });
-}
+const { env, timClient } = simulatorAndDatabase({ sdkAppId: APP, secretKey: KEY, attrNames: ['city', 'tier', 'sex'], users: seeded, latencyMs: 2 });
 
 /** The real client, with this say over single calls (a path and the accounts it carries). */
 function intercepted(decide: (path: string, accounts: string[]) => CallResult | null): { client: TimClient; paths: string[] } {
@@ -76,12 +45,12 @@ function intercepted(decide: (path: string, accounts: string[]) => CallResult | 
 }
 
 const quickPolicy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1, maxDelayMs: 2 };
-const store = () => createSqliteStore(db);
+const store = () => createSqliteStore(env.db);
 const run = (runId: number, kind: RunKind, client: TimClient = timClient(), runs: RunStore = store().runs) =>
   executeRun(runId, { runs, kind, client, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4, policy: quickPolicy });
 const newRun = (kind: RunKind, attrs = ['city', 'tier']) =>
-  createRun(db, { source: 'csv', kind, appId: 'default', sdkAppId: APP, region: 'china', operator: 'ann', users: ids.map((account) => ({ account, attrs })) }).runId;
-const users = (runId: number) => listRunUsers(db, runId, { limit: 2000 });
+  createRun(env.db, { source: 'csv', kind, appId: 'default', sdkAppId: APP, region: 'china', operator: 'ann', users: ids.map((account) => ({ account, attrs })) }).runId;
+const users = (runId: number) => listRunUsers(env.db, runId, { limit: 2000 });
 
 /** The store, failing to record the first batch as a full or broken disk would, after that batch's request went out. */
 function failingFirstRecord(): RunStore {
@@ -95,7 +64,7 @@ function failingFirstRecord(): RunStore {
     },
   };
 }
-const simUser = (id: string) => sim.getUser(id);
+const simUser = (id: string) => env.sim.getUser(id);
 
 async function setAttr(account: string, attrs: Record<string, string>) {
   const r = await timClient().call(TIM_PATHS.setAttr, { UserAttrs: [{ To_Account: account, Attrs: attrs }] });
@@ -106,9 +75,9 @@ describe('dry run', () => {
   it('reads every user’s current values, counts them per attribute, lists the unknown users and changes nothing', async () => {
     const checkId = newRun('check');
     expect(await run(checkId, 'check')).toEqual({ status: 'completed' });
-    expect(sim.stats()).toMatchObject({ byApi: { get_attr: 10, remove_attr: 0, set_attr: 0 } });
-    expect(getRun(db, checkId)).toMatchObject({ kind: 'check', status: 'completed', succeeded: 950, failed: 50, withValues: 600 });
-    expect(attrCounts(db, checkId)).toEqual([
+    expect(env.sim.stats()).toMatchObject({ byApi: { get_attr: 10, remove_attr: 0, set_attr: 0 } });
+    expect(getRun(env.db, checkId)).toMatchObject({ kind: 'check', status: 'completed', succeeded: 950, failed: 50, withValues: 600 });
+    expect(attrCounts(env.db, checkId)).toEqual([
       { attr: 'city', asked: 950, withValue: 600 },
       { attr: 'tier', asked: 950, withValue: 300 },
     ]);
@@ -122,12 +91,12 @@ describe('dry run', () => {
   it('leads to a removal of the same users and attributes, once per request key', async () => {
     const checkId = newRun('check');
     await run(checkId, 'check');
-    const started = createRemovalFromCheck(db, checkId, { requestKey: 'key-0123456789abcdef', operator: 'ann' });
+    const started = createRemovalFromCheck(env.db, checkId, { requestKey: 'key-0123456789abcdef', operator: 'ann' });
     expect(started).toMatchObject({ ok: true, users: 1000, existing: false });
-    expect(createRemovalFromCheck(db, checkId, { requestKey: 'key-0123456789abcdef', operator: 'ann' })).toEqual({ ...started, existing: true });
+    expect(createRemovalFromCheck(env.db, checkId, { requestKey: 'key-0123456789abcdef', operator: 'ann' })).toEqual({ ...started, existing: true });
     if (!started.ok) throw new Error('not started');
-    expect(getRun(db, started.runId)).toMatchObject({ kind: 'remove', parentRunId: checkId, attrs: ['city', 'tier'], total: 1000 });
-    expect(createRemovalFromCheck(db, started.runId, { requestKey: 'key-fedcba9876543210', operator: 'ann' })).toEqual({ ok: false, refusal: 'not-a-check' });
+    expect(getRun(env.db, started.runId)).toMatchObject({ kind: 'remove', parentRunId: checkId, attrs: ['city', 'tier'], total: 1000 });
+    expect(createRemovalFromCheck(env.db, started.runId, { requestKey: 'key-fedcba9876543210', operator: 'ann' })).toEqual({ ok: false, refusal: 'not-a-check' });
   });
 });
 
@@ -139,40 +108,40 @@ describe('retry', () => {
       path === TIM_PATHS.getAttr && accounts.some((a) => second.has(a)) ? { kind: 'transport', failure: 'http-5xx', detail: 'HTTP 503' } : null,
     );
     await run(checkId, 'check', client);
-    const retry = createRetryRun(db, checkId, ['transport.http-5xx'], { operator: 'ann' });
+    const retry = createRetryRun(env.db, checkId, ['transport.http-5xx'], { operator: 'ann' });
     if (!retry.ok) throw new Error(retry.refusal);
-    expect(getRun(db, retry.runId)).toMatchObject({ kind: 'check', source: 'retry', total: 100 });
-    sim.clearRequests();
+    expect(getRun(env.db, retry.runId)).toMatchObject({ kind: 'check', source: 'retry', total: 100 });
+    env.sim.clearRequests();
     await run(retry.runId, 'check');
-    expect(getRun(db, retry.runId)).toMatchObject({ succeeded: 100 });
-    expect(sim.requests().filter((r) => r.api !== 'get_attr')).toEqual([]);
+    expect(getRun(env.db, retry.runId)).toMatchObject({ succeeded: 100 });
+    expect(env.sim.requests().filter((r) => r.api !== 'get_attr')).toEqual([]);
     for (const id of second) expect(simUser(id), id).toEqual(seeded[id]);
 
     const removalId = newRun('remove');
     await run(removalId, 'remove');
-    const restore = createRestoreRun(db, removalId, { operator: 'ann' });
+    const restore = createRestoreRun(env.db, removalId, { operator: 'ann' });
     if (!restore.ok) throw new Error(restore.refusal);
     await run(restore.runId, 'restore');
-    expect(createRetryRun(db, restore.runId, ['transport.http-5xx'], { operator: 'ann' })).toEqual({ ok: false, refusal: 'restore-run' });
+    expect(createRetryRun(env.db, restore.runId, ['transport.http-5xx'], { operator: 'ann' })).toEqual({ ok: false, refusal: 'restore-run' });
   });
 });
 
 describe('users copied while the run sends', () => {
   /** The store, copying 100 users a slice, so 1,000 take ten slices interleaved with the batches. */
-  const slowCopy = (): RunStore => ({ ...store().runs, copyUsers: async (runId) => copyUsersSlice(db, runId, 100) });
+  const slowCopy = (): RunStore => ({ ...store().runs, copyUsers: async (runId) => copyUsersSlice(env.db, runId, 100) });
 
   it('a removal from a dry run starts before its users are all copied, and removes every one of them once', async () => {
     const checkId = newRun('check');
     await run(checkId, 'check');
-    const started = createRemovalFromCheck(db, checkId, { requestKey: 'key-slices-0123456789', operator: 'ann' });
+    const started = createRemovalFromCheck(env.db, checkId, { requestKey: 'key-slices-0123456789', operator: 'ann' });
     if (!started.ok) throw new Error(started.refusal);
     expect(users(started.runId)).toEqual([]);
-    expect(getRun(db, started.runId)).toMatchObject({ total: 1000, pending: 1000 });
-    sim.clearRequests();
+    expect(getRun(env.db, started.runId)).toMatchObject({ total: 1000, pending: 1000 });
+    env.sim.clearRequests();
     expect(await run(started.runId, 'remove', timClient(), slowCopy())).toEqual({ status: 'completed' });
-    expect(getRun(db, started.runId)).toMatchObject({ succeeded: 950, failed: 50, notSent: 0, pending: 0 });
+    expect(getRun(env.db, started.runId)).toMatchObject({ succeeded: 950, failed: 50, notSent: 0, pending: 0 });
     expect(users(started.runId).map((u) => u.userId)).toEqual(ids);
-    const removed = sim.requests().filter((r) => r.api === 'remove_attr').flatMap((r) => r.accounts ?? []);
+    const removed = env.sim.requests().filter((r) => r.api === 'remove_attr').flatMap((r) => r.accounts ?? []);
     expect(removed.length).toBe(950);
     expect(new Set(removed).size).toBe(950);
   });
@@ -180,14 +149,14 @@ describe('users copied while the run sends', () => {
   it('cancelled mid-copy: the copy completes and every user not sent says so', async () => {
     const checkId = newRun('check');
     await run(checkId, 'check');
-    const started = createRemovalFromCheck(db, checkId, { requestKey: 'key-slices-cancel-0123', operator: 'ann' });
+    const started = createRemovalFromCheck(env.db, checkId, { requestKey: 'key-slices-cancel-0123', operator: 'ann' });
     if (!started.ok) throw new Error(started.refusal);
     const { client } = intercepted((path) => {
-      if (path === TIM_PATHS.removeAttr) requestCancel(db, started.runId);
+      if (path === TIM_PATHS.removeAttr) requestCancel(env.db, started.runId);
       return null;
     });
     expect(await run(started.runId, 'remove', client, slowCopy())).toEqual({ status: 'cancelled' });
-    const after = getRun(db, started.runId)!;
+    const after = getRun(env.db, started.runId)!;
     expect(after.succeeded + after.failed + after.notSent).toBe(1000);
     expect(after.notSent).toBeGreaterThan(0);
     expect(users(started.runId)).toHaveLength(1000);
@@ -196,11 +165,11 @@ describe('users copied while the run sends', () => {
   it('a restore is sized by the counters and gets exactly the restorable users', async () => {
     const removalId = newRun('remove');
     await run(removalId, 'remove');
-    const restore = createRestoreRun(db, removalId, { operator: 'ann' });
+    const restore = createRestoreRun(env.db, removalId, { operator: 'ann' });
     if (!restore.ok) throw new Error(restore.refusal);
     expect(restore.users).toBe(600);
-    await run(restore.runId, 'restore', timClient(), { ...store().runs, copyUsers: async (runId) => copyUsersSlice(db, runId, 100) });
-    expect(getRun(db, restore.runId)).toMatchObject({ total: 600, succeeded: 600, pending: 0 });
+    await run(restore.runId, 'restore', timClient(), { ...store().runs, copyUsers: async (runId) => copyUsersSlice(env.db, runId, 100) });
+    expect(getRun(env.db, restore.runId)).toMatchObject({ total: 600, succeeded: 600, pending: 0 });
     expect(users(restore.runId).map((u) => u.userId)).toEqual(ids.slice(0, 600));
   });
 });
@@ -220,7 +189,7 @@ describe('removal with its snapshot', () => {
     expect(unkept).toEqual([]);
     // Each batch's get_attr goes out right before its remove_attr.
     expect(paths.filter((p) => p === TIM_PATHS.getAttr)).toHaveLength(10);
-    expect(getRun(db, removalId)).toMatchObject({ succeeded: 950, failed: 50, withValues: 600 });
+    expect(getRun(env.db, removalId)).toMatchObject({ succeeded: 950, failed: 50, withValues: 600 });
     for (const u of users(removalId).slice(0, 950)) {
       const before = seeded[u.userId]!;
       const expected = Object.fromEntries(Object.entries(before).filter(([k]) => k !== 'sex'));
@@ -239,9 +208,9 @@ describe('removal with its snapshot', () => {
     const failed = users(removalId).filter((u) => second.has(u.userId));
     expect(failed.every((u) => u.result === 'failed' && u.failure?.key === 'transport.http-5xx' && u.values === null)).toBe(true);
     expect(failed).toHaveLength(100);
-    expect(sim.requests().filter((r) => r.api === 'remove_attr' && (r.accounts ?? []).some((a) => second.has(a)))).toEqual([]);
+    expect(env.sim.requests().filter((r) => r.api === 'remove_attr' && (r.accounts ?? []).some((a) => second.has(a)))).toEqual([]);
     for (const id of second) expect(simUser(id)).toEqual(seeded[id]);
-    expect(getRun(db, removalId)).toMatchObject({ succeeded: 850, failed: 150 });
+    expect(getRun(env.db, removalId)).toMatchObject({ succeeded: 850, failed: 150 });
   });
 
   it('keeps the snapshot of a batch removed just before a crash: the pass that resumes it rereads nothing lost', async () => {
@@ -265,16 +234,16 @@ describe('restore', () => {
 
   it('writes back exactly what was removed, and skips an attribute set again since, never overwriting it', async () => {
     const removalId = await removed();
-    expect(restoreState(db, getRun(db, removalId)!)).toMatchObject({ kind: 'restorable', users: 600 });
+    expect(restoreState(env.db, getRun(env.db, removalId)!)).toMatchObject({ kind: 'restorable', users: 600 });
     await setAttr('u1', { city: 'set-later' });
     await setAttr('u301', { city: 'set-later' });
-    const restore = createRestoreRun(db, removalId, { operator: 'ann' });
+    const restore = createRestoreRun(env.db, removalId, { operator: 'ann' });
     if (!restore.ok) throw new Error(restore.refusal);
     expect(restore.users).toBe(600);
-    sim.clearRequests();
+    env.sim.clearRequests();
     expect(await run(restore.runId, 'restore')).toEqual({ status: 'completed' });
 
-    expect(getRun(db, restore.runId)).toMatchObject({ kind: 'restore', parentRunId: removalId, succeeded: 599, skipped: 1, failed: 0 });
+    expect(getRun(env.db, restore.runId)).toMatchObject({ kind: 'restore', parentRunId: removalId, succeeded: 599, skipped: 1, failed: 0 });
     const byId = new Map(users(restore.runId).map((u) => [u.userId, u]));
     expect(byId.get('u1')).toMatchObject({ result: 'restored', skipped: ['city'] });
     expect(byId.get('u301')).toMatchObject({ result: 'skipped', skipped: ['city'] });
@@ -283,25 +252,25 @@ describe('restore', () => {
     for (const [id, values] of Object.entries(seeded)) if (id !== 'u1' && id !== 'u301') expect(simUser(id), id).toEqual(values);
 
     // No user got a set_attr for an attribute it did not lose, nor one set again since.
-    for (const r of sim.requests().filter((e) => e.api === 'set_attr')) {
+    for (const r of env.sim.requests().filter((e) => e.api === 'set_attr')) {
       for (const a of r.accounts ?? []) {
         expect(byId.get(a)?.result, a).toBe('restored');
       }
     }
-    expect(restoreState(db, getRun(db, removalId)!)).toMatchObject({ kind: 'none', reason: 'all-restored' });
+    expect(restoreState(env.db, getRun(env.db, removalId)!)).toMatchObject({ kind: 'none', reason: 'all-restored' });
   });
 
   it('a second restore writes back only what the first did not', async () => {
     const removalId = await removed();
-    const first = createRestoreRun(db, removalId, { operator: 'ann' });
+    const first = createRestoreRun(env.db, removalId, { operator: 'ann' });
     if (!first.ok) throw new Error(first.refusal);
     const refused = new Set(ids.slice(0, 100));
     const { client } = intercepted((path, accounts) => (path === TIM_PATHS.setAttr && accounts.some((a) => refused.has(a)) ? { kind: 'transport', failure: 'http-5xx', detail: 'HTTP 500' } : null));
     await run(first.runId, 'restore', client);
-    expect(getRun(db, first.runId)).toMatchObject({ succeeded: 500, failed: 100 });
-    expect(restoreState(db, getRun(db, removalId)!)).toMatchObject({ kind: 'restorable', users: 100 });
+    expect(getRun(env.db, first.runId)).toMatchObject({ succeeded: 500, failed: 100 });
+    expect(restoreState(env.db, getRun(env.db, removalId)!)).toMatchObject({ kind: 'restorable', users: 100 });
 
-    const second = createRestoreRun(db, removalId, { operator: 'ann' });
+    const second = createRestoreRun(env.db, removalId, { operator: 'ann' });
     if (!second.ok) throw new Error(second.refusal);
     expect(second.users).toBe(100);
     // Its users are copied while it runs.
@@ -309,44 +278,44 @@ describe('restore', () => {
     await run(second.runId, 'restore');
     expect(users(second.runId).map((u) => u.userId)).toEqual([...refused]);
     for (const [id, values] of Object.entries(seeded)) expect(simUser(id), id).toEqual(values);
-    expect(createRestoreRun(db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'nothing-to-restore' });
+    expect(createRestoreRun(env.db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'nothing-to-restore' });
   });
 
   it('resumed after its set_attr went out but before it was recorded, counts the values already back as restored', async () => {
     const removalId = await removed();
-    const restore = createRestoreRun(db, removalId, { operator: 'ann' });
+    const restore = createRestoreRun(env.db, removalId, { operator: 'ann' });
     if (!restore.ok) throw new Error(restore.refusal);
     const crashing = failingFirstRecord();
     expect(await run(restore.runId, 'restore', timClient(), crashing)).toEqual({ status: 'halted', reason: 'error' });
     expect(await run(restore.runId, 'restore')).toEqual({ status: 'completed' });
-    expect(getRun(db, restore.runId)).toMatchObject({ succeeded: 600, skipped: 0, failed: 0 });
+    expect(getRun(env.db, restore.runId)).toMatchObject({ succeeded: 600, skipped: 0, failed: 0 });
     for (const [id, values] of Object.entries(seeded)) expect(simUser(id), id).toEqual(values);
   });
 
   it('purges a dry run’s values too, and audits only runs that held some', async () => {
     const checkId = newRun('check');
     await run(checkId, 'check');
-    const emptyId = createRun(db, { source: 'form', appId: 'default', sdkAppId: APP, region: 'china', operator: 'ann', users: [{ account: 'u700', attrs: ['city'] }] }).runId;
+    const emptyId = createRun(env.db, { source: 'form', appId: 'default', sdkAppId: APP, region: 'china', operator: 'ann', users: [{ account: 'u700', attrs: ['city'] }] }).runId;
     await run(emptyId, 'remove');
     const audit = (runId: number, users: number) => ({ action: 'values-purged' as const, operator: null, clientIp: null, runId, detail: { users, days: 30 } });
     expect(await store().runs.purgeValues(Date.now() + 1000, audit)).toEqual([checkId]);
     expect(users(checkId).filter((u) => u.values !== null && Object.keys(u.values).length > 0)).toEqual([]);
-    expect(getRun(db, emptyId)!.valuesPurgedAt).not.toBeNull();
+    expect(getRun(env.db, emptyId)!.valuesPurgedAt).not.toBeNull();
     expect(await store().runs.purgeValues(Date.now() + 1000, audit)).toEqual([]);
     expect((await store().audit.list({ action: 'values-purged', limit: 5 })).map((e) => e.runId)).toEqual([checkId]);
   });
 
   it('is refused for a check, a running removal, and once the values are purged', async () => {
     const checkId = newRun('check');
-    expect(createRestoreRun(db, checkId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'not-a-removal' });
+    expect(createRestoreRun(env.db, checkId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'not-a-removal' });
     const removalId = newRun('remove');
-    expect(createRestoreRun(db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'still-running' });
+    expect(createRestoreRun(env.db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'still-running' });
     await run(removalId, 'remove');
     const purged = await store().runs.purgeValues(Date.now() + 1000, (runId, count) => ({ action: 'values-purged', operator: null, clientIp: null, runId, detail: { users: count, days: 30 } }));
     expect(purged).toEqual([removalId]);
     expect(users(removalId).every((u) => u.values === null || Object.keys(u.values).length === 0)).toBe(true);
-    expect(createRestoreRun(db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'purged' });
-    expect(restoreState(db, getRun(db, removalId)!)).toMatchObject({ kind: 'none', reason: 'purged' });
+    expect(createRestoreRun(env.db, removalId, { operator: 'ann' })).toEqual({ ok: false, refusal: 'purged' });
+    expect(restoreState(env.db, getRun(env.db, removalId)!)).toMatchObject({ kind: 'none', reason: 'purged' });
     expect(await store().audit.list({ action: 'values-purged', limit: 5 })).toMatchObject([{ runId: removalId, detail: { users: 600, days: 30 } }]);
   });
 });

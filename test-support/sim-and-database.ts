@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { openDatabase, type Db } from '../lib/db/database';
+import { createTimClient, type TimClient } from '../lib/tim/client';
+import { createUserSigCache } from '../lib/tim/usersig-cache';
+import { startSimulator, type Simulator } from '../sim/server';
+
+/**
+ * A real simulator for the whole file and a fresh SQLite file for each test, as the job tests use
+ * them: `env.sim` and `env.db` are set once the hooks have run.
+ */
+export function simulatorAndDatabase(opts: { sdkAppId: number; secretKey: string; attrNames: string[]; users: Record<string, Record<string, string>>; latencyMs: number }) {
+  const env = { sim: undefined as unknown as Simulator, db: undefined as unknown as Db, dir: '' };
+  beforeAll(async () => {
+    env.sim = await startSimulator(opts);
+  });
+  afterAll(() => env.sim.close());
+  beforeEach(() => {
+    env.sim.reset();
+    env.dir = mkdtempSync(join(tmpdir(), 'job-test-'));
+    env.db = openDatabase(join(env.dir, 'console.db'));
+  });
+  afterEach(() => {
+    env.db.close();
+    rmSync(env.dir, { recursive: true, force: true });
+  });
+  /** The real client to the simulator, signed as the app's admin. */
+  const timClient = (): TimClient =>
+    createTimClient({
+      sdkAppId: opts.sdkAppId,
+      identifier: 'administrator',
+      baseUrl: env.sim.url,
+      timeoutMs: 2000,
+      userSig: createUserSigCache({ sdkAppId: opts.sdkAppId, identifier: 'administrator', secretKey: () => opts.secretKey }),
+    });
+  return { env, timClient };
+}
