@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { messagesFor } from './lib/messages/catalogues';
-import { isLocale, LOCALE_COOKIE, negotiateLocale } from './lib/messages/locales';
+import { browserLocale, LOCALE_COOKIE } from './lib/messages/locales';
 import { errorMessage } from './lib/messages/translate';
 import type { ErrorCode } from './lib/use-cases/result';
 import { forwardedHttps } from './lib/auth/client-address';
@@ -106,8 +106,8 @@ function gate(request: NextRequest): NextResponse | null {
  */
 function refuse(request: NextRequest, api: boolean, status: number, code: ErrorCode): NextResponse {
   // No session is read here, so the browser's choice (its cookie, else Accept-Language) decides the words.
-  const chosen = request.cookies.get(LOCALE_COOKIE)?.value;
-  const words = errorMessage({ code }, messagesFor(isLocale(chosen) ? chosen : negotiateLocale(request.headers.get('accept-language'))));
+  const locale = browserLocale(request.cookies.get(LOCALE_COOKIE)?.value, request.headers.get('accept-language'));
+  const words = errorMessage({ code }, messagesFor(locale));
   return api ? NextResponse.json({ code, error: words }, { status }) : new NextResponse(words, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
+import { cache } from 'react';
 import { getConfig } from '../config';
 import { getRuntime } from '../runtime';
 import { clientAddress, forwardedHttps } from './client-address';
@@ -12,12 +13,13 @@ import { SESSION_COOKIE, sessionLimits } from './sessions';
  * The glue between Next.js requests and lib/auth: every page, server action and route handler
  * asks one of these first. The proxy only checks that a signed cookie is present; this is the
  * real check (session in the database, not idle or too old, operator enabled, role high enough).
+ * Once per request: the layout, the page and the reader's language all ask.
  */
-export async function currentOperator(): Promise<Operator | null> {
+export const currentOperator = cache(async (): Promise<Operator | null> => {
   const config = getConfig();
   const value = (await cookies()).get(SESSION_COOKIE)?.value;
   return getRuntime().store.sessions.resolve(value, { secret: config.sessionSecret.reveal(), ...sessionLimits(config) });
-}
+});
 
 /** The client's address as the outermost trusted proxy saw it (TRUSTED_PROXY_HOPS), or null. */
 export async function clientIp(): Promise<string | null> {

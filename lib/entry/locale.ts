@@ -3,7 +3,7 @@ import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
 import { currentOperator } from '../auth/request';
 import { messagesFor } from '../messages/catalogues';
-import { isLocale, LOCALE_COOKIE, negotiateLocale, type Locale } from '../messages/locales';
+import { browserLocale, LOCALE_COOKIE, type Locale } from '../messages/locales';
 import type { Messages } from '../messages/translate';
 
 /**
@@ -13,9 +13,7 @@ import type { Messages } from '../messages/translate';
 export const requestLocale = cache(async (): Promise<Locale> => {
   const operator = await currentOperator();
   if (operator?.locale) return operator.locale;
-  const chosen = (await cookies()).get(LOCALE_COOKIE)?.value;
-  if (isLocale(chosen)) return chosen;
-  return negotiateLocale((await headers()).get('accept-language'));
+  return browserLocale((await cookies()).get(LOCALE_COOKIE)?.value, (await headers()).get('accept-language'));
 });
 
 export async function requestMessages(): Promise<Messages> {

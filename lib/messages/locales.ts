@@ -37,3 +37,8 @@ export function negotiateLocale(header: string | null | undefined): Locale {
     .sort((a, b) => b.q - a.q || a.index - b.index);
   return ranked.map((r) => r.primary).find(isLocale) ?? DEFAULT_LOCALE;
 }
+
+/** This browser's language without a session: its cookie (the Language control's choice), else Accept-Language. */
+export function browserLocale(cookie: string | undefined, acceptLanguage: string | null): Locale {
+  return isLocale(cookie) ? cookie : negotiateLocale(acceptLanguage);
+}
