@@ -42,6 +42,3 @@ export interface UserAttrs {
   To_Account: string;
   Attrs: string[];
 }
-
-/** Each value may be at most 50 bytes (tim-api-facts.md §3, set_attr). */
-export const MAX_ATTR_VALUE_BYTES = 50;
