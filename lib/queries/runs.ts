@@ -69,8 +69,8 @@ export async function checkResults(
   };
 }
 
-export function restoreStateOf(ctx: UseCaseContext, run: RunSummary): Promise<RestoreState | null> {
-  return ctx.store.runs.restoreState(run.id);
+export function restoreStateOf(ctx: UseCaseContext, run: RunSummary): Promise<RestoreState> {
+  return ctx.store.runs.restoreState(run);
 }
 
 export type { RunSummary } from '../db/runs';

@@ -100,10 +100,7 @@ export function createSqliteStore(db: Db): Store {
           if (r.ok && !r.existing) audit(db, entry(r.runId, r.users));
           return r;
         }),
-      restoreState: async (runId) => {
-        const run = getRun(db, runId);
-        return run ? restoreState(db, run) : null;
-      },
+      restoreState: async (run) => restoreState(db, run),
       purgeValues: async (finishedBeforeMs, entry) => {
         const purged: number[] = [];
         for (const runId of runsToPurgeBefore(db, new Date(finishedBeforeMs).toISOString())) {

@@ -82,7 +82,8 @@ export interface RunStore {
     operator: string,
     audit: (runId: number, users: number) => AuditInput,
   ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RestoreRefusal }>;
-  restoreState(runId: number): Promise<RestoreState | null>;
+  /** For a run already read: what a restore of it would do, from its counters. */
+  restoreState(run: RunSummary): Promise<RestoreState>;
   /**
    * Clears the values kept by every run finished before the cutoff, a slice at a time, each run
    * that held some with its audit row; resolves with those runs.
