@@ -13,34 +13,66 @@ const CANCEL_POLL_MS = 500;
 /** What each kind of run does to a batch of its users. */
 export const OPERATIONS: Readonly<Record<RunKind, Operation<RunTarget>>> = { remove: removeWithSnapshot, check: checkValues, restore: restoreValues };
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
 /**
- * Pending users in order, a page at a time. A run made from another (a dry run's removal, a
- * restore) copies its users from that run as it goes: a slice of 2,000 before each page of 1,000,
- * so the copy stays ahead of the lanes, the run starts at once, and no copy holds the main thread
- * for long. A pass that resumes the run carries the copy on from where it got to.
+ * Copies a run's users from the run it was made from (a dry run's removal, a restore), a slice per
+ * turn of the event loop, ahead of the lanes that send them: the run starts at once, and pages keep
+ * answering while ten million rows are copied. `stop()` ends it between slices (a halt); the next
+ * pass carries on from where it got to.
  */
-async function* pendingBatches(runs: RunStore, runId: number): AsyncGenerator<RunTarget[]> {
+function startCopy(runs: RunStore, runId: number) {
+  let done = false;
+  let stopped = false;
+  let failure: unknown = null;
+  let wake: () => void = () => {};
+  let copied = new Promise<void>((resolve) => (wake = resolve));
+  const finished = (async () => {
+    try {
+      while (!stopped) {
+        done = (await runs.copyUsers(runId)).done;
+        const woken = wake;
+        copied = new Promise<void>((resolve) => (wake = resolve));
+        woken();
+        if (done) return;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } catch (err) {
+      failure = err;
+      stopped = true;
+      wake();
+      throw err;
+    }
+  })();
+  // Read through `next()`, or awaited at the end of the pass: never an unhandled rejection.
+  finished.catch(() => {});
+  return {
+    isDone: () => done,
+    /** Resolves after the next slice (or at once when the copy is over); throws what broke the copy. */
+    next: async () => {
+      if (!done && !stopped) await copied;
+      if (failure) throw failure;
+    },
+    stop: () => {
+      stopped = true;
+      wake();
+    },
+    finished,
+  };
+}
+
+async function* pendingBatches(runs: RunStore, runId: number, copy: ReturnType<typeof startCopy>): AsyncGenerator<RunTarget[]> {
   let after = 0;
-  let copied = false;
   for (;;) {
-    if (!copied) copied = (await runs.copyUsers(runId)).done;
+    const copyWasDone = copy.isDone();
     const page = await runs.pendingTargets(runId, after, PAGE_SIZE);
     if (page.length === 0) {
-      if (copied) return;
-      // A slice with nothing to send (a restore's users are sparse): let pages answer before the next.
-      await nextTurn();
+      // Caught up with the copy: wait for its next slice; with the copy over, nothing is left.
+      if (copyWasDone) return;
+      await copy.next();
       continue;
     }
     after = page[page.length - 1]!.seq;
     yield* toBatches(page);
   }
-}
-
-/** The rest of a copy a cancel or a stop cut short: its users are "not sent" too, once they are there. */
-async function copyRest(runs: RunStore, runId: number): Promise<void> {
-  while (!(await runs.copyUsers(runId)).done) await nextTurn();
 }
 
 export type ExecuteOptions = Omit<EngineOptions<RunTarget>, 'operation' | 'onOutcomes' | 'onKept' | 'isCancelled'> & {
@@ -67,9 +99,10 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
   const poll = setInterval(() => void refresh().catch(() => {}), CANCEL_POLL_MS);
   poll.unref();
   let end: RunEnd;
+  const copy = startCopy(runs, runId);
   try {
     await refresh();
-    end = await runBatches(pendingBatches(runs, runId), {
+    end = await runBatches(pendingBatches(runs, runId, copy), {
       ...engine,
       operation: OPERATIONS[kind],
       isCancelled: () => cancelled,
@@ -81,13 +114,16 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
       },
       onStoreError: (err) => log.error('run.store-error', { runId, error: describe(err) }),
     });
-    // A halt decides nothing: the copy waits where it got to, for the pass that resumes the run.
-    if (end.status !== 'halted') await copyRest(runs, runId);
+    // Users still being copied are part of the run: a cancel or a stop marks them "not sent" too,
+    // once they are all there. A halt leaves the copy where it got to, for the next pass.
+    if (end.status === 'halted') copy.stop();
+    await copy.finished;
     await runs.finish(runId, end);
   } catch (err) {
     log.error('run.crashed', { runId, error: describe(err) });
     end = { status: 'halted', reason: 'error' };
   } finally {
+    copy.stop();
     clearInterval(poll);
   }
   log.info('run.pass-ended', { runId, status: end.status, reason: end.status === 'halted' ? end.reason : null, error: end.status === 'stopped' ? end.failure.key : null });
