@@ -1,5 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import { consoleBaseEnv, E2E } from './e2e/support/env';
+import { BrowserNotFound, defaultLookup, findBrowser, HOW_TO_GET_A_BROWSER } from './test-support/browser';
+
+/** `npm test` has found or installed it already (`npm run browser`); here it is only looked up. */
+const browser = findBrowser(defaultLookup(), false);
+if (!browser) throw new BrowserNotFound(HOW_TO_GET_A_BROWSER);
 
 /**
  * The server's stdout (one JSON line per event) goes to a file, so the leak test can read the log.
@@ -29,7 +34,7 @@ export default defineConfig({
     baseURL: E2E.consoleUrl,
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: browser.path,
       args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
