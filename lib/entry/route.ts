@@ -6,6 +6,7 @@ import type { UseCaseContext } from '../use-cases/context';
 import { requestMessages } from './locale';
 import { operatorContext } from './operator-context';
 import type { AppError } from '../use-cases/result';
+import { mediaType, sameOriginOrNoBrowser } from './same-origin';
 
 const STATUS: Partial<Record<AppError['code'], number>> = {
   'run.notFound': 404,
@@ -13,6 +14,8 @@ const STATUS: Partial<Record<AppError['code'], number>> = {
   'upload.expired': 410,
   'auth.signedOut': 401,
   'auth.forbidden': 403,
+  'request.crossOrigin': 403,
+  'request.mediaType': 415,
   'csv.tooLarge': 413,
   'csv.tooManyRows': 413,
   'upload.busy': 429,
@@ -27,9 +30,22 @@ export function problem(error: AppError, messages: Messages): Response {
   return Response.json({ code: error.code, error: errorMessage(error, messages) }, { status: STATUS[error.code] ?? 400 });
 }
 
-/** The one way a route handler starts: who is calling and may they, then the handler with a use-case context. */
-export function route<P>(role: Role, handle: (ctx: UseCaseContext, req: Request, params: P) => Response | Promise<Response>) {
+/** What a route that changes state takes as its body; a cross-site form can send neither type. */
+export type BodyType = 'application/json' | 'text/csv';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The one way a route handler starts: a request that changes state comes from the console's own
+ * pages and carries the body type the route reads, then who is calling and may they, then the
+ * handler with a use-case context.
+ */
+export function route<P>(role: Role, handle: (ctx: UseCaseContext, req: Request, params: P) => Response | Promise<Response>, accepts?: { body: BodyType }) {
   return async (req: Request, { params }: { params: Promise<P> }): Promise<Response> => {
+    if (!SAFE_METHODS.has(req.method)) {
+      if (!sameOriginOrNoBrowser(req.headers)) return problem({ code: 'request.crossOrigin' }, await requestMessages());
+      if (accepts && mediaType(req.headers.get('content-type')) !== accepts.body) return problem({ code: 'request.mediaType', params: { type: accepts.body } }, await requestMessages());
+    }
     const operator = await currentOperator();
     if (!operator) return problem({ code: 'auth.signedOut' }, await requestMessages());
     if (!hasRole(operator.role, role)) return problem({ code: 'auth.forbidden', params: { role: operator.role, needed: role } }, await requestMessages());

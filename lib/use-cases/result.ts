@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'request.signInFirst',
   'request.lengthRequired',
   'request.tooLarge',
+  'request.crossOrigin',
+  'request.mediaType',
   'worker.standby',
   'app.unknown',
   'app.attrsChanged',

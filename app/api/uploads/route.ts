@@ -18,4 +18,4 @@ export const POST = route('operator', async (ctx, req) => {
   if (!req.body) return problem({ code: 'upload.empty' }, ctx.messages);
   const staged = await stageUpload(ctx, target.data, { declaredBytes, chunks: req.body as unknown as AsyncIterable<Uint8Array> });
   return staged.ok ? Response.json(staged.value, { status: 201 }) : problem(staged.error, ctx.messages);
-});
+}, { body: 'text/csv' });

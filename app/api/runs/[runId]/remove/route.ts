@@ -11,4 +11,4 @@ export const POST = route<{ runId: string }>('operator', async (ctx, req, params
   if (!input.success) return problem({ code: 'input.invalid' }, ctx.messages);
   const started = await removeChecked(ctx, input.data);
   return started.ok ? Response.json(started.value, { status: 201 }) : problem(started.error, ctx.messages);
-});
+}, { body: 'application/json' });

@@ -11,4 +11,4 @@ export const POST = route<{ uploadId: string }>('operator', async (ctx, req, par
   if (!input.success) return problem({ code: 'input.invalid' }, ctx.messages);
   const started = await startStagedRun(ctx, input.data);
   return started.ok ? Response.json(started.value, { status: 201 }) : problem(started.error, ctx.messages);
-});
+}, { body: 'application/json' });
