@@ -36,7 +36,7 @@ function securityHeaders(nonce: string, https: boolean): Record<string, string> 
 /** What anyone may GET: the sign-in page, the health check and static files. */
 const PUBLIC_PATHS = ['/login', '/api/health', '/_next/static', '/_next/image', '/favicon.ico', '/template.csv'];
 
-/** The only request with a body that needs no session: the sign-in action, posted to its own page. */
+/** The only request with a body that needs no session: the sign-in action, posted to its own page, by script or as a plain form. */
 const SIGN_IN_PATH = '/login';
 
 /**
@@ -86,7 +86,10 @@ function gate(request: NextRequest): NextResponse | null {
   }
 
   // The real method decides, never an override header; a `next-action` header makes no path public.
-  const signingIn = request.method === 'POST' && pathname === SIGN_IN_PATH && request.headers.has('next-action');
+  // The sign-in form posted before the page is interactive (or with scripts off) carries its action
+  // in a multipart body instead of the header.
+  const contentType = request.headers.get('content-type') ?? '';
+  const signingIn = request.method === 'POST' && pathname === SIGN_IN_PATH && (request.headers.has('next-action') || /^multipart\/form-data\s*;/i.test(contentType));
   if (!signedIn && !signingIn) {
     const refusal = refuse(request, api, 401, 'request.signInFirst');
     // Next.js's action client navigates there instead of failing the call.

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { sealToken, SESSION_COOKIE } from '../lib/auth/cookie';
-import { signIn, signInActionId, unknownSessionCookie } from './support/auth';
+import { signIn, signInActionId, signInFormBody, unknownSessionCookie } from './support/auth';
 import { E2E } from './support/env';
 
 /**
@@ -112,7 +112,8 @@ test.describe('anonymous request bodies', () => {
       const actionStatus = path === '/login' ? 413 : 401;
       cases.push({ path, what: 'made-up action', send: { headers: action(MADE_UP_ACTION), bytes: 50 * MB }, status: actionStatus });
       cases.push({ path, what: 'sign-in action', send: { headers: action(signInId), bytes: 50 * MB }, status: actionStatus });
-      cases.push({ path, what: 'multipart form post', send: { headers: multipart, bytes: 50 * MB }, status: 401 });
+      // The sign-in form posted before scripts run is multipart too, so it gets the same 1 MB bound.
+      cases.push({ path, what: 'multipart form post', send: { headers: multipart, bytes: 50 * MB }, status: actionStatus });
     }
     for (const path of ROUTE_HANDLERS.filter((p) => p !== '/api/uploads')) {
       cases.push({ path, what: 'POST', send: { headers: { 'content-type': 'application/json' }, bytes: 50 * MB }, status: 401 });
@@ -151,10 +152,18 @@ test.describe('anonymous request bodies', () => {
       expect([c.status].flat(), `${c.send.method ?? 'POST'} ${c.path} (${c.what}): ${answer.status} ${answer.text.slice(0, 200)}`).toContain(answer.status);
     }
 
-    // A trailing slash is redirected before the proxy runs, with the body unread.
-    const slash = await send('/login/', { headers: action(signInId), bytes: 50 * MB, hold: { after: MB, ms: 3000 } });
-    expect(slash.status).toBe(308);
-    expect(slash.early, 'the redirect came before the body').toBe(true);
+    // A trailing slash is redirected before the proxy runs, with the body unread. The server may
+    // close the socket while the body is still going out, before this client has read the answer:
+    // that write fails with EPIPE, and the request is sent again.
+    let slash: Answer | undefined;
+    for (let attempt = 0; attempt < 5 && !slash; attempt++) {
+      slash = await send('/login/', { headers: action(signInId), bytes: 50 * MB, hold: { after: MB, ms: 3000 } }).catch((err: Error) => {
+        if (!/EPIPE|ECONNRESET/.test(err.message)) throw err;
+        return undefined;
+      });
+    }
+    expect(slash?.status).toBe(308);
+    expect(slash?.early, 'the redirect came before the body').toBe(true);
   });
 
   test('/api/uploads answers a 50 MB anonymous body before it is all sent, and never with 2xx or 5xx', async () => {
@@ -173,13 +182,12 @@ test.describe('anonymous request bodies', () => {
     expect(big.status).toBe(413);
     expect(big.text).toContain('over 1 MB');
     // What the sign-in form sends, well under 1 MB, still gets as far as the action.
-    const small = await fetch(`${E2E.consoleUrl}/login`, {
-      method: 'POST',
-      headers: action(signInId),
-      body: JSON.stringify([{ username: `nobody-${Date.now()}`, password: 'not-the-password' }]),
-    });
+    const small = await fetch(`${E2E.consoleUrl}/login`, { method: 'POST', body: await signInFormBody(E2E.consoleUrl, `nobody-${Date.now()}`, 'not-the-password') });
     expect(small.status).toBe(200);
     expect(await small.text()).toContain('Wrong username or password');
+    // Arguments the form never sends are refused as input, not with a 500.
+    const odd = await fetch(`${E2E.consoleUrl}/login`, { method: 'POST', headers: action(signInId), body: JSON.stringify([{ username: 'x', password: 'y' }]) });
+    expect(odd.status).toBe(200);
 
     await signIn(page, E2E.consoleUrl, E2E.admin.username, E2E.admin.password);
   });

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { addOperator, signIn, signInActionId, unknownSessionCookie } from './support/auth';
+import { addOperator, signIn, signInFormBody, unknownSessionCookie } from './support/auth';
 import { SESSION_COOKIE } from '../lib/auth/cookie';
 import { ConsoleProcess } from './support/console-process';
 import { E2E } from './support/env';
@@ -170,9 +170,8 @@ test('pages carry a nonce CSP without unsafe-inline scripts, and framing is refu
 
 test('X-Forwarded-Proto is believed, for HSTS and the Secure cookie, only with a trusted proxy in front', async ({ request }) => {
   const https = { 'x-forwarded-proto': 'https' };
-  const signInBody = JSON.stringify([{ username: E2E.admin.username, password: E2E.admin.password }]);
-  const signInThrough = (base: string) =>
-    fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { ...https, 'next-action': signInActionId(), 'content-type': 'text/plain;charset=UTF-8' }, body: signInBody });
+  const signInThrough = async (base: string) =>
+    fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { ...https, origin: base }, body: await signInFormBody(base, E2E.admin.username, E2E.admin.password) });
 
   expect((await request.get('/login', { headers: https })).headers()['strict-transport-security']).toBeUndefined();
   const direct = await signInThrough(E2E.consoleUrl);

@@ -5,19 +5,29 @@ import { redirect } from 'next/navigation';
 import { clientIp, currentOperator, isHttps } from '@/lib/auth/request';
 import { SESSION_COOKIE } from '@/lib/auth/sessions';
 import { errorMessage } from '@/lib/messages/translate';
-import { safeNext, signInSchema, type SignInValues } from '@/lib/schemas/sign-in';
+import { safeNext, signInSchema, type SignInState } from '@/lib/schemas/sign-in';
 import { requestMessages } from '@/lib/entry/locale';
 import { operatorContext } from '@/lib/entry/operator-context';
 import { publicContext } from '@/lib/use-cases/context';
 import { signInOperator, signOutOperator } from '@/lib/use-cases/sign-in';
 
-/** Anyone may try: no role to check, so this adapter is not built on the action client. */
-export async function signInAction(values: SignInValues): Promise<{ ok: false; error: string }> {
+/**
+ * Anyone may try: no role to check, so this adapter is not built on the action client. It takes
+ * the form's own fields, so a form posted before the page is interactive, or with scripts off,
+ * signs in the same way (Next.js answers that post with the redirect, or the page with the error).
+ */
+export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
   const messages = await requestMessages();
-  const parsed = signInSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, error: errorMessage({ code: 'input.invalid' }, messages) };
+  // Anyone can call the action with arguments of their own making.
+  if (!(form instanceof FormData)) return { error: errorMessage({ code: 'input.invalid' }, messages) };
+  const field = (name: string) => {
+    const value = form.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const parsed = signInSchema.safeParse({ username: field('username') ?? '', password: field('password') ?? '', next: field('next') || undefined });
+  if (!parsed.success) return { error: errorMessage({ code: 'input.invalid' }, messages) };
   const result = await signInOperator(publicContext(messages), { ...parsed.data, clientIp: await clientIp() });
-  if (!result.ok) return { ok: false, error: errorMessage(result.error, messages) };
+  if (!result.ok) return { error: errorMessage(result.error, messages) };
   (await cookies()).set(SESSION_COOKIE, result.value.cookie, { httpOnly: true, sameSite: 'lax', secure: await isHttps(), path: '/' });
   redirect(safeNext(parsed.data.next));
 }

@@ -34,3 +34,17 @@ export function signInActionId(): string {
   if (!entry) throw new Error('signInAction is not in the server reference manifest');
   return entry[0];
 }
+
+const HTML_ENTITIES: Record<string, string> = { '&quot;': '"', '&amp;': '&', '&lt;': '<', '&gt;': '>', '&#x27;': "'", '&#39;': "'" };
+
+/** The sign-in form as a browser posts it before its scripts run: the page's hidden fields, then the credentials. */
+export async function signInFormBody(base: string, username: string, password: string): Promise<FormData> {
+  const html = await (await fetch(`${base}/login`)).text();
+  const form = new FormData();
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?\/?>/g)) {
+    form.set(name!.replace(/&[#\w]+;/g, (e) => HTML_ENTITIES[e] ?? e), (value ?? '').replace(/&[#\w]+;/g, (e) => HTML_ENTITIES[e] ?? e));
+  }
+  form.set('username', username);
+  form.set('password', password);
+  return form;
+}
