@@ -12,7 +12,7 @@ if (!browser) throw new BrowserNotFound(HOW_TO_GET_A_BROWSER);
  * server's RSS from /proc.
  */
 const nextStart = (port: number, db: string) =>
-  `mkdir -p $(dirname ${db}) && rm -f ${db} ${db}-wal ${db}-shm && echo $$ > ${db}.pid && exec node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${port} > ${db}.log`;
+  `mkdir -p $(dirname ${db}) && rm -f ${db} ${db}-wal ${db}-shm && echo $$ > ${db}.pid && exec node --import tsx server.ts -H 127.0.0.1 -p ${port} > ${db}.log`;
 
 /**
  * Browser tests run against the production build (`next build` runs first in `npm run test:e2e`),

@@ -1,10 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { messagesFor } from './lib/messages/catalogues';
-import { browserLocale, LOCALE_COOKIE } from './lib/messages/locales';
-import { errorMessage } from './lib/messages/translate';
-import type { ErrorCode } from './lib/use-cases/result';
 import { forwardedHttps } from './lib/auth/client-address';
-import { SESSION_COOKIE, unsealToken } from './lib/auth/cookie';
+import { bodyGate, refusalResponse, signedSession, signInPath, type BodyRefusal } from './lib/entry/body-gate';
 import { trustedProxyHops } from './lib/trusted-proxy-hops';
 
 function securityHeaders(nonce: string, https: boolean): Record<string, string> {
@@ -36,25 +32,13 @@ function securityHeaders(nonce: string, https: boolean): Record<string, string> 
 /** What anyone may GET: the sign-in page, the health check and static files. */
 const PUBLIC_PATHS = ['/login', '/api/health', '/_next/static', '/_next/image', '/favicon.ico', '/template.csv'];
 
-/** The only request with a body that needs no session: the sign-in action, posted to its own page, by script or as a plain form. */
-const SIGN_IN_PATH = '/login';
-
 /**
- * Next.js's server-action body limit, its 1 MB default; next.config.js sets the proxy's clone limit
- * to the same. A larger declared body is refused here: past its limit Next.js answers an action
- * with a 500, and past the clone limit it would hand the route a silently truncated body (so a
- * body of unknown length is refused too).
- */
-const MAX_BODY_BYTES = 1024 * 1024;
-
-/**
- * Security headers on every response, and a first gate: without a validly signed session cookie,
- * pages redirect to /login, API routes answer 401, and anything with a body (every method but GET
- * and HEAD) is refused unread, except the sign-in action. Next.js still takes such a body in to its
- * end before this answer leaves, keeping no more of it than the clone limit (next.config.js).
- * Pages, actions and route handlers still check the session and role themselves
- * (lib/auth/request.ts): a cookie can be signed and still belong to a session that has ended,
- * which only the database knows.
+ * Security headers on every response, and a second gate behind the front server's (server.ts,
+ * the same `bodyGate`, for what reaches Next.js another way): without a validly signed session
+ * cookie, pages redirect to /login, API routes answer 401, and anything with a body is refused
+ * unread, except the sign-in action. Pages, actions and route handlers still check the session and
+ * role themselves (lib/auth/request.ts): a cookie can be signed and still belong to a session that
+ * has ended, which only the database knows.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
@@ -75,43 +59,18 @@ export function proxy(request: NextRequest) {
 /** The answer for a request that goes no further, or null for one that may. */
 function gate(request: NextRequest): NextResponse | null {
   const { pathname, search } = request.nextUrl;
-  const signedIn = unsealToken(request.cookies.get(SESSION_COOKIE)?.value, process.env.SESSION_SECRET ?? '') !== null;
-  const api = pathname.startsWith('/api/');
-  const signInPage = new URL(SIGN_IN_PATH, request.url);
-  signInPage.searchParams.set('next', `${pathname}${search}`);
-
+  const signedIn = signedSession(request.headers.get('cookie'), process.env.SESSION_SECRET ?? '');
   if (request.method === 'GET' || request.method === 'HEAD') {
     if (signedIn || PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return null;
-    return api ? refuse(request, true, 401, 'request.signInFirst') : NextResponse.redirect(signInPage);
+    return pathname.startsWith('/api/') ? refuse(request, { status: 401, code: 'request.signInFirst' }) : NextResponse.redirect(new URL(signInPath(pathname, search), request.url));
   }
-
-  // The real method decides, never an override header; a `next-action` header makes no path public.
-  // The sign-in form posted before the page is interactive (or with scripts off) carries its action
-  // in a multipart body instead of the header.
-  const contentType = request.headers.get('content-type') ?? '';
-  const signingIn = request.method === 'POST' && pathname === SIGN_IN_PATH && (request.headers.has('next-action') || /^multipart\/form-data\s*;/i.test(contentType));
-  if (!signedIn && !signingIn) {
-    const refusal = refuse(request, api, 401, 'request.signInFirst');
-    // Next.js's action client navigates there instead of failing the call.
-    if (!api && request.headers.has('next-action')) refusal.headers.set('x-action-redirect', `${signInPage.pathname}${signInPage.search}`);
-    return refusal;
-  }
-  // A chunked body's size is known only once it is read, and past the clone limit it would reach
-  // the route cut short. Browsers always declare the length of an action's body.
-  if (request.headers.has('transfer-encoding')) return refuse(request, api, 411, 'request.lengthRequired');
-  if (Number(request.headers.get('content-length')) > MAX_BODY_BYTES) return refuse(request, api, 413, 'request.tooLarge');
-  return null;
+  const refusal = bodyGate({ method: request.method, pathname, headers: request.headers, signedIn });
+  return refusal ? refuse(request, refusal) : null;
 }
 
-/**
- * APIs answer JSON. Anything else answers text/plain, exactly that type: Next.js's action client
- * rejects the call with those words then (any other type gives a generic "unexpected response").
- */
-function refuse(request: NextRequest, api: boolean, status: number, code: ErrorCode): NextResponse {
-  // No session is read here, so the browser's choice (its cookie, else Accept-Language) decides the words.
-  const locale = browserLocale(request.cookies.get(LOCALE_COOKIE)?.value, request.headers.get('accept-language'));
-  const words = errorMessage({ code }, messagesFor(locale));
-  return api ? NextResponse.json({ code, error: words }, { status }) : new NextResponse(words, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+function refuse(request: NextRequest, refusal: Pick<BodyRefusal, 'status' | 'code' | 'params'>): NextResponse {
+  const { status, headers, text } = refusalResponse(refusal, request.nextUrl, request.headers);
+  return new NextResponse(text, { status, headers });
 }
 
 export const config = {

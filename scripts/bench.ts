@@ -585,7 +585,7 @@ async function startStack(dir: string, simUsersCount: number, appsFile: ((sim: s
   } else {
     appEnv = { TIM_APPS_FILE: '', TIM_SDKAPPID: String(DEMO_SDKAPPID), TIM_SECRET_KEY: DEMO_SECRET_KEY, TIM_BASE_URL: sim, TIM_MAX_QPS: String(QPS) };
   }
-  const consoleChild = startServer('console', [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(consolePort)], {
+  const consoleChild = startServer('console', ['--import', 'tsx', 'server.ts', '-H', '127.0.0.1', '-p', String(consolePort)], {
     ...appEnv,
     DATABASE_PATH: join(dir, 'console.db'),
     SESSION_SECRET: randomBytes(36).toString('base64'),

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     )}\n`,
   );
 
-  const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(PORT)], {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '-H', '127.0.0.1', '-p', String(PORT)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,

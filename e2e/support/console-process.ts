@@ -24,7 +24,7 @@ export class ConsoleProcess {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(this.port)], {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '-H', '127.0.0.1', '-p', String(this.port)], {
       stdio: 'ignore',
       env: {
         ...process.env,

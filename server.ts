@@ -1,0 +1,87 @@
+// `npm start`: the console's HTTP server, Next.js behind a gate of its own. `next start` cannot
+// refuse a body before Next.js has read it (up to 1 MB, however slowly it is sent), and its Node
+// server cuts any request at 300 s, a slow but steady 1 GiB upload included. Here a body that
+// must not be read is refused from the request's headers, before a byte of it is taken in.
+// Usage: node --import tsx server.ts [-H HOST] [-p PORT]
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { parseArgs } from 'node:util';
+import { bodyGate, isSignIn, refusalResponse, signedSession, type BodyRefusal } from './lib/entry/body-gate';
+
+/** A request that sends nothing, in either direction, for this long is ended: a socket held open for nothing. */
+export const IDLE_SOCKET_MS = 120_000;
+
+/** Anyone's sign-in must have arrived whole by then: a few KiB at any real speed. */
+export const ANONYMOUS_REQUEST_MS = 30_000;
+
+/** Once refused, the client may still be sending: its socket is closed if the body has not ended this long after the answer. */
+const LINGER_AFTER_REFUSAL_MS = 10_000;
+
+const { values } = parseArgs({
+  options: { hostname: { type: 'string', short: 'H' }, port: { type: 'string', short: 'p' } },
+});
+const hostname = values.hostname ?? process.env.HOSTNAME ?? '0.0.0.0';
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+
+(process.env as Record<string, string | undefined>).NODE_ENV ??= 'production';
+
+function refuse(req: IncomingMessage, res: ServerResponse, url: { pathname: string; search: string }, refusal: BodyRefusal): void {
+  const { status, headers, text } = refusalResponse(refusal, url, { get: (name) => header(req, name) });
+  // Node.js would close a connection whose request body is not all read once the answer is sent,
+  // and a client still sending then fails with EPIPE before it reads the answer. Kept alive, the
+  // rest of the body is read and dropped (nothing of it is held); a body still coming after a
+  // while ends with its socket, and one that ends in time leaves the connection for the next request.
+  res.shouldKeepAlive = true;
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+  if (req.complete) return;
+  const linger = setTimeout(() => req.socket.destroy(), LINGER_AFTER_REFUSAL_MS).unref();
+  req.once('end', () => clearTimeout(linger));
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
+async function main(): Promise<void> {
+  const { default: next } = await import('next');
+  const app = next({ dev: false, hostname, port, dir: process.cwd() });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const secret = process.env.SESSION_SECRET ?? '';
+
+  const server = createServer((req, res) => {
+    let url: { pathname: string; search: string };
+    try {
+      url = new URL(req.url ?? '/', 'http://console');
+    } catch {
+      url = { pathname: '/', search: '' };
+    }
+    const { pathname } = url;
+    const headers = { get: (name: string) => header(req, name) };
+    const method = req.method ?? 'GET';
+    const signedIn = signedSession(headers.get('cookie'), secret);
+    const refusal = bodyGate({ method, pathname, headers, signedIn });
+    if (refusal) return refuse(req, res, url, refusal);
+    if (!signedIn && isSignIn(method, pathname, headers)) {
+      const deadline = setTimeout(() => req.socket.destroy(), ANONYMOUS_REQUEST_MS).unref();
+      res.once('close', () => clearTimeout(deadline));
+    }
+    void handle(req, res);
+  });
+  // No limit on a whole request's time (a slow but steady upload of 1 GiB must finish); instead a
+  // socket that moves nothing for IDLE_SOCKET_MS is ended, and the upload route ends a stalled file
+  // sooner, with its reason.
+  server.requestTimeout = 0;
+  server.timeout = IDLE_SOCKET_MS;
+  server.listen(port, hostname, () => console.log(`▲ TIM Push Attribute Console on http://${hostname}:${port}`));
+
+  // As `next start` does: the exit code says which signal ended it.
+  process.once('SIGTERM', () => process.exit(143));
+  process.once('SIGINT', () => process.exit(130));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
