@@ -1,5 +1,5 @@
 // SIM_* environment parsing, separate from cli.ts so it can be unit-tested without starting a server.
-import { SIM_APIS, type SimFaults, type SimQpsLimit } from './server';
+import { MAX_HUGE_BYTES, SIM_APIS, type SimFaults, type SimQpsLimit } from './server';
 import { DEMO_SDKAPPID, DEMO_SECRET_KEY } from './seed';
 
 export class ConfigError extends Error {}
@@ -155,6 +155,9 @@ export function readCliConfig(env: Env): CliConfig {
       slowMs: readNumber(env, 'SIM_FAULT_SLOW_MS', 15_000, 0, 600_000),
       hang: readNumber(env, 'SIM_FAULT_HANG', 0, 0, 1),
       drop: readNumber(env, 'SIM_FAULT_DROP', 0, 0, 1),
+      hugeErrorInfo: readNumber(env, 'SIM_FAULT_HUGE_ERRORINFO', 0, 0, 1),
+      hugeBody: readNumber(env, 'SIM_FAULT_HUGE_BODY', 0, 0, 1),
+      hugeBytes: readInt(env, 'SIM_FAULT_HUGE_BYTES', 10_000_000, 0, MAX_HUGE_BYTES),
     },
     ignored: multi ? SINGLE_APP_VARS.filter((k) => env[k] !== undefined) : [],
   };

@@ -10,7 +10,7 @@ describe('readCliConfig', () => {
       apps: [{ sdkAppId: 1400000000, admins: ['administrator'], userCount: 2000 }],
       qpsLimit: 100,
       latencyMs: 0,
-      faults: { error91000: 0, http5xx: 0, slow: 0, hang: 0, drop: 0 },
+      faults: { error91000: 0, http5xx: 0, slow: 0, hang: 0, drop: 0, hugeErrorInfo: 0, hugeBody: 0, hugeBytes: 10_000_000 },
       ignored: [],
     });
   });
@@ -22,6 +22,10 @@ describe('readCliConfig', () => {
     expect(() => readCliConfig({ SIM_ADMINS: 'a,,b' })).toThrow(/SIM_ADMINS/);
     expect(() => readCliConfig({ SIM_SECRET_KEY: '' })).toThrow(/SIM_SECRET_KEY/);
     expect(readCliConfig({ SIM_ADMINS: 'a, b', SIM_FAULT_DROP: '0.25' })).toMatchObject({ apps: [{ admins: ['a', 'b'] }], faults: { drop: 0.25 } });
+    expect(() => readCliConfig({ SIM_FAULT_HUGE_BYTES: '1e9' })).toThrow(/SIM_FAULT_HUGE_BYTES/);
+    expect(readCliConfig({ SIM_FAULT_HUGE_ERRORINFO: '1', SIM_FAULT_HUGE_BODY: '0.5', SIM_FAULT_HUGE_BYTES: '2000000' })).toMatchObject({
+      faults: { hugeErrorInfo: 1, hugeBody: 0.5, hugeBytes: 2_000_000 },
+    });
   });
 
   it('reads SIM_APPS instead of the single-app variables', () => {

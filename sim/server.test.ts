@@ -450,6 +450,30 @@ describe('fault injection', () => {
     expect(await pending).toBe('failed');
   });
 
+  it('answers 60002 with an ErrorInfo of hugeBytes that echoes the URL, UserSig included, changing nothing', async () => {
+    const sim = await start({ random: () => 0, faults: { hugeErrorInfo: 1 } });
+    const r = await call(sim, 'remove_attr', removeBody(['alice']));
+    expect(r.json).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 60002 });
+    const info = r.json.ErrorInfo as string;
+    expect(info).toHaveLength(10_000_000);
+    expect(info.slice(0, 500)).toContain(`usersig=${SIG}`);
+    expect(info.endsWith('aaaa')).toBe(true);
+    expect(sim.getUser('alice')).toHaveProperty('sex', 'female');
+    expect(sim.requests()[0]).toMatchObject({ fault: 'hugeErrorInfo', errorCode: 60002, httpStatus: 200 });
+
+    sim.setConfig({ faults: { hugeBytes: 1000 } });
+    expect(((await call(sim, 'remove_attr', removeBody(['alice']))).json.ErrorInfo as string).length).toBe(1000);
+  });
+
+  it('answers the real answer padded to hugeBytes, having done the work', async () => {
+    const sim = await start({ random: () => 0, faults: { hugeBody: 1 } });
+    const r = await call(sim, 'remove_attr', removeBody(['alice']));
+    expect(r.json).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+    expect(r.json.Padding).toHaveLength(10_000_000);
+    expect(sim.getUser('alice')).not.toHaveProperty('sex');
+    expect(sim.stats().faultsInjected).toMatchObject({ hugeBody: 1, hugeErrorInfo: 0 });
+  });
+
   it('answers slow requests late but normally, and adds latency', async () => {
     const sim = await start({ random: () => 0, faults: { slow: 1, slowMs: 120 }, latencyMs: 30 });
     const t0 = Date.now();
@@ -561,7 +585,7 @@ describe('several apps on one server', () => {
         maxPerSecond: 1,
         maxPerSecondByApi: { ...zeros, remove_attr: 1 },
         sigFailures: 0,
-        faultsInjected: { drop: 0, hang: 0, slow: 0, http5xx: 0, error91000: 0 },
+        faultsInjected: { drop: 0, hang: 0, slow: 0, http5xx: 0, error91000: 0, hugeErrorInfo: 0, hugeBody: 0 },
         usersRemoved: 1,
       },
       [String(APP_B)]: {
@@ -571,7 +595,7 @@ describe('several apps on one server', () => {
         maxPerSecond: 3,
         maxPerSecondByApi: { ...zeros, get_attr: 3, remove_attr: 1 },
         sigFailures: 1,
-        faultsInjected: { drop: 0, hang: 0, slow: 0, http5xx: 0, error91000: 0 },
+        faultsInjected: { drop: 0, hang: 0, slow: 0, http5xx: 0, error91000: 0, hugeErrorInfo: 0, hugeBody: 0 },
         usersRemoved: 2,
       },
     });

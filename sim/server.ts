@@ -10,9 +10,9 @@ import { verifyUserSig } from './usersig';
 
 export type SimApi = 'remove_attr' | 'get_attr' | 'set_attr' | 'get_attr_name' | 'set_attr_name';
 export const SIM_APIS: readonly SimApi[] = ['remove_attr', 'get_attr', 'set_attr', 'get_attr_name', 'set_attr_name'];
-export type FaultKind = 'drop' | 'hang' | 'slow' | 'http5xx' | 'error91000';
+export type FaultKind = 'drop' | 'hang' | 'slow' | 'http5xx' | 'error91000' | 'hugeErrorInfo' | 'hugeBody';
 /** Evaluated in this order; the first fault whose draw hits wins. */
-export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'hang', 'slow', 'http5xx', 'error91000'];
+export const FAULT_KINDS: readonly FaultKind[] = ['drop', 'hang', 'slow', 'http5xx', 'error91000', 'hugeErrorInfo', 'hugeBody'];
 
 export interface SimFaults {
   error91000?: number;
@@ -22,6 +22,15 @@ export interface SimFaults {
   slowMs?: number;
   hang?: number;
   drop?: number;
+  /**
+   * A hostile or broken server: 60002 with an ErrorInfo of hugeBytes that starts with the request's
+   * own URL, UserSig included, and goes on with one long run of letters. Nothing is changed.
+   */
+  hugeErrorInfo?: number;
+  /** The real answer (the work is done), with a `Padding` field of hugeBytes. */
+  hugeBody?: number;
+  /** Size of those two, in bytes (the ErrorInfo is never shorter than the URL it echoes); default 10,000,000. */
+  hugeBytes?: number;
 }
 
 /** Calls per second: one number for every API, or per API (the others keep theirs; default 100 each). */
@@ -177,6 +186,8 @@ const MAX_NAME_BYTES = 50;
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_UINT32 = 4294967295;
 const WINDOW_MS = 1000;
+/** Well under V8's longest string (about 512 MB): the answer is built whole in memory, JSON and all. */
+export const MAX_HUGE_BYTES = 100_000_000;
 
 const rate = z.number().min(0).max(1);
 const perSecond = z.number().int().positive();
@@ -203,6 +214,9 @@ const configPatchSchema = z.strictObject({
       slowMs: z.number().min(0).max(600_000).optional(),
       hang: rate.optional(),
       drop: rate.optional(),
+      hugeErrorInfo: rate.optional(),
+      hugeBody: rate.optional(),
+      hugeBytes: z.number().int().min(0).max(MAX_HUGE_BYTES).optional(),
     })
     .optional(),
 });
@@ -515,7 +529,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       qpsLimit: perApi(100),
       latencyMs: 0,
       latencyJitterMs: 0,
-      faults: { error91000: 0, http5xx: 0, slow: 0, slowMs: 15_000, hang: 0, drop: 0 },
+      faults: { error91000: 0, http5xx: 0, slow: 0, slowMs: 15_000, hang: 0, drop: 0, hugeErrorInfo: 0, hugeBody: 0, hugeBytes: 10_000_000 },
     },
     { latencyMs: opts.latencyMs, latencyJitterMs: opts.latencyJitterMs, faults: opts.faults },
   );
@@ -814,10 +828,16 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     } else if (fault === 'error91000') {
       entry.errorCode = 91000;
       respond = () => sendJson(res, 200, envelope(91000, 'internal server error, please retry'));
+    } else if (fault === 'hugeErrorInfo') {
+      entry.errorCode = 60002;
+      const head = `cannot parse http://${req.headers.host ?? host}${req.url ?? ''} `;
+      const info = head + 'a'.repeat(Math.max(0, config.faults.hugeBytes - head.length));
+      respond = () => sendJson(res, 200, envelope(60002, info));
     } else {
       // Mutate now, answer later: a slow answer models work that was done but reported late.
       const out = run();
       entry.errorCode = typeof out.ErrorCode === 'number' ? out.ErrorCode : 0;
+      if (fault === 'hugeBody') out.Padding = 'x'.repeat(config.faults.hugeBytes);
       respond = () => sendJson(res, 200, out);
     }
     log.push(entry);

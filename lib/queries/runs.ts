@@ -2,21 +2,22 @@ import 'server-only';
 import { hasRole } from '../auth/roles';
 import type { RunSummary, UserFilter } from '../db/runs';
 import type { AttrCount, RestoreState } from '../db/values';
-import { currentValues, formatValues, presentFailureGroup, presentUser, type CurrentValue, type ResultRow } from '../results/present';
+import { currentValues, formatValues, presentFailureGroup, presentRun, presentUser, type CurrentValue, type ResultRow } from '../results/present';
 import { RUNS_PAGE_SIZE } from '../results/run-view';
 import type { UseCaseContext } from '../use-cases/context';
 
-export function recentRuns(ctx: UseCaseContext, opts: { appId?: string } = {}): Promise<RunSummary[]> {
-  return ctx.store.runs.list({ limit: RUNS_PAGE_SIZE, appId: opts.appId });
+export async function recentRuns(ctx: UseCaseContext, opts: { appId?: string } = {}): Promise<RunSummary[]> {
+  return (await ctx.store.runs.list({ limit: RUNS_PAGE_SIZE, appId: opts.appId })).map(presentRun);
 }
 
 /** Background runs still going: a reopened tab or another browser sees the same live jobs. */
-export function liveBackgroundRuns(ctx: UseCaseContext): Promise<RunSummary[]> {
-  return ctx.store.runs.listRunning(['csv', 'retry']);
+export async function liveBackgroundRuns(ctx: UseCaseContext): Promise<RunSummary[]> {
+  return (await ctx.store.runs.listRunning(['csv', 'retry'])).map(presentRun);
 }
 
-export function runById(ctx: UseCaseContext, runId: number): Promise<RunSummary | null> {
-  return ctx.store.runs.get(runId);
+export async function runById(ctx: UseCaseContext, runId: number): Promise<RunSummary | null> {
+  const run = await ctx.store.runs.get(runId);
+  return run && presentRun(run);
 }
 
 /** What the progress bar polls: one row, the rate and the time left, no per-user data. */
@@ -24,7 +25,7 @@ export async function runStatus(ctx: UseCaseContext, runId: number) {
   const run = await ctx.store.runs.get(runId);
   if (!run) return null;
   const rate = run.status === 'running' ? ctx.worker.rate(run.id) : null;
-  return { run, rate, etaSeconds: rate ? Math.ceil(run.pending / rate) : null };
+  return { run: presentRun(run), rate, etaSeconds: rate ? Math.ceil(run.pending / rate) : null };
 }
 
 /** Kept values are attribute values of real users: operators and admins see them, viewers never receive them. */

@@ -107,6 +107,15 @@ export interface RunContext {
   error: FailureRecord | null;
 }
 
+/**
+ * A run as every surface hands it out (pages, the JSON API, action results), with the server's words
+ * on why it stopped cleaned like a user's row: they are stored cleaned, but rows written by earlier
+ * versions hold them as received.
+ */
+export function presentRun<R extends { error: FailureRecord | null }>(run: R): R {
+  return run.error === null ? run : { ...run, error: { ...run.error, info: cleanFreeText(run.error.info) } };
+}
+
 function notSentReason(run: RunContext, messages: Messages): string {
   const results = translator('results', messages);
   if (run.error) return results('row.notSent.afterError', { title: describeFailure(run.error, messages).title });

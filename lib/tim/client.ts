@@ -2,7 +2,7 @@ import 'server-only';
 import { randomInt } from 'node:crypto';
 import { log, redactUrl } from '../log';
 import type { TransportFailure } from './policy';
-import { postJson, type HttpReply, type PostJson } from './http-post';
+import { postJson, ReplyTooLarge, MAX_REPLY_BYTES, type HttpReply, type PostJson } from './http-post';
 import type { UserSigSource } from './usersig-cache';
 import { attrNamesReplySchema, TIM_PATHS, timReplySchema, type TimReplyWire } from './wire';
 
@@ -70,6 +70,7 @@ export function createTimClient(opts: TimClientOptions): TimClient {
     try {
       response = await post(url, JSON.stringify(body ?? {}), controller.signal);
     } catch (err) {
+      if (err instanceof ReplyTooLarge) return finish({ kind: 'transport', failure: 'too-large', detail: `over ${MAX_REPLY_BYTES} bytes` });
       const isTimeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
       return finish(
         isTimeout

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPostJson } from './http-post';
+import { createPostJson, MAX_REPLY_BYTES, ReplyTooLarge } from './http-post';
 
 // A self-signed certificate for 127.0.0.1, made for these tests only.
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'test-fixtures', name), 'utf8');
@@ -56,5 +56,40 @@ describe('postJson over HTTPS (the real TIM domains are HTTPS)', () => {
     const pending = createPostJson({ ca: cert })(`${base}/x`, '{}', controller.signal);
     setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), 100);
     await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it(`reads a reply of exactly ${MAX_REPLY_BYTES} bytes whole`, async () => {
+    const base = await httpsServer((_req, res) => res.end('x'.repeat(MAX_REPLY_BYTES)));
+    const reply = await createPostJson({ ca: cert })(`${base}/x`, '{}', new AbortController().signal);
+    expect(reply.text).toHaveLength(MAX_REPLY_BYTES);
+  });
+
+  it('stops reading an endless reply once it passes the limit, and closes its connection', async () => {
+    let written = 0;
+    let closed = false;
+    const base = await httpsServer((_req, res) => {
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      res.on('close', () => (closed = true));
+      const more = () => {
+        while (!res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+      };
+      more();
+    });
+    const pending = createPostJson({ ca: cert })(`${base}/x`, '{}', new AbortController().signal);
+    await expect(pending).rejects.toBeInstanceOf(ReplyTooLarge);
+    await expect.poll(() => closed).toBe(true);
+    // The socket buffers take a little past the limit, then the server is cut off.
+    expect(written).toBeLessThan(10 * MAX_REPLY_BYTES);
+  });
+
+  it('refuses a reply whose announced length is over the limit without waiting for its body', async () => {
+    const base = await httpsServer((_req, res) => {
+      res.writeHead(200, { 'content-length': String(10_000_000) });
+      res.write('{"ErrorInfo":"');
+    });
+    await expect(createPostJson({ ca: cert })(`${base}/x`, '{}', new AbortController().signal)).rejects.toBeInstanceOf(ReplyTooLarge);
   });
 });

@@ -7,7 +7,26 @@ export interface HttpReply {
   text: string;
 }
 
-/** POSTs a JSON body and reads the whole reply; rejects on a network error or when `signal` aborts. */
+/**
+ * Largest reply read, in bytes. The largest a TIM API sends is get_attr's for 100 users (fact sheet
+ * §3, §7): 100 × (an ID of ≤ 64 bytes + 10 attributes × (a name and a value of ≤ 50 bytes each)) is
+ * about 115 kB as plain JSON, and about 620 kB if every byte of every name and value were
+ * \u-escaped. 1 MiB holds that worst case with room to spare; a longer reply is not one of TIM's.
+ */
+export const MAX_REPLY_BYTES = 1024 * 1024;
+
+/** The reply went past MAX_REPLY_BYTES: its connection was closed there, and nothing of it is used. */
+export class ReplyTooLarge extends Error {
+  override readonly name = 'ReplyTooLarge';
+  constructor() {
+    super(`reply over ${MAX_REPLY_BYTES} bytes`);
+  }
+}
+
+/**
+ * POSTs a JSON body and reads the whole reply; rejects on a network error, when `signal` aborts,
+ * and with ReplyTooLarge as soon as the reply goes past MAX_REPLY_BYTES.
+ */
 export type PostJson = (url: string, body: string, signal: AbortSignal) => Promise<HttpReply>;
 
 /**
@@ -41,8 +60,19 @@ export function createPostJson(tls: { /** Replaces the trusted roots: a test's o
           headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
         (response) => {
+          // Destroying the request closes its socket: the rest of an oversized reply is never received.
+          const tooLarge = () => {
+            request.destroy();
+            settle(reject)(new ReplyTooLarge());
+          };
+          if (Number(response.headers['content-length']) > MAX_REPLY_BYTES) return tooLarge();
           const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_REPLY_BYTES) tooLarge();
+            else chunks.push(chunk);
+          });
           response.on('end', () => settle(resolve)({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
           response.on('error', settle(reject));
         },

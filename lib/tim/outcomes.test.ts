@@ -38,4 +38,9 @@ describe('failures', () => {
     expect(transportFailure('http-status', 'HTTP 404')).toEqual({ key: 'transport.http-status', code: null, info: 'HTTP 404', handling: 'fatal' });
     expect(appFailure('removed', 'staging')).toEqual({ key: 'app.removed', code: null, info: 'staging', handling: 'fatal' });
   });
+
+  it('hold the words cleaned, so they are stored and shown without a URL or a UserSig', () => {
+    expect(timFailure(70009, 'sig failed for https://x/v4/timpush/remove_attr?usersig=eJySECRET&identifier=admin\n').info).toBe('sig failed for [address hidden]');
+    expect(transportFailure('network', `usersig=eJySECRET ${'x'.repeat(5000)}`).info).toMatch(/^\[parameter hidden\] x+…$/);
+  });
 });

@@ -1,12 +1,16 @@
 import type { CallResult } from './client';
 import { appHandling, failureKey, timHandling, transportHandling, type AppFailure, type Handling, type TransportFailure } from './policy';
+import { cleanFreeText } from './sanitize';
 
 /** What went wrong for one user or one request, in the form that is stored and explained. */
 export interface Failure {
   /** Catalogue key (lib/tim/policy.ts): the TIM code as a string, 'transport.*' or 'app.*'. */
   key: string;
   code: number | null;
-  /** The server's ErrorInfo, or the transport detail, as received: cleaned when shown (lib/tim/sanitize.ts). */
+  /**
+   * The server's ErrorInfo, or the transport detail, cleaned (lib/tim/sanitize.ts) as the failure is
+   * made, so what is stored and shown is already safe; rows stored before that are cleaned when shown.
+   */
   info: string;
   handling: Handling;
 }
@@ -24,11 +28,11 @@ export type BatchReading =
   | { kind: 'per-user'; users: UserReading[] };
 
 export function timFailure(code: number, info: string): Failure {
-  return { key: failureKey({ kind: 'tim', code }), code, info, handling: timHandling(code) };
+  return { key: failureKey({ kind: 'tim', code }), code, info: cleanFreeText(info), handling: timHandling(code) };
 }
 
 export function transportFailure(kind: TransportFailure, detail: string): Failure {
-  return { key: failureKey({ kind: 'transport', failure: kind }), code: null, info: detail, handling: transportHandling(kind) };
+  return { key: failureKey({ kind: 'transport', failure: kind }), code: null, info: cleanFreeText(detail), handling: transportHandling(kind) };
 }
 
 /** The console's own reason to stop a run before sending (its app changed); `info` names the app. */

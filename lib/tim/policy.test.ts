@@ -90,6 +90,7 @@ describe('transport failures', () => {
     'http-5xx': 'retry',
     'http-status': 'fatal',
     'bad-response': 'retry',
+    'too-large': 'retry',
   };
 
   it('lists every kind', () => {

@@ -96,6 +96,9 @@ const TRANSPORT_HANDLING = {
   'http-5xx': 'retry',
   'http-status': 'fatal', // a non-200, non-5xx status: the console is pointed at the wrong server
   'bad-response': 'retry',
+  // Longer than any TIM reply (lib/tim/http-post.ts MAX_REPLY_BYTES): garbled like a bad response,
+  // and retried like one, as a 5xx is. Each try reads at most the limit, and the users it fails stay retryable.
+  'too-large': 'retry',
 } as const satisfies Readonly<Record<string, Handling>>;
 
 export type TransportFailure = keyof typeof TRANSPORT_HANDLING;

@@ -1,21 +1,25 @@
 import { z } from 'zod';
+import { cutFreeText } from './sanitize';
+
+/** The server's own words: cut as they are parsed, so nothing after (cleaning, storing, logging) reads more. */
+const serverText = z.string().transform(cutFreeText);
 
 /** The REST envelope every TIM API answers with (tim-api-facts.md §1–2). */
 export const timReplySchema = z.object({
   ActionStatus: z.string(),
   ErrorCode: z.number().int(),
-  ErrorInfo: z.string().optional().default(''),
+  ErrorInfo: serverText.optional().default(''),
   ErrorList: z
     .array(
       z.object({
         To_Account: z.string(),
         ErrorCode: z.number().int(),
-        ErrorInfo: z.string().optional().default(''),
+        ErrorInfo: serverText.optional().default(''),
       }),
     )
     .optional()
     .default([]),
-  RequestId: z.string().optional(),
+  RequestId: serverText.optional(),
   /** get_attr: each user's attributes; a user with none has `Attrs: {}`. */
   UserAttrs: z
     .array(z.object({ To_Account: z.string(), Attrs: z.record(z.string(), z.string()).optional().default({}) }))

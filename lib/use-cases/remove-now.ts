@@ -1,7 +1,7 @@
 import 'server-only';
 import type { RunSummary } from '../db/runs';
 import type { AttrCount } from '../db/values';
-import { currentValues, formatValues, presentFailureGroup, presentUser, type CurrentValue, type FailureGroupView, type ResultRow } from '../results/present';
+import { currentValues, formatValues, presentFailureGroup, presentRun, presentUser, type CurrentValue, type FailureGroupView, type ResultRow } from '../results/present';
 import type { RemoveFormInput } from '../schemas/remove-form';
 import { MAX_FORM_USERS } from '../schemas/remove-form';
 import { parseUserIdList } from '../user-ids';
@@ -67,5 +67,5 @@ async function runFormNow(ctx: UseCaseContext, input: RemoveFormInput, kind: 're
       ? { counts: await runs.attrCounts(run.id), values: users.filter((u) => u.result === 'checked').flatMap((u) => currentValues(u.userId, u.attrs, u.values)) }
       : null;
   const rows = users.map((u) => ({ ...presentUser(u, run, ctx.messages), ...(run.kind === 'remove' ? { before: formatValues(u.values) } : {}) }));
-  return ok({ run, rows, failures: groups.map((g) => presentFailureGroup(g, ctx.messages)), duplicates, check });
+  return ok({ run: presentRun(run), rows, failures: groups.map((g) => presentFailureGroup(g, ctx.messages)), duplicates, check });
 }
