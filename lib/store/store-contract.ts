@@ -134,12 +134,41 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       it('discards an upload with its rows and issues, and never a run', async () => {
         const id = await staged();
         expect(await store.uploads.expired(0, true)).toEqual([id]);
-        await store.uploads.discard(id);
+        expect(await store.uploads.discard(id)).toBe(true);
+        await store.uploads.deleteDiscarded(id);
         expect(await store.uploads.get(id)).toBeNull();
         expect(await store.uploads.issues(id, { limit: 10 })).toEqual([]);
+        expect(await store.uploads.expired(0, true)).toEqual([]);
         const { runId } = await store.runs.create(run(['a']), { ...by, action: 'run-started' });
-        await store.uploads.discard(runId);
+        expect(await store.uploads.discard(runId)).toBe(false);
+        await store.uploads.deleteDiscarded(runId);
         expect(await store.runs.get(runId)).toMatchObject({ total: 1 });
+      });
+
+      it('discards or starts a staged upload, never both: a discarded one cannot start, a started one keeps every user', async () => {
+        const pick = (n: number) => ({ picked: ['tag'], requestKey: `key-${String(n).padStart(16, '0')}`, operator: 'ann', kind: 'remove' as const });
+        const discarded = await staged();
+        await store.uploads.complete(discarded, facts);
+        expect(await store.uploads.discard(discarded)).toBe(true);
+        // Its rows are still there; it is neither an upload nor a run any more, and the sweep finishes what a restart cut off.
+        expect(await store.uploads.start(discarded, pick(1), started)).toEqual({ ok: false, refusal: 'not-found' });
+        expect(await store.uploads.get(discarded)).toBeNull();
+        expect(await store.runs.get(discarded)).toBeNull();
+        expect(await store.runs.list({ limit: 10 })).toEqual([]);
+        expect(await store.uploads.expired(0, false)).toEqual([discarded]);
+        expect(await store.uploads.discard(discarded)).toBe(true);
+        await store.uploads.deleteDiscarded(discarded);
+        expect(await store.uploads.expired(0, false)).toEqual([]);
+
+        const kept = await staged();
+        await store.uploads.complete(kept, facts);
+        expect(await store.uploads.deleteDiscarded(kept)).toBeUndefined();
+        expect(await store.uploads.start(kept, pick(2), started)).toMatchObject({ ok: true, users: 3 });
+        expect(await store.uploads.discard(kept)).toBe(false);
+        await store.uploads.deleteDiscarded(kept);
+        expect(await store.runs.get(kept)).toMatchObject({ status: 'running', total: 3, pending: 3 });
+        expect(await store.runs.users(kept, { limit: 10 })).toHaveLength(3);
+        expect((await store.audit.list({ action: 'run-started', limit: 10 })).map((e) => e.runId)).toEqual([kept]);
       });
 
       it('expires staged uploads by age, and those still uploading only when asked', async () => {

@@ -101,10 +101,17 @@ export interface UploadStore {
   addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
   addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;
   complete(uploadId: number, facts: UploadFacts & { attrs: readonly string[]; nowMs: number }): Promise<UploadSummary>;
-  /** Deletes an upload (never a run) a slice at a time; resolves once it is gone. */
-  discard(uploadId: number): Promise<void>;
+  /**
+   * Takes an upload out of uploading or staged by one compare-and-set, so it can never start from
+   * now on (a start that comes first wins, and this answers false). True while it is being
+   * discarded, by this call or an earlier one. Its rows stay until deleteDiscarded.
+   */
+  discard(uploadId: number): Promise<boolean>;
+  /** Deletes a discarded upload a slice at a time; resolves once it is gone. Anything not discarded is left alone. */
+  deleteDiscarded(uploadId: number): Promise<void>;
   get(uploadId: number): Promise<UploadSummary | null>;
   latestStaged(operator: string, appId: string, sinceMs: number): Promise<UploadSummary | null>;
+  /** Staged ones staged before the cutoff, those still uploading when asked, and those discarded but not yet deleted. */
   expired(stagedBeforeMs: number, uploadingToo: boolean): Promise<number[]>;
   issues(uploadId: number, opts: { afterLine?: number; limit: number }): Promise<CsvIssue[]>;
   /** Staged → running with its audit row; a known request key returns its run, unaudited. */

@@ -72,6 +72,11 @@ export async function stageUpload(
     fileName: target.name,
   });
   active.add(uploadId);
+  // Still uploading, so nobody can have started it: the discard always takes it.
+  const drop = async () => {
+    await ctx.store.uploads.discard(uploadId);
+    await ctx.store.uploads.deleteDiscarded(uploadId);
+  };
   let seq = 1;
   const thread = startParseThread(
     { knownAttrs: names.names, maxRows, maxBytes, issuesShown: ISSUES_SHOWN, issuesKept: MAX_ISSUES_KEPT },
@@ -95,14 +100,14 @@ export async function stageUpload(
       }
     } catch (err) {
       await thread.abort();
-      await ctx.store.uploads.discard(uploadId);
+      await drop();
       log.warn('upload.aborted', { uploadId, bytes: received, error: err instanceof Error ? err.message : String(err) });
       return fail('upload.aborted');
     }
     const tally = await thread.end();
     // A file of invalid rows only is still staged: its preview names every one by line.
     if (tally.fatal) {
-      await ctx.store.uploads.discard(uploadId);
+      await drop();
       return fail(tally.fatal.code, tally.fatal.params);
     }
     const upload = await ctx.store.uploads.complete(uploadId, { ...tally, nowMs: ctx.clock.nowMs() });
@@ -110,7 +115,7 @@ export async function stageUpload(
     return ok(stagedView(upload, tally.issues));
   } catch (err) {
     await thread.abort();
-    await ctx.store.uploads.discard(uploadId);
+    await drop();
     throw err;
   } finally {
     active.delete(uploadId);

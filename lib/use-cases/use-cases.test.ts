@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import type { Store } from '../store/store';
 import { cancelRun } from './cancel-run';
 import { chooseApp } from './choose-app';
 import type { UseCaseContext } from './context';
+import { discardUpload } from './discard-upload';
 import { changeOperator } from './manage-operators';
 import { removeNow } from './remove-now';
 import { retryFailed } from './retry-failed';
@@ -190,6 +192,42 @@ describe('staged uploads', () => {
     expect(await store.audit.list({ action: 'run-started', limit: 5 })).toMatchObject([{ operator: 'ann', runId: staged.value.id, detail: { users: 2, file: 'list.csv', invalidRows: 2 } }]);
   });
 
+  it('discards or starts an upload asked at the same moment, never both: nothing is sent, or the run holds every user it counts', async () => {
+    const users = 100_000;
+    const file = `To_Account,Attrs\n${Array.from({ length: users }, (_, i) => `user${i},sex`).join('\n')}\n`;
+    const staged = await stageUpload(ctx(), target, body(file, 1 << 16));
+    if (!staged.ok) throw new Error(staged.error.code);
+    const id = staged.value.id;
+    const rowsOf = () => {
+      const db = new Database(join(dir, 'console.db'), { readonly: true });
+      try {
+        return db.prepare('SELECT COUNT(*) FROM run_users WHERE run_id = ?').pluck().get(id) as number;
+      } finally {
+        db.close();
+      }
+    };
+    expect(rowsOf()).toBe(users);
+
+    const discarding = discardUpload(ctx(), { uploadId: id });
+    // The start arrives while the discard deletes the rows, a slice per turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    const started = await startStagedRun(ctx(), { uploadId: id, attrs: [], requestKey: key(5) });
+    const discarded = await discarding;
+
+    if (started.ok) {
+      await expect.poll(async () => (await store.runs.get(id))?.status, { timeout: 30_000 }).toBe('completed');
+      const run = (await store.runs.get(id))!;
+      expect({ total: run.total, rows: rowsOf(), pending: run.pending }).toEqual({ total: users, rows: users, pending: 0 });
+      expect(discarded).toEqual({ ok: false, error: { code: 'upload.notFound' } });
+    } else {
+      expect(started).toEqual({ ok: false, error: { code: 'upload.notFound' } });
+      expect(discarded).toEqual({ ok: true, value: null });
+      await expect.poll(() => store.uploads.expired(Date.now() + 1, true)).toEqual([]);
+      expect(rowsOf()).toBe(0);
+      expect(sent()).toEqual([]);
+      expect(await store.runs.list({ limit: 5 })).toEqual([]);
+    }
+  });
   it('refuses a declared length over CSV_MAX_BYTES before reading a byte', async () => {
     const unread: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => {
