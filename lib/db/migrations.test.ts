@@ -118,3 +118,19 @@ describe('migration 12', () => {
     );
   });
 });
+
+describe('migration 13', () => {
+  it('holds one running removal per dry run, whoever writes it; finished ones and other kinds do not count', () => {
+    upTo(12);
+    migrate(db);
+    const insert = db.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', 'csv', ?, 1, 'china', '[]', ?, 1, ?)");
+    insert.run('check', 'completed', null);
+    insert.run('remove', 'running', 1);
+    expect(() => insert.run('remove', 'running', 1)).toThrow(/UNIQUE constraint failed: runs\.parent_run_id/);
+    insert.run('remove', 'completed', 1);
+    insert.run('check', 'running', 1);
+    insert.run('remove', 'running', null);
+    insert.run('remove', 'running', null);
+    expect(db.prepare("SELECT COUNT(*) FROM runs WHERE parent_run_id = 1 AND kind = 'remove' AND status = 'running'").pluck().get()).toBe(1);
+  });
+});

@@ -416,4 +416,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_parent ON runs(parent_run_id) WHERE parent_run_id IS NOT NULL;
     `,
   },
+  {
+    version: 13,
+    name: 'one removal at a time from one dry run',
+    sql: `
+      -- Two operators confirming the removal of one dry run at once get the same run, whichever
+      -- process writes it. A retry of a removal is also a removal with that removal as parent: it
+      -- already had this rule.
+      CREATE UNIQUE INDEX runs_one_removal_per_parent ON runs(parent_run_id)
+        WHERE kind = 'remove' AND status = 'running' AND parent_run_id IS NOT NULL;
+    `,
+  },
 ];

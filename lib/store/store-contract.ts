@@ -72,6 +72,21 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(await store.audit.list({ action: 'run-retried', limit: 10 })).toHaveLength(1);
     });
 
+    it('makes one removal from one dry run for two asks with different request keys, audited once; another once it has finished', async () => {
+      const { runId: checkId } = await store.runs.create({ ...run(['a', 'b']), kind: 'check' }, { ...by, action: 'check-started' });
+      await store.runs.finish(checkId, { status: 'completed' });
+      const entry = (id: number, n: number) => ({ ...by, action: 'run-started' as const, runId: id, detail: { source: 'check' as const, checkRunId: checkId, users: n } });
+      const ann = await store.runs.createFromCheck(checkId, { requestKey: 'key-ann-0123456789ab', operator: 'ann' }, entry);
+      const bob = await store.runs.createFromCheck(checkId, { requestKey: 'key-bob-0123456789ab', operator: 'bob' }, entry);
+      expect(ann).toMatchObject({ ok: true, users: 2, existing: false });
+      expect(bob).toEqual({ ok: true, runId: ann.ok ? ann.runId : 0, users: 2, existing: true });
+      expect(await store.audit.list({ action: 'run-started', limit: 10 })).toHaveLength(1);
+      await store.runs.finish(ann.ok ? ann.runId : 0, { status: 'cancelled' });
+      const later = await store.runs.createFromCheck(checkId, { requestKey: 'key-bob-fedcba987654', operator: 'bob' }, entry);
+      expect(later).toMatchObject({ ok: true, existing: false });
+      expect(later.ok && later.runId).not.toBe(ann.ok && ann.runId);
+    });
+
     it('adds an operator with its audit row, refuses a second of the same name, and remembers their app', async () => {
       const prepared = await prepareOperator({ username: 'carol', password: 'a-long-password', role: 'viewer' });
       if (!prepared.ok) throw new Error(prepared.code);

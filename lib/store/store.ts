@@ -70,7 +70,10 @@ export interface RunStore {
     operator: string,
     audit: (runId: number, users: number) => AuditInput,
   ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RetryRefusal }>;
-  /** The removal a finished dry run leads to: same users, attributes and app; a known request key returns its run, unaudited. */
+  /**
+   * The removal a finished dry run leads to: same users, attributes and app. A known request key,
+   * or a removal of this dry run still running, returns that run, unaudited.
+   */
   createFromCheck(
     checkId: number,
     start: { requestKey: string; operator: string },

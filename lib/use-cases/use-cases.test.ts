@@ -18,6 +18,7 @@ import { chooseApp } from './choose-app';
 import type { UseCaseContext } from './context';
 import { discardUpload } from './discard-upload';
 import { changeOperator } from './manage-operators';
+import { removeChecked } from './remove-from-check';
 import { removeNow } from './remove-now';
 import { retryFailed } from './retry-failed';
 import { stageUpload } from './stage-upload';
@@ -110,6 +111,32 @@ describe('removeNow', () => {
     const again = await removeNow(ctx(), { ...form('staging', 'bob', ['sex']), requestKey: key });
     expect(first.ok && again.ok && again.value.run.id === first.value.run.id).toBe(true);
     expect(sim.requests().filter((q) => q.api === 'remove_attr')).toHaveLength(1);
+  });
+});
+
+describe('removeChecked', () => {
+  it('makes one removal of a dry run that two operators confirm at the same moment: both answers name it, and its users are sent once', async () => {
+    const users = [
+      { account: 'alice', attrs: ['city'] },
+      { account: 'bob', attrs: ['city'] },
+    ];
+    const { runId: checkId } = await store.runs.create(
+      { source: 'form', kind: 'check', appId: 'staging', sdkAppId: STAGING.sdkAppId, region: 'china', operator: 'ann', users },
+      { action: 'check-started', operator: 'ann', clientIp: null },
+    );
+    await store.runs.finish(checkId, { status: 'completed' });
+    const bob = ctx({ actor: { username: 'bob', role: 'operator', clientIp: null, appId: null } });
+    const [ann, bobs] = await Promise.all([
+      removeChecked(ctx(), { runId: checkId, requestKey: 'ann-key-0123456789' }),
+      removeChecked(bob, { runId: checkId, requestKey: 'bob-key-0123456789' }),
+    ]);
+    if (!ann.ok) throw new Error(ann.error.code);
+    expect(bobs).toEqual(ann);
+    expect((await store.runs.list({ limit: 10 })).filter((r) => r.parentRunId === checkId).map((r) => r.id)).toEqual([ann.value.runId]);
+    await expect.poll(async () => (await store.runs.get(ann.value.runId))?.status, { timeout: 10_000 }).toBe('completed');
+    const sentTo = sim.requests().filter((q) => q.api === 'remove_attr').flatMap((q) => q.accounts ?? []);
+    expect(sentTo.sort()).toEqual(['alice', 'bob']);
+    expect((await store.audit.list({ action: 'run-started', limit: 5 })).map((e) => e.runId)).toEqual([ann.value.runId]);
   });
 });
 
