@@ -85,15 +85,34 @@ function toUpload(r: UploadRow): UploadSummary {
 const UPLOAD_COLUMNS =
   'id, status, app_id, sdkappid, operator, file_name, total, attrs, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
 
-/** An upload as a run that cannot send yet; its users arrive with addStagedRows. */
-export function beginUpload(db: Db, upload: NewUpload): number {
-  return Number(
-    statement(
+/** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
+export interface UploadCap {
+  max: number;
+  stagedSinceMs: number;
+}
+
+/**
+ * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
+ * operator already holds `cap.max` uploads: counted and inserted in one transaction, so uploads
+ * sent side by side cannot pass the cap together. One being discarded no longer counts.
+ */
+export function beginUpload(db: Db, upload: NewUpload, cap: UploadCap): number | null {
+  return db.transaction(() => {
+    const held = statement(
       db,
-      `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
-       VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?)`,
-    ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, upload.fileName).lastInsertRowid,
-  );
+      "SELECT COUNT(*) FROM runs WHERE status IN ('uploading', 'staged') AND operator = ? AND (status = 'uploading' OR staged_ms >= ?)",
+    )
+      .pluck()
+      .get(upload.operator, cap.stagedSinceMs) as number;
+    if (held >= cap.max) return null;
+    return Number(
+      statement(
+        db,
+        `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
+         VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?)`,
+      ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, upload.fileName).lastInsertRowid,
+    );
+  }).immediate();
 }
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);

@@ -125,7 +125,7 @@ export function createSqliteStore(db: Db): Store {
       },
     },
     uploads: {
-      begin: async (upload) => beginUpload(db, upload),
+      begin: async (upload, cap) => beginUpload(db, upload, cap),
       addRows: async (uploadId, firstSeq, rows) => addStagedRows(db, uploadId, firstSeq, rows),
       addIssues: async (uploadId, issues) => addUploadIssues(db, uploadId, issues),
       complete: async (uploadId, facts) => completeUpload(db, uploadId, facts),

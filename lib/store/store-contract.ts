@@ -103,9 +103,10 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       const row = (account: string, attrs: string[], withPicked = false) => ({ account, attrs, withPicked });
       const facts = { rowsRead: 5, invalidRows: 1, validRows: 4, rowsWithoutAttrs: 1, hasHeader: true, attrs: ['sex', 'city'], nowMs: 1_000 };
       const started = (users: number) => ({ ...by, action: 'run-started' as const, detail: { source: 'csv' as const, users } });
+      const roomy = { max: 100, stagedSinceMs: 0 };
 
       async function staged() {
-        const id = await store.uploads.begin(upload);
+        const id = (await store.uploads.begin(upload, roomy))!;
         expect(await store.uploads.addRows(id, 1, [row('a', ['sex']), row('b', [], true)])).toEqual({ merged: 0 });
         expect(await store.uploads.addRows(id, 3, [row('a', ['city']), row('c', ['sex'])])).toEqual({ merged: 1 });
         await store.uploads.addIssues(id, [{ line: 4, code: 'csv.idEmpty' }]);
@@ -189,10 +190,30 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       it('expires staged uploads by age, and those still uploading only when asked', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
-        const receiving = await store.uploads.begin(upload);
+        const receiving = await store.uploads.begin(upload, roomy);
         expect(await store.uploads.expired(50, false)).toEqual([]);
         expect(await store.uploads.expired(101, false)).toEqual([old]);
         expect(await store.uploads.expired(50, true)).toEqual([receiving]);
+      });
+
+      it('begins no upload for an operator who holds the most already; expired, discarded and started ones free their place', async () => {
+        const cap = { max: 3, stagedSinceMs: 500 };
+        const old = await staged();
+        await store.uploads.complete(old, { ...facts, nowMs: 100 });
+        const first = await staged();
+        await store.uploads.complete(first, facts);
+        const arriving = await store.uploads.begin(upload, cap);
+        expect(arriving).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, cap)).toBeNull();
+        expect(await store.uploads.begin({ ...upload, appId: 'other' }, cap)).toBeNull();
+        expect(await store.uploads.begin({ ...upload, operator: 'bob' }, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.discard(arriving!)).toBe(true);
+        const again = await store.uploads.begin(upload, cap);
+        expect(again).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, cap)).toBeNull();
+        await store.uploads.start(first, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started);
+        expect(await store.uploads.begin(upload, cap)).toEqual(expect.any(Number));
       });
     });
 

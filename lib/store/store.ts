@@ -15,7 +15,7 @@ import type {
   UserFilter,
 } from '../db/runs';
 import type { CsvIssue } from '../csv/validate';
-import type { NewUpload, StagedRow, StartRefusal, UploadFacts, UploadSummary } from '../db/uploads';
+import type { NewUpload, StagedRow, StartRefusal, UploadCap, UploadFacts, UploadSummary } from '../db/uploads';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
 import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from '../db/values';
@@ -99,7 +99,8 @@ export interface RunStore {
  * file streams in, so no single write holds the database for long.
  */
 export interface UploadStore {
-  begin(upload: NewUpload): Promise<number>;
+  /** Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff); checked and begun as one step. */
+  begin(upload: NewUpload, cap: UploadCap): Promise<number | null>;
   /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
   addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
   addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;
