@@ -82,7 +82,8 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
     worker.postMessage(request);
   };
 
-  const sendToServer = (file: File) => {
+  /** `after`: the discard of the file this one replaces, so its place among the operator's uploads is free first. */
+  const sendToServer = (file: File, after: Promise<unknown> | null) => {
     if (file.size > limits.maxBytes) {
       setServer({ kind: 'refused', message: t('tooLarge', { size: mib(file.size), limit: mib(limits.maxBytes) }) });
       return;
@@ -96,7 +97,8 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
     xhr.onload = () => {
       if (upload.current !== xhr) return;
       upload.current = null;
-      const parsed = xhr.status === 201 ? stagedUploadSchema.safeParse(JSON.parse(xhr.responseText)) : null;
+      // 201: staged; 200: read, but not kept (no valid row).
+      const parsed = xhr.status === 201 || xhr.status === 200 ? stagedUploadSchema.safeParse(JSON.parse(xhr.responseText)) : null;
       setServer(parsed?.success ? { kind: 'staged', upload: parsed.data } : { kind: 'refused', message: refusalOf(xhr, t) });
     };
     xhr.onerror = () => {
@@ -104,9 +106,14 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
       upload.current = null;
       setServer({ kind: 'refused', message: refusalOf(xhr, t) });
     };
-    xhr.open('POST', `/api/uploads?${new URLSearchParams({ appId: app.id, name: file.name })}`);
-    xhr.setRequestHeader('content-type', 'text/csv');
-    xhr.send(file);
+    void Promise.resolve(after)
+      .catch(() => undefined)
+      .then(() => {
+        if (upload.current !== xhr) return;
+        xhr.open('POST', `/api/uploads?${new URLSearchParams({ appId: app.id, name: file.name })}`);
+        xhr.setRequestHeader('content-type', 'text/csv');
+        xhr.send(file);
+      });
   };
 
   const choose = (file: File | null) => {
@@ -114,13 +121,13 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
     setStartError(null);
     setConfirming(null);
     // The file shown before is replaced: its staged rows go now rather than in 24 hours.
-    if (server.kind === 'staged') void discardUploadAction({ uploadId: server.upload.id });
+    const replaced = server.kind === 'staged' && server.upload.id !== null ? discardUploadAction({ uploadId: server.upload.id }) : null;
     setFileName(file?.name ?? null);
     setLocal({ kind: 'idle' });
     setServer({ kind: 'idle' });
     if (!file) return;
     previewInBrowser(file);
-    sendToServer(file);
+    sendToServer(file, replaced);
   };
 
   const stagedUpload = server.kind === 'staged' ? server.upload : null;
@@ -251,8 +258,13 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
             preview={preview}
             fileName={fileName}
             checkedBy={stagedUpload ? 'server' : 'browser'}
-            downloadHref={stagedUpload ? `/api/uploads/${stagedUpload.id}/invalid-rows` : undefined}
+            downloadHref={stagedUpload?.id ? `/api/uploads/${stagedUpload.id}/invalid-rows` : undefined}
           />
+        )}
+        {stagedUpload && stagedUpload.id === null && (
+          <div role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-900">
+            {csvMessage({ code: 'csv.noValidRows', params: { invalid: stagedUpload.invalidRows, rows: stagedUpload.rowsRead } }, messages)}
+          </div>
         )}
         {stagedUpload && staged?.id === stagedUpload.id && (
           <p className="text-sm text-slate-700">

@@ -1,13 +1,27 @@
 import 'server-only';
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { log } from '../log';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
 
+/**
+ * The file holds password hashes, the attribute values removals kept and the audit log: only the
+ * console's own user may read it. SQLite gives the -wal and -shm it creates the database file's mode.
+ */
+const FILE_MODE = 0o600;
+/** Only for a folder the console creates itself: one chosen by the operator keeps its mode. */
+const DIR_MODE = 0o700;
+
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const onDisk = path !== ':memory:';
+  if (onDisk) {
+    mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE });
+    createPrivate(path);
+    tighten(path);
+  }
   const db = new Database(path);
   // WAL lets the history pages read while a run writes; NORMAL is durable across process crashes.
   db.pragma('journal_mode = WAL');
@@ -17,7 +31,36 @@ export function openDatabase(path: string): Db {
   // 32 MB of pages (the default is 2): staging ten million users inserts into an index far larger than that.
   db.pragma('cache_size = -32768');
   migrate(db);
+  // Left behind by a process that died, perhaps one from before files were made private.
+  if (onDisk) for (const side of [`${path}-wal`, `${path}-shm`]) tighten(side);
   return db;
+}
+
+/** Created with its mode rather than chmod-ed afterwards, so it is never readable by others, even for a moment. */
+function createPrivate(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', FILE_MODE));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/** A file more open than FILE_MODE (a database made by an earlier version, say) loses its group and other bits. */
+function tighten(path: string): void {
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return;
+  }
+  if ((mode & ~FILE_MODE) === 0) return;
+  const to = mode & FILE_MODE;
+  try {
+    chmodSync(path, to);
+    log.warn('database.mode-tightened', { path, from: mode.toString(8), to: to.toString(8) });
+  } catch (err) {
+    log.error('database.mode-open', { path, mode: mode.toString(8), error: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 export function migrate(db: Db): void {

@@ -94,3 +94,43 @@ describe('migration 8', () => {
     ]);
   });
 });
+
+describe('migration 12', () => {
+  it('rebuilds runs for uploads being discarded, keeping every run, user, reference and index', () => {
+    upTo(11);
+    const insert = db.prepare(
+      "INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id, copy_from, copied_upto, staged_ms, request_key) VALUES ('t', 'csv', ?, 1, 'china', '[]', ?, 1, ?, ?, ?, ?, ?)",
+    );
+    insert.run('check', 'completed', null, null, 0, 5, 'k1');
+    insert.run('remove', 'running', 1, 1, 7, null, null);
+    db.prepare("INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (1, 1, 'alice', '[]')").run();
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    expect(db.prepare('SELECT id, kind, status, parent_run_id, copy_from, copied_upto, staged_ms, request_key FROM runs ORDER BY id').all()).toEqual([
+      { id: 1, kind: 'check', status: 'completed', parent_run_id: null, copy_from: null, copied_upto: 0, staged_ms: 5, request_key: 'k1' },
+      { id: 2, kind: 'remove', status: 'running', parent_run_id: 1, copy_from: 1, copied_upto: 7, staged_ms: null, request_key: null },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(() => db.prepare("INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (99, 1, 'bob', '[]')").run()).toThrow(/FOREIGN KEY/);
+    db.prepare("INSERT INTO runs (created_at, source, sdkappid, region, attrs, status, total) VALUES ('t', 'csv', 1, 'china', '[]', 'discarding', 0)").run();
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'").pluck().all()).toEqual(
+      expect.arrayContaining(['runs_by_app', 'runs_by_parent', 'runs_request_key', 'runs_status']),
+    );
+  });
+});
+
+describe('migration 13', () => {
+  it('holds one running removal per dry run, whoever writes it; finished ones and other kinds do not count', () => {
+    upTo(12);
+    migrate(db);
+    const insert = db.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', 'csv', ?, 1, 'china', '[]', ?, 1, ?)");
+    insert.run('check', 'completed', null);
+    insert.run('remove', 'running', 1);
+    expect(() => insert.run('remove', 'running', 1)).toThrow(/UNIQUE constraint failed: runs\.parent_run_id/);
+    insert.run('remove', 'completed', 1);
+    insert.run('check', 'running', 1);
+    insert.run('remove', 'running', null);
+    insert.run('remove', 'running', null);
+    expect(db.prepare("SELECT COUNT(*) FROM runs WHERE parent_run_id = 1 AND kind = 'remove' AND status = 'running'").pluck().get()).toBe(1);
+  });
+});

@@ -357,4 +357,74 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN copied_upto INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 12,
+    name: 'uploads being discarded: out of staged by one compare-and-set before their rows are deleted',
+    rebuildsTables: true,
+    sql: `
+      CREATE TABLE runs_v12 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        source TEXT NOT NULL CHECK (source IN ('form', 'csv', 'retry', 'restore')),
+        kind TEXT NOT NULL DEFAULT 'remove' CHECK (kind IN ('remove', 'check', 'restore')),
+        sdkappid INTEGER NOT NULL,
+        region TEXT NOT NULL,
+        attrs TEXT NOT NULL,
+        operator TEXT,
+        parent_run_id INTEGER REFERENCES runs(id),
+        -- 'discarding': an upload that can no longer start, whose rows are being deleted a slice at a time.
+        status TEXT NOT NULL CHECK (status IN ('uploading', 'staged', 'discarding', 'running', 'completed', 'failed', 'cancelled', 'interrupted')),
+        total INTEGER NOT NULL,
+        removed INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        not_sent INTEGER NOT NULL DEFAULT 0,
+        requests INTEGER NOT NULL DEFAULT 0,
+        with_values INTEGER NOT NULL DEFAULT 0,
+        values_purged_at TEXT,
+        error_key TEXT,
+        error_code INTEGER,
+        error_info TEXT,
+        file_name TEXT,
+        rows_read INTEGER,
+        invalid_rows INTEGER,
+        duplicate_rows INTEGER,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        request_key TEXT,
+        app_id TEXT NOT NULL DEFAULT 'default',
+        picked_attrs TEXT,
+        rows_without_attrs INTEGER,
+        has_header INTEGER,
+        staged_ms INTEGER,
+        copy_from INTEGER REFERENCES runs(id),
+        copied_upto INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO runs_v12 (id, created_at, finished_at, source, kind, sdkappid, region, attrs, operator, parent_run_id, status,
+                            total, removed, skipped, failed, not_sent, requests, with_values, values_purged_at, error_key,
+                            error_code, error_info, file_name, rows_read, invalid_rows, duplicate_rows, cancel_requested,
+                            request_key, app_id, picked_attrs, rows_without_attrs, has_header, staged_ms, copy_from, copied_upto)
+        SELECT id, created_at, finished_at, source, kind, sdkappid, region, attrs, operator, parent_run_id, status,
+                            total, removed, skipped, failed, not_sent, requests, with_values, values_purged_at, error_key,
+                            error_code, error_info, file_name, rows_read, invalid_rows, duplicate_rows, cancel_requested,
+                            request_key, app_id, picked_attrs, rows_without_attrs, has_header, staged_ms, copy_from, copied_upto FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_v12 RENAME TO runs;
+      CREATE INDEX runs_status ON runs(status);
+      CREATE UNIQUE INDEX runs_request_key ON runs(request_key) WHERE request_key IS NOT NULL;
+      CREATE INDEX runs_by_app ON runs(app_id, id);
+      CREATE INDEX runs_by_parent ON runs(parent_run_id) WHERE parent_run_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 13,
+    name: 'one removal at a time from one dry run',
+    sql: `
+      -- Two operators confirming the removal of one dry run at once get the same run, whichever
+      -- process writes it. A retry of a removal is also a removal with that removal as parent: it
+      -- already had this rule.
+      CREATE UNIQUE INDEX runs_one_removal_per_parent ON runs(parent_run_id)
+        WHERE kind = 'remove' AND status = 'running' AND parent_run_id IS NOT NULL;
+    `,
+  },
 ];

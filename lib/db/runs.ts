@@ -1,7 +1,7 @@
 import 'server-only';
 import type { UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
-import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, type RunEnd, type RunKind, type RunStatus, type UserResult } from '../runs/state-machine';
+import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus, type UserResult } from '../runs/state-machine';
 import type { Failure } from '../tim/outcomes';
 import { statement, type Db } from './database';
 
@@ -110,8 +110,8 @@ interface RunUserRow {
 const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
   key === null ? null : { key, code, info: info ?? '' };
 
-/** Runs only: uploads (uploading, staged) are read through lib/db/uploads.ts. */
-const IS_RUN = "status NOT IN ('uploading', 'staged')";
+/** Runs only: uploads (uploading, staged, discarding) are read through lib/db/uploads.ts. */
+const IS_RUN = `status NOT IN (${UPLOAD_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /**
  * A CSV row that named no attributes takes the ones picked on the page when its run started, which

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { CsvIssue } from '../csv/validate';
-import { assertRunMove, IllegalTransition, type StoredStatus, type UploadStatus } from '../runs/state-machine';
+import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../runs/state-machine';
 import { statement, type Db } from './database';
 
 export interface NewUpload {
@@ -85,15 +85,34 @@ function toUpload(r: UploadRow): UploadSummary {
 const UPLOAD_COLUMNS =
   'id, status, app_id, sdkappid, operator, file_name, total, attrs, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
 
-/** An upload as a run that cannot send yet; its users arrive with addStagedRows. */
-export function beginUpload(db: Db, upload: NewUpload): number {
-  return Number(
-    statement(
+/** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
+export interface UploadCap {
+  max: number;
+  stagedSinceMs: number;
+}
+
+/**
+ * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
+ * operator already holds `cap.max` uploads: counted and inserted in one transaction, so uploads
+ * sent side by side cannot pass the cap together. One being discarded no longer counts.
+ */
+export function beginUpload(db: Db, upload: NewUpload, cap: UploadCap): number | null {
+  return db.transaction(() => {
+    const held = statement(
       db,
-      `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
-       VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?)`,
-    ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, upload.fileName).lastInsertRowid,
-  );
+      "SELECT COUNT(*) FROM runs WHERE status IN ('uploading', 'staged') AND operator = ? AND (status = 'uploading' OR staged_ms >= ?)",
+    )
+      .pluck()
+      .get(upload.operator, cap.stagedSinceMs) as number;
+    if (held >= cap.max) return null;
+    return Number(
+      statement(
+        db,
+        `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
+         VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?)`,
+      ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, upload.fileName).lastInsertRowid,
+    );
+  }).immediate();
 }
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
@@ -140,21 +159,36 @@ export function completeUpload(db: Db, uploadId: number, facts: UploadFacts & { 
       db,
       `UPDATE runs SET status = 'staged', rows_read = ?, invalid_rows = ?, duplicate_rows = ? - total, rows_without_attrs = ?,
                        has_header = ?, attrs = ?, staged_ms = ?
-       WHERE id = ?`,
-    ).run(facts.rowsRead, facts.invalidRows, facts.validRows, facts.rowsWithoutAttrs, facts.hasHeader ? 1 : 0, JSON.stringify(facts.attrs), facts.nowMs, uploadId);
+       WHERE id = ? AND status = ?`,
+    ).run(facts.rowsRead, facts.invalidRows, facts.validRows, facts.rowsWithoutAttrs, facts.hasHeader ? 1 : 0, JSON.stringify(facts.attrs), facts.nowMs, uploadId, from);
     return getUpload(db, uploadId)!;
-  })();
+  }).immediate();
 }
 
 /**
- * Deletes an upload that is not a run: its users and invalid rows go with it. Removing ten
- * million rows at once would hold the write lock for seconds, so it goes a slice at a time; the
- * run row goes last, and a slice never touches a started run.
+ * Takes an upload out of `uploading` or `staged` by one compare-and-set, so that from here on it
+ * can never start; its rows are deleted afterwards (deleteDiscardedSlice). True when the upload
+ * is being discarded now, by this call or an earlier one; false when it is no upload any more
+ * (started, or gone).
  */
-export function discardUploadSlice(db: Db, uploadId: number, slice = 20_000): 'more' | 'done' {
+export function discardUpload(db: Db, uploadId: number): boolean {
   return db.transaction(() => {
-    const status = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as string | undefined;
-    if (status !== 'uploading' && status !== 'staged') return 'done' as const;
+    const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
+    if (from === 'discarding') return true;
+    if (!from || !canMoveRun(from, 'discarding')) return false;
+    return statement(db, "UPDATE runs SET status = 'discarding' WHERE id = ? AND status = ?").run(uploadId, from).changes === 1;
+  }).immediate();
+}
+
+/**
+ * Deletes a discarded upload: its users and invalid rows, then its row. Removing ten million rows
+ * at once would hold the write lock for seconds, so it goes a slice at a time. Only an upload in
+ * `discarding` loses rows: a staged one, or a run, is never touched.
+ */
+export function deleteDiscardedSlice(db: Db, uploadId: number, slice = 20_000): 'more' | 'done' {
+  return db.transaction(() => {
+    const status = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
+    if (status !== 'discarding') return 'done' as const;
     const users = statement(db, 'DELETE FROM run_users WHERE run_id = ? AND seq IN (SELECT seq FROM run_users WHERE run_id = ? LIMIT ?)').run(
       uploadId,
       uploadId,
@@ -185,11 +219,14 @@ export function latestStagedUpload(db: Db, operator: string, appId: string, sinc
   return row ? toUpload(row) : null;
 }
 
-/** Uploads to delete: staged ones older than `stagedBeforeMs`, and every one still uploading when `uploadingToo`. */
+/**
+ * Uploads to delete: staged ones older than `stagedBeforeMs`, every one still uploading when
+ * `uploadingToo`, and those whose deletion was cut off (a restart mid-way).
+ */
 export function expiredUploads(db: Db, stagedBeforeMs: number, uploadingToo: boolean): number[] {
   return statement(
     db,
-    `SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < ?) OR (status = 'uploading' AND ? = 1) ORDER BY id`,
+    `SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < ?) OR (status = 'uploading' AND ? = 1) OR status = 'discarding' ORDER BY id`,
   )
     .pluck()
     .all(stagedBeforeMs, uploadingToo ? 1 : 0) as number[];
@@ -208,7 +245,8 @@ export type StartRefusal = 'not-found' | 'not-staged' | 'picks-needed';
 
 /**
  * Staged → running with the picked attributes, by compare-and-set, so two clicks (or two
- * operators) start it once; the same request key gets the same answer. Only the run row changes:
+ * operators) start it once, and an upload being discarded never starts with part of its users;
+ * the same request key gets the same answer. Only the run row changes:
  * the click costs the same for ten users as for ten million.
  */
 export function startUpload(
@@ -222,7 +260,7 @@ export function startUpload(
     const row = statement(db, 'SELECT status, total, attrs, rows_without_attrs FROM runs WHERE id = ?').get(uploadId) as
       | { status: string; total: number; attrs: string; rows_without_attrs: number | null }
       | undefined;
-    if (!row || row.status === 'uploading') return { ok: false as const, refusal: 'not-found' as const };
+    if (!row || row.status === 'uploading' || row.status === 'discarding') return { ok: false as const, refusal: 'not-found' as const };
     if (row.status !== 'staged') return { ok: false as const, refusal: 'not-staged' as const };
     if ((row.rows_without_attrs ?? 0) > 0 && start.picked.length === 0) return { ok: false as const, refusal: 'picks-needed' as const };
     assertRunMove('staged', 'running');

@@ -20,7 +20,8 @@ export type FromCheckRefusal = 'not-found' | 'not-a-check' | 'still-running';
  * The removal a dry run leads to: the same users, attributes and app, as a new run. Only the run
  * row is written here: its users are copied from the dry run a slice at a time while it already
  * sends (copyUsersSlice), so a ten-million-user start answers at once. The same request key
- * returns the same run.
+ * returns the same run, and so does any ask while one is running (runs_one_removal_per_parent):
+ * a double click or two operators at once make one removal.
  */
 export function createRemovalFromCheck(
   db: Db,
@@ -34,6 +35,10 @@ export function createRemovalFromCheck(
     if (!check) return { ok: false as const, refusal: 'not-found' as const };
     if (check.kind !== 'check') return { ok: false as const, refusal: 'not-a-check' as const };
     if (check.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
+    const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND kind = 'remove' AND status = 'running'").get(checkId) as
+      | { id: number; total: number }
+      | undefined;
+    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
     const runId = Number(
       statement(
         db,

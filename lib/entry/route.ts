@@ -19,6 +19,7 @@ const STATUS: Partial<Record<AppError['code'], number>> = {
   'csv.tooLarge': 413,
   'csv.tooManyRows': 413,
   'upload.busy': 429,
+  'upload.tooManyStaged': 409,
   'run.stillRunning': 409,
   'restore.nothing': 409,
   'restore.purged': 410,

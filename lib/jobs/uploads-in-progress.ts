@@ -6,6 +6,13 @@ export const STAGED_UPLOAD_TTL_MS = 24 * 3_600_000;
 /** Files read at once by this process: each holds a thread and a share of the database's writes. */
 export const MAX_CONCURRENT_UPLOADS = 4;
 
+/**
+ * Uploads one operator may hold at once, arriving or staged: each may be 1 GiB and ten million
+ * rows, kept for a day. The page keeps one per app (choosing another file discards it), so this
+ * leaves room for a few apps and for scripts that stage a few files before starting them.
+ */
+export const MAX_STAGED_UPLOADS_PER_OPERATOR = 5;
+
 const holder = globalThis as typeof globalThis & { __timConsoleUploads?: Set<number> };
 
 /**

@@ -176,15 +176,17 @@ class JobWorker implements RunWorker {
   }
 
   /**
-   * Deletes staged uploads past their 24 hours, and uploads left half-received by a process that
-   * died: only the writer receives uploads, so one not in progress here has no one left to finish it.
+   * Deletes staged uploads past their 24 hours, uploads left half-received by a process that
+   * died (only the writer receives uploads, so one not in progress here has no one left to finish
+   * it), and discards a restart cut short. One started since it was listed is a run: the discard
+   * refuses it, and it keeps every user.
    */
   private async sweepUploads(now: number): Promise<void> {
     const { store } = getRuntime();
     const receiving = uploadsInProgress();
     for (const id of await store.uploads.expired(now - STAGED_UPLOAD_TTL_MS, true)) {
-      if (receiving.has(id)) continue;
-      await store.uploads.discard(id);
+      if (receiving.has(id) || !(await store.uploads.discard(id))) continue;
+      await store.uploads.deleteDiscarded(id);
       log.info('upload.discarded', { uploadId: id, reason: 'expired or abandoned' });
     }
   }

@@ -18,7 +18,9 @@ import {
 const STORED = [...UPLOAD_STATUSES, ...RUN_STATUSES];
 const allowedRun: [StoredStatus, StoredStatus][] = [
   ['uploading', 'staged'],
+  ['uploading', 'discarding'],
   ['staged', 'running'],
+  ['staged', 'discarding'],
   ['running', 'completed'],
   ['running', 'failed'],
   ['running', 'cancelled'],
@@ -47,7 +49,7 @@ describe('run state machine', () => {
     else expect(() => assertUserMove(from, to)).toThrow(IllegalTransition);
   });
 
-  it('an upload only moves forward to running; of the runs only running has a way out; interrupted (old rows) is final', () => {
+  it('an upload only moves forward, to running or to its deletion; of the runs only running has a way out; interrupted (old rows) is final', () => {
     expect(STORED.filter((from) => STORED.some((to) => canMoveRun(from, to)))).toEqual(['uploading', 'staged', 'running']);
   });
 

@@ -11,10 +11,11 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /**
  * A CSV upload is a run before it is one: `uploading` while its rows arrive, `staged` once the
  * server has read the whole file and the operator reads the preview. Neither sends; only a start
- * moves a staged upload to `running`. An upload that is discarded, expires or dies mid-way is
- * deleted, not moved.
+ * moves a staged upload to `running`. An upload that is discarded, expires or dies mid-way moves
+ * to `discarding` first, and only then are its rows deleted, a slice at a time: a start and a
+ * discard are each one compare-and-set on the status, so one of them loses before any row goes.
  */
-export const UPLOAD_STATUSES = ['uploading', 'staged'] as const;
+export const UPLOAD_STATUSES = ['uploading', 'staged', 'discarding'] as const;
 export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 export type StoredStatus = UploadStatus | RunStatus;
 
@@ -34,8 +35,9 @@ export type UserResult = (typeof USER_RESULTS)[number];
 
 /** `interrupted` has no way in any more: runs left by a dead process are resumed, never closed. Old rows keep it. */
 const RUN_MOVES: Readonly<Record<StoredStatus, readonly StoredStatus[]>> = {
-  uploading: ['staged'],
-  staged: ['running'],
+  uploading: ['staged', 'discarding'],
+  staged: ['running', 'discarding'],
+  discarding: [],
   running: ['completed', 'failed', 'cancelled'],
   completed: [],
   failed: [],

@@ -44,9 +44,11 @@ const csvIssueSchema = z.object({
 /**
  * A staged upload as the browser sees it: the server's own counts, the first invalid rows, and
  * when it expires. The upload route answers with it and the page parses it with this schema.
+ * A file with no valid row is read and answered the same way, but not kept: its `id` is null and
+ * it expires when it is staged.
  */
 export const stagedUploadSchema = z.object({
-  id: z.number().int().positive(),
+  id: z.number().int().positive().nullable(),
   appId: z.string(),
   fileName: z.string(),
   rowsRead: z.number().int().nonnegative(),

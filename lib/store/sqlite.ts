@@ -27,7 +27,8 @@ import {
   addUploadIssues,
   beginUpload,
   completeUpload,
-  discardUploadSlice,
+  deleteDiscardedSlice,
+  discardUpload,
   expiredUploads,
   getUpload,
   latestStagedUpload,
@@ -124,13 +125,14 @@ export function createSqliteStore(db: Db): Store {
       },
     },
     uploads: {
-      begin: async (upload) => beginUpload(db, upload),
+      begin: async (upload, cap) => beginUpload(db, upload, cap),
       addRows: async (uploadId, firstSeq, rows) => addStagedRows(db, uploadId, firstSeq, rows),
       addIssues: async (uploadId, issues) => addUploadIssues(db, uploadId, issues),
       complete: async (uploadId, facts) => completeUpload(db, uploadId, facts),
-      discard: async (uploadId) => {
+      discard: async (uploadId) => discardUpload(db, uploadId),
+      deleteDiscarded: async (uploadId) => {
         // A slice per turn of the event loop: pages and progress keep answering meanwhile.
-        while (discardUploadSlice(db, uploadId) === 'more') await new Promise((resolve) => setImmediate(resolve));
+        while (deleteDiscardedSlice(db, uploadId) === 'more') await new Promise((resolve) => setImmediate(resolve));
       },
       get: async (uploadId) => getUpload(db, uploadId),
       latestStaged: async (operator, appId, sinceMs) => latestStagedUpload(db, operator, appId, sinceMs),

@@ -72,6 +72,21 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(await store.audit.list({ action: 'run-retried', limit: 10 })).toHaveLength(1);
     });
 
+    it('makes one removal from one dry run for two asks with different request keys, audited once; another once it has finished', async () => {
+      const { runId: checkId } = await store.runs.create({ ...run(['a', 'b']), kind: 'check' }, { ...by, action: 'check-started' });
+      await store.runs.finish(checkId, { status: 'completed' });
+      const entry = (id: number, n: number) => ({ ...by, action: 'run-started' as const, runId: id, detail: { source: 'check' as const, checkRunId: checkId, users: n } });
+      const ann = await store.runs.createFromCheck(checkId, { requestKey: 'key-ann-0123456789ab', operator: 'ann' }, entry);
+      const bob = await store.runs.createFromCheck(checkId, { requestKey: 'key-bob-0123456789ab', operator: 'bob' }, entry);
+      expect(ann).toMatchObject({ ok: true, users: 2, existing: false });
+      expect(bob).toEqual({ ok: true, runId: ann.ok ? ann.runId : 0, users: 2, existing: true });
+      expect(await store.audit.list({ action: 'run-started', limit: 10 })).toHaveLength(1);
+      await store.runs.finish(ann.ok ? ann.runId : 0, { status: 'cancelled' });
+      const later = await store.runs.createFromCheck(checkId, { requestKey: 'key-bob-fedcba987654', operator: 'bob' }, entry);
+      expect(later).toMatchObject({ ok: true, existing: false });
+      expect(later.ok && later.runId).not.toBe(ann.ok && ann.runId);
+    });
+
     it('adds an operator with its audit row, refuses a second of the same name, and remembers their app', async () => {
       const prepared = await prepareOperator({ username: 'carol', password: 'a-long-password', role: 'viewer' });
       if (!prepared.ok) throw new Error(prepared.code);
@@ -88,9 +103,10 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       const row = (account: string, attrs: string[], withPicked = false) => ({ account, attrs, withPicked });
       const facts = { rowsRead: 5, invalidRows: 1, validRows: 4, rowsWithoutAttrs: 1, hasHeader: true, attrs: ['sex', 'city'], nowMs: 1_000 };
       const started = (users: number) => ({ ...by, action: 'run-started' as const, detail: { source: 'csv' as const, users } });
+      const roomy = { max: 100, stagedSinceMs: 0 };
 
       async function staged() {
-        const id = await store.uploads.begin(upload);
+        const id = (await store.uploads.begin(upload, roomy))!;
         expect(await store.uploads.addRows(id, 1, [row('a', ['sex']), row('b', [], true)])).toEqual({ merged: 0 });
         expect(await store.uploads.addRows(id, 3, [row('a', ['city']), row('c', ['sex'])])).toEqual({ merged: 1 });
         await store.uploads.addIssues(id, [{ line: 4, code: 'csv.idEmpty' }]);
@@ -134,21 +150,70 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       it('discards an upload with its rows and issues, and never a run', async () => {
         const id = await staged();
         expect(await store.uploads.expired(0, true)).toEqual([id]);
-        await store.uploads.discard(id);
+        expect(await store.uploads.discard(id)).toBe(true);
+        await store.uploads.deleteDiscarded(id);
         expect(await store.uploads.get(id)).toBeNull();
         expect(await store.uploads.issues(id, { limit: 10 })).toEqual([]);
+        expect(await store.uploads.expired(0, true)).toEqual([]);
         const { runId } = await store.runs.create(run(['a']), { ...by, action: 'run-started' });
-        await store.uploads.discard(runId);
+        expect(await store.uploads.discard(runId)).toBe(false);
+        await store.uploads.deleteDiscarded(runId);
         expect(await store.runs.get(runId)).toMatchObject({ total: 1 });
+      });
+
+      it('discards or starts a staged upload, never both: a discarded one cannot start, a started one keeps every user', async () => {
+        const pick = (n: number) => ({ picked: ['tag'], requestKey: `key-${String(n).padStart(16, '0')}`, operator: 'ann', kind: 'remove' as const });
+        const discarded = await staged();
+        await store.uploads.complete(discarded, facts);
+        expect(await store.uploads.discard(discarded)).toBe(true);
+        // Its rows are still there; it is neither an upload nor a run any more, and the sweep finishes what a restart cut off.
+        expect(await store.uploads.start(discarded, pick(1), started)).toEqual({ ok: false, refusal: 'not-found' });
+        expect(await store.uploads.get(discarded)).toBeNull();
+        expect(await store.runs.get(discarded)).toBeNull();
+        expect(await store.runs.list({ limit: 10 })).toEqual([]);
+        expect(await store.uploads.expired(0, false)).toEqual([discarded]);
+        expect(await store.uploads.discard(discarded)).toBe(true);
+        await store.uploads.deleteDiscarded(discarded);
+        expect(await store.uploads.expired(0, false)).toEqual([]);
+
+        const kept = await staged();
+        await store.uploads.complete(kept, facts);
+        expect(await store.uploads.deleteDiscarded(kept)).toBeUndefined();
+        expect(await store.uploads.start(kept, pick(2), started)).toMatchObject({ ok: true, users: 3 });
+        expect(await store.uploads.discard(kept)).toBe(false);
+        await store.uploads.deleteDiscarded(kept);
+        expect(await store.runs.get(kept)).toMatchObject({ status: 'running', total: 3, pending: 3 });
+        expect(await store.runs.users(kept, { limit: 10 })).toHaveLength(3);
+        expect((await store.audit.list({ action: 'run-started', limit: 10 })).map((e) => e.runId)).toEqual([kept]);
       });
 
       it('expires staged uploads by age, and those still uploading only when asked', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
-        const receiving = await store.uploads.begin(upload);
+        const receiving = await store.uploads.begin(upload, roomy);
         expect(await store.uploads.expired(50, false)).toEqual([]);
         expect(await store.uploads.expired(101, false)).toEqual([old]);
         expect(await store.uploads.expired(50, true)).toEqual([receiving]);
+      });
+
+      it('begins no upload for an operator who holds the most already; expired, discarded and started ones free their place', async () => {
+        const cap = { max: 3, stagedSinceMs: 500 };
+        const old = await staged();
+        await store.uploads.complete(old, { ...facts, nowMs: 100 });
+        const first = await staged();
+        await store.uploads.complete(first, facts);
+        const arriving = await store.uploads.begin(upload, cap);
+        expect(arriving).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, cap)).toBeNull();
+        expect(await store.uploads.begin({ ...upload, appId: 'other' }, cap)).toBeNull();
+        expect(await store.uploads.begin({ ...upload, operator: 'bob' }, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.discard(arriving!)).toBe(true);
+        const again = await store.uploads.begin(upload, cap);
+        expect(again).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, cap)).toBeNull();
+        await store.uploads.start(first, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started);
+        expect(await store.uploads.begin(upload, cap)).toEqual(expect.any(Number));
       });
     });
 

@@ -15,7 +15,7 @@ import type {
   UserFilter,
 } from '../db/runs';
 import type { CsvIssue } from '../csv/validate';
-import type { NewUpload, StagedRow, StartRefusal, UploadFacts, UploadSummary } from '../db/uploads';
+import type { NewUpload, StagedRow, StartRefusal, UploadCap, UploadFacts, UploadSummary } from '../db/uploads';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
 import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from '../db/values';
@@ -70,7 +70,10 @@ export interface RunStore {
     operator: string,
     audit: (runId: number, users: number) => AuditInput,
   ): Promise<{ ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RetryRefusal }>;
-  /** The removal a finished dry run leads to: same users, attributes and app; a known request key returns its run, unaudited. */
+  /**
+   * The removal a finished dry run leads to: same users, attributes and app. A known request key,
+   * or a removal of this dry run still running, returns that run, unaudited.
+   */
   createFromCheck(
     checkId: number,
     start: { requestKey: string; operator: string },
@@ -96,15 +99,23 @@ export interface RunStore {
  * file streams in, so no single write holds the database for long.
  */
 export interface UploadStore {
-  begin(upload: NewUpload): Promise<number>;
+  /** Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff); checked and begun as one step. */
+  begin(upload: NewUpload, cap: UploadCap): Promise<number | null>;
   /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
   addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
   addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;
   complete(uploadId: number, facts: UploadFacts & { attrs: readonly string[]; nowMs: number }): Promise<UploadSummary>;
-  /** Deletes an upload (never a run) a slice at a time; resolves once it is gone. */
-  discard(uploadId: number): Promise<void>;
+  /**
+   * Takes an upload out of uploading or staged by one compare-and-set, so it can never start from
+   * now on (a start that comes first wins, and this answers false). True while it is being
+   * discarded, by this call or an earlier one. Its rows stay until deleteDiscarded.
+   */
+  discard(uploadId: number): Promise<boolean>;
+  /** Deletes a discarded upload a slice at a time; resolves once it is gone. Anything not discarded is left alone. */
+  deleteDiscarded(uploadId: number): Promise<void>;
   get(uploadId: number): Promise<UploadSummary | null>;
   latestStaged(operator: string, appId: string, sinceMs: number): Promise<UploadSummary | null>;
+  /** Staged ones staged before the cutoff, those still uploading when asked, and those discarded but not yet deleted. */
   expired(stagedBeforeMs: number, uploadingToo: boolean): Promise<number[]>;
   issues(uploadId: number, opts: { afterLine?: number; limit: number }): Promise<CsvIssue[]>;
   /** Staged → running with its audit row; a known request key returns its run, unaudited. */

@@ -7,7 +7,10 @@ import { fail, ok, type ErrorCode, type Result } from './result';
 
 const REFUSALS: Record<FromCheckRefusal, ErrorCode> = { 'not-found': 'run.notFound', 'not-a-check': 'run.notACheck', 'still-running': 'run.stillRunning' };
 
-/** The removal a dry run leads to: the same users, attributes and app, as a background run. */
+/**
+ * The removal a dry run leads to: the same users, attributes and app, as a background run. While
+ * one is running, asking again (another operator, another request key) answers with that one.
+ */
 export async function removeChecked(ctx: UseCaseContext, input: RemoveCheckedInput): Promise<Result<{ runId: number; users: number }>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const { store, actor } = ctx;

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'upload.expired',
   'upload.picksNeeded',
   'upload.busy',
+  'upload.tooManyStaged',
   'upload.aborted',
   'upload.empty',
   'run.notFound',

@@ -3,7 +3,7 @@ import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
 import { tooLarge } from '../csv/parse';
 import { startParseThread } from '../csv/parse-thread';
 import type { UploadSummary } from '../db/uploads';
-import { MAX_CONCURRENT_UPLOADS, STAGED_UPLOAD_TTL_MS, uploadsInProgress } from '../jobs/uploads-in-progress';
+import { MAX_CONCURRENT_UPLOADS, MAX_STAGED_UPLOADS_PER_OPERATOR, STAGED_UPLOAD_TTL_MS, uploadsInProgress } from '../jobs/uploads-in-progress';
 import { log } from '../log';
 import { describeFailure } from '../results/present';
 import type { StagedUpload, UploadTarget } from '../schemas/upload';
@@ -40,7 +40,8 @@ export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']
 /**
  * Reads an uploaded file as it arrives and stages it: parsed and validated in a worker thread
  * against the app's attribute names, its valid rows stored (a user's repeated rows merged), its
- * invalid rows kept by line. Nothing is sent. Over a limit, empty, or cut off, it stores nothing.
+ * invalid rows kept by line. Nothing is sent. Over a limit, empty, with no valid row, or cut off,
+ * it keeps nothing; an operator who holds MAX_STAGED_UPLOADS_PER_OPERATOR already is refused.
  * The caller has already checked who is calling, and has not read a byte of the body.
  */
 export async function stageUpload(
@@ -64,14 +65,17 @@ export async function stageUpload(
     return fail('app.attrsUnavailable', { app: app.summary.label, title: entry.title, action: entry.action });
   }
 
-  const uploadId = await ctx.store.uploads.begin({
-    appId: app.summary.id,
-    sdkAppId: app.summary.sdkAppId,
-    region: app.summary.region,
-    operator: ctx.actor.username,
-    fileName: target.name,
-  });
+  const uploadId = await ctx.store.uploads.begin(
+    { appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, operator: ctx.actor.username, fileName: target.name },
+    { max: MAX_STAGED_UPLOADS_PER_OPERATOR, stagedSinceMs: ctx.clock.nowMs() - STAGED_UPLOAD_TTL_MS },
+  );
+  if (uploadId === null) return fail('upload.tooManyStaged', { max: MAX_STAGED_UPLOADS_PER_OPERATOR });
   active.add(uploadId);
+  // Still uploading, so nobody can have started it: the discard always takes it.
+  const drop = async () => {
+    await ctx.store.uploads.discard(uploadId);
+    await ctx.store.uploads.deleteDiscarded(uploadId);
+  };
   let seq = 1;
   const thread = startParseThread(
     { knownAttrs: names.names, maxRows, maxBytes, issuesShown: ISSUES_SHOWN, issuesKept: MAX_ISSUES_KEPT },
@@ -95,22 +99,41 @@ export async function stageUpload(
       }
     } catch (err) {
       await thread.abort();
-      await ctx.store.uploads.discard(uploadId);
+      await drop();
       log.warn('upload.aborted', { uploadId, bytes: received, error: err instanceof Error ? err.message : String(err) });
       return fail('upload.aborted');
     }
     const tally = await thread.end();
-    // A file of invalid rows only is still staged: its preview names every one by line.
     if (tally.fatal) {
-      await ctx.store.uploads.discard(uploadId);
+      await drop();
       return fail(tally.fatal.code, tally.fatal.params);
+    }
+    // Nothing in it could ever be sent, so nothing is kept; the answer still names its invalid rows by line.
+    if (tally.validRows === 0) {
+      await drop();
+      log.info('upload.not-kept', { uploadId, appId: app.summary.id, bytes: received, rows: tally.rowsRead, invalidRows: tally.invalidRows });
+      const nowMs = ctx.clock.nowMs();
+      return ok({
+        id: null,
+        appId: app.summary.id,
+        fileName: target.name,
+        rowsRead: tally.rowsRead,
+        users: 0,
+        duplicateRows: 0,
+        invalidRows: tally.invalidRows,
+        rowsWithoutAttrs: 0,
+        attrs: tally.attrs,
+        issues: tally.issues,
+        stagedMs: nowMs,
+        expiresMs: nowMs,
+      });
     }
     const upload = await ctx.store.uploads.complete(uploadId, { ...tally, nowMs: ctx.clock.nowMs() });
     log.info('upload.staged', { uploadId, appId: app.summary.id, bytes: received, rows: tally.rowsRead, users: upload.users, invalidRows: tally.invalidRows });
     return ok(stagedView(upload, tally.issues));
   } catch (err) {
     await thread.abort();
-    await ctx.store.uploads.discard(uploadId);
+    await drop();
     throw err;
   } finally {
     active.delete(uploadId);

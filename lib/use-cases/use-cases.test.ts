@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import { prepareOperator } from '../auth/operators';
 import { realClock } from '../engine/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
+import { MAX_STAGED_UPLOADS_PER_OPERATOR } from '../jobs/uploads-in-progress';
 import type { RunWorker } from '../jobs/worker';
 import { Secret } from '../secret';
 import { openSqliteStore } from '../store/sqlite';
@@ -15,7 +17,9 @@ import type { Store } from '../store/store';
 import { cancelRun } from './cancel-run';
 import { chooseApp } from './choose-app';
 import type { UseCaseContext } from './context';
+import { discardUpload } from './discard-upload';
 import { changeOperator } from './manage-operators';
+import { removeChecked } from './remove-from-check';
 import { removeNow } from './remove-now';
 import { retryFailed } from './retry-failed';
 import { stageUpload } from './stage-upload';
@@ -111,6 +115,32 @@ describe('removeNow', () => {
   });
 });
 
+describe('removeChecked', () => {
+  it('makes one removal of a dry run that two operators confirm at the same moment: both answers name it, and its users are sent once', async () => {
+    const users = [
+      { account: 'alice', attrs: ['city'] },
+      { account: 'bob', attrs: ['city'] },
+    ];
+    const { runId: checkId } = await store.runs.create(
+      { source: 'form', kind: 'check', appId: 'staging', sdkAppId: STAGING.sdkAppId, region: 'china', operator: 'ann', users },
+      { action: 'check-started', operator: 'ann', clientIp: null },
+    );
+    await store.runs.finish(checkId, { status: 'completed' });
+    const bob = ctx({ actor: { username: 'bob', role: 'operator', clientIp: null, appId: null } });
+    const [ann, bobs] = await Promise.all([
+      removeChecked(ctx(), { runId: checkId, requestKey: 'ann-key-0123456789' }),
+      removeChecked(bob, { runId: checkId, requestKey: 'bob-key-0123456789' }),
+    ]);
+    if (!ann.ok) throw new Error(ann.error.code);
+    expect(bobs).toEqual(ann);
+    expect((await store.runs.list({ limit: 10 })).filter((r) => r.parentRunId === checkId).map((r) => r.id)).toEqual([ann.value.runId]);
+    await expect.poll(async () => (await store.runs.get(ann.value.runId))?.status, { timeout: 10_000 }).toBe('completed');
+    const sentTo = sim.requests().filter((q) => q.api === 'remove_attr').flatMap((q) => q.accounts ?? []);
+    expect(sentTo.sort()).toEqual(['alice', 'bob']);
+    expect((await store.audit.list({ action: 'run-started', limit: 5 })).map((e) => e.runId)).toEqual([ann.value.runId]);
+  });
+});
+
 describe('cancel and retry', () => {
   it('cannot cancel a form run, nor retry an unknown one', async () => {
     const r = await removeNow(ctx(), form('staging', 'bob', ['sex']));
@@ -164,6 +194,7 @@ describe('staged uploads', () => {
     const file = 'To_Account,Attrs\nalice,city\nbob,\nbad\u202Eid,sex\nalice,sex\n\ngh\u00e9st,shoe\n';
     const staged = await stageUpload(ctx(), target, body(file));
     if (!staged.ok) throw new Error(staged.error.code);
+    const id = staged.value.id!;
     expect(staged.value).toMatchObject({ fileName: 'list.csv', rowsRead: 5, users: 2, duplicateRows: 1, invalidRows: 2, rowsWithoutAttrs: 1, attrs: ['city', 'sex'] });
     expect(staged.value.issues.map((i) => [i.line, i.code])).toEqual([
       [4, 'csv.idBidiControl'],
@@ -173,23 +204,59 @@ describe('staged uploads', () => {
     expect(sent()).toEqual([]);
     expect(await store.runs.list({ limit: 5 })).toEqual([]);
 
-    expect(await startStagedRun(ctx(), { uploadId: staged.value.id, attrs: [], requestKey: key(1) })).toEqual({ ok: false, error: { code: 'upload.picksNeeded', params: { rows: 1 } } });
-    expect(await startStagedRun(ctx({ actor: { username: 'bob', role: 'operator', clientIp: null, appId: null } }), { uploadId: staged.value.id, attrs: ['sex'], requestKey: key(1) })).toEqual({
+    expect(await startStagedRun(ctx(), { uploadId: id, attrs: [], requestKey: key(1) })).toEqual({ ok: false, error: { code: 'upload.picksNeeded', params: { rows: 1 } } });
+    expect(await startStagedRun(ctx({ actor: { username: 'bob', role: 'operator', clientIp: null, appId: null } }), { uploadId: id, attrs: ['sex'], requestKey: key(1) })).toEqual({
       ok: false,
       error: { code: 'upload.notFound' },
     });
     const clickedAt = Date.now();
-    const started = await startStagedRun(ctx(), { uploadId: staged.value.id, attrs: ['sex'], requestKey: key(1) });
-    expect(started).toEqual({ ok: true, value: { runId: staged.value.id, users: 2 } });
-    expect(await startStagedRun(ctx(), { uploadId: staged.value.id, attrs: ['sex'], requestKey: key(1) })).toEqual(started);
-    await expect.poll(async () => (await store.runs.get(staged.value.id))?.status, { timeout: 10_000 }).toBe('completed');
+    const started = await startStagedRun(ctx(), { uploadId: id, attrs: ['sex'], requestKey: key(1) });
+    expect(started).toEqual({ ok: true, value: { runId: id, users: 2 } });
+    expect(await startStagedRun(ctx(), { uploadId: id, attrs: ['sex'], requestKey: key(1) })).toEqual(started);
+    await expect.poll(async () => (await store.runs.get(id))?.status, { timeout: 10_000 }).toBe('completed');
     const first = sent()[0]!;
     expect(first.at - clickedAt).toBeLessThan(1_000);
     expect(sim.getUser('alice', STAGING.sdkAppId)).toEqual({});
     expect(sim.getUser('bob', STAGING.sdkAppId)).toEqual({});
-    expect(await store.audit.list({ action: 'run-started', limit: 5 })).toMatchObject([{ operator: 'ann', runId: staged.value.id, detail: { users: 2, file: 'list.csv', invalidRows: 2 } }]);
+    expect(await store.audit.list({ action: 'run-started', limit: 5 })).toMatchObject([{ operator: 'ann', runId: id, detail: { users: 2, file: 'list.csv', invalidRows: 2 } }]);
   });
 
+  it('discards or starts an upload asked at the same moment, never both: nothing is sent, or the run holds every user it counts', async () => {
+    const users = 60_000;
+    const file = `To_Account,Attrs\n${Array.from({ length: users }, (_, i) => `user${i},sex`).join('\n')}\n`;
+    const staged = await stageUpload(ctx(), target, body(file, 1 << 16));
+    if (!staged.ok) throw new Error(staged.error.code);
+    const id = staged.value.id!;
+    const rowsOf = () => {
+      const db = new Database(join(dir, 'console.db'), { readonly: true });
+      try {
+        return db.prepare('SELECT COUNT(*) FROM run_users WHERE run_id = ?').pluck().get(id) as number;
+      } finally {
+        db.close();
+      }
+    };
+    expect(rowsOf()).toBe(users);
+
+    const discarding = discardUpload(ctx(), { uploadId: id });
+    // The start arrives while the discard deletes the rows, a slice per turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    const started = await startStagedRun(ctx(), { uploadId: id, attrs: [], requestKey: key(5) });
+    const discarded = await discarding;
+
+    if (started.ok) {
+      await expect.poll(async () => (await store.runs.get(id))?.status, { timeout: 30_000 }).toBe('completed');
+      const run = (await store.runs.get(id))!;
+      expect({ total: run.total, rows: rowsOf(), pending: run.pending }).toEqual({ total: users, rows: users, pending: 0 });
+      expect(discarded).toEqual({ ok: false, error: { code: 'upload.notFound' } });
+    } else {
+      expect(started).toEqual({ ok: false, error: { code: 'upload.notFound' } });
+      expect(discarded).toEqual({ ok: true, value: null });
+      await expect.poll(() => store.uploads.expired(Date.now() + 1, true)).toEqual([]);
+      expect(rowsOf()).toBe(0);
+      expect(sent()).toEqual([]);
+      expect(await store.runs.list({ limit: 5 })).toEqual([]);
+    }
+  }, 30_000);
   it('refuses a declared length over CSV_MAX_BYTES before reading a byte', async () => {
     const unread: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => {
@@ -217,16 +284,45 @@ describe('staged uploads', () => {
     await nothingStored();
   });
 
-  it('stages a file of invalid rows only, to name them, and refuses to start it', async () => {
-    const staged = await stageUpload(ctx(), target, body('To_Account\n\u200Bx\n'));
-    if (!staged.ok) throw new Error(staged.error.code);
-    expect(staged.value).toMatchObject({ users: 0, invalidRows: 1, issues: [{ line: 2, code: 'csv.idZeroWidth' }] });
-    expect(await startStagedRun(ctx(), { uploadId: staged.value.id, attrs: ['sex'], requestKey: key(3) })).toEqual({
-      ok: false,
-      error: { code: 'csv.noValidRows', params: { invalid: 1, rows: 1 } },
+  it('keeps nothing of a file with no valid row, and still answers with its invalid rows by line', async () => {
+    const staged = await stageUpload(ctx(), target, body('To_Account\n\u200Bx\n\n"a\u202Eb"\n'));
+    expect(staged).toMatchObject({
+      ok: true,
+      value: { id: null, users: 0, rowsRead: 2, invalidRows: 2, issues: [{ line: 2, code: 'csv.idZeroWidth' }, { line: 4, code: 'csv.idBidiControl' }] },
     });
+    await nothingStored();
     expect(sent()).toEqual([]);
   });
+
+  it('refuses an operator who holds the most uploads before reading a byte; a discard, a start or 24 hours free a place, and each operator has their own', async () => {
+    const unread: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => {
+        throw new Error('the body was read');
+      },
+    };
+    const refused = { ok: false, error: { code: 'upload.tooManyStaged', params: { max: MAX_STAGED_UPLOADS_PER_OPERATOR } } };
+    const stage = async (c: UseCaseContext, user: string) => {
+      const staged = await stageUpload(c, target, body(`To_Account,Attrs\n${user},city\n`));
+      if (!staged.ok || staged.value.id === null) throw new Error(staged.ok ? 'not kept' : staged.error.code);
+      return staged.value.id;
+    };
+    // Not kept, so it takes no place.
+    expect(await stageUpload(ctx(), target, body('To_Account\n\u200Bx\n'))).toMatchObject({ ok: true, value: { id: null } });
+    const ids: number[] = [];
+    for (let i = 0; i < MAX_STAGED_UPLOADS_PER_OPERATOR; i++) ids.push(await stage(ctx(), `user${i}`));
+    expect(await stageUpload(ctx(), target, { declaredBytes: 10, chunks: unread })).toEqual(refused);
+    expect(await stageUpload(ctx(), { ...target, appId: 'prod' }, { declaredBytes: 10, chunks: unread })).toEqual(refused);
+    await stage(ctx({ actor: { username: 'bob', role: 'operator', clientIp: null, appId: null } }), 'alice');
+
+    expect(await discardUpload(ctx(), { uploadId: ids[0]! })).toEqual({ ok: true, value: null });
+    await stage(ctx(), 'alice');
+    expect(await stageUpload(ctx(), target, { declaredBytes: 10, chunks: unread })).toEqual(refused);
+    expect(await startStagedRun(ctx(), { uploadId: ids[1]!, attrs: [], requestKey: key(6) })).toMatchObject({ ok: true });
+    await stage(ctx(), 'bob');
+    expect(await stageUpload(ctx(), target, { declaredBytes: 10, chunks: unread })).toEqual(refused);
+    await stage(ctx({ clock: { nowMs: () => Date.now() + 24 * 3_600_000 + 1 } }), 'alice');
+    await expect.poll(async () => (await store.runs.get(ids[1]!))?.status, { timeout: 10_000 }).toBe('completed');
+  }, 30_000);
 
   it('refuses on a standby process and for an unknown app; a staged upload expires after 24 hours', async () => {
     expect(await stageUpload(ctx({ worker: worker(false) }), target, body('alice\n'))).toEqual({ ok: false, error: { code: 'worker.standby' } });
@@ -234,7 +330,7 @@ describe('staged uploads', () => {
     const staged = await stageUpload(ctx(), target, body('To_Account,Attrs\nalice,city\n'));
     if (!staged.ok) throw new Error(staged.error.code);
     const later = { nowMs: () => Date.now() + 24 * 3_600_000 + 1 };
-    expect(await startStagedRun(ctx({ clock: later }), { uploadId: staged.value.id, attrs: [], requestKey: key(2) })).toEqual({ ok: false, error: { code: 'upload.expired' } });
+    expect(await startStagedRun(ctx({ clock: later }), { uploadId: staged.value.id!, attrs: [], requestKey: key(2) })).toEqual({ ok: false, error: { code: 'upload.expired' } });
     expect(sent()).toEqual([]);
   });
 });

@@ -17,5 +17,7 @@ export const POST = route('operator', async (ctx, req) => {
   const declaredBytes = length !== null && /^\d+$/.test(length) ? Number(length) : null;
   if (!req.body) return problem({ code: 'upload.empty' }, ctx.messages);
   const staged = await stageUpload(ctx, target.data, { declaredBytes, chunks: req.body as unknown as AsyncIterable<Uint8Array> });
-  return staged.ok ? Response.json(staged.value, { status: 201 }) : problem(staged.error, ctx.messages);
+  if (!staged.ok) return problem(staged.error, ctx.messages);
+  // A file with no valid row is answered with its preview, but nothing was created.
+  return Response.json(staged.value, { status: staged.value.id === null ? 200 : 201 });
 }, { body: 'text/csv' });

@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from './database';
+
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+let dir: string;
+let umask: number;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'database-test-'));
+  // The usual default, under which a file is created 644 and a folder 755 unless asked otherwise.
+  umask = process.umask(0o022);
+});
+afterEach(() => {
+  process.umask(umask);
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the database file', () => {
+  it('is created 600 with its -wal and -shm, in a folder the console creates 700; a folder it did not create keeps its mode', () => {
+    chmodSync(dir, 0o755);
+    const path = join(dir, 'data', 'console.db');
+    const db = openDatabase(path);
+    try {
+      expect({
+        parent: modeOf(dir),
+        folder: modeOf(join(dir, 'data')),
+        db: modeOf(path),
+        wal: modeOf(`${path}-wal`),
+        shm: modeOf(`${path}-shm`),
+      }).toEqual({ parent: '755', folder: '700', db: '600', wal: '600', shm: '600' });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('takes the group and other bits off an existing database and the -wal and -shm left beside it, and says so', () => {
+    const path = join(dir, 'console.db');
+    // As an earlier version left it: 644, and a process that died with its -wal and -shm still there.
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+    for (const p of [path, `${path}-wal`, `${path}-shm`]) chmodSync(p, 0o644);
+    const warned = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const db = openDatabase(path);
+    try {
+      expect([modeOf(path), modeOf(`${path}-wal`), modeOf(`${path}-shm`)]).toEqual(['600', '600', '600']);
+      expect(warned.mock.calls.map(([line]) => JSON.parse(String(line)) as { event: string; from: string; to: string })).toEqual([
+        expect.objectContaining({ event: 'database.mode-tightened', from: '644', to: '600' }),
+        expect.objectContaining({ event: 'database.mode-tightened', from: '644', to: '600' }),
+        expect.objectContaining({ event: 'database.mode-tightened', from: '644', to: '600' }),
+      ]);
+    } finally {
+      db.close();
+      old.close();
+    }
+  });
+});
