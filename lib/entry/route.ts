@@ -19,6 +19,8 @@ const STATUS: Partial<Record<AppError['code'], number>> = {
   'csv.tooLarge': 413,
   'csv.tooManyRows': 413,
   'upload.busy': 429,
+  'upload.operatorBusy': 429,
+  'upload.stalled': 408,
   'upload.tooManyStaged': 409,
   'run.stillRunning': 409,
   'restore.nothing': 409,

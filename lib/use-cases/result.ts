@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'upload.expired',
   'upload.picksNeeded',
   'upload.busy',
+  'upload.operatorBusy',
+  'upload.stalled',
   'upload.tooManyStaged',
   'upload.aborted',
   'upload.empty',

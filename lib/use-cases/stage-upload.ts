@@ -3,7 +3,8 @@ import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
 import { tooLarge } from '../csv/parse';
 import { startParseThread } from '../csv/parse-thread';
 import type { UploadSummary } from '../db/uploads';
-import { MAX_CONCURRENT_UPLOADS, MAX_STAGED_UPLOADS_PER_OPERATOR, STAGED_UPLOAD_TTL_MS, uploadsInProgress } from '../jobs/uploads-in-progress';
+import { MAX_CONCURRENT_UPLOADS, MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, STAGED_UPLOAD_TTL_MS, UPLOAD_STALL_MS, uploadsInProgress } from '../jobs/uploads-in-progress';
+import { StalledError, withIdleTimeout } from '../streams/idle-timeout';
 import { log } from '../log';
 import { describeFailure } from '../results/present';
 import type { StagedUpload, UploadTarget } from '../schemas/upload';
@@ -47,7 +48,7 @@ export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']
 export async function stageUpload(
   ctx: UseCaseContext,
   target: UploadTarget,
-  body: { declaredBytes: number | null; chunks: AsyncIterable<Uint8Array> },
+  body: { declaredBytes: number | null; chunks: AsyncIterable<Uint8Array>; /** Tests wait less than UPLOAD_STALL_MS. */ stallMs?: number },
 ): Promise<Result<StagedUpload>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const app = ctx.apps.get(target.appId);
@@ -59,6 +60,8 @@ export async function stageUpload(
   }
   const active = uploadsInProgress();
   if (active.size >= MAX_CONCURRENT_UPLOADS) return fail('upload.busy', { max: MAX_CONCURRENT_UPLOADS });
+  const mine = [...active.values()].filter((operator) => operator === ctx.actor.username).length;
+  if (mine >= MAX_UPLOADS_READ_PER_OPERATOR) return fail('upload.operatorBusy', { max: MAX_UPLOADS_READ_PER_OPERATOR });
   const names = await app.attrNames.load();
   if (!names.ok) {
     const entry = describeFailure(names.failure, ctx.messages);
@@ -70,7 +73,7 @@ export async function stageUpload(
     { max: MAX_STAGED_UPLOADS_PER_OPERATOR, stagedSinceMs: ctx.clock.nowMs() - STAGED_UPLOAD_TTL_MS },
   );
   if (uploadId === null) return fail('upload.tooManyStaged', { max: MAX_STAGED_UPLOADS_PER_OPERATOR });
-  active.add(uploadId);
+  active.set(uploadId, ctx.actor.username);
   // Still uploading, so nobody can have started it: the discard always takes it.
   const drop = async () => {
     await ctx.store.uploads.discard(uploadId);
@@ -93,13 +96,18 @@ export async function stageUpload(
   let received = 0;
   try {
     try {
-      for await (const chunk of body.chunks) {
+      const stallMs = body.stallMs ?? UPLOAD_STALL_MS;
+      for await (const chunk of withIdleTimeout(body.chunks, stallMs)) {
         received += chunk.byteLength;
         if (!(await thread.push(chunk))) break;
       }
     } catch (err) {
       await thread.abort();
       await drop();
+      if (err instanceof StalledError) {
+        log.warn('upload.stalled', { uploadId, bytes: received, idleMs: err.idleMs });
+        return fail('upload.stalled', { seconds: Math.round(err.idleMs / 1000) });
+      }
       log.warn('upload.aborted', { uploadId, bytes: received, error: err instanceof Error ? err.message : String(err) });
       return fail('upload.aborted');
     }

@@ -9,7 +9,7 @@ import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import { prepareOperator } from '../auth/operators';
 import { realClock } from '../engine/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
-import { MAX_STAGED_UPLOADS_PER_OPERATOR } from '../jobs/uploads-in-progress';
+import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, uploadsInProgress } from '../jobs/uploads-in-progress';
 import type { RunWorker } from '../jobs/worker';
 import { Secret } from '../secret';
 import { openSqliteStore } from '../store/sqlite';
@@ -323,6 +323,45 @@ describe('staged uploads', () => {
     await stage(ctx({ clock: { nowMs: () => Date.now() + 24 * 3_600_000 + 1 } }), 'alice');
     await expect.poll(async () => (await store.runs.get(ids[1]!))?.status, { timeout: 10_000 }).toBe('completed');
   }, 30_000);
+
+  it('ends a file from which nothing arrives for the stall time, keeping nothing and freeing its place; one operator holds at most two of the places', async () => {
+    /** A body that sends its first line, then nothing until `release` (a link that stalled). */
+    const stalling = () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      async function* chunks() {
+        yield encoder.encode('To_Account,Attrs\nalice,city\n');
+        await released;
+      }
+      return { release, body: { declaredBytes: 1_000, chunks: chunks(), stallMs: 300 } };
+    };
+    const carl = ctx({ actor: { username: 'carl', role: 'operator', clientIp: null, appId: null } });
+    const first = stalling();
+    const second = stalling();
+    const firstStaged = stageUpload(ctx(), target, first.body);
+    const secondStaged = stageUpload(ctx(), target, { ...second.body, stallMs: 60_000 });
+    await expect.poll(() => uploadsInProgress().size).toBe(2);
+    // A third from the same operator waits for nobody's stalled files: it is refused before a byte is read.
+    const unread: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => {
+        throw new Error('the body was read');
+      },
+    };
+    expect(await stageUpload(ctx(), target, { declaredBytes: 10, chunks: unread })).toEqual({ ok: false, error: { code: 'upload.operatorBusy', params: { max: MAX_UPLOADS_READ_PER_OPERATOR } } });
+    // Another operator still gets a place.
+    expect(await stageUpload(carl, target, body('To_Account,Attrs\nbob,city\n'))).toMatchObject({ ok: true, value: { users: 1 } });
+
+    expect(await firstStaged).toEqual({ ok: false, error: { code: 'upload.stalled', params: { seconds: 0 } } });
+    expect(uploadsInProgress().size).toBe(1);
+    const third = await stageUpload(ctx(), target, body('To_Account,Attrs\ncarol,city\n'));
+    expect(third).toMatchObject({ ok: true, value: { users: 1 } });
+    second.release();
+    first.release();
+    expect(await secondStaged).toMatchObject({ ok: true, value: { users: 1 } });
+    expect(uploadsInProgress().size).toBe(0);
+    // The stalled file left nothing: only the three that arrived whole are staged.
+    expect((await store.uploads.expired(Date.now() + 1, true)).length).toBe(3);
+  });
 
   it('refuses on a standby process and for an unknown app; a staged upload expires after 24 hours', async () => {
     expect(await stageUpload(ctx({ worker: worker(false) }), target, body('alice\n'))).toEqual({ ok: false, error: { code: 'worker.standby' } });
