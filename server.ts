@@ -5,13 +5,18 @@
 // Usage: node --import tsx server.ts [-H HOST] [-p PORT]
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { bodyGate, isSignIn, refusalResponse, signedSession, type BodyRefusal } from './lib/entry/body-gate';
+import { bodyGate, isSignIn, refusalResponse, signedSession } from './lib/entry/body-gate';
+import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
+import { log } from './lib/log';
 
 /** A request that sends nothing, in either direction, for this long is ended: a socket held open for nothing. */
 export const IDLE_SOCKET_MS = 120_000;
 
 /** Anyone's sign-in must have arrived whole by then: a few KiB at any real speed. */
 export const ANONYMOUS_REQUEST_MS = 30_000;
+
+/** A refusal of a foreign Origin is logged at most this often, with how many there were: anyone can send them. */
+const CROSS_ORIGIN_LOG_MS = 60_000;
 
 /** Once refused, the client may still be sending: its socket is closed if the body has not ended this long after the answer. */
 const LINGER_AFTER_REFUSAL_MS = 10_000;
@@ -24,7 +29,7 @@ const port = Number(values.port ?? process.env.PORT ?? 3000);
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= 'production';
 
-function refuse(req: IncomingMessage, res: ServerResponse, url: { pathname: string; search: string }, refusal: BodyRefusal): void {
+function refuse(req: IncomingMessage, res: ServerResponse, url: { pathname: string; search: string }, refusal: Parameters<typeof refusalResponse>[0]): void {
   const { status, headers, text } = refusalResponse(refusal, url, { get: (name) => header(req, name) });
   // Node.js would close a connection whose request body is not all read once the answer is sent,
   // and a client still sending then fails with EPIPE before it reads the answer. Kept alive, the
@@ -49,6 +54,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
   const secret = process.env.SESSION_SECRET ?? '';
+  const crossOrigin = { refused: 0, loggedMs: 0 };
 
   const server = createServer((req, res) => {
     let url: { pathname: string; search: string };
@@ -61,6 +67,17 @@ async function main(): Promise<void> {
     const headers = { get: (name: string) => header(req, name) };
     const method = req.method ?? 'GET';
     const signedIn = signedSession(headers.get('cookie'), secret);
+    // Next.js would answer a server action from a foreign Origin with a bare 500; so would it one
+    // behind a reverse proxy that passes neither the public Host nor X-Forwarded-Host.
+    if (method !== 'GET' && method !== 'HEAD' && !sameOriginOrNoBrowser(headers)) {
+      crossOrigin.refused++;
+      if (Date.now() - crossOrigin.loggedMs >= CROSS_ORIGIN_LOG_MS) {
+        log.warn('request.cross-origin-refused', { origin: headers.get('origin'), host: headers.get('x-forwarded-host') ?? headers.get('host'), refused: crossOrigin.refused, hint: 'behind a reverse proxy, pass the public Host or X-Forwarded-Host' });
+        crossOrigin.loggedMs = Date.now();
+        crossOrigin.refused = 0;
+      }
+      return refuse(req, res, url, { status: 403, code: 'request.crossOrigin' });
+    }
     const refusal = bodyGate({ method, pathname, headers, signedIn });
     if (refusal) return refuse(req, res, url, refusal);
     if (!signedIn && isSignIn(method, pathname, headers)) {

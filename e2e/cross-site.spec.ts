@@ -1,6 +1,8 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SESSION_COOKIE } from '../lib/auth/cookie';
+import { signInFormBody } from './support/auth';
 import { E2E } from './support/env';
 import { sim } from './support/sim';
 
@@ -122,4 +124,17 @@ test('the refusals say why: a foreign Origin is 403, a body that is not JSON or 
   await page.goto('/history');
   const own = await page.evaluate(async () => (await fetch('/api/runs/999999/restore', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status);
   expect(own).toBe(404);
+});
+
+test('a server action from a foreign Origin is refused with the reason, not a 500; behind a proxy that forwards its host, the sign-in works', async () => {
+  const post = async (headers: Record<string, string>) =>
+    fetch(`${E2E.consoleUrl}/login`, { method: 'POST', redirect: 'manual', headers, body: await signInFormBody(E2E.consoleUrl, E2E.admin.username, E2E.admin.password) });
+  const foreign = await post({ origin: 'https://console.example.com' });
+  expect(foreign.status).toBe(403);
+  expect(await foreign.text()).toContain("did not come from the console's own pages");
+  expect(foreign.headers.get('set-cookie')).toBeNull();
+
+  const proxied = await post({ origin: 'https://console.example.com', 'x-forwarded-host': 'console.example.com' });
+  expect(proxied.status).toBe(303);
+  expect(proxied.headers.get('set-cookie')).toContain(SESSION_COOKIE);
 });

@@ -87,7 +87,7 @@ export function signInPath(pathname: string, search: string): string {
  * response"), or, for an action refused for want of a session, navigates to sign in.
  */
 export function refusalResponse(
-  refusal: Pick<BodyRefusal, 'status' | 'params'> & { code: ErrorCode },
+  refusal: Pick<BodyRefusal, 'params'> & { status: number; code: ErrorCode },
   url: { pathname: string; search: string },
   headers: RequestHeaders,
 ): { status: number; headers: Record<string, string>; text: string } {
