@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { E2E } from '../e2e/support/env';
 import { ConfigError, parseConfig } from './config';
 
-const base = { TIM_SDKAPPID: '1400000000', TIM_SECRET_KEY: 'super-secret-value', SESSION_SECRET: 's'.repeat(32) };
+const base = { TIM_SDKAPPID: '1400000000', TIM_SECRET_KEY: 'super-secret-value', SESSION_SECRET: 'k3J9vQ2xLw7ZpR4tN8bY1cF6hD0sM5gA' };
 
 function problems(env: Record<string, string | undefined>): string[] {
   try {
@@ -68,6 +70,48 @@ describe('parseConfig', () => {
     expect(problems({ ...base, SESSION_MAX_HOURS: '0' })[0]).toMatch(/^SESSION_MAX_HOURS must be between 1 and 720/);
     expect(c.auditRetentionDays).toBe(365);
     expect(problems({ ...base, AUDIT_RETENTION_DAYS: '3651' })[0]).toMatch(/^AUDIT_RETENTION_DAYS must be between 1 and 3650 \(days an audit log row/);
+  });
+
+  it('refuses a SESSION_SECRET that repeats too few characters, unless ALLOW_WEAK_SESSION_SECRET=1, and takes random ones', () => {
+    for (const weak of ['a'.repeat(32), 'ab'.repeat(20), 'changeme'.repeat(4), '0123'.repeat(10)]) {
+      const found = problems({ ...base, SESSION_SECRET: weak });
+      expect(found, weak).toEqual([expect.stringMatching(/^SESSION_SECRET looks weak: .*forge a session cookie.*openssl rand -base64 48.*ALLOW_WEAK_SESSION_SECRET=1/)]);
+      expect(found.join(), 'never quotes the secret').not.toContain(weak);
+      expect(parseConfig({ ...base, SESSION_SECRET: weak, ALLOW_WEAK_SESSION_SECRET: '1' }).sessionSecret.reveal()).toBe(weak);
+    }
+    expect(problems({ ...base, SESSION_SECRET: 'a'.repeat(32), ALLOW_WEAK_SESSION_SECRET: 'yes' })).toEqual([
+      expect.stringMatching(/^ALLOW_WEAK_SESSION_SECRET must be 1 \(starts with a SESSION_SECRET that looks weak\) or 0/),
+      expect.stringMatching(/^SESSION_SECRET looks weak/),
+    ]);
+    // Still 32 characters at least, allowed or not.
+    expect(problems({ ...base, SESSION_SECRET: 'short', ALLOW_WEAK_SESSION_SECRET: '1' })[0]).toMatch(/^SESSION_SECRET must be at least 32/);
+
+    // What the demo, the benchmark and the browser tests use, and random ones as README says to make them.
+    expect(problems({ ...base, SESSION_SECRET: E2E.sessionSecret })).toEqual([]);
+    for (let i = 0; i < 200; i++) {
+      // scripts/demo.ts and scripts/bench.ts; README's `openssl rand -base64 48`; 24 random bytes as hex.
+      for (const secret of [randomBytes(36).toString('base64'), randomBytes(48).toString('base64'), randomBytes(24).toString('hex')]) {
+        expect(problems({ ...base, SESSION_SECRET: secret })).toEqual([]);
+      }
+    }
+  });
+
+  it('refuses a plain-http TIM_BASE_URL to another machine, unless ALLOW_INSECURE_TIM_BASE_URL=1', () => {
+    for (const local of ['http://127.0.0.1:4010', 'http://127.8.9.10:4010', 'http://localhost:4010', 'http://LOCALHOST', 'http://[::1]:4010', 'http://127.1:4010', 'https://tim.example.com']) {
+      expect(problems({ ...base, TIM_BASE_URL: local }), local).toEqual([]);
+    }
+    for (const remote of ['http://tim.example.com', 'http://10.0.0.5:4010', 'http://[::2]:4010', 'http://localhost.example.com', 'http://128.0.0.1']) {
+      expect(problems({ ...base, TIM_BASE_URL: remote }), remote).toEqual([
+        expect.stringMatching(/^TIM_BASE_URL is plain http:\/\/ to a host other than this machine .*UserSig.*ALLOW_INSECURE_TIM_BASE_URL=1/),
+      ]);
+      expect(parseConfig({ ...base, TIM_BASE_URL: remote, ALLOW_INSECURE_TIM_BASE_URL: '1' }).apps[0]!.baseUrl).toBe(remote);
+    }
+    expect(problems({ ...base, TIM_BASE_URL: 'http://tim.example.com', ALLOW_INSECURE_TIM_BASE_URL: 'true' })[0]).toMatch(/^ALLOW_INSECURE_TIM_BASE_URL must be 1/);
+  });
+
+  it('trims spaces and newlines around TIM_SECRET_KEY, and refuses one that is only that', () => {
+    expect(parseConfig({ ...base, TIM_SECRET_KEY: ' super-secret-value \n' }).apps[0]!.secretKey.reveal()).toBe('super-secret-value');
+    expect(problems({ ...base, TIM_SECRET_KEY: ' \n' })).toEqual(['TIM_SECRET_KEY must not be empty (the app key from the Chat console)']);
   });
 
   it('reads TRUSTED_PROXY_HOPS: 0 by default, a whole number up to 10', () => {

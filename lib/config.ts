@@ -1,10 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
-import { AppsFileError, fileSecretSources, parseAppsFile, SINGLE_APP_ID, type AppConfig, type SecretSources } from './apps/app-config';
+import { AppsFileError, fileSecretSources, INSECURE_BASE_URL, parseAppsFile, SINGLE_APP_ID, type AppConfig, type SecretSources } from './apps/app-config';
 import { DEFAULT_CSV_LIMITS, type CsvLimits } from './csv/limits';
-import { REGIONS, resolveBaseUrl } from './tim/regions';
+import { REGIONS, resolveBaseUrl, sendsInClear } from './tim/regions';
 import { intBetween } from './env-int';
-import { Secret } from './secret';
+import { estimatedEntropyBits, Secret } from './secret';
 import { trustedProxyHopsSchema } from './trusted-proxy-hops';
 
 const uintString = (what: string) =>
@@ -16,6 +16,22 @@ const uintString = (what: string) =>
 
 const positiveInt = (what: string, fallback: number, max: number) => intBetween(what, fallback, 1, max);
 
+/** A variable that lifts one of the start-up safety checks: only `1` does. */
+const allows = (what: string) =>
+  z
+    .enum(['0', '1'], { error: `must be 1 (${what}) or 0, or unset` })
+    .optional()
+    .transform((v) => v === '1');
+
+/**
+ * The least estimated entropy (lib/secret.ts) a SESSION_SECRET must show. The estimate of a short
+ * random string falls below its true entropy: 32 random hex characters hold 128 bits but estimate
+ * about 116. 120 is reached by random base64 of 32 characters or more and random hex of 40 or
+ * more (one base64 string of 32 in 300,000 fell short), and is far above a repeated or patterned
+ * string of any length.
+ */
+export const SESSION_SECRET_MIN_BITS = 120;
+
 const envSchema = z.object({
   TIM_APPS_FILE: z.string().trim().min(1).optional(),
   TIM_SDKAPPID: uintString('the SDKAppID shown in the Chat console, e.g. 1400000000')
@@ -23,6 +39,8 @@ const envSchema = z.object({
     .optional(),
   TIM_SECRET_KEY: z
     .string()
+    // Spaces or a newline pasted around the key are not the key's: signed with them, every call fails with 70009.
+    .trim()
     .min(1, { error: 'must not be empty (the app key from the Chat console)' })
     .transform((s) => new Secret(s))
     .optional(),
@@ -62,6 +80,8 @@ const envSchema = z.object({
   CONSOLE_ADMIN_USERNAME: z.string().trim().min(1).max(64, { error: 'must be at most 64 characters' }).optional(),
   CONSOLE_ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional().transform((s) => (s === undefined ? undefined : new Secret(s))),
   CONSOLE_ENV_LABEL: z.string().trim().max(40, { error: 'must be at most 40 characters' }).optional(),
+  ALLOW_WEAK_SESSION_SECRET: allows('starts with a SESSION_SECRET that looks weak'),
+  ALLOW_INSECURE_TIM_BASE_URL: allows('lets an http:// base URL reach a host other than this machine'),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -113,7 +133,7 @@ function resolveApps(e: Env, raw: Record<string, string | undefined>, secrets: S
       throw new ConfigError([`TIM_APPS_FILE names ${e.TIM_APPS_FILE}, which cannot be read`]);
     }
     try {
-      return parseAppsFile(text, secrets).map((a) => ({ ...a, envLabel: a.envLabel ?? (e.CONSOLE_ENV_LABEL || null) }));
+      return parseAppsFile(text, secrets, { allowInsecureBaseUrl: e.ALLOW_INSECURE_TIM_BASE_URL }).map((a) => ({ ...a, envLabel: a.envLabel ?? (e.CONSOLE_ENV_LABEL || null) }));
     } catch (err) {
       if (err instanceof AppsFileError) throw new ConfigError(err.problems.map((p) => `TIM_APPS_FILE ${p}`));
       throw err;
@@ -145,6 +165,26 @@ function missingSingleApp(picked: Record<string, string | undefined>): string[] 
   ].filter((p): p is string => typeof p === 'string');
 }
 
+/**
+ * Values that parse but would put the console at risk, from the raw variables so that they are
+ * reported with every other problem. Each names the variable that allows it anyway.
+ */
+function unsafeValues(picked: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const secret = picked.SESSION_SECRET;
+  if (secret !== undefined && secret.length >= 32 && picked.ALLOW_WEAK_SESSION_SECRET !== '1' && estimatedEntropyBits(secret) < SESSION_SECRET_MIN_BITS) {
+    problems.push(
+      `SESSION_SECRET looks weak: it repeats too few different characters (estimated entropy under ${SESSION_SECRET_MIN_BITS} bits), and whoever guesses it can forge a session cookie for any operator. ` +
+        'Use random characters, e.g. `openssl rand -base64 48`, or set ALLOW_WEAK_SESSION_SECRET=1 to start anyway',
+    );
+  }
+  const baseUrl = picked.TIM_BASE_URL;
+  if (picked.TIM_APPS_FILE === undefined && baseUrl !== undefined && URL.canParse(baseUrl) && picked.ALLOW_INSECURE_TIM_BASE_URL !== '1' && sendsInClear(baseUrl)) {
+    problems.push(`TIM_BASE_URL ${INSECURE_BASE_URL}`);
+  }
+  return problems;
+}
+
 export function parseConfig(env: Record<string, string | undefined>, secrets: SecretSources = fileSecretSources(env)): Config {
   const picked = pickEnv(env);
   const parsed = envSchema
@@ -154,7 +194,7 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
     })
     .safeParse(picked);
   // Never echo the received value: it may be the secret key.
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`)), ...missingSingleApp(picked)];
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`)), ...missingSingleApp(picked), ...unsafeValues(picked)];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {

@@ -3,6 +3,7 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { clientIp, currentOperator, isHttps } from '@/lib/auth/request';
+import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_DAYS } from '@/lib/auth/known-device';
 import { SESSION_COOKIE } from '@/lib/auth/sessions';
 import { errorMessage } from '@/lib/messages/translate';
 import { safeNext, signInSchema, type SignInState } from '@/lib/schemas/sign-in';
@@ -26,9 +27,12 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   };
   const parsed = signInSchema.safeParse({ username: field('username') ?? '', password: field('password') ?? '', next: field('next') || undefined });
   if (!parsed.success) return { error: errorMessage({ code: 'input.invalid' }, messages) };
-  const result = await signInOperator(publicContext(messages), { ...parsed.data, clientIp: await clientIp() });
+  const jar = await cookies();
+  const result = await signInOperator(publicContext(messages), { ...parsed.data, clientIp: await clientIp(), knownDevice: jar.get(KNOWN_DEVICE_COOKIE)?.value });
   if (!result.ok) return { error: errorMessage(result.error, messages) };
-  (await cookies()).set(SESSION_COOKIE, result.value.cookie, { httpOnly: true, sameSite: 'lax', secure: await isHttps(), path: '/' });
+  const secure = await isHttps();
+  jar.set(SESSION_COOKIE, result.value.cookie, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+  jar.set(KNOWN_DEVICE_COOKIE, result.value.knownDevice, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: KNOWN_DEVICE_DAYS * 86_400 });
   redirect(safeNext(parsed.data.next));
 }
 

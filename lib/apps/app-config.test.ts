@@ -1,16 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config';
-import type { SecretSources } from './app-config';
+import { KEY_FILE_MAX_BYTES, type SecretSources } from './app-config';
 import { createAppRegistry } from './registry';
 
-const SESSION = { SESSION_SECRET: 's'.repeat(32) };
+const SESSION = { SESSION_SECRET: 'k3J9vQ2xLw7ZpR4tN8bY1cF6hD0sM5gA' };
 const files: Record<string, string> = {};
+const read = (path: string) => {
+  if (!(path in files)) throw new Error('ENOENT');
+  return files[path]!;
+};
 const sources = (env: Record<string, string | undefined>): SecretSources => ({
   env,
-  readFile: (path) => {
-    if (!(path in files)) throw new Error('ENOENT');
-    return files[path]!;
-  },
+  readFile: read,
+  readKeyFile: (path) => (path in files ? { ok: true, text: read(path) } : { ok: false, problem: 'cannot be read' }),
 });
 
 function withApps(apps: unknown, env: Record<string, string> = {}) {
@@ -97,5 +103,67 @@ describe('TIM_APPS_FILE', () => {
     expect(problemsOf('[{')[0]).toMatch(/^TIM_APPS_FILE is not valid JSON/);
     const all = { ...SESSION, TIM_APPS_FILE: '/missing.json' };
     expect(() => parseConfig(all, sources(all))).toThrow(/TIM_APPS_FILE names \/missing.json, which cannot be read/);
+  });
+});
+
+describe('TIM_APPS_FILE keys and addresses', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'app-config-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The real file readers, as at start-up: the apps file and the key file on disk. */
+  function onDisk(keyFile: string, env: Record<string, string> = {}) {
+    const appsFile = join(dir, 'apps.json');
+    writeFileSync(appsFile, JSON.stringify([{ ...production, secretKeyFile: keyFile }]));
+    const all = { ...SESSION, TIM_APPS_FILE: appsFile, ...env };
+    try {
+      return { key: parseConfig(all).apps[0]!.secretKey.reveal(), problems: [] };
+    } catch (err) {
+      if (err instanceof ConfigError) return { key: null, problems: err.problems };
+      throw err;
+    }
+  }
+  const refused = (keyFile: string) => onDisk(keyFile).problems;
+
+  it('trims spaces and newlines around a key, from a file or a variable, and refuses one that is only that', () => {
+    writeFileSync(join(dir, 'spaced'), '  prod-secret \r\n');
+    expect(onDisk(join(dir, 'spaced')).key).toBe('prod-secret');
+    writeFileSync(join(dir, 'blank'), ' \n\t\n');
+    expect(refused(join(dir, 'blank'))).toEqual([expect.stringMatching(/field secretKeyFile names the file .*blank, which is empty$/)]);
+    expect(withApps([staging], { STAGING_KEY: ' staging-secret\n' }).apps[0]!.secretKey.reveal()).toBe('staging-secret');
+    expect(problemsOf([staging], { STAGING_KEY: ' \n' })[0]).toMatch(/field secretKeyEnv names the environment variable STAGING_KEY, which is not set or empty/);
+  });
+
+  it('takes a key only from a regular file of at most 4 KiB, outside /proc and /sys, and never says what another file holds', () => {
+    writeFileSync(join(dir, 'large'), 'k'.repeat(KEY_FILE_MAX_BYTES + 1));
+    writeFileSync(join(dir, 'largest'), 'k'.repeat(KEY_FILE_MAX_BYTES));
+    expect(onDisk(join(dir, 'largest')).key).toHaveLength(KEY_FILE_MAX_BYTES);
+    expect(refused(join(dir, 'large'))).toEqual([expect.stringMatching(/which is larger than 4096 bytes, too large for a key$/)]);
+    expect(refused('/proc/self/environ')).toEqual([expect.stringMatching(/names the file \/proc\/self\/environ, which is under \/proc or \/sys, not a file holding a key$/)]);
+    symlinkSync('/proc/self/environ', join(dir, 'innocent-looking'));
+    expect(refused(join(dir, 'innocent-looking'))).toEqual([expect.stringMatching(/innocent-looking, which is under \/proc or \/sys/)]);
+    const sysFile = '/sys/kernel/uevent_seqnum';
+    if (existsSync(sysFile)) expect(refused(sysFile)).toEqual([expect.stringMatching(/which is under \/proc or \/sys/)]);
+    expect(refused('/dev/null')).toEqual([expect.stringMatching(/names the file \/dev\/null, which is not a regular file/)]);
+    mkdirSync(join(dir, 'a-directory'));
+    expect(refused(join(dir, 'a-directory'))[0]).toMatch(/which is not a regular file/);
+    expect(refused(join(dir, 'missing'))[0]).toMatch(/which cannot be read/);
+    for (const p of onDisk('/proc/self/environ', { MARKER_IN_ENVIRONMENT: 'marker-value-0451' }).problems) expect(p).not.toContain('marker-value-0451');
+  });
+
+  it('refuses a FIFO at once instead of waiting for a writer', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(refused(fifo)).toEqual([expect.stringMatching(/fifo, which is not a regular file/)]);
+  });
+
+  it('refuses a plain-http baseUrl to another machine, naming the entry, unless ALLOW_INSECURE_TIM_BASE_URL=1', () => {
+    const remote = { ...staging, baseUrl: 'http://tim-proxy.internal:8080' };
+    expect(problemsOf([remote], { STAGING_KEY: 'k' })).toEqual([
+      expect.stringMatching(/^TIM_APPS_FILE entry 1 \("staging"\) field baseUrl is plain http:\/\/ to a host other than this machine .*ALLOW_INSECURE_TIM_BASE_URL=1/),
+    ]);
+    expect(withApps([remote], { STAGING_KEY: 'k', ALLOW_INSECURE_TIM_BASE_URL: '1' }).apps[0]!.baseUrl).toBe('http://tim-proxy.internal:8080');
+    expect(withApps([{ ...staging, baseUrl: 'https://tim-proxy.internal:8443' }], { STAGING_KEY: 'k' }).apps[0]!.baseUrl).toBe('https://tim-proxy.internal:8443');
+    // TIM_BASE_URL does not apply with an apps file, so it is not checked either.
+    expect(problemsOf([staging], { STAGING_KEY: 'k', TIM_BASE_URL: 'http://tim.example.com' })).toEqual([]);
   });
 });

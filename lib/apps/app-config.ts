@@ -1,9 +1,9 @@
 import 'server-only';
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { z } from 'zod';
 import { Secret } from '../secret';
 import { APP_ID_PATTERN } from '../schemas/apps';
-import { REGIONS, resolveBaseUrl, type Region } from '../tim/regions';
+import { REGIONS, resolveBaseUrl, sendsInClear, type Region } from '../tim/regions';
 
 /** Calls per second per API for one SDKAppID, all runs together (tim-api-facts.md §3: 100/s each). */
 export const DEFAULT_MAX_QPS = 100;
@@ -54,9 +54,18 @@ export type AppEntry = z.output<typeof appEntrySchema>;
 
 export const appsFileSchema = z.array(appEntrySchema).min(1, { error: 'must list at least one app' });
 
+/** Said of TIM_BASE_URL and of an app's baseUrl alike. */
+export const INSECURE_BASE_URL =
+  'is plain http:// to a host other than this machine (127.0.0.0/8, ::1, localhost): every request carries a UserSig, which lets whoever reads it call the REST API as the app admin. ' +
+  'Use https://, or set ALLOW_INSECURE_TIM_BASE_URL=1 if the network between them is trusted';
+
+/** A key file's text, or why it is not taken as one (never its content). */
+export type KeyFileRead = { ok: true; text: string } | { ok: false; problem: string };
+
 export interface SecretSources {
   env: Record<string, string | undefined>;
   readFile: (path: string) => string;
+  readKeyFile: (path: string) => KeyFileRead;
 }
 
 export class AppsFileError extends Error {
@@ -71,7 +80,7 @@ export class AppsFileError extends Error {
  * (any field but the known ones) is refused, so the file can be reviewed and versioned safely.
  * Every problem names the entry and the field; no message quotes a value.
  */
-export function parseAppsFile(text: string, sources: SecretSources): AppConfig[] {
+export function parseAppsFile(text: string, sources: SecretSources, opts: { allowInsecureBaseUrl: boolean }): AppConfig[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -100,6 +109,7 @@ export function parseAppsFile(text: string, sources: SecretSources): AppConfig[]
     if (seenAppIds.has(e.sdkAppId)) problems.push(`${entry} field sdkAppId repeats an earlier entry's SDKAppID: one app, one rate budget`);
     seenIds.add(e.id);
     seenAppIds.add(e.sdkAppId);
+    if (e.baseUrl !== undefined && !opts.allowInsecureBaseUrl && sendsInClear(e.baseUrl)) problems.push(`${entry} field baseUrl ${INSECURE_BASE_URL}`);
     const key = loadKey(e, sources);
     if (typeof key === 'string') {
       problems.push(`${entry} field ${e.secretKeyEnv !== undefined ? 'secretKeyEnv' : 'secretKeyFile'} ${key}`);
@@ -133,21 +143,64 @@ function idOf(json: unknown, index: number): string {
 /** The key, or why it could not be had (never the key's text). */
 function loadKey(e: AppEntry, sources: SecretSources): Secret | string {
   if (e.secretKeyEnv !== undefined) {
-    const value = sources.env[e.secretKeyEnv];
+    // Spaces or a newline around the key are an editor's or a shell's, not the key's: signed with them, every call fails with 70009.
+    const value = sources.env[e.secretKeyEnv]?.trim();
     return value ? new Secret(value) : `names the environment variable ${e.secretKeyEnv}, which is not set or empty`;
   }
-  let text: string;
-  try {
-    text = sources.readFile(e.secretKeyFile!);
-  } catch {
-    return `names the file ${e.secretKeyFile}, which cannot be read`;
-  }
-  // A trailing newline is an editor's, not the key's.
-  const key = text.replace(/\r?\n$/, '');
+  const read = sources.readKeyFile(e.secretKeyFile!);
+  if (!read.ok) return `names the file ${e.secretKeyFile}, which ${read.problem}`;
+  const key = read.text.trim();
   return key ? new Secret(key) : `names the file ${e.secretKeyFile}, which is empty`;
+}
+
+/** A TIM secret key is 64 hex characters; a file much larger than that holds something else. */
+export const KEY_FILE_MAX_BYTES = 4096;
+
+/**
+ * Files there report as regular files but are the kernel's views of processes and devices:
+ * /proc/self/environ would hand every environment variable over as the "key".
+ */
+const KERNEL_TREES = ['/proc', '/sys'];
+
+/** Only a regular file of at most KEY_FILE_MAX_BYTES, outside /proc and /sys, symbolic links followed. */
+export function readKeyFile(path: string): KeyFileRead {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return { ok: false, problem: 'cannot be read' };
+  }
+  if (KERNEL_TREES.some((tree) => real === tree || real.startsWith(`${tree}/`))) return { ok: false, problem: 'is under /proc or /sys, not a file holding a key' };
+  let fd: number;
+  try {
+    // Non-blocking, or opening a FIFO would wait for a writer and start-up would hang.
+    fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return { ok: false, problem: 'cannot be read' };
+  }
+  try {
+    // The opened file itself is checked, so nothing can be swapped in between the check and the read.
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, problem: 'is not a regular file (a directory, FIFO, socket or device cannot hold the key)' };
+    const tooLarge = { ok: false, problem: `is larger than ${KEY_FILE_MAX_BYTES} bytes, too large for a key` } as const;
+    if (stat.size > KEY_FILE_MAX_BYTES) return tooLarge;
+    const buffer = Buffer.alloc(KEY_FILE_MAX_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return length > KEY_FILE_MAX_BYTES ? tooLarge : { ok: true, text: buffer.toString('utf8', 0, length) };
+  } catch {
+    return { ok: false, problem: 'cannot be read' };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const fileSecretSources = (env: Record<string, string | undefined>): SecretSources => ({
   env,
   readFile: (path) => readFileSync(path, 'utf8'),
+  readKeyFile,
 });

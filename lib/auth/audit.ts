@@ -5,6 +5,7 @@ export const AUDIT_ACTIONS = [
   'sign-in',
   'sign-in-failed',
   'sign-in-refused',
+  'sign-in-unknown',
   'sign-out',
   'operator-added',
   'operator-disabled',
@@ -53,9 +54,25 @@ export interface AuditInput {
   clientIp: string | null;
   runId?: number | null;
   detail?: AuditDetail | null;
+  /**
+   * Counted, not listed: entries with the same action, operator, address and detail within one
+   * clock minute share one row, whose `count` says how many there were and `names` gives the first
+   * few `name`s. A flood then writes a row a minute, however many attempts it sends.
+   */
+  counted?: { name?: string };
 }
 
+/** The span one counted row covers. */
+export const AUDIT_COUNT_WINDOW_MS = 60_000;
+/** How many names a counted row keeps, as examples of what was tried. */
+export const AUDIT_COUNT_NAMES = 5;
+
 export function audit(db: Db, e: AuditInput, nowMs = Date.now()): void {
+  if (e.counted) addToCount(db, e, e.counted.name, nowMs);
+  else insertAudit(db, e, e.detail ?? null, nowMs);
+}
+
+function insertAudit(db: Db, e: AuditInput, detail: AuditDetail | null, nowMs: number): void {
   statement(db, 'INSERT INTO audit_log (at, at_ms, action, operator, client_ip, run_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     new Date(nowMs).toISOString(),
     nowMs,
@@ -63,8 +80,33 @@ export function audit(db: Db, e: AuditInput, nowMs = Date.now()): void {
     e.operator,
     e.clientIp,
     e.runId ?? null,
-    e.detail ? JSON.stringify(e.detail) : null,
+    detail ? JSON.stringify(detail) : null,
   );
+}
+
+function addToCount(db: Db, e: AuditInput, name: string | undefined, nowMs: number): void {
+  const since = nowMs - (nowMs % AUDIT_COUNT_WINDOW_MS);
+  const wanted = e.detail ?? {};
+  // Read and written in one immediate transaction, so two processes on the file add to one row.
+  db.transaction(() => {
+    const rows = statement(db, 'SELECT id, detail FROM audit_log WHERE action = ? AND at_ms >= ? AND at_ms < ? AND operator IS ? AND client_ip IS ? ORDER BY id').all(
+      e.action,
+      since,
+      since + AUDIT_COUNT_WINDOW_MS,
+      e.operator,
+      e.clientIp,
+    ) as { id: number; detail: string | null }[];
+    for (const row of rows) {
+      const detail = readDetail(row.detail);
+      if (!detail || typeof detail.count !== 'number' || Object.entries(wanted).some(([k, v]) => detail[k] !== v)) continue;
+      const names = typeof detail.names === 'string' && detail.names !== '' ? detail.names.split(', ') : [];
+      if (name !== undefined && names.length < AUDIT_COUNT_NAMES && !names.includes(name)) names.push(name);
+      const next = { ...detail, count: detail.count + 1, ...(name !== undefined ? { names: names.join(', ') } : {}) };
+      statement(db, 'UPDATE audit_log SET detail = ? WHERE id = ?').run(JSON.stringify(next), row.id);
+      return;
+    }
+    insertAudit(db, e, { ...wanted, count: 1, ...(name !== undefined ? { names: name } : {}) }, nowMs);
+  }).immediate();
 }
 
 export interface AuditFilter {

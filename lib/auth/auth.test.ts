@@ -114,12 +114,16 @@ describe('signIn', () => {
 
   it('locks an address out after failures across usernames, and audits unknown names', async () => {
     await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
+    const nowMs = 6_000_000;
     for (let i = 0; i < LOCKOUT_FAILURES; i++) {
-      await signIn(createSqliteStore(db), { username: `guess${i}`, password: 'x', clientIp: '192.0.2.7' }, { secret: SECRET });
+      await signIn(createSqliteStore(db), { username: `guess${i}`, password: 'x', clientIp: '192.0.2.7' }, { secret: SECRET, nowMs: nowMs + i });
     }
-    const r = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: '192.0.2.7' }, { secret: SECRET });
+    const r = await signIn(createSqliteStore(db), { username: 'alice', password: PASSWORD, clientIp: '192.0.2.7' }, { secret: SECRET, nowMs: nowMs + 10 });
     expect(r.ok).toBe(false);
-    expect(listAudit(db, { action: 'sign-in-failed', limit: 10 }).map((e) => e.operator)).toContain('guess0');
+    expect(listAudit(db, { action: 'sign-in-unknown', limit: 10 })).toEqual([
+      expect.objectContaining({ operator: null, clientIp: '192.0.2.7', detail: { reason: 'credentials', count: 5, names: 'guess0, guess1, guess2, guess3, guess4' } }),
+    ]);
+    expect(listAudit(db, { action: 'sign-in-refused', limit: 10 })).toEqual([expect.objectContaining({ operator: 'alice', detail: { reason: 'locked-out', count: 1 } })]);
   });
 
   it('refuses a disabled operator', async () => {

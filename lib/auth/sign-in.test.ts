@@ -7,7 +7,7 @@ import { listAudit } from './audit';
 import { beginAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
 import { addOperator } from '../../test-support/operators';
 import { verifyPassword } from './passwords';
-import { signIn } from './sign-in';
+import { createSignInGuard, signIn } from './sign-in';
 import { createSqliteStore } from '../store/sqlite';
 
 // The real argon2 verifier, counted: the lockout is about how many guesses get verified.
@@ -17,6 +17,8 @@ vi.mock('./passwords', async (importOriginal) => {
 });
 
 const SECRET = 'x'.repeat(40);
+// Lanes wide enough for every attempt: these tests are about the lockout, which holds however many are checked at once.
+const wide = () => createSignInGuard({ lanes: { anyone: { running: 64, waiting: 0 }, knownDevice: { running: 1, waiting: 0 } } });
 const PASSWORD = 'correct-horse-battery';
 let dir: string;
 let db: Db;
@@ -37,11 +39,12 @@ const attemptStates = (d: Db) =>
 describe('signIn under concurrency', () => {
   it('verifies at most the lockout limit when 41 attempts arrive together after one failure', async () => {
     const nowMs = 5_000_000;
-    await signIn(createSqliteStore(db), { username: 'alice', password: 'wrong-guess', clientIp: '10.0.0.1' }, { secret: SECRET, nowMs });
+    const guard = wide();
+    await signIn(createSqliteStore(db), { username: 'alice', password: 'wrong-guess', clientIp: '10.0.0.1' }, { secret: SECRET, nowMs, guard });
     const RIGHT_AT = 10;
     const results = await Promise.all(
       Array.from({ length: 41 }, (_, i) =>
-        signIn(createSqliteStore(db), { username: 'alice', password: i === RIGHT_AT ? PASSWORD : `wrong-guess-${i}`, clientIp: `10.0.1.${i}` }, { secret: SECRET, nowMs: nowMs + 1 + i }),
+        signIn(createSqliteStore(db), { username: 'alice', password: i === RIGHT_AT ? PASSWORD : `wrong-guess-${i}`, clientIp: `10.0.1.${i}` }, { secret: SECRET, nowMs: nowMs + 1 + i, guard }),
       ),
     );
 
@@ -56,8 +59,11 @@ describe('signIn under concurrency', () => {
   it('shares the count between two connections to the same file', async () => {
     const other = openDatabase(join(dir, 'console.db'));
     try {
+      const guard = wide();
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => signIn(createSqliteStore(i % 2 ? other : db), { username: 'ALICE', password: `wrong-${i}`, clientIp: null }, { secret: SECRET, nowMs: 7_000_000 + i })),
+        Array.from({ length: 20 }, (_, i) =>
+          signIn(createSqliteStore(i % 2 ? other : db), { username: 'ALICE', password: `wrong-${i}`, clientIp: null }, { secret: SECRET, nowMs: 7_000_000 + i, guard }),
+        ),
       );
       expect(verifyPassword).toHaveBeenCalledTimes(LOCKOUT_FAILURES);
       expect(results.filter((r) => !r.ok && r.code === 'auth.lockedOut')).toHaveLength(20 - LOCKOUT_FAILURES);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../auth/audit';
 import { auditActionLabel, auditDetailMessage } from './translate';
 
-const SAMPLE = { username: 'ann', role: 'viewer', reason: 'disabled', cleared: 5, source: 'csv', users: 2, file: 'a.csv', invalidRows: 1, parentRunId: 7, sessions: 1, audit: 2, attempts: 3 };
+const SAMPLE = { username: 'ann', role: 'viewer', reason: 'disabled', cleared: 5, source: 'csv', users: 2, file: 'a.csv', invalidRows: 1, parentRunId: 7, sessions: 1, audit: 2, attempts: 3, count: 4, names: 'x, y' };
 
 describe('audit words', () => {
   it.each(AUDIT_ACTIONS)('%s has a label and words for its details', (action) => {
@@ -19,6 +19,11 @@ describe('audit words', () => {
     expect(auditDetailMessage('run-started', { source: 'form', users: 1 }, en)).toBe('form: 1 user');
     expect(auditDetailMessage('sign-in-failed', { reason: 'credentials' }, en)).toBe('wrong username or password');
     expect(auditDetailMessage('sign-in', null, en)).toBe('');
+    expect(auditDetailMessage('sign-in-refused', { reason: 'locked-out' }, en)).toBe('too many failed sign-ins');
+    expect(auditDetailMessage('sign-in-refused', { reason: 'busy', count: 12 }, en)).toBe('too many sign-ins being checked at once, 12 times this minute');
+    expect(auditDetailMessage('sign-in-unknown', { reason: 'credentials', count: 1500, names: 'x1, x2' }, en)).toBe(
+      '1,500 attempts this minute with usernames that are not operators (wrong username or password), such as x1, x2',
+    );
   });
 
   it('keeps the text of rows written before details were data', () => {

@@ -54,11 +54,12 @@ export function errorMessage(error: AppError, messages: Messages): string {
 
 /**
  * An audit row's detail in words. `first` and similar flags arrive as 'yes'; a field an old row
- * lacks reads as empty. Rows from before details were data keep their text.
+ * lacks reads as empty, and a row from before rows were counted counts one. Rows from before
+ * details were data keep their text.
  */
 export function auditDetailMessage(action: AuditAction, detail: AuditDetail | null, messages: Messages): string {
   if (detail && typeof detail.text === 'string' && Object.keys(detail).length === 1) return detail.text;
-  const values = { first: 'no', ...detail };
+  const values = { first: 'no', count: 1, ...detail };
   return translator('audit', messages)(`details.${action}`, values as never);
 }
 

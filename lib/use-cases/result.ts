@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'auth.forbidden',
   'auth.lockedOut',
   'auth.badCredentials',
+  'auth.busy',
   'operators.exists',
   'operators.notFound',
   'operators.self',

@@ -5,10 +5,17 @@ import type { SignInInput } from '../schemas/sign-in';
 import type { PublicContext, UseCaseContext } from './context';
 import { fail, ok, type Result } from './result';
 
-/** Lockout, password check and session, all audited; the cookie value is the adapter's to set. */
-export async function signInOperator(ctx: PublicContext, input: SignInInput & { clientIp: string | null }): Promise<Result<{ cookie: string }>> {
+/**
+ * Lockout, password check and session, all audited. The cookies are the adapter's to read and
+ * set: the known-device cookie the browser sent (lib/auth/known-device.ts), and on success the
+ * session and a known-device cookie issued anew.
+ */
+export async function signInOperator(
+  ctx: PublicContext,
+  input: SignInInput & { clientIp: string | null; knownDevice: string | undefined },
+): Promise<Result<{ cookie: string; knownDevice: string }>> {
   const result = await signIn(ctx.store, input, { secret: getConfig().sessionSecret.reveal(), nowMs: ctx.clock.nowMs() });
-  return result.ok ? ok({ cookie: result.cookie }) : fail(result.code);
+  return result.ok ? ok({ cookie: result.cookie, knownDevice: result.knownDevice }) : fail(result.code);
 }
 
 export async function signOutOperator(ctx: UseCaseContext | PublicContext, cookie: string | undefined): Promise<Result<null>> {
