@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { createAppRegistry, type AppRegistry } from '../lib/apps/registry';
 import { openDatabase, type Db } from '../lib/db/database';
+import { Secret } from '../lib/secret';
 import { createTimClient, type TimClient } from '../lib/tim/client';
 import { createUserSigCache } from '../lib/tim/usersig-cache';
 import { startSimulator, type Simulator } from '../sim/server';
@@ -36,4 +38,12 @@ export function simulatorAndDatabase(opts: { sdkAppId: number; secretKey: string
       userSig: createUserSigCache({ sdkAppId: opts.sdkAppId, identifier: 'administrator', secretKey: () => opts.secretKey }),
     });
   return { env, timClient };
+}
+
+/** One app, `prod`, on a simulator over HTTP, at a ceiling no test reaches. */
+export function oneAppRegistry(baseUrl: string, app: { sdkAppId: number; key: string }): AppRegistry {
+  return createAppRegistry(
+    [{ id: 'prod', label: 'Production', sdkAppId: app.sdkAppId, region: 'china', baseUrl, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(app.key), maxQps: 1000, sharedBudget: false, envLabel: null }],
+    { timeoutMs: 5000 },
+  );
 }

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { slowestAnswerDuring } from '../../test-support/responsiveness';
-import { createAppRegistry, type AppRegistry } from '../apps/registry';
+import { oneAppRegistry } from '../../test-support/sim-and-database';
+import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { DEFAULT_RETRY_POLICY } from '../engine/engine';
 import { realClock } from '../engine/rate-limiter';
 import { ENGLISH } from '../messages/catalogues';
 import { runResults } from '../queries/runs';
-import { Secret } from '../secret';
 import { openSqliteStore } from '../store/sqlite';
 import type { Store } from '../store/store';
 import { MAX_FREE_TEXT } from '../tim/sanitize';
@@ -57,10 +57,7 @@ beforeEach(() => {
   spared = 0;
   dir = mkdtempSync(join(tmpdir(), 'hostile-'));
   store = openSqliteStore(join(dir, 'console.db'));
-  apps = createAppRegistry(
-    [{ id: 'prod', label: 'Production', sdkAppId: APP.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(APP.key), maxQps: 1000, sharedBudget: false, envLabel: null }],
-    { timeoutMs: 5000 },
-  );
+  apps = oneAppRegistry(sim.url, APP);
 });
 afterEach(async () => {
   await store.close();

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/server';
-import { createAppRegistry, type AppRegistry } from '../apps/registry';
+import { oneAppRegistry } from '../../test-support/sim-and-database';
+import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { realClock } from '../engine/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
 import { ENGLISH } from '../messages/catalogues';
-import { Secret } from '../secret';
 import { openSqliteStore } from '../store/sqlite';
 import type { Store } from '../store/store';
 import type { Failure } from '../tim/outcomes';
@@ -33,10 +33,7 @@ beforeEach(() => {
   sim.reset();
   dir = mkdtempSync(join(tmpdir(), 'runs-view-'));
   store = openSqliteStore(join(dir, 'console.db'));
-  apps = createAppRegistry(
-    [{ id: 'prod', label: 'Production', sdkAppId: APP.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(APP.key), maxQps: 1000, sharedBudget: false, envLabel: null }],
-    { timeoutMs: 5000 },
-  );
+  apps = oneAppRegistry(sim.url, APP);
 });
 afterEach(async () => {
   await store.close();
