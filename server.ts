@@ -6,7 +6,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { bodyGate, isSignIn, refusalResponse, signedSession } from './lib/entry/body-gate';
+import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
+import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
+import { cookieValue } from './lib/entry/body-gate';
 import { log } from './lib/log';
 
 /** A request that sends nothing, in either direction, for this long is ended: a socket held open for nothing. */
@@ -14,6 +17,13 @@ export const IDLE_SOCKET_MS = 120_000;
 
 /** Anyone's sign-in must have arrived whole by then: a few KiB at any real speed. */
 export const ANONYMOUS_REQUEST_MS = 30_000;
+
+/**
+ * Sign-ins taken in per second, before Next.js renders an answer to any: a flood of made-up names
+ * would otherwise cost a page render each on the event loop, even when the password checks
+ * behind it are bounded (lib/auth/lanes.ts). A browser that signed in before has a bucket of its own.
+ */
+export const SIGN_INS_PER_SECOND = { perSecond: 5, burst: 5 };
 
 /** A refusal of a foreign Origin is logged at most this often, with how many there were: anyone can send them. */
 const CROSS_ORIGIN_LOG_MS = 60_000;
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
   await app.prepare();
   const secret = process.env.SESSION_SECRET ?? '';
   const crossOrigin = { refused: 0, loggedMs: 0 };
+  const signIns = { anyone: createRateGate(SIGN_INS_PER_SECOND), knownDevices: createRateGate(SIGN_INS_PER_SECOND) };
 
   const server = createServer((req, res) => {
     let url: { pathname: string; search: string };
@@ -81,6 +92,8 @@ async function main(): Promise<void> {
     const refusal = bodyGate({ method, pathname, headers, signedIn });
     if (refusal) return refuse(req, res, url, refusal);
     if (!signedIn && isSignIn(method, pathname, headers)) {
+      const known = isAnyKnownDevice(cookieValue(headers.get('cookie'), KNOWN_DEVICE_COOKIE), secret, Date.now());
+      if (!(known ? signIns.knownDevices : signIns.anyone).take()) return refuse(req, res, url, { status: 429, code: 'auth.busy' });
       const deadline = setTimeout(() => req.socket.destroy(), ANONYMOUS_REQUEST_MS).unref();
       res.once('close', () => clearTimeout(deadline));
     }

@@ -28,3 +28,9 @@ export function isKnownDevice(value: string | undefined, username: string, secre
   const [name, issuedMs] = token.split('.');
   return name === nameOf(username) && nowMs - Number(issuedMs) < KNOWN_DEVICE_MS;
 }
+
+/** Whether the cookie was given by this console within KNOWN_DEVICE_DAYS, to whichever username: all the front server can tell before the body. */
+export function isAnyKnownDevice(value: string | undefined, secret: string, nowMs: number): boolean {
+  const token = unsealToken(value, deviceKey(secret));
+  return token !== null && nowMs - Number(token.split('.')[1]) < KNOWN_DEVICE_MS;
+}
