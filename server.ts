@@ -23,7 +23,7 @@ export const ANONYMOUS_REQUEST_MS = 30_000;
  * would otherwise cost a page render each on the event loop, even when the password checks
  * behind it are bounded (lib/auth/lanes.ts). A browser that signed in before has a bucket of its own.
  */
-export const SIGN_INS_PER_SECOND = { perSecond: 5, burst: 5 };
+export const SIGN_INS_PER_SECOND = { perSecond: 3, burst: 5 };
 
 /** A refusal of a foreign Origin is logged at most this often, with how many there were: anyone can send them. */
 const CROSS_ORIGIN_LOG_MS = 60_000;
