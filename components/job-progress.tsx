@@ -8,6 +8,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { cancelRunAction } from '@/app/bulk/actions';
 import type { RunSummary } from '@/lib/queries/runs';
 import { statusLabel } from '@/lib/results/run-view';
+import { formatDuration } from './duration';
 import { RunStoppedAlert } from './run-stopped-alert';
 import { useCatalogue } from './use-catalogue';
 
@@ -23,13 +24,6 @@ async function fetchStatus(runId: number, t: T): Promise<Status> {
   const res = await fetch(`/api/runs/${runId}`, { cache: 'no-store' });
   if (!res.ok) throw new Error(t('readFailed', { status: res.status }));
   return (await res.json()) as Status;
-}
-
-function formatDuration(seconds: number, t: T): string {
-  if (seconds < 60) return t('seconds', { s: seconds });
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return t('minutes', { m, s: seconds % 60 });
-  return t('hours', { h: Math.floor(m / 60), m: m % 60 });
 }
 
 /** Live progress of one run, from the server's counts (polled), never from a timer. */
