@@ -3,25 +3,52 @@ import type { AttrCount } from '@/lib/queries/runs';
 import type { CurrentValue } from '@/lib/results/present';
 import { DataTable } from './data-table';
 
-/** Per picked attribute: how many users a removal would take a value from, and how many have none. */
-export function AttrCounts({ counts }: { counts: AttrCount[] }) {
+/**
+ * Per picked attribute: how many users a removal would take a value from, how many have none, and
+ * how many could not be read (unknown users and other failures), with a bar of the three.
+ */
+export function AttrCounts({ counts, unread }: { counts: AttrCount[]; /** Left out where the caller does not know it (the form's own result). */ unread?: number }) {
   const t = useTranslations('runs.checkResult');
   const format = useFormatter();
   if (counts.length === 0) return null;
   return (
     <DataTable
       caption={t('countsCaption')}
-      columns={[t('countsColumns.attribute'), t('countsColumns.withValue'), t('countsColumns.withoutValue')]}
+      columns={[
+        t('countsColumns.attribute'),
+        t('countsColumns.withValue'),
+        t('countsColumns.withoutValue'),
+        ...(unread === undefined ? [] : [t('countsColumns.unread')]),
+        t('countsColumns.picture'),
+      ]}
     >
-      {counts.map((c) => (
-        <tr key={c.attr} className="border-t border-slate-100">
-          <th scope="row" className="px-3 py-2 text-left font-mono font-normal">
-            {c.attr}
-          </th>
-          <td className="px-3 py-2 tabular-nums">{format.number(c.withValue)}</td>
-          <td className="px-3 py-2 tabular-nums">{format.number(c.asked - c.withValue)}</td>
-        </tr>
-      ))}
+      {counts.map((c) => {
+        const all = Math.max(c.asked + (unread ?? 0), 1);
+        const parts = [
+          ['bg-sky-700', c.withValue],
+          ['bg-slate-400', c.asked - c.withValue],
+          ['bg-violet-500', unread ?? 0],
+        ] as const;
+        return (
+          <tr key={c.attr} className="border-t border-slate-100">
+            <th scope="row" className="px-3 py-2 text-left font-mono font-normal">
+              {c.attr}
+            </th>
+            <td className="px-3 py-2 text-right tabular-nums">{format.number(c.withValue)}</td>
+            <td className="px-3 py-2 text-right tabular-nums">{format.number(c.asked - c.withValue)}</td>
+            {unread !== undefined && <td className="px-3 py-2 text-right tabular-nums">{format.number(unread)}</td>}
+            <td className="px-3 py-2">
+              <div
+                role="img"
+                aria-label={t('picture', { attr: c.attr, withValue: c.withValue, withoutValue: c.asked - c.withValue, unread: unread ?? 0 })}
+                className="flex h-2.5 w-32 overflow-hidden rounded bg-slate-100 ring-1 ring-slate-300"
+              >
+                {parts.map(([colour, n]) => n > 0 && <div key={colour} className={colour} style={{ width: `${(n / all) * 100}%` }} />)}
+              </div>
+            </td>
+          </tr>
+        );
+      })}
     </DataTable>
   );
 }

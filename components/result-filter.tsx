@@ -4,6 +4,7 @@ import type { FailureGroupView } from '@/lib/results/present';
 const REMOVAL_FILTERS = [
   ['', 'all'],
   ['removed', 'removed'],
+  ['nothing_to_remove', 'nothingToRemove'],
   ['failed', 'failed'],
   ['not_sent', 'notSent'],
   ['pending', 'pending'],

@@ -4,6 +4,7 @@ import type { ResultRow } from '@/lib/results/present';
 
 const RESULT_STYLE: Record<ResultRow['result'], string> = {
   removed: 'text-emerald-800',
+  nothing_to_remove: 'text-slate-700',
   checked: 'text-slate-900',
   restored: 'text-emerald-800',
   skipped: 'text-amber-800',

@@ -1,14 +1,15 @@
 import { useFormatter, useTranslations } from 'next-intl';
 import type { RunSummary } from '@/lib/queries/runs';
 
-type Count = 'users' | 'succeeded' | 'skipped' | 'failed' | 'notSent' | 'pending';
+type Count = 'users' | 'succeeded' | 'nothingToRemove' | 'skipped' | 'failed' | 'notSent' | 'pending';
 
-export function RunCounts({ run }: { run: Pick<RunSummary, 'kind' | 'total' | 'succeeded' | 'skipped' | 'failed' | 'notSent' | 'pending'> }) {
+export function RunCounts({ run }: { run: Pick<RunSummary, 'kind' | 'total' | 'succeeded' | 'nothingToRemove' | 'skipped' | 'failed' | 'notSent' | 'pending'> }) {
   const t = useTranslations('runs.runCounts');
   const format = useFormatter();
   const items: [Count, number][] = [
     ['users', run.total],
     ['succeeded', run.succeeded],
+    ...(run.nothingToRemove > 0 ? ([['nothingToRemove', run.nothingToRemove]] as [Count, number][]) : []),
     ...(run.kind === 'restore' ? ([['skipped', run.skipped]] as [Count, number][]) : []),
     ['failed', run.failed],
     ['notSent', run.notSent],

@@ -4,11 +4,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import type { RunSummary } from '@/lib/queries/runs';
+import { outcomeParts } from '@/lib/runs/outcome';
 import { DataTable } from './data-table';
+import { OutcomeBar } from './outcome-bar';
 import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
 import { useCatalogue } from './use-catalogue';
 
-const COLUMNS = ['run', 'started', 'app', 'by', 'source', 'kind', 'attributes', 'status', 'users', 'succeeded', 'failed', 'notSent'] as const;
+const COLUMNS = ['run', 'started', 'app', 'by', 'source', 'kind', 'attributes', 'status', 'outcome', 'users', 'succeeded', 'failed', 'notSent'] as const;
 
 async function fetchRuns(appId: string | undefined, loadFailed: (status: number) => string): Promise<RunSummary[]> {
   const res = await fetch(appId ? `/api/runs?app=${encodeURIComponent(appId)}` : '/api/runs', { cache: 'no-store' });
@@ -56,6 +58,9 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
           <td className="px-3 py-2">{kindLabel(r.kind, messages)}</td>
           <td className="px-3 py-2 font-mono">{r.attrs.join(', ')}</td>
           <td className="px-3 py-2">{statusLabel(r.status, messages)}</td>
+          <td className="px-3 py-2 align-middle">
+            <OutcomeBar parts={outcomeParts(r)} total={r.total} />
+          </td>
           <td className="px-3 py-2 tabular-nums">{r.total}</td>
           <td className="px-3 py-2 tabular-nums">{r.succeeded}</td>
           <td className="px-3 py-2 tabular-nums">{r.failed}</td>

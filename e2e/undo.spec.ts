@@ -53,8 +53,19 @@ test('a dry run of a 2,500-row CSV counts the simulator’s values per attribute
   for (const attr of ATTRS) {
     const having = known.filter((u) => before[u]?.[attr] !== undefined).length;
     const row = counts.getByRole('row').filter({ has: page.getByRole('rowheader', { name: attr, exact: true }) });
-    await expect(row.getByRole('cell')).toHaveText([having.toLocaleString('en'), (known.length - having).toLocaleString('en')]);
+    await expect(row.getByRole('cell')).toHaveText([having.toLocaleString('en'), (known.length - having).toLocaleString('en'), unknown.length.toLocaleString('en'), '']);
+    await expect(row.getByRole('img')).toHaveAccessibleName(
+      `${attr}: ${having.toLocaleString('en')} have a value, ${(known.length - having).toLocaleString('en')} have none, ${unknown.length} could not be read`,
+    );
   }
+  // The answer first, then the same numbers as a picture, all agreeing with the simulator.
+  const withAny = known.filter((u) => ATTRS.some((a) => before[u]?.[a] !== undefined)).length;
+  const lead = [`Would remove values from ${withAny.toLocaleString('en')} users`];
+  if (known.length > withAny) lead.push(`${(known.length - withAny).toLocaleString('en')} have nothing to remove`);
+  lead.push(`${unknown.length} do not exist`);
+  await expect(page.getByText(lead.join(' · '), { exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Run summary' }).getByRole('img')).toHaveAccessibleName(new RegExp(`^Outcome of 2,500 users: Has a value ${withAny.toLocaleString('en')} \\(`));
+  await expect(page.getByRole('region', { name: 'Run summary' }).getByRole('img')).toHaveAccessibleName(/Unknown user 10 \(0\.4 %\)$/);
   const unread = page.getByRole('table', { name: /Users that could not be read/ });
   await expect(unread.getByRole('row')).toHaveCount(1 + unknown.length);
   for (const u of unknown) await expect(unread.getByRole('row').filter({ has: page.getByRole('cell', { name: u, exact: true }) })).toContainText('70107');
@@ -76,6 +87,7 @@ test('a dry run of a 2,500-row CSV counts the simulator’s values per attribute
   expect(await sim(request).users(known)).toEqual(before);
 
   await page.getByRole('button', { name: 'Remove attributes' }).click();
+  await expect(page.getByRole('region', { name: 'Check before sending' })).toContainText(`${withAny.toLocaleString('en')} users`);
   await page.getByRole('button', { name: 'Confirm removal' }).click();
   await expect(page).not.toHaveURL(new RegExp(`/history/${checkId}$`));
   const removalId = runIdOf(page);

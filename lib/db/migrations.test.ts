@@ -134,3 +134,23 @@ describe('migration 13', () => {
     expect(db.prepare("SELECT COUNT(*) FROM runs WHERE parent_run_id = 1 AND kind = 'remove' AND status = 'running'").pluck().get()).toBe(1);
   });
 });
+
+describe('migration 14', () => {
+  it('keeps every user row with its values, and takes the new nothing-to-remove result and counter', () => {
+    upTo(13);
+    db.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, removed, with_values) VALUES ('t', 'csv', 'remove', 1, 'china', '[]', 'completed', 2, 2, 1)").run();
+    const user = db.prepare('INSERT INTO run_users (run_id, seq, user_id, attrs, result, attr_values) VALUES (1, ?, ?, ?, ?, ?)');
+    user.run(1, 'alice', '["city"]', 'removed', '{"city":"sz"}');
+    user.run(2, 'bob', '["city"]', 'removed', null);
+    expect(() => user.run(3, 'carol', '["city"]', 'nothing_to_remove', null)).toThrow(/CHECK constraint failed/);
+    migrate(db);
+    user.run(3, 'carol', '["city"]', 'nothing_to_remove', null);
+    expect(db.prepare('SELECT user_id, result, attr_values FROM run_users ORDER BY seq').all()).toEqual([
+      { user_id: 'alice', result: 'removed', attr_values: '{"city":"sz"}' },
+      { user_id: 'bob', result: 'removed', attr_values: null },
+      { user_id: 'carol', result: 'nothing_to_remove', attr_values: null },
+    ]);
+    expect(db.prepare('SELECT removed, nothing_to_remove FROM runs').get()).toEqual({ removed: 2, nothing_to_remove: 0 });
+    expect(() => user.run(4, 'dave', '[]', 'gone', null)).toThrow(/CHECK constraint failed/);
+  });
+});

@@ -427,4 +427,37 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE kind = 'remove' AND status = 'running' AND parent_run_id IS NOT NULL;
     `,
   },
+  {
+    version: 14,
+    name: 'a removal\'s users with nothing to remove, counted apart',
+    rebuildsTables: true,
+    sql: `
+      -- Users of a removal whose snapshot held no value for any of their attributes.
+      ALTER TABLE runs ADD COLUMN nothing_to_remove INTEGER NOT NULL DEFAULT 0;
+
+      CREATE TABLE run_users_v14 (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        seq INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        attrs TEXT NOT NULL,
+        with_picked INTEGER NOT NULL DEFAULT 0,
+        result TEXT NOT NULL DEFAULT 'pending'
+          CHECK (result IN ('pending', 'removed', 'nothing_to_remove', 'checked', 'restored', 'skipped', 'failed', 'not_sent')),
+        error_key TEXT,
+        error_code INTEGER,
+        error_info TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        attr_values TEXT,
+        skipped_attrs TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      INSERT INTO run_users_v14 (run_id, seq, user_id, attrs, with_picked, result, error_key, error_code, error_info, attempts, attr_values, skipped_attrs)
+        SELECT run_id, seq, user_id, attrs, with_picked, result, error_key, error_code, error_info, attempts, attr_values, skipped_attrs FROM run_users;
+      DROP TABLE run_users;
+      ALTER TABLE run_users_v14 RENAME TO run_users;
+      CREATE UNIQUE INDEX run_users_by_user ON run_users(user_id, run_id);
+      CREATE INDEX run_users_by_result ON run_users(run_id, result, seq);
+      CREATE INDEX run_users_by_error ON run_users(run_id, error_key, seq);
+    `,
+  },
 ];

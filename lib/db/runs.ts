@@ -33,6 +33,8 @@ export interface RunSummary {
   succeeded: number;
   /** A restore's users whose attributes all had a value again. */
   skipped: number;
+  /** A removal's users that had no value for any of their attributes: nothing was sent for them. */
+  nothingToRemove: number;
   failed: number;
   notSent: number;
   pending: number;
@@ -77,6 +79,7 @@ interface RunRow {
   total: number;
   removed: number;
   skipped: number;
+  nothing_to_remove: number;
   failed: number;
   not_sent: number;
   requests: number;
@@ -141,9 +144,10 @@ function toSummary(r: RunRow): RunSummary {
     total: r.total,
     succeeded: r.removed,
     skipped: r.skipped,
+    nothingToRemove: r.nothing_to_remove,
     failed: r.failed,
     notSent: r.not_sent,
-    pending: r.total - r.removed - r.skipped - r.failed - r.not_sent,
+    pending: r.total - r.removed - r.skipped - r.nothing_to_remove - r.failed - r.not_sent,
     requests: r.requests,
     withValues: r.with_values,
     valuesPurgedAt: r.values_purged_at,
@@ -293,7 +297,8 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
   );
   const bump = statement(
     db,
-    'UPDATE runs SET removed = removed + ?, skipped = skipped + ?, failed = failed + ?, with_values = with_values + ?, requests = requests + ? WHERE id = ?',
+    `UPDATE runs SET removed = removed + ?, skipped = skipped + ?, nothing_to_remove = nothing_to_remove + ?, failed = failed + ?,
+                     with_values = with_values + ?, requests = requests + ? WHERE id = ?`,
   );
   const countFailures = statement(
     db,
@@ -308,6 +313,7 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
   db.transaction(() => {
     let succeeded = 0;
     let skipped = 0;
+    let nothing = 0;
     let failed = 0;
     let withValues = 0;
     const byKey = new Map<string, { failure: Failure; count: number }>();
@@ -327,6 +333,7 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
         continue;
       }
       if (o.status === 'skipped') skipped++;
+      else if (o.status === 'nothing_to_remove') nothing++;
       else succeeded++;
       if (o.values && Object.keys(o.values).length > 0 && o.status !== 'restored') withValues++;
       for (const attr of o.attrs ?? []) {
@@ -336,7 +343,7 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
         byAttr.set(attr, counts);
       }
     }
-    bump.run(succeeded, skipped, failed, withValues, requests, runId);
+    bump.run(succeeded, skipped, nothing, failed, withValues, requests, runId);
     for (const [key, { failure, count }] of byKey) countFailures.run(runId, key, failure.code, failure.info, count);
     for (const [attr, { asked, withValue }] of byAttr) countAttr.run(runId, attr, asked, withValue);
   })();

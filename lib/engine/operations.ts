@@ -25,7 +25,7 @@ export interface Call<T extends BatchTarget> {
 
 /** How a user ends without failing, and what is kept with it. */
 export interface Settled {
-  status: 'removed' | 'checked' | 'restored' | 'skipped';
+  status: 'removed' | 'nothing_to_remove' | 'checked' | 'restored' | 'skipped';
   /** The attributes the user was asked about (counted per attribute). */
   attrs?: readonly string[];
   /** The values the run keeps for this user: removed (the snapshot), read (a check) or written (a restore). */
@@ -105,20 +105,23 @@ export const checkValues: Operation<RunTarget> = {
 
 /**
  * Removal with its snapshot: each batch reads the values it is about to remove, keeps them, then
- * removes. A value kept by an earlier pass of this batch (a crash after its remove_attr) survives
+ * removes. A user with no value for any of its attributes is settled as nothing to remove without
+ * a remove_attr: that call would change nothing. A value kept by an earlier pass of this batch (a crash after its remove_attr) survives
  * a reread that finds it already gone.
  */
 export const removeWithSnapshot: Operation<RunTarget> = {
   look: {
     call: getAttrCall,
+    // `current` is only ever a reply that listed the user: one it did not list is retried by the
+    // engine as unread (readUserAttrsReply), never taken for "has no values" here.
     decide: (t, current) => {
       const snapshot = { ...(t.values ?? {}), ...valuesOf(current, t.attrs) };
-      const kept = Object.keys(snapshot).length > 0;
-      return { send: { ...t, values: snapshot }, ...(kept ? { keep: snapshot } : {}) };
+      if (Object.keys(snapshot).length === 0) return { status: 'nothing_to_remove', values: {}, attrs: t.attrs };
+      return { send: { ...t, values: snapshot }, keep: snapshot };
     },
   },
   call: removeAttrCall,
-  done: (t) => ({ status: 'removed', values: t.values ?? {}, valuesKept: Object.keys(t.values ?? {}).length > 0, attrs: t.attrs }),
+  done: (t) => ({ status: 'removed', values: t.values ?? {}, valuesKept: true, attrs: t.attrs }),
 };
 
 interface RestoreTarget extends RunTarget {

@@ -139,11 +139,11 @@ describe('users copied while the run sends', () => {
     expect(getRun(env.db, started.runId)).toMatchObject({ total: 1000, pending: 1000 });
     env.sim.clearRequests();
     expect(await run(started.runId, 'remove', timClient(), slowCopy())).toEqual({ status: 'completed' });
-    expect(getRun(env.db, started.runId)).toMatchObject({ succeeded: 950, failed: 50, notSent: 0, pending: 0 });
+    expect(getRun(env.db, started.runId)).toMatchObject({ succeeded: 600, nothingToRemove: 350, failed: 50, notSent: 0, pending: 0 });
     expect(users(started.runId).map((u) => u.userId)).toEqual(ids);
     const removed = env.sim.requests().filter((r) => r.api === 'remove_attr').flatMap((r) => r.accounts ?? []);
-    expect(removed.length).toBe(950);
-    expect(new Set(removed).size).toBe(950);
+    expect(removed.length).toBe(600);
+    expect(new Set(removed).size).toBe(600);
   });
 
   it('cancelled mid-copy: the copy completes and every user not sent says so', async () => {
@@ -189,13 +189,29 @@ describe('removal with its snapshot', () => {
     expect(unkept).toEqual([]);
     // Each batch's get_attr goes out right before its remove_attr.
     expect(paths.filter((p) => p === TIM_PATHS.getAttr)).toHaveLength(10);
-    expect(getRun(env.db, removalId)).toMatchObject({ succeeded: 950, failed: 50, withValues: 600 });
+    expect(getRun(env.db, removalId)).toMatchObject({ succeeded: 600, nothingToRemove: 350, failed: 50, withValues: 600 });
     for (const u of users(removalId).slice(0, 950)) {
       const before = seeded[u.userId]!;
       const expected = Object.fromEntries(Object.entries(before).filter(([k]) => k !== 'sex'));
       expect(u.values, u.userId).toEqual(expected);
       expect(simUser(u.userId), u.userId).toEqual({ sex: before.sex });
     }
+  });
+
+  it('settles a user with no value for any attribute as nothing to remove, without a remove_attr; an unknown user still fails', async () => {
+    env.sim.clearRequests();
+    const removalId = newRun('remove');
+    expect(await run(removalId, 'remove')).toEqual({ status: 'completed' });
+    const all = users(removalId);
+    const withResult = (result: string) => all.filter((u) => u.result === result);
+    expect(withResult('removed').map((u) => u.userId)).toEqual(ids.slice(0, 600));
+    expect(withResult('nothing_to_remove').map((u) => u.userId)).toEqual(ids.slice(600, 950));
+    expect(withResult('failed').map((u) => [u.userId, u.failure?.code])).toEqual(ids.slice(950).map((id) => [id, 70107]));
+    const sentTo = new Set(env.sim.requests().filter((r) => r.api === 'remove_attr').flatMap((r) => r.accounts ?? []));
+    expect(ids.slice(600).filter((id) => sentTo.has(id))).toEqual([]);
+    // Nothing was taken from them, so a restore leaves them out.
+    const restore = createRestoreRun(env.db, removalId, { operator: 'ann' });
+    expect(restore).toMatchObject({ ok: true, users: 600 });
   });
 
   it('does not remove a batch whose snapshot cannot be read: its users fail with that reason, untouched', async () => {
@@ -210,7 +226,7 @@ describe('removal with its snapshot', () => {
     expect(failed).toHaveLength(100);
     expect(env.sim.requests().filter((r) => r.api === 'remove_attr' && (r.accounts ?? []).some((a) => second.has(a)))).toEqual([]);
     for (const id of second) expect(simUser(id)).toEqual(seeded[id]);
-    expect(getRun(env.db, removalId)).toMatchObject({ succeeded: 850, failed: 150 });
+    expect(getRun(env.db, removalId)).toMatchObject({ succeeded: 500, nothingToRemove: 350, failed: 150 });
   });
 
   it('keeps the snapshot of a batch removed just before a crash: the pass that resumes it rereads nothing lost', async () => {

@@ -33,8 +33,8 @@ export function canSeeValues(ctx: UseCaseContext): boolean {
   return hasRole(ctx.actor.role, 'operator');
 }
 
-/** A results row, with the Before column's text for those who may see it. */
-export type RunResultRow = ResultRow & { before?: string };
+/** A results row, with the Before column's text for those who may see it, and its failure group's key. */
+export type RunResultRow = ResultRow & { before?: string; failureKey?: string };
 
 export async function runResults(ctx: UseCaseContext, run: RunSummary, opts: { afterSeq: number; limit: number; filter: UserFilter }) {
   const [users, groups] = await Promise.all([
@@ -44,7 +44,13 @@ export async function runResults(ctx: UseCaseContext, run: RunSummary, opts: { a
   const page = users.slice(0, opts.limit);
   const withBefore = run.kind === 'remove' && canSeeValues(ctx);
   return {
-    rows: page.map((u): RunResultRow => ({ ...presentUser(u, run, ctx.messages), ...(withBefore ? { before: formatValues(u.values) } : {}) })),
+    rows: page.map(
+      (u): RunResultRow => ({
+        ...presentUser(u, run, ctx.messages),
+        ...(withBefore ? { before: formatValues(u.values) } : {}),
+        ...(u.failure ? { failureKey: u.failure.key } : {}),
+      }),
+    ),
     nextAfter: users.length > opts.limit ? page[page.length - 1]!.seq : null,
     groups: groups.map((g) => presentFailureGroup(g, ctx.messages)),
   };

@@ -9,6 +9,7 @@ import {
   type KnownTimCode,
   type TransportFailure,
 } from '../tim/policy';
+import type { UserResult } from '../runs/state-machine';
 import { cleanFreeText } from '../tim/sanitize';
 
 /** A stored failure: catalogue key, TIM code (null for transport failures) and the server's words. */
@@ -18,7 +19,7 @@ export interface FailureRecord {
   info: string;
 }
 
-export type ResultKind = 'pending' | 'removed' | 'checked' | 'restored' | 'skipped' | 'failed' | 'not_sent';
+export type ResultKind = UserResult;
 
 /** One row of a dry run's User / Attribute / Current value table. */
 export interface CurrentValue {
@@ -41,7 +42,7 @@ export function formatValues(values: Readonly<Record<string, string>> | null): s
 export interface ResultRow {
   user: string;
   result: ResultKind;
-  /** Starts with "Removed", "Checked", "Restored", "Skipped", "Failed", "Not sent" or "Pending" (SPEC "Calling the API"). */
+  /** Starts with "Removed", "Nothing to remove", "Checked", "Restored", "Skipped", "Failed", "Not sent" or "Pending" (SPEC "Calling the API"). */
   resultText: string;
   /** The bare TIM code, empty when there is none. */
   code: string;
@@ -137,6 +138,8 @@ export function presentUser(
   switch (u.result) {
     case 'removed':
       return { ...base, resultText: results('row.removed.text'), explanation: results('row.removed.explanation') };
+    case 'nothing_to_remove':
+      return { ...base, resultText: results('row.nothingToRemove.text'), explanation: results('row.nothingToRemove.explanation') };
     case 'checked': {
       const had = Object.keys(u.values ?? {});
       const explanation = had.length > 0 ? results('row.checked.withValues', { names: names(had) }) : results('row.checked.none');

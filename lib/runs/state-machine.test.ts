@@ -27,6 +27,7 @@ const allowedRun: [StoredStatus, StoredStatus][] = [
 ];
 const allowedUser: [UserResult, UserResult][] = [
   ['pending', 'removed'],
+  ['pending', 'nothing_to_remove'],
   ['pending', 'checked'],
   ['pending', 'restored'],
   ['pending', 'skipped'],

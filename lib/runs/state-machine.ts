@@ -28,9 +28,11 @@ export type RunKind = (typeof RUN_KINDS)[number];
 
 /**
  * `removed`, `checked` and `restored` end a user of a remove, check and restore run that went
- * through; `skipped` is a restore's user whose attributes all have a value again, left alone.
+ * through; `skipped` is a restore's user whose attributes all have a value again, left alone;
+ * `nothing_to_remove` is a removal's user whose snapshot held no value for any of its attributes:
+ * no remove_attr is sent for it, and a restore has nothing to write back.
  */
-export const USER_RESULTS = ['pending', 'removed', 'checked', 'restored', 'skipped', 'failed', 'not_sent'] as const;
+export const USER_RESULTS = ['pending', 'removed', 'nothing_to_remove', 'checked', 'restored', 'skipped', 'failed', 'not_sent'] as const;
 export type UserResult = (typeof USER_RESULTS)[number];
 
 /** `interrupted` has no way in any more: runs left by a dead process are resumed, never closed. Old rows keep it. */
@@ -46,8 +48,9 @@ const RUN_MOVES: Readonly<Record<StoredStatus, readonly StoredStatus[]>> = {
 };
 
 const USER_MOVES: Readonly<Record<UserResult, readonly UserResult[]>> = {
-  pending: ['removed', 'checked', 'restored', 'skipped', 'failed', 'not_sent'],
+  pending: ['removed', 'nothing_to_remove', 'checked', 'restored', 'skipped', 'failed', 'not_sent'],
   removed: [],
+  nothing_to_remove: [],
   checked: [],
   restored: [],
   skipped: [],

@@ -28,6 +28,8 @@ export const runsApiSearchSchema = z.object({ app: param(appRef) });
 
 export const runPageSearchSchema = z.object({
   after: param(positiveId),
+  /** Position of the page's first row in the filtered list, for "501–1,000 of 18,000" (keyset paging knows only a seq). */
+  from: param(positiveId),
   result: param(z.enum(USER_RESULTS)),
   error: param(trimmed(64)),
   /** A dry run's User / Attribute / Current value table, narrowed to one user. */
@@ -39,6 +41,8 @@ export const auditSearchSchema = z.object({
   operator: param(trimmed(64)),
   before: param(positiveId),
 });
+
+export const exportSearchSchema = z.object({ only: param(z.enum(['failed'])) });
 
 export const bulkSearchSchema = z.object({ run: param(positiveId) });
 

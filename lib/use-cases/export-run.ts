@@ -13,8 +13,11 @@ export const EXPORT_COLUMNS = ['user', 'attributes', 'result', 'code', 'explanat
 /** The column of kept values each kind of run adds, for operators and admins only. */
 export const VALUES_COLUMN: Readonly<Record<RunKind, string>> = { remove: 'before', check: 'current_values', restore: 'restored_values' };
 
-/** Every user of a run as CSV lines, a page at a time, so a million rows never sit in memory. The export is audited. */
-export async function exportRun(ctx: UseCaseContext, input: RunRef): Promise<Result<{ fileName: string; lines: AsyncIterable<string> }>> {
+/** Every user of a run (or only its failed users) as CSV lines, a page at a time, so a million rows never sit in memory. The export is audited. */
+export async function exportRun(
+  ctx: UseCaseContext,
+  input: RunRef & { failedOnly?: boolean },
+): Promise<Result<{ fileName: string; lines: AsyncIterable<string> }>> {
   const { store, actor } = ctx;
   const run = await store.runs.get(input.runId);
   if (!run) return fail('run.notFound');
@@ -23,7 +26,7 @@ export async function exportRun(ctx: UseCaseContext, input: RunRef): Promise<Res
   async function* lines(): AsyncGenerator<string> {
     yield csvLine(withValues ? [...EXPORT_COLUMNS, VALUES_COLUMN[run!.kind]] : [...EXPORT_COLUMNS]);
     for (let after = 0; ; ) {
-      const users = await store.runs.users(run!.id, { afterSeq: after, limit: PAGE });
+      const users = await store.runs.users(run!.id, { afterSeq: after, limit: PAGE, filter: input.failedOnly ? { result: 'failed' } : undefined });
       if (users.length === 0) return;
       after = users[users.length - 1]!.seq;
       yield users
@@ -37,5 +40,5 @@ export async function exportRun(ctx: UseCaseContext, input: RunRef): Promise<Res
         .join('');
     }
   }
-  return ok({ fileName: `run-${run.id}-results.csv`, lines: lines() });
+  return ok({ fileName: `run-${run.id}-${input.failedOnly ? 'failed' : 'results'}.csv`, lines: lines() });
 }

@@ -11,11 +11,14 @@ import { RestorePanel } from '@/components/restore-panel';
 import { ResultFilter } from '@/components/result-filter';
 import { ResultsTable } from '@/components/results-table';
 import { RetryButton } from '@/components/retry-button';
+import { RunSummaryHeader, StatusBadge, type SummaryFact } from '@/components/run-summary';
 import { hasRole } from '@/lib/auth/roles';
 import { pageContext } from '@/lib/entry/page';
-import { canSeeValues, checkResults, restoreStateOf, runById, runResults } from '@/lib/queries/runs';
+import { canSeeValues, checkResults, restoreStateOf, runById, runResults, type RunResultRow, type RunSummary } from '@/lib/queries/runs';
+import type { FailureGroupView } from '@/lib/results/present';
 import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
-import { isRetryable } from '@/lib/runs/state-machine';
+import { unknownUsersIn } from '@/lib/runs/outcome';
+import { isRetryable, type UserResult } from '@/lib/runs/state-machine';
 import { runIdSchema } from '@/lib/schemas/bulk';
 import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/lib/schemas/search-params';
 import { UserSearch } from '@/components/user-search';
@@ -33,14 +36,46 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: t('run', { runId: (await params).runId }) };
 }
 
-function pageHref(runId: number, q: { after?: number; result: string; error: string; user?: string }): string {
+function pageHref(runId: number, q: { after?: number; from?: number; result: string; error: string; user?: string }): string {
   const params = new URLSearchParams();
   if (q.result) params.set('result', q.result);
   if (q.error) params.set('error', q.error);
   if (q.user) params.set('user', q.user);
   if (q.after) params.set('after', String(q.after));
-  const s = params.toString();
-  return `/history/${runId}${s ? `?${s}` : ''}`;
+  if (q.from && q.from > 1) params.set('from', String(q.from));
+  return `/history/${runId}${params.size > 0 ? `?${params}` : ''}`;
+}
+
+/** How many users a filter selects, from the run's counters and failure groups: never a count of rows. */
+function filteredTotal(run: RunSummary, result: UserResult | undefined, errorKey: string, groups: FailureGroupView[]): number {
+  if (errorKey) return groups.find((g) => g.key === errorKey)?.count ?? 0;
+  switch (result) {
+    case undefined:
+      return run.total;
+    case 'removed':
+    case 'checked':
+    case 'restored':
+      return run.succeeded;
+    case 'nothing_to_remove':
+      return run.nothingToRemove;
+    case 'skipped':
+      return run.skipped;
+    case 'failed':
+      return run.failed;
+    case 'not_sent':
+      return run.notSent;
+    case 'pending':
+      return run.pending;
+  }
+}
+
+/** A failure's words are shown once, in its group above the table; its rows point there. */
+function pointToGroups(rows: RunResultRow[], groups: FailureGroupView[], seeAbove: (g: FailureGroupView) => string): RunResultRow[] {
+  const byKey = new Map(groups.map((g) => [g.key, g]));
+  return rows.map((r) => {
+    const group = r.result === 'failed' && r.failureKey !== undefined ? byKey.get(r.failureKey) : undefined;
+    return group ? { ...r, explanation: seeAbove(group) } : r;
+  });
 }
 
 export default async function RunPage({ params, searchParams }: Props) {
@@ -58,6 +93,7 @@ export default async function RunPage({ params, searchParams }: Props) {
   const result = q.result ?? '';
   const error = q.error ?? '';
   const after = q.after ?? 0;
+  const from = q.from ?? 1;
   const isCheck = run.kind === 'check';
   // A dry run pages its values table; its per-user table lists only the users it could not read.
   const { rows, nextAfter, groups } = await runResults(ctx, run, {
@@ -70,8 +106,65 @@ export default async function RunPage({ params, searchParams }: Props) {
   const withBefore = run.kind === 'remove' && canSeeValues(ctx);
   const running = run.status === 'running';
   const retryable = groups.filter((g) => isRetryable(g.handling)).reduce((n, g) => n + g.count, 0) + run.notSent;
+  const unknownUsers = unknownUsersIn(groups);
   const fromCheck = run.kind === 'remove' && run.source !== 'retry';
   const pageNext = isCheck ? (check?.nextAfter ?? null) : nextAfter;
+  const shownRows = pointToGroups(rows, groups, (g) => t('seeAbove', { title: g.title, code: g.code, hasCode: g.code ? 'yes' : 'no' }));
+  const pageRows = isCheck ? (check?.values ? new Set(check.values.map((v) => v.user)).size : 0) : rows.length;
+  const listTotal = isCheck ? (q.user ? pageRows : run.succeeded) : filteredTotal(run, q.result, error, groups);
+  const range = pageRows > 0 ? t('range', { from, to: from + pageRows - 1, total: Math.max(listTotal, from + pageRows - 1) }) : null;
+
+  const facts: SummaryFact[] = [
+    { term: t('terms.status'), value: <StatusBadge status={run.status} label={statusLabel(run.status, ctx.messages)} /> },
+    { term: t('terms.kind'), value: kindLabel(run.kind, ctx.messages) },
+    { term: t('terms.by'), value: run.operator ?? '—' },
+    { term: t('terms.started'), value: formatTime(run.createdAt) },
+    {
+      term: t('terms.app'),
+      wide: true,
+      value: app
+        ? t('app', { label: app.label, sdkAppId: run.sdkAppId, region: run.region })
+        : t('appGone', { appId: run.appId, sdkAppId: run.sdkAppId, region: run.region }),
+    },
+    {
+      term: t('terms.source'),
+      value: (
+        <>
+          {sourceLabel(run.source, ctx.messages)}
+          {run.parentRunId !== null &&
+            // A removal whose parent is not a retry's was started from a dry run.
+            t.rich(fromCheck ? 'fromDryRun' : 'ofRun', {
+              id: run.parentRunId,
+              link: (chunks) => (
+                <Link href={`/history/${run.parentRunId}`} className="text-blue-800 underline">
+                  {chunks}
+                </Link>
+              ),
+            })}
+        </>
+      ),
+    },
+    { term: t('terms.attributes'), value: <span className="font-mono">{run.attrs.join(', ')}</span> },
+    ...(run.file
+      ? [
+          {
+            term: t('terms.file'),
+            wide: true,
+            value: t('file', { name: run.file.name, rowsRead: run.file.rowsRead, invalidRows: run.file.invalidRows, duplicateRows: run.file.duplicateRows }),
+          },
+        ]
+      : []),
+    { term: t('terms.requests'), value: <span className="tabular-nums">{format.number(run.requests)}</span> },
+  ];
+  const lead = isCheck && !running
+    ? [
+        t('lead.remove', { count: run.withValues }),
+        ...(run.succeeded - run.withValues > 0 ? [t('lead.nothing', { count: run.succeeded - run.withValues })] : []),
+        ...(unknownUsers > 0 ? [t('lead.unknown', { count: unknownUsers })] : []),
+        ...(run.failed - unknownUsers > 0 ? [t('lead.unread', { count: run.failed - unknownUsers })] : []),
+        ...(run.notSent > 0 ? [t('lead.notSent', { count: run.notSent })] : []),
+      ].join(t('leadSeparator'))
+    : null;
 
   return (
     <div className="space-y-6">
@@ -80,81 +173,37 @@ export default async function RunPage({ params, searchParams }: Props) {
           {t('allRuns')}
         </Link>
       </p>
-      <h1 className="text-2xl font-semibold">
-        {t('heading', { id: run.id, kind: kindLabel(run.kind, ctx.messages) })}
-      </h1>
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-1 text-sm">
-        <dt className="font-medium">{t('terms.kind')}</dt>
-        <dd>{kindLabel(run.kind, ctx.messages)}</dd>
-        <dt className="font-medium">{t('terms.status')}</dt>
-        <dd>{statusLabel(run.status, ctx.messages)}</dd>
-        <dt className="font-medium">{t('terms.started')}</dt>
-        <dd>{formatTime(run.createdAt)}</dd>
-        <dt className="font-medium">{t('terms.finished')}</dt>
-        <dd>{run.finishedAt ? formatTime(run.finishedAt) : '—'}</dd>
-        <dt className="font-medium">{t('terms.by')}</dt>
-        <dd>{run.operator ?? '—'}</dd>
-        <dt className="font-medium">{t('terms.source')}</dt>
-        <dd>
-          {sourceLabel(run.source, ctx.messages)}
-          {run.parentRunId !== null && (
-            <>
-              {/* A removal whose parent is not a retry's was started from a dry run. */}
-              {t.rich(fromCheck ? 'fromDryRun' : 'ofRun', {
-                id: run.parentRunId,
-                link: (chunks) => (
-                  <Link href={`/history/${run.parentRunId}`} className="text-blue-800 underline">
-                    {chunks}
-                  </Link>
-                ),
-              })}
-            </>
-          )}
-        </dd>
-        {run.file && (
-          <>
-            <dt className="font-medium">{t('terms.file')}</dt>
-            <dd>
-              {t('file', { name: run.file.name, rowsRead: run.file.rowsRead, invalidRows: run.file.invalidRows, duplicateRows: run.file.duplicateRows })}
-            </dd>
-          </>
-        )}
-        <dt className="font-medium">{t('terms.app')}</dt>
-        <dd>
-          {app
-            ? t('app', { label: app.label, sdkAppId: run.sdkAppId, region: run.region })
-            : t('appGone', { appId: run.appId, sdkAppId: run.sdkAppId, region: run.region })}
-        </dd>
-        <dt className="font-medium">{t('terms.attributes')}</dt>
-        <dd className="font-mono">{run.attrs.join(', ')}</dd>
-        <dt className="font-medium">{t('terms.requests')}</dt>
-        <dd>{format.number(run.requests)}</dd>
-      </dl>
+      <h1 className="text-2xl font-semibold">{t('heading', { id: run.id, kind: kindLabel(run.kind, ctx.messages) })}</h1>
+      {lead && <p className="text-lg font-medium">{lead}</p>}
+      <RunSummaryHeader run={run} facts={facts} unknownUsers={unknownUsers} nowIso={new Date().toISOString()} />
 
       {running && <JobProgress initialRun={run} canCancel={canRun} refreshOnEnd />}
 
-      <div className="flex flex-wrap items-start gap-6">
+      <div className="flex flex-wrap items-start gap-4">
         <a href={`/history/${run.id}/export`} download className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
           {t('exportCsv')}
         </a>
-        {!running && canRun && run.kind !== 'restore' && <RetryButton runId={run.id} retryable={retryable} />}
-        {!running && canRun && isCheck && app && run.succeeded > 0 && <RemoveChecked runId={run.id} app={app} users={run.total} attrs={run.attrs} />}
+        {run.failed > 0 && (
+          <a href={`/history/${run.id}/export?only=failed`} download className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
+            {t('exportFailed', { count: run.failed })}
+          </a>
+        )}
+        {!running && canRun && run.kind !== 'restore' && retryable > 0 && <RetryButton runId={run.id} retryable={retryable} />}
+        {!running && canRun && isCheck && app && run.withValues > 0 && <RemoveChecked runId={run.id} app={app} users={run.withValues} attrs={run.attrs} />}
+        {restore && <RestorePanel runId={run.id} state={restore} app={app} canRestore={canRun} />}
       </div>
-
-      {restore && <RestorePanel runId={run.id} state={restore} app={app} canRestore={canRun} />}
 
       {check && (
         <section aria-labelledby="check-heading" className="space-y-4">
           <h2 id="check-heading" className="text-lg font-semibold">
             {t('check.heading')}
           </h2>
-          <p className="text-sm">
-            {t('check.intro', { failed: run.failed > 0 ? 'yes' : 'no' })}
-          </p>
-          <AttrCounts counts={check.counts} />
+          <p className="text-sm">{t('check.intro', { failed: run.failed > 0 ? 'yes' : 'no' })}</p>
+          <AttrCounts counts={check.counts} unread={run.failed} />
           {check.values ? (
             <>
               <UserSearch value={q.user ?? ''} scope={{ action: `/history/${run.id}`, id: 'check-user', label: t('check.searchLabel') }} />
+              {range && <p className="text-sm tabular-nums">{range}</p>}
               <CurrentValuesTable
                 values={check.values}
                 caption={q.user ? t('check.valuesOfUser', { user: q.user }) : t('check.valuesShown', { count: check.values.length })}
@@ -171,15 +220,16 @@ export default async function RunPage({ params, searchParams }: Props) {
       {running ? (
         <>
           <FailureSummary groups={groups} />
-          <ResultsTable rows={rows} withBefore={withBefore} caption={t('resultsSoFar', { count: rows.length })} />
+          {range && <p className="text-sm tabular-nums">{range}</p>}
+          <ResultsTable rows={shownRows} withBefore={withBefore} caption={t('resultsSoFar', { count: rows.length })} />
         </>
       ) : isCheck ? (
         <>
           <FailureSummary groups={groups} />
-          {rows.length > 0 && <ResultsTable rows={rows} caption={t('unreadUsers', { count: rows.length })} />}
+          {rows.length > 0 && <ResultsTable rows={shownRows} caption={t('unreadUsers', { count: rows.length })} />}
         </>
       ) : (
-        <RemovalResult run={run} rows={rows} failures={groups} withBefore={withBefore} />
+        <RemovalResult run={run} rows={shownRows} failures={groups} withBefore={withBefore} counts={false} range={range} />
       )}
 
       <nav aria-label={t('pagesLabel')} className="flex gap-4">
@@ -189,7 +239,7 @@ export default async function RunPage({ params, searchParams }: Props) {
           </Link>
         )}
         {pageNext !== null && (
-          <Link href={pageHref(run.id, { after: pageNext, result, error, user: q.user })} className="text-blue-800 underline">
+          <Link href={pageHref(run.id, { after: pageNext, from: from + pageRows, result, error, user: q.user })} className="text-blue-800 underline">
             {t('nextPage')}
           </Link>
         )}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { outcomeParts, type OutcomeCounts } from './outcome';
+
+const base: OutcomeCounts = { kind: 'remove', total: 0, succeeded: 0, nothingToRemove: 0, skipped: 0, failed: 0, notSent: 0, pending: 0, withValues: 0 };
+
+describe('outcome parts', () => {
+  it('shows a cancelled removal as what went and what was never sent, adding up to its users', () => {
+    const parts = outcomeParts({ ...base, total: 20_000, succeeded: 4_000, nothingToRemove: 600, notSent: 15_400 });
+    expect(parts).toEqual([
+      { segment: 'removed', count: 4_000, percent: 20 },
+      { segment: 'nothingToRemove', count: 600, percent: 3 },
+      { segment: 'notSent', count: 15_400, percent: 77 },
+    ]);
+  });
+
+  it('splits a dry run into users with a value, without one, and unknown users apart from other failures', () => {
+    const parts = outcomeParts({ ...base, kind: 'check', total: 20_000, succeeded: 2_000, withValues: 1_996, failed: 18_000 }, 17_990);
+    expect(parts.map((p) => [p.segment, p.count])).toEqual([
+      ['withValue', 1_996],
+      ['noValue', 4],
+      ['unknownUser', 17_990],
+      ['failed', 10],
+    ]);
+    expect(parts.find((p) => p.segment === 'noValue')?.percent).toBe(0.1);
+  });
+
+  it('counts a restore as restored and skipped', () => {
+    expect(outcomeParts({ ...base, kind: 'restore', total: 3, succeeded: 1, skipped: 1, pending: 1 }).map((p) => p.segment)).toEqual(['restored', 'skipped', 'pending']);
+  });
+});
