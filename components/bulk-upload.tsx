@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { discardUploadAction, startUploadAction } from '@/app/bulk/actions';
 import type { AppSummary } from '@/lib/apps/registry';
+import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import type { CsvLimits } from '@/lib/csv/limits';
 import type { CsvPreviewCounts, PreviewReply, PreviewRequest } from '@/lib/csv/preview';
 import { csvMessage } from '@/lib/messages/translate';
@@ -148,10 +149,10 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
     if (ready(values)) setConfirming({ requestKey: newRequestKey() });
   });
 
-  const confirm = (values: BulkPickValues) => {
+  const confirm = (values: BulkPickValues, typedAppName: string | undefined) => {
     if (!stagedUpload || !confirming) return;
     startTransition(async () => {
-      const result = await startUploadAction({ uploadId: stagedUpload.id, attrs: values.attrs, requestKey: confirming.requestKey });
+      const result = await startUploadAction({ uploadId: stagedUpload.id, attrs: values.attrs, requestKey: confirming.requestKey, typedAppName });
       if (!result.ok) {
         setStartError(result.message);
         setConfirming(null);
@@ -300,10 +301,11 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
         <ConfirmPanel
           app={app}
           id="bulk-confirm-heading"
-          onConfirm={() => void form.handleSubmit(confirm)()}
+          onConfirm={(typedAppName) => void form.handleSubmit((values) => confirm(values, typedAppName))()}
           onBack={() => setConfirming(null)}
           busy={starting}
           busyText={t('starting')}
+          askAppName={needsTypedConfirm(app, stagedUpload.users)}
         >
           <p className="mt-2">
             {t.rich('confirmSummary', {

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { checkValuesAction, removeAttributesAction } from '@/app/remove/actions';
 import type { AppSummary } from '@/lib/apps/registry';
+import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import type { ActionResult } from '@/lib/entry/action';
 import type { RemovedNow } from '@/lib/use-cases/remove-now';
 import { removeFormSchema, type RemoveFormValues } from '@/lib/schemas/remove-form';
@@ -56,11 +57,11 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
     }
   };
 
-  const confirm = () => {
+  const confirm = (typedAppName: string | undefined) => {
     if (!confirming) return;
     const { values } = confirming;
     startSending(async () => {
-      const outcome = await removeAttributesAction(values);
+      const outcome = await removeAttributesAction({ ...values, typedAppName });
       setConfirming(null);
       show(outcome);
     });
@@ -138,6 +139,7 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
           onBack={() => setConfirming(null)}
           busy={sending}
           busyText={t('removing', { count: confirming.userCount })}
+          askAppName={needsTypedConfirm(app, confirming.userCount)}
         >
           <p className="mt-2">
             {t.rich('confirmSummary', {

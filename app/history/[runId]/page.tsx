@@ -137,7 +137,9 @@ export default async function RunPage({ params, searchParams }: Props) {
         <a href={`/history/${run.id}/export`} download className="rounded border border-slate-400 bg-white px-4 py-2 font-medium">
           {t('exportCsv')}
         </a>
-        {!running && canRun && run.kind !== 'restore' && <RetryButton runId={run.id} retryable={retryable} />}
+        {!running && canRun && run.kind !== 'restore' && app && retryable > 0 && (
+          <RetryButton runId={run.id} retryable={retryable} app={app} attrs={run.attrs} removes={run.kind === 'remove'} />
+        )}
         {!running && canRun && isCheck && app && run.succeeded > 0 && <RemoveChecked runId={run.id} app={app} users={run.total} attrs={run.attrs} />}
       </div>
 
