@@ -20,6 +20,9 @@ import { ResultsTable } from './results-table';
 import { ConfirmPanel } from './confirm-panel';
 import { RemovalResult } from './removal-result';
 
+/** The typed IDs outlive the form: switching app remounts it (the attributes are the new app's), and a reload should not lose a pasted list either. */
+const USER_IDS_KEY = 'remove:userIds';
+
 interface Pending {
   values: RemoveFormValues;
   userCount: number;
@@ -41,6 +44,12 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
   useEffect(() => {
     if (result) resultHeading.current?.focus();
   }, [result]);
+
+  useEffect(() => {
+    const kept = sessionStorage.getItem(USER_IDS_KEY);
+    if (kept) form.setValue('userIds', kept);
+    return form.subscribe({ formState: { values: true }, callback: ({ values }) => sessionStorage.setItem(USER_IDS_KEY, values.userIds) });
+  }, [form]);
 
   const review = form.handleSubmit((values) => {
     const { ids, duplicates } = parseUserIdList(values.userIds);
