@@ -1,5 +1,8 @@
 import { redirect } from 'next/navigation';
+import { currentOperator } from '@/lib/auth/request';
+import { homeFor } from '@/lib/schemas/sign-in';
 
-export default function Home() {
-  redirect('/remove');
+export default async function Home() {
+  const operator = await currentOperator();
+  redirect(operator ? homeFor(operator.role) : '/remove');
 }

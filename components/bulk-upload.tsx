@@ -2,11 +2,13 @@
 
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useLocale, useTranslations } from 'next-intl';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState, useTransition } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { discardUploadAction, startUploadAction } from '@/app/bulk/actions';
 import type { AppSummary } from '@/lib/apps/registry';
+import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import type { CsvLimits } from '@/lib/csv/limits';
 import type { CsvPreviewCounts, PreviewReply, PreviewRequest } from '@/lib/csv/preview';
 import { csvMessage } from '@/lib/messages/translate';
@@ -20,6 +22,23 @@ import { useCatalogue } from './use-catalogue';
 
 type Local = { kind: 'idle' } | { kind: 'reading'; fraction: number } | { kind: 'done'; preview: CsvPreviewCounts };
 type Server = { kind: 'idle' } | { kind: 'uploading'; fraction: number } | { kind: 'staged'; upload: StagedUpload } | { kind: 'refused'; message: string };
+
+/** Per app and per tab: a reload keeps what was picked, another app starts from its own. */
+const picksKey = (appId: string) => `bulk:picks:${appId}`;
+/** The file a dry run took from this page, so the page can say where it went. */
+const lastCheckKey = (appId: string) => `bulk:lastCheck:${appId}`;
+type LastCheck = { runId: number; fileName: string };
+
+function parsed<T>(raw: string | null): T | null {
+  try {
+    return raw === null ? null : (JSON.parse(raw) as T);
+  } catch {
+    return null;
+  }
+}
+
+/** Only this tab writes these keys, and it re-renders itself when it does. */
+const noSubscription = () => () => undefined;
 
 const percent = (f: number) => `${Math.round(f * 100)}%`;
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -49,12 +68,15 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
   const [fileName, setFileName] = useState<string | null>(staged?.fileName ?? null);
   const [local, setLocal] = useState<Local>({ kind: 'idle' });
   const [server, setServer] = useState<Server>(staged ? { kind: 'staged', upload: staged } : { kind: 'idle' });
-  const [confirming, setConfirming] = useState<{ requestKey: string } | null>(null);
+  const [confirming, setConfirming] = useState<{ requestKey: string; picked: string[] } | null>(null);
+  // The server cannot know this tab's storage: it renders no hint, and the browser adds it after hydration.
+  const storedCheck = useSyncExternalStore(noSubscription, () => sessionStorage.getItem(lastCheckKey(app.id)), () => null);
+  const [checkHintGone, setCheckHintGone] = useState(false);
+  const lastCheck = checkHintGone ? null : parsed<LastCheck>(storedCheck);
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, startTransition] = useTransition();
   const [dragging, setDragging] = useState(false);
-  // Remounting the input is the only way to clear the file it shows.
-  const [inputKey, setInputKey] = useState(0);
+  const fileInput = useRef<HTMLInputElement>(null);
   const previewWorker = useRef<Worker | null>(null);
   const upload = useRef<XMLHttpRequest | null>(null);
 
@@ -65,6 +87,12 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
     upload.current = null;
   };
   useEffect(() => stop, []);
+
+  useEffect(() => {
+    const picks = parsed<unknown>(sessionStorage.getItem(picksKey(app.id)));
+    if (Array.isArray(picks)) form.setValue('attrs', attrNames.filter((n) => picks.includes(n)));
+    return form.subscribe({ formState: { values: true }, callback: ({ values }) => sessionStorage.setItem(picksKey(app.id), JSON.stringify(values.attrs)) });
+  }, [app.id, attrNames, form]);
 
   const previewInBrowser = (file: File) => {
     const worker = new Worker(new URL('../lib/csv/preview-worker.ts', import.meta.url), { type: 'module' });
@@ -120,6 +148,8 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
     stop();
     setStartError(null);
     setConfirming(null);
+    setCheckHintGone(true);
+    sessionStorage.removeItem(lastCheckKey(app.id));
     // The file shown before is replaced: its staged rows go now rather than in 24 hours.
     const replaced = server.kind === 'staged' && server.upload.id !== null ? discardUploadAction({ uploadId: server.upload.id }) : null;
     setFileName(file?.name ?? null);
@@ -145,19 +175,19 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
   };
 
   const review = form.handleSubmit((values) => {
-    if (ready(values)) setConfirming({ requestKey: newRequestKey() });
+    if (ready(values)) setConfirming({ requestKey: newRequestKey(), picked: values.attrs });
   });
 
-  const confirm = (values: BulkPickValues) => {
+  const confirm = (values: BulkPickValues, typedAppName: string | undefined) => {
     if (!stagedUpload || !confirming) return;
     startTransition(async () => {
-      const result = await startUploadAction({ uploadId: stagedUpload.id, attrs: values.attrs, requestKey: confirming.requestKey });
+      const result = await startUploadAction({ uploadId: stagedUpload.id, attrs: values.attrs, requestKey: confirming.requestKey, typedAppName });
       if (!result.ok) {
         setStartError(result.message);
         setConfirming(null);
         return;
       }
-      setInputKey((k) => k + 1);
+      // The page keys this form by the run it names, so it comes back empty, ready for the next file.
       router.push(`/bulk?run=${result.value.runId}`);
     });
   };
@@ -171,6 +201,7 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
         setStartError(result.message);
         return;
       }
+      sessionStorage.setItem(lastCheckKey(app.id), JSON.stringify({ runId: result.value.runId, fileName: stagedUpload.fileName } satisfies LastCheck));
       router.push(`/history/${result.value.runId}`);
     });
   });
@@ -190,6 +221,19 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
 
   return (
     <div className="space-y-6">
+      {lastCheck && !fileName && (
+        <p className="rounded border border-blue-200 bg-blue-50 p-3 text-sm">
+          {t.rich('lastCheck', {
+            fileName: lastCheck.fileName,
+            runId: lastCheck.runId,
+            link: (chunks) => (
+              <Link href={`/history/${lastCheck.runId}`} className="text-blue-800 underline">
+                {chunks}
+              </Link>
+            ),
+          })}
+        </p>
+      )}
       <form onSubmit={review} noValidate className="space-y-6">
         <div
           onDragOver={(e) => {
@@ -219,16 +263,27 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
               ),
             })}
           </p>
-          <input
-            key={inputKey}
-            id="csv-file"
-            type="file"
-            accept=".csv,text/csv"
-            aria-describedby="csv-file-hint"
-            disabled={busy}
-            onChange={(e) => choose(e.target.files?.[0] ?? null)}
-            className="mt-2 block"
-          />
+          {/* The browser's own picker speaks its own language ("Choose File"); this one speaks the reader's. The input stays the control keyboards and screen readers reach. */}
+          <div className="mt-2 flex flex-wrap items-center gap-3">
+            <input
+              ref={fileInput}
+              id="csv-file"
+              type="file"
+              accept=".csv,text/csv"
+              aria-describedby="csv-file-hint"
+              disabled={busy}
+              onChange={(e) => choose(e.target.files?.[0] ?? null)}
+              className="peer sr-only"
+            />
+            <span
+              aria-hidden="true"
+              onClick={() => fileInput.current?.click()}
+              className="cursor-pointer rounded border border-blue-700 bg-white px-4 py-2 font-medium text-blue-800 hover:bg-blue-50 peer-focus-visible:ring-2 peer-focus-visible:ring-blue-700 peer-focus-visible:ring-offset-2 peer-disabled:cursor-not-allowed peer-disabled:opacity-50"
+            >
+              {t('chooseFile')}
+            </span>
+            <span className="text-sm text-slate-700">{fileName ?? t('noFileChosen')}</span>
+          </div>
         </div>
 
         <AttributePicker
@@ -300,10 +355,11 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
         <ConfirmPanel
           app={app}
           id="bulk-confirm-heading"
-          onConfirm={() => void form.handleSubmit(confirm)()}
+          onConfirm={(typedAppName) => void form.handleSubmit((values) => confirm(values, typedAppName))()}
           onBack={() => setConfirming(null)}
           busy={starting}
           busyText={t('starting')}
+          askAppName={needsTypedConfirm(app, stagedUpload.users)}
         >
           <p className="mt-2">
             {t.rich('confirmSummary', {
@@ -312,6 +368,26 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
               strong: (chunks) => <strong>{chunks}</strong>,
             })}
           </p>
+          <ul className="mt-2 list-disc space-y-1 pl-6">
+            {stagedUpload.rowsWithoutAttrs > 0 && (
+              <li>
+                {t.rich('confirmPickedRows', {
+                  count: stagedUpload.rowsWithoutAttrs,
+                  attrs: confirming.picked.join(', '),
+                  strong: (chunks) => <strong className="font-mono">{chunks}</strong>,
+                })}
+              </li>
+            )}
+            {stagedUpload.users + stagedUpload.duplicateRows > stagedUpload.rowsWithoutAttrs && (
+              <li>
+                {t.rich('confirmOwnRows', {
+                  count: stagedUpload.users + stagedUpload.duplicateRows - stagedUpload.rowsWithoutAttrs,
+                  attrs: stagedUpload.attrs.join(', '),
+                  strong: (chunks) => <strong className="font-mono">{chunks}</strong>,
+                })}
+              </li>
+            )}
+          </ul>
         </ConfirmPanel>
       )}
       {startError && (

@@ -5,7 +5,8 @@ import { useState, useTransition } from 'react';
 import { changeOperatorAction } from '@/app/operators/actions';
 import type { Operator } from '@/lib/auth/operators';
 
-export function OperatorRowActions({ operator, lockedOut }: { operator: Operator; lockedOut: boolean }) {
+/** `self`: the signed-in admin's own row, where Disable and a role change are refused (operators.self), so they are not offered. */
+export function OperatorRowActions({ operator, lockedOut, self }: { operator: Operator; lockedOut: boolean; self: boolean }) {
   const t = useTranslations('forms.operatorRowActions');
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -14,6 +15,7 @@ export function OperatorRowActions({ operator, lockedOut }: { operator: Operator
       const r = await changeOperatorAction(values);
       setError(r.ok ? null : r.message);
     });
+  if (self) return <span className="text-sm text-slate-600">{t('self')}</span>;
   return (
     <div className="flex flex-wrap items-center gap-2">
       <button

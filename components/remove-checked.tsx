@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { removeCheckedAction } from '@/app/history/[runId]/actions';
 import type { AppSummary } from '@/lib/apps/registry';
+import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import { newRequestKey } from '@/lib/schemas/request-key';
 import { ConfirmPanel } from './confirm-panel';
 
@@ -16,10 +17,10 @@ export function RemoveChecked({ runId, app, users, attrs }: { runId: number; app
   const [busy, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
 
-  const confirm = () => {
+  const confirm = (typedAppName: string | undefined) => {
     if (!requestKey) return;
     start(async () => {
-      const result = await removeCheckedAction({ runId, requestKey });
+      const result = await removeCheckedAction({ runId, requestKey, typedAppName });
       if (result.ok) router.push(`/history/${result.value.runId}`);
       else {
         setError(result.message);
@@ -36,7 +37,7 @@ export function RemoveChecked({ runId, app, users, attrs }: { runId: number; app
         </button>
       )}
       {requestKey !== null && (
-        <ConfirmPanel id="remove-checked-heading" app={app} onConfirm={confirm} onBack={() => setRequestKey(null)} busy={busy} busyText={t('busy')}>
+        <ConfirmPanel id="remove-checked-heading" app={app} onConfirm={confirm} onBack={() => setRequestKey(null)} busy={busy} busyText={t('busy')} askAppName={needsTypedConfirm(app, users)}>
           <p className="mt-2">
             {t.rich('confirmText', { attrs: attrs.join(', '), count: users, strong: (chunks) => <strong>{chunks}</strong> })}
           </p>

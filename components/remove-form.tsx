@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { checkValuesAction, removeAttributesAction } from '@/app/remove/actions';
 import type { AppSummary } from '@/lib/apps/registry';
+import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import type { ActionResult } from '@/lib/entry/action';
 import type { RemovedNow } from '@/lib/use-cases/remove-now';
 import { removeFormSchema, type RemoveFormValues } from '@/lib/schemas/remove-form';
@@ -18,6 +19,9 @@ import { FailureSummary } from './failure-summary';
 import { ResultsTable } from './results-table';
 import { ConfirmPanel } from './confirm-panel';
 import { RemovalResult } from './removal-result';
+
+/** The typed IDs outlive the form: switching app remounts it (the attributes are the new app's), and a reload should not lose a pasted list either. */
+const USER_IDS_KEY = 'remove:userIds';
 
 interface Pending {
   values: RemoveFormValues;
@@ -41,6 +45,12 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
     if (result) resultHeading.current?.focus();
   }, [result]);
 
+  useEffect(() => {
+    const kept = sessionStorage.getItem(USER_IDS_KEY);
+    if (kept) form.setValue('userIds', kept);
+    return form.subscribe({ formState: { values: true }, callback: ({ values }) => sessionStorage.setItem(USER_IDS_KEY, values.userIds) });
+  }, [form]);
+
   const review = form.handleSubmit((values) => {
     const { ids, duplicates } = parseUserIdList(values.userIds);
     setResult(null);
@@ -56,11 +66,11 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
     }
   };
 
-  const confirm = () => {
+  const confirm = (typedAppName: string | undefined) => {
     if (!confirming) return;
     const { values } = confirming;
     startSending(async () => {
-      const outcome = await removeAttributesAction(values);
+      const outcome = await removeAttributesAction({ ...values, typedAppName });
       setConfirming(null);
       show(outcome);
     });
@@ -138,6 +148,7 @@ export function RemoveForm({ app, attrNames }: { app: AppSummary; attrNames: str
           onBack={() => setConfirming(null)}
           busy={sending}
           busyText={t('removing', { count: confirming.userCount })}
+          askAppName={needsTypedConfirm(app, confirming.userCount)}
         >
           <p className="mt-2">
             {t.rich('confirmSummary', {

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { signOutAction } from '@/app/login/actions';
 import type { Operator } from '@/lib/auth/operators';
 import { hasRole, type Role } from '@/lib/auth/roles';
+import { isProduction } from '@/lib/apps/typed-confirm';
 import type { Locale } from '@/lib/messages/locales';
 import type { AppChoice } from '@/lib/queries/apps';
 import { AppSwitcher } from './app-switcher';
@@ -20,7 +21,7 @@ const LINKS: { href: string; label: 'remove' | 'bulk' | 'history' | 'operators' 
 export function SiteHeader({ shell, operator, locale }: { shell: AppChoice | null; operator: Operator | null; locale: Locale }) {
   const t = useTranslations('ui.header');
   const where = shell?.current;
-  const production = where?.envLabel != null && /prod/i.test(where.envLabel);
+  const production = isProduction(where?.envLabel);
   return (
     <header className="bg-slate-900 text-white">
       {where && (

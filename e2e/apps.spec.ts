@@ -128,6 +128,11 @@ test('a run whose app was removed from the file stops with that reason and sends
     await page.getByLabel('CSV file').setInputFiles({ name: 'beta.csv', mimeType: 'text/csv', buffer: Buffer.from(`user\n${ids.join('\n')}\n`) });
     await page.getByRole('button', { name: 'Start removal' }).click();
     await expect(page.getByRole('region', { name: 'Check before sending' })).toContainText(BETA.label);
+    // 2,000 users on a production app: the name must be typed first.
+    await expect(page.getByRole('button', { name: 'Confirm removal' })).toBeDisabled();
+    await page.getByRole('textbox', { name: 'Type the app name' }).fill(BETA.id);
+    await expect(page.getByRole('button', { name: 'Confirm removal' })).toBeDisabled();
+    await page.getByRole('textbox', { name: 'Type the app name' }).fill(BETA.label);
     await page.getByRole('button', { name: 'Confirm removal' }).click();
     await expect(page).toHaveURL(/\/bulk\?run=\d+/);
     const runId = Number(new URL(page.url()).searchParams.get('run'));

@@ -199,10 +199,18 @@ test('retry failed users starts a linked run of only the retryable ones', async 
   const runId = await start(page);
   await expect(page.getByRole('heading', { name: new RegExp(`Run #${runId}.*Completed`) })).toBeVisible({ timeout: 60_000 });
   await sim(request).configure({ faults: { http5xx: 0 } });
+  const requestsBefore = (await sim(request).requests()).length;
 
   await page.goto(`/history/${runId}`);
   await expect(page.getByText('3 users can be retried')).toBeVisible();
   await page.getByRole('button', { name: 'Retry failed users' }).click();
+  const confirm = page.getByRole('region', { name: 'Check before sending' });
+  await expect(confirm).toContainText('Send plan again for 3 users');
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(confirm).toHaveCount(0);
+  expect((await sim(request).requests()).length).toBe(requestsBefore);
+  await page.getByRole('button', { name: 'Retry failed users' }).click();
+  await page.getByRole('button', { name: 'Confirm retry' }).click();
   await expect(page).not.toHaveURL(new RegExp(`/history/${runId}$`));
   const retryId = Number(page.url().split('/').pop());
   expect(retryId).toBeGreaterThan(runId);
@@ -212,6 +220,55 @@ test('retry failed users starts a linked run of only the retryable ones', async 
   await expect(page.getByRole('row').filter({ hasText: 'alice' })).toContainText('Removed');
   await expect(page.getByRole('row').filter({ hasText: 'ghost-x' })).toContainText('70107');
   expect(await sim(request).user('alice')).not.toHaveProperty('plan');
+
+  // The retry finished with nothing left to retry: no button offers it.
+  await expect(page.getByRole('button', { name: 'Retry failed users' })).toHaveCount(0);
+});
+
+test('after a start /bulk is ready for the next file: the confirm step names the attributes per group of rows, the picks survive a reload, and Back works', async ({ page }) => {
+  await page.goto('/bulk');
+  await expect(page.getByText('No file chosen yet')).toBeVisible();
+  await page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'plan', exact: true }).check();
+  await page.reload();
+  await expect(page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'plan', exact: true })).toBeChecked();
+
+  const file = page.getByLabel('CSV file');
+  await file.setInputFiles({ name: 'first.csv', mimeType: 'text/csv', buffer: Buffer.from('To_Account,Attrs\nalice,\nbob,city;tier\ncarol,city\n') });
+  await expect(page.getByText('Checked by the server')).toBeVisible();
+  await expect(page.getByText('first.csv', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Start removal' }).click();
+  const confirm = page.getByRole('region', { name: 'Check before sending' });
+  await expect(confirm).toContainText('1 row names no attributes: the picked plan are removed.');
+  await expect(confirm).toContainText('2 rows name attributes of their own: each loses the ones it names, from city, tier.');
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('button', { name: 'Start removal' }).click();
+  await page.getByRole('button', { name: 'Confirm removal' }).click();
+  await expect(page).toHaveURL(/\/bulk\?run=\d+/);
+  const runId = Number(new URL(page.url()).searchParams.get('run'));
+
+  await expect(page.getByRole('status').filter({ hasText: `Run #${runId} started` })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Open run #${runId}` })).toHaveAttribute('href', `/history/${runId}`);
+  await expect(progress(page, runId)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Preview of first.csv' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Confirm removal' })).toHaveCount(0);
+  await expect(file).toBeEnabled();
+
+  await file.setInputFiles({ name: 'second.csv', mimeType: 'text/csv', buffer: Buffer.from('user\ndave\n') });
+  await expect(page.getByText('Checked by the server')).toBeVisible();
+  await page.getByRole('button', { name: 'Start removal' }).click();
+  await page.getByRole('button', { name: 'Confirm removal' }).click();
+  await expect(page).not.toHaveURL(new RegExp(`run=${runId}$`));
+  const second = Number(new URL(page.url()).searchParams.get('run'));
+  expect(second).toBeGreaterThan(runId);
+
+  await file.setInputFiles({ name: 'third.csv', mimeType: 'text/csv', buffer: Buffer.from('user\nerin\n') });
+  await expect(page.getByText('Checked by the server')).toBeVisible();
+  await page.getByRole('button', { name: 'Check current values' }).click();
+  await expect(page).toHaveURL(/\/history\/\d+$/);
+  const checkId = Number(page.url().split('/').pop());
+  await page.goto('/bulk');
+  await expect(page.getByRole('link', { name: `Open dry run #${checkId}` })).toBeVisible();
+  await expect(page.getByText(`third.csv went to dry run #${checkId}`)).toBeVisible();
 });
 
 test('hostile rows (invalid UTF-8, bidi and zero-width IDs, a long line, a wide row) are listed by line and never sent', async ({ page, request }) => {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { AppsFileError, fileSecretSources, INSECURE_BASE_URL, parseAppsFile, SINGLE_APP_ID, type AppConfig, type SecretSources } from './apps/app-config';
+import { DEFAULT_TYPED_CONFIRM_ABOVE } from './apps/typed-confirm';
 import { DEFAULT_CSV_LIMITS, type CsvLimits } from './csv/limits';
 import { REGIONS, resolveBaseUrl, sendsInClear } from './tim/regions';
 import { intBetween } from './env-int';
@@ -152,6 +153,7 @@ function resolveApps(e: Env, raw: Record<string, string | undefined>, secrets: S
       maxQps: e.TIM_MAX_QPS,
       sharedBudget: false,
       envLabel: e.CONSOLE_ENV_LABEL || null,
+      typedConfirmAbove: DEFAULT_TYPED_CONFIRM_ABOVE,
     },
   ];
 }

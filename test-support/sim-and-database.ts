@@ -43,7 +43,7 @@ export function simulatorAndDatabase(opts: { sdkAppId: number; secretKey: string
 /** One app, `prod`, on a simulator over HTTP, at a ceiling no test reaches. */
 export function oneAppRegistry(baseUrl: string, app: { sdkAppId: number; key: string }): AppRegistry {
   return createAppRegistry(
-    [{ id: 'prod', label: 'Production', sdkAppId: app.sdkAppId, region: 'china', baseUrl, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(app.key), maxQps: 1000, sharedBudget: false, envLabel: null }],
+    [{ id: 'prod', label: 'Production', sdkAppId: app.sdkAppId, region: 'china', baseUrl, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(app.key), maxQps: 1000, sharedBudget: false, envLabel: null, typedConfirmAbove: null }],
     { timeoutMs: 5000 },
   );
 }

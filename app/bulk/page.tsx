@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { AttrNamesProblem } from '@/components/attr-names-problem';
 import { BulkUpload } from '@/components/bulk-upload';
@@ -24,6 +25,7 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
     const run = await runById(ctx, requested);
     if (run) runs.unshift(run);
   }
+  const started = requested !== undefined && runs.some((r) => r.id === requested) ? requested : null;
   const { current } = appChoice(ctx);
   const names = await attrNamesOf(ctx, current.id);
   const staged = await stagedUploadFor(ctx, current.id);
@@ -31,6 +33,18 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold">{t('heading')}</h1>
+      {started !== null && (
+        <p role="status" className="rounded border border-green-300 bg-green-50 p-3">
+          {t.rich('started', {
+            id: started,
+            link: (chunks) => (
+              <Link href={`/history/${started}`} className="text-blue-800 underline">
+                {chunks}
+              </Link>
+            ),
+          })}
+        </p>
+      )}
       {runs.length > 0 && (
         <div className="space-y-4">
           {runs.map((run) => (
@@ -39,7 +53,7 @@ export default async function BulkPage({ searchParams }: { searchParams: Promise
         </div>
       )}
       {names.ok && names.names.length > 0 ? (
-        <BulkUpload key={`${current.id}:${staged?.id ?? 'none'}`} app={current} attrNames={names.names} limits={ctx.csvLimits} staged={staged} />
+        <BulkUpload key={`${current.id}:${staged?.id ?? 'none'}:${requested ?? ''}`} app={current} attrNames={names.names} limits={ctx.csvLimits} staged={staged} />
       ) : (
         <AttrNamesProblem names={names} />
       )}

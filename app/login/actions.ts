@@ -33,7 +33,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   const secure = await isHttps();
   jar.set(SESSION_COOKIE, result.value.cookie, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
   jar.set(KNOWN_DEVICE_COOKIE, result.value.knownDevice, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: KNOWN_DEVICE_DAYS * 86_400 });
-  redirect(safeNext(parsed.data.next));
+  redirect(safeNext(parsed.data.next, result.value.role));
 }
 
 export async function signOutAction(): Promise<void> {

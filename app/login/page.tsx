@@ -14,7 +14,8 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const { next } = readSearchParams(loginSearchSchema, await searchParams);
-  if (await currentOperator()) redirect(safeNext(next));
+  const operator = await currentOperator();
+  if (operator) redirect(safeNext(next, operator.role));
   const t = await getTranslations('pages.login');
   return (
     <div className="space-y-6">

@@ -33,7 +33,7 @@ export default async function OperatorsPage() {
             <td className="px-3 py-2">{t(o.disabled ? 'status.disabled' : o.lockedOut ? 'status.lockedOut' : 'status.active')}</td>
             <td className="px-3 py-2 whitespace-nowrap">{formatTime(o.createdAt)}</td>
             <td className="px-3 py-2">
-              <OperatorRowActions operator={o} lockedOut={o.lockedOut} />
+              <OperatorRowActions operator={o} lockedOut={o.lockedOut} self={o.username === ctx.actor.username} />
             </td>
           </tr>
         ))}

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config';
 import { KEY_FILE_MAX_BYTES, type SecretSources } from './app-config';
 import { createAppRegistry } from './registry';
+import { needsTypedConfirm } from './typed-confirm';
 
 const SESSION = { SESSION_SECRET: 'k3J9vQ2xLw7ZpR4tN8bY1cF6hD0sM5gA' };
 const files: Record<string, string> = {};
@@ -72,6 +73,20 @@ describe('TIM_APPS_FILE', () => {
     const one = registry.get('prod')!.budgets;
     expect(new Set([own.remove_attr, own.get_attr, own.set_attr]).size).toBe(3);
     expect(new Set([one.remove_attr, one.get_attr, one.set_attr]).size).toBe(1);
+  });
+
+  it('asks for the app name above 1,000 users on a production app unless the entry sets its own threshold or false', () => {
+    files['/run/secrets/prod-key'] = 'prod-secret\n';
+    const c = withApps(
+      [staging, { ...production, envLabel: 'Production' }, { ...production, id: 'p2', sdkAppId: 3, envLabel: 'prod-eu', typedConfirmAbove: 50 }, { ...production, id: 'p3', sdkAppId: 4, envLabel: 'prod', typedConfirmAbove: false }],
+      { STAGING_KEY: 'k' },
+    );
+    expect(c.apps.map((a) => a.typedConfirmAbove)).toEqual([1000, 1000, 50, null]);
+    const registry = createAppRegistry(c.apps, { timeoutMs: 1000 });
+    const asks = (id: string, users: number) => needsTypedConfirm(registry.get(id)!.summary, users);
+    expect([asks('staging', 5000), asks('prod', 1000), asks('prod', 1001), asks('p2', 51), asks('p2', 50), asks('p3', 10_000_000)]).toEqual([false, false, true, true, false, false]);
+    expect(problemsOf([{ ...staging, typedConfirmAbove: true }])).toContainEqual(expect.stringMatching(/field typedConfirmAbove must be a number of users \(0 or more\) or false/));
+    expect(problemsOf([{ ...staging, typedConfirmAbove: -1 }])).toContainEqual(expect.stringMatching(/field typedConfirmAbove/));
   });
 
   it('names the entry and the field of each problem, and never quotes a key', () => {

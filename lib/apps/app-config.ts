@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, real
 import { z } from 'zod';
 import { Secret } from '../secret';
 import { APP_ID_PATTERN } from '../schemas/apps';
+import { DEFAULT_TYPED_CONFIRM_ABOVE } from './typed-confirm';
 import { REGIONS, resolveBaseUrl, sendsInClear, type Region } from '../tim/regions';
 
 /** Calls per second per API for one SDKAppID, all runs together (tim-api-facts.md §3: 100/s each). */
@@ -26,6 +27,8 @@ export interface AppConfig {
    */
   sharedBudget: boolean;
   envLabel: string | null;
+  /** More users than this in one removal on a production app ask for the app's name to be typed; null: never. */
+  typedConfirmAbove: number | null;
 }
 
 /** The id the single-app TIM_* variables give their app; runs from before apps existed carry it too. */
@@ -44,6 +47,9 @@ const appEntrySchema = z
     maxQps: z.number().int().min(1).max(10_000, { error: 'must be between 1 and 10000 calls per second' }).optional(),
     sharedBudget: z.boolean({ error: 'must be true or false' }).optional(),
     envLabel: z.string().trim().max(40, { error: 'must be at most 40 characters' }).optional(),
+    typedConfirmAbove: z
+      .union([z.number().int().nonnegative(), z.literal(false)], { error: 'must be a number of users (0 or more) or false to turn it off' })
+      .optional(),
   })
   .refine((e) => (e.secretKeyEnv === undefined) !== (e.secretKeyFile === undefined), {
     error: 'needs exactly one of secretKeyEnv (an environment variable holding the key) and secretKeyFile (a file holding it)',
@@ -128,6 +134,7 @@ export function parseAppsFile(text: string, sources: SecretSources, opts: { allo
       maxQps: e.maxQps ?? DEFAULT_MAX_QPS,
       sharedBudget: e.sharedBudget ?? false,
       envLabel: e.envLabel || null,
+      typedConfirmAbove: e.typedConfirmAbove === false ? null : (e.typedConfirmAbove ?? DEFAULT_TYPED_CONFIRM_ABOVE),
     });
   });
   if (problems.length > 0) throw new AppsFileError(problems);

@@ -13,6 +13,7 @@ export interface AppSummary {
   sdkAppId: number;
   region: string;
   envLabel: string | null;
+  typedConfirmAbove: number | null;
 }
 
 /** The per-API budgets of one SDKAppID (SPEC "Apps": each API has its own ceiling, all runs together). */
@@ -31,7 +32,7 @@ export interface AppRegistry {
   get(id: string): AppRuntime | null;
 }
 
-export const summarize = (a: AppConfig): AppSummary => ({ id: a.id, label: a.label, sdkAppId: a.sdkAppId, region: a.region, envLabel: a.envLabel });
+export const summarize = (a: AppConfig): AppSummary => ({ id: a.id, label: a.label, sdkAppId: a.sdkAppId, region: a.region, envLabel: a.envLabel, typedConfirmAbove: a.typedConfirmAbove });
 
 export function createAppRegistry(apps: readonly AppConfig[], opts: { timeoutMs: number }): AppRegistry {
   const byId = new Map<string, AppRuntime>();

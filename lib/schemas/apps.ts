@@ -7,5 +7,11 @@ export const APP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 export const appIdSchema = z.string().regex(APP_ID_PATTERN, { error: says('pickApp') });
 
+/**
+ * The app's name as typed in the confirm step of a large removal on a production app
+ * (lib/apps/typed-confirm.ts says when); the server compares it again, whatever the browser showed.
+ */
+export const typedAppNameSchema = z.string().max(200).optional();
+
 export const chooseAppSchema = z.object({ appId: appIdSchema });
 export type ChooseAppInput = z.output<typeof chooseAppSchema>;

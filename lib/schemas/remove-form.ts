@@ -3,7 +3,7 @@ import { says } from '../messages/validation';
 import { activeMessages } from '../messages/active';
 import { translator, userIdProblemMessage } from '../messages/translate';
 import { MAX_USER_ID_BYTES, parseUserIdList } from '../user-ids';
-import { appIdSchema } from './apps';
+import { appIdSchema, typedAppNameSchema } from './apps';
 import { requestKeySchema } from './request-key';
 
 /** The form is for a few users; more than this belongs on the CSV page. */
@@ -57,6 +57,7 @@ export const removeFormSchema = z.object({
     .max(MAX_ATTRIBUTES, { error: says('atMostAttributes', { max: MAX_ATTRIBUTES }) }),
   appId: appIdSchema,
   requestKey: requestKeySchema,
+  typedAppName: typedAppNameSchema,
 });
 
 export type RemoveFormInput = z.output<typeof removeFormSchema>;

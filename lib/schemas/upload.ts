@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CSV_PROBLEM_CODES } from '../csv/validate';
 import { says } from '../messages/validation';
-import { appIdSchema } from './apps';
+import { appIdSchema, typedAppNameSchema } from './apps';
 import { bulkPickSchema } from './bulk';
 import { requestKeySchema } from './request-key';
 
@@ -29,6 +29,7 @@ export const startUploadSchema = bulkPickSchema.extend({
   requestKey: requestKeySchema.unwrap(),
   /** `check`: a dry run that reads the users' current values and changes nothing. */
   kind: z.enum(['remove', 'check']).optional(),
+  typedAppName: typedAppNameSchema,
 });
 export type StartUploadInput = z.output<typeof startUploadSchema>;
 

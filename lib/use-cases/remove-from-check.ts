@@ -4,6 +4,7 @@ import { log } from '../log';
 import type { RemoveCheckedInput } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
 import { fail, ok, type ErrorCode, type Result } from './result';
+import { untypedRefusal } from './typed-confirm';
 
 const REFUSALS: Record<FromCheckRefusal, ErrorCode> = { 'not-found': 'run.notFound', 'not-a-check': 'run.notACheck', 'still-running': 'run.stillRunning' };
 
@@ -15,7 +16,11 @@ export async function removeChecked(ctx: UseCaseContext, input: RemoveCheckedInp
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const { store, actor } = ctx;
   const check = await store.runs.get(input.runId);
-  if (check && !ctx.apps.get(check.appId)) return fail('app.unknown');
+  const app = check ? ctx.apps.get(check.appId) : null;
+  if (check && !app) return fail('app.unknown');
+  // The users a removal would take a value from: what the dry run's page asks the name for, too.
+  const untyped = check && app ? untypedRefusal(app.summary, check.withValues, input.typedAppName) : null;
+  if (untyped) return untyped;
   const created = await store.runs.createFromCheck(input.runId, { requestKey: input.requestKey, operator: actor.username }, (runId, users) => ({
     action: 'run-started',
     operator: actor.username,

@@ -8,6 +8,7 @@ import { parseUserIdList } from '../user-ids';
 import type { UseCaseContext } from './context';
 import { fail, ok, type Result } from './result';
 import { storeRun } from './start-run';
+import { untypedRefusal } from './typed-confirm';
 
 export interface RemovedNow {
   run: RunSummary;
@@ -49,6 +50,10 @@ async function runFormNow(ctx: UseCaseContext, input: RemoveFormInput, kind: 're
   }
 
   const { ids, duplicates } = parseUserIdList(input.userIds);
+  if (kind === 'remove') {
+    const untyped = untypedRefusal(app.summary, ids.length, input.typedAppName);
+    if (untyped) return untyped;
+  }
   // In the app's slot order when the check answered; as picked when it could not.
   const attrs = names.ok ? names.names.filter((n) => input.attrs.includes(n)) : input.attrs;
   const { runs } = ctx.store;

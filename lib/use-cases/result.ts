@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'app.attrsChanged',
   'app.attrsUnknown',
   'app.attrsUnavailable',
+  'app.typeNameToConfirm',
   ...CSV_FATAL_CODES,
   'csv.noValidRows',
   'upload.notFound',

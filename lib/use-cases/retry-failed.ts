@@ -3,9 +3,10 @@ import type { RetryRefusal } from '../db/runs';
 import { log } from '../log';
 import { handlingOf, parseFailureKey } from '../tim/policy';
 import { isRetryable } from '../runs/state-machine';
-import type { RunRef } from '../schemas/bulk';
+import type { RetryFailedInput } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
 import { fail, ok, type ErrorCode, type Result } from './result';
+import { untypedRefusal } from './typed-confirm';
 
 const REFUSALS: Record<RetryRefusal, ErrorCode> = {
   'not-found': 'run.notFound',
@@ -15,10 +16,16 @@ const REFUSALS: Record<RetryRefusal, ErrorCode> = {
 };
 
 /** "Retry failed users": a new background run, through the original run's app, of the retryable failures and the users never sent. */
-export async function retryFailed(ctx: UseCaseContext, input: RunRef): Promise<Result<{ runId: number; users: number }>> {
+export async function retryFailed(ctx: UseCaseContext, input: RetryFailedInput): Promise<Result<{ runId: number; users: number }>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const { store, actor } = ctx;
-  const retryKeys = (await store.runs.failureGroups(input.runId)).filter((g) => isRetryable(handlingOf(parseFailureKey(g.key, g.code)))).map((g) => g.key);
+  const retryGroups = (await store.runs.failureGroups(input.runId)).filter((g) => isRetryable(handlingOf(parseFailureKey(g.key, g.code))));
+  const retryKeys = retryGroups.map((g) => g.key);
+  const run = await store.runs.get(input.runId);
+  const app = run ? ctx.apps.get(run.appId) : null;
+  // The same count the run page names in its confirm step; a dry run's retry changes nothing.
+  const untyped = run?.kind === 'remove' && app ? untypedRefusal(app.summary, retryGroups.reduce((n, g) => n + g.count, run.notSent), input.typedAppName) : null;
+  if (untyped) return untyped;
   const created = await store.runs.createRetry(input.runId, retryKeys, actor.username, (runId, users) => ({
     action: 'run-retried',
     operator: actor.username,

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Role } from '../auth/roles';
 import { signIn } from '../auth/sign-in';
 import { getConfig } from '../config';
 import type { SignInInput } from '../schemas/sign-in';
@@ -13,9 +14,9 @@ import { fail, ok, type Result } from './result';
 export async function signInOperator(
   ctx: PublicContext,
   input: SignInInput & { clientIp: string | null; knownDevice: string | undefined },
-): Promise<Result<{ cookie: string; knownDevice: string }>> {
+): Promise<Result<{ cookie: string; knownDevice: string; role: Role }>> {
   const result = await signIn(ctx.store, input, { secret: getConfig().sessionSecret.reveal(), nowMs: ctx.clock.nowMs() });
-  return result.ok ? ok({ cookie: result.cookie, knownDevice: result.knownDevice }) : fail(result.code);
+  return result.ok ? ok({ cookie: result.cookie, knownDevice: result.knownDevice, role: result.operator.role }) : fail(result.code);
 }
 
 export async function signOutOperator(ctx: UseCaseContext | PublicContext, cookie: string | undefined): Promise<Result<null>> {

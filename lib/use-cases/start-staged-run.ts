@@ -5,6 +5,7 @@ import { log } from '../log';
 import type { StartUploadInput } from '../schemas/upload';
 import type { UseCaseContext } from './context';
 import { fail, ok, type ErrorCode, type Result } from './result';
+import { untypedRefusal } from './typed-confirm';
 
 const REFUSALS: Record<Exclude<StartRefusal, 'picks-needed'>, ErrorCode> = { 'not-found': 'upload.notFound', 'not-staged': 'upload.notFound' };
 
@@ -27,6 +28,10 @@ export async function startStagedRun(ctx: UseCaseContext, input: StartUploadInpu
     if ((upload.stagedMs ?? 0) + STAGED_UPLOAD_TTL_MS < ctx.clock.nowMs()) return fail('upload.expired');
     const app = ctx.apps.get(upload.appId);
     if (!app || app.summary.sdkAppId !== upload.sdkAppId) return fail('app.unknown');
+    if ((input.kind ?? 'remove') === 'remove') {
+      const untyped = untypedRefusal(app.summary, upload.users, input.typedAppName);
+      if (untyped) return untyped;
+    }
     if (upload.rowsWithoutAttrs > 0 && input.attrs.length === 0) return fail('upload.picksNeeded', { rows: upload.rowsWithoutAttrs });
     if (input.attrs.length > 0) {
       const names = await app.attrNames.load();

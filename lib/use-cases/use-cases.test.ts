@@ -50,8 +50,8 @@ beforeEach(() => {
   store = openSqliteStore(join(dir, 'console.db'));
   apps = createAppRegistry(
     [
-      { id: 'staging', label: 'Staging', sdkAppId: STAGING.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(STAGING.key), maxQps: 1000, sharedBudget: false, envLabel: null },
-      { id: 'prod', label: 'Production', sdkAppId: PROD.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(PROD.key), maxQps: 1000, sharedBudget: false, envLabel: 'production' },
+      { id: 'staging', label: 'Staging', sdkAppId: STAGING.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(STAGING.key), maxQps: 1000, sharedBudget: false, envLabel: null, typedConfirmAbove: null },
+      { id: 'prod', label: 'Production', sdkAppId: PROD.sdkAppId, region: 'china', baseUrl: sim.url, usesBaseUrlOverride: true, adminIdentifier: 'administrator', secretKey: new Secret(PROD.key), maxQps: 1000, sharedBudget: false, envLabel: 'production', typedConfirmAbove: 2 },
     ],
     { timeoutMs: 2000 },
   );
@@ -259,6 +259,45 @@ describe('staged uploads', () => {
       expect(await store.runs.list({ limit: 5 })).toEqual([]);
     }
   }, 30_000);
+  it('asks for the app name above the production app\'s threshold on the form, a staged file, a dry run\'s removal and a retry, whatever the browser sent', async () => {
+    const typeIt = (count: number) => ({ ok: false, error: { code: 'app.typeNameToConfirm', params: { app: 'Production', count } } });
+    expect(await removeNow(ctx(), form('prod', 'alice bob carl'))).toEqual(typeIt(3));
+    expect(await removeNow(ctx(), { ...form('prod', 'alice bob carl'), typedAppName: 'production' })).toEqual(typeIt(3));
+    expect(await removeNow(ctx(), form('staging', 'alice bob carl'))).toMatchObject({ ok: true });
+    expect(await removeNow(ctx(), form('prod', 'alice bob'))).toMatchObject({ ok: true });
+    expect(sent().filter((q) => q.sdkAppId === PROD.sdkAppId)).toHaveLength(1);
+    expect(await removeNow(ctx(), { ...form('prod', 'alice bob carl'), typedAppName: ' Production ' })).toMatchObject({ ok: true });
+
+    const staged = await stageUpload(ctx(), { ...target, appId: 'prod' }, body('To_Account,Attrs\nalice,city\nbob,city\ncarl,city\n'));
+    if (!staged.ok) throw new Error(staged.error.code);
+    const start = { uploadId: staged.value.id!, attrs: [], requestKey: key(1) };
+    expect(await startStagedRun(ctx(), start)).toEqual(typeIt(3));
+    expect(await startStagedRun(ctx(), { ...start, kind: 'check' })).toMatchObject({ ok: true });
+
+    const users = ['alice', 'bob', 'carl'].map((account) => ({ account, attrs: ['city'] }));
+    const { runId: checkId } = await store.runs.create(
+      { source: 'form', kind: 'check', appId: 'prod', sdkAppId: PROD.sdkAppId, region: 'china', operator: 'ann', users },
+      { action: 'check-started', operator: 'ann', clientIp: null },
+    );
+    // Every user has a value: each is one the removal would take a value from.
+    await store.runs.recordOutcomes(
+      checkId,
+      users.map((u, i) => ({ seq: i + 1, account: u.account, attempts: 1, status: 'checked' as const, attrs: ['city'], values: { city: 'x' } })),
+      1,
+    );
+    await store.runs.finish(checkId, { status: 'completed' });
+    expect(await removeChecked(ctx(), { runId: checkId, requestKey: key(2) })).toEqual(typeIt(3));
+    expect(await removeChecked(ctx(), { runId: checkId, requestKey: key(2), typedAppName: 'Production' })).toMatchObject({ ok: true });
+
+    const { runId: stopped } = await store.runs.create(
+      { source: 'csv', kind: 'remove', appId: 'prod', sdkAppId: PROD.sdkAppId, region: 'china', operator: 'ann', users },
+      { action: 'run-started', operator: 'ann', clientIp: null },
+    );
+    await store.runs.finish(stopped, { status: 'cancelled' });
+    expect(await retryFailed(ctx(), { runId: stopped })).toEqual(typeIt(3));
+    expect(await retryFailed(ctx(), { runId: stopped, typedAppName: 'Production' })).toMatchObject({ ok: true, value: { users: 3 } });
+  });
+
   it('refuses a declared length over CSV_MAX_BYTES before reading a byte', async () => {
     const unread: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => {

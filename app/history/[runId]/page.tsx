@@ -188,7 +188,9 @@ export default async function RunPage({ params, searchParams }: Props) {
             {t('exportFailed', { count: run.failed })}
           </a>
         )}
-        {!running && canRun && run.kind !== 'restore' && retryable > 0 && <RetryButton runId={run.id} retryable={retryable} />}
+        {!running && canRun && run.kind !== 'restore' && app && retryable > 0 && (
+          <RetryButton runId={run.id} retryable={retryable} app={app} attrs={run.attrs} removes={run.kind === 'remove'} />
+        )}
         {!running && canRun && isCheck && app && run.withValues > 0 && <RemoveChecked runId={run.id} app={app} users={run.withValues} attrs={run.attrs} />}
         {restore && <RestorePanel runId={run.id} state={restore} app={app} canRestore={canRun} />}
       </div>
