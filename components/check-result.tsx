@@ -1,25 +1,25 @@
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import type { AttrCount } from '@/lib/queries/runs';
 import type { CurrentValue } from '@/lib/results/present';
 import { DataTable } from './data-table';
+import { NumberCell } from './number-cell';
 
 /** Per picked attribute: how many users a removal would take a value from, and how many have none. */
 export function AttrCounts({ counts }: { counts: AttrCount[] }) {
   const t = useTranslations('runs.checkResult');
-  const format = useFormatter();
   if (counts.length === 0) return null;
   return (
     <DataTable
       caption={t('countsCaption')}
-      columns={[t('countsColumns.attribute'), t('countsColumns.withValue'), t('countsColumns.withoutValue')]}
+      columns={[t('countsColumns.attribute'), { label: t('countsColumns.withValue'), numeric: true }, { label: t('countsColumns.withoutValue'), numeric: true }]}
     >
       {counts.map((c) => (
         <tr key={c.attr} className="border-t border-slate-100">
           <th scope="row" className="px-3 py-2 text-left font-mono font-normal">
             {c.attr}
           </th>
-          <td className="px-3 py-2 tabular-nums">{format.number(c.withValue)}</td>
-          <td className="px-3 py-2 tabular-nums">{format.number(c.asked - c.withValue)}</td>
+          <NumberCell value={c.withValue} />
+          <NumberCell value={c.asked - c.withValue} />
         </tr>
       ))}
     </DataTable>
