@@ -32,7 +32,7 @@ export function DataTable({
                   {c}
                 </th>
               ) : (
-                <th key={c.label} scope="col" className="px-3 py-2 text-right">
+                <th key={c.label} scope="col" className="px-3 py-2 text-right whitespace-nowrap">
                   {c.label}
                 </th>
               ),
