@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { DEMO_ATTR_NAMES } from '../sim/seed';
 import { cjkLeaks, latinLeaks } from '../test-support/language-leak';
-import { addOperator } from './support/auth';
+import { ConsoleProcess } from './support/console-process';
 import { E2E } from './support/env';
 import { sim } from './support/sim';
 
@@ -12,9 +12,18 @@ import { sim } from './support/sim';
  * attribute names and the values the users held, the user IDs and operator names this test made,
  * and what the page itself marks as not its language: commands in <code>, and elements with a
  * `lang` of their own (the Language control's 中文 and English, the service's own words).
+ * The console is the test's own, so no other test's operators, files or runs show up in it.
  */
-const PASSWORD = 'leak-operator-password-1';
 const USERS = ['alice', 'bob', 'nobody-leak'];
+const server = new ConsoleProcess(3341, '.e2e-data/language-leak.db');
+
+test.beforeAll(async () => {
+  await server.start();
+});
+
+test.afterAll(async () => {
+  await server.kill();
+});
 
 async function visibleText(page: Page): Promise<{ text: string; marked: string[] }> {
   return page.evaluate(() => ({
@@ -23,13 +32,13 @@ async function visibleText(page: Page): Promise<{ text: string; marked: string[]
   }));
 }
 
-/** Signed in as a fresh admin in a browser that asks for `locale` first. */
-async function sessionIn(browser: Browser, locale: 'zh-CN' | 'en-US', username: string): Promise<Page> {
-  const context = await browser.newContext({ locale, storageState: { cookies: [], origins: [] }, baseURL: E2E.consoleUrl });
+/** Signed in as the first admin in a browser that asks for `locale` first. */
+async function sessionIn(browser: Browser, locale: 'zh-CN' | 'en-US'): Promise<Page> {
+  const context = await browser.newContext({ locale, storageState: { cookies: [], origins: [] }, baseURL: server.url });
   const page = await context.newPage();
   await page.goto('/login');
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(PASSWORD);
+  await page.locator('#username').fill(E2E.admin.username);
+  await page.locator('#password').fill(E2E.admin.password);
   await page.getByRole('button', { name: locale === 'zh-CN' ? '登录' : 'Sign in', exact: true }).click();
   await expect(page).not.toHaveURL(/\/login/);
   return page;
@@ -67,13 +76,11 @@ test.beforeEach(async ({ request }) => {
   await sim(request).reset();
 });
 
-test('a page in Chinese shows no English word but names and data', async ({ page, browser, request }) => {
+test('a page in Chinese shows no English word but names and data', async ({ browser, request }) => {
   const held = Object.values(await sim(request).users(USERS)).flatMap((attrs) => Object.values(attrs ?? {}));
-  const username = `leak-zh-${Date.now()}`;
-  await addOperator(page, { username, password: PASSWORD, role: 'admin' });
-  const zh = await sessionIn(browser, 'zh-CN', username);
+  const zh = await sessionIn(browser, 'zh-CN');
   const runs = await runsFrom(zh, { userIds: '用户 ID', attributes: '属性', remove: '移除属性', confirm: '确认移除', check: '查看当前值' });
-  const data = ['default', 'e2e', E2E.admin.username, username, ...USERS, ...DEMO_ATTR_NAMES, ...held];
+  const data = ['default', 'e2e', E2E.admin.username, ...USERS, ...DEMO_ATTR_NAMES, ...held];
 
   const leaks = latinLeaks(runs.confirmStep.text, [...data, ...runs.confirmStep.marked]).map((word) => `/remove (confirm step): ${word}`);
   for (const path of pages(runs.ids)) {
@@ -86,13 +93,12 @@ test('a page in Chinese shows no English word but names and data', async ({ page
   await zh.goto('/login');
   const login = await visibleText(zh);
   for (const word of latinLeaks(login.text, login.marked)) leaks.push(`/login: ${word}`);
+  await zh.context().close();
   expect(leaks).toEqual([]);
 });
 
-test('a page in English shows no Chinese', async ({ page, browser }) => {
-  const username = `leak-en-${Date.now()}`;
-  await addOperator(page, { username, password: PASSWORD, role: 'admin' });
-  const en = await sessionIn(browser, 'en-US', username);
+test('a page in English shows no Chinese', async ({ browser }) => {
+  const en = await sessionIn(browser, 'en-US');
   const runs = await runsFrom(en, { userIds: 'User IDs', attributes: 'Attributes', remove: 'Remove attributes', confirm: 'Confirm removal', check: 'Check current values' });
 
   const leaks = cjkLeaks(runs.confirmStep.text, runs.confirmStep.marked).map((run) => `/remove (confirm step): ${run}`);
@@ -102,5 +108,6 @@ test('a page in English shows no Chinese', async ({ page, browser }) => {
     const { text, marked } = await visibleText(en);
     for (const run of cjkLeaks(text, marked)) leaks.push(`${path}: ${run}`);
   }
+  await en.context().close();
   expect(leaks).toEqual([]);
 });
