@@ -17,7 +17,7 @@ export function AddOperatorForm() {
   const submit = form.handleSubmit((values) =>
     start(async () => {
       const r = await changeOperatorAction({ kind: 'add', ...values });
-      setMessage(r.ok ? { ok: true, text: t('done', { kind: r.value.kind, username: r.value.username }) } : { ok: false, text: r.message });
+      setMessage(r.ok ? { ok: true, text: t('done', { username: r.value.username }) } : { ok: false, text: r.message });
       if (r.ok) form.reset();
     }),
   );

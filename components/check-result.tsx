@@ -1,7 +1,8 @@
-import { useFormatter, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import type { AttrCount } from '@/lib/queries/runs';
 import type { CurrentValue } from '@/lib/results/present';
 import { DataTable } from './data-table';
+import { NumberCell } from './number-cell';
 
 /**
  * Per picked attribute: how many users a removal would take a value from, how many have none, and
@@ -9,16 +10,15 @@ import { DataTable } from './data-table';
  */
 export function AttrCounts({ counts, unread }: { counts: AttrCount[]; /** Left out where the caller does not know it (the form's own result). */ unread?: number }) {
   const t = useTranslations('runs.checkResult');
-  const format = useFormatter();
   if (counts.length === 0) return null;
   return (
     <DataTable
       caption={t('countsCaption')}
       columns={[
         t('countsColumns.attribute'),
-        t('countsColumns.withValue'),
-        t('countsColumns.withoutValue'),
-        ...(unread === undefined ? [] : [t('countsColumns.unread')]),
+        { label: t('countsColumns.withValue'), numeric: true as const },
+        { label: t('countsColumns.withoutValue'), numeric: true as const },
+        ...(unread === undefined ? [] : [{ label: t('countsColumns.unread'), numeric: true as const }]),
         t('countsColumns.picture'),
       ]}
     >
@@ -34,9 +34,9 @@ export function AttrCounts({ counts, unread }: { counts: AttrCount[]; /** Left o
             <th scope="row" className="px-3 py-2 text-left font-mono font-normal">
               {c.attr}
             </th>
-            <td className="px-3 py-2 text-right tabular-nums">{format.number(c.withValue)}</td>
-            <td className="px-3 py-2 text-right tabular-nums">{format.number(c.asked - c.withValue)}</td>
-            {unread !== undefined && <td className="px-3 py-2 text-right tabular-nums">{format.number(unread)}</td>}
+            <NumberCell value={c.withValue} />
+            <NumberCell value={c.asked - c.withValue} />
+            {unread !== undefined && <NumberCell value={unread} />}
             <td className="px-3 py-2">
               <div
                 role="img"

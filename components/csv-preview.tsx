@@ -1,7 +1,7 @@
 'use client';
 
 import { useFormatter, useTranslations } from 'next-intl';
-import { csvLine } from '@/lib/csv/export';
+import { csvLine, UTF8_BOM } from '@/lib/csv/export';
 import { ISSUES_SHOWN } from '@/lib/csv/limits';
 import type { CsvPreviewCounts } from '@/lib/csv/preview';
 import { csvMessage, type Messages } from '@/lib/messages/translate';
@@ -9,7 +9,7 @@ import { useCatalogue } from './use-catalogue';
 
 /** The column names stay English: they are the file's format, read by tools rather than people. */
 function downloadShown(preview: CsvPreviewCounts, fileName: string, messages: Messages) {
-  const body = csvLine(['line', 'problem']) + preview.issues.map((i) => csvLine([String(i.line), csvMessage(i, messages)])).join('');
+  const body = UTF8_BOM + csvLine(['line', 'problem']) + preview.issues.map((i) => csvLine([String(i.line), csvMessage(i, messages)])).join('');
   const url = URL.createObjectURL(new Blob([body], { type: 'text/csv' }));
   const a = document.createElement('a');
   a.href = url;
@@ -102,14 +102,14 @@ export function CsvPreview({
               <caption className="sr-only">{t('tableCaption')}</caption>
               <thead className="sticky top-0 bg-slate-100">
                 <tr>
-                  <th scope="col" className="px-3 py-2">{t('line')}</th>
+                  <th scope="col" className="px-3 py-2 text-right">{t('line')}</th>
                   <th scope="col" className="px-3 py-2">{t('problem')}</th>
                 </tr>
               </thead>
               <tbody>
                 {preview.issues.slice(0, ISSUES_SHOWN).map((i) => (
                   <tr key={i.line} className="border-t border-slate-100">
-                    <td className="px-3 py-1 tabular-nums">{i.line}</td>
+                    <td className="px-3 py-1 text-right tabular-nums whitespace-nowrap">{n(i.line)}</td>
                     <td className="px-3 py-1">{csvMessage(i, messages)}</td>
                   </tr>
                 ))}

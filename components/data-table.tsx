@@ -1,5 +1,11 @@
 import type { ReactNode } from 'react';
 
+/** A column of counts: its header sits right, over the right-aligned numbers of its NumberCells. */
+export interface NumericColumn {
+  label: string;
+  numeric: true;
+}
+
 /** The frame every listing shares: a scrolling box, a visible caption, column headers, the rows. */
 export function DataTable({
   caption,
@@ -8,7 +14,7 @@ export function DataTable({
   children,
 }: {
   caption: ReactNode;
-  columns: readonly string[];
+  columns: readonly (string | NumericColumn)[];
   /** Shown above the table, inside the box (a failed refresh, for instance). */
   notice?: ReactNode;
   children: ReactNode;
@@ -20,11 +26,17 @@ export function DataTable({
         <caption className="px-3 py-2 text-left font-medium">{caption}</caption>
         <thead className="bg-slate-100">
           <tr>
-            {columns.map((h) => (
-              <th key={h} scope="col" className="px-3 py-2">
-                {h}
-              </th>
-            ))}
+            {columns.map((c) =>
+              typeof c === 'string' ? (
+                <th key={c} scope="col" className="px-3 py-2">
+                  {c}
+                </th>
+              ) : (
+                <th key={c.label} scope="col" className="px-3 py-2 text-right whitespace-nowrap">
+                  {c.label}
+                </th>
+              ),
+            )}
           </tr>
         </thead>
         <tbody>{children}</tbody>

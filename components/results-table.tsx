@@ -31,7 +31,12 @@ export function ResultsTable({ rows, caption, withBefore = false }: { rows: (Res
           <td className="px-3 py-2 font-mono">{r.code}</td>
           <td className="px-3 py-2">
             {r.explanation}
-            {r.serverInfo && <span className="mt-1 block text-xs text-slate-600">{t('serverSaid', { info: r.serverInfo })}</span>}
+            {r.serverInfo && (
+              <span className="mt-1 block text-xs text-slate-600">
+                {/* The service's own words are English: marked so, a screen reader reads them as English on a Chinese page. */}
+                {t.rich('serverSaid', { info: r.serverInfo, vendor: (chunks) => <span lang="en">{chunks}</span> })}
+              </span>
+            )}
           </td>
           {withBefore && <td className="px-3 py-2 break-words">{r.before}</td>}
         </tr>

@@ -5,9 +5,11 @@ import type { Operator } from '@/lib/auth/operators';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import { isProduction } from '@/lib/apps/typed-confirm';
 import type { Locale } from '@/lib/messages/locales';
+import { regionName } from '@/lib/messages/translate';
 import type { AppChoice } from '@/lib/queries/apps';
 import { AppSwitcher } from './app-switcher';
 import { LanguageSelect } from './language-select';
+import { useCatalogue } from './use-catalogue';
 
 const LINKS: { href: string; label: 'remove' | 'bulk' | 'history' | 'operators' | 'audit'; role: Role }[] = [
   { href: '/remove', label: 'remove', role: 'operator' },
@@ -20,6 +22,7 @@ const LINKS: { href: string; label: 'remove' | 'bulk' | 'history' | 'operators' 
 /** Every page says which app it acts on, so nobody runs a batch against the wrong one. */
 export function SiteHeader({ shell, operator, locale }: { shell: AppChoice | null; operator: Operator | null; locale: Locale }) {
   const t = useTranslations('ui.header');
+  const messages = useCatalogue();
   const where = shell?.current;
   const production = isProduction(where?.envLabel);
   return (
@@ -32,7 +35,7 @@ export function SiteHeader({ shell, operator, locale }: { shell: AppChoice | nul
           className={`px-4 py-1 text-center text-sm font-medium ${production ? 'bg-red-700' : 'bg-slate-700'}`}
         >
           {where.envLabel ? <span className="uppercase tracking-wide">{where.envLabel} · </span> : null}
-          {where.label} · SDKAppID {where.sdkAppId} · {t('region', { region: where.region })}
+          {where.label} · SDKAppID {where.sdkAppId} · {t('region', { region: regionName(where.region, messages) })}
         </div>
       )}
       <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-8 gap-y-2 px-4 py-3">

@@ -1,7 +1,7 @@
 import { useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import type { WorkerStatus } from '@/lib/queries/shell';
-import { formatTime } from '@/lib/results/run-view';
+import { formatDateTime } from '@/lib/messages/format';
 
 /** A process without the database's lease serves pages but sends nothing; every page says so. */
 export function StandbyNotice({ status }: { status: Extract<WorkerStatus, { role: 'standby' }> }) {
@@ -11,7 +11,7 @@ export function StandbyNotice({ status }: { status: Extract<WorkerStatus, { role
   return (
     <div role="status" aria-label={t('label')} className="border-b border-amber-400 bg-amber-50 px-4 py-2 text-center text-sm text-amber-950">
       {holder
-        ? t.rich('held', { database: status.database, pid: holder.pid, host: holder.host, since: formatTime(holder.acquiredAt), mono })
+        ? t.rich('held', { database: status.database, pid: holder.pid, host: holder.host, since: formatDateTime(holder.acquiredAt), mono })
         : t.rich('unlocked', { database: status.database, mono })}
     </div>
   );

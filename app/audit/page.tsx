@@ -5,7 +5,7 @@ import { AUDIT_ACTIONS } from '@/lib/auth/audit';
 import { auditActionLabel, auditDetailMessage } from '@/lib/messages/translate';
 import { pageContext } from '@/lib/entry/page';
 import { auditEntries } from '@/lib/queries/admin';
-import { formatTime } from '@/lib/results/run-view';
+import { formatDateTime } from '@/lib/messages/format';
 import { auditSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { DataTable } from '@/components/data-table';
 
@@ -60,7 +60,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       >
         {entries.map((e) => (
           <tr key={e.id} className="border-t border-slate-100">
-            <td className="px-3 py-2 whitespace-nowrap">{formatTime(e.at)}</td>
+            <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(e.at)}</td>
             <td className="px-3 py-2">{auditActionLabel(e.action, ctx.messages)}</td>
             <td className="px-3 py-2 font-mono">{e.operator ?? '—'}</td>
             <td className="px-3 py-2 font-mono">{e.clientIp ?? '—'}</td>

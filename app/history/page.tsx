@@ -8,7 +8,8 @@ import { RunsTable } from '@/components/runs-table';
 import { UserSearch } from '@/components/user-search';
 import { pageContext } from '@/lib/entry/page';
 import { recentRuns } from '@/lib/queries/runs';
-import { formatTime, sourceLabel } from '@/lib/results/run-view';
+import { formatDateTime } from '@/lib/messages/format';
+import { sourceLabel } from '@/lib/results/run-view';
 import { historySearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { searchUser } from '@/lib/use-cases/search-user';
 import type { Messages } from '@/lib/messages/translate';
@@ -88,7 +89,7 @@ function UserMatches({
                   {t('runLink', { id: run.id })}
                 </Link>
               </td>
-              <td className="px-3 py-2 whitespace-nowrap">{formatTime(run.createdAt)}</td>
+              <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(run.createdAt)}</td>
               <td className="px-3 py-2">{appLabels[run.appId] ?? run.appId}</td>
               <td className="px-3 py-2">{sourceLabel(run.source, messages)}</td>
               <td className="px-3 py-2 font-mono">{attrs.join(', ')}</td>

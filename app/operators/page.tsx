@@ -5,7 +5,7 @@ import { DataTable } from '@/components/data-table';
 import { OperatorRowActions } from '@/components/operator-row-actions';
 import { pageContext } from '@/lib/entry/page';
 import { operatorsWithLockouts } from '@/lib/queries/admin';
-import { formatTime } from '@/lib/results/run-view';
+import { formatDateTime } from '@/lib/messages/format';
 
 export const dynamic = 'force-dynamic';
 export async function generateMetadata(): Promise<Metadata> {
@@ -31,7 +31,7 @@ export default async function OperatorsPage() {
             <td className="px-3 py-2 font-mono">{o.username}</td>
             <td className="px-3 py-2">{t('role', { role: o.role })}</td>
             <td className="px-3 py-2">{t(o.disabled ? 'status.disabled' : o.lockedOut ? 'status.lockedOut' : 'status.active')}</td>
-            <td className="px-3 py-2 whitespace-nowrap">{formatTime(o.createdAt)}</td>
+            <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(o.createdAt)}</td>
             <td className="px-3 py-2">
               <OperatorRowActions operator={o} lockedOut={o.lockedOut} self={o.username === ctx.actor.username} />
             </td>

@@ -19,7 +19,7 @@ export async function addOperator(page: Page, operator: { username: string; pass
   await page.getByLabel('Initial password').fill(operator.password);
   await page.getByLabel('Role', { exact: true }).selectOption(operator.role);
   await page.getByRole('button', { name: 'Add operator' }).click();
-  await expect(page.getByRole('status')).toContainText(`add ${operator.username}`);
+  await expect(page.getByRole('status')).toHaveText(`Added operator ${operator.username}.`);
 }
 
 /** A cookie whose signature checks out but whose session the database never had: the proxy cannot tell. */

@@ -1,8 +1,9 @@
 import Papa from 'papaparse';
 
-/** The exported results as records keyed by the header row. */
+/** The exported results as records keyed by the header row; every export starts with the byte order mark Excel needs. */
 export function parseExport(text: string): Record<string, string>[] {
-  return Papa.parse<Record<string, string>>(text.trim(), { header: true }).data;
+  if (!text.startsWith('\uFEFF')) throw new Error(`the export does not start with a UTF-8 byte order mark: ${JSON.stringify(text.slice(0, 20))}`);
+  return Papa.parse<Record<string, string>>(text.slice(1).trim(), { header: true }).data;
 }
 
 /**

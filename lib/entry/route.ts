@@ -1,5 +1,6 @@
 import 'server-only';
 import { currentOperator } from '../auth/request';
+import { csvStream } from '../csv/export';
 import { hasRole, type Role } from '../auth/roles';
 import { errorMessage, type Messages } from '../messages/translate';
 import type { UseCaseContext } from '../use-cases/context';
@@ -58,16 +59,7 @@ export function route<P>(role: Role, handle: (ctx: UseCaseContext, req: Request,
 
 /** A CSV download streamed line group by line group, so a million rows never sit in memory. */
 export function csvDownload(fileName: string, lines: AsyncIterable<string>): Response {
-  const encoder = new TextEncoder();
-  const iterator = lines[Symbol.asyncIterator]();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await iterator.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-  });
-  return new Response(body, {
+  return new Response(csvStream(lines), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${fileName}"`,

@@ -66,3 +66,9 @@ export function auditDetailMessage(action: AuditAction, detail: AuditDetail | nu
 export function auditActionLabel(action: AuditAction, messages: Messages): string {
   return translator('audit', messages)(`actions.${action}`);
 }
+
+/** A region in the reader's words (中国, Silicon Valley); a name the catalogue lacks is shown as configured. */
+export function regionName(region: string, messages: Messages): string {
+  const names: Readonly<Record<string, string>> = messages.ui.regions;
+  return names[region] ?? region;
+}

@@ -12,10 +12,8 @@ export function sourceLabel(source: RunSummary['source'], messages: Messages): s
   return translator('results', messages)(`source.${source}`);
 }
 
-/** Fixed format and zone so server and browser render the same text (no hydration mismatch). */
-export function formatTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
-}
+/** The run page and the runs table still import it here; once they import formatDateTime itself, this alias goes. */
+export { formatDateTime as formatTime } from '../messages/format';
 
 export function kindLabel(kind: RunSummary['kind'], messages: Messages): string {
   return translator('results', messages)(`kind.${kind}`);
