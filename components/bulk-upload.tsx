@@ -1,7 +1,7 @@
 'use client';
 
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useLocale, useTranslations } from 'next-intl';
+import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useSyncExternalStore, useTransition } from 'react';
@@ -11,6 +11,7 @@ import type { AppSummary } from '@/lib/apps/registry';
 import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import type { CsvLimits } from '@/lib/csv/limits';
 import type { CsvPreviewCounts, PreviewReply, PreviewRequest } from '@/lib/csv/preview';
+import { formatDateTime } from '@/lib/messages/format';
 import { csvMessage } from '@/lib/messages/translate';
 import { bulkPickSchema, type BulkPickValues } from '@/lib/schemas/bulk';
 import { newRequestKey } from '@/lib/schemas/request-key';
@@ -62,7 +63,6 @@ function refusalOf(xhr: XMLHttpRequest, t: ReturnType<typeof useTranslations>): 
 export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary; attrNames: string[]; limits: CsvLimits; staged: StagedUpload | null }) {
   const messages = useCatalogue();
   const t = useTranslations('forms.bulkUpload');
-  const locale = useLocale();
   const router = useRouter();
   const form = useForm<BulkPickValues>({ resolver: zodResolver(bulkPickSchema), defaultValues: { attrs: [] } });
   const [fileName, setFileName] = useState<string | null>(staged?.fileName ?? null);
@@ -324,8 +324,8 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
         {stagedUpload && staged?.id === stagedUpload.id && (
           <p className="text-sm text-slate-700">
             {t('staged', {
-              stagedAt: new Date(stagedUpload.stagedMs).toLocaleString(locale),
-              expiresAt: new Date(stagedUpload.expiresMs).toLocaleString(locale),
+              stagedAt: formatDateTime(stagedUpload.stagedMs),
+              expiresAt: formatDateTime(stagedUpload.expiresMs),
             })}
           </p>
         )}

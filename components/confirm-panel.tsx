@@ -4,6 +4,8 @@ import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AppSummary } from '@/lib/apps/registry';
 import { typedNameMatches } from '@/lib/apps/typed-confirm';
+import { regionName } from '@/lib/messages/translate';
+import { useCatalogue } from './use-catalogue';
 
 /**
  * The last step before anything is sent: what will happen, "Confirm removal" (or "Confirm restore") and "Back". Focus
@@ -35,6 +37,7 @@ export function ConfirmPanel({
   askAppName?: boolean;
 }) {
   const t = useTranslations('forms.confirmPanel');
+  const messages = useCatalogue();
   const heading = useRef<HTMLHeadingElement>(null);
   const [typed, setTyped] = useState('');
   const typedOk = !askAppName || typedNameMatches(app, typed);
@@ -48,7 +51,7 @@ export function ConfirmPanel({
         {t.rich('app', {
           label: app.label,
           sdkAppId: app.sdkAppId,
-          region: app.region,
+          region: regionName(app.region, messages),
           withEnv: app.envLabel ? 'yes' : 'no',
           envLabel: app.envLabel ?? '',
           strong: (chunks) => <strong>{chunks}</strong>,

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { cancelRunAction } from '@/app/bulk/actions';
 import type { RunSummary } from '@/lib/queries/runs';
 import { statusLabel } from '@/lib/results/run-view';
-import { formatDuration } from './duration';
+import { formatDuration } from '@/lib/messages/format';
 import { RunStoppedAlert } from './run-stopped-alert';
 import { useCatalogue } from './use-catalogue';
 
@@ -108,7 +108,7 @@ export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false
     t('failed', { count: run.failed }),
     ...(run.notSent > 0 ? [t('notSent', { count: run.notSent })] : []),
     ...(running && rate ? [t('rate', { rate: Math.round(rate) })] : []),
-    ...(running && etaSeconds !== null ? [t('eta', { duration: formatDuration(etaSeconds, t) })] : []),
+    ...(running && etaSeconds !== null ? [t('eta', { duration: formatDuration(etaSeconds * 1000, messages) })] : []),
   ];
   const heading = { id: run.id, status: statusLabel(run.status, messages), cancelling: running && run.cancelRequested ? 'yes' : 'no' };
 

@@ -2,7 +2,8 @@ import { useFormatter, useTranslations } from 'next-intl';
 import type { ReactNode } from 'react';
 import type { RunSummary } from '@/lib/queries/runs';
 import { outcomeParts } from '@/lib/runs/outcome';
-import { formatDuration } from './duration';
+import { formatDuration } from '@/lib/messages/format';
+import { useCatalogue } from './use-catalogue';
 import { OutcomeBar } from './outcome-bar';
 
 const BADGE: Record<RunSummary['status'], string> = {
@@ -38,8 +39,7 @@ export function RunSummaryHeader({ run, facts, unknownUsers, nowIso }: { run: Ru
   const t = useTranslations('runs.summary');
   const format = useFormatter();
   const end = run.finishedAt ?? nowIso;
-  const seconds = Math.max(0, Math.round((Date.parse(end) - Date.parse(run.createdAt)) / 1000));
-  const duration = formatDuration(seconds, (key, values) => t(`duration.${key}`, values));
+  const duration = formatDuration(Date.parse(end) - Date.parse(run.createdAt), useCatalogue());
   const parts = outcomeParts(run, unknownUsers);
   return (
     <section aria-label={t('label')} className="space-y-4 rounded border border-slate-200 bg-white p-4">

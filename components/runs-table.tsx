@@ -7,10 +7,13 @@ import type { RunSummary } from '@/lib/queries/runs';
 import { outcomeParts } from '@/lib/runs/outcome';
 import { DataTable } from './data-table';
 import { OutcomeBar } from './outcome-bar';
-import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
+import { kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
+import { formatDateTime } from '@/lib/messages/format';
+import { NumberCell } from './number-cell';
 import { useCatalogue } from './use-catalogue';
 
 const COLUMNS = ['run', 'started', 'app', 'by', 'source', 'kind', 'attributes', 'status', 'outcome', 'users', 'succeeded', 'failed', 'notSent'] as const;
+const COUNTS = new Set<(typeof COLUMNS)[number]>(['users', 'succeeded', 'failed', 'notSent']);
 
 async function fetchRuns(appId: string | undefined, loadFailed: (status: number) => string): Promise<RunSummary[]> {
   const res = await fetch(appId ? `/api/runs?app=${encodeURIComponent(appId)}` : '/api/runs', { cache: 'no-store' });
@@ -33,7 +36,7 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
   return (
     <DataTable
       caption={t('caption')}
-      columns={COLUMNS.map((c) => t(`columns.${c}`))}
+      columns={COLUMNS.map((c) => (COUNTS.has(c) ? { label: t(`columns.${c}`), numeric: true as const } : t(`columns.${c}`)))}
       notice={
         error && (
           <p role="alert" className="p-2 text-sm text-red-800">
@@ -49,7 +52,7 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
               {t('runLink', { id: r.id })}
             </Link>
           </td>
-          <td className="px-3 py-2 whitespace-nowrap">{formatTime(r.createdAt)}</td>
+          <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(r.createdAt)}</td>
           <td className="px-3 py-2">
             {appLabels[r.appId] ?? r.appId} <span className="text-slate-600">({r.sdkAppId})</span>
           </td>
@@ -61,10 +64,10 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
           <td className="px-3 py-2 align-middle">
             <OutcomeBar parts={outcomeParts(r)} total={r.total} />
           </td>
-          <td className="px-3 py-2 tabular-nums">{r.total}</td>
-          <td className="px-3 py-2 tabular-nums">{r.succeeded}</td>
-          <td className="px-3 py-2 tabular-nums">{r.failed}</td>
-          <td className="px-3 py-2 tabular-nums">{r.notSent}</td>
+          <NumberCell value={r.total} />
+          <NumberCell value={r.succeeded} />
+          <NumberCell value={r.failed} />
+          <NumberCell value={r.notSent} />
         </tr>
       ))}
     </DataTable>

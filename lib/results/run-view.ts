@@ -13,7 +13,6 @@ export function sourceLabel(source: RunSummary['source'], messages: Messages): s
 }
 
 /** The run page and the runs table still import it here; once they import formatDateTime itself, this alias goes. */
-export { formatDateTime as formatTime } from '../messages/format';
 
 export function kindLabel(kind: RunSummary['kind'], messages: Messages): string {
   return translator('results', messages)(`kind.${kind}`);

@@ -16,7 +16,9 @@ import { hasRole } from '@/lib/auth/roles';
 import { pageContext } from '@/lib/entry/page';
 import { canSeeValues, checkResults, restoreStateOf, runById, runResults, type RunResultRow, type RunSummary } from '@/lib/queries/runs';
 import type { FailureGroupView } from '@/lib/results/present';
-import { formatTime, kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
+import { kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
+import { formatDateTime } from '@/lib/messages/format';
+import { regionName } from '@/lib/messages/translate';
 import { unknownUsersIn } from '@/lib/runs/outcome';
 import { isRetryable, type UserResult } from '@/lib/runs/state-machine';
 import { runIdSchema } from '@/lib/schemas/bulk';
@@ -118,13 +120,13 @@ export default async function RunPage({ params, searchParams }: Props) {
     { term: t('terms.status'), value: <StatusBadge status={run.status} label={statusLabel(run.status, ctx.messages)} /> },
     { term: t('terms.kind'), value: kindLabel(run.kind, ctx.messages) },
     { term: t('terms.by'), value: run.operator ?? '—' },
-    { term: t('terms.started'), value: formatTime(run.createdAt) },
+    { term: t('terms.started'), value: formatDateTime(run.createdAt) },
     {
       term: t('terms.app'),
       wide: true,
       value: app
-        ? t('app', { label: app.label, sdkAppId: run.sdkAppId, region: run.region })
-        : t('appGone', { appId: run.appId, sdkAppId: run.sdkAppId, region: run.region }),
+        ? t('app', { label: app.label, sdkAppId: run.sdkAppId, region: regionName(run.region, ctx.messages) })
+        : t('appGone', { appId: run.appId, sdkAppId: run.sdkAppId, region: regionName(run.region, ctx.messages) }),
     },
     {
       term: t('terms.source'),
