@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { sealToken, SESSION_COOKIE } from '../lib/auth/cookie';
 import { signIn, signInActionId, signInFormBody, unknownSessionCookie } from './support/auth';
 import { E2E } from './support/env';
+import { slowestHealth } from './support/health';
 
 /**
  * Request bodies nobody signed in sent, over plain HTTP (node:http, not the browser, which could
@@ -232,24 +233,16 @@ test.describe('anonymous request bodies', () => {
     let peak = before;
     let slowestHealthMs = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, serverRssMb())), 20);
-    const health = setInterval(() => {
-      const started = Date.now();
-      void fetch(`${E2E.consoleUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).then(
-        () => (slowestHealthMs = Math.max(slowestHealthMs, Date.now() - started)),
-        () => (slowestHealthMs = Infinity),
-      );
-    }, 250);
     try {
-      await Promise.all([
+      slowestHealthMs = await slowestHealth(E2E.consoleUrl, () => Promise.all([
         ...Array.from({ length: 60 }, () => slow('/remove', action(MADE_UP_ACTION), 2 * MB, MB)),
         ...Array.from({ length: 40 }, () => slow('/login', action(signInId), 2 * MB, MB)),
         ...Array.from({ length: 40 }, () => slow('/login', multipart, 16 * 1024, 15 * 1024)),
         ...Array.from({ length: 30 }, () => slow('/api/uploads', { 'content-type': 'text/csv' }, 1024 * MB, MB)),
         ...Array.from({ length: 30 }, () => slow('/api/runs', { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=forged.signature` }, 2 * MB, MB)),
-      ]);
+      ]), 250);
     } finally {
       clearInterval(sampler);
-      clearInterval(health);
     }
     peak = Math.max(peak, serverRssMb());
     console.log(`console RSS: ${before.toFixed(0)} MB before, ${peak.toFixed(0)} MB at most during 200 slow anonymous bodies (+${(peak - before).toFixed(0)} MB); slowest health ${slowestHealthMs} ms`);

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { signIn, signInFormBody } from './support/auth';
 import { ConsoleProcess } from './support/console-process';
 import { E2E } from './support/env';
+import { slowestHealth } from './support/health';
 
 /** Its own console: a flood fills that process's sign-in lane, not the one the other tests use. */
 test.use({ storageState: { cookies: [], origins: [] } });
@@ -37,31 +38,13 @@ test('a flood of sign-ins at random usernames keeps health fast, writes a few co
         await pace;
       }
     };
-    /** The slowest of /api/health's answers, asked every 100 ms while `during` runs. */
-    const slowestHealth = async (during: () => Promise<void>) => {
-      let slowest = 0;
-      const asking = setInterval(() => {
-        const started = Date.now();
-        void fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(5_000) }).then(
-          () => (slowest = Math.max(slowest, Date.now() - started)),
-          () => (slowest = Infinity),
-        );
-      }, 100);
-      try {
-        await during();
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      } finally {
-        clearInterval(asking);
-      }
-      return slowest;
-    };
     const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-    const quietMs = await slowestHealth(() => wait(3_000));
+    const quietMs = await slowestHealth(server.url, () => wait(3_000));
     const attackers = Array.from({ length: 30 }, attacker);
     let floodMs: number;
     try {
-      floodMs = await slowestHealth(() => wait(4_000));
+      floodMs = await slowestHealth(server.url, () => wait(4_000));
       // The operator signs in during the flood, through the page, as anyone would.
       await page.getByRole('textbox', { name: 'Username' }).fill(E2E.admin.username);
       await page.getByLabel('Password').fill(E2E.admin.password);
