@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeParts, type OutcomeCounts } from './outcome';
+import { failureShares, outcomeParts, type OutcomeCounts } from './outcome';
 
 const base: OutcomeCounts = { kind: 'remove', total: 0, succeeded: 0, nothingToRemove: 0, skipped: 0, failed: 0, notSent: 0, pending: 0, withValues: 0 };
 
@@ -26,5 +26,20 @@ describe('outcome parts', () => {
 
   it('counts a restore as restored and skipped', () => {
     expect(outcomeParts({ ...base, kind: 'restore', total: 3, succeeded: 1, skipped: 1, pending: 1 }).map((p) => p.segment)).toEqual(['restored', 'skipped', 'pending']);
+  });
+});
+
+describe('failureShares', () => {
+  it('orders the reasons largest first, with their share of all failures', () => {
+    const shares = failureShares([
+      { key: '91000', count: 150 },
+      { key: '70107', count: 18_000 },
+      { key: 'timeout', count: 1 },
+    ]);
+    expect(shares.map((s) => [s.key, s.percent])).toEqual([
+      ['70107', 99.2],
+      ['91000', 0.8],
+      ['timeout', 0.1],
+    ]);
   });
 });

@@ -58,3 +58,9 @@ export const UNKNOWN_ACCOUNT_CODE = 70107;
 export function unknownUsersIn(groups: readonly { code: number | string | null; count: number }[]): number {
   return groups.filter((g) => Number(g.code) === UNKNOWN_ACCOUNT_CODE).reduce((n, g) => n + g.count, 0);
 }
+
+/** A run's failed users split by reason, largest first, each with its share of all failures. */
+export function failureShares<G extends { key: string; count: number }>(groups: readonly G[]): (G & { percent: number })[] {
+  const total = groups.reduce((sum, g) => sum + g.count, 0);
+  return [...groups].sort((a, b) => b.count - a.count).map((g) => ({ ...g, percent: percentOf(g.count, total) }));
+}
