@@ -4,17 +4,7 @@ import en from '../../messages/en';
 import zh from '../../messages/zh';
 import { describeFailure } from '../results/present';
 import { APP_FAILURES, TIM_ERROR_CODES, TRANSPORT_FAILURES } from '../tim/policy';
-
-/** Every message of a catalogue by its dotted path. */
-function flatten(node: unknown, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(path, value);
-    else for (const [p, v] of flatten(value, path)) out.set(p, v);
-  }
-  return out;
-}
+import { flatten } from '../../test-support/catalogue';
 
 /** The argument names a message uses, at any depth of its plurals and selects. */
 function argumentsOf(elements: MessageFormatElement[], into = new Set<string>()): Set<string> {

@@ -3,16 +3,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../../messages/en';
 import zh from '../../messages/zh';
 import { cjkLeaks, latinLeaks } from '../../test-support/language-leak';
-
-function flatten(node: unknown, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'string') out.set(path, value);
-    else for (const [p, v] of flatten(value, path)) out.set(p, v);
-  }
-  return out;
-}
+import { flatten } from '../../test-support/catalogue';
 
 /** The text a message itself writes, in every branch: not its argument names, select keys or tag names. */
 function literalText(elements: MessageFormatElement[], out: string[] = []): string {
