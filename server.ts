@@ -5,11 +5,10 @@
 // Usage: node --import tsx server.ts [-H HOST] [-p PORT]
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { bodyGate, isSignIn, refusalResponse, signedSession } from './lib/entry/body-gate';
+import { bodyGate, cookieValue, isSignIn, refusalResponse, signedSession } from './lib/entry/body-gate';
 import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
-import { cookieValue } from './lib/entry/body-gate';
 import { log } from './lib/log';
 
 /** A request that sends nothing, in either direction, for this long is ended: a socket held open for nothing. */
