@@ -161,6 +161,8 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
   };
 
   const stagedUpload = server.kind === 'staged' ? server.upload : null;
+  /** Valid rows that name attributes of their own (a repeated user counts once per row). */
+  const ownRows = stagedUpload ? stagedUpload.users + stagedUpload.duplicateRows - stagedUpload.rowsWithoutAttrs : 0;
   const needsPicks = (stagedUpload?.rowsWithoutAttrs ?? 0) > 0;
 
   /** Whether the staged upload can start with these picks; says why not next to the attributes. */
@@ -378,13 +380,34 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
                 })}
               </li>
             )}
-            {stagedUpload.users + stagedUpload.duplicateRows > stagedUpload.rowsWithoutAttrs && (
+            {ownRows > 0 && stagedUpload.attrSets.length === 0 && (
               <li>
                 {t.rich('confirmOwnRows', {
-                  count: stagedUpload.users + stagedUpload.duplicateRows - stagedUpload.rowsWithoutAttrs,
+                  count: ownRows,
                   attrs: stagedUpload.attrs.join(', '),
                   strong: (chunks) => <strong className="font-mono">{chunks}</strong>,
                 })}
+              </li>
+            )}
+            {ownRows > 0 && stagedUpload.attrSets.length > 0 && (
+              <li>
+                {t('confirmOwnRowsBySet', { count: ownRows })}
+                <ul className="mt-1 list-[circle] space-y-1 pl-6">
+                  {stagedUpload.attrSets.map((set) => (
+                    <li key={set.attrs.join(';')}>
+                      {t.rich('confirmAttrSet', { attrs: set.attrs.join(', '), count: set.rows, strong: (chunks) => <strong className="font-mono">{chunks}</strong> })}
+                    </li>
+                  ))}
+                  {stagedUpload.otherAttrSetRows > 0 && (
+                    <li>
+                      {t.rich('confirmOtherAttrSets', {
+                        attrs: stagedUpload.attrs.join(', '),
+                        count: stagedUpload.otherAttrSetRows,
+                        strong: (chunks) => <strong className="font-mono">{chunks}</strong>,
+                      })}
+                    </li>
+                  )}
+                </ul>
               </li>
             )}
           </ul>

@@ -241,7 +241,9 @@ test('after a start /bulk is ready for the next file: the confirm step names the
   await page.getByRole('button', { name: 'Start removal' }).click();
   const confirm = page.getByRole('region', { name: 'Check before sending' });
   await expect(confirm).toContainText('1 row names no attributes: the picked plan are removed.');
-  await expect(confirm).toContainText('2 rows name attributes of their own: each loses the ones it names, from city, tier.');
+  await expect(confirm).toContainText('2 rows name attributes of their own, and each loses the ones it names:');
+  await expect(confirm.getByRole('listitem').filter({ hasText: /^city, tier: 1 row$/ })).toBeVisible();
+  await expect(confirm.getByRole('listitem').filter({ hasText: /^city: 1 row$/ })).toBeVisible();
   await page.getByRole('button', { name: 'Back' }).click();
   await page.getByRole('button', { name: 'Start removal' }).click();
   await page.getByRole('button', { name: 'Confirm removal' }).click();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCsvText } from '../../test-support/csv';
 import { MAX_CSV_COLUMNS, MAX_CSV_LINE_BYTES } from './limits';
-import { CsvValidator, type CsvRow } from './validate';
+import { CsvValidator, MAX_ATTR_SETS, type CsvRow } from './validate';
 
 const KNOWN = ['sex', 'city', 'tier'];
 
@@ -24,6 +24,25 @@ function v(text: string, picked: string[] = ['city'], limits: { maxRows?: number
 }
 
 describe('CSV rules (SPEC "CSV format")', () => {
+  it('counts the rows naming each set of attributes, in any order, largest first; picked rows are not a set', () => {
+    const r = v('To_Account,Attrs\na,city;tier\nb,tier;city\nc,city\nd,\ne,tier;city;tier\nf,shoe\n');
+    expect(r.attrSets).toEqual([
+      { attrs: ['city', 'tier'], rows: 3 },
+      { attrs: ['city'], rows: 1 },
+    ]);
+    expect(r.otherAttrSetRows).toBe(0);
+    expect(r.rowsWithoutAttrs).toBe(1);
+  });
+
+  it(`counts rows naming a set beyond the first ${MAX_ATTR_SETS} together`, () => {
+    const names = Array.from({ length: MAX_ATTR_SETS + 3 }, (_, i) => `a${i}`);
+    const lines = names.map((n, i) => `u${i},${n}`);
+    const { tally } = checkCsvText(`To_Account,Attrs\n${lines.join('\n')}\nx,a0\n`, { knownAttrs: names, maxRows: 1000 });
+    expect(tally.attrSets).toHaveLength(MAX_ATTR_SETS);
+    expect(tally.attrSets[0]).toEqual({ attrs: ['a0'], rows: 2 });
+    expect(tally.otherAttrSetRows).toBe(3);
+  });
+
   it('reads a headerless file as one user ID per line, with the picked attributes', () => {
     const r = v('alice\nbob\n');
     expect(r).toMatchObject({ rowsRead: 2, hasHeader: false, invalidRows: 0, fatal: null });

@@ -59,6 +59,9 @@ const NO_ATTRS: readonly string[] = [];
 /** Distinct attribute cells remembered; a hostile file of ever-new cells is still split, just not kept. */
 const MAX_DISTINCT_CELLS = 1_000;
 
+/** Distinct attribute sets counted one by one; rows naming any further set are counted together. */
+export const MAX_ATTR_SETS = 20;
+
 const ID_PROBLEM: Record<UserIdProblemCode, CsvProblemCode> = {
   'userIds.empty': 'csv.idEmpty',
   'userIds.controlChars': 'csv.idControlChars',
@@ -81,6 +84,13 @@ export interface CsvRow {
   withPicked: boolean;
 }
 
+/** Valid rows that name the same attributes, in any order. */
+export interface AttrSet {
+  /** Sorted. */
+  attrs: string[];
+  rows: number;
+}
+
 /** What one pass over a file found, besides its rows. */
 export interface CsvTally {
   /** Data rows read (blank lines and the header excluded). */
@@ -93,6 +103,10 @@ export interface CsvTally {
   rowsWithoutAttrs: number;
   /** Every attribute the valid rows name. */
   attrs: string[];
+  /** The sets of attributes rows name, largest first: at most MAX_ATTR_SETS. */
+  attrSets: AttrSet[];
+  /** Rows that name a set beyond the first MAX_ATTR_SETS. */
+  otherAttrSetRows: number;
   /** The first invalid rows, by line (as many as the validator was asked to keep). */
   issues: CsvIssue[];
   /** Set when the file cannot be used at all (no rows, over a limit, unreadable). */
@@ -122,6 +136,10 @@ export class CsvValidator {
   private rowsWithoutAttrs = 0;
   private readonly issues: CsvIssue[] = [];
   private readonly attrLists = new Map<string, readonly string[]>();
+  /** A cell's array (shared by every row with that cell) to its set, so a row costs one lookup. */
+  private readonly setOfList = new Map<readonly string[], AttrSet | null>();
+  private readonly attrSets = new Map<string, AttrSet>();
+  private otherAttrSetRows = 0;
   /** Every name valid rows give: known names only, so a handful. */
   private readonly namedAttrs = new Set<string>();
   private fatal: CsvFatal | null = null;
@@ -177,6 +195,7 @@ export class CsvValidator {
     }
     this.validRows++;
     if (own.length === 0) this.rowsWithoutAttrs++;
+    else this.countSet(own);
     for (const a of own) this.namedAttrs.add(a);
     this.opts.onRow({ line, account, attrs: own, withPicked: own.length === 0 });
   }
@@ -200,6 +219,8 @@ export class CsvValidator {
       validRows: this.validRows,
       rowsWithoutAttrs: this.rowsWithoutAttrs,
       attrs: [...this.namedAttrs],
+      attrSets: [...this.attrSets.values()].sort((a, b) => b.rows - a.rows || a.attrs.join(';').localeCompare(b.attrs.join(';'))),
+      otherAttrSetRows: this.otherAttrSetRows,
       issues: this.issues,
       fatal: this.fatal,
     };
@@ -220,6 +241,19 @@ export class CsvValidator {
     const issue = params ? { line, code, params } : { line, code };
     if (this.issues.length < this.opts.keepIssues) this.issues.push(issue);
     this.opts.onIssue?.(issue);
+  }
+
+  private countSet(own: readonly string[]): void {
+    let set = this.setOfList.get(own);
+    if (set === undefined) {
+      const attrs = [...new Set(own)].sort();
+      const key = attrs.join('\n');
+      set = this.attrSets.get(key) ?? null;
+      if (!set && this.attrSets.size < MAX_ATTR_SETS) this.attrSets.set(key, (set = { attrs, rows: 0 }));
+      if (this.setOfList.size < MAX_DISTINCT_CELLS) this.setOfList.set(own, set);
+    }
+    if (set) set.rows++;
+    else this.otherAttrSetRows++;
   }
 
   /**

@@ -460,4 +460,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX run_users_by_error ON run_users(run_id, error_key, seq);
     `,
   },
+  {
+    version: 15,
+    name: 'the sets of attributes an upload\'s rows name',
+    sql: `
+      -- JSON {sets: [{attrs, rows}], otherRows}, so the confirm step can say what each group of rows loses.
+      ALTER TABLE runs ADD COLUMN attr_sets TEXT;
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { CsvIssue } from '../csv/validate';
+import type { AttrSet, CsvIssue } from '../csv/validate';
 import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../runs/state-machine';
 import { statement, type Db } from './database';
 
@@ -29,6 +29,9 @@ export interface UploadFacts {
   hasHeader: boolean;
 }
 
+/** Everything the server's pass found, as the upload is marked staged. */
+export type CompletedUploadFacts = UploadFacts & { attrs: readonly string[]; attrSets: readonly AttrSet[]; otherAttrSetRows: number; nowMs: number };
+
 export interface UploadSummary extends UploadFacts {
   id: number;
   status: UploadStatus;
@@ -41,6 +44,10 @@ export interface UploadSummary extends UploadFacts {
   duplicateRows: number;
   /** Every attribute the rows name. */
   attrs: string[];
+  /** The sets of attributes rows name, largest first; empty for uploads staged before they were counted. */
+  attrSets: AttrSet[];
+  /** Rows naming a set beyond those in attrSets. */
+  otherAttrSetRows: number;
   /** When the server finished reading the file (ms); null while it is still arriving. */
   stagedMs: number | null;
 }
@@ -54,6 +61,7 @@ interface UploadRow {
   file_name: string;
   total: number;
   attrs: string;
+  attr_sets: string | null;
   rows_read: number | null;
   invalid_rows: number | null;
   duplicate_rows: number | null;
@@ -73,6 +81,7 @@ function toUpload(r: UploadRow): UploadSummary {
     users: r.total,
     duplicateRows: r.duplicate_rows ?? 0,
     attrs: JSON.parse(r.attrs) as string[],
+    ...attrSetsOf(r.attr_sets),
     rowsRead: r.rows_read ?? 0,
     invalidRows: r.invalid_rows ?? 0,
     validRows: r.total + (r.duplicate_rows ?? 0),
@@ -82,8 +91,14 @@ function toUpload(r: UploadRow): UploadSummary {
   };
 }
 
+function attrSetsOf(json: string | null): { attrSets: AttrSet[]; otherAttrSetRows: number } {
+  if (json === null) return { attrSets: [], otherAttrSetRows: 0 };
+  const { sets, otherRows } = JSON.parse(json) as { sets: AttrSet[]; otherRows: number };
+  return { attrSets: sets, otherAttrSetRows: otherRows };
+}
+
 const UPLOAD_COLUMNS =
-  'id, status, app_id, sdkappid, operator, file_name, total, attrs, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
+  'id, status, app_id, sdkappid, operator, file_name, total, attrs, attr_sets, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
 
 /** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
 export interface UploadCap {
@@ -150,7 +165,11 @@ export function addUploadIssues(db: Db, uploadId: number, issues: readonly CsvIs
 }
 
 /** The whole file has been read: the upload becomes staged and can be started. */
-export function completeUpload(db: Db, uploadId: number, facts: UploadFacts & { attrs: readonly string[]; nowMs: number }): UploadSummary {
+export function completeUpload(
+  db: Db,
+  uploadId: number,
+  facts: CompletedUploadFacts,
+): UploadSummary {
   return db.transaction(() => {
     const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
     if (!from) throw new IllegalTransition('run', 'missing', 'staged');
@@ -158,9 +177,20 @@ export function completeUpload(db: Db, uploadId: number, facts: UploadFacts & { 
     statement(
       db,
       `UPDATE runs SET status = 'staged', rows_read = ?, invalid_rows = ?, duplicate_rows = ? - total, rows_without_attrs = ?,
-                       has_header = ?, attrs = ?, staged_ms = ?
+                       has_header = ?, attrs = ?, attr_sets = ?, staged_ms = ?
        WHERE id = ? AND status = ?`,
-    ).run(facts.rowsRead, facts.invalidRows, facts.validRows, facts.rowsWithoutAttrs, facts.hasHeader ? 1 : 0, JSON.stringify(facts.attrs), facts.nowMs, uploadId, from);
+    ).run(
+      facts.rowsRead,
+      facts.invalidRows,
+      facts.validRows,
+      facts.rowsWithoutAttrs,
+      facts.hasHeader ? 1 : 0,
+      JSON.stringify(facts.attrs),
+      JSON.stringify({ sets: facts.attrSets, otherRows: facts.otherAttrSetRows }),
+      facts.nowMs,
+      uploadId,
+      from,
+    );
     return getUpload(db, uploadId)!;
   }).immediate();
 }

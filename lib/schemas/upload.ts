@@ -58,6 +58,9 @@ export const stagedUploadSchema = z.object({
   invalidRows: z.number().int().nonnegative(),
   rowsWithoutAttrs: z.number().int().nonnegative(),
   attrs: z.array(z.string()),
+  /** The sets of attributes rows name, largest first; rows naming further sets are counted in otherAttrSetRows. */
+  attrSets: z.array(z.object({ attrs: z.array(z.string()), rows: z.number().int().positive() })),
+  otherAttrSetRows: z.number().int().nonnegative(),
   issues: z.array(csvIssueSchema),
   stagedMs: z.number().int(),
   expiresMs: z.number().int(),

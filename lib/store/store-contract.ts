@@ -101,7 +101,17 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
     describe('uploads', () => {
       const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'list.csv' };
       const row = (account: string, attrs: string[], withPicked = false) => ({ account, attrs, withPicked });
-      const facts = { rowsRead: 5, invalidRows: 1, validRows: 4, rowsWithoutAttrs: 1, hasHeader: true, attrs: ['sex', 'city'], nowMs: 1_000 };
+      const facts = {
+        rowsRead: 5,
+        invalidRows: 1,
+        validRows: 4,
+        rowsWithoutAttrs: 1,
+        hasHeader: true,
+        attrs: ['sex', 'city'],
+        attrSets: [{ attrs: ['sex'], rows: 2 }, { attrs: ['city'], rows: 1 }],
+        otherAttrSetRows: 0,
+        nowMs: 1_000,
+      };
       const started = (users: number) => ({ ...by, action: 'run-started' as const, detail: { source: 'csv' as const, users } });
       const roomy = { max: 100, stagedSinceMs: 0 };
 
@@ -121,6 +131,7 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
         expect(await store.runs.findUser('a')).toEqual([]);
         const summary = await store.uploads.complete(id, facts);
         expect(summary).toMatchObject({ status: 'staged', users: 3, duplicateRows: 1, rowsRead: 5, invalidRows: 1, rowsWithoutAttrs: 1, attrs: ['sex', 'city'], stagedMs: 1_000 });
+        expect(summary.attrSets).toEqual(facts.attrSets);
         expect(await store.uploads.issues(id, { limit: 10 })).toEqual([{ line: 4, code: 'csv.idEmpty' }]);
         expect(await store.uploads.latestStaged('ann', 'default', 0)).toMatchObject({ id });
         expect(await store.uploads.latestStaged('ann', 'default', 1_001)).toBeNull();

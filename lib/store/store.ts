@@ -15,7 +15,7 @@ import type {
   UserFilter,
 } from '../db/runs';
 import type { CsvIssue } from '../csv/validate';
-import type { NewUpload, StagedRow, StartRefusal, UploadCap, UploadFacts, UploadSummary } from '../db/uploads';
+import type { NewUpload, StagedRow, StartRefusal, UploadCap, CompletedUploadFacts, UploadSummary } from '../db/uploads';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
 import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from '../db/values';
@@ -104,7 +104,7 @@ export interface UploadStore {
   /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
   addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
   addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;
-  complete(uploadId: number, facts: UploadFacts & { attrs: readonly string[]; nowMs: number }): Promise<UploadSummary>;
+  complete(uploadId: number, facts: CompletedUploadFacts): Promise<UploadSummary>;
   /**
    * Takes an upload out of uploading or staged by one compare-and-set, so it can never start from
    * now on (a start that comes first wins, and this answers false). True while it is being
