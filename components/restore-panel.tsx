@@ -3,7 +3,7 @@
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, useTransition, type ReactNode } from 'react';
+import { useState, useTransition } from 'react';
 import { restoreAction } from '@/app/history/[runId]/actions';
 import type { AppSummary } from '@/lib/apps/registry';
 import type { RestoreState } from '@/lib/queries/runs';
@@ -13,7 +13,7 @@ function RestoreLinks({ ids }: { ids: number[] }) {
   const t = useTranslations('runs.restorePanel');
   if (ids.length === 0) return null;
   return (
-    <p className="text-sm">
+    <>
       {t('restoresOfRun')}
       {ids.map((id, i) => (
         <span key={id}>
@@ -23,7 +23,7 @@ function RestoreLinks({ ids }: { ids: number[] }) {
           </Link>
         </span>
       ))}
-    </p>
+    </>
   );
 }
 
@@ -36,42 +36,44 @@ const WHY_NONE: Record<Extract<RestoreState, { kind: 'none' }>['reason'], 'still
   'all-restored': 'allRestored',
 };
 
-/** How many users a restore would write back, or why none; then "Restore removed values" and its confirm step. */
-export function RestorePanel({ runId, state, app, canRestore }: { runId: number; state: RestoreState; app: AppSummary | null; canRestore: boolean }) {
+/**
+ * What the toolbar cannot say with a button: a restore under way, why nothing can be restored,
+ * the earlier restores of this removal, or (to someone who may not restore) how many could be.
+ */
+export function RestoreNote({ state, withButton }: { state: RestoreState; withButton: boolean }) {
+  const t = useTranslations('runs.restorePanel');
+  if (state.kind === 'none' && state.reason === 'not-a-removal') return null;
+  if (state.kind === 'in-progress') {
+    return (
+      <p className="text-sm">
+        {t.rich('inProgress', {
+          id: state.restoreRunId,
+          link: (chunks) => (
+            <Link href={`/history/${state.restoreRunId}`} className="text-blue-800 underline">
+              {chunks}
+            </Link>
+          ),
+        })}
+      </p>
+    );
+  }
+  const why = state.kind === 'none' ? (state.reason === 'purged' ? t('purged', { date: state.purgedAt?.slice(0, 10) ?? '' }) : WHY_NONE[state.reason] && t(WHY_NONE[state.reason]!)) : null;
+  const count = state.kind === 'restorable' && !withButton ? t('hint', { count: state.users }) : null;
+  if (!why && !count && state.restoreRunIds.length === 0) return null;
+  return (
+    <p className="text-sm">
+      {[why, count].filter(Boolean).join(' ')} <RestoreLinks ids={state.restoreRunIds} />
+    </p>
+  );
+}
+
+/** "Restore removed values" in the run's toolbar: how many users it writes back, then its confirm step. */
+export function RestoreButton({ runId, users, app }: { runId: number; users: number; app: AppSummary }) {
   const t = useTranslations('runs.restorePanel');
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [busy, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
-
-  if (state.kind === 'none' && state.reason === 'not-a-removal') return null;
-  if (state.kind === 'in-progress') {
-    return (
-      <RestoreSection heading={t('heading')}>
-        <p>
-          {t.rich('inProgress', {
-            id: state.restoreRunId,
-            link: (chunks) => (
-              <Link href={`/history/${state.restoreRunId}`} className="text-blue-800 underline">
-                {chunks}
-              </Link>
-            ),
-          })}
-        </p>
-      </RestoreSection>
-    );
-  }
-  if (state.kind === 'none') {
-    const why = WHY_NONE[state.reason];
-    return (
-      <RestoreSection heading={t('heading')}>
-        <p>
-          {state.reason === 'purged' ? t('purged', { date: state.purgedAt?.slice(0, 10) ?? '' }) : why && t(why)}
-        </p>
-        <RestoreLinks ids={state.restoreRunIds} />
-      </RestoreSection>
-    );
-  }
 
   const confirm = () =>
     start(async () => {
@@ -84,48 +86,34 @@ export function RestorePanel({ runId, state, app, canRestore }: { runId: number;
     });
 
   return (
-    <RestoreSection heading={t('heading')}>
-      <p id={`restore-hint-${runId}`}>{t('hint', { count: state.users })}</p>
-      <RestoreLinks ids={state.restoreRunIds} />
-      {canRestore && app && !confirming && (
-        <button
-          type="button"
-          onClick={() => setConfirming(true)}
-          aria-describedby={`restore-hint-${runId}`}
-          className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800"
-        >
-          {t('button')}
-        </button>
-      )}
-      {confirming && app && (
-        <ConfirmPanel
-          id="restore-confirm-heading"
-          app={app}
-          confirmLabel={t('confirm')}
-          onConfirm={confirm}
-          onBack={() => setConfirming(false)}
-          busy={busy}
-          busyText={t('busy')}
-        >
-          <p className="mt-2">{t.rich('confirmText', { count: state.users, strong: (chunks) => <strong>{chunks}</strong> })}</p>
+    <div>
+      {confirming ? (
+        <ConfirmPanel id="restore-confirm-heading" app={app} confirmLabel={t('confirm')} onConfirm={confirm} onBack={() => setConfirming(false)} busy={busy} busyText={t('busy')}>
+          <p className="mt-2">{t.rich('confirmText', { count: users, strong: (chunks) => <strong>{chunks}</strong> })}</p>
         </ConfirmPanel>
+      ) : (
+        <>
+          <button
+            type="button"
+            onClick={() => {
+              setError(null);
+              setConfirming(true);
+            }}
+            aria-describedby={`restore-hint-${runId}`}
+            className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800"
+          >
+            {t('button')}
+          </button>
+          <p id={`restore-hint-${runId}`} className="mt-1 max-w-md text-sm text-slate-600">
+            {t('hint', { count: users })}
+          </p>
+        </>
       )}
       {error && (
-        <p role="alert" className="text-sm text-red-800">
+        <p role="alert" className="mt-1 text-sm text-red-800">
           {error}
         </p>
       )}
-    </RestoreSection>
-  );
-}
-
-function RestoreSection({ heading, children }: { heading: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby="restore-heading" className="space-y-3">
-      <h2 id="restore-heading" className="text-lg font-semibold">
-        {heading}
-      </h2>
-      {children}
-    </section>
+    </div>
   );
 }

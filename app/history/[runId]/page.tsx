@@ -7,7 +7,7 @@ import { FailureSummary } from '@/components/failure-summary';
 import { JobProgress } from '@/components/job-progress';
 import { RemovalResult } from '@/components/removal-result';
 import { RemoveChecked } from '@/components/remove-checked';
-import { RestorePanel } from '@/components/restore-panel';
+import { RestoreButton, RestoreNote } from '@/components/restore-panel';
 import { ResultFilter } from '@/components/result-filter';
 import { ResultsTable } from '@/components/results-table';
 import { RetryButton } from '@/components/retry-button';
@@ -168,6 +168,8 @@ export default async function RunPage({ params, searchParams }: Props) {
       ].join(t('leadSeparator'))
     : null;
 
+  const restoreButton = restore?.kind === 'restorable' && canRun && app ? { users: restore.users, app } : null;
+
   return (
     <div className="space-y-6">
       <p>
@@ -194,8 +196,9 @@ export default async function RunPage({ params, searchParams }: Props) {
           <RetryButton runId={run.id} retryable={retryable} app={app} attrs={run.attrs} removes={run.kind === 'remove'} />
         )}
         {!running && canRun && isCheck && app && run.withValues > 0 && <RemoveChecked runId={run.id} app={app} users={run.withValues} attrs={run.attrs} />}
-        {restore && <RestorePanel runId={run.id} state={restore} app={app} canRestore={canRun} />}
+        {restoreButton && <RestoreButton runId={run.id} users={restoreButton.users} app={restoreButton.app} />}
       </div>
+      {restore && <RestoreNote state={restore} withButton={restoreButton !== null} />}
 
       {check && (
         <section aria-labelledby="check-heading" className="space-y-4">
