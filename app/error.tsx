@@ -8,7 +8,7 @@ import { useTranslations } from 'next-intl';
  * digest is what the server logged with the error; the message itself stays in the log.
  */
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  const t = useTranslations('pages.error');
+  const t = useTranslations('ui.fatal');
   return (
     <div role="alert" className="space-y-4">
       <h1 className="text-2xl font-semibold">{t('heading')}</h1>
