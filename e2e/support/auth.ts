@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sealToken, SESSION_COOKIE } from '../../lib/auth/cookie';
@@ -10,6 +10,18 @@ export async function signIn(page: Page, base: string, username: string, passwor
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** A new browser context that asks for `locale` first, signed in as the first admin to the console at `base`. */
+export async function sessionIn(browser: Browser, base: string, locale: 'zh-CN' | 'en-US'): Promise<Page> {
+  const context = await browser.newContext({ locale, storageState: { cookies: [], origins: [] }, baseURL: base });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.locator('#username').fill(E2E.admin.username);
+  await page.locator('#password').fill(E2E.admin.password);
+  await page.getByRole('button', { name: locale === 'zh-CN' ? '登录' : 'Sign in', exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  return page;
 }
 
 /** Through the /operators page, as the signed-in admin on `page`; `base` for a console of the test's own. */
