@@ -197,6 +197,9 @@ test('an admin adds a viewer, who can read history but not run anything', async 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const vp = await context.newPage();
   await signIn(vp, E2E.consoleUrl, viewer.username, viewer.password);
+  // Lands where a viewer can act: history, not a "Not allowed" page.
+  await expect(vp).toHaveURL(/\/history$/);
+  await expect(vp.getByRole('heading', { name: 'Not allowed' })).toHaveCount(0);
   await expect(vp.getByRole('link', { name: 'Remove attributes' })).toHaveCount(0);
   await vp.goto(`${E2E.consoleUrl}/remove`);
   await expect(vp.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
@@ -209,6 +212,21 @@ test('an admin adds a viewer, who can read history but not run anything', async 
 
   await page.goto(`/audit?action=operator-added`);
   await expect(page.getByRole('cell', { name: new RegExp(viewer.username) })).toBeVisible();
+});
+
+test('an admin is offered no action on their own row that would be refused', async ({ page }) => {
+  await page.goto('/operators');
+  const own = page.getByRole('row').filter({ has: page.getByRole('cell', { name: E2E.admin.username, exact: true }) });
+  await expect(own).toHaveCount(1);
+  await expect(own).toContainText("You (change your own account from another admin's)");
+  await expect(own.getByRole('button')).toHaveCount(0);
+  await expect(own.getByRole('combobox')).toHaveCount(0);
+  // Another operator's row still has them, so the check above is not looking at an empty table.
+  const other = { username: `other-${Date.now()}`, password: 'other-password-1' };
+  await addOperator(page, { ...other, role: 'operator' });
+  const theirs = page.getByRole('row').filter({ has: page.getByRole('cell', { name: other.username, exact: true }) });
+  await expect(theirs.getByRole('button', { name: `Disable ${other.username}` })).toBeVisible();
+  await expect(theirs.getByRole('combobox', { name: `Role of ${other.username}` })).toBeVisible();
 });
 
 test('a user ID that looks like HTML is shown as text, never run', async ({ page, request }) => {
