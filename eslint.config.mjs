@@ -12,7 +12,7 @@ export default defineConfig([
   ...nextVitals,
   ...nextTs,
   {
-    files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
+    files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/actions/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [AROUND_THE_USE_CASES] }] },
   },
   // The one CommonJS file: Next.js loads next.config.js with require.

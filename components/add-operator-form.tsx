@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
-import { changeOperatorAction } from '@/app/operators/actions';
+import { changeOperatorAction } from '@/lib/actions/operators';
 import { addOperatorFormSchema, type AddOperatorValues } from '@/lib/schemas/operators';
 import { TextField } from './text-field';
 

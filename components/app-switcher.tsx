@@ -3,7 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { chooseAppAction } from '@/app/actions';
+import { chooseAppAction } from '@/lib/actions/shell';
 import type { AppSummary } from '@/lib/apps/registry';
 
 /** The "App" combobox: the pick is stored for the operator, and the page reloads its data for that app. */

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useSyncExternalStore, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
-import { discardUploadAction, startUploadAction } from '@/app/bulk/actions';
+import { discardUploadAction, startUploadAction } from '@/lib/actions/uploads';
 import type { AppSummary } from '@/lib/apps/registry';
 import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import type { CsvLimits } from '@/lib/csv/limits';

@@ -5,7 +5,7 @@ import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
-import { cancelRunAction } from '@/app/bulk/actions';
+import { cancelRunAction } from '@/lib/actions/uploads';
 import type { RunSummary } from '@/lib/queries/runs';
 import { statusLabel } from '@/lib/results/run-view';
 import { formatDuration } from '@/lib/messages/format';

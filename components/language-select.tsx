@@ -3,7 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useTransition } from 'react';
-import { chooseLanguageAction } from '@/app/actions';
+import { chooseLanguageAction } from '@/lib/actions/shell';
 import { LOCALE_COOKIE, LOCALE_NAMES, LOCALES, type Locale } from '@/lib/messages/locales';
 
 const YEAR_S = 365 * 24 * 3600;

@@ -2,7 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
-import { changeOperatorAction } from '@/app/operators/actions';
+import { changeOperatorAction } from '@/lib/actions/operators';
 import type { Operator } from '@/lib/auth/operators';
 
 /** `self`: the signed-in admin's own row, where Disable and a role change are refused (operators.self), so they are not offered. */

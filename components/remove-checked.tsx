@@ -3,7 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { removeCheckedAction } from '@/app/history/[runId]/actions';
+import { removeCheckedAction } from '@/lib/actions/runs';
 import type { AppSummary } from '@/lib/apps/registry';
 import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import { newRequestKey } from '@/lib/schemas/request-key';

@@ -5,7 +5,7 @@ import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
-import { checkValuesAction, removeAttributesAction } from '@/app/remove/actions';
+import { checkValuesAction, removeAttributesAction } from '@/lib/actions/remove';
 import type { AppSummary } from '@/lib/apps/registry';
 import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import type { ActionResult } from '@/lib/entry/action';

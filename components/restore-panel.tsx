@@ -4,7 +4,7 @@ import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { restoreAction } from '@/app/history/[runId]/actions';
+import { restoreAction } from '@/lib/actions/runs';
 import type { AppSummary } from '@/lib/apps/registry';
 import type { RestoreState } from '@/lib/queries/runs';
 import { ConfirmPanel } from './confirm-panel';

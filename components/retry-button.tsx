@@ -3,7 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { retryFailedAction } from '@/app/history/[runId]/actions';
+import { retryFailedAction } from '@/lib/actions/runs';
 import type { AppSummary } from '@/lib/apps/registry';
 import { needsTypedConfirm } from '@/lib/apps/typed-confirm';
 import { ConfirmPanel } from './confirm-panel';

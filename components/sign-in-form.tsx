@@ -4,7 +4,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useTranslations } from 'next-intl';
 import { startTransition, useActionState, useEffect, type FormEvent } from 'react';
 import { useForm } from 'react-hook-form';
-import { signInAction } from '@/app/login/actions';
+import { signInAction } from '@/lib/actions/sign-in';
 import { signInSchema, type SignInState, type SignInValues } from '@/lib/schemas/sign-in';
 import { TextField } from './text-field';
 

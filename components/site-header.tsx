@@ -1,6 +1,6 @@
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
-import { signOutAction } from '@/app/login/actions';
+import { signOutAction } from '@/lib/actions/sign-in';
 import type { Operator } from '@/lib/auth/operators';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import { isProduction } from '@/lib/apps/typed-confirm';
