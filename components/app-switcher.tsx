@@ -28,7 +28,7 @@ export function AppSwitcher({ apps, current }: { apps: AppSummary[]; current: Ap
             router.refresh();
           });
         }}
-        className="rounded border border-white/60 bg-slate-800 px-2 py-1 text-white"
+        className="max-w-40 rounded border border-white/60 bg-slate-800 px-2 py-1 text-white"
       >
         {apps.map((a) => (
           <option key={a.id} value={a.id}>

@@ -13,13 +13,22 @@ const YEAR_S = 365 * 24 * 3600;
  * and, for a signed-in operator, into their record; the page then re-renders in place, keeping what
  * its client components hold.
  */
-export function LanguageSelect({ locale, signedIn }: { locale: Locale; signedIn: boolean }) {
+export function LanguageSelect({ locale, signedIn, compact = false }: { locale: Locale; signedIn: boolean; compact?: boolean }) {
   const t = useTranslations('ui.header');
   const router = useRouter();
   const [switching, start] = useTransition();
   return (
     <div className="flex items-center gap-2 text-sm">
-      <label htmlFor="language-select">{t('language')}</label>
+      {/* `compact`: in the signed-in header's one row (from 1280 px) a globe shows what the control is; the label stays its name. */}
+      {compact && (
+        <svg aria-hidden="true" viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.5" className="hidden size-4 shrink-0 xl:block">
+          <circle cx="10" cy="10" r="7.5" />
+          <path d="M2.5 10h15M10 2.5c2.2 2.1 3.2 4.6 3.2 7.5s-1 5.4-3.2 7.5c-2.2-2.1-3.2-4.6-3.2-7.5s1-5.4 3.2-7.5Z" />
+        </svg>
+      )}
+      <label htmlFor="language-select" className={compact ? 'xl:sr-only' : undefined}>
+        {t('language')}
+      </label>
       <select
         id="language-select"
         value={locale}

@@ -12,7 +12,12 @@ import { formatDateTime } from '@/lib/messages/format';
 import { NumberCell } from './number-cell';
 import { useCatalogue } from './use-catalogue';
 
-const COLUMNS = ['run', 'started', 'app', 'by', 'source', 'kind', 'attributes', 'status', 'outcome', 'users', 'succeeded', 'failed', 'notSent'] as const;
+/**
+ * Ten columns that fit 1280 px in both languages: who and when share a cell, as do kind and source,
+ * and status and the outcome bar. Short labels, dates and counts never wrap; a long attribute list is
+ * cut with its full text in a title (and, as the cell's own text, for screen readers).
+ */
+const COLUMNS = ['run', 'started', 'app', 'kind', 'attributes', 'status', 'users', 'succeeded', 'failed', 'notSent'] as const;
 const COUNTS = new Set<(typeof COLUMNS)[number]>(['users', 'succeeded', 'failed', 'notSent']);
 
 async function fetchRuns(appId: string | undefined, loadFailed: (status: number) => string): Promise<RunSummary[]> {
@@ -36,6 +41,7 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
   return (
     <DataTable
       caption={t('caption')}
+      fit
       columns={COLUMNS.map((c) => (COUNTS.has(c) ? { label: t(`columns.${c}`), numeric: true as const } : t(`columns.${c}`)))}
       notice={
         error && (
@@ -45,31 +51,45 @@ export function RunsTable({ initialRuns, appLabels, appId }: { initialRuns: RunS
         )
       }
     >
-      {runs.map((r) => (
-        <tr key={r.id} className="border-t border-slate-100">
-          <td className="px-3 py-2">
-            <Link href={`/history/${r.id}`} className="text-blue-800 underline">
-              {t('runLink', { id: r.id })}
-            </Link>
-          </td>
-          <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(r.createdAt)}</td>
-          <td className="px-3 py-2">
-            {appLabels[r.appId] ?? r.appId} <span className="text-slate-600">({r.sdkAppId})</span>
-          </td>
-          <td className="px-3 py-2">{r.operator ?? '—'}</td>
-          <td className="px-3 py-2">{sourceLabel(r.source, messages)}</td>
-          <td className="px-3 py-2">{kindLabel(r.kind, messages)}</td>
-          <td className="px-3 py-2 font-mono">{r.attrs.join(', ')}</td>
-          <td className="px-3 py-2">{statusLabel(r.status, messages)}</td>
-          <td className="px-3 py-2 align-middle">
-            <OutcomeBar parts={outcomeParts(r)} total={r.total} />
-          </td>
-          <NumberCell value={r.total} />
-          <NumberCell value={r.succeeded} />
-          <NumberCell value={r.failed} />
-          <NumberCell value={r.notSent} />
-        </tr>
-      ))}
+      {runs.map((r) => {
+        const attrs = r.attrs.join(', ');
+        return (
+          <tr key={r.id} className="border-t border-slate-100">
+            <td className="px-3 py-2 whitespace-nowrap">
+              <Link href={`/history/${r.id}`} className="text-blue-800 underline">
+                {t('runLink', { id: r.id })}
+              </Link>
+            </td>
+            <td className="px-3 py-2">
+              <span className="block whitespace-nowrap tabular-nums">{formatDateTime(r.createdAt)}</span>
+              <span className="block max-w-44 truncate text-slate-600" title={r.operator ?? undefined}>
+                {r.operator ?? '—'}
+              </span>
+            </td>
+            <td className="px-3 py-2">
+              <span className="block">{appLabels[r.appId] ?? r.appId}</span>
+              <span className="block text-xs text-slate-600 tabular-nums">{r.sdkAppId}</span>
+            </td>
+            <td className="px-3 py-2">
+              <span className="block">{kindLabel(r.kind, messages)}</span>
+              <span className="block text-xs text-slate-600">{sourceLabel(r.source, messages)}</span>
+            </td>
+            <td className="px-3 py-2">
+              <span className="block max-w-40 truncate font-mono" title={attrs}>
+                {attrs}
+              </span>
+            </td>
+            <td className="px-3 py-2">
+              <span className="mb-1 block">{statusLabel(r.status, messages)}</span>
+              <OutcomeBar parts={outcomeParts(r)} total={r.total} />
+            </td>
+            <NumberCell value={r.total} />
+            <NumberCell value={r.succeeded} />
+            <NumberCell value={r.failed} />
+            <NumberCell value={r.notSent} />
+          </tr>
+        );
+      })}
     </DataTable>
   );
 }

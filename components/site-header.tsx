@@ -8,7 +8,9 @@ import type { Locale } from '@/lib/messages/locales';
 import { regionName } from '@/lib/messages/translate';
 import type { AppChoice } from '@/lib/queries/apps';
 import { AppSwitcher } from './app-switcher';
+import { HeaderMenu } from './header-menu';
 import { LanguageSelect } from './language-select';
+import { NavLinks } from './nav-links';
 import { useCatalogue } from './use-catalogue';
 
 const LINKS: { href: string; label: 'remove' | 'bulk' | 'history' | 'operators' | 'audit'; role: Role }[] = [
@@ -38,35 +40,36 @@ export function SiteHeader({ shell, operator, locale }: { shell: AppChoice | nul
           {where.label} · SDKAppID {where.sdkAppId} · {t('region', { region: regionName(where.region, messages) })}
         </div>
       )}
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-8 gap-y-2 px-4 py-3">
-        <Link href="/remove" className="font-semibold">
+      <div className={`mx-auto flex max-w-7xl items-center gap-x-3 gap-y-2 px-4 py-3 ${operator ? '' : 'flex-wrap'}`}>
+        <Link href="/remove" className="min-w-0 truncate font-semibold xl:shrink-0">
           {t('title')}
         </Link>
-        {operator && (
-          <nav aria-label={t('nav.label')}>
-            <ul className="flex flex-wrap gap-6 text-sm">
-              {LINKS.filter((l) => hasRole(operator.role, l.role)).map((l) => (
-                <li key={l.href}>
-                  <Link href={l.href} className="underline-offset-4 hover:underline">
-                    {t(`nav.${l.label}`)}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </nav>
+        {operator ? (
+          <HeaderMenu>
+            <nav aria-label={t('nav.label')} className="shrink-0">
+              <NavLinks items={LINKS.filter((l) => hasRole(operator.role, l.role)).map((l) => ({ href: l.href, label: t(`nav.${l.label}`) }))} />
+            </nav>
+            <div className="flex min-w-0 flex-col gap-4 text-sm xl:ml-auto xl:flex-row xl:items-center xl:gap-3">
+              {shell && shell.apps.length > 1 && <AppSwitcher apps={shell.apps} current={shell.current} />}
+              <LanguageSelect locale={locale} signedIn compact />
+              <form action={signOutAction} className="flex min-w-0 items-center gap-2">
+                <p className="flex min-w-0 flex-col leading-tight xl:text-right">
+                  <span className="truncate font-medium xl:max-w-32" title={operator.username}>
+                    {operator.username}
+                  </span>
+                  <span className="text-xs text-slate-300">{t('roleName', { role: operator.role })}</span>
+                </p>
+                <button type="submit" className="shrink-0 rounded border border-white/60 px-2.5 py-1 whitespace-nowrap hover:bg-white/10">
+                  {t('signOut')}
+                </button>
+              </form>
+            </div>
+          </HeaderMenu>
+        ) : (
+          <div className="ml-auto">
+            <LanguageSelect locale={locale} signedIn={false} />
+          </div>
         )}
-        {shell && shell.apps.length > 1 && <AppSwitcher apps={shell.apps} current={shell.current} />}
-        <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
-          <LanguageSelect locale={locale} signedIn={operator !== null} />
-          {operator && (
-            <form action={signOutAction} className="flex items-center gap-3">
-              <span>{t('signedInAs', { username: operator.username, role: operator.role })}</span>
-              <button type="submit" className="rounded border border-white/60 px-3 py-1 hover:bg-white/10">
-                {t('signOut')}
-              </button>
-            </form>
-          )}
-        </div>
       </div>
     </header>
   );
