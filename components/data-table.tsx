@@ -19,8 +19,8 @@ export function DataTable({
   /** Shown above the table, inside the box (a failed refresh, for instance). */
   notice?: ReactNode;
   /**
-   * A table made to fit its frame: tighter cells, and Chinese words kept whole, so lines break only
-   * at spaces and punctuation (`words-whole` in globals.css).
+   * A table made to fit its frame: tighter cells, and Chinese words kept whole in every cell, not
+   * only in the headings, so lines break only at spaces and punctuation (`words-whole` in globals.css).
    */
   fit?: boolean;
   children: ReactNode;
