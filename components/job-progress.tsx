@@ -105,6 +105,7 @@ export function JobProgress({ initialRun, canCancel = true, refreshOnEnd = false
   const live = [
     progress,
     t('succeeded', { count: run.succeeded, kind: run.kind }),
+    ...(run.kind === 'remove' && run.nothingToRemove > 0 ? [t('nothingToRemove', { count: run.nothingToRemove })] : []),
     t('failed', { count: run.failed }),
     ...(run.notSent > 0 ? [t('notSent', { count: run.notSent })] : []),
     ...(running && rate ? [t('rate', { rate: Math.round(rate) })] : []),
