@@ -1,6 +1,6 @@
 // A process that competes for the worker lease of a SQLite file, for the lease tests: it prints one
 // JSON line each time its view changes and renews every HEARTBEAT_MS, like the console's worker.
-import { openDatabase } from '../lib/db/database';
+import { openDatabase } from '../lib/store/sqlite/database';
 import { acquireLease, HEARTBEAT_MS, thisProcess } from '../lib/jobs/lease';
 
 const db = openDatabase(process.argv[2]!);

@@ -1,7 +1,7 @@
 // Set-up for tests that need operators in a real SQLite file: the same two steps the use case takes.
 import { hashNewPassword, insertOperator, prepareOperator, setPasswordHash, type OperatorChange } from '../lib/auth/operators';
 import type { Role } from '../lib/auth/roles';
-import type { Db } from '../lib/db/database';
+import type { Db } from '../lib/store/sqlite/database';
 
 export async function addOperator(db: Db, input: { username: string; password: string; role: Role }): Promise<OperatorChange> {
   const prepared = await prepareOperator(input);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createAppRegistry, type AppRegistry } from '../lib/apps/registry';
-import { openDatabase, type Db } from '../lib/db/database';
+import { openDatabase, type Db } from '../lib/store/sqlite/database';
 import { Secret } from '../lib/secret';
 import { createTimClient, type TimClient } from '../lib/tim/client';
 import { createUserSigCache } from '../lib/tim/usersig-cache';

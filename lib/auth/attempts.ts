@@ -1,5 +1,5 @@
 import 'server-only';
-import { statement, type Db } from '../db/database';
+import { statement, type Db } from '../store/sqlite/database';
 
 /** Brute force: this many failures for a username, or from an address, within the window lock it out. */
 export const LOCKOUT_FAILURES = 5;

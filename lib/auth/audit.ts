@@ -1,5 +1,5 @@
 import 'server-only';
-import { statement, type Db } from '../db/database';
+import { statement, type Db } from '../store/sqlite/database';
 
 export const AUDIT_ACTIONS = [
   'sign-in',

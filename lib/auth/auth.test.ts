@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, type Db } from '../store/sqlite/database';
 import { listAudit } from './audit';
 import { addOperator, resetPassword } from '../../test-support/operators';
 import { setDisabled } from './operators';
@@ -10,7 +10,7 @@ import { hasRole } from './roles';
 import { createSession, resolveSession, sessionLimits } from './sessions';
 import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
 import { signIn } from './sign-in';
-import { createSqliteStore } from '../store/sqlite';
+import { createSqliteStore } from '../store/sqlite/store';
 import { unsealToken } from './cookie';
 
 const SECRET = 'x'.repeat(40);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { says } from '../messages/validation';
-import { statement, type Db } from '../db/database';
+import { statement, type Db } from '../store/sqlite/database';
 import { hashPassword } from './passwords';
 import { roleSchema, type Role } from './roles';
 import type { Locale } from '../messages/locales';

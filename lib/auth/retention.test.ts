@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, type Db } from '../store/sqlite/database';
 import { beginAttempt } from './attempts';
 import { audit, listAudit } from './audit';
 import { addOperator } from '../../test-support/operators';

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Config } from '../config';
-import { statement, type Db } from '../db/database';
+import { statement, type Db } from '../store/sqlite/database';
 import { LOCKOUT_WINDOW_MS } from './attempts';
 import { audit } from './audit';
 import { sessionLimits, type SessionLimits } from './sessions';

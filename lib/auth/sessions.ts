@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config';
-import { statement, type Db } from '../db/database';
+import { statement, type Db } from '../store/sqlite/database';
 import { sealToken, unsealToken } from './cookie';
 import { getOperator, type Operator } from './operators';
 

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, type Db } from '../store/sqlite/database';
 import { listAudit } from './audit';
 import { beginAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
 import { addOperator } from '../../test-support/operators';
 import { verifyPassword } from './passwords';
 import { createSignInGuard, signIn } from './sign-in';
-import { createSqliteStore } from '../store/sqlite';
+import { createSqliteStore } from '../store/sqlite/store';
 
 // The real argon2 verifier, counted: the lockout is about how many guesses get verified.
 vi.mock('./passwords', async (importOriginal) => {

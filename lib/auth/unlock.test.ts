@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, type Db } from '../store/sqlite/database';
 import { listAudit } from './audit';
 import { beginAttempt, finishAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, lockedOutOperators } from './attempts';
 import { addOperator } from '../../test-support/operators';
 import { signIn } from './sign-in';
-import { createSqliteStore } from '../store/sqlite';
+import { createSqliteStore } from '../store/sqlite/store';
 import { unlockOperator } from './unlock';
 
 const SECRET = 'x'.repeat(40);

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '../db/database';
+import type { Db } from '../store/sqlite/database';
 import { audit } from './audit';
 import { clearAttempts } from './attempts';
 import { findOperator, getOperator, type Operator, type OperatorRefusal } from './operators';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
-import { createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
-import { createSqliteStore } from '../store/sqlite';
+import { createRun, getRun, listRunUsers, requestCancel } from '../store/sqlite/runs';
+import { createSqliteStore } from '../store/sqlite/store';
 import type { RunStore } from '../store/store';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import { sameBudget } from '../../test-support/budgets';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, type Db } from '../store/sqlite/database';
 import { acquireLease, LEASE_TTL_MS, type LeaseIdentity } from './lease';
 
 let dir: string;

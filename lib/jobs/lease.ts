@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { statement, type Db } from '../db/database';
+import { statement, type Db } from '../store/sqlite/database';
 
 /**
  * One writer per SQLite file: only the process holding this lease may send. It renews every

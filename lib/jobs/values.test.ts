@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { sameBudget } from '../../test-support/budgets';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
-import { createRetryRun, createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
-import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, restoreState } from '../db/values';
+import { createRetryRun, createRun, getRun, listRunUsers, requestCancel } from '../store/sqlite/runs';
+import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, restoreState } from '../store/sqlite/values';
 import { DEFAULT_RETRY_POLICY } from '../engine/engine';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import type { RunKind } from '../runs/state-machine';
-import { createSqliteStore } from '../store/sqlite';
+import { createSqliteStore } from '../store/sqlite/store';
 import type { RunStore } from '../store/store';
 import type { CallResult, TimClient } from '../tim/client';
 import { TIM_PATHS } from '../tim/wire';

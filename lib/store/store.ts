@@ -13,12 +13,12 @@ import type {
   RunSummary,
   RunUser,
   UserFilter,
-} from '../db/runs';
+} from './sqlite/runs';
 import type { CsvIssue } from '../csv/validate';
-import type { NewUpload, StagedRow, StartRefusal, UploadCap, UploadFacts, UploadSummary } from '../db/uploads';
+import type { NewUpload, StagedRow, StartRefusal, UploadCap, UploadFacts, UploadSummary } from './sqlite/uploads';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
-import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from '../db/values';
+import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from './sqlite/values';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
 import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';

@@ -12,7 +12,7 @@ import { executeRun } from '../jobs/execute-run';
 import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, uploadsInProgress } from '../jobs/uploads-in-progress';
 import type { RunWorker } from '../jobs/worker';
 import { Secret } from '../secret';
-import { openSqliteStore } from '../store/sqlite';
+import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/store';
 import { cancelRun } from './cancel-run';
 import { chooseApp } from './choose-app';

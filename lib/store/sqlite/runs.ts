@@ -1,8 +1,8 @@
 import 'server-only';
-import type { UserOutcome } from '../engine/engine';
-import type { Attrs, RunTarget } from '../engine/operations';
-import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus, type UserResult } from '../runs/state-machine';
-import type { Failure } from '../tim/outcomes';
+import type { UserOutcome } from '../../engine/engine';
+import type { Attrs, RunTarget } from '../../engine/operations';
+import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus, type UserResult } from '../../runs/state-machine';
+import type { Failure } from '../../tim/outcomes';
 import { statement, type Db } from './database';
 
 export type RunSource = 'form' | 'csv' | 'retry' | 'restore';
@@ -113,7 +113,7 @@ interface RunUserRow {
 const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
   key === null ? null : { key, code, info: info ?? '' };
 
-/** Runs only: uploads (uploading, staged, discarding) are read through lib/db/uploads.ts. */
+/** Runs only: uploads (uploading, staged, discarding) are read through uploads.ts. */
 const IS_RUN = `status NOT IN (${UPLOAD_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
-import type { CsvIssue } from '../csv/validate';
-import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../runs/state-machine';
+import type { CsvIssue } from '../../csv/validate';
+import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
 import { statement, type Db } from './database';
 
 export interface NewUpload {

@@ -1,11 +1,11 @@
 import 'server-only';
-import { beginAttempt, finishAttempt, lockedOutOperators } from '../auth/attempts';
-import { audit, listAudit } from '../auth/audit';
-import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole, type OperatorChange } from '../auth/operators';
-import { purgeExpired } from '../auth/retention';
-import { createSession, endSession, resolveSession } from '../auth/sessions';
-import { unlockOperator } from '../auth/unlock';
-import { openDatabase, type Db } from '../db/database';
+import { beginAttempt, finishAttempt, lockedOutOperators } from '../../auth/attempts';
+import { audit, listAudit } from '../../auth/audit';
+import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole, type OperatorChange } from '../../auth/operators';
+import { purgeExpired } from '../../auth/retention';
+import { createSession, endSession, resolveSession } from '../../auth/sessions';
+import { unlockOperator } from '../../auth/unlock';
+import { openDatabase, type Db } from './database';
 import {
   createRetryRun,
   createRun,
@@ -21,7 +21,7 @@ import {
   pendingTargets,
   recordOutcomes,
   requestCancel,
-} from '../db/runs';
+} from './runs';
 import {
   addStagedRows,
   addUploadIssues,
@@ -34,10 +34,10 @@ import {
   latestStagedUpload,
   startUpload,
   uploadIssues,
-} from '../db/uploads';
-import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from '../db/values';
-import { acquireLease } from '../jobs/lease';
-import type { Store } from './store';
+} from './uploads';
+import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
+import { acquireLease } from '../../jobs/lease';
+import type { Store } from '../store';
 
 /**
  * The default store: one SQLite file through better-sqlite3. Its calls are synchronous, so each
