@@ -4,21 +4,24 @@ import type { Purged, RetentionLimits } from '../auth/retention';
 import type { SessionLimits } from '../auth/sessions';
 import type { UnlockResult } from '../auth/unlock';
 import type {
+  AttrCount,
   CancelRefusal,
   FailureGroup,
+  FromCheckRefusal,
   NewRun,
+  RestoreRefusal,
+  RestoreState,
   RetryRefusal,
   RunSource,
   RunStatus,
   RunSummary,
   RunUser,
   UserFilter,
-} from './sqlite/runs';
+} from '../runs/types';
 import type { CsvIssue } from '../csv/validate';
-import type { NewUpload, StagedRow, StartRefusal, UploadCap, UploadFacts, UploadSummary } from './sqlite/uploads';
+import type { NewUpload, StagedRow, StartRefusal, UploadCap, UploadFacts, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
-import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from './sqlite/values';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
 import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';

@@ -2,66 +2,9 @@ import 'server-only';
 import type { UserOutcome } from '../../engine/engine';
 import type { Attrs, RunTarget } from '../../engine/operations';
 import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus, type UserResult } from '../../runs/state-machine';
+import type { CancelRefusal, FailureGroup, NewRun, RetryRefusal, RunSource, RunSummary, RunUser, StoredFailure, UserFilter } from '../../runs/types';
 import type { Failure } from '../../tim/outcomes';
 import { statement, type Db } from './database';
-
-export type RunSource = 'form' | 'csv' | 'retry' | 'restore';
-export type { RunKind, RunStatus, UserResult };
-
-export interface StoredFailure {
-  key: string;
-  code: number | null;
-  info: string;
-}
-
-export interface RunSummary {
-  id: number;
-  createdAt: string;
-  finishedAt: string | null;
-  source: RunSource;
-  kind: RunKind;
-  /** The app the run is bound to: it is sent, resumed and retried through this app only. */
-  appId: string;
-  sdkAppId: number;
-  region: string;
-  attrs: string[];
-  operator: string | null;
-  parentRunId: number | null;
-  status: RunStatus;
-  total: number;
-  /** Users the run's call went through for: removed, checked or restored, by its kind. */
-  succeeded: number;
-  /** A restore's users whose attributes all had a value again. */
-  skipped: number;
-  /** A removal's users that had no value for any of their attributes: nothing was sent for them. */
-  nothingToRemove: number;
-  failed: number;
-  notSent: number;
-  pending: number;
-  requests: number;
-  /** Users that went through with a value: a removal's restorable users (before any restore), a check's users that have one. */
-  withValues: number;
-  /** When the kept values were purged (SNAPSHOT_RETENTION_DAYS); null while they are kept. */
-  valuesPurgedAt: string | null;
-  /** Why the run stopped early (a credential or configuration error), if it did. */
-  error: StoredFailure | null;
-  /** CSV runs: what the upload held besides the valid users. */
-  file: { name: string; rowsRead: number; invalidRows: number; duplicateRows: number } | null;
-  cancelRequested: boolean;
-}
-
-export interface RunUser {
-  seq: number;
-  userId: string;
-  attrs: string[];
-  result: UserResult;
-  failure: StoredFailure | null;
-  attempts: number;
-  /** What a removal took away, a check read or a restore wrote; null before, or once purged. Operators and admins only. */
-  values: Attrs | null;
-  /** Attributes a restore left alone: they had a value again. */
-  skipped: string[];
-}
 
 interface RunRow {
   id: number;
@@ -173,21 +116,6 @@ function toRunUser(r: RunUserRow, picked: readonly string[]): RunUser {
   };
 }
 
-export interface NewRun {
-  /** The client's key for this submission: a second submit with the same key gets the same run. */
-  requestKey?: string | null;
-  source: RunSource;
-  /** Default `remove`. */
-  kind?: RunKind;
-  appId: string;
-  sdkAppId: number;
-  region: string;
-  operator: string | null;
-  parentRunId?: number | null;
-  file?: { name: string; rowsRead: number; invalidRows: number; duplicateRows: number };
-  users: Iterable<{ account: string; attrs: readonly string[] }>;
-}
-
 /**
  * Writes the run and every one of its users (as pending) in one transaction, before anything is
  * sent. `users` is read once, so a million of them can stream in from the CSV validator.
@@ -259,8 +187,6 @@ export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: n
     return { seq: r.seq, account: r.user_id, attrs, values: r.attr_values === null ? null : (JSON.parse(r.attr_values) as Attrs) };
   });
 }
-
-export type CancelRefusal = 'not-found' | 'not-running' | 'form-run';
 
 /** Form runs finish inside their request in seconds; only background runs can be cancelled. */
 export function requestCancel(db: Db, runId: number): { ok: true } | { ok: false; refusal: CancelRefusal } {
@@ -399,14 +325,6 @@ export function listRuns(db: Db, opts: { limit: number; beforeId?: number; appId
   return rows.map(toSummary);
 }
 
-export interface UserFilter {
-  result?: UserResult;
-  /** Catalogue key: a TIM code as a string, or 'transport.*'. */
-  errorKey?: string;
-  /** One user of the run (run_users_by_user). */
-  userId?: string;
-}
-
 /** Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million rows. */
 export function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; limit: number; filter?: UserFilter }): RunUser[] {
   const where = ['run_id = ?', 'seq > ?'];
@@ -446,10 +364,6 @@ export function findUserAcrossRuns(db: Db, userId: string, limit = 200): { run: 
   });
 }
 
-export interface FailureGroup extends StoredFailure {
-  count: number;
-}
-
 /**
  * Failed users grouped by reason, most common first; `info` is the server's words the first time.
  * Counted as each batch is recorded, so the run page reads a handful of rows, not every failed user.
@@ -459,8 +373,6 @@ export function failureGroups(db: Db, runId: number): FailureGroup[] {
     runId,
   ) as FailureGroup[];
 }
-
-export type RetryRefusal = 'not-found' | 'still-running' | 'nothing-to-retry' | 'restore-run';
 
 /**
  * A new run of the same kind (a dry run's retry only reads) holding only the users worth sending

@@ -1,49 +1,8 @@
 import 'server-only';
 import type { CsvIssue } from '../../csv/validate';
 import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
+import type { NewUpload, StagedRow, StartRefusal, UploadCap, UploadFacts, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
-
-export interface NewUpload {
-  appId: string;
-  sdkAppId: number;
-  region: string;
-  operator: string;
-  fileName: string;
-}
-
-/** One valid CSV row: its user, the attributes the row names (maybe none), and whether it takes the picked ones. */
-export interface StagedRow {
-  account: string;
-  attrs: readonly string[];
-  withPicked: boolean;
-}
-
-/** What the server's own pass over the file found, as the preview shows it. */
-export interface UploadFacts {
-  rowsRead: number;
-  invalidRows: number;
-  /** Valid rows, before a user's repeated rows were merged. */
-  validRows: number;
-  /** Valid rows that name no attributes of their own: they need attributes picked at start. */
-  rowsWithoutAttrs: number;
-  hasHeader: boolean;
-}
-
-export interface UploadSummary extends UploadFacts {
-  id: number;
-  status: UploadStatus;
-  appId: string;
-  sdkAppId: number;
-  operator: string | null;
-  fileName: string;
-  /** Unique valid users. */
-  users: number;
-  duplicateRows: number;
-  /** Every attribute the rows name. */
-  attrs: string[];
-  /** When the server finished reading the file (ms); null while it is still arriving. */
-  stagedMs: number | null;
-}
 
 interface UploadRow {
   id: number;
@@ -84,12 +43,6 @@ function toUpload(r: UploadRow): UploadSummary {
 
 const UPLOAD_COLUMNS =
   'id, status, app_id, sdkappid, operator, file_name, total, attrs, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
-
-/** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
-export interface UploadCap {
-  max: number;
-  stagedSinceMs: number;
-}
 
 /**
  * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
@@ -240,8 +193,6 @@ export function uploadIssues(db: Db, uploadId: number, opts: { afterLine?: numbe
   ) as { line: number; code: CsvIssue['code']; params: string | null }[];
   return rows.map((r) => (r.params === null ? { line: r.line, code: r.code } : { line: r.line, code: r.code, params: JSON.parse(r.params) as CsvIssue['params'] }));
 }
-
-export type StartRefusal = 'not-found' | 'not-staged' | 'picks-needed';
 
 /**
  * Staged → running with the picked attributes, by compare-and-set, so two clicks (or two
