@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../store/sqlite/database';
 import { createSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/store';
 import { addOperator } from '../../test-support/operators';
-import { listAudit } from './audit';
+import { listAudit } from '../store/sqlite/audit';
 import { knownDeviceCookie } from './known-device';
 import { decoyHash, verifyPassword } from './passwords';
 import { createSignInGuard, SIGN_IN_LANES, signIn, type SignInGuard } from './sign-in';
@@ -26,7 +26,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sign-in-flood-test-'));
   db = openDatabase(join(dir, 'console.db'));
   store = createSqliteStore(db);
-  await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
+  await addOperator(store, { username: 'alice', password: PASSWORD, role: 'operator' });
 });
 afterEach(() => {
   db.close();

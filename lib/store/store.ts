@@ -1,8 +1,15 @@
-import type { AuditEntry, AuditFilter, AuditInput } from '../auth/audit';
-import type { Operator, OperatorChange, PreparedOperator } from '../auth/operators';
-import type { Purged, RetentionLimits } from '../auth/retention';
-import type { SessionLimits } from '../auth/sessions';
-import type { UnlockResult } from '../auth/unlock';
+import type {
+  AuditEntry,
+  AuditFilter,
+  AuditInput,
+  Operator,
+  OperatorChange,
+  PreparedOperator,
+  Purged,
+  RetentionLimits,
+  SessionLimits,
+  UnlockResult,
+} from '../auth/types';
 import type {
   AttrCount,
   CancelRefusal,

@@ -1,11 +1,11 @@
 import 'server-only';
-import { beginAttempt, finishAttempt, lockedOutOperators } from '../../auth/attempts';
-import { audit, listAudit } from '../../auth/audit';
-import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole, type OperatorChange } from '../../auth/operators';
-import { purgeExpired } from '../../auth/retention';
-import { createSession, endSession, resolveSession } from '../../auth/sessions';
-import { unlockOperator } from '../../auth/unlock';
+import type { OperatorChange } from '../../auth/types';
+import { audit, listAudit } from './audit';
 import { openDatabase, type Db } from './database';
+import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole } from './operators';
+import { purgeExpired } from './retention';
+import { createSession, endSession, resolveSession } from './sessions';
+import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from './sign-ins';
 import {
   createRetryRun,
   createRun,
