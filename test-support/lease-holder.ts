@@ -1,7 +1,8 @@
 // A process that competes for the worker lease of a SQLite file, for the lease tests: it prints one
 // JSON line each time its view changes and renews every HEARTBEAT_MS, like the console's worker.
+import { HEARTBEAT_MS, thisProcess } from '../lib/jobs/lease';
 import { openDatabase } from '../lib/store/sqlite/database';
-import { acquireLease, HEARTBEAT_MS, thisProcess } from '../lib/jobs/lease';
+import { acquireLease } from '../lib/store/sqlite/lease';
 
 const db = openDatabase(process.argv[2]!);
 const me = thisProcess();

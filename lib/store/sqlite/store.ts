@@ -2,6 +2,7 @@ import 'server-only';
 import type { OperatorChange } from '../../auth/types';
 import { audit, listAudit } from './audit';
 import { openDatabase, type Db } from './database';
+import { acquireLease } from './lease';
 import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole } from './operators';
 import { purgeExpired } from './retention';
 import { createSession, endSession, resolveSession } from './sessions';
@@ -36,7 +37,6 @@ import {
   uploadIssues,
 } from './uploads';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
-import { acquireLease } from '../../jobs/lease';
 import type { Store } from '../store';
 
 /**
