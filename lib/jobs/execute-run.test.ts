@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
-import { createRun, getRun, listRunUsers, requestCancel } from '../store/sqlite/runs';
+import { createRun, getRun, requestCancel } from '../store/sqlite/runs';
+import { listRunUsers } from '../store/sqlite/users-results';
 import { createSqliteStore } from '../store/sqlite/store';
 import type { RunStore } from '../store/store';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sameBudget } from '../../test-support/budgets';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
-import { createRetryRun, createRun, getRun, listRunUsers, requestCancel } from '../store/sqlite/runs';
+import { createRetryRun, createRun, getRun, requestCancel } from '../store/sqlite/runs';
+import { listRunUsers } from '../store/sqlite/users-results';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, restoreState } from '../store/sqlite/values';
 import { DEFAULT_RETRY_POLICY } from '../engine/engine';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';

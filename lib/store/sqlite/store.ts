@@ -7,22 +7,7 @@ import { countOperators, findOperator, insertOperator, listOperators, setDisable
 import { purgeExpired } from './retention';
 import { createSession, endSession, resolveSession } from './sessions';
 import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from './sign-ins';
-import {
-  createRetryRun,
-  createRun,
-  failureGroups,
-  finishRun,
-  findUserAcrossRuns,
-  getRun,
-  isCancelRequested,
-  listRunningRuns,
-  listRuns,
-  listRunUsers,
-  keepValues,
-  pendingTargets,
-  recordOutcomes,
-  requestCancel,
-} from './runs';
+import { createRetryRun, createRun, finishRun, getRun, isCancelRequested, listRunningRuns, listRuns, requestCancel } from './runs';
 import {
   addStagedRows,
   addUploadIssues,
@@ -36,6 +21,7 @@ import {
   startUpload,
   uploadIssues,
 } from './uploads';
+import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recordOutcomes } from './users-results';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
 import type { Store } from '../store';
 
