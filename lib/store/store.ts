@@ -63,8 +63,8 @@ export interface RunStore {
   listRunning(sources?: readonly RunSource[]): Promise<RunSummary[]>;
   pendingTargets(runId: number, afterSeq: number, limit: number): Promise<RunTarget[]>;
   recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number): Promise<void>;
-  /** The next slice of a run's users copied from the run it was made from; `done` once all are. */
-  copyUsers(runId: number): Promise<{ done: boolean }>;
+  /** The next slice of a run's users (at most `slice`, the store's own size by default) copied from the run it was made from; `done` once all are. */
+  copyUsers(runId: number, slice?: number): Promise<{ done: boolean }>;
   /** A removal's snapshot of one batch, kept before its remove_attr goes out. */
   keepValues(runId: number, kept: readonly { seq: number; values: Attrs }[]): Promise<void>;
   attrCounts(runId: number): Promise<AttrCount[]>;
@@ -123,6 +123,8 @@ export interface UploadStore {
   discard(uploadId: number): Promise<boolean>;
   /** Deletes a discarded upload a slice at a time; resolves once it is gone. Anything not discarded is left alone. */
   deleteDiscarded(uploadId: number): Promise<void>;
+  /** The user rows kept under an upload, or the run it became, in any state: none once deleteDiscarded has run. */
+  countRows(uploadId: number): Promise<number>;
   get(uploadId: number): Promise<UploadSummary | null>;
   latestStaged(operator: string, appId: string, sinceMs: number): Promise<UploadSummary | null>;
   /** Staged ones staged before the cutoff, those still uploading when asked, and those discarded but not yet deleted. */

@@ -13,6 +13,7 @@ import {
   addUploadIssues,
   beginUpload,
   completeUpload,
+  countUploadRows,
   deleteDiscardedSlice,
   discardUpload,
   expiredUploads,
@@ -73,7 +74,7 @@ export function createSqliteStore(db: Db): Store {
           return r;
         }),
       keepValues: async (runId, kept) => keepValues(db, runId, kept),
-      copyUsers: async (runId) => copyUsersSlice(db, runId),
+      copyUsers: async (runId, slice) => copyUsersSlice(db, runId, slice),
       attrCounts: async (runId) => attrCounts(db, runId),
       createFromCheck: async (checkId, start, entry) =>
         tx(() => {
@@ -120,6 +121,7 @@ export function createSqliteStore(db: Db): Store {
         // A slice per turn of the event loop: pages and progress keep answering meanwhile.
         while (deleteDiscardedSlice(db, uploadId) === 'more') await new Promise((resolve) => setImmediate(resolve));
       },
+      countRows: async (uploadId) => countUploadRows(db, uploadId),
       get: async (uploadId) => getUpload(db, uploadId),
       latestStaged: async (operator, appId, sinceMs) => latestStagedUpload(db, operator, appId, sinceMs),
       expired: async (before, uploadingToo) => expiredUploads(db, before, uploadingToo),

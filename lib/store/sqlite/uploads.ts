@@ -158,6 +158,10 @@ export function deleteDiscardedSlice(db: Db, uploadId: number, slice = 20_000): 
   })();
 }
 
+export function countUploadRows(db: Db, uploadId: number): number {
+  return statement(db, 'SELECT COUNT(*) FROM run_users WHERE run_id = ?').pluck().get(uploadId) as number;
+}
+
 export function getUpload(db: Db, uploadId: number): UploadSummary | null {
   const row = statement(db, `SELECT ${UPLOAD_COLUMNS} FROM runs WHERE id = ? AND status IN ('uploading', 'staged')`).get(uploadId) as UploadRow | undefined;
   return row ? toUpload(row) : null;
