@@ -3,14 +3,25 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
 const AROUND_THE_USE_CASES = {
-  group: ['@/lib/db/*', '@/lib/store/*', '@/lib/runtime', '@/lib/jobs/*', '@/lib/engine/*', '@/lib/tim/client', '@/lib/tim/http-post', '@/lib/config'],
+  group: ['@/lib/store', '@/lib/store/*', '@/lib/runtime', '@/lib/jobs/*', '@/lib/engine/*', '@/lib/tim/client', '@/lib/tim/http-post', '@/lib/config'],
   message: 'Pages, actions, routes and components call use cases (lib/use-cases) and queries (lib/queries), never the store, the TIM client, the worker or the configuration.',
   allowTypeImports: true,
 };
 
+const ONLY_THE_STORE = 'Only lib/store talks to a database: open the store with openSqliteStore from @/lib/store and use its interface (lib/store/store.ts).';
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
+  {
+    ignores: ['lib/store/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'better-sqlite3', message: ONLY_THE_STORE }], patterns: [{ regex: '(^|/)store/sqlite\\b', message: ONLY_THE_STORE }] },
+      ],
+    },
+  },
   {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/actions/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [AROUND_THE_USE_CASES] }] },

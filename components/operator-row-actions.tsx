@@ -3,7 +3,7 @@
 import { useTranslations } from 'next-intl';
 import { useState, useTransition } from 'react';
 import { changeOperatorAction } from '@/lib/actions/operators';
-import type { Operator } from '@/lib/auth/operators';
+import type { Operator } from '@/lib/auth/types';
 
 /** `self`: the signed-in admin's own row, where Disable and a role change are refused (operators.self), so they are not offered. */
 export function OperatorRowActions({ operator, lockedOut, self }: { operator: Operator; lockedOut: boolean; self: boolean }) {

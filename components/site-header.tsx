@@ -1,7 +1,7 @@
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { signOutAction } from '@/lib/actions/sign-in';
-import type { Operator } from '@/lib/auth/operators';
+import type { Operator } from '@/lib/auth/types';
 import { hasRole, type Role } from '@/lib/auth/roles';
 import { isProduction } from '@/lib/apps/typed-confirm';
 import type { Locale } from '@/lib/messages/locales';

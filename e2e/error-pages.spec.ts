@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+// eslint-disable-next-line no-restricted-imports -- this test ruins the database from outside the console, as a bad disk or a bad migration would; no store method should offer that
 import Database from 'better-sqlite3';
 import { sessionIn } from './support/auth';
 import { ConsoleProcess } from './support/console-process';

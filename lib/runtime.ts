@@ -2,7 +2,7 @@ import 'server-only';
 import { createAppRegistry, type AppRegistry } from './apps/registry';
 import { getConfig } from './config';
 import type { CsvLimits } from './csv/limits';
-import { openSqliteStore } from './store/sqlite';
+import { openSqliteStore } from './store';
 import type { Store } from './store/store';
 
 /**

@@ -2,7 +2,7 @@
 // Manages operators from a shell on the server; needs only DATABASE_PATH. Passwords are read from
 // the terminal (not echoed) or, when piped, from the first line of standard input.
 import { createInterface } from 'node:readline';
-import { openSqliteStore } from '../lib/store/sqlite';
+import { openSqliteStore } from '../lib/store';
 import { ENGLISH } from '../lib/messages/catalogues';
 import { errorMessage } from '../lib/messages/translate';
 import { operatorsWithLockouts } from '../lib/queries/admin';

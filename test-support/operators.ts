@@ -1,14 +1,10 @@
-// Set-up for tests that need operators in a real SQLite file: the same two steps the use case takes.
-import { hashNewPassword, insertOperator, prepareOperator, setPasswordHash, type OperatorChange } from '../lib/auth/operators';
+// Set-up for tests that need operators in a real store: the same two steps the use case takes.
+import { prepareOperator } from '../lib/auth/operators';
 import type { Role } from '../lib/auth/roles';
-import type { Db } from '../lib/db/database';
+import type { OperatorChange } from '../lib/auth/types';
+import type { Store } from '../lib/store/store';
 
-export async function addOperator(db: Db, input: { username: string; password: string; role: Role }): Promise<OperatorChange> {
+export async function addOperator(store: Store, input: { username: string; password: string; role: Role }): Promise<OperatorChange> {
   const prepared = await prepareOperator(input);
-  return prepared.ok ? insertOperator(db, prepared.operator) : prepared;
-}
-
-export async function resetPassword(db: Db, username: string, password: string): Promise<OperatorChange> {
-  const hashed = await hashNewPassword(password);
-  return hashed.ok ? setPasswordHash(db, username, hashed.passwordHash) : { ok: false, code: 'input.invalid', username };
+  return prepared.ok ? store.operators.insert(prepared.operator, () => null) : prepared;
 }

@@ -3,18 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createAppRegistry, type AppRegistry } from '../lib/apps/registry';
-import { openDatabase, type Db } from '../lib/db/database';
 import { Secret } from '../lib/secret';
+import { openSqliteStore } from '../lib/store';
+import type { Store } from '../lib/store/store';
 import { createTimClient, type TimClient } from '../lib/tim/client';
 import { createUserSigCache } from '../lib/tim/usersig-cache';
 import { startSimulator, type Simulator } from '../sim/server';
 
 /**
- * A real simulator for the whole file and a fresh SQLite file for each test, as the job tests use
- * them: `env.sim` and `env.db` are set once the hooks have run.
+ * A real simulator for the whole file and a store on a fresh SQLite file for each test, as the job
+ * tests use them: `env.sim` and `env.store` are set once the hooks have run.
  */
 export function simulatorAndDatabase(opts: { sdkAppId: number; secretKey: string; attrNames: string[]; users: Record<string, Record<string, string>>; latencyMs: number }) {
-  const env = { sim: undefined as unknown as Simulator, db: undefined as unknown as Db, dir: '' };
+  const env = { sim: undefined as unknown as Simulator, store: undefined as unknown as Store, dir: '' };
   beforeAll(async () => {
     env.sim = await startSimulator(opts);
   });
@@ -22,10 +23,10 @@ export function simulatorAndDatabase(opts: { sdkAppId: number; secretKey: string
   beforeEach(() => {
     env.sim.reset();
     env.dir = mkdtempSync(join(tmpdir(), 'job-test-'));
-    env.db = openDatabase(join(env.dir, 'console.db'));
+    env.store = openSqliteStore(join(env.dir, 'console.db'));
   });
-  afterEach(() => {
-    env.db.close();
+  afterEach(async () => {
+    await env.store.close();
     rmSync(env.dir, { recursive: true, force: true });
   });
   /** The real client to the simulator, signed as the app's admin. */

@@ -5,7 +5,7 @@ import { cache } from 'react';
 import { getConfig } from '../config';
 import { getRuntime } from '../runtime';
 import { clientAddress, forwardedHttps } from './client-address';
-import type { Operator } from './operators';
+import type { Operator } from './types';
 import { hasRole, type Role } from './roles';
 import { SESSION_COOKIE, sessionLimits } from './sessions';
 

@@ -1,14 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../db/database';
-import { createSqliteStore } from '../store/sqlite';
+import { openSqliteStore } from '../store';
 import type { Store } from '../store/store';
 import { addOperator } from '../../test-support/operators';
-import { listAudit } from './audit';
 import { knownDeviceCookie } from './known-device';
 import { decoyHash, verifyPassword } from './passwords';
 import { createSignInGuard, SIGN_IN_LANES, signIn, type SignInGuard } from './sign-in';
@@ -20,16 +18,14 @@ const ADMITTED = SIGN_IN_LANES.anyone.running + SIGN_IN_LANES.anyone.waiting;
 const FLOOD = 60;
 
 let dir: string;
-let db: Db;
 let store: Store;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sign-in-flood-test-'));
-  db = openDatabase(join(dir, 'console.db'));
-  store = createSqliteStore(db);
-  await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
+  store = openSqliteStore(join(dir, 'console.db'));
+  await addOperator(store, { username: 'alice', password: PASSWORD, role: 'operator' });
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -59,19 +55,20 @@ const count = (list: string[], code: string) => list.filter((c) => c === code).l
 describe('a flood of sign-ins at random usernames', () => {
   it('checks one password at a time, unknown names against the decoy inside the same bound, and refuses the excess at once', async () => {
     const { seen, verify } = countedVerify();
+    const counted = vi.spyOn(store.signIns, 'begin');
     const results = codes(await flood(createSignInGuard({ verify }), NOW));
     expect(seen.most).toBe(SIGN_IN_LANES.anyone.running);
     expect(seen.calls).toBe(ADMITTED);
     expect(count(results, 'auth.badCredentials')).toBe(ADMITTED);
     expect(count(results, 'auth.busy')).toBe(FLOOD - ADMITTED);
     // Refused before anything was counted: the lockout counts guesses that were checked.
-    expect(db.prepare('SELECT COUNT(*) FROM sign_in_attempts').pluck().get()).toBe(ADMITTED);
+    expect(counted).toHaveBeenCalledTimes(ADMITTED);
   });
 
   it('is audited as a row per minute and outcome, with the count and a few of the names', async () => {
     const guard = createSignInGuard();
     for (const minute of [0, 1, 2]) await flood(guard, NOW + minute * 60_000 + 5_000);
-    const rows = listAudit(db, { limit: 1000 });
+    const rows = await store.audit.list({ limit: 1000 });
     expect(rows).toHaveLength(6);
     for (const minute of [0, 1, 2]) {
       const inMinute = rows.filter((r) => Date.parse(r.at) === NOW + minute * 60_000 + 5_000);
@@ -89,8 +86,8 @@ describe('a flood of sign-ins at random usernames', () => {
     const running = flood(guard, NOW + 10);
     for (let i = 0; i < 4; i++) expect(await signIn(store, alice(), { secret: SECRET, nowMs: NOW + 20 + i, guard })).toEqual({ ok: false, code: 'auth.busy' });
     await running;
-    expect(listAudit(db, { action: 'sign-in-failed', limit: 10 }).map((r) => [r.operator, r.detail])).toEqual(Array(3).fill(['alice', { reason: 'credentials' }]));
-    expect(listAudit(db, { action: 'sign-in-refused', limit: 10 }).map((r) => [r.operator, r.detail])).toEqual([['alice', { reason: 'busy', count: 4 }]]);
+    expect((await store.audit.list({ action: 'sign-in-failed', limit: 10 })).map((r) => [r.operator, r.detail])).toEqual(Array(3).fill(['alice', { reason: 'credentials' }]));
+    expect((await store.audit.list({ action: 'sign-in-refused', limit: 10 })).map((r) => [r.operator, r.detail])).toEqual([['alice', { reason: 'busy', count: 4 }]]);
   });
 
   it('lets an operator in during the flood from a browser that signed in as them before, and from any browser once it passes', async () => {

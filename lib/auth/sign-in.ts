@@ -1,10 +1,9 @@
 import 'server-only';
 import type { Store } from '../store/store';
-import type { AuditInput } from './audit';
 import { isKnownDevice, knownDeviceCookie } from './known-device';
 import { createLane, type Lane, type LaneLimits } from './lanes';
-import type { Operator } from './operators';
 import { decoyHash, verifyPassword } from './passwords';
+import type { AuditInput, Operator } from './types';
 
 export type SignInRefusal = 'auth.lockedOut' | 'auth.badCredentials' | 'auth.busy';
 

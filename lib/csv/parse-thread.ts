@@ -1,6 +1,6 @@
 import 'server-only';
 import { Worker } from 'node:worker_threads';
-import type { StagedRow } from '../db/uploads';
+import type { StagedRow } from '../uploads/types';
 import type { ParsedMessage, ParseReply, ParseRequest, ParseThreadOptions } from './parse-protocol';
 import type { CsvIssue, CsvTally } from './validate';
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { clientIp } from '../auth/request';
-import type { Operator } from '../auth/operators';
+import type { Operator } from '../auth/types';
 import { contextFor, type UseCaseContext } from '../use-cases/context';
 import { requestMessages } from './locale';
 

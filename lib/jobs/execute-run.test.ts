@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
-import { createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
-import { createSqliteStore } from '../store/sqlite';
 import type { RunStore } from '../store/store';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import { sameBudget } from '../../test-support/budgets';
@@ -21,62 +19,64 @@ const { env, timClient } = simulatorAndDatabase({
   latencyMs: 5,
 });
 
-const store = () => createSqliteStore(env.db);
-const newRun = () => createRun(env.db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) }).runId;
+const store = () => env.store;
+const by = { operator: null, clientIp: null };
+const newRun = async () =>
+  (await store().runs.create({ source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: ids.map((account) => ({ account, attrs: ['city'] })) }, { ...by, action: 'run-started' })).runId;
 
 describe('executeRun against the simulator and a real SQLite file', () => {
   it('accounts for every user: removed, or failed with 70107 for the 50 unknown ones', async () => {
-    const runId = newRun();
+    const runId = await newRun();
     const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
     // Each batch reads its snapshot (get_attr) before its remove_attr: 10 + 10 requests.
-    expect(getRun(env.db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 20 });
+    expect(await store().runs.get(runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0, requests: 20 });
     expect(env.sim.getUser('u0')).toEqual({ tier: 'y' });
   });
 
   it('resumes after a crash mid-run: nothing skipped, nothing counted twice', async () => {
-    const runId = newRun();
+    const runId = await newRun();
     // The "crashed" process: its 4th request and everything after never come back and never write.
     const real = timClient();
     let calls = 0;
     const crashing: TimClient = { ...real, call: (path, body) => (++calls >= 4 ? new Promise(() => {}) : real.call(path, body)) };
     void executeRun(runId, { runs: store().runs, client: crashing, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 2 });
     await expect.poll(() => calls, { timeout: 5000 }).toBeGreaterThanOrEqual(5);
-    const before = getRun(env.db, runId)!;
+    const before = (await store().runs.get(runId))!;
     expect(before.status).toBe('running');
     expect(before.pending).toBeGreaterThan(0);
     expect(before.succeeded).toBeGreaterThan(0);
 
     const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(end).toEqual({ status: 'completed' });
-    const after = getRun(env.db, runId)!;
+    const after = (await store().runs.get(runId))!;
     expect(after).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, pending: 0, notSent: 0 });
     expect(after.succeeded + after.failed + after.notSent).toBe(after.total);
-    const users = listRunUsers(env.db, runId, { limit: USERS + 1 });
+    const users = await store().runs.users(runId, { limit: USERS + 1 });
     expect(users.filter((u) => u.result === 'removed')).toHaveLength(USERS - 50);
     for (const id of ids.slice(0, USERS - 50)) expect(env.sim.getUser(id), id).toEqual({ tier: 'y' });
   });
 
   it('a cancel recorded in the database stops new batches and marks the rest "not sent"', async () => {
-    const runId = newRun();
+    const runId = await newRun();
     let calls = 0;
     const real = timClient();
     const counting: TimClient = {
       ...real,
       call: (path, body) => {
         // The third batch's get_attr: that batch still goes out whole, none after it.
-        if (++calls === 5) requestCancel(env.db, runId);
+        if (++calls === 5) void store().runs.requestCancel(runId, { ...by, action: 'run-cancelled' });
         return real.call(path, body);
       },
     };
     const end = await executeRun(runId, { runs: store().runs, client: counting, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 1 });
     expect(end).toEqual({ status: 'cancelled' });
     expect(calls).toBe(6);
-    expect(getRun(env.db, runId)).toMatchObject({ status: 'cancelled', succeeded: 300, notSent: USERS - 300, pending: 0 });
+    expect(await store().runs.get(runId)).toMatchObject({ status: 'cancelled', succeeded: 300, notSent: USERS - 300, pending: 0 });
   });
 
   it('a database error while recording a batch stops every lane before another request, and the run resumes whole', async () => {
-    const runId = newRun();
+    const runId = await newRun();
     const real = timClient();
     let calls = 0;
     let callsAtFailure = -1;
@@ -98,23 +98,24 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     expect(end).toEqual({ status: 'halted', reason: 'error' });
     // Lanes already waiting on an answer finish; none sends again after the failure.
     expect(calls).toBeLessThanOrEqual(callsAtFailure);
-    const halted = getRun(env.db, runId)!;
+    const halted = (await store().runs.get(runId))!;
     expect(halted).toMatchObject({ status: 'running', notSent: 0 });
     expect(halted.pending).toBeGreaterThanOrEqual(100);
 
     const resumed = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(resumed).toEqual({ status: 'completed' });
-    expect(getRun(env.db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0 });
+    expect(await store().runs.get(runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0 });
   });
 
   describe('pacing over real HTTP', () => {
     // 60 batches, most of unknown users (70107): enough to fill several seconds of a low ceiling.
     const wide = Array.from({ length: 6000 }, (_, i) => `u${i}`);
-    const wideRun = () => createRun(env.db, { source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: wide.map((account) => ({ account, attrs: ['city'] })) }).runId;
+    const wideRun = async () =>
+      (await store().runs.create({ source: 'csv', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: wide.map((account) => ({ account, attrs: ['city'] })) }, { ...by, action: 'run-started' })).runId;
 
     it('keeps every second at the server at or under the ceiling, with nothing rejected', async () => {
       env.sim.setConfig({ qpsLimit: 20, latencyMs: 20, latencyJitterMs: 15 });
-      const runId = wideRun();
+      const runId = await wideRun();
       const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(20)), clock: realClock, concurrency: 8 });
       expect(end).toEqual({ status: 'completed' });
       // 60 snapshots; only the 10 batches with known users are sent remove_attr (the rest failed 70107 at get_attr).
@@ -125,12 +126,12 @@ describe('executeRun against the simulator and a real SQLite file', () => {
 
     it('answers a server whose limit is below the configured ceiling by slowing down: its 60007s fail no user', async () => {
       env.sim.setConfig({ qpsLimit: 20, latencyMs: 10 });
-      const runId = wideRun();
+      const runId = await wideRun();
       const end = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(40)), clock: realClock, concurrency: 8 });
       expect(end).toEqual({ status: 'completed' });
       expect(env.sim.stats().rateLimited).toBeGreaterThan(0);
-      expect(getRun(env.db, runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: wide.length - (USERS - 50), pending: 0 });
-      expect(listRunUsers(env.db, runId, { limit: wide.length + 1 }).filter((u) => u.failure?.code !== 70107 && u.result !== 'removed')).toEqual([]);
+      expect(await store().runs.get(runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: wide.length - (USERS - 50), pending: 0 });
+      expect((await store().runs.users(runId, { limit: wide.length + 1 })).filter((u) => u.failure?.code !== 70107 && u.result !== 'removed')).toEqual([]);
     });
   });
 });

@@ -11,7 +11,7 @@ import { DEFAULT_RETRY_POLICY } from '../engine/engine';
 import { realClock } from '../engine/rate-limiter';
 import { ENGLISH } from '../messages/catalogues';
 import { runResults } from '../queries/runs';
-import { openSqliteStore } from '../store/sqlite';
+import { openSqliteStore } from '../store';
 import type { Store } from '../store/store';
 import { MAX_FREE_TEXT } from '../tim/sanitize';
 import type { UseCaseContext } from '../use-cases/context';

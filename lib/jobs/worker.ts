@@ -1,6 +1,6 @@
 import 'server-only';
 import type { AppRegistry, AppRuntime } from '../apps/registry';
-import type { RunSource, RunSummary } from '../db/runs';
+import type { RunSource, RunSummary } from '../runs/types';
 import { appFailure, type Failure } from '../tim/outcomes';
 import { log } from '../log';
 import { realClock } from '../engine/rate-limiter';

@@ -9,7 +9,7 @@ import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { realClock } from '../engine/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
 import { ENGLISH } from '../messages/catalogues';
-import { openSqliteStore } from '../store/sqlite';
+import { openSqliteStore } from '../store';
 import type { Store } from '../store/store';
 import type { Failure } from '../tim/outcomes';
 import type { UseCaseContext } from '../use-cases/context';

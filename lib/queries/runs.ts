@@ -1,7 +1,6 @@
 import 'server-only';
 import { hasRole } from '../auth/roles';
-import type { RunSummary, UserFilter } from '../db/runs';
-import type { AttrCount, RestoreState } from '../db/values';
+import type { AttrCount, RestoreState, RunSummary, UserFilter } from '../runs/types';
 import { currentValues, formatValues, presentFailureGroup, presentRun, presentUser, type CurrentValue, type ResultRow } from '../results/present';
 import { RUNS_PAGE_SIZE } from '../results/run-view';
 import type { UseCaseContext } from '../use-cases/context';
@@ -80,5 +79,4 @@ export function restoreStateOf(ctx: UseCaseContext, run: RunSummary): Promise<Re
   return ctx.store.runs.restoreState(run);
 }
 
-export type { RunSummary } from '../db/runs';
-export type { AttrCount, RestoreState } from '../db/values';
+export type { AttrCount, RestoreState, RunSummary } from '../runs/types';

@@ -1,6 +1,6 @@
 import en from '../../messages/en';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary } from '../db/runs';
+import type { RunSummary } from '../runs/types';
 import { sourceLabel, statusLabel } from './run-view';
 
 describe('run labels', () => {

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../db/runs';
+import type { RunSummary } from '../runs/types';
 import { translator, type Messages } from '../messages/translate';
 
 /** Runs listed on /history; older ones stay reachable by user search and by URL. */

@@ -87,6 +87,24 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(later.ok && later.runId).not.toBe(ann.ok && ann.runId);
     });
 
+    it('copies a removal’s users from its dry run a slice at a time, in order, until done', async () => {
+      const { runId: checkId } = await store.runs.create({ ...run(['a', 'b', 'c']), kind: 'check' }, { ...by, action: 'check-started' });
+      await store.runs.finish(checkId, { status: 'completed' });
+      const entry = (id: number, n: number) => ({ ...by, action: 'run-started' as const, runId: id, detail: { source: 'check' as const, checkRunId: checkId, users: n } });
+      const removal = await store.runs.createFromCheck(checkId, { requestKey: 'key-copy-0123456789a', operator: 'ann' }, entry);
+      if (!removal.ok) throw new Error(removal.refusal);
+      expect(await store.runs.users(removal.runId, { limit: 10 })).toEqual([]);
+      expect(await store.runs.copyUsers(removal.runId, 2)).toEqual({ done: false });
+      expect((await store.runs.pendingTargets(removal.runId, 0, 10)).map((t) => t.account)).toEqual(['a', 'b']);
+      expect(await store.runs.copyUsers(removal.runId, 2)).toEqual({ done: true });
+      expect(await store.runs.copyUsers(removal.runId)).toEqual({ done: true });
+      expect((await store.runs.users(removal.runId, { limit: 10 })).map((u) => [u.seq, u.userId, u.attrs])).toEqual([
+        [1, 'a', ['sex']],
+        [2, 'b', ['sex']],
+        [3, 'c', ['sex']],
+      ]);
+    });
+
     it('adds an operator with its audit row, refuses a second of the same name, and remembers their app', async () => {
       const prepared = await prepareOperator({ username: 'carol', password: 'a-long-password', role: 'viewer' });
       if (!prepared.ok) throw new Error(prepared.code);
@@ -160,16 +178,19 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
 
       it('discards an upload with its rows and issues, and never a run', async () => {
         const id = await staged();
+        expect(await store.uploads.countRows(id)).toBe(3);
         expect(await store.uploads.expired(0, true)).toEqual([id]);
         expect(await store.uploads.discard(id)).toBe(true);
         await store.uploads.deleteDiscarded(id);
         expect(await store.uploads.get(id)).toBeNull();
+        expect(await store.uploads.countRows(id)).toBe(0);
         expect(await store.uploads.issues(id, { limit: 10 })).toEqual([]);
         expect(await store.uploads.expired(0, true)).toEqual([]);
         const { runId } = await store.runs.create(run(['a']), { ...by, action: 'run-started' });
         expect(await store.uploads.discard(runId)).toBe(false);
         await store.uploads.deleteDiscarded(runId);
         expect(await store.runs.get(runId)).toMatchObject({ total: 1 });
+        expect(await store.uploads.countRows(runId)).toBe(1);
       });
 
       it('discards or starts a staged upload, never both: a discarded one cannot start, a started one keeps every user', async () => {

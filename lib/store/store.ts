@@ -1,24 +1,34 @@
-import type { AuditEntry, AuditFilter, AuditInput } from '../auth/audit';
-import type { Operator, OperatorChange, PreparedOperator } from '../auth/operators';
-import type { Purged, RetentionLimits } from '../auth/retention';
-import type { SessionLimits } from '../auth/sessions';
-import type { UnlockResult } from '../auth/unlock';
 import type {
+  AuditEntry,
+  AuditFilter,
+  AuditInput,
+  Operator,
+  OperatorChange,
+  PreparedOperator,
+  Purged,
+  RetentionLimits,
+  SessionLimits,
+  UnlockResult,
+} from '../auth/types';
+import type {
+  AttrCount,
   CancelRefusal,
   FailureGroup,
+  FromCheckRefusal,
   NewRun,
+  RestoreRefusal,
+  RestoreState,
   RetryRefusal,
   RunSource,
   RunStatus,
   RunSummary,
   RunUser,
   UserFilter,
-} from '../db/runs';
+} from '../runs/types';
 import type { CsvIssue } from '../csv/validate';
-import type { NewUpload, StagedRow, StartRefusal, UploadCap, CompletedUploadFacts, UploadSummary } from '../db/uploads';
+import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
-import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState } from '../db/values';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
 import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';
@@ -53,8 +63,8 @@ export interface RunStore {
   listRunning(sources?: readonly RunSource[]): Promise<RunSummary[]>;
   pendingTargets(runId: number, afterSeq: number, limit: number): Promise<RunTarget[]>;
   recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number): Promise<void>;
-  /** The next slice of a run's users copied from the run it was made from; `done` once all are. */
-  copyUsers(runId: number): Promise<{ done: boolean }>;
+  /** The next slice of a run's users (at most `slice`, the store's own size by default) copied from the run it was made from; `done` once all are. */
+  copyUsers(runId: number, slice?: number): Promise<{ done: boolean }>;
   /** A removal's snapshot of one batch, kept before its remove_attr goes out. */
   keepValues(runId: number, kept: readonly { seq: number; values: Attrs }[]): Promise<void>;
   attrCounts(runId: number): Promise<AttrCount[]>;
@@ -113,6 +123,8 @@ export interface UploadStore {
   discard(uploadId: number): Promise<boolean>;
   /** Deletes a discarded upload a slice at a time; resolves once it is gone. Anything not discarded is left alone. */
   deleteDiscarded(uploadId: number): Promise<void>;
+  /** The user rows kept under an upload, or the run it became, in any state: none once deleteDiscarded has run. */
+  countRows(uploadId: number): Promise<number>;
   get(uploadId: number): Promise<UploadSummary | null>;
   latestStaged(operator: string, appId: string, sinceMs: number): Promise<UploadSummary | null>;
   /** Staged ones staged before the cutoff, those still uploading when asked, and those discarded but not yet deleted. */

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { CancelRefusal } from '../db/runs';
+import type { CancelRefusal } from '../runs/types';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
 import { fail, ok, type ErrorCode, type Result } from './result';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { createAppRegistry, type AppRegistry } from '../apps/registry';
-import type { Actor as AuditActor } from '../auth/audit';
+import type { Actor as AuditActor } from '../auth/types';
 import type { Role } from '../auth/roles';
 import { DEFAULT_CSV_LIMITS, type CsvLimits } from '../csv/limits';
 import { ENGLISH } from '../messages/catalogues';

@@ -1,7 +1,6 @@
 import 'server-only';
-import type { AuditAction, AuditDetail, AuditInput } from '../auth/audit';
-import { hashNewPassword, prepareOperator, type Operator, type OperatorChange } from '../auth/operators';
-import type { UnlockResult } from '../auth/unlock';
+import { hashNewPassword, prepareOperator } from '../auth/operators';
+import type { AuditAction, AuditDetail, AuditInput, Operator, OperatorChange, UnlockResult } from '../auth/types';
 import type { OperatorChangeInput } from '../schemas/operators';
 import type { UseCaseContext } from './context';
 import { fail, ok, type Result } from './result';

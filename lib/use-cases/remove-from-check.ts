@@ -1,5 +1,5 @@
 import 'server-only';
-import type { FromCheckRefusal } from '../db/values';
+import type { FromCheckRefusal } from '../runs/types';
 import { log } from '../log';
 import type { RemoveCheckedInput } from '../schemas/bulk';
 import type { UseCaseContext } from './context';

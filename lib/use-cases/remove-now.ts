@@ -1,6 +1,5 @@
 import 'server-only';
-import type { RunSummary } from '../db/runs';
-import type { AttrCount } from '../db/values';
+import type { AttrCount, RunSummary } from '../runs/types';
 import { currentValues, formatValues, presentFailureGroup, presentRun, presentUser, type CurrentValue, type FailureGroupView, type ResultRow } from '../results/present';
 import type { RemoveFormInput } from '../schemas/remove-form';
 import { MAX_FORM_USERS } from '../schemas/remove-form';

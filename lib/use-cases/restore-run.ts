@@ -1,5 +1,5 @@
 import 'server-only';
-import type { RestoreRefusal } from '../db/values';
+import type { RestoreRefusal } from '../runs/types';
 import { log } from '../log';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';

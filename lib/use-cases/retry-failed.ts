@@ -1,5 +1,5 @@
 import 'server-only';
-import type { RetryRefusal } from '../db/runs';
+import type { RetryRefusal } from '../runs/types';
 import { log } from '../log';
 import { handlingOf, parseFailureKey } from '../tim/policy';
 import { isRetryable } from '../runs/state-machine';

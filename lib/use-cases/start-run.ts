@@ -1,6 +1,6 @@
 import 'server-only';
-import type { AuditDetail } from '../auth/audit';
-import type { NewRun } from '../db/runs';
+import type { AuditDetail } from '../auth/types';
+import type { NewRun } from '../runs/types';
 import { log } from '../log';
 import type { UseCaseContext } from './context';
 

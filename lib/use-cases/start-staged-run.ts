@@ -1,5 +1,5 @@
 import 'server-only';
-import type { StartRefusal, UploadSummary } from '../db/uploads';
+import type { StartRefusal, UploadSummary } from '../uploads/types';
 import { STAGED_UPLOAD_TTL_MS } from '../jobs/uploads-in-progress';
 import { log } from '../log';
 import type { StartUploadInput } from '../schemas/upload';

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +11,7 @@ import { executeRun } from '../jobs/execute-run';
 import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, uploadsInProgress } from '../jobs/uploads-in-progress';
 import type { RunWorker } from '../jobs/worker';
 import { Secret } from '../secret';
-import { openSqliteStore } from '../store/sqlite';
+import { openSqliteStore } from '../store';
 import type { Store } from '../store/store';
 import { cancelRun } from './cancel-run';
 import { chooseApp } from './choose-app';
@@ -229,15 +228,8 @@ describe('staged uploads', () => {
     const staged = await stageUpload(ctx(), target, body(file, 1 << 16));
     if (!staged.ok) throw new Error(staged.error.code);
     const id = staged.value.id!;
-    const rowsOf = () => {
-      const db = new Database(join(dir, 'console.db'), { readonly: true });
-      try {
-        return db.prepare('SELECT COUNT(*) FROM run_users WHERE run_id = ?').pluck().get(id) as number;
-      } finally {
-        db.close();
-      }
-    };
-    expect(rowsOf()).toBe(users);
+    const rowsOf = () => store.uploads.countRows(id);
+    expect(await rowsOf()).toBe(users);
 
     const discarding = discardUpload(ctx(), { uploadId: id });
     // The start arrives while the discard deletes the rows, a slice per turn of the event loop.
@@ -248,13 +240,13 @@ describe('staged uploads', () => {
     if (started.ok) {
       await expect.poll(async () => (await store.runs.get(id))?.status, { timeout: 30_000 }).toBe('completed');
       const run = (await store.runs.get(id))!;
-      expect({ total: run.total, rows: rowsOf(), pending: run.pending }).toEqual({ total: users, rows: users, pending: 0 });
+      expect({ total: run.total, rows: await rowsOf(), pending: run.pending }).toEqual({ total: users, rows: users, pending: 0 });
       expect(discarded).toEqual({ ok: false, error: { code: 'upload.notFound' } });
     } else {
       expect(started).toEqual({ ok: false, error: { code: 'upload.notFound' } });
       expect(discarded).toEqual({ ok: true, value: null });
       await expect.poll(() => store.uploads.expired(Date.now() + 1, true)).toEqual([]);
-      expect(rowsOf()).toBe(0);
+      expect(await rowsOf()).toBe(0);
       expect(sent()).toEqual([]);
       expect(await store.runs.list({ limit: 5 })).toEqual([]);
     }

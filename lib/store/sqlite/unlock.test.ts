@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, type Db } from './database';
 import { listAudit } from './audit';
-import { beginAttempt, finishAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS, lockedOutOperators } from './attempts';
-import { addOperator } from '../../test-support/operators';
-import { signIn } from './sign-in';
-import { createSqliteStore } from '../store/sqlite';
-import { unlockOperator } from './unlock';
+import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../../auth/lockout';
+import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from './sign-ins';
+import { addOperator } from '../../../test-support/operators';
+import { signIn } from '../../auth/sign-in';
+import { createSqliteStore } from './store';
 
 const SECRET = 'x'.repeat(40);
 const PASSWORD = 'correct-horse-battery';
@@ -18,7 +18,7 @@ let db: Db;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'unlock-test-'));
   db = openDatabase(join(dir, 'console.db'));
-  await addOperator(db, { username: 'alice', password: PASSWORD, role: 'operator' });
+  await addOperator(createSqliteStore(db), { username: 'alice', password: PASSWORD, role: 'operator' });
 });
 afterEach(() => {
   db.close();

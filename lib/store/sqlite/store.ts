@@ -1,32 +1,19 @@
 import 'server-only';
-import { beginAttempt, finishAttempt, lockedOutOperators } from '../auth/attempts';
-import { audit, listAudit } from '../auth/audit';
-import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole, type OperatorChange } from '../auth/operators';
-import { purgeExpired } from '../auth/retention';
-import { createSession, endSession, resolveSession } from '../auth/sessions';
-import { unlockOperator } from '../auth/unlock';
-import { openDatabase, type Db } from '../db/database';
-import {
-  createRetryRun,
-  createRun,
-  failureGroups,
-  finishRun,
-  findUserAcrossRuns,
-  getRun,
-  isCancelRequested,
-  listRunningRuns,
-  listRuns,
-  listRunUsers,
-  keepValues,
-  pendingTargets,
-  recordOutcomes,
-  requestCancel,
-} from '../db/runs';
+import type { OperatorChange } from '../../auth/types';
+import { audit, listAudit } from './audit';
+import { openDatabase, type Db } from './database';
+import { acquireLease } from './lease';
+import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole } from './operators';
+import { purgeExpired } from './retention';
+import { createSession, endSession, resolveSession } from './sessions';
+import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from './sign-ins';
+import { createRetryRun, createRun, finishRun, getRun, isCancelRequested, listRunningRuns, listRuns, requestCancel } from './runs';
 import {
   addStagedRows,
   addUploadIssues,
   beginUpload,
   completeUpload,
+  countUploadRows,
   deleteDiscardedSlice,
   discardUpload,
   expiredUploads,
@@ -34,10 +21,10 @@ import {
   latestStagedUpload,
   startUpload,
   uploadIssues,
-} from '../db/uploads';
-import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from '../db/values';
-import { acquireLease } from '../jobs/lease';
-import type { Store } from './store';
+} from './uploads';
+import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recordOutcomes } from './users-results';
+import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
+import type { Store } from '../store';
 
 /**
  * The default store: one SQLite file through better-sqlite3. Its calls are synchronous, so each
@@ -87,7 +74,7 @@ export function createSqliteStore(db: Db): Store {
           return r;
         }),
       keepValues: async (runId, kept) => keepValues(db, runId, kept),
-      copyUsers: async (runId) => copyUsersSlice(db, runId),
+      copyUsers: async (runId, slice) => copyUsersSlice(db, runId, slice),
       attrCounts: async (runId) => attrCounts(db, runId),
       createFromCheck: async (checkId, start, entry) =>
         tx(() => {
@@ -134,6 +121,7 @@ export function createSqliteStore(db: Db): Store {
         // A slice per turn of the event loop: pages and progress keep answering meanwhile.
         while (deleteDiscardedSlice(db, uploadId) === 'more') await new Promise((resolve) => setImmediate(resolve));
       },
+      countRows: async (uploadId) => countUploadRows(db, uploadId),
       get: async (uploadId) => getUpload(db, uploadId),
       latestStaged: async (operator, appId, sinceMs) => latestStagedUpload(db, operator, appId, sinceMs),
       expired: async (before, uploadingToo) => expiredUploads(db, before, uploadingToo),

@@ -2,7 +2,7 @@ import 'server-only';
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { log } from '../log';
+import { log } from '../../log';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;

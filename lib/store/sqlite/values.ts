@@ -1,20 +1,11 @@
 import 'server-only';
 import { statement, type Db } from './database';
-import { getRun, type RunSummary } from './runs';
-
-export interface AttrCount {
-  attr: string;
-  /** Users asked about this attribute that went through. */
-  asked: number;
-  /** Of those, users that had a value: a removal took it away, or a check found it. */
-  withValue: number;
-}
+import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState, RunSummary } from '../../runs/types';
+import { getRun } from './runs';
 
 export function attrCounts(db: Db, runId: number): AttrCount[] {
   return statement(db, 'SELECT attr, asked, with_value AS withValue FROM run_attr_counts WHERE run_id = ? ORDER BY attr').all(runId) as AttrCount[];
 }
-
-export type FromCheckRefusal = 'not-found' | 'not-a-check' | 'still-running';
 
 /**
  * The removal a dry run leads to: the same users, attributes and app, as a new run. Only the run
@@ -63,8 +54,6 @@ const RESTORABLE = `
     SELECT 1 FROM runs rr JOIN run_users r ON r.run_id = rr.id AND r.user_id = p.user_id
     WHERE rr.parent_run_id = p.run_id AND rr.kind = 'restore' AND r.result IN ('restored', 'skipped')
   )`;
-
-export type RestoreRefusal = 'not-found' | 'not-a-removal' | 'still-running' | 'purged' | 'nothing-to-restore';
 
 /**
  * A restore run of a finished removal, linked to it by parent_run_id. Its size comes from the
@@ -139,12 +128,6 @@ export function copyUsersSlice(db: Db, runId: number, slice = 2_000): { done: bo
     return { done: true };
   }).immediate();
 }
-
-/** Why a run offers no restore, or how many of its users one would write back. */
-export type RestoreState =
-  | { kind: 'restorable'; users: number; restoreRunIds: number[] }
-  | { kind: 'in-progress'; restoreRunId: number }
-  | { kind: 'none'; reason: 'not-a-removal' | 'still-running' | 'no-values' | 'purged' | 'all-restored'; purgedAt?: string; restoreRunIds: number[] };
 
 /** From counters kept as batches are recorded: constant cost for a million-user removal. */
 export function restoreState(db: Db, run: RunSummary): RestoreState {

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../db/database';
-import { acquireLease, LEASE_TTL_MS, type LeaseIdentity } from './lease';
+import { LEASE_TTL_MS, type LeaseIdentity } from '../../jobs/lease';
+import { openDatabase, type Db } from './database';
+import { acquireLease } from './lease';
 
 let dir: string;
 let db: Db;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from './sqlite';
-import { describeStore } from './store-contract';
+import { openSqliteStore } from './store';
+import { describeStore } from '../store-contract';
 
 describeStore('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-test-'));

@@ -2,17 +2,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../db/database';
+import { openDatabase, type Db } from './database';
 import { listAudit } from './audit';
-import { beginAttempt, LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from './attempts';
-import { addOperator } from '../../test-support/operators';
-import { verifyPassword } from './passwords';
-import { createSignInGuard, signIn } from './sign-in';
-import { createSqliteStore } from '../store/sqlite';
+import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../../auth/lockout';
+import { beginAttempt } from './sign-ins';
+import { addOperator } from '../../../test-support/operators';
+import { verifyPassword } from '../../auth/passwords';
+import { createSignInGuard, signIn } from '../../auth/sign-in';
+import { createSqliteStore } from './store';
 
 // The real argon2 verifier, counted: the lockout is about how many guesses get verified.
-vi.mock('./passwords', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./passwords')>();
+vi.mock('../../auth/passwords', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../auth/passwords')>();
   return { ...real, verifyPassword: vi.fn(real.verifyPassword) };
 });
 
@@ -25,7 +26,7 @@ let db: Db;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sign-in-test-'));
   db = openDatabase(join(dir, 'console.db'));
-  await addOperator(db, { username: 'alice', password: PASSWORD, role: 'admin' });
+  await addOperator(createSqliteStore(db), { username: 'alice', password: PASSWORD, role: 'admin' });
   vi.mocked(verifyPassword).mockClear();
 });
 afterEach(() => {

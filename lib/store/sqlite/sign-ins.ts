@@ -1,9 +1,9 @@
 import 'server-only';
-import { statement, type Db } from '../db/database';
-
-/** Brute force: this many failures for a username, or from an address, within the window lock it out. */
-export const LOCKOUT_FAILURES = 5;
-export const LOCKOUT_WINDOW_MS = 15 * 60_000;
+import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../../auth/lockout';
+import type { UnlockResult } from '../../auth/types';
+import { audit } from './audit';
+import { statement, type Db } from './database';
+import { findOperator, getOperator } from './operators';
 
 /**
  * Checks the lockout and records this attempt as in flight in one immediate (write-locked)
@@ -53,4 +53,21 @@ export function clearAttempts(db: Db, username: string, nowMs: number): number {
     username,
     nowMs - LOCKOUT_WINDOW_MS,
   ).changes;
+}
+
+/**
+ * Lifts an operator's username lockout before its window passes. The sign-ins stay in the audit
+ * log; they only stop counting. Audited only when something was locked.
+ */
+export function unlockOperator(db: Db, username: string, by: { operator: string; clientIp: string | null }, nowMs = Date.now()): UnlockResult {
+  const op = findOperator(db, username);
+  if (!op) return { ok: false, code: 'operators.notFound', username };
+  const cleared = db
+    .transaction(() => {
+      const n = clearAttempts(db, op.username, nowMs);
+      if (n > 0) audit(db, { ...by, action: 'operator-unlocked', detail: { username: op.username, cleared: n } }, nowMs);
+      return n;
+    })
+    .immediate();
+  return { ok: true, operator: getOperator(db, op.id)!, cleared };
 }

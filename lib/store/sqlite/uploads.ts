@@ -1,56 +1,8 @@
 import 'server-only';
-import type { AttrSet, CsvIssue } from '../csv/validate';
-import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../runs/state-machine';
+import type { AttrSet, CsvIssue } from '../../csv/validate';
+import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
+import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
-
-export interface NewUpload {
-  appId: string;
-  sdkAppId: number;
-  region: string;
-  operator: string;
-  fileName: string;
-}
-
-/** One valid CSV row: its user, the attributes the row names (maybe none), and whether it takes the picked ones. */
-export interface StagedRow {
-  account: string;
-  attrs: readonly string[];
-  withPicked: boolean;
-}
-
-/** What the server's own pass over the file found, as the preview shows it. */
-export interface UploadFacts {
-  rowsRead: number;
-  invalidRows: number;
-  /** Valid rows, before a user's repeated rows were merged. */
-  validRows: number;
-  /** Valid rows that name no attributes of their own: they need attributes picked at start. */
-  rowsWithoutAttrs: number;
-  hasHeader: boolean;
-}
-
-/** Everything the server's pass found, as the upload is marked staged. */
-export type CompletedUploadFacts = UploadFacts & { attrs: readonly string[]; attrSets: readonly AttrSet[]; otherAttrSetRows: number; nowMs: number };
-
-export interface UploadSummary extends UploadFacts {
-  id: number;
-  status: UploadStatus;
-  appId: string;
-  sdkAppId: number;
-  operator: string | null;
-  fileName: string;
-  /** Unique valid users. */
-  users: number;
-  duplicateRows: number;
-  /** Every attribute the rows name. */
-  attrs: string[];
-  /** The sets of attributes rows name, largest first; empty for uploads staged before they were counted. */
-  attrSets: AttrSet[];
-  /** Rows naming a set beyond those in attrSets. */
-  otherAttrSetRows: number;
-  /** When the server finished reading the file (ms); null while it is still arriving. */
-  stagedMs: number | null;
-}
 
 interface UploadRow {
   id: number;
@@ -99,12 +51,6 @@ function attrSetsOf(json: string | null): { attrSets: AttrSet[]; otherAttrSetRow
 
 const UPLOAD_COLUMNS =
   'id, status, app_id, sdkappid, operator, file_name, total, attrs, attr_sets, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
-
-/** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
-export interface UploadCap {
-  max: number;
-  stagedSinceMs: number;
-}
 
 /**
  * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
@@ -235,6 +181,10 @@ export function deleteDiscardedSlice(db: Db, uploadId: number, slice = 20_000): 
   })();
 }
 
+export function countUploadRows(db: Db, uploadId: number): number {
+  return statement(db, 'SELECT COUNT(*) FROM run_users WHERE run_id = ?').pluck().get(uploadId) as number;
+}
+
 export function getUpload(db: Db, uploadId: number): UploadSummary | null {
   const row = statement(db, `SELECT ${UPLOAD_COLUMNS} FROM runs WHERE id = ? AND status IN ('uploading', 'staged')`).get(uploadId) as UploadRow | undefined;
   return row ? toUpload(row) : null;
@@ -270,8 +220,6 @@ export function uploadIssues(db: Db, uploadId: number, opts: { afterLine?: numbe
   ) as { line: number; code: CsvIssue['code']; params: string | null }[];
   return rows.map((r) => (r.params === null ? { line: r.line, code: r.code } : { line: r.line, code: r.code, params: JSON.parse(r.params) as CsvIssue['params'] }));
 }
-
-export type StartRefusal = 'not-found' | 'not-staged' | 'picks-needed';
 
 /**
  * Staged → running with the picked attributes, by compare-and-set, so two clicks (or two

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from './database';
 import { MIGRATIONS } from './migrations';
-import { createRetryRun, createRun, isCancelRequested, pendingTargets, requestCancel, listRunningRuns, finishRun, findUserAcrossRuns, getRun, listRunUsers, listRuns, recordOutcomes } from './runs';
-import { IllegalTransition } from '../runs/state-machine';
-import type { Failure } from '../tim/outcomes';
+import { createRetryRun, createRun, isCancelRequested, requestCancel, listRunningRuns, finishRun, getRun, listRuns } from './runs';
+import { findUserAcrossRuns, listRunUsers, pendingTargets, recordOutcomes } from './users-results';
+import { IllegalTransition } from '../../runs/state-machine';
+import type { Failure } from '../../tim/outcomes';
 
 const notFound: Failure = { key: '70107', code: 70107, info: 'account not found', handling: 'permanent' };
 

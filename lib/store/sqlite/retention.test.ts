@@ -2,12 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../db/database';
-import { beginAttempt } from './attempts';
+import { openDatabase, type Db } from './database';
+import { beginAttempt } from './sign-ins';
 import { audit, listAudit } from './audit';
-import { addOperator } from '../../test-support/operators';
-import { purgeExpired, retentionLimits } from './retention';
+import { addOperator } from '../../../test-support/operators';
+import { retentionLimits } from '../../auth/retention';
+import { purgeExpired } from './retention';
 import { createSession, resolveSession } from './sessions';
+import { createSqliteStore } from './store';
 
 const SECRET = 'x'.repeat(40);
 const MIN = 60_000;
@@ -20,7 +22,7 @@ let operatorId: number;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'retention-test-'));
   db = openDatabase(join(dir, 'console.db'));
-  const op = await addOperator(db, { username: 'alice', password: 'correct-horse-battery', role: 'operator' });
+  const op = await addOperator(createSqliteStore(db), { username: 'alice', password: 'correct-horse-battery', role: 'operator' });
   if (!op.ok) throw new Error(op.code);
   operatorId = op.operator.id;
 });

@@ -1,0 +1,238 @@
+import 'server-only';
+import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus } from '../../runs/state-machine';
+import type { CancelRefusal, NewRun, RetryRefusal, RunSource, RunSummary, StoredFailure } from '../../runs/types';
+import type { Failure } from '../../tim/outcomes';
+import { statement, type Db } from './database';
+
+export interface RunRow {
+  id: number;
+  created_at: string;
+  finished_at: string | null;
+  source: RunSource;
+  kind: RunKind;
+  app_id: string;
+  sdkappid: number;
+  region: string;
+  attrs: string;
+  operator: string | null;
+  parent_run_id: number | null;
+  status: RunStatus;
+  total: number;
+  removed: number;
+  skipped: number;
+  nothing_to_remove: number;
+  failed: number;
+  not_sent: number;
+  requests: number;
+  with_values: number;
+  values_purged_at: string | null;
+  error_key: string | null;
+  error_code: number | null;
+  error_info: string | null;
+  file_name: string | null;
+  rows_read: number | null;
+  invalid_rows: number | null;
+  duplicate_rows: number | null;
+  cancel_requested: number;
+  picked_attrs: string | null;
+}
+
+export const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
+  key === null ? null : { key, code, info: info ?? '' };
+
+/** Runs only: uploads (uploading, staged, discarding) are read through uploads.ts. */
+export const IS_RUN = `status NOT IN (${UPLOAD_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+export const pickedOf = (json: string | null): string[] => (json === null ? [] : (JSON.parse(json) as string[]));
+
+export function toSummary(r: RunRow): RunSummary {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    source: r.source,
+    kind: r.kind,
+    appId: r.app_id,
+    sdkAppId: r.sdkappid,
+    region: r.region,
+    attrs: JSON.parse(r.attrs) as string[],
+    operator: r.operator,
+    parentRunId: r.parent_run_id,
+    status: r.status,
+    total: r.total,
+    succeeded: r.removed,
+    skipped: r.skipped,
+    nothingToRemove: r.nothing_to_remove,
+    failed: r.failed,
+    notSent: r.not_sent,
+    pending: r.total - r.removed - r.skipped - r.nothing_to_remove - r.failed - r.not_sent,
+    requests: r.requests,
+    withValues: r.with_values,
+    valuesPurgedAt: r.values_purged_at,
+    error: toFailure(r.error_key, r.error_code, r.error_info),
+    file:
+      r.file_name === null
+        ? null
+        : { name: r.file_name, rowsRead: r.rows_read ?? 0, invalidRows: r.invalid_rows ?? 0, duplicateRows: r.duplicate_rows ?? 0 },
+    cancelRequested: r.cancel_requested === 1,
+  };
+}
+
+/**
+ * Writes the run and every one of its users (as pending) in one transaction, before anything is
+ * sent. `users` is read once, so a million of them can stream in from the CSV validator.
+ */
+export function createRun(db: Db, run: NewRun): { runId: number; existing: boolean } {
+  const insertRun = statement(
+    db,
+    `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
+                       file_name, rows_read, invalid_rows, duplicate_rows, request_key)
+     VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?, ?)`,
+  );
+  const insertUser = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
+  return db.transaction(() => {
+    if (run.requestKey) {
+      const earlier = statement(db, 'SELECT id FROM runs WHERE request_key = ?').pluck().get(run.requestKey) as number | undefined;
+      if (earlier !== undefined) return { runId: earlier, existing: true };
+    }
+    const runId = Number(
+      insertRun.run(
+        new Date().toISOString(),
+        run.source,
+        run.kind ?? 'remove',
+        run.appId,
+        run.sdkAppId,
+        run.region,
+        run.operator,
+        run.parentRunId ?? null,
+        run.file?.name ?? null,
+        run.file?.rowsRead ?? null,
+        run.file?.invalidRows ?? null,
+        run.file?.duplicateRows ?? null,
+        run.requestKey ?? null,
+      ).lastInsertRowid,
+    );
+    // Attribute lists are shared arrays (see CsvValidator), so this is a handful of entries.
+    const attrsJson = new Map<readonly string[], string>();
+    const allAttrs = new Set<string>();
+    let seq = 0;
+    for (const u of run.users) {
+      let json = attrsJson.get(u.attrs);
+      if (json === undefined) {
+        json = JSON.stringify(u.attrs);
+        attrsJson.set(u.attrs, json);
+        for (const a of u.attrs) allAttrs.add(a);
+      }
+      insertUser.run(runId, ++seq, u.account, json);
+    }
+    statement(db, 'UPDATE runs SET total = ?, attrs = ? WHERE id = ?').run(seq, JSON.stringify([...allAttrs]), runId);
+    return { runId, existing: false };
+  }).immediate();
+}
+
+/** Form runs finish inside their request in seconds; only background runs can be cancelled. */
+export function requestCancel(db: Db, runId: number): { ok: true } | { ok: false; refusal: CancelRefusal } {
+  return db.transaction(() => {
+    const run = statement(db, 'SELECT source, status FROM runs WHERE id = ?').get(runId) as { source: RunSource; status: RunStatus } | undefined;
+    if (!run) return { ok: false as const, refusal: 'not-found' as const };
+    if (run.source === 'form') return { ok: false as const, refusal: 'form-run' as const };
+    if (run.status !== 'running') return { ok: false as const, refusal: 'not-running' as const };
+    statement(db, 'UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
+    return { ok: true as const };
+  })();
+}
+
+/** Read by the engine between requests, so a cancel reaches whichever process is sending. */
+export function isCancelRequested(db: Db, runId: number): boolean {
+  return statement(db, 'SELECT cancel_requested FROM runs WHERE id = ?').pluck().get(runId) === 1;
+}
+
+export function listRunningRuns(db: Db, sources?: readonly RunSource[]): RunSummary[] {
+  const rows = statement(db, "SELECT * FROM runs WHERE status = 'running' ORDER BY id").all() as RunRow[];
+  return rows.filter((r) => sources === undefined || sources.includes(r.source)).map(toSummary);
+}
+
+/**
+ * Closes a running run as the state machine says for this end: users never sent become "not
+ * sent", and the reason a run stopped is kept. A halted pass decides nothing and changes nothing.
+ * Throws IllegalTransition when the run is no longer running (someone else closed it).
+ */
+export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatus | null {
+  const status = statusAfter(end);
+  if (status === null) return null;
+  assertRunMove('running', status);
+  const failure = end.status === 'stopped' ? end.failure : null;
+  db.transaction(() => {
+    const closed = statement(
+      db,
+      `UPDATE runs SET status = ?, finished_at = ?, error_key = ?, error_code = ?, error_info = ?
+       WHERE id = ? AND status = 'running'`,
+    ).run(status, new Date().toISOString(), failure?.key ?? null, failure?.code ?? null, failure?.info ?? null, runId).changes;
+    if (closed === 0) {
+      const from = (statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(runId) as RunStatus | undefined) ?? 'missing';
+      throw new IllegalTransition('run', from, status);
+    }
+    assertUserMove('pending', 'not_sent');
+    const notSent = statement(db, "UPDATE run_users SET result = 'not_sent' WHERE run_id = ? AND result = 'pending'").run(runId).changes;
+    statement(db, 'UPDATE runs SET not_sent = not_sent + ? WHERE id = ?').run(notSent, runId);
+  })();
+  return status;
+}
+
+export function getRun(db: Db, runId: number): RunSummary | null {
+  const row = statement(db, `SELECT * FROM runs WHERE id = ? AND ${IS_RUN}`).get(runId) as RunRow | undefined;
+  return row ? toSummary(row) : null;
+}
+
+export function listRuns(db: Db, opts: { limit: number; beforeId?: number; appId?: string }): RunSummary[] {
+  const before = opts.beforeId ?? Number.MAX_SAFE_INTEGER;
+  const rows = (
+    opts.appId === undefined
+      ? statement(db, `SELECT * FROM runs WHERE id < ? AND ${IS_RUN} ORDER BY id DESC LIMIT ?`).all(before, opts.limit)
+      : statement(db, `SELECT * FROM runs WHERE app_id = ? AND id < ? AND ${IS_RUN} ORDER BY id DESC LIMIT ?`).all(opts.appId, before, opts.limit)
+  ) as RunRow[];
+  return rows.map(toSummary);
+}
+
+/**
+ * A new run of the same kind (a dry run's retry only reads) holding only the users worth sending
+ * again: those failed with one of `retryKeys` and those never sent. Copied inside SQLite so a million-row retry never passes through memory.
+ * While a retry of the same run is still going, asking again returns that one: a double click or
+ * two operators at once make one retry.
+ */
+export function createRetryRun(
+  db: Db,
+  parentId: number,
+  retryKeys: readonly string[],
+  meta: { operator: string | null },
+): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: RetryRefusal } {
+  const keys = JSON.stringify(retryKeys);
+  const selection = `run_id = ? AND (result = 'not_sent' OR (result = 'failed' AND error_key IN (SELECT value FROM json_each(?))))`;
+  return db.transaction(() => {
+    const parent = getRun(db, parentId);
+    if (!parent) return { ok: false as const, refusal: 'not-found' as const };
+    // A second restore of the removal is the retry of a restore: it writes back only what is still missing.
+    if (parent.kind === 'restore') return { ok: false as const, refusal: 'restore-run' as const };
+    if (parent.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
+    const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND source = 'retry' AND status = 'running' ORDER BY id LIMIT 1").get(
+      parentId,
+    ) as { id: number; total: number } | undefined;
+    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
+    const count = statement(db, `SELECT COUNT(*) FROM run_users WHERE ${selection}`).pluck().get(parentId, keys) as number;
+    if (count === 0) return { ok: false as const, refusal: 'nothing-to-retry' as const };
+    const runId = Number(
+      db
+        .prepare(
+          `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
+           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, ?, 'running', ?, (SELECT picked_attrs FROM runs WHERE id = ?))`,
+        )
+        .run(new Date().toISOString(), parent.kind, parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, count, parentId)
+        .lastInsertRowid,
+    );
+    statement(db, 
+      `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
+       SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs, with_picked FROM run_users WHERE ${selection}`,
+    ).run(runId, parentId, keys);
+    return { ok: true as const, runId, users: count, existing: false };
+  }).immediate();
+}

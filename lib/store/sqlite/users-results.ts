@@ -1,0 +1,186 @@
+import 'server-only';
+import type { UserOutcome } from '../../engine/engine';
+import type { Attrs, RunTarget } from '../../engine/operations';
+import { assertUserMove, type UserResult } from '../../runs/state-machine';
+import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
+import type { Failure } from '../../tim/outcomes';
+import { statement, type Db } from './database';
+import { IS_RUN, pickedOf, toFailure, toSummary, type RunRow } from './runs';
+
+interface RunUserRow {
+  seq: number;
+  user_id: string;
+  attrs: string;
+  with_picked: number;
+  result: UserResult;
+  error_key: string | null;
+  error_code: number | null;
+  error_info: string | null;
+  attempts: number;
+  attr_values: string | null;
+  skipped_attrs: string | null;
+}
+
+/**
+ * A CSV row that named no attributes takes the ones picked on the page when its run started, which
+ * are kept once on the run rather than written into each of ten million rows at the click.
+ */
+export function withPicked(own: readonly string[], withPickedFlag: number, picked: readonly string[]): string[] {
+  if (withPickedFlag !== 1 || picked.length === 0) return [...own];
+  return [...new Set([...own, ...picked])];
+}
+
+function toRunUser(r: RunUserRow, picked: readonly string[]): RunUser {
+  return {
+    seq: r.seq,
+    userId: r.user_id,
+    attrs: withPicked(JSON.parse(r.attrs) as string[], r.with_picked, picked),
+    result: r.result,
+    failure: toFailure(r.error_key, r.error_code, r.error_info),
+    attempts: r.attempts,
+    values: r.attr_values === null ? null : (JSON.parse(r.attr_values) as Attrs),
+    skipped: r.skipped_attrs === null ? [] : (JSON.parse(r.skipped_attrs) as string[]),
+  };
+}
+
+/**
+ * Users still pending, in order, a page at a time: what a run (new or resumed after a restart)
+ * has left to send. Rows finished by an earlier process are never read again.
+ */
+export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: number): RunTarget[] {
+  const picked = pickedOf(statement(db, 'SELECT picked_attrs FROM runs WHERE id = ?').pluck().get(runId) as string | null);
+  const rows = statement(
+    db,
+    "SELECT seq, user_id, attrs, with_picked, attr_values FROM run_users WHERE run_id = ? AND result = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+  ).all(runId, afterSeq, limit) as { seq: number; user_id: string; attrs: string; with_picked: number; attr_values: string | null }[];
+  // Rows share a handful of attribute lists; build each once per page instead of once per user.
+  const lists = new Map<string, string[]>();
+  return rows.map((r) => {
+    const key = `${r.with_picked}${r.attrs}`;
+    let attrs = lists.get(key);
+    if (!attrs) lists.set(key, (attrs = withPicked(JSON.parse(r.attrs) as string[], r.with_picked, picked)));
+    return { seq: r.seq, account: r.user_id, attrs, values: r.attr_values === null ? null : (JSON.parse(r.attr_values) as Attrs) };
+  });
+}
+
+/**
+ * One transaction per batch. Only rows still pending change, so a batch reported twice (e.g.
+ * replayed after a restart) cannot be counted twice and the run's counts always add up.
+ */
+export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOutcome[], requests: number): void {
+  const update = statement(
+    db,
+    `UPDATE run_users SET result = ?, error_key = ?, error_code = ?, error_info = ?, attempts = ?,
+                          attr_values = COALESCE(?, attr_values), skipped_attrs = ?
+     WHERE run_id = ? AND seq = ? AND result = 'pending'`,
+  );
+  const bump = statement(
+    db,
+    `UPDATE runs SET removed = removed + ?, skipped = skipped + ?, nothing_to_remove = nothing_to_remove + ?, failed = failed + ?,
+                     with_values = with_values + ?, requests = requests + ? WHERE id = ?`,
+  );
+  const countFailures = statement(
+    db,
+    `INSERT INTO run_failures (run_id, error_key, error_code, info, count) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, error_key) DO UPDATE SET count = count + excluded.count`,
+  );
+  const countAttr = statement(
+    db,
+    `INSERT INTO run_attr_counts (run_id, attr, asked, with_value) VALUES (?, ?, ?, ?)
+     ON CONFLICT (run_id, attr) DO UPDATE SET asked = asked + excluded.asked, with_value = with_value + excluded.with_value`,
+  );
+  db.transaction(() => {
+    let succeeded = 0;
+    let skipped = 0;
+    let nothing = 0;
+    let failed = 0;
+    let withValues = 0;
+    const byKey = new Map<string, { failure: Failure; count: number }>();
+    const byAttr = new Map<string, { asked: number; withValue: number }>();
+    for (const o of outcomes) {
+      assertUserMove('pending', o.status);
+      const f = o.status === 'failed' ? o.failure : null;
+      const values = o.status !== 'failed' && o.values && !o.valuesKept ? JSON.stringify(o.values) : null;
+      const skippedAttrs = o.status !== 'failed' && o.skipped && o.skipped.length > 0 ? JSON.stringify(o.skipped) : null;
+      const changed = update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, values, skippedAttrs, runId, o.seq).changes;
+      if (changed === 0) continue;
+      if (o.status === 'failed') {
+        failed++;
+        const group = byKey.get(o.failure.key);
+        if (group) group.count++;
+        else byKey.set(o.failure.key, { failure: o.failure, count: 1 });
+        continue;
+      }
+      if (o.status === 'skipped') skipped++;
+      else if (o.status === 'nothing_to_remove') nothing++;
+      else succeeded++;
+      if (o.values && Object.keys(o.values).length > 0 && o.status !== 'restored') withValues++;
+      for (const attr of o.attrs ?? []) {
+        const counts = byAttr.get(attr) ?? { asked: 0, withValue: 0 };
+        counts.asked++;
+        if (o.values?.[attr] !== undefined) counts.withValue++;
+        byAttr.set(attr, counts);
+      }
+    }
+    bump.run(succeeded, skipped, nothing, failed, withValues, requests, runId);
+    for (const [key, { failure, count }] of byKey) countFailures.run(runId, key, failure.code, failure.info, count);
+    for (const [attr, { asked, withValue }] of byAttr) countAttr.run(runId, attr, asked, withValue);
+  })();
+}
+
+/** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. */
+export function keepValues(db: Db, runId: number, kept: readonly { seq: number; values: Attrs }[]): void {
+  const keep = statement(db, "UPDATE run_users SET attr_values = ? WHERE run_id = ? AND seq = ? AND result = 'pending'");
+  db.transaction(() => {
+    for (const k of kept) keep.run(JSON.stringify(k.values), runId, k.seq);
+  })();
+}
+
+/** Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million rows. */
+export function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; limit: number; filter?: UserFilter }): RunUser[] {
+  const where = ['run_id = ?', 'seq > ?'];
+  const args: (string | number)[] = [runId, opts.afterSeq ?? 0];
+  if (opts.filter?.result) {
+    where.push('result = ?');
+    args.push(opts.filter.result);
+  }
+  if (opts.filter?.errorKey) {
+    where.push('error_key = ?');
+    args.push(opts.filter.errorKey);
+  }
+  if (opts.filter?.userId !== undefined) {
+    where.push('user_id = ?');
+    args.push(opts.filter.userId);
+  }
+  const picked = pickedOf(statement(db, 'SELECT picked_attrs FROM runs WHERE id = ?').pluck().get(runId) as string | null);
+  const rows = db
+    .prepare(`SELECT * FROM run_users WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`)
+    .all(...args, opts.limit) as RunUserRow[];
+  return rows.map((r) => toRunUser(r, picked));
+}
+
+export function findUserAcrossRuns(db: Db, userId: string, limit = 200): { run: RunSummary; user: RunUser }[] {
+  const users = db
+    .prepare(
+      `SELECT u.run_id, u.seq, u.user_id, u.attrs, u.with_picked, u.result, u.error_key, u.error_code, u.error_info, u.attempts,
+              u.attr_values, u.skipped_attrs
+       FROM run_users u JOIN runs r ON r.id = u.run_id
+       WHERE u.user_id = ? AND r.${IS_RUN} ORDER BY u.run_id DESC LIMIT ?`,
+    )
+    .all(userId, limit) as (RunUserRow & { run_id: number })[];
+  const getRunRow = statement(db, 'SELECT * FROM runs WHERE id = ?');
+  return users.map((u) => {
+    const run = getRunRow.get(u.run_id) as RunRow;
+    return { run: toSummary(run), user: toRunUser(u, pickedOf(run.picked_attrs)) };
+  });
+}
+
+/**
+ * Failed users grouped by reason, most common first; `info` is the server's words the first time.
+ * Counted as each batch is recorded, so the run page reads a handful of rows, not every failed user.
+ */
+export function failureGroups(db: Db, runId: number): FailureGroup[] {
+  return statement(db, 'SELECT error_key AS key, error_code AS code, info, count FROM run_failures WHERE run_id = ? ORDER BY count DESC, error_key').all(
+    runId,
+  ) as FailureGroup[];
+}

@@ -1,0 +1,59 @@
+import type { AttrSet } from '../csv/validate';
+import type { UploadStatus } from '../runs/state-machine';
+
+export interface NewUpload {
+  appId: string;
+  sdkAppId: number;
+  region: string;
+  operator: string;
+  fileName: string;
+}
+
+/** One valid CSV row: its user, the attributes the row names (maybe none), and whether it takes the picked ones. */
+export interface StagedRow {
+  account: string;
+  attrs: readonly string[];
+  withPicked: boolean;
+}
+
+/** What the server's own pass over the file found, as the preview shows it. */
+export interface UploadFacts {
+  rowsRead: number;
+  invalidRows: number;
+  /** Valid rows, before a user's repeated rows were merged. */
+  validRows: number;
+  /** Valid rows that name no attributes of their own: they need attributes picked at start. */
+  rowsWithoutAttrs: number;
+  hasHeader: boolean;
+}
+
+/** Everything the server's pass found, as the upload is marked staged. */
+export type CompletedUploadFacts = UploadFacts & { attrs: readonly string[]; attrSets: readonly AttrSet[]; otherAttrSetRows: number; nowMs: number };
+
+export interface UploadSummary extends UploadFacts {
+  id: number;
+  status: UploadStatus;
+  appId: string;
+  sdkAppId: number;
+  operator: string | null;
+  fileName: string;
+  /** Unique valid users. */
+  users: number;
+  duplicateRows: number;
+  /** Every attribute the rows name. */
+  attrs: string[];
+  /** The sets of attributes rows name, largest first; empty for uploads staged before they were counted. */
+  attrSets: AttrSet[];
+  /** Rows naming a set beyond those in attrSets. */
+  otherAttrSetRows: number;
+  /** When the server finished reading the file (ms); null while it is still arriving. */
+  stagedMs: number | null;
+}
+
+/** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
+export interface UploadCap {
+  max: number;
+  stagedSinceMs: number;
+}
+
+export type StartRefusal = 'not-found' | 'not-staged' | 'picks-needed';
