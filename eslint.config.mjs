@@ -3,8 +3,14 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
 const AROUND_THE_USE_CASES = {
-  group: ['@/lib/store', '@/lib/store/*', '@/lib/runtime', '@/lib/jobs/*', '@/lib/engine/*', '@/lib/tim/client', '@/lib/tim/http-post', '@/lib/config'],
+  group: ['@/lib/store', '@/lib/store/*', '@/lib/runtime', '@/lib/entry/runtime', '@/lib/jobs/*', '@/lib/engine/*', '@/lib/tim/client', '@/lib/tim/http-post', '@/lib/config'],
   message: 'Pages, actions, routes and components call use cases (lib/use-cases) and queries (lib/queries), never the store, the TIM client, the worker or the configuration.',
+  allowTypeImports: true,
+};
+
+const ONE_ROOT = {
+  regex: '(^|/)(lib/)?(entry/)?runtime$',
+  message: 'The runtime is built once, at the entry layer (lib/entry) or by a script: below it, use cases get their context and the worker gets what it uses.',
   allowTypeImports: true,
 };
 
@@ -21,6 +27,11 @@ export default defineConfig([
         { paths: [{ name: 'better-sqlite3', message: ONLY_THE_STORE }], patterns: [{ regex: '(^|/)store/sqlite\\b', message: ONLY_THE_STORE }] },
       ],
     },
+  },
+  {
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/entry/**', 'lib/runtime.ts', 'lib/actions/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [ONE_ROOT] }] },
   },
   {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/actions/**/*.ts'],

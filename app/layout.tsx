@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SiteHeader } from '@/components/site-header';
 import { StandbyNotice } from '@/components/standby-notice';
-import { currentOperator } from '@/lib/auth/request';
+import { currentOperator } from '@/lib/entry/request';
 import { shellFor } from '@/lib/queries/shell';
 import { operatorContext } from '@/lib/entry/operator-context';
 import { requestLocale } from '@/lib/entry/locale';

@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { currentOperator } from '@/lib/auth/request';
+import { currentOperator } from '@/lib/entry/request';
 import { homeFor } from '@/lib/schemas/sign-in';
 
 export default async function Home() {

@@ -217,6 +217,16 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
   };
 }
 
+/** What opens the store, and all a script acting on the database alone needs. */
+export type StoreConfig = Pick<Config, 'databasePath'>;
+
+/** DATABASE_PATH by the server's own rule and default, for scripts that need nothing else. */
+export function parseStoreConfig(env: Record<string, string | undefined>): StoreConfig {
+  const parsed = envSchema.pick({ DATABASE_PATH: true }).safeParse(pickEnv(env));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
+  return { databasePath: parsed.data.DATABASE_PATH };
+}
+
 const cache = globalThis as typeof globalThis & { __timConsoleConfig?: Config };
 
 export function getConfig(): Config {

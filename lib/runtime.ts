@@ -1,32 +1,56 @@
 import 'server-only';
+import { randomBytes } from 'node:crypto';
 import { createAppRegistry, type AppRegistry } from './apps/registry';
-import { getConfig } from './config';
-import type { CsvLimits } from './csv/limits';
+import type { Config, StoreConfig } from './config';
+import { DEFAULT_CSV_LIMITS, type CsvLimits } from './csv/limits';
+import { JobWorker } from './jobs/worker';
+import { Secret } from './secret';
 import { openSqliteStore } from './store';
 import type { Store } from './store/store';
 
 /**
- * Process-wide singletons. Kept on globalThis because Next.js may load a server module more than
- * once (per route bundle); there must be one store and, above all, one set of rate budgets per
- * app for every run in the process, or the QPS ceilings would be shared by nothing.
+ * The composition root: the one place that picks and opens the store, builds the app registry and
+ * the worker, and hands each what it uses. The entry layer keeps one per process
+ * (lib/entry/runtime.ts); scripts and tests build their own.
  */
-interface Runtime {
+export interface Runtime {
   store: Store;
-  databasePath: string;
   apps: AppRegistry;
+  worker: JobWorker;
   csvLimits: CsvLimits;
+  /** Signs session cookies. */
+  sessionSecret: Secret;
 }
 
-const holder = globalThis as typeof globalThis & { __timConsoleRuntime?: Runtime };
+export function openStore(config: StoreConfig): Store {
+  return openSqliteStore(config.databasePath);
+}
 
-export function getRuntime(): Runtime {
-  if (holder.__timConsoleRuntime) return holder.__timConsoleRuntime;
-  const config = getConfig();
-  holder.__timConsoleRuntime = {
-    store: openSqliteStore(config.databasePath),
-    databasePath: config.databasePath,
-    apps: createAppRegistry(config.apps, { timeoutMs: config.timeoutMs }),
+export function createRuntime(config: Config): Runtime {
+  const store = openStore(config);
+  const apps = createAppRegistry(config.apps, { timeoutMs: config.timeoutMs });
+  return {
+    store,
+    apps,
+    worker: new JobWorker({ store, apps, where: config.databasePath }),
     csvLimits: config.csvLimits,
+    sessionSecret: config.sessionSecret,
   };
-  return holder.__timConsoleRuntime;
+}
+
+/**
+ * For scripts that act on the database alone (the operators CLI): no app, and a worker that is
+ * never started, so nothing is sent. They sign no cookie a browser will see, so the secret is
+ * their own, never the server's.
+ */
+export function createStoreRuntime(config: StoreConfig): Runtime {
+  const store = openStore(config);
+  const apps = createAppRegistry([], { timeoutMs: 1 });
+  return {
+    store,
+    apps,
+    worker: new JobWorker({ store, apps, where: config.databasePath }),
+    csvLimits: DEFAULT_CSV_LIMITS,
+    sessionSecret: new Secret(randomBytes(48).toString('base64url')),
+  };
 }

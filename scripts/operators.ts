@@ -2,12 +2,13 @@
 // Manages operators from a shell on the server; needs only DATABASE_PATH. Passwords are read from
 // the terminal (not echoed) or, when piped, from the first line of standard input.
 import { createInterface } from 'node:readline';
-import { openSqliteStore } from '../lib/store';
+import { parseStoreConfig } from '../lib/config';
 import { ENGLISH } from '../lib/messages/catalogues';
 import { errorMessage } from '../lib/messages/translate';
 import { operatorsWithLockouts } from '../lib/queries/admin';
 import { operatorChangeSchema, type OperatorChangeInput } from '../lib/schemas/operators';
-import { storeContext, type UseCaseContext } from '../lib/use-cases/context';
+import { createStoreRuntime } from '../lib/runtime';
+import { contextOf, type UseCaseContext } from '../lib/use-cases/context';
 import { changeOperator } from '../lib/use-cases/manage-operators';
 
 const USAGE = 'usage: npm run operators -- add NAME viewer|operator|admin | disable NAME | enable NAME | unlock NAME | reset-password NAME | list';
@@ -45,7 +46,7 @@ async function change(ctx: UseCaseContext, raw: Record<string, unknown>): Promis
 
 async function main(): Promise<number> {
   const [command, name, role] = process.argv.slice(2);
-  const ctx = storeContext(openSqliteStore(process.env.DATABASE_PATH ?? './data/console.db'), { username: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin', clientIp: null, appId: null });
+  const ctx = contextOf(createStoreRuntime(parseStoreConfig(process.env)), { username: `cli:${process.env.USER ?? 'unknown'}`, role: 'admin', clientIp: null, appId: null }, ENGLISH);
   switch (command) {
     case 'list': {
       const rows = (await operatorsWithLockouts(ctx)).map((o) => ({

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,3 +49,6 @@ export function oneAppRegistry(baseUrl: string, app: { sdkAppId: number; key: st
     { timeoutMs: 5000 },
   );
 }
+
+/** Signs the sessions a use-case test's context would sign: a test's own, random each run. */
+export const testSessionSecret = () => new Secret(randomBytes(48).toString('base64url'));

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { SignInForm } from '@/components/sign-in-form';
-import { currentOperator } from '@/lib/auth/request';
+import { currentOperator } from '@/lib/entry/request';
 import { loginSearchSchema, readSearchParams, type RawSearchParams } from '@/lib/schemas/search-params';
 import { safeNext } from '@/lib/schemas/sign-in';
 

@@ -2,14 +2,14 @@
 
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { clientIp, currentOperator, isHttps } from '@/lib/auth/request';
+import { clientIp, currentOperator, isHttps } from '@/lib/entry/request';
 import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_DAYS } from '@/lib/auth/known-device';
 import { SESSION_COOKIE } from '@/lib/auth/sessions';
 import { errorMessage } from '@/lib/messages/translate';
 import { safeNext, signInSchema, type SignInState } from '@/lib/schemas/sign-in';
 import { requestMessages } from '@/lib/entry/locale';
 import { operatorContext } from '@/lib/entry/operator-context';
-import { publicContext } from '@/lib/use-cases/context';
+import { publicContext } from '@/lib/entry/context';
 import { signInOperator, signOutOperator } from '@/lib/use-cases/sign-in';
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { currentOperator } from '../auth/request';
+import { currentOperator } from './request';
 import { hasRole, type Role } from '../auth/roles';
 import { parseIn } from '../messages/active';
 import { errorMessage, type Messages } from '../messages/translate';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { cache } from 'react';
-import { currentOperator } from '../auth/request';
+import { currentOperator } from './request';
 import { messagesFor } from '../messages/catalogues';
 import { browserLocale, LOCALE_COOKIE, type Locale } from '../messages/locales';
 import type { Messages } from '../messages/translate';

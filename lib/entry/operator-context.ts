@@ -1,7 +1,8 @@
 import 'server-only';
-import { clientIp } from '../auth/request';
+import { clientIp } from './request';
 import type { Operator } from '../auth/types';
-import { contextFor, type UseCaseContext } from '../use-cases/context';
+import type { UseCaseContext } from '../use-cases/context';
+import { contextFor } from './context';
 import { requestMessages } from './locale';
 
 /** A use-case context for the signed-in operator of this request, with the app they picked as the session read it. */

@@ -1,5 +1,5 @@
 import 'server-only';
-import { requirePageRole } from '../auth/request';
+import { requirePageRole } from './request';
 import type { Role } from '../auth/roles';
 import type { UseCaseContext } from '../use-cases/context';
 import { operatorContext } from './operator-context';

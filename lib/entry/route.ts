@@ -1,5 +1,5 @@
 import 'server-only';
-import { currentOperator } from '../auth/request';
+import { currentOperator } from './request';
 import { csvStream } from '../csv/export';
 import { hasRole, type Role } from '../auth/roles';
 import { errorMessage, type Messages } from '../messages/translate';

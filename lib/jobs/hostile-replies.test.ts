@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { slowestAnswerDuring } from '../../test-support/responsiveness';
-import { oneAppRegistry } from '../../test-support/sim-and-database';
+import { oneAppRegistry, testSessionSecret } from '../../test-support/sim-and-database';
 import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { DEFAULT_RETRY_POLICY } from '../engine/engine';
@@ -78,6 +78,7 @@ function ctx(): UseCaseContext {
     actor: { username: 'ann', role: 'operator', clientIp: null, appId: null },
     clock: { nowMs: () => Date.now() },
     csvLimits: DEFAULT_CSV_LIMITS,
+    sessionSecret: testSessionSecret(),
     messages: ENGLISH,
   };
 }

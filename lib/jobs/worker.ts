@@ -6,7 +6,7 @@ import { log } from '../log';
 import { realClock } from '../engine/rate-limiter';
 import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
-import { getRuntime } from '../runtime';
+import type { Store } from '../store/store';
 import { executeRun, OPERATIONS } from './execute-run';
 import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
 import { ProgressTracker } from './progress';
@@ -46,7 +46,14 @@ interface ActiveJob {
  * holds the database's lease; a process without it serves pages and waits to take over. Runs that
  * a pass left running (a halt, a restart) are picked up again by the sweep.
  */
-class JobWorker implements RunWorker {
+export interface WorkerDeps {
+  store: Store;
+  apps: AppRegistry;
+  /** Where the store keeps its data, for log lines and the standby notice. */
+  where: string;
+}
+
+export class JobWorker implements RunWorker {
   private readonly active = new Map<number, ActiveJob>();
   private readonly me = thisProcess();
   private role: 'writer' | 'standby' = 'standby';
@@ -56,6 +63,8 @@ class JobWorker implements RunWorker {
   private timer: NodeJS.Timeout | null = null;
   private sweepingUploads = false;
 
+  constructor(private readonly deps: WorkerDeps) {}
+
   async boot(): Promise<WorkerStatus> {
     await this.heartbeat();
     this.timer ??= setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
@@ -64,7 +73,7 @@ class JobWorker implements RunWorker {
   }
 
   status(): WorkerStatus {
-    return this.role === 'writer' ? { role: 'writer' } : { role: 'standby', holder: this.holder, database: getRuntime().databasePath };
+    return this.role === 'writer' ? { role: 'writer' } : { role: 'standby', holder: this.holder, database: this.deps.where };
   }
 
   canSend(): boolean {
@@ -92,7 +101,7 @@ class JobWorker implements RunWorker {
   }
 
   private async pass(runId: number, source: RunSource, progress: ProgressTracker): Promise<RunEnd> {
-    const { store, apps } = getRuntime();
+    const { store, apps } = this.deps;
     const run = await store.runs.get(runId).catch(() => null);
     if (!run) return { status: 'halted', reason: 'error' };
     if (run.status !== 'running') return { status: 'completed' };
@@ -136,7 +145,7 @@ class JobWorker implements RunWorker {
   }
 
   private async heartbeat(): Promise<void> {
-    const { store, databasePath } = getRuntime();
+    const { store, where: databasePath } = this.deps;
     const now = Date.now();
     let attempt;
     try {
@@ -182,7 +191,7 @@ class JobWorker implements RunWorker {
    * refuses it, and it keeps every user.
    */
   private async sweepUploads(now: number): Promise<void> {
-    const { store } = getRuntime();
+    const { store } = this.deps;
     const receiving = uploadsInProgress();
     for (const id of await store.uploads.expired(now - STAGED_UPLOAD_TTL_MS, true)) {
       if (receiving.has(id) || !(await store.uploads.discard(id))) continue;
@@ -193,7 +202,7 @@ class JobWorker implements RunWorker {
 
   /** Resumes every run still running that no pass here is working on: after a restart, a takeover or a halt. */
   private async sweep(now: number): Promise<void> {
-    for (const run of await getRuntime().store.runs.listRunning()) {
+    for (const run of await this.deps.store.runs.listRunning()) {
       if (this.active.has(run.id)) continue;
       const wait = this.backoff.get(run.id);
       if (wait && wait.atMs > now) continue;
@@ -212,11 +221,3 @@ function appOf(run: RunSummary, apps: AppRegistry): AppRuntime | Failure {
   }
   return app;
 }
-
-const holder = globalThis as typeof globalThis & { __timConsoleWorker?: JobWorker };
-
-export function getWorker(): JobWorker {
-  holder.__timConsoleWorker ??= new JobWorker();
-  return holder.__timConsoleWorker;
-}
-

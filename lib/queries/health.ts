@@ -1,10 +1,10 @@
 import 'server-only';
-import { getRuntime } from '../runtime';
+import type { PublicContext } from '../use-cases/context';
 
 /** Configuration valid and the database answering; says nothing else to the public. */
-export async function isHealthy(): Promise<boolean> {
+export async function isHealthy(ctx: PublicContext): Promise<boolean> {
   try {
-    await getRuntime().store.ping();
+    await ctx.store.ping();
     return true;
   } catch {
     return false;

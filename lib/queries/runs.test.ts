@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/server';
-import { oneAppRegistry } from '../../test-support/sim-and-database';
+import { oneAppRegistry, testSessionSecret } from '../../test-support/sim-and-database';
 import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { realClock } from '../engine/rate-limiter';
@@ -56,6 +56,7 @@ function ctx(role: 'viewer' | 'operator'): UseCaseContext {
     actor: { username: 'ann', role, clientIp: null, appId: null },
     clock: { nowMs: () => Date.now() },
     csvLimits: DEFAULT_CSV_LIMITS,
+    sessionSecret: testSessionSecret(),
     messages: ENGLISH,
   };
 }

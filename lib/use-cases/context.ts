@@ -1,12 +1,12 @@
 import 'server-only';
-import { createAppRegistry, type AppRegistry } from '../apps/registry';
+import type { AppRegistry } from '../apps/registry';
 import type { Actor as AuditActor } from '../auth/types';
 import type { Role } from '../auth/roles';
-import { DEFAULT_CSV_LIMITS, type CsvLimits } from '../csv/limits';
-import { ENGLISH } from '../messages/catalogues';
+import type { CsvLimits } from '../csv/limits';
 import type { Messages } from '../messages/translate';
-import { getWorker, type RunWorker } from '../jobs/worker';
-import { getRuntime } from '../runtime';
+import type { RunWorker } from '../jobs/worker';
+import type { Runtime } from '../runtime';
+import type { Secret } from '../secret';
 import type { Store } from '../store/store';
 
 /** Who is acting, as recorded with every run and audit row. */
@@ -24,6 +24,8 @@ export interface UseCaseContext {
   actor: Actor;
   clock: { nowMs(): number };
   csvLimits: CsvLimits;
+  /** Signs and checks session cookies. */
+  sessionSecret: Secret;
   /** The reader's catalogue, for what a use case hands back in words (results rows, exports). */
   messages: Messages;
 }
@@ -33,16 +35,11 @@ export type PublicContext = Omit<UseCaseContext, 'actor'>;
 
 const clock = { nowMs: () => Date.now() };
 
-export function publicContext(messages: Messages): PublicContext {
-  const { store, apps, csvLimits } = getRuntime();
-  return { store, apps, worker: getWorker(), clock, csvLimits, messages };
+/** A context over a runtime (the process's, or a script's own), for someone not signed in. */
+export function publicContextOf({ store, apps, worker, csvLimits, sessionSecret }: Runtime, messages: Messages): PublicContext {
+  return { store, apps, worker, clock, csvLimits, sessionSecret, messages };
 }
 
-export function contextFor(actor: Actor, messages: Messages): UseCaseContext {
-  return { ...publicContext(messages), actor };
-}
-
-/** For scripts that need only the database (the operators CLI): no app is configured, nothing is sent. */
-export function storeContext(store: Store, actor: Actor): UseCaseContext {
-  return { store, apps: createAppRegistry([], { timeoutMs: 1 }), worker: getWorker(), actor, clock, csvLimits: DEFAULT_CSV_LIMITS, messages: ENGLISH };
+export function contextOf(runtime: Runtime, actor: Actor, messages: Messages): UseCaseContext {
+  return { ...publicContextOf(runtime, messages), actor };
 }

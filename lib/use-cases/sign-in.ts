@@ -1,7 +1,6 @@
 import 'server-only';
 import type { Role } from '../auth/roles';
 import { signIn } from '../auth/sign-in';
-import { getConfig } from '../config';
 import type { SignInInput } from '../schemas/sign-in';
 import type { PublicContext, UseCaseContext } from './context';
 import { fail, ok, type Result } from './result';
@@ -15,12 +14,12 @@ export async function signInOperator(
   ctx: PublicContext,
   input: SignInInput & { clientIp: string | null; knownDevice: string | undefined },
 ): Promise<Result<{ cookie: string; knownDevice: string; role: Role }>> {
-  const result = await signIn(ctx.store, input, { secret: getConfig().sessionSecret.reveal(), nowMs: ctx.clock.nowMs() });
+  const result = await signIn(ctx.store, input, { secret: ctx.sessionSecret.reveal(), nowMs: ctx.clock.nowMs() });
   return result.ok ? ok({ cookie: result.cookie, knownDevice: result.knownDevice, role: result.operator.role }) : fail(result.code);
 }
 
 export async function signOutOperator(ctx: UseCaseContext | PublicContext, cookie: string | undefined): Promise<Result<null>> {
   const entry = 'actor' in ctx ? ({ action: 'sign-out', operator: ctx.actor.username, clientIp: ctx.actor.clientIp } as const) : null;
-  await ctx.store.sessions.end(cookie, getConfig().sessionSecret.reveal(), entry);
+  await ctx.store.sessions.end(cookie, ctx.sessionSecret.reveal(), entry);
   return ok(null);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/server';
+import { testSessionSecret } from '../../test-support/sim-and-database';
 import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import { prepareOperator } from '../auth/operators';
 import { realClock } from '../engine/rate-limiter';
@@ -75,7 +76,7 @@ function worker(canSend = true): RunWorker {
 }
 
 function ctx(over: Partial<UseCaseContext> = {}): UseCaseContext {
-  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, csvLimits: DEFAULT_CSV_LIMITS, messages: ENGLISH, ...over };
+  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, csvLimits: DEFAULT_CSV_LIMITS, sessionSecret: testSessionSecret(), messages: ENGLISH, ...over };
 }
 
 const form = (appId: string, userIds: string, attrs = ['city']) => ({ appId, userIds, attrs, requestKey: undefined });

@@ -1,18 +1,18 @@
 import 'server-only';
-import { ConfigError, getConfig, type Config } from './config';
-import { log } from './log';
-import { ensureFirstAdmin } from './auth/bootstrap';
-import { retentionLimits } from './auth/retention';
-import type { Store } from './store/store';
-import { getWorker } from './jobs/worker';
-import { getRuntime } from './runtime';
+import { ConfigError, getConfig, type Config } from '../config';
+import { log } from '../log';
+import { ensureFirstAdmin } from '../auth/bootstrap';
+import { retentionLimits } from '../auth/retention';
+import type { JobWorker } from '../jobs/worker';
+import type { Store } from '../store/store';
+import { runtime } from './runtime';
 
 const PURGE_EVERY_MS = 3_600_000;
 
 const DAY_MS = 86_400_000;
 
 /** Once now, then hourly. unref: the timer alone does not keep the process alive. */
-function startPurging(store: Store, config: Config): void {
+function startPurging(store: Store, worker: JobWorker, config: Config): void {
   const limits = retentionLimits(config);
   // A database busy for longer than its timeout must not stop the server; the next hour retries.
   const failed = (err: unknown) => log.warn('retention.purge-failed', { error: err instanceof Error ? err.message : String(err) });
@@ -21,7 +21,7 @@ function startPurging(store: Store, config: Config): void {
       if (purged.sessions + purged.audit + purged.attempts > 0) log.info('retention.purged', { ...purged });
     }, failed);
     // Only the writer purges values, so two processes never audit the same run's purge twice.
-    if (getWorker().status().role !== 'writer') return;
+    if (worker.status().role !== 'writer') return;
     const days = config.snapshotRetentionDays;
     await store.runs
       .purgeValues(Date.now() - days * DAY_MS, (runId, users) => ({ action: 'values-purged', operator: null, clientIp: null, runId, detail: { users, days } }))
@@ -36,15 +36,15 @@ function startPurging(store: Store, config: Config): void {
 export async function startServer(): Promise<void> {
   try {
     const config = getConfig();
-    const { store } = getRuntime();
+    const { store, worker } = runtime();
     await ensureFirstAdmin(store, config);
     if (config.ignoredVars.length > 0) {
       log.warn('config.ignored', { variables: config.ignoredVars.join(','), hint: 'TIM_APPS_FILE is set, so these single-app variables do not apply; unset them.' });
     }
-    const worker = await getWorker().boot();
-    startPurging(store, config);
+    const status = await worker.boot();
+    startPurging(store, worker, config);
     log.info('server.ready', {
-      worker: worker.role,
+      worker: status.role,
       apps: config.apps.map((a) => `${a.id}=${a.sdkAppId}@${a.usesBaseUrlOverride ? 'base-url' : a.region}/${a.maxQps}qps`).join(','),
       appsFrom: config.appsSource,
       database: config.databasePath,

@@ -3,11 +3,11 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getConfig } from '../config';
-import { getRuntime } from '../runtime';
-import { clientAddress, forwardedHttps } from './client-address';
-import type { Operator } from './types';
-import { hasRole, type Role } from './roles';
-import { SESSION_COOKIE, sessionLimits } from './sessions';
+import { clientAddress, forwardedHttps } from '../auth/client-address';
+import type { Operator } from '../auth/types';
+import { hasRole, type Role } from '../auth/roles';
+import { SESSION_COOKIE, sessionLimits } from '../auth/sessions';
+import { runtime } from './runtime';
 
 /**
  * The glue between Next.js requests and lib/auth: every page, server action and route handler
@@ -18,7 +18,7 @@ import { SESSION_COOKIE, sessionLimits } from './sessions';
 export const currentOperator = cache(async (): Promise<Operator | null> => {
   const config = getConfig();
   const value = (await cookies()).get(SESSION_COOKIE)?.value;
-  return getRuntime().store.sessions.resolve(value, { secret: config.sessionSecret.reveal(), ...sessionLimits(config) });
+  return runtime().store.sessions.resolve(value, { secret: config.sessionSecret.reveal(), ...sessionLimits(config) });
 });
 
 /** The client's address as the outermost trusted proxy saw it (TRUSTED_PROXY_HOPS), or null. */
