@@ -130,32 +130,29 @@ async function writeCsv(path: string, users: number): Promise<number> {
 }
 
 /**
- * The sign-in form is a react-hook-form `onSubmit` that calls the server action from JavaScript:
- * it renders no `action`, so no `$ACTION_ID_…` field, and the action takes an object, not FormData
- * (a hand-made `$ACTION_ID_<id>` multipart post is answered 200 with no cookie). So this sends what
- * the page's own script sends: the action's ID, found in the chunks /login loads, and its argument
- * as JSON in a POST to /login.
+ * The sign-in form as a browser with scripts off posts it: the hidden fields React renders into it
+ * (the action's ID and its bound state) and the two typed ones, multipart, to /login. The action
+ * answers with the redirect and the session cookie.
  */
 async function signIn(base: string): Promise<string> {
   const html = await (await fetch(`${base}/login`)).text();
-  const scripts = [...html.matchAll(/<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/g)].map((m) => m[1]!);
-  let actionId: string | undefined;
-  for (const src of scripts) {
-    const js = await (await fetch(`${base}${src}`)).text();
-    actionId = /createServerReference\)\("([0-9a-f]+)",[^;]*?"signInAction"\)/.exec(js)?.[1];
-    if (actionId) break;
+  const form = /<form[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1];
+  if (!form) throw new Error('sign-in: no form on /login');
+  const body = new FormData();
+  for (const [input] of form.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
+    const attr = (name: string) => unescapeHtml(new RegExp(` ${name}="([^"]*)"`).exec(input)?.[1] ?? '');
+    body.append(attr('name'), attr('value'));
   }
-  if (!actionId) throw new Error(`sign-in: no signInAction reference in the ${scripts.length} scripts /login loads`);
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'next-action': actionId, 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component', origin: base },
-    body: JSON.stringify([{ username: ADMIN.username, password: ADMIN.password }]),
-  });
+  body.append('username', ADMIN.username);
+  body.append('password', ADMIN.password);
+  const res = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { origin: base }, body });
   const session = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('tim_console_session='));
   if (!session) throw new Error(`sign-in: HTTP ${res.status}, no tim_console_session cookie`);
   return session;
 }
+
+const unescapeHtml = (s: string) =>
+  s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 interface Staged {
   id: number;
@@ -217,15 +214,15 @@ const requestKey = () => randomBytes(16).toString('hex');
 /**
  * A start as the pages' buttons do it, answered 201 `{ runId, users }`: an upload's Confirm removal
  * or Check current values (`/api/uploads/:id/start`), a dry run's Remove (`/api/runs/:id/remove`),
- * a removal's Restore (`/api/runs/:id/restore`, no body).
+ * a removal's Restore (`/api/runs/:id/restore`, `{}`).
  */
-async function startRun(base: string, cookie: string, path: string, body?: object): Promise<Started> {
+async function startRun(base: string, cookie: string, path: string, body: object): Promise<Started> {
   const clickedMs = performance.now();
   const clickedAt = Date.now();
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   if (res.status !== 201) throw new Error(`POST ${path}: HTTP ${res.status}: ${await res.text()}`);
   const { runId, users } = (await res.json()) as { runId: number; users: number };
@@ -620,7 +617,7 @@ async function fullPass(stack: Stack, csvPath: string, bytes: number): Promise<b
   );
   const removal = await measureRun(stack, 'removal', ['get_attr', 'remove_attr'], () => startRun(base, cookie, `/api/runs/${dry.runId}/remove`, { requestKey: requestKey() }));
   const afterRemoval = stillHolding(sampleBefore, await simUsers(sim, sample));
-  const restore = await measureRun(stack, 'restore', ['get_attr', 'set_attr'], () => startRun(base, cookie, `/api/runs/${removal.runId}/restore`));
+  const restore = await measureRun(stack, 'restore', ['get_attr', 'set_attr'], () => startRun(base, cookie, `/api/runs/${removal.runId}/restore`, {}));
   const sampleAfter = await simUsers(sim, sample);
   const differ = sample.filter((id) => !sameValues(sampleBefore.get(id)!, sampleAfter.get(id)!));
   const removedInSample = [...sampleBefore.values()].filter((v) => v?.city !== undefined).length;
