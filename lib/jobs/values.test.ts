@@ -3,7 +3,7 @@ import { sameBudget } from '../../test-support/budgets';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
 import { createRetryRun, createRun, getRun, listRunUsers, requestCancel } from '../db/runs';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, restoreState } from '../db/values';
-import { DEFAULT_RETRY_POLICY } from '../engine/engine';
+import { DEFAULT_RETRY_POLICY } from '../engine/settle';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import type { RunKind } from '../runs/state-machine';
 import { createSqliteStore } from '../store/sqlite';
