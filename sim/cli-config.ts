@@ -1,5 +1,7 @@
 // SIM_* environment parsing, separate from cli.ts so it can be unit-tested without starting a server.
-import { MAX_HUGE_BYTES, SIM_APIS, type SimFaults, type SimQpsLimit } from './server';
+import type { SimQpsLimit } from './config';
+import { MAX_HUGE_BYTES, type SimFaults } from './faults';
+import { SIM_APIS } from './wire';
 import { DEMO_SDKAPPID, DEMO_SECRET_KEY } from './seed';
 
 export class ConfigError extends Error {}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CallResult } from '../tim/client';
 import type { UserAttrs } from '../tim/wire';
-import { backoffDelay, DEFAULT_RETRY_POLICY, runBatches, toBatches, type UserOutcome } from './engine';
+import { runBatches, toBatches, type UserOutcome } from './engine';
+import { backoffDelay, DEFAULT_RETRY_POLICY } from './settle';
 import { removeAttr, type Operation, type RemovalTarget } from './operations';
 import { readBatchReply } from '../tim/outcomes';
 import type { Clock, RateLimiter } from './rate-limiter';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sameBudget } from '../../test-support/budgets';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
-import { DEFAULT_RETRY_POLICY } from '../engine/engine';
+import { DEFAULT_RETRY_POLICY } from '../engine/settle';
 import { createRateLimiter, realClock } from '../engine/rate-limiter';
 import type { AuditAction } from '../auth/types';
 import type { RunKind } from '../runs/state-machine';

@@ -1,0 +1,25 @@
+// What this run of the benchmark is asked to do, from the environment, and the fixed figures it assumes.
+import { randomBytes } from 'node:crypto';
+
+/** The shared-budget mode: one removal through an app whose APIs share one budget, smaller by default. */
+export const SHARED_BUDGET = process.env.BENCH_SHARED_BUDGET === '1';
+export const USERS = Number(process.env.BENCH_USERS ?? (SHARED_BUDGET ? 200_000 : 1_000_000));
+export const BASELINE_USERS = Number(process.env.BENCH_BASELINE_USERS ?? 100_000);
+/** Users whose values are read before the dry run and compared after the restore. */
+export const SAMPLE_USERS = Number(process.env.BENCH_SAMPLE_USERS ?? 1000);
+export const QPS = Number(process.env.TIM_MAX_QPS ?? 100);
+export const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
+export const USERS_PER_REQUEST = 100;
+/** The simulator's request log keeps this many entries (its default). */
+export const SIM_LOG_LIMIT = 20_000;
+export const SIM_PORTS = portRange('BENCH_SIM_PORTS', '4600-4699');
+export const CONSOLE_PORTS = portRange('BENCH_CONSOLE_PORTS', '3600-3699');
+export const ADMIN = { username: 'bench-admin', password: randomBytes(18).toString('base64url') };
+
+/** `BENCH_SIM_PORTS` / `BENCH_CONSOLE_PORTS`: "from-to", where each server takes its first free port. */
+function portRange(name: string, fallback: string): [number, number] {
+  const text = process.env[name] || fallback;
+  const m = /^(\d+)-(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 65535) throw new Error(`${name} must be a port range such as ${fallback}, got ${JSON.stringify(text)}`);
+  return [Number(m[1]), Number(m[2])];
+}

@@ -1,0 +1,62 @@
+// The simulator's control API, read to see what arrived: its request log, counters and users.
+import { sleep } from './time';
+
+interface LogEntry {
+  at: number;
+  api: string;
+}
+
+const simLog = async (sim: string) => (await (await fetch(`${sim}/__sim/requests`)).json()) as LogEntry[];
+
+/**
+ * Seconds from the click to the simulator's first arrival of one of the run's APIs (both wall
+ * clocks of this machine). Read 2 s after the click: the request log keeps only the newest 20,000
+ * entries, which a 10M-user run overwrites long before it ends (it is cleared before each start).
+ */
+export async function firstSendAfter(sim: string, clickedAt: number, apis: readonly string[]): Promise<number | null> {
+  await sleep(2000);
+  const log = await simLog(sim);
+  const first = Math.min(...log.filter((r) => apis.includes(r.api) && r.at >= clickedAt).map((r) => r.at));
+  return Number.isFinite(first) ? (first - clickedAt) / 1000 : null;
+}
+
+/**
+ * The most arrivals of these APIs together in any 1 s, from the request log (arrival wall-clock
+ * ms, window (t − 1000, t]); null when the log no longer holds all of the run's requests.
+ */
+export async function mostTogetherInOneSecond(sim: string, sinceAt: number, apis: readonly string[], expected: number): Promise<number | null> {
+  const at = (await simLog(sim))
+    .filter((r) => apis.includes(r.api) && r.at >= sinceAt)
+    .map((r) => r.at)
+    .sort((a, b) => a - b);
+  if (at.length !== expected) return null;
+  let most = 0;
+  for (let from = 0, to = 0; to < at.length; to++) {
+    while (at[from]! <= at[to]! - 1000) from++;
+    most = Math.max(most, to - from + 1);
+  }
+  return most;
+}
+
+interface SimStats {
+  rateLimited: number;
+  maxPerSecondByApi: Record<string, number>;
+  byApi: Record<string, number>;
+  faultsInjected: Record<string, number>;
+}
+
+/**
+ * The simulator counts each API's arrivals in a sliding (now − 1 s, now] window; maxPerSecondByApi
+ * is its maximum since it started (or was reset: which also resets its users, so not between runs).
+ */
+export const simStats = async (sim: string) => (await (await fetch(`${sim}/__sim/stats`)).json()) as SimStats;
+
+export type Attrs = Record<string, string>;
+
+/** The simulator's current values of these users (null: no such user), from its control API. */
+export async function simUsers(sim: string, ids: string[]): Promise<Map<string, Attrs | null>> {
+  const res = await fetch(`${sim}/__sim/users/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+  if (!res.ok) throw new Error(`simulator users/query: HTTP ${res.status}: ${await res.text()}`);
+  const { users } = (await res.json()) as { users: Record<string, Attrs | null> };
+  return new Map(ids.map((id) => [id, users[id] ?? null]));
+}
