@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureShares, outcomeParts, type OutcomeCounts } from './outcome';
+import { failureShares, outcomeParts, usersMatching, type OutcomeCounts } from './outcome';
 
 const base: OutcomeCounts = { kind: 'remove', total: 0, succeeded: 0, nothingToRemove: 0, skipped: 0, failed: 0, notSent: 0, pending: 0, withValues: 0 };
 
@@ -41,5 +41,27 @@ describe('failureShares', () => {
       ['91000', 0.8],
       ['timeout', 0.1],
     ]);
+  });
+});
+
+describe('usersMatching', () => {
+  const run: OutcomeCounts = { ...base, total: 100, succeeded: 60, nothingToRemove: 10, failed: 20, notSent: 7, pending: 3 };
+  const groups = [
+    { key: '70107', count: 15 },
+    { key: 'http-502', count: 5 },
+  ];
+
+  it('counts a result filter from the run’s counters', () => {
+    expect(usersMatching(run, undefined, '', groups)).toBe(100);
+    expect(usersMatching(run, 'removed', '', groups)).toBe(60);
+    expect(usersMatching(run, 'nothing_to_remove', '', groups)).toBe(10);
+    expect(usersMatching(run, 'failed', '', groups)).toBe(20);
+    expect(usersMatching(run, 'not_sent', '', groups)).toBe(7);
+    expect(usersMatching(run, 'pending', '', groups)).toBe(3);
+  });
+
+  it('counts one failure group from its row, and none for a group the run does not have', () => {
+    expect(usersMatching(run, 'failed', 'http-502', groups)).toBe(5);
+    expect(usersMatching(run, undefined, '60007', groups)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { RunKind } from './state-machine';
+import type { RunKind, UserResult } from './state-machine';
 
 /** The parts of a run's users the outcome bar shows, in the order they are drawn. */
 export const OUTCOME_SEGMENTS = ['removed', 'nothingToRemove', 'withValue', 'noValue', 'restored', 'skipped', 'unknownUser', 'failed', 'notSent', 'pending'] as const;
@@ -63,4 +63,27 @@ export function unknownUsersIn(groups: readonly { code: number | string | null; 
 export function failureShares<G extends { key: string; count: number }>(groups: readonly G[]): (G & { percent: number })[] {
   const total = groups.reduce((sum, g) => sum + g.count, 0);
   return [...groups].sort((a, b) => b.count - a.count).map((g) => ({ ...g, percent: percentOf(g.count, total) }));
+}
+
+/** How many users a result filter (or one failure group) selects, from the run's counters and failure groups: never a count of rows. */
+export function usersMatching(run: OutcomeCounts, result: UserResult | undefined, errorKey: string, groups: readonly { key: string; count: number }[]): number {
+  if (errorKey) return groups.find((g) => g.key === errorKey)?.count ?? 0;
+  switch (result) {
+    case undefined:
+      return run.total;
+    case 'removed':
+    case 'checked':
+    case 'restored':
+      return run.succeeded;
+    case 'nothing_to_remove':
+      return run.nothingToRemove;
+    case 'skipped':
+      return run.skipped;
+    case 'failed':
+      return run.failed;
+    case 'not_sent':
+      return run.notSent;
+    case 'pending':
+      return run.pending;
+  }
 }

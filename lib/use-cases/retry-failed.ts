@@ -2,7 +2,7 @@ import 'server-only';
 import type { RetryRefusal } from '../runs/types';
 import { log } from '../log';
 import { handlingOf, parseFailureKey } from '../tim/policy';
-import { isRetryable } from '../runs/state-machine';
+import { retryPlan } from '../runs/retry';
 import type { RetryFailedInput } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
 import { fail, ok, type ErrorCode, type Result } from './result';
@@ -19,14 +19,14 @@ const REFUSALS: Record<RetryRefusal, ErrorCode> = {
 export async function retryFailed(ctx: UseCaseContext, input: RetryFailedInput): Promise<Result<{ runId: number; users: number }>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const { store, actor } = ctx;
-  const retryGroups = (await store.runs.failureGroups(input.runId)).filter((g) => isRetryable(handlingOf(parseFailureKey(g.key, g.code))));
-  const retryKeys = retryGroups.map((g) => g.key);
   const run = await store.runs.get(input.runId);
+  const groups = (await store.runs.failureGroups(input.runId)).map((g) => ({ ...g, handling: handlingOf(parseFailureKey(g.key, g.code)) }));
+  const plan = retryPlan(groups, run?.notSent ?? 0);
   const app = run ? ctx.apps.get(run.appId) : null;
   // The same count the run page names in its confirm step; a dry run's retry changes nothing.
-  const untyped = run?.kind === 'remove' && app ? untypedRefusal(app.summary, retryGroups.reduce((n, g) => n + g.count, run.notSent), input.typedAppName) : null;
+  const untyped = run?.kind === 'remove' && app ? untypedRefusal(app.summary, plan.users, input.typedAppName) : null;
   if (untyped) return untyped;
-  const created = await store.runs.createRetry(input.runId, retryKeys, actor.username, (runId, users) => ({
+  const created = await store.runs.createRetry(input.runId, plan.keys, actor.username, (runId, users) => ({
     action: 'run-retried',
     operator: actor.username,
     clientIp: actor.clientIp,

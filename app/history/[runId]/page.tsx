@@ -14,13 +14,13 @@ import { RetryButton } from '@/components/retry-button';
 import { RunSummaryHeader, StatusBadge, type SummaryFact } from '@/components/run-summary';
 import { hasRole } from '@/lib/auth/roles';
 import { pageContext } from '@/lib/entry/page';
-import { canSeeValues, checkResults, restoreStateOf, runById, runResults, type RunResultRow, type RunSummary } from '@/lib/queries/runs';
+import { canSeeValues, checkResults, restoreStateOf, runById, runResults, type RunResultRow } from '@/lib/queries/runs';
 import type { FailureGroupView } from '@/lib/results/present';
 import { kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
 import { formatDateTime } from '@/lib/messages/format';
 import { regionName } from '@/lib/messages/translate';
-import { unknownUsersIn } from '@/lib/runs/outcome';
-import { isRetryable, type UserResult } from '@/lib/runs/state-machine';
+import { unknownUsersIn, usersMatching } from '@/lib/runs/outcome';
+import { retryPlan } from '@/lib/runs/retry';
 import { runIdSchema } from '@/lib/schemas/bulk';
 import { readSearchParams, runPageSearchSchema, type RawSearchParams } from '@/lib/schemas/search-params';
 import { UserSearch } from '@/components/user-search';
@@ -46,29 +46,6 @@ function pageHref(runId: number, q: { after?: number; from?: number; result: str
   if (q.after) params.set('after', String(q.after));
   if (q.from && q.from > 1) params.set('from', String(q.from));
   return `/history/${runId}${params.size > 0 ? `?${params}` : ''}`;
-}
-
-/** How many users a filter selects, from the run's counters and failure groups: never a count of rows. */
-function filteredTotal(run: RunSummary, result: UserResult | undefined, errorKey: string, groups: FailureGroupView[]): number {
-  if (errorKey) return groups.find((g) => g.key === errorKey)?.count ?? 0;
-  switch (result) {
-    case undefined:
-      return run.total;
-    case 'removed':
-    case 'checked':
-    case 'restored':
-      return run.succeeded;
-    case 'nothing_to_remove':
-      return run.nothingToRemove;
-    case 'skipped':
-      return run.skipped;
-    case 'failed':
-      return run.failed;
-    case 'not_sent':
-      return run.notSent;
-    case 'pending':
-      return run.pending;
-  }
 }
 
 /** A failure's words are shown once, in its group above the table; its rows point there. */
@@ -107,13 +84,13 @@ export default async function RunPage({ params, searchParams }: Props) {
   const restore = run.kind === 'remove' ? await restoreStateOf(ctx, run) : null;
   const withBefore = run.kind === 'remove' && canSeeValues(ctx);
   const running = run.status === 'running';
-  const retryable = groups.filter((g) => isRetryable(g.handling)).reduce((n, g) => n + g.count, 0) + run.notSent;
+  const retryable = retryPlan(groups, run.notSent).users;
   const unknownUsers = unknownUsersIn(groups);
   const fromCheck = run.kind === 'remove' && run.source !== 'retry';
   const pageNext = isCheck ? (check?.nextAfter ?? null) : nextAfter;
   const shownRows = pointToGroups(rows, groups, (g) => t('seeAbove', { title: g.title, code: g.code, hasCode: g.code ? 'yes' : 'no' }));
   const pageRows = isCheck ? (check?.values ? new Set(check.values.map((v) => v.user)).size : 0) : rows.length;
-  const listTotal = isCheck ? (q.user ? pageRows : run.succeeded) : filteredTotal(run, q.result, error, groups);
+  const listTotal = isCheck ? (q.user ? pageRows : run.succeeded) : usersMatching(run, q.result, error, groups);
   const range = pageRows > 0 ? t('range', { from, to: from + pageRows - 1, total: Math.max(listTotal, from + pageRows - 1) }) : null;
 
   const facts: SummaryFact[] = [
