@@ -34,6 +34,6 @@ const nextConfig = {
   },
 };
 
-const withNextIntl = require('next-intl/plugin')('./lib/messages/request-config.ts');
+const withNextIntl = require('next-intl/plugin')('./lib/entry/request-config.ts');
 
 module.exports = withNextIntl(nextConfig);

@@ -1,6 +1,6 @@
 // A process that competes for the worker lease of a SQLite file, for the lease tests: it prints one
 // JSON line each time its view changes and renews every HEARTBEAT_MS, like the console's worker.
-import { HEARTBEAT_MS, thisProcess } from '../lib/jobs/lease';
+import { HEARTBEAT_MS, thisProcess } from '../lib/lease/lease';
 import { openSqliteStore } from '../lib/store';
 
 const store = openSqliteStore(process.argv[2]!);

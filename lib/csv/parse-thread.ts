@@ -1,8 +1,10 @@
 import 'server-only';
 import { Worker } from 'node:worker_threads';
-import type { StagedRow } from '../uploads/types';
 import type { ParsedMessage, ParseReply, ParseRequest, ParseThreadOptions } from './parse-protocol';
-import type { CsvIssue, CsvTally } from './validate';
+import type { CsvIssue, CsvRow, CsvTally } from './validate';
+
+/** A valid row as the thread hands it on: the line it came from is no longer needed. */
+type ParsedRow = Omit<CsvRow, 'line'>;
 
 /** Chunks handed to the thread and not yet answered: enough to keep it busy, few enough to bound memory. */
 const IN_FLIGHT = 2;
@@ -32,7 +34,7 @@ export interface ParseThread {
  */
 export function startParseThread(
   options: ParseThreadOptions,
-  onParsed: (rows: StagedRow[], issues: CsvIssue[], bytesRead: number) => Promise<void>,
+  onParsed: (rows: ParsedRow[], issues: CsvIssue[], bytesRead: number) => Promise<void>,
 ): ParseThread {
   const worker = FROM_SOURCE
     ? new Worker(fromSource(new URL('./parse-worker.ts', import.meta.url).href), { eval: true, workerData: options })
@@ -58,7 +60,7 @@ export function startParseThread(
     failed?.(failure);
   };
 
-  const toRows = (m: ParsedMessage): StagedRow[] =>
+  const toRows = (m: ParsedMessage): ParsedRow[] =>
     m.rows.map(([account, json, withPicked]) => {
       let attrs = lists.get(json);
       if (!attrs) lists.set(json, (attrs = JSON.parse(json) as string[]));

@@ -35,7 +35,7 @@ export type CsvProblemCode = (typeof CSV_PROBLEM_CODES)[number];
 /**
  * Why the whole file cannot be used: `csv.empty` (no rows), `csv.tooManyRows` (`max`),
  * `csv.tooLarge` (`mib`, `maxMib`), `csv.unreadable` (`detail`, the browser's own message).
- * These are also use-case error codes (lib/use-cases/result.ts), so the server's refusal of a file
+ * These are also use-case error codes (lib/errors.ts), so the server's refusal of a file
  * reads the same as the preview's.
  */
 export const CSV_FATAL_CODES = ['csv.empty', 'csv.tooManyRows', 'csv.tooLarge', 'csv.unreadable'] as const;

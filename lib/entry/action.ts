@@ -7,7 +7,7 @@ import { errorMessage, type Messages } from '../messages/translate';
 import type { UseCaseContext } from '../use-cases/context';
 import { requestMessages } from './locale';
 import { operatorContext } from './operator-context';
-import type { AppError, ErrorCode, Result } from '../use-cases/result';
+import type { AppError, ErrorCode, Result } from '../errors';
 
 export type ActionResult<T> =
   | { ok: true; value: T }

@@ -2,7 +2,7 @@ import { SESSION_COOKIE, unsealToken } from '../auth/cookie';
 import { messagesFor } from '../messages/catalogues';
 import { browserLocale, LOCALE_COOKIE } from '../messages/locales';
 import { errorMessage } from '../messages/translate';
-import type { ErrorCode } from '../use-cases/result';
+import type { ErrorCode } from '../errors';
 
 /**
  * Which request bodies may be read at all, decided from the request line and headers alone. Both

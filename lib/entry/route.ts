@@ -6,7 +6,7 @@ import { errorMessage, type Messages } from '../messages/translate';
 import type { UseCaseContext } from '../use-cases/context';
 import { requestMessages } from './locale';
 import { operatorContext } from './operator-context';
-import type { AppError } from '../use-cases/result';
+import type { AppError } from '../errors';
 import { mediaType, sameOriginOrNoBrowser } from './same-origin';
 
 const STATUS: Partial<Record<AppError['code'], number>> = {

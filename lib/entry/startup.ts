@@ -1,7 +1,7 @@
 import 'server-only';
 import { ConfigError, getConfig, type Config } from '../config';
 import { log } from '../log';
-import { ensureFirstAdmin } from '../auth/bootstrap';
+import { ensureFirstAdmin } from '../use-cases/first-admin';
 import { retentionLimits } from '../auth/retention';
 import type { JobWorker } from '../jobs/worker';
 import type { Store } from '../store/store';

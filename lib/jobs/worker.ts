@@ -8,7 +8,7 @@ import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import type { Store } from '../store/store';
 import { executeRun, OPERATIONS } from './execute-run';
-import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
+import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from '../lease/lease';
 import { ProgressTracker } from './progress';
 import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from './uploads-in-progress';
 

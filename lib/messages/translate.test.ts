@@ -1,6 +1,6 @@
 import en from '../../messages/en';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../use-cases/result';
+import { ERROR_CODES } from '../errors';
 import { errorMessage } from './translate';
 
 describe('error messages', () => {

@@ -29,7 +29,7 @@ import type { CsvIssue } from '../csv/validate';
 import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
-import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
+import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../lease/lease';
 import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';
 

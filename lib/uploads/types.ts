@@ -1,4 +1,4 @@
-import type { AttrSet } from '../csv/validate';
+import type { AttrSet, CsvRow } from '../csv/validate';
 import type { UploadStatus } from '../runs/state-machine';
 
 export interface NewUpload {
@@ -9,12 +9,8 @@ export interface NewUpload {
   fileName: string;
 }
 
-/** One valid CSV row: its user, the attributes the row names (maybe none), and whether it takes the picked ones. */
-export interface StagedRow {
-  account: string;
-  attrs: readonly string[];
-  withPicked: boolean;
-}
+/** One valid CSV row as the upload keeps it: its user, the attributes the row names (maybe none), and whether it takes the picked ones. */
+export type StagedRow = Omit<CsvRow, 'line'>;
 
 /** What the server's own pass over the file found, as the preview shows it. */
 export interface UploadFacts {

@@ -2,7 +2,7 @@ import 'server-only';
 import type { CancelRefusal } from '../runs/types';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
-import { fail, ok, type ErrorCode, type Result } from './result';
+import { fail, ok, type ErrorCode, type Result } from '../errors';
 
 const REFUSALS: Record<CancelRefusal, ErrorCode> = { 'not-found': 'run.notFound', 'not-running': 'run.notRunning', 'form-run': 'run.formRun' };
 

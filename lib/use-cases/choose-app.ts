@@ -1,7 +1,7 @@
 import 'server-only';
 import type { ChooseAppInput } from '../schemas/apps';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type Result } from '../errors';
 
 /** The app the operator's pages act on from now on, remembered for the operator. */
 export async function chooseApp(ctx: UseCaseContext, input: ChooseAppInput): Promise<Result<{ appId: string }>> {

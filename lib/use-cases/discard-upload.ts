@@ -2,7 +2,7 @@ import 'server-only';
 import { log } from '../log';
 import type { UploadRef } from '../schemas/upload';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type Result } from '../errors';
 import { ownsUpload } from './start-staged-run';
 
 /**

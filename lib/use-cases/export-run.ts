@@ -6,7 +6,7 @@ import { ENGLISH } from '../messages/catalogues';
 import { formatValues, presentUser } from '../results/present';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type Result } from '../errors';
 
 const PAGE = 5000;
 export const EXPORT_COLUMNS = ['user', 'attributes', 'result', 'code', 'explanation', 'server_info'] as const;

@@ -3,7 +3,7 @@ import { csvLine } from '../csv/export';
 import { csvMessage } from '../messages/translate';
 import type { UploadRef } from '../schemas/upload';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type Result } from '../errors';
 import { ownsUpload } from './start-staged-run';
 
 const PAGE = 5000;

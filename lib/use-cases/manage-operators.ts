@@ -3,7 +3,7 @@ import { hashNewPassword, prepareOperator } from '../auth/operators';
 import type { AuditAction, AuditDetail, AuditInput, Operator, OperatorChange, UnlockResult } from '../auth/types';
 import type { OperatorChangeInput } from '../schemas/operators';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type Result } from '../errors';
 
 type Kind = OperatorChangeInput['kind'];
 

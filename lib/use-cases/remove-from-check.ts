@@ -3,7 +3,7 @@ import type { FromCheckRefusal } from '../runs/types';
 import { log } from '../log';
 import type { RemoveCheckedInput } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
-import { fail, ok, type ErrorCode, type Result } from './result';
+import { fail, ok, type ErrorCode, type Result } from '../errors';
 import { untypedRefusal } from './typed-confirm';
 
 const REFUSALS: Record<FromCheckRefusal, ErrorCode> = { 'not-found': 'run.notFound', 'not-a-check': 'run.notACheck', 'still-running': 'run.stillRunning' };

@@ -5,7 +5,7 @@ import type { RemoveFormInput } from '../schemas/remove-form';
 import { MAX_FORM_USERS } from '../schemas/remove-form';
 import { parseUserIdList } from '../user-ids';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type Result } from '../errors';
 import { storeRun } from './start-run';
 import { untypedRefusal } from './typed-confirm';
 

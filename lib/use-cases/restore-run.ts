@@ -3,7 +3,7 @@ import type { RestoreRefusal } from '../runs/types';
 import { log } from '../log';
 import type { RunRef } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
-import { fail, ok, type ErrorCode, type Result } from './result';
+import { fail, ok, type ErrorCode, type Result } from '../errors';
 
 const REFUSALS: Record<Exclude<RestoreRefusal, 'purged'>, ErrorCode> = {
   'not-found': 'run.notFound',

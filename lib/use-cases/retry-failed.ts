@@ -5,7 +5,7 @@ import { handlingOf, parseFailureKey } from '../tim/policy';
 import { retryPlan } from '../runs/retry';
 import type { RetryFailedInput } from '../schemas/bulk';
 import type { UseCaseContext } from './context';
-import { fail, ok, type ErrorCode, type Result } from './result';
+import { fail, ok, type ErrorCode, type Result } from '../errors';
 import { untypedRefusal } from './typed-confirm';
 
 const REFUSALS: Record<RetryRefusal, ErrorCode> = {

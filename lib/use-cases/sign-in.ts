@@ -1,9 +1,9 @@
 import 'server-only';
 import type { Role } from '../auth/roles';
-import { signIn } from '../auth/sign-in';
+import { signIn } from './sign-in-check';
 import type { SignInInput } from '../schemas/sign-in';
 import type { PublicContext, UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type Result } from '../errors';
 
 /**
  * Lockout, password check and session, all audited. The cookies are the adapter's to read and

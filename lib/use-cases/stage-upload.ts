@@ -9,7 +9,7 @@ import { log } from '../log';
 import { describeFailure } from '../results/present';
 import type { StagedUpload, UploadTarget } from '../schemas/upload';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type Result } from '../errors';
 
 /**
  * Rows per write, each its own transaction on the main thread, so pages and the health check keep

@@ -4,7 +4,7 @@ import { STAGED_UPLOAD_TTL_MS } from '../jobs/uploads-in-progress';
 import { log } from '../log';
 import type { StartUploadInput } from '../schemas/upload';
 import type { UseCaseContext } from './context';
-import { fail, ok, type ErrorCode, type Result } from './result';
+import { fail, ok, type ErrorCode, type Result } from '../errors';
 import { untypedRefusal } from './typed-confirm';
 
 const REFUSALS: Record<Exclude<StartRefusal, 'picks-needed'>, ErrorCode> = { 'not-found': 'upload.notFound', 'not-staged': 'upload.notFound' };

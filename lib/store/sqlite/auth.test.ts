@@ -10,7 +10,7 @@ import { setDisabled, setPasswordHash } from './operators';
 import { createSession, resolveSession } from './sessions';
 import { sessionLimits } from '../../auth/sessions';
 import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../../auth/lockout';
-import { signIn } from '../../auth/sign-in';
+import { signIn } from '../../use-cases/sign-in-check';
 import { createSqliteStore } from './store';
 import { unsealToken } from '../../auth/cookie';
 

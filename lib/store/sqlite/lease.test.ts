@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LEASE_TTL_MS, type LeaseIdentity } from '../../jobs/lease';
+import { LEASE_TTL_MS, type LeaseIdentity } from '../../lease/lease';
 import { openDatabase, type Db } from './database';
 import { acquireLease } from './lease';
 

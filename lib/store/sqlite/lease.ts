@@ -1,5 +1,5 @@
 import 'server-only';
-import { LEASE_TTL_MS, pidAlive, type LeaseAttempt, type LeaseHolder, type LeaseIdentity, type LeaseOptions } from '../../jobs/lease';
+import { LEASE_TTL_MS, pidAlive, type LeaseAttempt, type LeaseHolder, type LeaseIdentity, type LeaseOptions } from '../../lease/lease';
 import { statement, type Db } from './database';
 
 interface LeaseRow {

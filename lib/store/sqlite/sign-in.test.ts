@@ -8,7 +8,7 @@ import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../../auth/lockout';
 import { beginAttempt } from './sign-ins';
 import { addOperator } from '../../../test-support/operators';
 import { verifyPassword } from '../../auth/passwords';
-import { createSignInGuard, signIn } from '../../auth/sign-in';
+import { createSignInGuard, signIn } from '../../use-cases/sign-in-check';
 import { createSqliteStore } from './store';
 
 // The real argon2 verifier, counted: the lockout is about how many guesses get verified.

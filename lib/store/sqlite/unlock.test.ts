@@ -7,7 +7,7 @@ import { listAudit } from './audit';
 import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../../auth/lockout';
 import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from './sign-ins';
 import { addOperator } from '../../../test-support/operators';
-import { signIn } from '../../auth/sign-in';
+import { signIn } from '../../use-cases/sign-in-check';
 import { createSqliteStore } from './store';
 
 const SECRET = 'x'.repeat(40);

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../store';
 import type { Store } from '../store/store';
 import { addOperator } from '../../test-support/operators';
-import { knownDeviceCookie } from './known-device';
-import { decoyHash, verifyPassword } from './passwords';
-import { createSignInGuard, SIGN_IN_LANES, signIn, type SignInGuard } from './sign-in';
+import { knownDeviceCookie } from '../auth/known-device';
+import { decoyHash, verifyPassword } from '../auth/passwords';
+import { createSignInGuard, SIGN_IN_LANES, signIn, type SignInGuard } from './sign-in-check';
 
 const SECRET = 'x'.repeat(40);
 const PASSWORD = 'correct-horse-battery';

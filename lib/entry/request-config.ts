@@ -1,6 +1,6 @@
 import { getRequestConfig } from 'next-intl/server';
-import { requestLocale } from '../entry/locale';
-import { messagesFor } from './catalogues';
+import { requestLocale } from './locale';
+import { messagesFor } from '../messages/catalogues';
 
 /** next-intl's per-request configuration (next.config.js points its plugin here). */
 export default getRequestConfig(async () => {

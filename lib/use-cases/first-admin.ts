@@ -4,7 +4,7 @@ import { log } from '../log';
 import { ENGLISH } from '../messages/catalogues';
 import { errorMessage } from '../messages/translate';
 import type { Store } from '../store/store';
-import { prepareOperator } from './operators';
+import { prepareOperator } from '../auth/operators';
 
 /** The first admin comes from CONSOLE_ADMIN_USERNAME / CONSOLE_ADMIN_PASSWORD, only while no operator exists. */
 export async function ensureFirstAdmin(store: Store, config: Config): Promise<void> {

@@ -1,9 +1,9 @@
 import 'server-only';
 import type { Store } from '../store/store';
-import { isKnownDevice, knownDeviceCookie } from './known-device';
-import { createLane, type Lane, type LaneLimits } from './lanes';
-import { decoyHash, verifyPassword } from './passwords';
-import type { AuditInput, Operator } from './types';
+import { isKnownDevice, knownDeviceCookie } from '../auth/known-device';
+import { createLane, type Lane, type LaneLimits } from '../auth/lanes';
+import { decoyHash, verifyPassword } from '../auth/passwords';
+import type { AuditInput, Operator } from '../auth/types';
 
 export type SignInRefusal = 'auth.lockedOut' | 'auth.badCredentials' | 'auth.busy';
 

@@ -1,4 +1,4 @@
-import { CSV_FATAL_CODES } from '../csv/validate';
+import { CSV_FATAL_CODES } from './csv/validate';
 
 /**
  * What every use case answers: a value, or an error with a stable code (a key of the message
