@@ -23,8 +23,7 @@ export type StoredStatus = UploadStatus | RunStatus;
  * What a run does to its users: remove attributes; check their current values and change nothing
  * (a dry run); or restore what a removal took away.
  */
-export const RUN_KINDS = ['remove', 'check', 'restore'] as const;
-export type RunKind = (typeof RUN_KINDS)[number];
+export type RunKind = 'remove' | 'check' | 'restore';
 
 /**
  * `removed`, `checked` and `restored` end a user of a remove, check and restore run that went

@@ -34,8 +34,3 @@ export function genUserSig({ sdkAppId, identifier, secretKey, expireSeconds, now
   const b64 = deflateSync(Buffer.from(JSON.stringify(doc), 'utf8')).toString('base64');
   return b64.replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
 }
-
-/** Recomputes the HMAC a UserSig carries; used by tests to check a sig without trusting the encoder. */
-export function expectedSigHmac(secretKey: string, identifier: string, sdkAppId: number, time: number, expire: number) {
-  return hmacBase64(secretKey, identifier, sdkAppId, time, expire);
-}
