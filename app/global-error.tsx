@@ -2,6 +2,7 @@
 
 import { useSyncExternalStore } from 'react';
 import { createTranslator } from 'use-intl/core';
+import { ErrorNotice } from '@/components/error-notice';
 import en from '@/messages/en/ui.json';
 import zh from '@/messages/zh/ui.json';
 import { browserLocale, DEFAULT_LOCALE, HTML_LANG, LOCALE_COOKIE, type Locale } from '@/lib/messages/locales';
@@ -31,20 +32,17 @@ export default function GlobalError({ error, reset }: { error: Error & { digest?
     <html lang={HTML_LANG[locale]}>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <main id="main" className="mx-auto max-w-6xl px-4 py-8">
-          <div role="alert" className="space-y-4">
-            <h1 className="text-2xl font-semibold">{t('heading')}</h1>
-            <p>{t('body')}</p>
-            {error.digest && <p className="text-sm text-slate-700">{t('reference', { digest: error.digest })}</p>}
-            <div className="flex flex-wrap items-center gap-4">
-              <button type="button" onClick={reset} className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800">
-                {t('retry')}
-              </button>
-              {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- a full load: the frame that client navigation needs is what failed */}
+          <ErrorNotice
+            words={{ heading: t('heading'), body: t('body'), reference: (digest) => t('reference', { digest }), retry: t('retry') }}
+            digest={error.digest}
+            onRetry={reset}
+            historyLink={
+              // eslint-disable-next-line @next/next/no-html-link-for-pages -- a full load: the frame that client navigation needs is what failed
               <a href="/history" className="text-blue-800 underline">
                 {t('toHistory')}
               </a>
-            </div>
-          </div>
+            }
+          />
         </main>
       </body>
     </html>

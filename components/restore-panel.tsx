@@ -2,12 +2,10 @@
 
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
 import { restoreAction } from '@/lib/actions/runs';
 import type { AppSummary } from '@/lib/apps/registry';
 import type { RestoreState } from '@/lib/queries/runs';
-import { ConfirmPanel } from './confirm-panel';
+import { RunAction } from './run-action';
 
 function RestoreLinks({ ids }: { ids: number[] }) {
   const t = useTranslations('runs.restorePanel');
@@ -70,50 +68,17 @@ export function RestoreNote({ state, withButton }: { state: RestoreState; withBu
 /** "Restore removed values" in the run's toolbar: how many users it writes back, then its confirm step. */
 export function RestoreButton({ runId, users, app }: { runId: number; users: number; app: AppSummary }) {
   const t = useTranslations('runs.restorePanel');
-  const router = useRouter();
-  const [confirming, setConfirming] = useState(false);
-  const [busy, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-
-  const confirm = () =>
-    start(async () => {
-      const result = await restoreAction({ runId });
-      if (result.ok) router.push(`/history/${result.value.runId}`);
-      else {
-        setError(result.message);
-        setConfirming(false);
-      }
-    });
-
   return (
-    <div>
-      {confirming ? (
-        <ConfirmPanel id="restore-confirm-heading" app={app} confirmLabel={t('confirm')} onConfirm={confirm} onBack={() => setConfirming(false)} busy={busy} busyText={t('busy')}>
-          <p className="mt-2">{t.rich('confirmText', { count: users, strong: (chunks) => <strong>{chunks}</strong> })}</p>
-        </ConfirmPanel>
-      ) : (
-        <>
-          <button
-            type="button"
-            onClick={() => {
-              setError(null);
-              setConfirming(true);
-            }}
-            aria-describedby={`restore-hint-${runId}`}
-            className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800"
-          >
-            {t('button')}
-          </button>
-          <p id={`restore-hint-${runId}`} className="mt-1 max-w-md text-sm text-slate-600">
-            {t('hint', { count: users })}
-          </p>
-        </>
-      )}
-      {error && (
-        <p role="alert" className="mt-1 text-sm text-red-800">
-          {error}
-        </p>
-      )}
-    </div>
+    <RunAction
+      id={`restore-${runId}`}
+      app={app}
+      label={t('button')}
+      hint={t('hint', { count: users })}
+      confirmLabel={t('confirm')}
+      busyText={t('busy')}
+      start={() => restoreAction({ runId })}
+    >
+      <p className="mt-2">{t.rich('confirmText', { count: users, strong: (chunks) => <strong>{chunks}</strong> })}</p>
+    </RunAction>
   );
 }
