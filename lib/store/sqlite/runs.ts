@@ -1,5 +1,5 @@
 import 'server-only';
-import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus } from '../../runs/state-machine';
+import { assertRunMove, assertUserMove, IllegalTransition, movesInto, RUN_START, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus, type StoredStatus } from '../../runs/state-machine';
 import type { CancelRefusal, NewRun, RetryRefusal, RunSource, RunSummary, StoredFailure } from '../../runs/types';
 import type { Failure } from '../../tim/outcomes';
 import { statement, type Db } from './database';
@@ -40,8 +40,16 @@ export interface RunRow {
 export const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
   key === null ? null : { key, code, info: info ?? '' };
 
+const quoted = (statuses: readonly StoredStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
+
 /** Runs only: uploads (uploading, staged, discarding) are read through uploads.ts. */
-export const IS_RUN = `status NOT IN (${UPLOAD_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+export const IS_RUN = `status NOT IN (${quoted(UPLOAD_STATUSES)})`;
+
+/**
+ * The condition of a status write: the row is in one of the statuses the state machine lets move
+ * to `to`, so every write of a status is a compare-and-set and `changes` says whether it won.
+ */
+export const mayMoveTo = (to: StoredStatus) => `status IN (${quoted(movesInto(to))})`;
 
 export const pickedOf = (json: string | null): string[] => (json === null ? [] : (JSON.parse(json) as string[]));
 
@@ -87,7 +95,7 @@ export function createRun(db: Db, run: NewRun): { runId: number; existing: boole
     db,
     `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
                        file_name, rows_read, invalid_rows, duplicate_rows, request_key)
-     VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
   );
   const insertUser = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
   return db.transaction(() => {
@@ -105,6 +113,7 @@ export function createRun(db: Db, run: NewRun): { runId: number; existing: boole
         run.region,
         run.operator,
         run.parentRunId ?? null,
+        RUN_START,
         run.file?.name ?? null,
         run.file?.rowsRead ?? null,
         run.file?.invalidRows ?? null,
@@ -166,7 +175,7 @@ export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatu
     const closed = statement(
       db,
       `UPDATE runs SET status = ?, finished_at = ?, error_key = ?, error_code = ?, error_info = ?
-       WHERE id = ? AND status = 'running'`,
+       WHERE id = ? AND ${mayMoveTo(status)}`,
     ).run(status, new Date().toISOString(), failure?.key ?? null, failure?.code ?? null, failure?.info ?? null, runId).changes;
     if (closed === 0) {
       const from = (statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(runId) as RunStatus | undefined) ?? 'missing';
@@ -224,9 +233,9 @@ export function createRetryRun(
       db
         .prepare(
           `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
-           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, ?, 'running', ?, (SELECT picked_attrs FROM runs WHERE id = ?))`,
+           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT picked_attrs FROM runs WHERE id = ?))`,
         )
-        .run(new Date().toISOString(), parent.kind, parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, count, parentId)
+        .run(new Date().toISOString(), parent.kind, parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, RUN_START, count, parentId)
         .lastInsertRowid,
     );
     statement(db, 

@@ -1,8 +1,9 @@
 import 'server-only';
 import type { AttrSet, CsvIssue } from '../../csv/validate';
-import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
+import { assertRunMove, canMoveRun, IllegalTransition, UPLOAD_START, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
 import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
+import { mayMoveTo } from './runs';
 
 interface UploadRow {
   id: number;
@@ -70,8 +71,8 @@ export function beginUpload(db: Db, upload: NewUpload, cap: UploadCap): number |
       statement(
         db,
         `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
-         VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?)`,
-      ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, upload.fileName).lastInsertRowid,
+         VALUES (?, 'csv', ?, ?, ?, '[]', ?, ?, 0, ?)`,
+      ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, UPLOAD_START, upload.fileName).lastInsertRowid,
     );
   }).immediate();
 }
@@ -122,10 +123,11 @@ export function completeUpload(
     assertRunMove(from, 'staged');
     statement(
       db,
-      `UPDATE runs SET status = 'staged', rows_read = ?, invalid_rows = ?, duplicate_rows = ? - total, rows_without_attrs = ?,
+      `UPDATE runs SET status = ?, rows_read = ?, invalid_rows = ?, duplicate_rows = ? - total, rows_without_attrs = ?,
                        has_header = ?, attrs = ?, attr_sets = ?, staged_ms = ?
        WHERE id = ? AND status = ?`,
     ).run(
+      'staged',
       facts.rowsRead,
       facts.invalidRows,
       facts.validRows,
@@ -152,7 +154,7 @@ export function discardUpload(db: Db, uploadId: number): boolean {
     const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
     if (from === 'discarding') return true;
     if (!from || !canMoveRun(from, 'discarding')) return false;
-    return statement(db, "UPDATE runs SET status = 'discarding' WHERE id = ? AND status = ?").run(uploadId, from).changes === 1;
+    return statement(db, 'UPDATE runs SET status = ? WHERE id = ? AND status = ?').run('discarding', uploadId, from).changes === 1;
   }).immediate();
 }
 
@@ -245,9 +247,9 @@ export function startUpload(
     const attrs = (row.rows_without_attrs ?? 0) > 0 ? unionJson(row.attrs, start.picked) : row.attrs;
     statement(
       db,
-      `UPDATE runs SET status = 'running', kind = ?, picked_attrs = ?, attrs = ?, request_key = ?, operator = ?, created_at = ?
-       WHERE id = ? AND status = 'staged'`,
-    ).run(start.kind, JSON.stringify(start.picked), attrs, start.requestKey, start.operator, new Date().toISOString(), uploadId);
+      `UPDATE runs SET status = ?, kind = ?, picked_attrs = ?, attrs = ?, request_key = ?, operator = ?, created_at = ?
+       WHERE id = ? AND ${mayMoveTo('running')}`,
+    ).run('running', start.kind, JSON.stringify(start.picked), attrs, start.requestKey, start.operator, new Date().toISOString(), uploadId);
     return { ok: true as const, runId: uploadId, users: row.total, existing: false };
   }).immediate();
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { statement, type Db } from './database';
 import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState, RunSummary } from '../../runs/types';
+import { RUN_START } from '../../runs/state-machine';
 import { getRun } from './runs';
 
 export function attrCounts(db: Db, runId: number): AttrCount[] {
@@ -35,10 +36,10 @@ export function createRemovalFromCheck(
         db,
         `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
                            picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, request_key, copy_from)
-         SELECT ?, source, 'remove', app_id, sdkappid, region, attrs, ?, id, 'running', total,
+         SELECT ?, source, 'remove', app_id, sdkappid, region, attrs, ?, id, ?, total,
                 picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, ?, id
          FROM runs WHERE id = ?`,
-      ).run(new Date().toISOString(), start.operator, start.requestKey, checkId).lastInsertRowid,
+      ).run(new Date().toISOString(), start.operator, RUN_START, start.requestKey, checkId).lastInsertRowid,
     );
     return { ok: true as const, runId, users: check.total, existing: false };
   }).immediate();
@@ -80,8 +81,8 @@ export function createRestoreRun(
       statement(
         db,
         `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, copy_from)
-         SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, 'running', ?, id FROM runs WHERE id = ?`,
-      ).run(new Date().toISOString(), meta.operator, state.users, removalId).lastInsertRowid,
+         SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, ?, ?, id FROM runs WHERE id = ?`,
+      ).run(new Date().toISOString(), meta.operator, RUN_START, state.users, removalId).lastInsertRowid,
     );
     return { ok: true as const, runId, users: state.users, existing: false };
   }).immediate();
