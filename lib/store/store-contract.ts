@@ -219,6 +219,36 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
         expect((await store.audit.list({ action: 'run-started', limit: 10 })).map((e) => e.runId)).toEqual([kept]);
       });
 
+      it('discards or starts a staged upload asked at the same moment: exactly one of them happens', async () => {
+        for (const discardFirst of [true, false]) {
+          const id = await staged();
+          await store.uploads.complete(id, facts);
+          const starting = () => store.uploads.start(id, { picked: ['tag'], requestKey: `key-race-${id}-0123456789`, operator: 'ann', kind: 'remove' }, started);
+          const [discarded, start] = discardFirst
+            ? await Promise.all([store.uploads.discard(id), starting()])
+            : await Promise.all([starting(), store.uploads.discard(id)]).then(([st, d]) => [d, st] as const);
+          expect([discarded, start.ok]).toContainEqual(true);
+          expect(discarded && start.ok).toBe(false);
+          if (start.ok) {
+            expect(await store.runs.get(id)).toMatchObject({ status: 'running', total: 3, pending: 3 });
+          } else {
+            expect(start).toEqual({ ok: false, refusal: 'not-found' });
+            await store.uploads.deleteDiscarded(id);
+            expect(await store.uploads.countRows(id)).toBe(0);
+          }
+        }
+      });
+
+      it('completes an upload once, and never one being discarded', async () => {
+        const id = await staged();
+        await store.uploads.complete(id, facts);
+        await expect(store.uploads.complete(id, facts)).rejects.toThrow(/illegal run transition staged → staged/);
+        const dropped = await staged();
+        expect(await store.uploads.discard(dropped)).toBe(true);
+        await expect(store.uploads.complete(dropped, facts)).rejects.toThrow(/illegal run transition discarding → staged/);
+        expect(await store.uploads.get(dropped)).toBeNull();
+      });
+
       it('expires staged uploads by age, and those still uploading only when asked', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });

@@ -145,9 +145,9 @@ export function requestCancel(db: Db, runId: number): { ok: true } | { ok: false
     const run = statement(db, 'SELECT source, status FROM runs WHERE id = ?').get(runId) as { source: RunSource; status: RunStatus } | undefined;
     if (!run) return { ok: false as const, refusal: 'not-found' as const };
     if (run.source === 'form') return { ok: false as const, refusal: 'form-run' as const };
-    if (run.status !== 'running') return { ok: false as const, refusal: 'not-running' as const };
-    statement(db, 'UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
-    return { ok: true as const };
+    // Conditioned on the status by the write itself: a run another writer closed meanwhile is not asked to stop.
+    const asked = statement(db, "UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'").run(runId).changes;
+    return asked === 1 ? { ok: true as const } : { ok: false as const, refusal: 'not-running' as const };
   })();
 }
 
