@@ -87,6 +87,19 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(later.ok && later.runId).not.toBe(ann.ok && ann.runId);
     });
 
+    it('makes one removal from one dry run asked twice at the same moment, audited once', async () => {
+      const { runId: checkId } = await store.runs.create({ ...run(['a', 'b']), kind: 'check' }, { ...by, action: 'check-started' });
+      await store.runs.finish(checkId, { status: 'completed' });
+      const entry = (id: number, n: number) => ({ ...by, action: 'run-started' as const, runId: id, detail: { source: 'check' as const, checkRunId: checkId, users: n } });
+      const asks = await Promise.all(
+        ['key-one-0123456789ab', 'key-two-0123456789ab'].map((requestKey) => store.runs.createFromCheck(checkId, { requestKey, operator: 'ann' }, entry)),
+      );
+      expect(new Set(asks.map((a) => a.ok && a.runId)).size).toBe(1);
+      expect(asks.map((a) => a.ok && a.existing).sort()).toEqual([false, true]);
+      expect(await store.audit.list({ action: 'run-started', limit: 10 })).toHaveLength(1);
+      expect((await store.runs.list({ limit: 10 })).filter((r) => r.parentRunId === checkId)).toHaveLength(1);
+    });
+
     it('copies a removal’s users from its dry run a slice at a time, in order, until done', async () => {
       const { runId: checkId } = await store.runs.create({ ...run(['a', 'b', 'c']), kind: 'check' }, { ...by, action: 'check-started' });
       await store.runs.finish(checkId, { status: 'completed' });

@@ -2,6 +2,7 @@ import 'server-only';
 import { assertRunMove, assertUserMove, IllegalTransition, movesInto, RUN_START, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus, type StoredStatus } from '../../runs/state-machine';
 import type { CancelRefusal, NewRun, RetryRefusal, RunSource, RunSummary, StoredFailure } from '../../runs/types';
 import type { Failure } from '../../tim/outcomes';
+import type Database from 'better-sqlite3';
 import { statement, type Db } from './database';
 
 export interface RunRow {
@@ -84,6 +85,34 @@ export function toSummary(r: RunRow): RunSummary {
         : { name: r.file_name, rowsRead: r.rows_read ?? 0, invalidRows: r.invalid_rows ?? 0, duplicateRows: r.duplicate_rows ?? 0 },
     cancelRequested: r.cancel_requested === 1,
   };
+}
+
+/** A run as a create method answers with it: its id and how many users it holds. */
+export interface RunRef {
+  id: number;
+  total: number;
+}
+
+/** The running run of this kind that follows `parentId`, the one runs_one_running_child_per_kind allows. */
+export function runningChild(db: Db, parentId: number, kind: RunKind): RunRef | undefined {
+  return statement(db, 'SELECT id, total FROM runs WHERE parent_run_id = ? AND kind = ? AND status = ?').get(parentId, kind, RUN_START) as RunRef | undefined;
+}
+
+export function runWithKey(db: Db, requestKey: string): RunRef | undefined {
+  return statement(db, 'SELECT id, total FROM runs WHERE request_key = ?').get(requestKey) as RunRef | undefined;
+}
+
+/**
+ * The answer to an INSERT … ON CONFLICT DO NOTHING of a run: the new run, or the one a unique index
+ * (a running run of this kind after the same run, a request key) kept it from duplicating. With
+ * concurrent writers both inserts reach the index, and the one that comes second gets the first's run.
+ */
+export function insertedOrKept(inserted: Database.RunResult, users: number, kept: () => RunRef | undefined): { ok: true; runId: number; users: number; existing: boolean } {
+  if (inserted.changes === 1) return { ok: true, runId: Number(inserted.lastInsertRowid), users, existing: false };
+  const run = kept();
+  // Unreachable: the conflicting row is committed (or ours, in this transaction) and still running.
+  if (!run) throw new Error('a unique index refused the run, and no run holds its place');
+  return { ok: true, runId: run.id, users: run.total, existing: true };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AttrSet, CsvIssue } from '../../csv/validate';
 import { canMoveRun, IllegalTransition, UPLOAD_START, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
 import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
-import { mayMoveTo } from './runs';
+import { mayMoveTo, runWithKey } from './runs';
 
 interface UploadRow {
   id: number;
@@ -227,11 +227,10 @@ export function startUpload(
   uploadId: number,
   start: { picked: readonly string[]; requestKey: string; operator: string; kind: 'remove' | 'check' },
 ): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: StartRefusal } {
-  const byKey = () => statement(db, 'SELECT id, total FROM runs WHERE request_key = ?').get(start.requestKey) as { id: number; total: number } | undefined;
   const refusal = (status: StoredStatus | undefined): StartRefusal =>
     status === undefined || status === 'uploading' || status === 'discarding' ? 'not-found' : 'not-staged';
   return db.transaction(() => {
-    const earlier = byKey();
+    const earlier = runWithKey(db, start.requestKey);
     if (earlier) return { ok: true as const, runId: earlier.id, users: earlier.total, existing: true };
     const row = statement(db, 'SELECT status, total, attrs, rows_without_attrs FROM runs WHERE id = ?').get(uploadId) as
       | { status: StoredStatus; total: number; attrs: string; rows_without_attrs: number | null }
@@ -246,7 +245,7 @@ export function startUpload(
     ).run('running', start.kind, JSON.stringify(start.picked), attrs, start.requestKey, start.operator, new Date().toISOString(), uploadId).changes;
     if (moved === 1) return { ok: true as const, runId: uploadId, users: row.total, existing: false };
     // A start or a discard moved it after the read (a database with several writers): answer as it is now.
-    const winner = byKey();
+    const winner = runWithKey(db, start.requestKey);
     if (winner) return { ok: true as const, runId: winner.id, users: winner.total, existing: true };
     return { ok: false as const, refusal: refusal(statusOf(db, uploadId)) };
   }).immediate();
