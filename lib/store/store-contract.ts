@@ -72,6 +72,61 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(await store.audit.list({ action: 'run-retried', limit: 10 })).toHaveLength(1);
     });
 
+    const retried = (id: number, n: number) => ({ ...by, action: 'run-retried' as const, runId: id, detail: { users: n } });
+    /** A finished run of this kind: a failed (retryable as 'x'), b through with its value sex=f (kept first by a removal), c never sent. */
+    async function finishedWithFailures(kind: 'remove' | 'check') {
+      const { runId } = await store.runs.create({ ...run(['a', 'b', 'c']), kind }, { ...by, action: kind === 'check' ? 'check-started' : 'run-started' });
+      const failure = { key: 'x', code: 1, info: 'x', handling: 'retry' as const };
+      if (kind === 'remove') await store.runs.keepValues(runId, [{ seq: 2, values: { sex: 'f' } }]);
+      const b = { seq: 2, account: 'b', attempts: 1, attrs: ['sex'], values: { sex: 'f' } };
+      await store.runs.recordOutcomes(
+        runId,
+        [{ seq: 1, account: 'a', status: 'failed', failure, attempts: 1 }, kind === 'check' ? { ...b, status: 'checked' } : { ...b, status: 'removed', valuesKept: true }],
+        1,
+      );
+      await store.runs.finish(runId, { status: 'completed' });
+      return runId;
+    }
+
+    it('makes one retry of a removal, and one of a dry run, for two asks at the same moment, audited once each', async () => {
+      for (const kind of ['remove', 'check'] as const) {
+        const parentId = await finishedWithFailures(kind);
+        const asks = await Promise.all([store.runs.createRetry(parentId, ['x'], 'ann', retried), store.runs.createRetry(parentId, ['x'], 'bob', retried)]);
+        expect(new Set(asks.map((a) => a.ok && a.runId)).size).toBe(1);
+        expect(asks.map((a) => a.ok && a.existing).sort()).toEqual([false, true]);
+        expect(asks[0]).toMatchObject({ ok: true, users: 2 });
+        const retryId = asks[0]!.ok ? asks[0]!.runId : 0;
+        expect(await store.runs.get(retryId)).toMatchObject({ kind, source: 'retry', parentRunId: parentId, total: 2 });
+        expect((await store.runs.users(retryId, { limit: 10 })).map((u) => u.userId)).toEqual(['a', 'c']);
+        expect((await store.audit.list({ action: 'run-retried', limit: 10 })).filter((e) => e.runId === retryId)).toHaveLength(1);
+        await store.runs.finish(retryId, { status: 'cancelled' });
+        expect(await store.runs.createRetry(parentId, ['x'], 'ann', retried)).toMatchObject({ ok: true, existing: false });
+      }
+    });
+
+    it('runs a retry of a dry run beside a removal from it, and a retry of a removal beside a restore of it: different kinds after one run are not one', async () => {
+      // A retried dry run: a removal from it carries its source, retry, and is still not its retry.
+      const checkId = await finishedWithFailures('check');
+      const recheck = await store.runs.createRetry(checkId, ['x'], 'ann', retried);
+      if (!recheck.ok) throw new Error(recheck.refusal);
+      await store.runs.recordOutcomes(recheck.runId, [{ seq: 1, account: 'a', status: 'failed', failure: { key: 'x', code: 1, info: 'x', handling: 'retry' }, attempts: 1 }], 1);
+      await store.runs.finish(recheck.runId, { status: 'completed' });
+      const entry = (id: number, n: number) => ({ ...by, action: 'run-started' as const, runId: id, detail: { users: n } });
+      const removal = await store.runs.createFromCheck(recheck.runId, { requestKey: 'key-side-0123456789a', operator: 'ann' }, entry);
+      const again = await store.runs.createRetry(recheck.runId, ['x'], 'ann', retried);
+      expect(removal).toMatchObject({ ok: true, existing: false });
+      expect(again).toMatchObject({ ok: true, existing: false, users: 2 });
+      expect(again.ok && again.runId).not.toBe(removal.ok && removal.runId);
+      expect(await store.runs.get(again.ok ? again.runId : 0)).toMatchObject({ kind: 'check', parentRunId: recheck.runId });
+
+      const removalId = await finishedWithFailures('remove');
+      const retry = await store.runs.createRetry(removalId, ['x'], 'ann', retried);
+      const restore = await store.runs.createRestore(removalId, 'ann', (id, n) => ({ ...by, action: 'restore-started', runId: id, detail: { users: n } }));
+      expect(retry).toMatchObject({ ok: true, existing: false });
+      expect(restore).toMatchObject({ ok: true, existing: false });
+      expect(retry.ok && retry.runId).not.toBe(restore.ok && restore.runId);
+    });
+
     it('makes one removal from one dry run for two asks with different request keys, audited once; another once it has finished', async () => {
       const { runId: checkId } = await store.runs.create({ ...run(['a', 'b']), kind: 'check' }, { ...by, action: 'check-started' });
       await store.runs.finish(checkId, { status: 'completed' });

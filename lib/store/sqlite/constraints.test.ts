@@ -44,3 +44,17 @@ describe('one running removal per dry run, across connections', () => {
     expect(runningChildren(dbs[0]!, checkId)).toEqual([{ kind: 'remove', n: 1 }]);
   });
 });
+
+describe('one running retry per run, across connections', () => {
+  it('the second connection gets the first one’s retry, and a row written past the store is refused', async () => {
+    const { runId } = await one.runs.create({ source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', users: users(['a', 'b']) }, { ...by, action: 'run-started' });
+    await one.runs.finish(runId, { status: 'cancelled' });
+    const first = await one.runs.createRetry(runId, [], 'ann', started);
+    const second = await other.runs.createRetry(runId, [], 'bob', started);
+    expect(second).toEqual({ ok: true, runId: first.ok && first.runId, users: 2, existing: true });
+    expect(() =>
+      dbs[1]!.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', 'retry', 'remove', 1, 'china', '[]', 'running', 2, ?)").run(runId),
+    ).toThrow(/UNIQUE constraint failed/);
+    expect(runningChildren(dbs[0]!, runId)).toEqual([{ kind: 'remove', n: 1 }]);
+  });
+});

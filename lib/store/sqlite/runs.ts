@@ -235,8 +235,9 @@ export function listRuns(db: Db, opts: { limit: number; beforeId?: number; appId
 /**
  * A new run of the same kind (a dry run's retry only reads) holding only the users worth sending
  * again: those failed with one of `retryKeys` and those never sent. Copied inside SQLite so a million-row retry never passes through memory.
- * While a retry of the same run is still going, asking again returns that one: a double click or
- * two operators at once make one retry.
+ * While a retry of the same run is still going, asking again returns that one: the insert is
+ * refused by runs_one_running_child_per_kind, not by a read before it, so a double click or two
+ * operators at once make one retry on any database.
  */
 export function createRetryRun(
   db: Db,
@@ -252,25 +253,27 @@ export function createRetryRun(
     // A second restore of the removal is the retry of a restore: it writes back only what is still missing.
     if (parent.kind === 'restore') return { ok: false as const, refusal: 'restore-run' as const };
     if (parent.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
-    const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND source = 'retry' AND status = 'running' ORDER BY id LIMIT 1").get(
-      parentId,
-    ) as { id: number; total: number } | undefined;
-    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
     const count = statement(db, `SELECT COUNT(*) FROM run_users WHERE ${selection}`).pluck().get(parentId, keys) as number;
-    if (count === 0) return { ok: false as const, refusal: 'nothing-to-retry' as const };
-    const runId = Number(
-      db
-        .prepare(
-          `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
-           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT picked_attrs FROM runs WHERE id = ?))`,
-        )
-        .run(new Date().toISOString(), parent.kind, parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, RUN_START, count, parentId)
-        .lastInsertRowid,
-    );
-    statement(db, 
-      `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
-       SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs, with_picked FROM run_users WHERE ${selection}`,
-    ).run(runId, parentId, keys);
-    return { ok: true as const, runId, users: count, existing: false };
+    if (count > 0) {
+      const inserted = statement(
+        db,
+        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
+         VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT picked_attrs FROM runs WHERE id = ?))
+         ON CONFLICT DO NOTHING`,
+      ).run(new Date().toISOString(), parent.kind, parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, RUN_START, count, parentId);
+      if (inserted.changes === 1) {
+        const runId = Number(inserted.lastInsertRowid);
+        statement(
+          db,
+          `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
+           SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs, with_picked FROM run_users WHERE ${selection}`,
+        ).run(runId, parentId, keys);
+        return { ok: true as const, runId, users: count, existing: false };
+      }
+    }
+    // A retry is of the parent's kind, and the only run of that kind after it.
+    const going = runningChild(db, parentId, parent.kind);
+    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
+    return { ok: false as const, refusal: 'nothing-to-retry' as const };
   }).immediate();
 }
