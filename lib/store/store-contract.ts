@@ -127,6 +127,22 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(retry.ok && retry.runId).not.toBe(restore.ok && restore.runId);
     });
 
+    it('makes one restore of a removal for two asks at the same moment, audited once; another once it has finished, of what is still missing', async () => {
+      const removalId = await finishedWithFailures('remove');
+      const restoring = (id: number, n: number) => ({ ...by, action: 'restore-started' as const, runId: id, detail: { removalRunId: removalId, users: n } });
+      const asks = await Promise.all([store.runs.createRestore(removalId, 'ann', restoring), store.runs.createRestore(removalId, 'bob', restoring)]);
+      expect(new Set(asks.map((a) => a.ok && a.runId)).size).toBe(1);
+      expect(asks.map((a) => a.ok && a.existing).sort()).toEqual([false, true]);
+      expect(asks[0]).toMatchObject({ ok: true, users: 1 });
+      const restoreId = asks[0]!.ok ? asks[0]!.runId : 0;
+      expect(await store.runs.get(restoreId)).toMatchObject({ kind: 'restore', source: 'restore', parentRunId: removalId, status: 'running' });
+      expect(await store.audit.list({ action: 'restore-started', limit: 10 })).toHaveLength(1);
+      await store.runs.finish(restoreId, { status: 'cancelled' });
+      const later = await store.runs.createRestore(removalId, 'ann', restoring);
+      expect(later).toMatchObject({ ok: true, existing: false, users: 1 });
+      expect(later.ok && later.runId).not.toBe(restoreId);
+    });
+
     it('makes one removal from one dry run for two asks with different request keys, audited once; another once it has finished', async () => {
       const { runId: checkId } = await store.runs.create({ ...run(['a', 'b']), kind: 'check' }, { ...by, action: 'check-started' });
       await store.runs.finish(checkId, { status: 'completed' });

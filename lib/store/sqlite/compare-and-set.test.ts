@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, statement, type Db } from './database';
 import { createRun, finishRun, isCancelRequested, requestCancel } from './runs';
+import { recordOutcomes } from './users-results';
+import { createRestoreRun } from './values';
 import { addStagedRows, beginUpload, completeUpload, discardUpload, startUpload } from './uploads';
 
 let dir: string;
@@ -25,16 +27,17 @@ afterEach(() => {
  */
 function afterRead(sql: string, change: () => void) {
   const read = statement(db, sql);
-  const get = read.get.bind(read);
   let pending = true;
-  read.get = ((...args: unknown[]) => {
-    const row = get(...args);
+  const then = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    const rows = fn(...args);
     if (pending) {
       pending = false;
       change();
     }
-    return row;
-  }) as typeof read.get;
+    return rows;
+  };
+  read.get = then(read.get.bind(read));
+  read.all = then(read.all.bind(read));
 }
 
 const UPLOAD_READ = 'SELECT status, total, attrs, rows_without_attrs FROM runs WHERE id = ?';
@@ -79,5 +82,20 @@ describe('a cancel whose run is closed after its read', () => {
     afterRead('SELECT source, status FROM runs WHERE id = ?', () => finishRun(db, runId, { status: 'completed' }));
     expect(requestCancel(db, runId)).toEqual({ ok: false, refusal: 'not-running' });
     expect(isCancelRequested(db, runId)).toBe(false);
+  });
+});
+
+describe('a restore whose insert comes after another restore was made following its read', () => {
+  it('is refused by the index and answers with that restore', () => {
+    const { runId } = createRun(db, { source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', users: [{ account: 'a', attrs: ['sex'] }] });
+    recordOutcomes(db, runId, [{ seq: 1, account: 'a', status: 'removed', attrs: ['sex'], values: { sex: 'f' }, attempts: 1 }], 1);
+    finishRun(db, runId, { status: 'completed' });
+    let other = 0;
+    afterRead("SELECT id, status, removed + skipped AS done FROM runs WHERE parent_run_id = ? AND kind = 'restore' ORDER BY id", () => {
+      const made = createRestoreRun(db, runId, { operator: 'bob' });
+      other = made.ok ? made.runId : 0;
+    });
+    expect(createRestoreRun(db, runId, { operator: 'ann' })).toEqual({ ok: true, runId: other, users: 1, existing: true });
+    expect(statement(db, "SELECT COUNT(*) FROM runs WHERE kind = 'restore'").pluck().get()).toBe(1);
   });
 });

@@ -58,3 +58,19 @@ describe('one running retry per run, across connections', () => {
     expect(runningChildren(dbs[0]!, runId)).toEqual([{ kind: 'remove', n: 1 }]);
   });
 });
+
+describe('one running restore per removal, across connections', () => {
+  it('the second connection gets the first one’s restore, and a row written past the store is refused', async () => {
+    const { runId } = await one.runs.create({ source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', users: users(['a']) }, { ...by, action: 'run-started' });
+    await one.runs.keepValues(runId, [{ seq: 1, values: { sex: 'f' } }]);
+    await one.runs.recordOutcomes(runId, [{ seq: 1, account: 'a', status: 'removed', attrs: ['sex'], values: { sex: 'f' }, valuesKept: true, attempts: 1 }], 1);
+    await one.runs.finish(runId, { status: 'completed' });
+    const first = await one.runs.createRestore(runId, 'ann', started);
+    const second = await other.runs.createRestore(runId, 'bob', started);
+    expect(second).toEqual({ ok: true, runId: first.ok && first.runId, users: 1, existing: true });
+    expect(() =>
+      dbs[1]!.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', 'restore', 'restore', 1, 'china', '[]', 'running', 1, ?)").run(runId),
+    ).toThrow(/UNIQUE constraint failed/);
+    expect(runningChildren(dbs[0]!, runId)).toEqual([{ kind: 'restore', n: 1 }]);
+  });
+});

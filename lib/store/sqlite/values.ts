@@ -55,7 +55,8 @@ const RESTORABLE = `
 /**
  * A restore run of a finished removal, linked to it by parent_run_id. Its size comes from the
  * counters (restoreState), its users are copied while it sends, as a removal from a dry run's are.
- * While one is running, asking again returns that one: a double click or two operators make one restore.
+ * While one is running, asking again returns that one: a second insert is refused by
+ * runs_one_running_child_per_kind, so a double click or two operators make one restore on any database.
  */
 export function createRestoreRun(
   db: Db,
@@ -73,14 +74,13 @@ export function createRestoreRun(
       return { ok: true as const, runId: going.id, users: going.total, existing: true };
     }
     if (state.kind === 'none') return { ok: false as const, refusal: state.reason === 'purged' ? ('purged' as const) : ('nothing-to-restore' as const) };
-    const runId = Number(
-      statement(
-        db,
-        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, copy_from)
-         SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, ?, ?, id FROM runs WHERE id = ?`,
-      ).run(new Date().toISOString(), meta.operator, RUN_START, state.users, removalId).lastInsertRowid,
-    );
-    return { ok: true as const, runId, users: state.users, existing: false };
+    const inserted = statement(
+      db,
+      `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, copy_from)
+       SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, ?, ?, id FROM runs WHERE id = ?
+       ON CONFLICT DO NOTHING`,
+    ).run(new Date().toISOString(), meta.operator, RUN_START, state.users, removalId);
+    return insertedOrKept(inserted, state.users, () => runningChild(db, removalId, 'restore'));
   }).immediate();
 }
 
