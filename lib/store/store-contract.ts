@@ -27,6 +27,15 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(audit.map((e) => [e.action, e.runId])).toEqual([['run-started', first.runId]]);
     });
 
+    it('makes one run of one submission sent twice at the same moment', async () => {
+      const entry = { ...by, action: 'run-started' as const };
+      const [a, b] = await Promise.all([store.runs.create(run(['a'], 'key-both-0123456789ab'), entry), store.runs.create(run(['a'], 'key-both-0123456789ab'), entry)]);
+      expect(a.runId).toBe(b.runId);
+      expect([a.existing, b.existing].sort()).toEqual([false, true]);
+      expect(await store.runs.list({ limit: 10 })).toHaveLength(1);
+      expect(await store.audit.list({ action: 'run-started', limit: 10 })).toHaveLength(1);
+    });
+
     it('records each outcome once and closes a run once', async () => {
       const { runId } = await store.runs.create(run(['a', 'b']), { ...by, action: 'run-started' });
       const outcome = [{ seq: 1, account: 'a', status: 'removed' as const, attempts: 1 }];

@@ -99,3 +99,13 @@ describe('a restore whose insert comes after another restore was made following 
     expect(statement(db, "SELECT COUNT(*) FROM runs WHERE kind = 'restore'").pluck().get()).toBe(1);
   });
 });
+
+describe('a run whose request key another writer used after its read', () => {
+  it('is that run, as existing, with no second run and no UNIQUE error', () => {
+    const form = (ids: string[]) => ({ requestKey: 'key-twice-0123456789a', source: 'form' as const, appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', users: ids.map((account) => ({ account, attrs: ['sex'] })) });
+    let other = 0;
+    afterRead('SELECT id, total FROM runs WHERE request_key = ?', () => (other = createRun(db, form(['a'])).runId));
+    expect(createRun(db, form(['a', 'b']))).toEqual({ runId: other, existing: true });
+    expect(statement(db, 'SELECT COUNT(*) FROM run_users').pluck().get()).toBe(1);
+  });
+});

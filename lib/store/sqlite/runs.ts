@@ -124,32 +124,37 @@ export function createRun(db: Db, run: NewRun): { runId: number; existing: boole
     db,
     `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
                        file_name, rows_read, invalid_rows, duplicate_rows, request_key)
-     VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, 0, ?, ?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
   );
   const insertUser = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
   return db.transaction(() => {
-    if (run.requestKey) {
-      const earlier = statement(db, 'SELECT id FROM runs WHERE request_key = ?').pluck().get(run.requestKey) as number | undefined;
-      if (earlier !== undefined) return { runId: earlier, existing: true };
-    }
-    const runId = Number(
-      insertRun.run(
-        new Date().toISOString(),
-        run.source,
-        run.kind ?? 'remove',
-        run.appId,
-        run.sdkAppId,
-        run.region,
-        run.operator,
-        run.parentRunId ?? null,
-        RUN_START,
-        run.file?.name ?? null,
-        run.file?.rowsRead ?? null,
-        run.file?.invalidRows ?? null,
-        run.file?.duplicateRows ?? null,
-        run.requestKey ?? null,
-      ).lastInsertRowid,
+    const earlier = run.requestKey ? runWithKey(db, run.requestKey) : undefined;
+    if (earlier) return { runId: earlier.id, existing: true };
+    const kind = run.kind ?? 'remove';
+    const inserted = insertRun.run(
+      new Date().toISOString(),
+      run.source,
+      kind,
+      run.appId,
+      run.sdkAppId,
+      run.region,
+      run.operator,
+      run.parentRunId ?? null,
+      RUN_START,
+      run.file?.name ?? null,
+      run.file?.rowsRead ?? null,
+      run.file?.invalidRows ?? null,
+      run.file?.duplicateRows ?? null,
+      run.requestKey ?? null,
     );
+    const made = insertedOrKept(
+      inserted,
+      0,
+      () => (run.requestKey ? runWithKey(db, run.requestKey) : undefined) ?? (run.parentRunId ? runningChild(db, run.parentRunId, kind) : undefined),
+    );
+    if (made.existing) return { runId: made.runId, existing: true };
+    const runId = made.runId;
     // Attribute lists are shared arrays (see CsvValidator), so this is a handful of entries.
     const attrsJson = new Map<readonly string[], string>();
     const allAttrs = new Set<string>();
