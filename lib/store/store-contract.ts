@@ -372,6 +372,20 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       });
     });
 
+    it('gives the worker lease to one of two holders asking at the same moment, free or expired, and tells the other who holds it', async () => {
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((id, i) => ({ id, pid: i + 1, host: 'h' }));
+      const alive = (nowMs: number) => ({ nowMs, ttlMs: 1_000, isAlive: () => true });
+      const first = await Promise.all([store.lease.acquire(a!, alive(0)), store.lease.acquire(b!, alive(0))]);
+      expect(first.filter((r) => r.ok)).toHaveLength(1);
+      const holder = first[0]!.ok ? 'a' : 'b';
+      expect(first.find((r) => !r.ok)).toMatchObject({ ok: false, holder: { holder } });
+      const later = await Promise.all([store.lease.acquire(c!, alive(1_000)), store.lease.acquire(d!, alive(1_000))]);
+      expect(later.filter((r) => r.ok)).toHaveLength(1);
+      const taker = later[0]!.ok ? 'c' : 'd';
+      expect(later.find((r) => !r.ok)).toMatchObject({ ok: false, holder: { holder: taker } });
+      expect(await store.lease.acquire(holder === 'a' ? a! : b!, alive(1_001))).toMatchObject({ ok: false, holder: { holder: taker } });
+    });
+
     it('gives the worker lease to one holder at a time', async () => {
       const a = { id: 'a', pid: 1, host: 'h' };
       const b = { id: 'b', pid: 2, host: 'h' };
