@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../auth/lockout';
 import { prepareOperator } from '../auth/operators';
 import type { Store } from './store';
 
@@ -207,6 +208,18 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       await store.operators.setApp('carol', 'staging');
       expect(await store.operators.find('CAROL')).toMatchObject({ appId: 'staging' });
       expect(await store.audit.list({ action: 'operator-added', limit: 10 })).toHaveLength(1);
+    });
+
+    it('begins at most the lockout limit of sign-in attempts for one username, or from one address, however many arrive at once', async () => {
+      const nowMs = 1_000_000;
+      const many = (n: number, who: (i: number) => { username: string; clientIp: string | null }, at = nowMs) =>
+        Promise.all(Array.from({ length: n }, (_, i) => store.signIns.begin(who(i), at))).then((ids) => ids.filter((id) => id !== null).length);
+      expect(await many(LOCKOUT_FAILURES + 3, (i) => ({ username: i % 2 ? 'carol' : 'CAROL', clientIp: `10.0.0.${i}` }))).toBe(LOCKOUT_FAILURES);
+      expect(await many(LOCKOUT_FAILURES + 3, (i) => ({ username: `user${i}`, clientIp: '10.9.9.9' }))).toBe(LOCKOUT_FAILURES);
+      // An unknown address is no shared key.
+      expect(await many(LOCKOUT_FAILURES + 1, (i) => ({ username: `other${i}`, clientIp: null }))).toBe(LOCKOUT_FAILURES + 1);
+      expect(await many(1, () => ({ username: 'carol', clientIp: null }), nowMs + LOCKOUT_WINDOW_MS)).toBe(0);
+      expect(await many(1, () => ({ username: 'carol', clientIp: null }), nowMs + LOCKOUT_WINDOW_MS + 1)).toBe(1);
     });
 
     describe('uploads', () => {

@@ -160,7 +160,12 @@ export interface SessionStore {
 }
 
 export interface SignInStore {
-  /** Counts and records this attempt in one step, before its password is checked; null: locked out. */
+  /**
+   * Counts and records this attempt in one step, before its password is checked; null: locked out.
+   * However many arrive at once, at most LOCKOUT_FAILURES begin per username and per address. One
+   * statement is enough where writes take turns (SQLite); under READ COMMITTED two statements can
+   * count the same rows, so such a store also serialises begins per username and address.
+   */
   begin(by: { username: string; clientIp: string | null }, nowMs: number): Promise<number | null>;
   fail(attemptId: number, audit: AuditInput, nowMs: number): Promise<void>;
   /** The attempt succeeded: its audit row and a new session together; the sealed cookie value. */
