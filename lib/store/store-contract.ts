@@ -222,6 +222,16 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(await many(1, () => ({ username: 'carol', clientIp: null }), nowMs + LOCKOUT_WINDOW_MS + 1)).toBe(1);
     });
 
+    it('adds one of two operators of one name asked at the same moment, in any case, audited once', async () => {
+      const prepared = await Promise.all(['dave', 'DAVE'].map((username) => prepareOperator({ username, password: 'a-long-password', role: 'viewer' })));
+      const entry = (o: { username: string }) => ({ ...by, action: 'operator-added' as const, detail: { username: o.username } });
+      const added = await Promise.all(prepared.map((p) => (p.ok ? store.operators.insert(p.operator, entry) : Promise.reject(new Error(p.code)))));
+      expect(added.filter((a) => a.ok)).toHaveLength(1);
+      expect(added.find((a) => !a.ok)).toMatchObject({ ok: false, code: 'operators.exists' });
+      expect(await store.operators.count()).toBe(1);
+      expect(await store.audit.list({ action: 'operator-added', limit: 10 })).toHaveLength(1);
+    });
+
     describe('uploads', () => {
       const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'list.csv' };
       const row = (account: string, attrs: string[], withPicked = false) => ({ account, attrs, withPicked });
