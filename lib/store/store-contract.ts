@@ -374,6 +374,12 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
         expect(await store.uploads.expired(50, true)).toEqual([receiving]);
       });
 
+      it('begins at most the cap of uploads for one operator asked at the same moment', async () => {
+        const begun = await Promise.all(Array.from({ length: 5 }, () => store.uploads.begin(upload, { max: 3, stagedSinceMs: 0 })));
+        expect(begun.filter((id) => id !== null)).toHaveLength(3);
+        expect(await store.uploads.expired(0, true)).toHaveLength(3);
+      });
+
       it('begins no upload for an operator who holds the most already; expired, discarded and started ones free their place', async () => {
         const cap = { max: 3, stagedSinceMs: 500 };
         const old = await staged();

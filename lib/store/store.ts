@@ -109,7 +109,10 @@ export interface RunStore {
  * file streams in, so no single write holds the database for long.
  */
 export interface UploadStore {
-  /** Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff); checked and begun as one step. */
+  /**
+   * Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff);
+   * checked and begun as one step, however many arrive at once (see SignInStore.begin).
+   */
   begin(upload: NewUpload, cap: UploadCap): Promise<number | null>;
   /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
   addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;

@@ -55,26 +55,17 @@ const UPLOAD_COLUMNS =
 
 /**
  * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
- * operator already holds `cap.max` uploads: counted and inserted in one transaction, so uploads
+ * operator already holds `cap.max` uploads: counted and inserted by one statement, so uploads
  * sent side by side cannot pass the cap together. One being discarded no longer counts.
  */
 export function beginUpload(db: Db, upload: NewUpload, cap: UploadCap): number | null {
-  return db.transaction(() => {
-    const held = statement(
-      db,
-      "SELECT COUNT(*) FROM runs WHERE status IN ('uploading', 'staged') AND operator = ? AND (status = 'uploading' OR staged_ms >= ?)",
-    )
-      .pluck()
-      .get(upload.operator, cap.stagedSinceMs) as number;
-    if (held >= cap.max) return null;
-    return Number(
-      statement(
-        db,
-        `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
-         VALUES (?, 'csv', ?, ?, ?, '[]', ?, ?, 0, ?)`,
-      ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, UPLOAD_START, upload.fileName).lastInsertRowid,
-    );
-  }).immediate();
+  const begun = statement(
+    db,
+    `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
+     SELECT ?, 'csv', ?, ?, ?, '[]', ?, ?, 0, ?
+     WHERE (SELECT COUNT(*) FROM runs WHERE status IN ('uploading', 'staged') AND operator = ? AND (status = 'uploading' OR staged_ms >= ?)) < ?`,
+  ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, UPLOAD_START, upload.fileName, upload.operator, cap.stagedSinceMs, cap.max);
+  return begun.changes === 1 ? Number(begun.lastInsertRowid) : null;
 }
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
