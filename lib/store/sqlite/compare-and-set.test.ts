@@ -1,22 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase, statement, type Db } from './database';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { statement, type Db } from './database';
 import { createRun, finishRun, isCancelRequested, requestCancel } from './runs';
+import { tempDatabase } from './temp-database';
+import { addStagedRows, beginUpload, completeUpload, discardUpload, startUpload } from './uploads';
 import { recordOutcomes } from './users-results';
 import { createRestoreRun } from './values';
-import { addStagedRows, beginUpload, completeUpload, discardUpload, startUpload } from './uploads';
 
-let dir: string;
+const file = tempDatabase('cas-test-');
 let db: Db;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cas-test-'));
-  db = openDatabase(join(dir, 'console.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  db = file.db();
 });
 
 /**

@@ -1,9 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase, type Db } from './database';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from './database';
 import { createSqliteStore } from './store';
+import { tempDatabase } from './temp-database';
 import type { Store } from '../store';
 
 /**
@@ -11,66 +9,54 @@ import type { Store } from '../store';
  * this process's own check must hold because the database refuses the second row. The contract
  * (store-contract.ts) asks the same of one store; here the second ask comes from another connection.
  */
-let dir: string;
-let dbs: Db[];
+const file = tempDatabase('constraints-test-');
 let one: Store;
 let other: Store;
+let otherDb: Db;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'constraints-test-'));
-  dbs = [openDatabase(join(dir, 'console.db')), openDatabase(join(dir, 'console.db'))];
-  [one, other] = dbs.map(createSqliteStore) as [Store, Store];
-});
-afterEach(() => {
-  for (const db of dbs) db.close();
-  rmSync(dir, { recursive: true, force: true });
+  otherDb = file.open();
+  one = createSqliteStore(file.db());
+  other = createSqliteStore(otherDb);
 });
 
 const by = { operator: 'ann', clientIp: null };
-const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex'] }));
 const started = (runId: number) => ({ ...by, action: 'run-started' as const, runId });
-const runningChildren = (db: Db, parentId: number) =>
-  db.prepare("SELECT kind, COUNT(*) AS n FROM runs WHERE parent_run_id = ? AND status = 'running' GROUP BY kind ORDER BY kind").all(parentId);
+const finished = async (kind: 'remove' | 'check', removedWithValue = false) => {
+  const { runId } = await one.runs.create({ source: 'csv', kind, appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', users: [{ account: 'a', attrs: ['sex'] }] }, { ...by, action: 'run-started' });
+  if (removedWithValue) await one.runs.recordOutcomes(runId, [{ seq: 1, account: 'a', status: 'removed', attrs: ['sex'], values: { sex: 'f' }, attempts: 1 }], 1);
+  await one.runs.finish(runId, { status: 'completed' });
+  return runId;
+};
 
-describe('one running removal per dry run, across connections', () => {
-  it('the second connection gets the first one’s removal, and a row written past the store is refused', async () => {
-    const { runId: checkId } = await one.runs.create({ source: 'csv', kind: 'check', appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', users: users(['a']) }, { ...by, action: 'check-started' });
-    await one.runs.finish(checkId, { status: 'completed' });
+/** A second running run of this kind after `parentId`, written straight into the table on the other connection, is refused. */
+function refusedPastTheStore(parentId: number, source: string, kind: string) {
+  const insert = otherDb.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', ?, ?, 1, 'china', '[]', 'running', 1, ?)");
+  expect(() => insert.run(source, kind, parentId)).toThrow(/UNIQUE constraint failed: runs\.parent_run_id, runs\.kind/);
+  expect(file.db().prepare("SELECT kind, COUNT(*) AS n FROM runs WHERE parent_run_id = ? AND status = 'running' GROUP BY kind").all(parentId)).toEqual([{ kind, n: 1 }]);
+}
+
+describe('the second connection gets the run the first one made, and a row written past the store is refused', () => {
+  it('one running removal per dry run', async () => {
+    const checkId = await finished('check');
     const first = await one.runs.createFromCheck(checkId, { requestKey: 'key-one-0123456789ab', operator: 'ann' }, started);
     const second = await other.runs.createFromCheck(checkId, { requestKey: 'key-two-0123456789ab', operator: 'bob' }, started);
     expect(second).toEqual({ ok: true, runId: first.ok && first.runId, users: 1, existing: true });
-    expect(() =>
-      dbs[1]!.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', 'csv', 'remove', 1, 'china', '[]', 'running', 1, ?)").run(checkId),
-    ).toThrow(/UNIQUE constraint failed/);
-    expect(runningChildren(dbs[0]!, checkId)).toEqual([{ kind: 'remove', n: 1 }]);
+    refusedPastTheStore(checkId, 'csv', 'remove');
   });
-});
 
-describe('one running retry per run, across connections', () => {
-  it('the second connection gets the first one’s retry, and a row written past the store is refused', async () => {
-    const { runId } = await one.runs.create({ source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', users: users(['a', 'b']) }, { ...by, action: 'run-started' });
-    await one.runs.finish(runId, { status: 'cancelled' });
+  it('one running retry per run', async () => {
+    const runId = await finished('remove');
     const first = await one.runs.createRetry(runId, [], 'ann', started);
     const second = await other.runs.createRetry(runId, [], 'bob', started);
-    expect(second).toEqual({ ok: true, runId: first.ok && first.runId, users: 2, existing: true });
-    expect(() =>
-      dbs[1]!.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', 'retry', 'remove', 1, 'china', '[]', 'running', 2, ?)").run(runId),
-    ).toThrow(/UNIQUE constraint failed/);
-    expect(runningChildren(dbs[0]!, runId)).toEqual([{ kind: 'remove', n: 1 }]);
+    expect(second).toEqual({ ok: true, runId: first.ok && first.runId, users: 1, existing: true });
+    refusedPastTheStore(runId, 'retry', 'remove');
   });
-});
 
-describe('one running restore per removal, across connections', () => {
-  it('the second connection gets the first one’s restore, and a row written past the store is refused', async () => {
-    const { runId } = await one.runs.create({ source: 'csv', appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', users: users(['a']) }, { ...by, action: 'run-started' });
-    await one.runs.keepValues(runId, [{ seq: 1, values: { sex: 'f' } }]);
-    await one.runs.recordOutcomes(runId, [{ seq: 1, account: 'a', status: 'removed', attrs: ['sex'], values: { sex: 'f' }, valuesKept: true, attempts: 1 }], 1);
-    await one.runs.finish(runId, { status: 'completed' });
+  it('one running restore per removal', async () => {
+    const runId = await finished('remove', true);
     const first = await one.runs.createRestore(runId, 'ann', started);
     const second = await other.runs.createRestore(runId, 'bob', started);
     expect(second).toEqual({ ok: true, runId: first.ok && first.runId, users: 1, existing: true });
-    expect(() =>
-      dbs[1]!.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', 'restore', 'restore', 1, 'china', '[]', 'running', 1, ?)").run(runId),
-    ).toThrow(/UNIQUE constraint failed/);
-    expect(runningChildren(dbs[0]!, runId)).toEqual([{ kind: 'restore', n: 1 }]);
+    refusedPastTheStore(runId, 'restore', 'restore');
   });
 });
