@@ -7,8 +7,11 @@ import {
   canMoveUser,
   IllegalTransition,
   isRetryable,
+  movesInto,
+  RUN_START,
   RUN_STATUSES,
   statusAfter,
+  UPLOAD_START,
   UPLOAD_STATUSES,
   USER_RESULTS,
   type StoredStatus,
@@ -52,6 +55,20 @@ describe('run state machine', () => {
 
   it('an upload only moves forward, to running or to its deletion; of the runs only running has a way out; interrupted (old rows) is final', () => {
     expect(STORED.filter((from) => STORED.some((to) => canMoveRun(from, to)))).toEqual(['uploading', 'staged', 'running']);
+  });
+
+  it('writes runs as running and uploads as uploading, and names what each status write expects to find', () => {
+    expect([RUN_START, UPLOAD_START]).toEqual(['running', 'uploading']);
+    expect(STORED.map((to) => [to, movesInto(to)])).toEqual([
+      ['uploading', []],
+      ['staged', ['uploading']],
+      ['discarding', ['uploading', 'staged']],
+      ['running', ['staged']],
+      ['completed', ['running']],
+      ['failed', ['running']],
+      ['cancelled', ['running']],
+      ['interrupted', []],
+    ]);
   });
 
   it('maps each end of a pass to a status, and a halt to none', () => {

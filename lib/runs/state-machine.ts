@@ -1,9 +1,10 @@
 import type { Handling } from '../tim/policy';
 
 /**
- * Run and per-user statuses and the only moves between them. The store writes a status only
- * through `transition` checks here, with a compare-and-set on the status it expects, so two
- * processes or two clicks can never both move the same run.
+ * Run and per-user statuses and the only moves between them. The store writes a run with its
+ * starting status from here (RUN_START, UPLOAD_START), and moves one only by a compare-and-set on
+ * the statuses this machine lets move (movesInto), so two processes or two clicks can never both
+ * move the same run.
  */
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -18,6 +19,11 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const UPLOAD_STATUSES = ['uploading', 'staged', 'discarding'] as const;
 export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 export type StoredStatus = UploadStatus | RunStatus;
+
+/** The status every run is written with: running from its first row, before its first request is sent. */
+export const RUN_START: RunStatus = 'running';
+/** The status every upload is written with, while its rows arrive. */
+export const UPLOAD_START: UploadStatus = 'uploading';
 
 /**
  * What a run does to its users: remove attributes; check their current values and change nothing
@@ -70,6 +76,11 @@ export class IllegalTransition extends Error {
 
 export function canMoveRun(from: StoredStatus, to: StoredStatus): boolean {
   return RUN_MOVES[from].includes(to);
+}
+
+/** The statuses that may move to `to`: what a compare-and-set writing `to` expects to find. */
+export function movesInto(to: StoredStatus): StoredStatus[] {
+  return (Object.keys(RUN_MOVES) as StoredStatus[]).filter((from) => canMoveRun(from, to));
 }
 
 export function canMoveUser(from: UserResult, to: UserResult): boolean {

@@ -109,7 +109,10 @@ export interface RunStore {
  * file streams in, so no single write holds the database for long.
  */
 export interface UploadStore {
-  /** Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff); checked and begun as one step. */
+  /**
+   * Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff);
+   * checked and begun as one step, however many arrive at once (see SignInStore.begin).
+   */
   begin(upload: NewUpload, cap: UploadCap): Promise<number | null>;
   /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
   addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
@@ -160,7 +163,12 @@ export interface SessionStore {
 }
 
 export interface SignInStore {
-  /** Counts and records this attempt in one step, before its password is checked; null: locked out. */
+  /**
+   * Counts and records this attempt in one step, before its password is checked; null: locked out.
+   * However many arrive at once, at most LOCKOUT_FAILURES begin per username and per address. One
+   * statement is enough where writes take turns (SQLite); under READ COMMITTED two statements can
+   * count the same rows, so such a store also serialises begins per username and address.
+   */
   begin(by: { username: string; clientIp: string | null }, nowMs: number): Promise<number | null>;
   fail(attemptId: number, audit: AuditInput, nowMs: number): Promise<void>;
   /** The attempt succeeded: its audit row and a new session together; the sealed cookie value. */

@@ -47,6 +47,25 @@ describe('worker lease (one writer per database file)', () => {
   });
 });
 
+describe('two takers of a lease whose holder is gone, on two connections', () => {
+  it('the one that writes second, after the other took it, does not take it over', () => {
+    const other = openDatabase(join(dir, 'console.db'));
+    try {
+      const x: LeaseIdentity = { id: 'x', pid: 303, host: 'h1' };
+      acquireLease(db, x, { nowMs: 0, ...alive });
+      // A reads x and asks whether its pid runs: meanwhile b, on the other connection, finds x gone too and takes the lease.
+      const isAlive = (pid: number) => {
+        expect(acquireLease(other, b, { nowMs: 1, isAlive: () => false })).toEqual({ ok: true });
+        return pid !== 303;
+      };
+      expect(acquireLease(db, a, { nowMs: 2, isAlive })).toEqual({ ok: false, holder: expect.objectContaining({ holder: 'b', pid: 202 }) });
+      expect(db.prepare('SELECT holder FROM worker_lease').pluck().all()).toEqual(['b']);
+    } finally {
+      other.close();
+    }
+  });
+});
+
 /** A real second process on the same file, as `npm start` run twice or a rolling deploy would make. */
 class Contender {
   readonly child: ChildProcess;

@@ -12,27 +12,30 @@ interface LeaseRow {
 
 const toHolder = (r: LeaseRow): LeaseHolder => ({ holder: r.holder, pid: r.pid, host: r.host, acquiredAt: r.acquired_at, expiresMs: r.expires_ms });
 
+const current = (db: Db) => statement(db, 'SELECT holder, pid, host, acquired_at, expires_ms FROM worker_lease WHERE id = 1').get() as LeaseRow | undefined;
+
 /**
- * Takes or renews the lease in one IMMEDIATE transaction, so two processes deciding at once are
- * serialised by SQLite's write lock and exactly one of them wins.
+ * Takes or renews the lease by one conditional upsert: it writes only when the lease is free,
+ * already ours, expired, or held by the holder this call saw gone. The read before it only finds
+ * that holder, a process on this host whose pid no longer runs (or an earlier life of this very
+ * process slot: same host and pid, another id); a holder that changed since is not the one seen
+ * gone. So of two processes deciding at once exactly one wins, on any database, with no lock held
+ * between the read and the write.
  */
 export function acquireLease(db: Db, me: LeaseIdentity, opts: LeaseOptions = {}): LeaseAttempt {
   const nowMs = opts.nowMs ?? Date.now();
   const ttlMs = opts.ttlMs ?? LEASE_TTL_MS;
   const isAlive = opts.isAlive ?? pidAlive;
-  return db.transaction((): LeaseAttempt => {
-    const row = statement(db, 'SELECT holder, pid, host, acquired_at, expires_ms FROM worker_lease WHERE id = 1').get() as LeaseRow | undefined;
-    const mine = row?.holder === me.id;
-    // Same host and same pid but another holder id is an earlier life of this very process slot.
-    const holderGone = row !== undefined && row.host === me.host && (row.pid === me.pid || !isAlive(row.pid));
-    if (row && !mine && row.expires_ms > nowMs && !holderGone) return { ok: false, holder: toHolder(row) };
-    statement(
-      db,
-      `INSERT INTO worker_lease (id, holder, pid, host, acquired_at, expires_ms) VALUES (1, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, host = excluded.host,
-         acquired_at = CASE WHEN worker_lease.holder = excluded.holder THEN worker_lease.acquired_at ELSE excluded.acquired_at END,
-         expires_ms = excluded.expires_ms`,
-    ).run(me.id, me.pid, me.host, new Date(nowMs).toISOString(), nowMs + ttlMs);
-    return { ok: true };
-  }).immediate();
+  const seen = current(db);
+  const gone = seen !== undefined && seen.holder !== me.id && seen.host === me.host && (seen.pid === me.pid || !isAlive(seen.pid)) ? seen.holder : null;
+  const taken = statement(
+    db,
+    `INSERT INTO worker_lease (id, holder, pid, host, acquired_at, expires_ms) VALUES (1, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, host = excluded.host,
+       acquired_at = CASE WHEN worker_lease.holder = excluded.holder THEN worker_lease.acquired_at ELSE excluded.acquired_at END,
+       expires_ms = excluded.expires_ms
+     WHERE worker_lease.holder = excluded.holder OR worker_lease.expires_ms <= ? OR worker_lease.holder = ?`,
+  ).run(me.id, me.pid, me.host, new Date(nowMs).toISOString(), nowMs + ttlMs, nowMs, gone).changes;
+  if (taken === 1) return { ok: true };
+  return { ok: false, holder: toHolder(current(db)!) };
 }

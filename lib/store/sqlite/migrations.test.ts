@@ -154,3 +154,31 @@ describe('migration 14', () => {
     expect(() => user.run(4, 'dave', '[]', 'gone', null)).toThrow(/CHECK constraint failed/);
   });
 });
+
+describe('migration 16', () => {
+  it('holds one running run of each kind after one run, whoever writes it: a retry, a removal from a dry run, a restore', () => {
+    upTo(15);
+    const insert = db.prepare("INSERT INTO runs (created_at, source, kind, sdkappid, region, attrs, status, total, parent_run_id) VALUES ('t', ?, ?, 1, 'china', '[]', ?, 1, ?)");
+    insert.run('csv', 'check', 'completed', null);
+    insert.run('csv', 'remove', 'completed', 1);
+    insert.run('retry', 'check', 'running', 1);
+    insert.run('retry', 'remove', 'running', 2);
+    insert.run('restore', 'restore', 'running', 2);
+    // Before: a retry of a dry run or a restore could be written twice.
+    insert.run('retry', 'check', 'running', 1);
+    db.prepare("UPDATE runs SET status = 'cancelled' WHERE id = 6").run();
+    insert.run('restore', 'restore', 'running', 2);
+    db.prepare("UPDATE runs SET status = 'cancelled' WHERE id = 7").run();
+    migrate(db);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'runs_one_%'").pluck().all()).toEqual(['runs_one_running_child_per_kind']);
+    const conflict = /UNIQUE constraint failed: runs\.parent_run_id, runs\.kind/;
+    expect(() => insert.run('retry', 'check', 'running', 1)).toThrow(conflict);
+    expect(() => insert.run('csv', 'remove', 'running', 1)).not.toThrow();
+    expect(() => insert.run('csv', 'remove', 'running', 1)).toThrow(conflict);
+    expect(() => insert.run('retry', 'remove', 'running', 2)).toThrow(conflict);
+    expect(() => insert.run('restore', 'restore', 'running', 2)).toThrow(conflict);
+    insert.run('restore', 'restore', 'completed', 2);
+    insert.run('csv', 'remove', 'running', null);
+    insert.run('csv', 'remove', 'running', null);
+  });
+});

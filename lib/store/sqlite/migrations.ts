@@ -468,4 +468,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN attr_sets TEXT;
     `,
   },
+  {
+    version: 16,
+    name: 'one running run of each kind after one run: a retry, a removal from a dry run, a restore',
+    sql: `
+      -- What follows a run (parent_run_id) is told apart by its kind: a dry run leads to its retries
+      -- (kind check) and to removals (kind remove); a removal to its retries (kind remove) and to
+      -- restores (kind restore); a restore to nothing (retrying one is restoring the removal again).
+      -- So one index holds, whichever process writes: one running retry per run, one running removal
+      -- per dry run, one running restore per removal. Different kinds may run side by side: a retry
+      -- of a dry run beside a removal from it (both only read the finished dry run, and the removal
+      -- keeps its own values before it removes), a retry of a removal beside a restore of it (the
+      -- retry sends the removal's failed and unsent users, the restore its removed ones: never the
+      -- same user). It takes over runs_one_removal_per_parent (kind remove only).
+      DROP INDEX runs_one_removal_per_parent;
+      CREATE UNIQUE INDEX runs_one_running_child_per_kind ON runs(parent_run_id, kind)
+        WHERE status = 'running' AND parent_run_id IS NOT NULL;
+    `,
+  },
 ];

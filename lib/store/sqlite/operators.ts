@@ -51,14 +51,18 @@ export function countOperators(db: Db): number {
   return statement(db, 'SELECT COUNT(*) FROM operators').pluck().get() as number;
 }
 
+/** The username's unique index (any case) refuses a second operator of one name, not a read before the insert. */
 export function insertOperator(db: Db, op: PreparedOperator): OperatorChange {
-  if (findOperator(db, op.username)) return { ok: false, code: 'operators.exists', username: op.username };
   const now = new Date().toISOString();
-  const id = Number(
-    statement(db, 'INSERT INTO operators (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(op.username, op.passwordHash, op.role, now, now)
-      .lastInsertRowid,
+  const inserted = statement(db, 'INSERT INTO operators (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+    op.username,
+    op.passwordHash,
+    op.role,
+    now,
+    now,
   );
-  return { ok: true, operator: getOperator(db, id)! };
+  if (inserted.changes === 0) return { ok: false, code: 'operators.exists', username: op.username };
+  return { ok: true, operator: getOperator(db, Number(inserted.lastInsertRowid))! };
 }
 
 /** Disabling also ends the operator's sessions at once. */

@@ -1,7 +1,8 @@
 import 'server-only';
-import { assertRunMove, assertUserMove, IllegalTransition, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus } from '../../runs/state-machine';
+import { assertRunMove, assertUserMove, IllegalTransition, movesInto, RUN_START, statusAfter, UPLOAD_STATUSES, type RunEnd, type RunKind, type RunStatus, type StoredStatus } from '../../runs/state-machine';
 import type { CancelRefusal, NewRun, RetryRefusal, RunSource, RunSummary, StoredFailure } from '../../runs/types';
 import type { Failure } from '../../tim/outcomes';
+import type Database from 'better-sqlite3';
 import { statement, type Db } from './database';
 
 export interface RunRow {
@@ -40,8 +41,16 @@ export interface RunRow {
 export const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
   key === null ? null : { key, code, info: info ?? '' };
 
+const quoted = (statuses: readonly StoredStatus[]) => statuses.map((s) => `'${s}'`).join(', ');
+
 /** Runs only: uploads (uploading, staged, discarding) are read through uploads.ts. */
-export const IS_RUN = `status NOT IN (${UPLOAD_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+export const IS_RUN = `status NOT IN (${quoted(UPLOAD_STATUSES)})`;
+
+/**
+ * The condition of a status write: the row is in one of the statuses the state machine lets move
+ * to `to`, so every write of a status is a compare-and-set and `changes` says whether it won.
+ */
+export const mayMoveTo = (to: StoredStatus) => `status IN (${quoted(movesInto(to))})`;
 
 export const pickedOf = (json: string | null): string[] => (json === null ? [] : (JSON.parse(json) as string[]));
 
@@ -78,6 +87,34 @@ export function toSummary(r: RunRow): RunSummary {
   };
 }
 
+/** A run as a create method answers with it: its id and how many users it holds. */
+export interface RunRef {
+  id: number;
+  total: number;
+}
+
+/** The running run of this kind that follows `parentId`, the one runs_one_running_child_per_kind allows. */
+export function runningChild(db: Db, parentId: number, kind: RunKind): RunRef | undefined {
+  return statement(db, 'SELECT id, total FROM runs WHERE parent_run_id = ? AND kind = ? AND status = ?').get(parentId, kind, RUN_START) as RunRef | undefined;
+}
+
+export function runWithKey(db: Db, requestKey: string): RunRef | undefined {
+  return statement(db, 'SELECT id, total FROM runs WHERE request_key = ?').get(requestKey) as RunRef | undefined;
+}
+
+/**
+ * The answer to an INSERT … ON CONFLICT DO NOTHING of a run: the new run, or the one a unique index
+ * (a running run of this kind after the same run, a request key) kept it from duplicating. With
+ * concurrent writers both inserts reach the index, and the one that comes second gets the first's run.
+ */
+export function insertedOrKept(inserted: Database.RunResult, users: number, kept: () => RunRef | undefined): { ok: true; runId: number; users: number; existing: boolean } {
+  if (inserted.changes === 1) return { ok: true, runId: Number(inserted.lastInsertRowid), users, existing: false };
+  const run = kept();
+  // Unreachable: the conflicting row is committed (or ours, in this transaction) and still running.
+  if (!run) throw new Error('a unique index refused the run, and no run holds its place');
+  return { ok: true, runId: run.id, users: run.total, existing: true };
+}
+
 /**
  * Writes the run and every one of its users (as pending) in one transaction, before anything is
  * sent. `users` is read once, so a million of them can stream in from the CSV validator.
@@ -87,31 +124,37 @@ export function createRun(db: Db, run: NewRun): { runId: number; existing: boole
     db,
     `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
                        file_name, rows_read, invalid_rows, duplicate_rows, request_key)
-     VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, 'running', 0, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, 0, ?, ?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
   );
   const insertUser = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, ?, ?, ?)');
   return db.transaction(() => {
-    if (run.requestKey) {
-      const earlier = statement(db, 'SELECT id FROM runs WHERE request_key = ?').pluck().get(run.requestKey) as number | undefined;
-      if (earlier !== undefined) return { runId: earlier, existing: true };
-    }
-    const runId = Number(
-      insertRun.run(
-        new Date().toISOString(),
-        run.source,
-        run.kind ?? 'remove',
-        run.appId,
-        run.sdkAppId,
-        run.region,
-        run.operator,
-        run.parentRunId ?? null,
-        run.file?.name ?? null,
-        run.file?.rowsRead ?? null,
-        run.file?.invalidRows ?? null,
-        run.file?.duplicateRows ?? null,
-        run.requestKey ?? null,
-      ).lastInsertRowid,
+    const earlier = run.requestKey ? runWithKey(db, run.requestKey) : undefined;
+    if (earlier) return { runId: earlier.id, existing: true };
+    const kind = run.kind ?? 'remove';
+    const inserted = insertRun.run(
+      new Date().toISOString(),
+      run.source,
+      kind,
+      run.appId,
+      run.sdkAppId,
+      run.region,
+      run.operator,
+      run.parentRunId ?? null,
+      RUN_START,
+      run.file?.name ?? null,
+      run.file?.rowsRead ?? null,
+      run.file?.invalidRows ?? null,
+      run.file?.duplicateRows ?? null,
+      run.requestKey ?? null,
     );
+    const made = insertedOrKept(
+      inserted,
+      0,
+      () => (run.requestKey ? runWithKey(db, run.requestKey) : undefined) ?? (run.parentRunId ? runningChild(db, run.parentRunId, kind) : undefined),
+    );
+    if (made.existing) return { runId: made.runId, existing: true };
+    const runId = made.runId;
     // Attribute lists are shared arrays (see CsvValidator), so this is a handful of entries.
     const attrsJson = new Map<readonly string[], string>();
     const allAttrs = new Set<string>();
@@ -136,9 +179,9 @@ export function requestCancel(db: Db, runId: number): { ok: true } | { ok: false
     const run = statement(db, 'SELECT source, status FROM runs WHERE id = ?').get(runId) as { source: RunSource; status: RunStatus } | undefined;
     if (!run) return { ok: false as const, refusal: 'not-found' as const };
     if (run.source === 'form') return { ok: false as const, refusal: 'form-run' as const };
-    if (run.status !== 'running') return { ok: false as const, refusal: 'not-running' as const };
-    statement(db, 'UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
-    return { ok: true as const };
+    // Conditioned on the status by the write itself: a run another writer closed meanwhile is not asked to stop.
+    const asked = statement(db, "UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'").run(runId).changes;
+    return asked === 1 ? { ok: true as const } : { ok: false as const, refusal: 'not-running' as const };
   })();
 }
 
@@ -166,7 +209,7 @@ export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatu
     const closed = statement(
       db,
       `UPDATE runs SET status = ?, finished_at = ?, error_key = ?, error_code = ?, error_info = ?
-       WHERE id = ? AND status = 'running'`,
+       WHERE id = ? AND ${mayMoveTo(status)}`,
     ).run(status, new Date().toISOString(), failure?.key ?? null, failure?.code ?? null, failure?.info ?? null, runId).changes;
     if (closed === 0) {
       const from = (statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(runId) as RunStatus | undefined) ?? 'missing';
@@ -197,8 +240,9 @@ export function listRuns(db: Db, opts: { limit: number; beforeId?: number; appId
 /**
  * A new run of the same kind (a dry run's retry only reads) holding only the users worth sending
  * again: those failed with one of `retryKeys` and those never sent. Copied inside SQLite so a million-row retry never passes through memory.
- * While a retry of the same run is still going, asking again returns that one: a double click or
- * two operators at once make one retry.
+ * While a retry of the same run is still going, asking again returns that one: the insert is
+ * refused by runs_one_running_child_per_kind, not by a read before it, so a double click or two
+ * operators at once make one retry on any database.
  */
 export function createRetryRun(
   db: Db,
@@ -214,25 +258,27 @@ export function createRetryRun(
     // A second restore of the removal is the retry of a restore: it writes back only what is still missing.
     if (parent.kind === 'restore') return { ok: false as const, refusal: 'restore-run' as const };
     if (parent.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
-    const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND source = 'retry' AND status = 'running' ORDER BY id LIMIT 1").get(
-      parentId,
-    ) as { id: number; total: number } | undefined;
-    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
     const count = statement(db, `SELECT COUNT(*) FROM run_users WHERE ${selection}`).pluck().get(parentId, keys) as number;
-    if (count === 0) return { ok: false as const, refusal: 'nothing-to-retry' as const };
-    const runId = Number(
-      db
-        .prepare(
-          `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
-           VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, ?, 'running', ?, (SELECT picked_attrs FROM runs WHERE id = ?))`,
-        )
-        .run(new Date().toISOString(), parent.kind, parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, count, parentId)
-        .lastInsertRowid,
-    );
-    statement(db, 
-      `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
-       SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs, with_picked FROM run_users WHERE ${selection}`,
-    ).run(runId, parentId, keys);
-    return { ok: true as const, runId, users: count, existing: false };
+    if (count > 0) {
+      const inserted = statement(
+        db,
+        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
+         VALUES (?, 'retry', ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT picked_attrs FROM runs WHERE id = ?))
+         ON CONFLICT DO NOTHING`,
+      ).run(new Date().toISOString(), parent.kind, parent.appId, parent.sdkAppId, parent.region, JSON.stringify(parent.attrs), meta.operator, parentId, RUN_START, count, parentId);
+      if (inserted.changes === 1) {
+        const runId = Number(inserted.lastInsertRowid);
+        statement(
+          db,
+          `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
+           SELECT ?, ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs, with_picked FROM run_users WHERE ${selection}`,
+        ).run(runId, parentId, keys);
+        return { ok: true as const, runId, users: count, existing: false };
+      }
+    }
+    // A retry is of the parent's kind, and the only run of that kind after it.
+    const going = runningChild(db, parentId, parent.kind);
+    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
+    return { ok: false as const, refusal: 'nothing-to-retry' as const };
   }).immediate();
 }

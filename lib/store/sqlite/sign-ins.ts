@@ -6,28 +6,23 @@ import { statement, type Db } from './database';
 import { findOperator, getOperator } from './operators';
 
 /**
- * Checks the lockout and records this attempt as in flight in one immediate (write-locked)
- * transaction, so concurrent sign-ins, in this process or another one on the same file, each see
- * the attempts before them. Returns the attempt's id, or null when the username or the address is
- * locked out.
+ * Checks the lockout and records this attempt as in flight in one statement: the attempt is
+ * inserted only while fewer than LOCKOUT_FAILURES attempts for the username, and fewer from the
+ * address, are pending or failed in the window. No other write lands between the count and the
+ * insert, in this process or another one on the same file. Returns the attempt's id, or null when
+ * the username or the address is locked out.
  */
 export function beginAttempt(db: Db, by: { username: string; clientIp: string | null }, nowMs: number): number | null {
-  return db
-    .transaction(() => {
-      // `client_ip = NULL` matches nothing: an unknown address is not one shared lockout key.
-      const counted = statement(
-        db,
-        `SELECT
-           (SELECT COUNT(*) FROM sign_in_attempts WHERE username = ? AND at_ms >= ? AND state IN ('pending', 'failed')) AS forUser,
-           (SELECT COUNT(*) FROM sign_in_attempts WHERE client_ip = ? AND at_ms >= ? AND state IN ('pending', 'failed')) AS fromIp`,
-      ).get(by.username, nowMs - LOCKOUT_WINDOW_MS, by.clientIp, nowMs - LOCKOUT_WINDOW_MS) as { forUser: number; fromIp: number };
-      if (counted.forUser >= LOCKOUT_FAILURES || counted.fromIp >= LOCKOUT_FAILURES) return null;
-      return Number(
-        statement(db, "INSERT INTO sign_in_attempts (username, client_ip, at_ms, state) VALUES (?, ?, ?, 'pending')").run(by.username, by.clientIp, nowMs)
-          .lastInsertRowid,
-      );
-    })
-    .immediate();
+  const since = nowMs - LOCKOUT_WINDOW_MS;
+  // `client_ip = NULL` matches nothing: an unknown address is not one shared lockout key.
+  const begun = statement(
+    db,
+    `INSERT INTO sign_in_attempts (username, client_ip, at_ms, state)
+     SELECT ?, ?, ?, 'pending'
+     WHERE (SELECT COUNT(*) FROM sign_in_attempts WHERE username = ? AND at_ms >= ? AND state IN ('pending', 'failed')) < ?
+       AND (SELECT COUNT(*) FROM sign_in_attempts WHERE client_ip = ? AND at_ms >= ? AND state IN ('pending', 'failed')) < ?`,
+  ).run(by.username, by.clientIp, nowMs, by.username, since, LOCKOUT_FAILURES, by.clientIp, since, LOCKOUT_FAILURES);
+  return begun.changes === 1 ? Number(begun.lastInsertRowid) : null;
 }
 
 /** An attempt cleared by an unlock while it was being verified stays cleared. */

@@ -1,8 +1,9 @@
 import 'server-only';
 import type { AttrSet, CsvIssue } from '../../csv/validate';
-import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
+import { canMoveRun, IllegalTransition, UPLOAD_START, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
 import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
+import { mayMoveTo, runWithKey } from './runs';
 
 interface UploadRow {
   id: number;
@@ -54,26 +55,17 @@ const UPLOAD_COLUMNS =
 
 /**
  * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
- * operator already holds `cap.max` uploads: counted and inserted in one transaction, so uploads
+ * operator already holds `cap.max` uploads: counted and inserted by one statement, so uploads
  * sent side by side cannot pass the cap together. One being discarded no longer counts.
  */
 export function beginUpload(db: Db, upload: NewUpload, cap: UploadCap): number | null {
-  return db.transaction(() => {
-    const held = statement(
-      db,
-      "SELECT COUNT(*) FROM runs WHERE status IN ('uploading', 'staged') AND operator = ? AND (status = 'uploading' OR staged_ms >= ?)",
-    )
-      .pluck()
-      .get(upload.operator, cap.stagedSinceMs) as number;
-    if (held >= cap.max) return null;
-    return Number(
-      statement(
-        db,
-        `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
-         VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?)`,
-      ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, upload.fileName).lastInsertRowid,
-    );
-  }).immediate();
+  const begun = statement(
+    db,
+    `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
+     SELECT ?, 'csv', ?, ?, ?, '[]', ?, ?, 0, ?
+     WHERE (SELECT COUNT(*) FROM runs WHERE status IN ('uploading', 'staged') AND operator = ? AND (status = 'uploading' OR staged_ms >= ?)) < ?`,
+  ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, UPLOAD_START, upload.fileName, upload.operator, cap.stagedSinceMs, cap.max);
+  return begun.changes === 1 ? Number(begun.lastInsertRowid) : null;
 }
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
@@ -110,22 +102,19 @@ export function addUploadIssues(db: Db, uploadId: number, issues: readonly CsvIs
   })();
 }
 
-/** The whole file has been read: the upload becomes staged and can be started. */
-export function completeUpload(
-  db: Db,
-  uploadId: number,
-  facts: CompletedUploadFacts,
-): UploadSummary {
+/**
+ * The whole file has been read: the upload becomes staged and can be started. One compare-and-set
+ * on the statuses that may move to staged; an upload discarded meanwhile throws IllegalTransition.
+ */
+export function completeUpload(db: Db, uploadId: number, facts: CompletedUploadFacts): UploadSummary {
   return db.transaction(() => {
-    const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
-    if (!from) throw new IllegalTransition('run', 'missing', 'staged');
-    assertRunMove(from, 'staged');
-    statement(
+    const moved = statement(
       db,
-      `UPDATE runs SET status = 'staged', rows_read = ?, invalid_rows = ?, duplicate_rows = ? - total, rows_without_attrs = ?,
+      `UPDATE runs SET status = ?, rows_read = ?, invalid_rows = ?, duplicate_rows = ? - total, rows_without_attrs = ?,
                        has_header = ?, attrs = ?, attr_sets = ?, staged_ms = ?
-       WHERE id = ? AND status = ?`,
+       WHERE id = ? AND ${mayMoveTo('staged')}`,
     ).run(
+      'staged',
       facts.rowsRead,
       facts.invalidRows,
       facts.validRows,
@@ -135,11 +124,13 @@ export function completeUpload(
       JSON.stringify({ sets: facts.attrSets, otherRows: facts.otherAttrSetRows }),
       facts.nowMs,
       uploadId,
-      from,
-    );
+    ).changes;
+    if (moved === 0) throw new IllegalTransition('run', statusOf(db, uploadId) ?? 'missing', 'staged');
     return getUpload(db, uploadId)!;
   }).immediate();
 }
+
+const statusOf = (db: Db, id: number) => statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(id) as StoredStatus | undefined;
 
 /**
  * Takes an upload out of `uploading` or `staged` by one compare-and-set, so that from here on it
@@ -148,12 +139,8 @@ export function completeUpload(
  * (started, or gone).
  */
 export function discardUpload(db: Db, uploadId: number): boolean {
-  return db.transaction(() => {
-    const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
-    if (from === 'discarding') return true;
-    if (!from || !canMoveRun(from, 'discarding')) return false;
-    return statement(db, "UPDATE runs SET status = 'discarding' WHERE id = ? AND status = ?").run(uploadId, from).changes === 1;
-  }).immediate();
+  if (statement(db, `UPDATE runs SET status = ? WHERE id = ? AND ${mayMoveTo('discarding')}`).run('discarding', uploadId).changes === 1) return true;
+  return statusOf(db, uploadId) === 'discarding';
 }
 
 /**
@@ -163,8 +150,7 @@ export function discardUpload(db: Db, uploadId: number): boolean {
  */
 export function deleteDiscardedSlice(db: Db, uploadId: number, slice = 20_000): 'more' | 'done' {
   return db.transaction(() => {
-    const status = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
-    if (status !== 'discarding') return 'done' as const;
+    if (statusOf(db, uploadId) !== 'discarding') return 'done' as const;
     const users = statement(db, 'DELETE FROM run_users WHERE run_id = ? AND seq IN (SELECT seq FROM run_users WHERE run_id = ? LIMIT ?)').run(
       uploadId,
       uploadId,
@@ -232,22 +218,26 @@ export function startUpload(
   uploadId: number,
   start: { picked: readonly string[]; requestKey: string; operator: string; kind: 'remove' | 'check' },
 ): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: StartRefusal } {
+  const refusal = (status: StoredStatus | undefined): StartRefusal =>
+    status === undefined || status === 'uploading' || status === 'discarding' ? 'not-found' : 'not-staged';
   return db.transaction(() => {
-    const earlier = statement(db, 'SELECT id, total FROM runs WHERE request_key = ?').get(start.requestKey) as { id: number; total: number } | undefined;
+    const earlier = runWithKey(db, start.requestKey);
     if (earlier) return { ok: true as const, runId: earlier.id, users: earlier.total, existing: true };
     const row = statement(db, 'SELECT status, total, attrs, rows_without_attrs FROM runs WHERE id = ?').get(uploadId) as
-      | { status: string; total: number; attrs: string; rows_without_attrs: number | null }
+      | { status: StoredStatus; total: number; attrs: string; rows_without_attrs: number | null }
       | undefined;
-    if (!row || row.status === 'uploading' || row.status === 'discarding') return { ok: false as const, refusal: 'not-found' as const };
-    if (row.status !== 'staged') return { ok: false as const, refusal: 'not-staged' as const };
+    if (!row || !canMoveRun(row.status, 'running')) return { ok: false as const, refusal: refusal(row?.status) };
     if ((row.rows_without_attrs ?? 0) > 0 && start.picked.length === 0) return { ok: false as const, refusal: 'picks-needed' as const };
-    assertRunMove('staged', 'running');
     const attrs = (row.rows_without_attrs ?? 0) > 0 ? unionJson(row.attrs, start.picked) : row.attrs;
-    statement(
+    const moved = statement(
       db,
-      `UPDATE runs SET status = 'running', kind = ?, picked_attrs = ?, attrs = ?, request_key = ?, operator = ?, created_at = ?
-       WHERE id = ? AND status = 'staged'`,
-    ).run(start.kind, JSON.stringify(start.picked), attrs, start.requestKey, start.operator, new Date().toISOString(), uploadId);
-    return { ok: true as const, runId: uploadId, users: row.total, existing: false };
+      `UPDATE runs SET status = ?, kind = ?, picked_attrs = ?, attrs = ?, request_key = ?, operator = ?, created_at = ?
+       WHERE id = ? AND ${mayMoveTo('running')}`,
+    ).run('running', start.kind, JSON.stringify(start.picked), attrs, start.requestKey, start.operator, new Date().toISOString(), uploadId).changes;
+    if (moved === 1) return { ok: true as const, runId: uploadId, users: row.total, existing: false };
+    // A start or a discard moved it after the read (a database with several writers): answer as it is now.
+    const winner = runWithKey(db, start.requestKey);
+    if (winner) return { ok: true as const, runId: winner.id, users: winner.total, existing: true };
+    return { ok: false as const, refusal: refusal(statusOf(db, uploadId)) };
   }).immediate();
 }

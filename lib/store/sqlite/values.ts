@@ -1,7 +1,8 @@
 import 'server-only';
 import { statement, type Db } from './database';
 import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState, RunSummary } from '../../runs/types';
-import { getRun } from './runs';
+import { RUN_START } from '../../runs/state-machine';
+import { getRun, insertedOrKept, runningChild, runWithKey } from './runs';
 
 export function attrCounts(db: Db, runId: number): AttrCount[] {
   return statement(db, 'SELECT attr, asked, with_value AS withValue FROM run_attr_counts WHERE run_id = ? ORDER BY attr').all(runId) as AttrCount[];
@@ -11,8 +12,9 @@ export function attrCounts(db: Db, runId: number): AttrCount[] {
  * The removal a dry run leads to: the same users, attributes and app, as a new run. Only the run
  * row is written here: its users are copied from the dry run a slice at a time while it already
  * sends (copyUsersSlice), so a ten-million-user start answers at once. The same request key
- * returns the same run, and so does any ask while one is running (runs_one_removal_per_parent):
- * a double click or two operators at once make one removal.
+ * returns the same run, and so does any ask while one is running: the insert is refused by
+ * runs_request_key or runs_one_running_child_per_kind, not by a read before it, so a double click
+ * or two operators at once make one removal on any database.
  */
 export function createRemovalFromCheck(
   db: Db,
@@ -20,27 +22,22 @@ export function createRemovalFromCheck(
   start: { requestKey: string; operator: string | null },
 ): { ok: true; runId: number; users: number; existing: boolean } | { ok: false; refusal: FromCheckRefusal } {
   return db.transaction(() => {
-    const earlier = statement(db, 'SELECT id, total FROM runs WHERE request_key = ?').get(start.requestKey) as { id: number; total: number } | undefined;
+    const earlier = runWithKey(db, start.requestKey);
     if (earlier) return { ok: true as const, runId: earlier.id, users: earlier.total, existing: true };
     const check = getRun(db, checkId);
     if (!check) return { ok: false as const, refusal: 'not-found' as const };
     if (check.kind !== 'check') return { ok: false as const, refusal: 'not-a-check' as const };
     if (check.status === 'running') return { ok: false as const, refusal: 'still-running' as const };
-    const going = statement(db, "SELECT id, total FROM runs WHERE parent_run_id = ? AND kind = 'remove' AND status = 'running'").get(checkId) as
-      | { id: number; total: number }
-      | undefined;
-    if (going) return { ok: true as const, runId: going.id, users: going.total, existing: true };
-    const runId = Number(
-      statement(
-        db,
-        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
-                           picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, request_key, copy_from)
-         SELECT ?, source, 'remove', app_id, sdkappid, region, attrs, ?, id, 'running', total,
-                picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, ?, id
-         FROM runs WHERE id = ?`,
-      ).run(new Date().toISOString(), start.operator, start.requestKey, checkId).lastInsertRowid,
-    );
-    return { ok: true as const, runId, users: check.total, existing: false };
+    const inserted = statement(
+      db,
+      `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total,
+                         picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, request_key, copy_from)
+       SELECT ?, source, 'remove', app_id, sdkappid, region, attrs, ?, id, ?, total,
+              picked_attrs, file_name, rows_read, invalid_rows, duplicate_rows, ?, id
+       FROM runs WHERE id = ?
+       ON CONFLICT DO NOTHING`,
+    ).run(new Date().toISOString(), start.operator, RUN_START, start.requestKey, checkId);
+    return insertedOrKept(inserted, check.total, () => runWithKey(db, start.requestKey) ?? runningChild(db, checkId, 'remove'));
   }).immediate();
 }
 
@@ -58,7 +55,8 @@ const RESTORABLE = `
 /**
  * A restore run of a finished removal, linked to it by parent_run_id. Its size comes from the
  * counters (restoreState), its users are copied while it sends, as a removal from a dry run's are.
- * While one is running, asking again returns that one: a double click or two operators make one restore.
+ * While one is running, asking again returns that one: a second insert is refused by
+ * runs_one_running_child_per_kind, so a double click or two operators make one restore on any database.
  */
 export function createRestoreRun(
   db: Db,
@@ -76,14 +74,13 @@ export function createRestoreRun(
       return { ok: true as const, runId: going.id, users: going.total, existing: true };
     }
     if (state.kind === 'none') return { ok: false as const, refusal: state.reason === 'purged' ? ('purged' as const) : ('nothing-to-restore' as const) };
-    const runId = Number(
-      statement(
-        db,
-        `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, copy_from)
-         SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, 'running', ?, id FROM runs WHERE id = ?`,
-      ).run(new Date().toISOString(), meta.operator, state.users, removalId).lastInsertRowid,
-    );
-    return { ok: true as const, runId, users: state.users, existing: false };
+    const inserted = statement(
+      db,
+      `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, copy_from)
+       SELECT ?, 'restore', 'restore', app_id, sdkappid, region, attrs, ?, id, ?, ?, id FROM runs WHERE id = ?
+       ON CONFLICT DO NOTHING`,
+    ).run(new Date().toISOString(), meta.operator, RUN_START, state.users, removalId);
+    return insertedOrKept(inserted, state.users, () => runningChild(db, removalId, 'restore'));
   }).immediate();
 }
 
