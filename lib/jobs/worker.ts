@@ -9,8 +9,8 @@ import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
 import { executeRun, OPERATIONS } from './execute-run';
 import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
-import { ProgressTracker } from './progress';
-import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from './uploads-in-progress';
+import { ProgressTracker } from '../runs/progress';
+import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from '../uploads/in-progress';
 
 /**
  * Lanes per background run. At round trip r the budget keeps about ceiling × r / (1 + r) requests in

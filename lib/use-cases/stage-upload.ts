@@ -3,7 +3,7 @@ import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
 import { tooLarge } from '../csv/parse';
 import { startParseThread } from '../csv/parse-thread';
 import type { UploadSummary } from '../uploads/types';
-import { MAX_CONCURRENT_UPLOADS, MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, STAGED_UPLOAD_TTL_MS, UPLOAD_STALL_MS, uploadsInProgress } from '../jobs/uploads-in-progress';
+import { MAX_CONCURRENT_UPLOADS, MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, STAGED_UPLOAD_TTL_MS, UPLOAD_STALL_MS, uploadsInProgress } from '../uploads/in-progress';
 import { StalledError, withIdleTimeout } from '../streams/idle-timeout';
 import { log } from '../log';
 import { describeFailure } from '../results/present';

@@ -8,7 +8,7 @@ import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import { prepareOperator } from '../auth/operators';
 import { realClock } from '../engine/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
-import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, uploadsInProgress } from '../jobs/uploads-in-progress';
+import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, uploadsInProgress } from '../uploads/in-progress';
 import type { RunWorker } from '../jobs/worker';
 import { Secret } from '../secret';
 import { openSqliteStore } from '../store';
