@@ -8,7 +8,7 @@ import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
 import { executeRun, OPERATIONS } from './execute-run';
-import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from './lease';
+import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder, type LeaseIdentity } from './lease';
 import { ProgressTracker } from '../runs/progress';
 import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from '../uploads/in-progress';
 
@@ -32,6 +32,8 @@ export interface RunWorker {
   run(runId: number, source: RunSource): Promise<RunEnd>;
   rate(runId: number): number | null;
   status(): WorkerStatus;
+  /** This process as its lease names it: the owner of the uploads it receives. */
+  identity(): LeaseIdentity;
 }
 
 export type WorkerStatus = { role: 'writer' } | { role: 'standby'; holder: LeaseHolder | null; database: string };
@@ -69,6 +71,10 @@ class JobWorker implements RunWorker {
 
   canSend(): boolean {
     return this.haltReason() === null;
+  }
+
+  identity(): LeaseIdentity {
+    return this.me;
   }
 
   /**

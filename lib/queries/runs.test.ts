@@ -7,6 +7,7 @@ import { oneAppRegistry } from '../../test-support/sim-and-database';
 import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { realClock } from '../engine/rate-limiter';
+import { thisProcess } from '../jobs/lease';
 import { executeRun } from '../jobs/execute-run';
 import { ENGLISH } from '../messages/catalogues';
 import { openSqliteStore } from '../store';
@@ -47,6 +48,7 @@ function ctx(role: 'viewer' | 'operator'): UseCaseContext {
     worker: {
       canSend: () => true,
       rate: () => null,
+      identity: thisProcess,
       status: () => ({ role: 'writer' }),
       async run(runId) {
         const app = apps.get('prod')!;

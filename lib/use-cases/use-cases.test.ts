@@ -8,6 +8,7 @@ import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import { prepareOperator } from '../auth/operators';
 import { realClock } from '../engine/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
+import { thisProcess } from '../jobs/lease';
 import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, uploadsInProgress } from '../uploads/in-progress';
 import type { RunWorker } from '../jobs/worker';
 import { Secret } from '../secret';
@@ -65,6 +66,7 @@ function worker(canSend = true): RunWorker {
   return {
     canSend: () => canSend,
     rate: () => null,
+    identity: thisProcess,
     status: () => ({ role: 'writer' }),
     async run(runId) {
       const run = (await store.runs.get(runId))!;
