@@ -6,15 +6,23 @@ const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex']
 const run = (ids: string[], requestKey?: string) => ({ requestKey, source: 'csv' as const, appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', users: users(ids) });
 const by = { operator: 'ann', clientIp: null };
 
+/** A store on a fresh database; `another` opens a second one on the same database, as another process would. `dispose` closes them all. */
+export interface OpenedStore {
+  store: Store;
+  another(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
 /**
  * What every Store implementation must do, written against the interface only: the SQLite store
  * runs it today, and a Postgres store must pass the same suite before it is used.
  */
-export function describeStore(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> }>) {
+export function describeStore(name: string, open: () => Promise<OpenedStore>) {
   describe(`${name} store`, () => {
     let store: Store;
+    let another: () => Promise<Store>;
     let dispose: () => Promise<void>;
-    beforeEach(async () => ({ store, dispose } = await open()));
+    beforeEach(async () => ({ store, another, dispose } = await open()));
     afterEach(() => dispose());
 
     it('creates a run with its users and its audit row; a repeated request key returns the same run, unaudited', async () => {
@@ -132,9 +140,11 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       };
       const started = (users: number) => ({ ...by, action: 'run-started' as const, detail: { source: 'csv' as const, users } });
       const roomy = { max: 100, stagedSinceMs: 0 };
+      const one = { id: 'process-one', pid: 101, host: 'host-a' };
+      const here = { owner: one, nowMs: 1_000 };
 
       async function staged() {
-        const id = (await store.uploads.begin(upload, roomy))!;
+        const id = (await store.uploads.begin(upload, here, roomy))!;
         expect(await store.uploads.addRows(id, 1, [row('a', ['sex']), row('b', [], true)])).toEqual({ merged: 0 });
         expect(await store.uploads.addRows(id, 3, [row('a', ['city']), row('c', ['sex'])])).toEqual({ merged: 1 });
         await store.uploads.addIssues(id, [{ line: 4, code: 'csv.idEmpty' }]);
@@ -219,10 +229,32 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
         expect((await store.audit.list({ action: 'run-started', limit: 10 })).map((e) => e.runId)).toEqual([kept]);
       });
 
+      it('names the process receiving each upload for every process to see; only that process beats for it, and only while it arrives', async () => {
+        const elsewhere = await another();
+        const two = { id: 'process-two', pid: 202, host: 'host-b' };
+        const mine = (await store.uploads.begin(upload, here, roomy))!;
+        const theirs = (await elsewhere.uploads.begin({ ...upload, operator: 'bob' }, { owner: two, nowMs: 1_500 }, roomy))!;
+        const both = [
+          { id: mine, operator: 'ann', owner: one, heartbeatMs: 1_000 },
+          { id: theirs, operator: 'bob', owner: two, heartbeatMs: 1_500 },
+        ];
+        expect(await store.uploads.inProgress()).toEqual(both);
+        expect(await elsewhere.uploads.inProgress()).toEqual(both);
+        expect(await store.uploads.heartbeat(mine, one, 6_000)).toBe(true);
+        expect(await store.uploads.heartbeat(theirs, one, 6_000)).toBe(false);
+        expect(await elsewhere.uploads.inProgress()).toEqual([{ ...both[0], heartbeatMs: 6_000 }, both[1]]);
+        await store.uploads.addRows(mine, 1, [row('a', ['sex'])]);
+        await store.uploads.complete(mine, facts);
+        expect(await store.uploads.heartbeat(mine, one, 7_000)).toBe(false);
+        expect(await elsewhere.uploads.discard(theirs)).toBe(true);
+        expect(await elsewhere.uploads.heartbeat(theirs, two, 7_000)).toBe(false);
+        expect(await store.uploads.inProgress()).toEqual([]);
+      });
+
       it('expires staged uploads by age, and those still uploading only when asked', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
-        const receiving = await store.uploads.begin(upload, roomy);
+        const receiving = await store.uploads.begin(upload, here, roomy);
         expect(await store.uploads.expired(50, false)).toEqual([]);
         expect(await store.uploads.expired(101, false)).toEqual([old]);
         expect(await store.uploads.expired(50, true)).toEqual([receiving]);
@@ -234,18 +266,18 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
         const first = await staged();
         await store.uploads.complete(first, facts);
-        const arriving = await store.uploads.begin(upload, cap);
+        const arriving = await store.uploads.begin(upload, here, cap);
         expect(arriving).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, cap)).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, cap)).toBeNull();
-        expect(await store.uploads.begin({ ...upload, appId: 'other' }, cap)).toBeNull();
-        expect(await store.uploads.begin({ ...upload, operator: 'bob' }, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, here, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, here, cap)).toBeNull();
+        expect(await store.uploads.begin({ ...upload, appId: 'other' }, here, cap)).toBeNull();
+        expect(await store.uploads.begin({ ...upload, operator: 'bob' }, here, cap)).toEqual(expect.any(Number));
         expect(await store.uploads.discard(arriving!)).toBe(true);
-        const again = await store.uploads.begin(upload, cap);
+        const again = await store.uploads.begin(upload, here, cap);
         expect(again).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, cap)).toBeNull();
+        expect(await store.uploads.begin(upload, here, cap)).toBeNull();
         await store.uploads.start(first, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started);
-        expect(await store.uploads.begin(upload, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, here, cap)).toEqual(expect.any(Number));
       });
     });
 

@@ -26,7 +26,7 @@ import type {
   UserFilter,
 } from '../runs/types';
 import type { CsvIssue } from '../csv/validate';
-import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../uploads/types';
+import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
@@ -109,8 +109,16 @@ export interface RunStore {
  * file streams in, so no single write holds the database for long.
  */
 export interface UploadStore {
-  /** Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff); checked and begun as one step. */
-  begin(upload: NewUpload, cap: UploadCap): Promise<number | null>;
+  /**
+   * Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff);
+   * checked and begun as one step. The upload records the process receiving it, with `nowMs` as
+   * its first heartbeat.
+   */
+  begin(upload: NewUpload, receiver: { owner: UploadOwner; nowMs: number }, cap: UploadCap): Promise<number | null>;
+  /** Its owner still receives it: true while it is uploading under that owner, false once it is not (staged, discarded, or another's). */
+  heartbeat(uploadId: number, owner: UploadOwner, nowMs: number): Promise<boolean>;
+  /** Every upload still uploading, whichever process receives it, oldest first. */
+  inProgress(): Promise<UploadInProgress[]>;
   /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
   addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
   addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;

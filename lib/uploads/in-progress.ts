@@ -16,6 +16,12 @@ export const MAX_UPLOADS_READ_PER_OPERATOR = 2;
 export const UPLOAD_STALL_MS = 60_000;
 
 /**
+ * How often the process receiving an upload says so in the store: one small write per upload
+ * every few seconds, whether rows are arriving or not (a stretch of invalid rows stores nothing).
+ */
+export const UPLOAD_HEARTBEAT_MS = 5_000;
+
+/**
  * Uploads one operator may hold at once, arriving or staged: each may be 1 GiB and ten million
  * rows, kept for a day. The page keeps one per app (choosing another file discards it), so this
  * leaves room for a few apps and for scripts that stage a few files before starting them.

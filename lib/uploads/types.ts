@@ -50,6 +50,23 @@ export interface UploadSummary extends UploadFacts {
   stagedMs: number | null;
 }
 
+/** The process receiving an upload, as its lease names it (lib/jobs/lease.ts). */
+export interface UploadOwner {
+  id: string;
+  pid: number;
+  host: string;
+}
+
+/** An upload whose rows are still arriving, as every process sees it in the store. */
+export interface UploadInProgress {
+  id: number;
+  operator: string | null;
+  /** Null for one begun before owners were recorded. */
+  owner: UploadOwner | null;
+  /** When its owner last said it still receives it (ms, the owner's clock); null as for `owner`. */
+  heartbeatMs: number | null;
+}
+
 /** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
 export interface UploadCap {
   max: number;

@@ -3,7 +3,15 @@ import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
 import { tooLarge } from '../csv/parse';
 import { startParseThread } from '../csv/parse-thread';
 import type { UploadSummary } from '../uploads/types';
-import { MAX_CONCURRENT_UPLOADS, MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, STAGED_UPLOAD_TTL_MS, UPLOAD_STALL_MS, uploadsInProgress } from '../uploads/in-progress';
+import {
+  MAX_CONCURRENT_UPLOADS,
+  MAX_STAGED_UPLOADS_PER_OPERATOR,
+  MAX_UPLOADS_READ_PER_OPERATOR,
+  STAGED_UPLOAD_TTL_MS,
+  UPLOAD_HEARTBEAT_MS,
+  UPLOAD_STALL_MS,
+  uploadsInProgress,
+} from '../uploads/in-progress';
 import { StalledError, withIdleTimeout } from '../streams/idle-timeout';
 import { log } from '../log';
 import { describeFailure } from '../results/present';
@@ -19,6 +27,9 @@ import { fail, ok, type Result } from './result';
 const ROWS_PER_WRITE = 1_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The upload stopped being this process's while it read it: another process judged it abandoned and discarded it. */
+class UploadLost extends Error {}
 
 export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']): StagedUpload {
   const stagedMs = upload.stagedMs ?? 0;
@@ -50,7 +61,14 @@ export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']
 export async function stageUpload(
   ctx: UseCaseContext,
   target: UploadTarget,
-  body: { declaredBytes: number | null; chunks: AsyncIterable<Uint8Array>; /** Tests wait less than UPLOAD_STALL_MS. */ stallMs?: number },
+  body: {
+    declaredBytes: number | null;
+    chunks: AsyncIterable<Uint8Array>;
+    /** Tests wait less than UPLOAD_STALL_MS. */
+    stallMs?: number;
+    /** Tests beat more often than UPLOAD_HEARTBEAT_MS. */
+    heartbeatMs?: number;
+  },
 ): Promise<Result<StagedUpload>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const app = ctx.apps.get(target.appId);
@@ -70,12 +88,23 @@ export async function stageUpload(
     return fail('app.attrsUnavailable', { app: app.summary.label, title: entry.title, action: entry.action });
   }
 
+  const owner = ctx.worker.identity();
   const uploadId = await ctx.store.uploads.begin(
     { appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, operator: ctx.actor.username, fileName: target.name },
+    { owner, nowMs: ctx.clock.nowMs() },
     { max: MAX_STAGED_UPLOADS_PER_OPERATOR, stagedSinceMs: ctx.clock.nowMs() - STAGED_UPLOAD_TTL_MS },
   );
   if (uploadId === null) return fail('upload.tooManyStaged', { max: MAX_STAGED_UPLOADS_PER_OPERATOR });
   active.set(uploadId, ctx.actor.username);
+  // Every process's sweep leaves alone an upload whose owner keeps saying it still receives it.
+  let lost = false;
+  const heartbeat = setInterval(() => {
+    ctx.store.uploads.heartbeat(uploadId, owner, ctx.clock.nowMs()).then(
+      (still) => (lost ||= !still),
+      (err: unknown) => log.warn('upload.heartbeat-failed', { uploadId, error: err instanceof Error ? err.message : String(err) }),
+    );
+  }, body.heartbeatMs ?? UPLOAD_HEARTBEAT_MS);
+  heartbeat.unref();
   // Still uploading, so nobody can have started it: the discard always takes it.
   const drop = async () => {
     await ctx.store.uploads.discard(uploadId);
@@ -85,6 +114,7 @@ export async function stageUpload(
   const thread = startParseThread(
     { knownAttrs: names.names, maxRows, maxBytes, issuesShown: ISSUES_SHOWN, issuesKept: MAX_ISSUES_KEPT },
     async (rows, issues) => {
+      if (lost) throw new UploadLost();
       for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) {
         const slice = rows.slice(i, i + ROWS_PER_WRITE);
         await ctx.store.uploads.addRows(uploadId, seq, slice);
@@ -100,10 +130,13 @@ export async function stageUpload(
     try {
       const stallMs = body.stallMs ?? UPLOAD_STALL_MS;
       for await (const chunk of withIdleTimeout(body.chunks, stallMs)) {
+        if (lost) throw new UploadLost();
         received += chunk.byteLength;
         if (!(await thread.push(chunk))) break;
       }
     } catch (err) {
+      // Answered below, like a loss noticed as the last rows are stored.
+      if (err instanceof UploadLost) throw err;
       await thread.abort();
       await drop();
       if (err instanceof StalledError) {
@@ -140,14 +173,18 @@ export async function stageUpload(
         expiresMs: nowMs,
       });
     }
+    if (lost) throw new UploadLost();
     const upload = await ctx.store.uploads.complete(uploadId, { ...tally, nowMs: ctx.clock.nowMs() });
     log.info('upload.staged', { uploadId, appId: app.summary.id, bytes: received, rows: tally.rowsRead, users: upload.users, invalidRows: tally.invalidRows });
     return ok(stagedView(upload, tally.issues));
   } catch (err) {
     await thread.abort();
     await drop();
-    throw err;
+    if (!(err instanceof UploadLost)) throw err;
+    log.warn('upload.lost', { uploadId, bytes: received, hint: 'Another console process judged this upload abandoned and discarded it.' });
+    return fail('upload.aborted');
   } finally {
+    clearInterval(heartbeat);
     active.delete(uploadId);
   }
 }

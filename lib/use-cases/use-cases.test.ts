@@ -359,17 +359,32 @@ describe('staged uploads', () => {
     await expect.poll(async () => (await store.runs.get(ids[1]!))?.status, { timeout: 10_000 }).toBe('completed');
   }, 30_000);
 
+  /** A body that sends its first line, then nothing until `release` (a link that stalled). */
+  const stalling = () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    async function* chunks() {
+      yield encoder.encode('To_Account,Attrs\nalice,city\n');
+      await released;
+    }
+    return { release, body: { declaredBytes: 1_000, chunks: chunks(), stallMs: 300 } };
+  };
+
+  it('names this process as the one receiving a file while it arrives and beats for it; stops reading one another process discarded as abandoned', async () => {
+    const link = stalling();
+    const staging = stageUpload(ctx(), target, { ...link.body, stallMs: 60_000, heartbeatMs: 20 });
+    await expect.poll(() => store.uploads.inProgress()).toMatchObject([{ operator: 'ann', owner: thisProcess() }]);
+    const [upload] = await store.uploads.inProgress();
+    await expect.poll(async () => (await store.uploads.inProgress())[0]!.heartbeatMs).toBeGreaterThan(upload!.heartbeatMs!);
+    // Another process's sweep takes it; the next heartbeat finds it gone.
+    expect(await store.uploads.discard(upload!.id)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    link.release();
+    expect(await staging).toEqual({ ok: false, error: { code: 'upload.aborted' } });
+    await nothingStored();
+  });
+
   it('ends a file from which nothing arrives for the stall time, keeping nothing and freeing its place; one operator holds at most two of the places', async () => {
-    /** A body that sends its first line, then nothing until `release` (a link that stalled). */
-    const stalling = () => {
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      async function* chunks() {
-        yield encoder.encode('To_Account,Attrs\nalice,city\n');
-        await released;
-      }
-      return { release, body: { declaredBytes: 1_000, chunks: chunks(), stallMs: 300 } };
-    };
     const carl = ctx({ actor: { username: 'carl', role: 'operator', clientIp: null, appId: null } });
     const first = stalling();
     const second = stalling();

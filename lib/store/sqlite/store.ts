@@ -18,9 +18,11 @@ import {
   discardUpload,
   expiredUploads,
   getUpload,
+  heartbeatUpload,
   latestStagedUpload,
   startUpload,
   uploadIssues,
+  uploadsInProgress,
 } from './uploads';
 import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recordOutcomes } from './users-results';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
@@ -112,7 +114,9 @@ export function createSqliteStore(db: Db): Store {
       },
     },
     uploads: {
-      begin: async (upload, cap) => beginUpload(db, upload, cap),
+      begin: async (upload, receiver, cap) => beginUpload(db, upload, receiver, cap),
+      heartbeat: async (uploadId, owner, nowMs) => heartbeatUpload(db, uploadId, owner, nowMs),
+      inProgress: async () => uploadsInProgress(db),
       addRows: async (uploadId, firstSeq, rows) => addStagedRows(db, uploadId, firstSeq, rows),
       addIssues: async (uploadId, issues) => addUploadIssues(db, uploadId, issues),
       complete: async (uploadId, facts) => completeUpload(db, uploadId, facts),

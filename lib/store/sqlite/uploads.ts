@@ -1,7 +1,7 @@
 import 'server-only';
 import type { AttrSet, CsvIssue } from '../../csv/validate';
 import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
-import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../../uploads/types';
+import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
 
 interface UploadRow {
@@ -55,9 +55,10 @@ const UPLOAD_COLUMNS =
 /**
  * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
  * operator already holds `cap.max` uploads: counted and inserted in one transaction, so uploads
- * sent side by side cannot pass the cap together. One being discarded no longer counts.
+ * sent side by side cannot pass the cap together. One being discarded no longer counts. It names
+ * the process receiving it, whose first heartbeat is `receiver.nowMs`.
  */
-export function beginUpload(db: Db, upload: NewUpload, cap: UploadCap): number | null {
+export function beginUpload(db: Db, upload: NewUpload, receiver: { owner: UploadOwner; nowMs: number }, cap: UploadCap): number | null {
   return db.transaction(() => {
     const held = statement(
       db,
@@ -69,11 +70,53 @@ export function beginUpload(db: Db, upload: NewUpload, cap: UploadCap): number |
     return Number(
       statement(
         db,
-        `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
-         VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?)`,
-      ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, upload.fileName).lastInsertRowid,
+        `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name,
+                           upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms)
+         VALUES (?, 'csv', ?, ?, ?, '[]', ?, 'uploading', 0, ?, ?, ?, ?, ?)`,
+      ).run(
+        new Date().toISOString(),
+        upload.appId,
+        upload.sdkAppId,
+        upload.region,
+        upload.operator,
+        upload.fileName,
+        receiver.owner.id,
+        receiver.owner.pid,
+        receiver.owner.host,
+        receiver.nowMs,
+      ).lastInsertRowid,
     );
   }).immediate();
+}
+
+/** One write by primary key, every few seconds per upload: not per batch of rows. */
+export function heartbeatUpload(db: Db, uploadId: number, owner: UploadOwner, nowMs: number): boolean {
+  return (
+    statement(db, "UPDATE runs SET upload_heartbeat_ms = ? WHERE id = ? AND status = 'uploading' AND upload_owner = ?").run(nowMs, uploadId, owner.id)
+      .changes === 1
+  );
+}
+
+interface InProgressRow {
+  id: number;
+  operator: string | null;
+  upload_owner: string | null;
+  upload_owner_pid: number | null;
+  upload_owner_host: string | null;
+  upload_heartbeat_ms: number | null;
+}
+
+export function uploadsInProgress(db: Db): UploadInProgress[] {
+  const rows = statement(
+    db,
+    "SELECT id, operator, upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms FROM runs WHERE status = 'uploading' ORDER BY id",
+  ).all() as InProgressRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    operator: r.operator,
+    owner: r.upload_owner === null ? null : { id: r.upload_owner, pid: r.upload_owner_pid ?? 0, host: r.upload_owner_host ?? '' },
+    heartbeatMs: r.upload_heartbeat_ms,
+  }));
 }
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
