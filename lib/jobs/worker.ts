@@ -10,7 +10,8 @@ import { getRuntime } from '../runtime';
 import { executeRun, OPERATIONS } from './execute-run';
 import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder, type LeaseIdentity } from './lease';
 import { ProgressTracker } from '../runs/progress';
-import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from '../uploads/in-progress';
+import { uploadsInProgress } from '../uploads/in-progress';
+import { sweepUploads } from './sweep-uploads';
 
 /**
  * Lanes per background run. At round trip r the budget keeps about ceiling × r / (1 + r) requests in
@@ -175,25 +176,9 @@ class JobWorker implements RunWorker {
     await this.sweep(now).catch((err: unknown) => log.error('worker.sweep-failed', { error: err instanceof Error ? err.message : String(err) }));
     if (!this.sweepingUploads) {
       this.sweepingUploads = true;
-      void this.sweepUploads(now)
+      void sweepUploads(getRuntime().store.uploads, uploadsInProgress(), now)
         .catch((err: unknown) => log.error('worker.upload-sweep-failed', { error: err instanceof Error ? err.message : String(err) }))
         .finally(() => (this.sweepingUploads = false));
-    }
-  }
-
-  /**
-   * Deletes staged uploads past their 24 hours, uploads left half-received by a process that
-   * died (only the writer receives uploads, so one not in progress here has no one left to finish
-   * it), and discards a restart cut short. One started since it was listed is a run: the discard
-   * refuses it, and it keeps every user.
-   */
-  private async sweepUploads(now: number): Promise<void> {
-    const { store } = getRuntime();
-    const receiving = uploadsInProgress();
-    for (const id of await store.uploads.expired(now - STAGED_UPLOAD_TTL_MS, true)) {
-      if (receiving.has(id) || !(await store.uploads.discard(id))) continue;
-      await store.uploads.deleteDiscarded(id);
-      log.info('upload.discarded', { uploadId: id, reason: 'expired or abandoned' });
     }
   }
 
