@@ -8,9 +8,8 @@ import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
 import { executeRun, OPERATIONS } from './execute-run';
-import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder, type LeaseIdentity } from './lease';
+import { HEARTBEAT_MS, LEASE_TTL_MS, pidAlive, thisProcess, type LeaseHolder, type LeaseIdentity } from './lease';
 import { ProgressTracker } from '../runs/progress';
-import { uploadsInProgress } from '../uploads/in-progress';
 import { sweepUploads } from './sweep-uploads';
 
 /**
@@ -176,7 +175,7 @@ class JobWorker implements RunWorker {
     await this.sweep(now).catch((err: unknown) => log.error('worker.sweep-failed', { error: err instanceof Error ? err.message : String(err) }));
     if (!this.sweepingUploads) {
       this.sweepingUploads = true;
-      void sweepUploads(getRuntime().store.uploads, uploadsInProgress(), now)
+      void sweepUploads(getRuntime().store.uploads, this.me, now, pidAlive)
         .catch((err: unknown) => log.error('worker.upload-sweep-failed', { error: err instanceof Error ? err.message : String(err) }))
         .finally(() => (this.sweepingUploads = false));
     }

@@ -251,6 +251,21 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect(await store.uploads.inProgress()).toEqual([]);
       });
 
+      it('discards an upload judged abandoned only while its heartbeat is still the one judged, and never one that has been staged', async () => {
+        const id = (await store.uploads.begin(upload, here, roomy))!;
+        expect(await store.uploads.discard(id, { heartbeatMs: 500 })).toBe(false);
+        expect(await store.uploads.heartbeat(id, one, 2_000)).toBe(true);
+        expect(await store.uploads.discard(id, { heartbeatMs: 1_000 })).toBe(false);
+        expect(await store.uploads.get(id)).toMatchObject({ status: 'uploading' });
+        expect(await store.uploads.discard(id, { heartbeatMs: 2_000 })).toBe(true);
+        expect(await store.uploads.discard(id, { heartbeatMs: 2_000 })).toBe(true);
+        expect(await store.uploads.inProgress()).toEqual([]);
+        const done = await staged();
+        await store.uploads.complete(done, facts);
+        expect(await store.uploads.discard(done, { heartbeatMs: 1_000 })).toBe(false);
+        expect(await store.uploads.get(done)).toMatchObject({ status: 'staged' });
+      });
+
       it('expires staged uploads by age, and those still uploading only when asked', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });

@@ -126,9 +126,11 @@ export interface UploadStore {
   /**
    * Takes an upload out of uploading or staged by one compare-and-set, so it can never start from
    * now on (a start that comes first wins, and this answers false). True while it is being
-   * discarded, by this call or an earlier one. Its rows stay until deleteDiscarded.
+   * discarded, by this call or an earlier one. Its rows stay until deleteDiscarded. With `ifStill`,
+   * only an upload still uploading whose heartbeat is still that one is taken: an owner that beat
+   * since it was judged abandoned keeps it.
    */
-  discard(uploadId: number): Promise<boolean>;
+  discard(uploadId: number, ifStill?: { heartbeatMs: number | null }): Promise<boolean>;
   /** Deletes a discarded upload a slice at a time; resolves once it is gone. Anything not discarded is left alone. */
   deleteDiscarded(uploadId: number): Promise<void>;
   /** The user rows kept under an upload, or the run it became, in any state: none once deleteDiscarded has run. */

@@ -120,7 +120,7 @@ export function createSqliteStore(db: Db): Store {
       addRows: async (uploadId, firstSeq, rows) => addStagedRows(db, uploadId, firstSeq, rows),
       addIssues: async (uploadId, issues) => addUploadIssues(db, uploadId, issues),
       complete: async (uploadId, facts) => completeUpload(db, uploadId, facts),
-      discard: async (uploadId) => discardUpload(db, uploadId),
+      discard: async (uploadId, ifStill) => discardUpload(db, uploadId, ifStill),
       deleteDiscarded: async (uploadId) => {
         // A slice per turn of the event loop: pages and progress keep answering meanwhile.
         while (deleteDiscardedSlice(db, uploadId) === 'more') await new Promise((resolve) => setImmediate(resolve));

@@ -190,12 +190,21 @@ export function completeUpload(
  * is being discarded now, by this call or an earlier one; false when it is no upload any more
  * (started, or gone).
  */
-export function discardUpload(db: Db, uploadId: number): boolean {
+export function discardUpload(db: Db, uploadId: number, ifStill?: { heartbeatMs: number | null }): boolean {
   return db.transaction(() => {
-    const from = statement(db, 'SELECT status FROM runs WHERE id = ?').pluck().get(uploadId) as StoredStatus | undefined;
-    if (from === 'discarding') return true;
-    if (!from || !canMoveRun(from, 'discarding')) return false;
-    return statement(db, "UPDATE runs SET status = 'discarding' WHERE id = ? AND status = ?").run(uploadId, from).changes === 1;
+    const row = statement(db, 'SELECT status, upload_heartbeat_ms FROM runs WHERE id = ?').get(uploadId) as
+      | { status: StoredStatus; upload_heartbeat_ms: number | null }
+      | undefined;
+    if (row?.status === 'discarding') return true;
+    if (!row || !canMoveRun(row.status, 'discarding')) return false;
+    if (ifStill && (row.status !== 'uploading' || row.upload_heartbeat_ms !== ifStill.heartbeatMs)) return false;
+    return (
+      statement(db, "UPDATE runs SET status = 'discarding' WHERE id = ? AND status = ? AND upload_heartbeat_ms IS ?").run(
+        uploadId,
+        row.status,
+        row.upload_heartbeat_ms,
+      ).changes === 1
+    );
   }).immediate();
 }
 
