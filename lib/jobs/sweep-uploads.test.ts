@@ -5,14 +5,16 @@ import { sweepUploads } from './sweep-uploads';
 
 const env = twoStoresOnOneFile();
 const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'list.csv' };
-const roomy = { max: 100, stagedSinceMs: 0 };
+const roomy = { max: 100, stagedSinceMs: 0, readingPerOperator: 100, readingPerProcess: 100, liveSinceMs: 0 };
 const a = { id: 'process-a', pid: 101, host: 'host-a' };
 const b = { id: 'process-b', pid: 202, host: 'host-b' };
 const alive = () => true;
 
 /** An upload process `owner` receives through `store`, with one user stored. */
 async function receiving(store: typeof env.one, owner: typeof a, nowMs: number) {
-  const id = (await store.uploads.begin(upload, { owner, nowMs }, roomy))!;
+  const begun = await store.uploads.begin(upload, { owner, nowMs }, roomy);
+  if (!begun.ok) throw new Error(begun.refusal);
+  const id = begun.uploadId;
   await store.uploads.addRows(id, 1, [{ account: 'alice', attrs: ['city'], withPicked: false }]);
   return id;
 }

@@ -139,12 +139,18 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         nowMs: 1_000,
       };
       const started = (users: number) => ({ ...by, action: 'run-started' as const, detail: { source: 'csv' as const, users } });
-      const roomy = { max: 100, stagedSinceMs: 0 };
+      const roomy = { max: 100, stagedSinceMs: 0, readingPerOperator: 100, readingPerProcess: 100, liveSinceMs: 0 };
       const one = { id: 'process-one', pid: 101, host: 'host-a' };
+      const two = { id: 'process-two', pid: 202, host: 'host-b' };
       const here = { owner: one, nowMs: 1_000 };
+      /** The new upload's id, for a begin that must not be refused. */
+      const begun = (r: Awaited<ReturnType<Store['uploads']['begin']>>) => {
+        if (!r.ok) throw new Error(r.refusal);
+        return r.uploadId;
+      };
 
       async function staged() {
-        const id = (await store.uploads.begin(upload, here, roomy))!;
+        const id = begun(await store.uploads.begin(upload, here, roomy));
         expect(await store.uploads.addRows(id, 1, [row('a', ['sex']), row('b', [], true)])).toEqual({ merged: 0 });
         expect(await store.uploads.addRows(id, 3, [row('a', ['city']), row('c', ['sex'])])).toEqual({ merged: 1 });
         await store.uploads.addIssues(id, [{ line: 4, code: 'csv.idEmpty' }]);
@@ -231,9 +237,8 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
 
       it('names the process receiving each upload for every process to see; only that process beats for it, and only while it arrives', async () => {
         const elsewhere = await another();
-        const two = { id: 'process-two', pid: 202, host: 'host-b' };
-        const mine = (await store.uploads.begin(upload, here, roomy))!;
-        const theirs = (await elsewhere.uploads.begin({ ...upload, operator: 'bob' }, { owner: two, nowMs: 1_500 }, roomy))!;
+        const mine = begun(await store.uploads.begin(upload, here, roomy));
+        const theirs = begun(await elsewhere.uploads.begin({ ...upload, operator: 'bob' }, { owner: two, nowMs: 1_500 }, roomy));
         const both = [
           { id: mine, operator: 'ann', owner: one, heartbeatMs: 1_000 },
           { id: theirs, operator: 'bob', owner: two, heartbeatMs: 1_500 },
@@ -252,7 +257,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
       });
 
       it('discards an upload judged abandoned only while its heartbeat is still the one judged, and never one that has been staged', async () => {
-        const id = (await store.uploads.begin(upload, here, roomy))!;
+        const id = begun(await store.uploads.begin(upload, here, roomy));
         expect(await store.uploads.discard(id, { heartbeatMs: 500 })).toBe(false);
         expect(await store.uploads.heartbeat(id, one, 2_000)).toBe(true);
         expect(await store.uploads.discard(id, { heartbeatMs: 1_000 })).toBe(false);
@@ -269,30 +274,58 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
       it('expires staged uploads by age, and those still uploading only when asked', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
-        const receiving = await store.uploads.begin(upload, here, roomy);
+        const receiving = begun(await store.uploads.begin(upload, here, roomy));
         expect(await store.uploads.expired(50, false)).toEqual([]);
         expect(await store.uploads.expired(101, false)).toEqual([old]);
         expect(await store.uploads.expired(50, true)).toEqual([receiving]);
       });
 
       it('begins no upload for an operator who holds the most already; expired, discarded and started ones free their place', async () => {
-        const cap = { max: 3, stagedSinceMs: 500 };
+        const cap = { ...roomy, max: 3, stagedSinceMs: 500 };
+        const full = { ok: false, refusal: 'too-many-held' };
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
         const first = await staged();
         await store.uploads.complete(first, facts);
-        const arriving = await store.uploads.begin(upload, here, cap);
-        expect(arriving).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, here, cap)).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, here, cap)).toBeNull();
-        expect(await store.uploads.begin({ ...upload, appId: 'other' }, here, cap)).toBeNull();
-        expect(await store.uploads.begin({ ...upload, operator: 'bob' }, here, cap)).toEqual(expect.any(Number));
-        expect(await store.uploads.discard(arriving!)).toBe(true);
-        const again = await store.uploads.begin(upload, here, cap);
-        expect(again).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, here, cap)).toBeNull();
+        const arriving = begun(await store.uploads.begin(upload, here, cap));
+        expect(await store.uploads.begin(upload, here, cap)).toMatchObject({ ok: true });
+        expect(await store.uploads.begin(upload, here, cap)).toEqual(full);
+        expect(await store.uploads.begin({ ...upload, appId: 'other' }, here, cap)).toEqual(full);
+        expect(await store.uploads.begin({ ...upload, operator: 'bob' }, here, cap)).toMatchObject({ ok: true });
+        expect(await store.uploads.discard(arriving)).toBe(true);
+        expect(await store.uploads.begin(upload, here, cap)).toMatchObject({ ok: true });
+        expect(await store.uploads.begin(upload, here, cap)).toEqual(full);
         await store.uploads.start(first, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started);
-        expect(await store.uploads.begin(upload, here, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, here, cap)).toMatchObject({ ok: true });
+      });
+
+      it("counts the files arriving at once: one operator's in every process, one process's own; abandoned and staged ones count for nothing", async () => {
+        const elsewhere = await another();
+        const cap = { ...roomy, readingPerOperator: 2, readingPerProcess: 3, liveSinceMs: 500 };
+        const as = (operator: string) => ({ ...upload, operator });
+        // Silent since before liveSinceMs: its process is gone.
+        begun(await store.uploads.begin(as('ann'), { owner: one, nowMs: 100 }, roomy));
+        const annHere = begun(await store.uploads.begin(as('ann'), here, cap));
+        begun(await elsewhere.uploads.begin(as('ann'), { owner: two, nowMs: 1_000 }, cap));
+        expect(await store.uploads.begin(as('ann'), here, cap)).toEqual({ ok: false, refusal: 'operator-busy' });
+        expect(await elsewhere.uploads.begin(as('ann'), { owner: two, nowMs: 1_000 }, cap)).toEqual({ ok: false, refusal: 'operator-busy' });
+        begun(await store.uploads.begin(as('bob'), here, cap));
+        begun(await store.uploads.begin(as('carl'), here, cap));
+        expect(await store.uploads.begin(as('dave'), here, cap)).toEqual({ ok: false, refusal: 'process-busy' });
+        begun(await elsewhere.uploads.begin(as('dave'), { owner: two, nowMs: 1_000 }, cap));
+        await store.uploads.addRows(annHere, 1, [row('a', ['sex'])]);
+        await store.uploads.complete(annHere, facts);
+        begun(await store.uploads.begin(as('dave'), here, cap));
+        expect(await store.uploads.begin(as('erin'), here, cap)).toEqual({ ok: false, refusal: 'process-busy' });
+      });
+
+      it('gives the last place to one of two uploads begun at once, from two processes', async () => {
+        const elsewhere = await another();
+        const cap = { ...roomy, readingPerOperator: 1 };
+        const both = await Promise.all([store.uploads.begin(upload, here, cap), elsewhere.uploads.begin(upload, { owner: two, nowMs: 1_000 }, cap)]);
+        expect(both.filter((r) => r.ok)).toHaveLength(1);
+        expect(both.filter((r) => !r.ok)).toEqual([{ ok: false, refusal: 'operator-busy' }]);
+        expect(await store.uploads.inProgress()).toHaveLength(1);
       });
     });
 

@@ -26,7 +26,7 @@ import type {
   UserFilter,
 } from '../runs/types';
 import type { CsvIssue } from '../csv/validate';
-import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
+import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../jobs/lease';
@@ -110,11 +110,16 @@ export interface RunStore {
  */
 export interface UploadStore {
   /**
-   * Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff);
-   * checked and begun as one step. The upload records the process receiving it, with `nowMs` as
-   * its first heartbeat.
+   * A new upload, received by `receiver.owner` with `nowMs` as its first heartbeat; refused when
+   * that process already reads `cap.readingPerProcess` files, the operator has
+   * `cap.readingPerOperator` arriving (in any process), or holds `cap.max`. Counted and begun as
+   * one atomic step, so uploads begun side by side, in one process or several, cannot pass a cap together.
    */
-  begin(upload: NewUpload, receiver: { owner: UploadOwner; nowMs: number }, cap: UploadCap): Promise<number | null>;
+  begin(
+    upload: NewUpload,
+    receiver: { owner: UploadOwner; nowMs: number },
+    cap: UploadCap,
+  ): Promise<{ ok: true; uploadId: number } | { ok: false; refusal: BeginRefusal }>;
   /** Its owner still receives it: true while it is uploading under that owner, false once it is not (staged, discarded, or another's). */
   heartbeat(uploadId: number, owner: UploadOwner, nowMs: number): Promise<boolean>;
   /** Every upload still uploading, whichever process receives it, oldest first. */

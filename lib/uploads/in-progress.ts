@@ -4,10 +4,16 @@ import type { UploadInProgress, UploadOwner } from './types';
 /** SPEC: a staged upload that is never started expires after 24 hours. */
 export const STAGED_UPLOAD_TTL_MS = 24 * 3_600_000;
 
-/** Files read at once by this process: each holds a thread and a share of the database's writes. */
+/**
+ * Files read at once by one process: each holds a thread, memory and a share of the database's
+ * writes, so the cap is per process (several processes behind a load balancer read more in all).
+ */
 export const MAX_CONCURRENT_UPLOADS = 4;
 
-/** Of those, what one operator may hold, so one person's stalled or slow files never take them all. */
+/**
+ * Files one operator may have arriving at once, whichever processes receive them, so one person's
+ * stalled or slow files never take every place, and a load balancer spreading them gives no more.
+ */
 export const MAX_UPLOADS_READ_PER_OPERATOR = 2;
 
 /**
@@ -47,11 +53,3 @@ export function isAbandoned(upload: UploadInProgress, me: UploadOwner, nowMs: nu
  * leaves room for a few apps and for scripts that stage a few files before starting them.
  */
 export const MAX_STAGED_UPLOADS_PER_OPERATOR = 5;
-
-const holder = globalThis as typeof globalThis & { __timConsoleUploads?: Map<number, string> };
-
-/** Uploads this process is receiving now, with the operator sending each: what the reading caps count. */
-export function uploadsInProgress(): Map<number, string> {
-  holder.__timConsoleUploads ??= new Map();
-  return holder.__timConsoleUploads;
-}

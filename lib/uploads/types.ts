@@ -67,10 +67,20 @@ export interface UploadInProgress {
   heartbeatMs: number | null;
 }
 
-/** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
+/** How many uploads may be held and read at once, as one upload begins. */
 export interface UploadCap {
+  /** Uploads one operator may hold: those arriving, and those staged since `stagedSinceMs`. */
   max: number;
   stagedSinceMs: number;
+  /** Files one operator may have arriving at once, whichever processes receive them. */
+  readingPerOperator: number;
+  /** Files the process beginning this one may be receiving at once (its threads and memory). */
+  readingPerProcess: number;
+  /** Only uploads whose owner beat since this count as arriving: older ones are abandoned. */
+  liveSinceMs: number;
 }
+
+/** Checked in this order: the process's own load, then the operator's files arriving, then those they hold. */
+export type BeginRefusal = 'process-busy' | 'operator-busy' | 'too-many-held';
 
 export type StartRefusal = 'not-found' | 'not-staged' | 'picks-needed';

@@ -2,22 +2,22 @@ import 'server-only';
 import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
 import { tooLarge } from '../csv/parse';
 import { startParseThread } from '../csv/parse-thread';
-import type { UploadSummary } from '../uploads/types';
+import type { BeginRefusal, UploadSummary } from '../uploads/types';
 import {
   MAX_CONCURRENT_UPLOADS,
   MAX_STAGED_UPLOADS_PER_OPERATOR,
   MAX_UPLOADS_READ_PER_OPERATOR,
   STAGED_UPLOAD_TTL_MS,
+  UPLOAD_ABANDONED_MS,
   UPLOAD_HEARTBEAT_MS,
   UPLOAD_STALL_MS,
-  uploadsInProgress,
 } from '../uploads/in-progress';
 import { StalledError, withIdleTimeout } from '../streams/idle-timeout';
 import { log } from '../log';
 import { describeFailure } from '../results/present';
 import type { StagedUpload, UploadTarget } from '../schemas/upload';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from './result';
+import { fail, ok, type ErrorCode, type Result } from './result';
 
 /**
  * Rows per write, each its own transaction on the main thread, so pages and the health check keep
@@ -27,6 +27,12 @@ import { fail, ok, type Result } from './result';
 const ROWS_PER_WRITE = 1_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const REFUSED = {
+  'process-busy': ['upload.busy', MAX_CONCURRENT_UPLOADS],
+  'operator-busy': ['upload.operatorBusy', MAX_UPLOADS_READ_PER_OPERATOR],
+  'too-many-held': ['upload.tooManyStaged', MAX_STAGED_UPLOADS_PER_OPERATOR],
+} as const satisfies Record<BeginRefusal, readonly [ErrorCode, number]>;
 
 /** The upload stopped being this process's while it read it: another process judged it abandoned and discarded it. */
 class UploadLost extends Error {}
@@ -78,10 +84,6 @@ export async function stageUpload(
     const refusal = tooLarge(body.declaredBytes, maxBytes);
     return fail(refusal.code, refusal.params);
   }
-  const active = uploadsInProgress();
-  if (active.size >= MAX_CONCURRENT_UPLOADS) return fail('upload.busy', { max: MAX_CONCURRENT_UPLOADS });
-  const mine = [...active.values()].filter((operator) => operator === ctx.actor.username).length;
-  if (mine >= MAX_UPLOADS_READ_PER_OPERATOR) return fail('upload.operatorBusy', { max: MAX_UPLOADS_READ_PER_OPERATOR });
   const names = await app.attrNames.load();
   if (!names.ok) {
     const entry = describeFailure(names.failure, ctx.messages);
@@ -89,13 +91,23 @@ export async function stageUpload(
   }
 
   const owner = ctx.worker.identity();
-  const uploadId = await ctx.store.uploads.begin(
+  const nowMs = ctx.clock.nowMs();
+  const begun = await ctx.store.uploads.begin(
     { appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, operator: ctx.actor.username, fileName: target.name },
-    { owner, nowMs: ctx.clock.nowMs() },
-    { max: MAX_STAGED_UPLOADS_PER_OPERATOR, stagedSinceMs: ctx.clock.nowMs() - STAGED_UPLOAD_TTL_MS },
+    { owner, nowMs },
+    {
+      max: MAX_STAGED_UPLOADS_PER_OPERATOR,
+      stagedSinceMs: nowMs - STAGED_UPLOAD_TTL_MS,
+      readingPerOperator: MAX_UPLOADS_READ_PER_OPERATOR,
+      readingPerProcess: MAX_CONCURRENT_UPLOADS,
+      liveSinceMs: nowMs - UPLOAD_ABANDONED_MS,
+    },
   );
-  if (uploadId === null) return fail('upload.tooManyStaged', { max: MAX_STAGED_UPLOADS_PER_OPERATOR });
-  active.set(uploadId, ctx.actor.username);
+  if (!begun.ok) {
+    const [code, max] = REFUSED[begun.refusal];
+    return fail(code, { max });
+  }
+  const { uploadId } = begun;
   // Every process's sweep leaves alone an upload whose owner keeps saying it still receives it.
   let lost = false;
   const heartbeat = setInterval(() => {
@@ -155,7 +167,7 @@ export async function stageUpload(
     if (tally.validRows === 0) {
       await drop();
       log.info('upload.not-kept', { uploadId, appId: app.summary.id, bytes: received, rows: tally.rowsRead, invalidRows: tally.invalidRows });
-      const nowMs = ctx.clock.nowMs();
+      const notKeptMs = ctx.clock.nowMs();
       return ok({
         id: null,
         appId: app.summary.id,
@@ -169,8 +181,8 @@ export async function stageUpload(
         attrSets: tally.attrSets,
         otherAttrSetRows: tally.otherAttrSetRows,
         issues: tally.issues,
-        stagedMs: nowMs,
-        expiresMs: nowMs,
+        stagedMs: notKeptMs,
+        expiresMs: notKeptMs,
       });
     }
     if (lost) throw new UploadLost();
@@ -185,6 +197,5 @@ export async function stageUpload(
     return fail('upload.aborted');
   } finally {
     clearInterval(heartbeat);
-    active.delete(uploadId);
   }
 }

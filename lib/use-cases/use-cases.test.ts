@@ -9,7 +9,7 @@ import { prepareOperator } from '../auth/operators';
 import { realClock } from '../engine/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
 import { thisProcess } from '../jobs/lease';
-import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, uploadsInProgress } from '../uploads/in-progress';
+import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR } from '../uploads/in-progress';
 import type { RunWorker } from '../jobs/worker';
 import { Secret } from '../secret';
 import { openSqliteStore } from '../store';
@@ -390,7 +390,7 @@ describe('staged uploads', () => {
     const second = stalling();
     const firstStaged = stageUpload(ctx(), target, first.body);
     const secondStaged = stageUpload(ctx(), target, { ...second.body, stallMs: 60_000 });
-    await expect.poll(() => uploadsInProgress().size).toBe(2);
+    await expect.poll(async () => (await store.uploads.inProgress()).length).toBe(2);
     // A third from the same operator waits for nobody's stalled files: it is refused before a byte is read.
     const unread: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => {
@@ -402,13 +402,13 @@ describe('staged uploads', () => {
     expect(await stageUpload(carl, target, body('To_Account,Attrs\nbob,city\n'))).toMatchObject({ ok: true, value: { users: 1 } });
 
     expect(await firstStaged).toEqual({ ok: false, error: { code: 'upload.stalled', params: { seconds: 0 } } });
-    expect(uploadsInProgress().size).toBe(1);
+    expect(await store.uploads.inProgress()).toHaveLength(1);
     const third = await stageUpload(ctx(), target, body('To_Account,Attrs\ncarol,city\n'));
     expect(third).toMatchObject({ ok: true, value: { users: 1 } });
     second.release();
     first.release();
     expect(await secondStaged).toMatchObject({ ok: true, value: { users: 1 } });
-    expect(uploadsInProgress().size).toBe(0);
+    expect(await store.uploads.inProgress()).toEqual([]);
     // The stalled file left nothing: only the three that arrived whole are staged.
     expect((await store.uploads.expired(Date.now() + 1, true)).length).toBe(3);
   });

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { AttrSet, CsvIssue } from '../../csv/validate';
 import { assertRunMove, canMoveRun, IllegalTransition, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
-import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
+import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
 
 interface UploadRow {
@@ -53,21 +53,34 @@ const UPLOAD_COLUMNS =
   'id, status, app_id, sdkappid, operator, file_name, total, attrs, attr_sets, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
 
 /**
- * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
- * operator already holds `cap.max` uploads: counted and inserted in one transaction, so uploads
- * sent side by side cannot pass the cap together. One being discarded no longer counts. It names
- * the process receiving it, whose first heartbeat is `receiver.nowMs`.
+ * An upload as a run that cannot send yet; its users arrive with addStagedRows. It names the
+ * process receiving it, whose first heartbeat is `receiver.nowMs`. The caps are counted and the
+ * row inserted in one IMMEDIATE transaction, so uploads begun side by side, by any process on
+ * this file, cannot pass a cap together. Arriving uploads count only while their owner beats; one
+ * being discarded no longer counts.
  */
-export function beginUpload(db: Db, upload: NewUpload, receiver: { owner: UploadOwner; nowMs: number }, cap: UploadCap): number | null {
+export function beginUpload(
+  db: Db,
+  upload: NewUpload,
+  receiver: { owner: UploadOwner; nowMs: number },
+  cap: UploadCap,
+): { ok: true; uploadId: number } | { ok: false; refusal: BeginRefusal } {
   return db.transaction(() => {
-    const held = statement(
+    const counts = statement(
       db,
-      "SELECT COUNT(*) FROM runs WHERE status IN ('uploading', 'staged') AND operator = ? AND (status = 'uploading' OR staged_ms >= ?)",
-    )
-      .pluck()
-      .get(upload.operator, cap.stagedSinceMs) as number;
-    if (held >= cap.max) return null;
-    return Number(
+      `SELECT COALESCE(SUM(CASE WHEN status = 'uploading' AND upload_owner = ? AND upload_heartbeat_ms >= ? THEN 1 ELSE 0 END), 0) AS process_reading,
+              COALESCE(SUM(CASE WHEN status = 'uploading' AND operator = ? AND upload_heartbeat_ms >= ? THEN 1 ELSE 0 END), 0) AS operator_reading,
+              COALESCE(SUM(CASE WHEN operator = ? AND (status = 'uploading' OR staged_ms >= ?) THEN 1 ELSE 0 END), 0) AS held
+       FROM runs WHERE status IN ('uploading', 'staged')`,
+    ).get(receiver.owner.id, cap.liveSinceMs, upload.operator, cap.liveSinceMs, upload.operator, cap.stagedSinceMs) as {
+      process_reading: number;
+      operator_reading: number;
+      held: number;
+    };
+    if (counts.process_reading >= cap.readingPerProcess) return { ok: false as const, refusal: 'process-busy' as const };
+    if (counts.operator_reading >= cap.readingPerOperator) return { ok: false as const, refusal: 'operator-busy' as const };
+    if (counts.held >= cap.max) return { ok: false as const, refusal: 'too-many-held' as const };
+    const uploadId = Number(
       statement(
         db,
         `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name,
@@ -86,6 +99,7 @@ export function beginUpload(db: Db, upload: NewUpload, receiver: { owner: Upload
         receiver.nowMs,
       ).lastInsertRowid,
     );
+    return { ok: true as const, uploadId };
   }).immediate();
 }
 
