@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareOperator } from '../auth/operators';
+import { PROGRESS_SECONDS } from '../runs/progress';
 import type { Store } from './store';
 
 const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex'] }));
@@ -45,6 +46,37 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
       expect(await store.runs.finish(runId, { status: 'completed' })).toBe('completed');
       await expect(store.runs.finish(runId, { status: 'cancelled' })).rejects.toThrow(/illegal run transition/);
       expect(await store.runs.get(runId)).toMatchObject({ status: 'completed', notSent: 1, pending: 0 });
+    });
+
+    it('counts the users each batch finished in the second it was recorded, the same for every process; a replay counts none, and a finished run keeps none', async () => {
+      const elsewhere = await another();
+      const { runId } = await store.runs.create(run(['a', 'b', 'c', 'd']), { ...by, action: 'run-started' });
+      const removed = (seq: number, account: string) => ({ seq, account, status: 'removed' as const, attempts: 1 });
+      await store.runs.recordOutcomes(runId, [removed(1, 'a')], 1, 10_000);
+      await store.runs.recordOutcomes(runId, [removed(2, 'b'), removed(3, 'c')], 1, 10_400);
+      await store.runs.recordOutcomes(runId, [removed(2, 'b')], 1, 10_900);
+      await store.runs.recordOutcomes(runId, [removed(4, 'd')], 1, 11_200);
+      const seconds = [
+        { second: 10, firstMs: 10_000, firstUsers: 1, lastMs: 10_400, users: 3 },
+        { second: 11, firstMs: 11_200, firstUsers: 1, lastMs: 11_200, users: 1 },
+      ];
+      expect(await store.runs.progress(runId)).toEqual(seconds);
+      expect(await elsewhere.runs.progress(runId)).toEqual(seconds);
+      await store.runs.finish(runId, { status: 'completed' });
+      expect(await elsewhere.runs.progress(runId)).toEqual([]);
+    });
+
+    it(`keeps the last ${PROGRESS_SECONDS} seconds of a run's batches, and a late batch for a second already gone changes none`, async () => {
+      const ids = Array.from({ length: PROGRESS_SECONDS + 6 }, (_, i) => `u${i}`);
+      const { runId } = await store.runs.create(run(ids), { ...by, action: 'run-started' });
+      const removed = (i: number) => [{ seq: i + 1, account: ids[i]!, status: 'removed' as const, attempts: 1 }];
+      for (let i = 0; i < PROGRESS_SECONDS + 5; i++) await store.runs.recordOutcomes(runId, removed(i), 1, 1_000 * i + 500);
+      const kept = Array.from({ length: PROGRESS_SECONDS }, (_, i) => i + 5);
+      expect((await store.runs.progress(runId)).map((s) => s.second)).toEqual(kept);
+      await store.runs.recordOutcomes(runId, removed(PROGRESS_SECONDS + 5), 1, 2_500);
+      expect(await store.runs.progress(runId)).toHaveLength(PROGRESS_SECONDS);
+      expect((await store.runs.progress(runId)).map((s) => [s.second, s.users])).toEqual(kept.map((second) => [second, 1]));
+      expect(await store.runs.get(runId)).toMatchObject({ succeeded: PROGRESS_SECONDS + 6 });
     });
 
     it('counts failed users per reason as batches are recorded, once per user', async () => {

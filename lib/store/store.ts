@@ -25,6 +25,7 @@ import type {
   RunUser,
   UserFilter,
 } from '../runs/types';
+import type { ProgressSecond } from '../runs/progress';
 import type { CsvIssue } from '../csv/validate';
 import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
@@ -62,7 +63,13 @@ export interface RunStore {
   list(opts: { limit: number; beforeId?: number; appId?: string }): Promise<RunSummary[]>;
   listRunning(sources?: readonly RunSource[]): Promise<RunSummary[]>;
   pendingTargets(runId: number, afterSeq: number, limit: number): Promise<RunTarget[]>;
-  recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number): Promise<void>;
+  /**
+   * One batch's outcomes, once per user; the users it finished are also counted in the second it
+   * was recorded in (`atMs`, wall clock; now by default), so every process reads the same rate.
+   */
+  recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number, atMs?: number): Promise<void>;
+  /** The seconds of batches recorded for a running run, oldest first: at most PROGRESS_SECONDS of them; none once it has finished. */
+  progress(runId: number): Promise<ProgressSecond[]>;
   /** The next slice of a run's users (at most `slice`, the store's own size by default) copied from the run it was made from; `done` once all are. */
   copyUsers(runId: number, slice?: number): Promise<{ done: boolean }>;
   /** A removal's snapshot of one batch, kept before its remove_attr goes out. */

@@ -24,7 +24,7 @@ import {
   uploadIssues,
   uploadsInProgress,
 } from './uploads';
-import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recordOutcomes } from './users-results';
+import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recentProgress, recordOutcomes } from './users-results';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
 import type { Store } from '../store';
 
@@ -57,7 +57,8 @@ export function createSqliteStore(db: Db): Store {
       list: async (opts) => listRuns(db, opts),
       listRunning: async (sources) => listRunningRuns(db, sources),
       pendingTargets: async (runId, afterSeq, limit) => pendingTargets(db, runId, afterSeq, limit),
-      recordOutcomes: async (runId, outcomes, requests) => recordOutcomes(db, runId, outcomes, requests),
+      recordOutcomes: async (runId, outcomes, requests, atMs) => recordOutcomes(db, runId, outcomes, requests, atMs),
+      progress: async (runId) => recentProgress(db, runId),
       finish: async (runId, end) => finishRun(db, runId, end),
       requestCancel: async (runId, entry) =>
         tx(() => {
