@@ -75,7 +75,7 @@ function ctx(): UseCaseContext {
   return {
     store,
     apps,
-    worker: { canSend: () => true, rate: () => null, status: () => ({ role: 'writer' }), identity: thisProcess, run: execute },
+    worker: { canSend: () => true, status: () => ({ role: 'writer' }), identity: thisProcess, run: execute },
     actor: { username: 'ann', role: 'operator', clientIp: null, appId: null },
     clock: { nowMs: () => Date.now() },
     csvLimits: DEFAULT_CSV_LIMITS,

@@ -9,7 +9,6 @@ import type { HaltReason } from '../runs/state-machine';
 import { getRuntime } from '../runtime';
 import { executeRun, OPERATIONS } from './execute-run';
 import { HEARTBEAT_MS, LEASE_TTL_MS, pidAlive, thisProcess, type LeaseHolder, type LeaseIdentity } from './lease';
-import { ProgressTracker } from '../runs/progress';
 import { sweepUploads } from './sweep-uploads';
 
 /**
@@ -30,7 +29,6 @@ const RESUME_BACKOFF_MAX_MS = 5 * 60_000;
 export interface RunWorker {
   canSend(): boolean;
   run(runId: number, source: RunSource): Promise<RunEnd>;
-  rate(runId: number): number | null;
   status(): WorkerStatus;
   /** This process as its lease names it: the owner of the uploads it receives. */
   identity(): LeaseIdentity;
@@ -38,18 +36,13 @@ export interface RunWorker {
 
 export type WorkerStatus = { role: 'writer' } | { role: 'standby'; holder: LeaseHolder | null; database: string };
 
-interface ActiveJob {
-  progress: ProgressTracker;
-  done: Promise<RunEnd>;
-}
-
 /**
  * The only thing that sends. Every run, form runs included, is executed here, in the process that
  * holds the database's lease; a process without it serves pages and waits to take over. Runs that
  * a pass left running (a halt, a restart) are picked up again by the sweep.
  */
 class JobWorker implements RunWorker {
-  private readonly active = new Map<number, ActiveJob>();
+  private readonly active = new Map<number, Promise<RunEnd>>();
   private readonly me = thisProcess();
   private role: 'writer' | 'standby' = 'standby';
   private holder: LeaseHolder | null = null;
@@ -83,21 +76,20 @@ class JobWorker implements RunWorker {
    */
   run(runId: number, source: RunSource): Promise<RunEnd> {
     const running = this.active.get(runId);
-    if (running) return running.done;
+    if (running) return running;
     const halted = this.haltReason();
     if (halted) return Promise.resolve({ status: 'halted', reason: halted });
-    const progress = new ProgressTracker();
     // Registered before the first await: a second call (a double submit, the sweep) joins this pass.
-    const done = this.pass(runId, source, progress).then((end) => {
+    const done = this.pass(runId, source).then((end) => {
       this.active.delete(runId);
       this.afterPass(runId, end);
       return end;
     });
-    this.active.set(runId, { progress, done });
+    this.active.set(runId, done);
     return done;
   }
 
-  private async pass(runId: number, source: RunSource, progress: ProgressTracker): Promise<RunEnd> {
+  private async pass(runId: number, source: RunSource): Promise<RunEnd> {
     const { store, apps } = getRuntime();
     const run = await store.runs.get(runId).catch(() => null);
     if (!run) return { status: 'halted', reason: 'error' };
@@ -118,12 +110,7 @@ class JobWorker implements RunWorker {
       // A look before each call holds a lane for two round trips: twice the lanes keep the budget as busy.
       concurrency: (source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY) * (OPERATIONS[run.kind].look ? 2 : 1),
       halt: () => this.haltReason(),
-      onProgress: (n) => progress.add(n),
     });
-  }
-
-  rate(runId: number): number | null {
-    return this.active.get(runId)?.progress.rate() ?? null;
   }
 
   private haltReason(): HaltReason | null {

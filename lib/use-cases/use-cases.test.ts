@@ -65,7 +65,6 @@ afterEach(async () => {
 function worker(canSend = true): RunWorker {
   return {
     canSend: () => canSend,
-    rate: () => null,
     identity: thisProcess,
     status: () => ({ role: 'writer' }),
     async run(runId) {
