@@ -12,7 +12,6 @@ import type { Store } from './store/store';
  */
 interface Runtime {
   store: Store;
-  databasePath: string;
   apps: AppRegistry;
   csvLimits: CsvLimits;
 }
@@ -24,7 +23,6 @@ export function getRuntime(): Runtime {
   const config = getConfig();
   holder.__timConsoleRuntime = {
     store: openSqliteStore(config.databasePath),
-    databasePath: config.databasePath,
     apps: createAppRegistry(config.apps, { timeoutMs: config.timeoutMs }),
     csvLimits: config.csvLimits,
   };

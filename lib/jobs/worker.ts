@@ -34,7 +34,8 @@ export interface RunWorker {
   identity(): LeaseIdentity;
 }
 
-export type WorkerStatus = { role: 'writer' } | { role: 'standby'; holder: LeaseHolder | null; database: string };
+/** A standby names the writer by its lease (host, pid, since): meaningful whatever the store is. */
+export type WorkerStatus = { role: 'writer' } | { role: 'standby'; holder: LeaseHolder | null };
 
 /**
  * The only thing that sends. Every run, form runs included, is executed here, in the process that
@@ -59,7 +60,7 @@ class JobWorker implements RunWorker {
   }
 
   status(): WorkerStatus {
-    return this.role === 'writer' ? { role: 'writer' } : { role: 'standby', holder: this.holder, database: getRuntime().databasePath };
+    return this.role === 'writer' ? { role: 'writer' } : { role: 'standby', holder: this.holder };
   }
 
   canSend(): boolean {
@@ -129,7 +130,7 @@ class JobWorker implements RunWorker {
   }
 
   private async heartbeat(): Promise<void> {
-    const { store, databasePath } = getRuntime();
+    const { store } = getRuntime();
     const now = Date.now();
     let attempt;
     try {
@@ -140,14 +141,13 @@ class JobWorker implements RunWorker {
       return;
     }
     if (!attempt.ok) {
-      if (this.role === 'writer') log.error('worker.lease-lost', { database: databasePath, holderPid: attempt.holder.pid, holderHost: attempt.holder.host });
+      if (this.role === 'writer') log.error('worker.lease-lost', { holderPid: attempt.holder.pid, holderHost: attempt.holder.host });
       else if (this.holder?.holder !== attempt.holder.holder) {
         log.warn('worker.standby', {
-          database: databasePath,
           holderPid: attempt.holder.pid,
           holderHost: attempt.holder.host,
           since: attempt.holder.acquiredAt,
-          hint: 'Another console process is the writer for this database file; this one serves pages and sends nothing until it can take over.',
+          hint: 'Another console process is the writer for this database; this one serves pages and sends nothing until it can take over.',
         });
       }
       this.role = 'standby';
@@ -155,7 +155,7 @@ class JobWorker implements RunWorker {
       this.sendUntilMs = 0;
       return;
     }
-    if (this.role !== 'writer') log.info('worker.writer', { database: databasePath, pid: this.me.pid });
+    if (this.role !== 'writer') log.info('worker.writer', { pid: this.me.pid, host: this.me.host });
     this.role = 'writer';
     this.holder = null;
     this.sendUntilMs = now + LEASE_TTL_MS - SAFETY_MARGIN_MS;
