@@ -61,7 +61,10 @@ export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']
  * Reads an uploaded file as it arrives and stages it: parsed and validated in a worker thread
  * against the app's attribute names, its valid rows stored (a user's repeated rows merged), its
  * invalid rows kept by line. Nothing is sent. Over a limit, empty, with no valid row, or cut off,
- * it keeps nothing; an operator who holds MAX_STAGED_UPLOADS_PER_OPERATOR already is refused.
+ * it keeps nothing. Refused before a byte is read when this process already reads
+ * MAX_CONCURRENT_UPLOADS files, the operator has MAX_UPLOADS_READ_PER_OPERATOR arriving in any
+ * process, or holds MAX_STAGED_UPLOADS_PER_OPERATOR. While it arrives, the upload names this
+ * process as its owner and beats every UPLOAD_HEARTBEAT_MS, so no process's sweep takes it.
  * The caller has already checked who is calling, and has not read a byte of the body.
  */
 export async function stageUpload(
