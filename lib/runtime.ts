@@ -32,7 +32,7 @@ export function createRuntime(config: Config): Runtime {
   return {
     store,
     apps,
-    worker: new JobWorker({ store, apps, where: config.databasePath }),
+    worker: new JobWorker({ store, apps }),
     csvLimits: config.csvLimits,
     sessionSecret: config.sessionSecret,
   };
@@ -49,7 +49,7 @@ export function createStoreRuntime(config: StoreConfig): Runtime {
   return {
     store,
     apps,
-    worker: new JobWorker({ store, apps, where: config.databasePath }),
+    worker: new JobWorker({ store, apps }),
     csvLimits: DEFAULT_CSV_LIMITS,
     sessionSecret: new Secret(randomBytes(48).toString('base64url')),
   };

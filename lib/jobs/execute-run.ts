@@ -79,7 +79,6 @@ export type ExecuteOptions = Omit<EngineOptions<RunTarget>, 'operation' | 'onOut
   runs: RunStore;
   /** Default `remove`. */
   kind?: RunKind;
-  onProgress?: (usersDone: number) => void;
 };
 
 /**
@@ -90,7 +89,7 @@ export type ExecuteOptions = Omit<EngineOptions<RunTarget>, 'operation' | 'onOut
  * users whose batch may have gone out are never recorded as "not sent".
  */
 export async function executeRun(runId: number, opts: ExecuteOptions): Promise<RunEnd> {
-  const { runs, onProgress, kind = 'remove', ...engine } = opts;
+  const { runs, kind = 'remove', ...engine } = opts;
   // A cancel is read from the store, so it reaches whichever process is sending.
   let cancelled = false;
   const refresh = async () => {
@@ -109,7 +108,6 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
       onKept: (kept) => runs.keepValues(runId, kept),
       onOutcomes: async (outcomes, requests) => {
         await runs.recordOutcomes(runId, outcomes, requests);
-        onProgress?.(outcomes.length);
         await refresh();
       },
       onStoreError: (err) => log.error('run.store-error', { runId, error: describe(err) }),

@@ -19,6 +19,7 @@ import { exportRun } from '../use-cases/export-run';
 import { removeNow } from '../use-cases/remove-now';
 import { searchUser } from '../use-cases/search-user';
 import { executeRun } from './execute-run';
+import { thisProcess } from '../lease/lease';
 
 /**
  * The console against a TIM server that answers with 10 MB: the runs end with their users failed
@@ -74,7 +75,7 @@ function ctx(): UseCaseContext {
   return {
     store,
     apps,
-    worker: { canSend: () => true, rate: () => null, status: () => ({ role: 'writer' }), run: execute },
+    worker: { canSend: () => true, status: () => ({ role: 'writer' }), identity: thisProcess, run: execute },
     actor: { username: 'ann', role: 'operator', clientIp: null, appId: null },
     clock: { nowMs: () => Date.now() },
     csvLimits: DEFAULT_CSV_LIMITS,

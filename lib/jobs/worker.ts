@@ -8,9 +8,8 @@ import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import type { Store } from '../store/store';
 import { executeRun, OPERATIONS } from './execute-run';
-import { HEARTBEAT_MS, LEASE_TTL_MS, thisProcess, type LeaseHolder } from '../lease/lease';
-import { ProgressTracker } from './progress';
-import { STAGED_UPLOAD_TTL_MS, uploadsInProgress } from './uploads-in-progress';
+import { HEARTBEAT_MS, LEASE_TTL_MS, pidAlive, thisProcess, type LeaseHolder, type LeaseIdentity } from '../lease/lease';
+import { sweepUploads } from './sweep-uploads';
 
 /**
  * Lanes per background run. At round trip r the budget keeps about ceiling × r / (1 + r) requests in
@@ -30,16 +29,13 @@ const RESUME_BACKOFF_MAX_MS = 5 * 60_000;
 export interface RunWorker {
   canSend(): boolean;
   run(runId: number, source: RunSource): Promise<RunEnd>;
-  rate(runId: number): number | null;
   status(): WorkerStatus;
+  /** This process as its lease names it: the owner of the uploads it receives. */
+  identity(): LeaseIdentity;
 }
 
-export type WorkerStatus = { role: 'writer' } | { role: 'standby'; holder: LeaseHolder | null; database: string };
-
-interface ActiveJob {
-  progress: ProgressTracker;
-  done: Promise<RunEnd>;
-}
+/** A standby names the writer by its lease (host, pid, since): meaningful whatever the store is. */
+export type WorkerStatus = { role: 'writer' } | { role: 'standby'; holder: LeaseHolder | null };
 
 /**
  * The only thing that sends. Every run, form runs included, is executed here, in the process that
@@ -49,12 +45,10 @@ interface ActiveJob {
 export interface WorkerDeps {
   store: Store;
   apps: AppRegistry;
-  /** Where the store keeps its data, for log lines and the standby notice. */
-  where: string;
 }
 
 export class JobWorker implements RunWorker {
-  private readonly active = new Map<number, ActiveJob>();
+  private readonly active = new Map<number, Promise<RunEnd>>();
   private readonly me = thisProcess();
   private role: 'writer' | 'standby' = 'standby';
   private holder: LeaseHolder | null = null;
@@ -73,11 +67,15 @@ export class JobWorker implements RunWorker {
   }
 
   status(): WorkerStatus {
-    return this.role === 'writer' ? { role: 'writer' } : { role: 'standby', holder: this.holder, database: this.deps.where };
+    return this.role === 'writer' ? { role: 'writer' } : { role: 'standby', holder: this.holder };
   }
 
   canSend(): boolean {
     return this.haltReason() === null;
+  }
+
+  identity(): LeaseIdentity {
+    return this.me;
   }
 
   /**
@@ -86,21 +84,20 @@ export class JobWorker implements RunWorker {
    */
   run(runId: number, source: RunSource): Promise<RunEnd> {
     const running = this.active.get(runId);
-    if (running) return running.done;
+    if (running) return running;
     const halted = this.haltReason();
     if (halted) return Promise.resolve({ status: 'halted', reason: halted });
-    const progress = new ProgressTracker();
     // Registered before the first await: a second call (a double submit, the sweep) joins this pass.
-    const done = this.pass(runId, source, progress).then((end) => {
+    const done = this.pass(runId, source).then((end) => {
       this.active.delete(runId);
       this.afterPass(runId, end);
       return end;
     });
-    this.active.set(runId, { progress, done });
+    this.active.set(runId, done);
     return done;
   }
 
-  private async pass(runId: number, source: RunSource, progress: ProgressTracker): Promise<RunEnd> {
+  private async pass(runId: number, source: RunSource): Promise<RunEnd> {
     const { store, apps } = this.deps;
     const run = await store.runs.get(runId).catch(() => null);
     if (!run) return { status: 'halted', reason: 'error' };
@@ -121,12 +118,7 @@ export class JobWorker implements RunWorker {
       // A look before each call holds a lane for two round trips: twice the lanes keep the budget as busy.
       concurrency: (source === 'form' ? FORM_CONCURRENCY : JOB_CONCURRENCY) * (OPERATIONS[run.kind].look ? 2 : 1),
       halt: () => this.haltReason(),
-      onProgress: (n) => progress.add(n),
     });
-  }
-
-  rate(runId: number): number | null {
-    return this.active.get(runId)?.progress.rate() ?? null;
   }
 
   private haltReason(): HaltReason | null {
@@ -145,7 +137,7 @@ export class JobWorker implements RunWorker {
   }
 
   private async heartbeat(): Promise<void> {
-    const { store, where: databasePath } = this.deps;
+    const { store } = this.deps;
     const now = Date.now();
     let attempt;
     try {
@@ -156,14 +148,13 @@ export class JobWorker implements RunWorker {
       return;
     }
     if (!attempt.ok) {
-      if (this.role === 'writer') log.error('worker.lease-lost', { database: databasePath, holderPid: attempt.holder.pid, holderHost: attempt.holder.host });
+      if (this.role === 'writer') log.error('worker.lease-lost', { holderPid: attempt.holder.pid, holderHost: attempt.holder.host });
       else if (this.holder?.holder !== attempt.holder.holder) {
         log.warn('worker.standby', {
-          database: databasePath,
           holderPid: attempt.holder.pid,
           holderHost: attempt.holder.host,
           since: attempt.holder.acquiredAt,
-          hint: 'Another console process is the writer for this database file; this one serves pages and sends nothing until it can take over.',
+          hint: 'Another console process is the writer for this database; this one serves pages and sends nothing until it can take over.',
         });
       }
       this.role = 'standby';
@@ -171,32 +162,16 @@ export class JobWorker implements RunWorker {
       this.sendUntilMs = 0;
       return;
     }
-    if (this.role !== 'writer') log.info('worker.writer', { database: databasePath, pid: this.me.pid });
+    if (this.role !== 'writer') log.info('worker.writer', { pid: this.me.pid, host: this.me.host });
     this.role = 'writer';
     this.holder = null;
     this.sendUntilMs = now + LEASE_TTL_MS - SAFETY_MARGIN_MS;
     await this.sweep(now).catch((err: unknown) => log.error('worker.sweep-failed', { error: err instanceof Error ? err.message : String(err) }));
     if (!this.sweepingUploads) {
       this.sweepingUploads = true;
-      void this.sweepUploads(now)
+      void sweepUploads(this.deps.store.uploads, this.me, now, pidAlive)
         .catch((err: unknown) => log.error('worker.upload-sweep-failed', { error: err instanceof Error ? err.message : String(err) }))
         .finally(() => (this.sweepingUploads = false));
-    }
-  }
-
-  /**
-   * Deletes staged uploads past their 24 hours, uploads left half-received by a process that
-   * died (only the writer receives uploads, so one not in progress here has no one left to finish
-   * it), and discards a restart cut short. One started since it was listed is a run: the discard
-   * refuses it, and it keeps every user.
-   */
-  private async sweepUploads(now: number): Promise<void> {
-    const { store } = this.deps;
-    const receiving = uploadsInProgress();
-    for (const id of await store.uploads.expired(now - STAGED_UPLOAD_TTL_MS, true)) {
-      if (receiving.has(id) || !(await store.uploads.discard(id))) continue;
-      await store.uploads.deleteDiscarded(id);
-      log.info('upload.discarded', { uploadId: id, reason: 'expired or abandoned' });
     }
   }
 

@@ -24,7 +24,13 @@ export interface LeaseIdentity {
   host: string;
 }
 
-export const thisProcess = (): LeaseIdentity => ({ id: randomUUID(), pid: process.pid, host: hostname() });
+const holder = globalThis as typeof globalThis & { __timConsoleProcess?: LeaseIdentity };
+
+/**
+ * This process, as the lease and the uploads it receives name it: one identity per process life,
+ * however many times Next.js loads this module. A restart is a new identity on the same host.
+ */
+export const thisProcess = (): LeaseIdentity => (holder.__timConsoleProcess ??= { id: randomUUID(), pid: process.pid, host: hostname() });
 
 /** Signal 0 tests for existence without touching the process; EPERM means it exists but is not ours. */
 export function pidAlive(pid: number): boolean {

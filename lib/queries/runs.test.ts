@@ -7,6 +7,7 @@ import { oneAppRegistry, testSessionSecret } from '../../test-support/sim-and-da
 import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { realClock } from '../engine/rate-limiter';
+import { thisProcess } from '../lease/lease';
 import { executeRun } from '../jobs/execute-run';
 import { ENGLISH } from '../messages/catalogues';
 import { openSqliteStore } from '../store';
@@ -46,7 +47,7 @@ function ctx(role: 'viewer' | 'operator'): UseCaseContext {
     apps,
     worker: {
       canSend: () => true,
-      rate: () => null,
+        identity: thisProcess,
       status: () => ({ role: 'writer' }),
       async run(runId) {
         const app = apps.get('prod')!;
@@ -104,5 +105,30 @@ describe("a run's stop reason, on every surface", () => {
     expect(payloads).not.toContain('eJySECRETSIG');
     expect(payloads).not.toContain('identifier=admin');
     expect(payloads).toContain('bad sig for [address hidden]');
+  });
+});
+
+describe('the rate and time left of a running run', () => {
+  it('are measured from the batches recorded in the database, so a second process, or one started after a restart, shows the same', async () => {
+    const users = Array.from({ length: 6_500 }, (_, i) => ({ account: `u${i}`, attrs: ['city'] }));
+    const { runId } = await store.runs.create(
+      { source: 'csv', appId: 'prod', sdkAppId: APP.sdkAppId, region: 'china', operator: 'ann', users },
+      { action: 'run-started', operator: 'ann', clientIp: null },
+    );
+    // 100 users every 100 ms, as the sending process records them.
+    const t0 = Date.now() - 10_000;
+    for (let b = 0; b < 50; b++) {
+      const batch = users.slice(b * 100, (b + 1) * 100).map((u, i) => ({ seq: b * 100 + i + 1, account: u.account, status: 'removed' as const, attempts: 1 }));
+      await store.runs.recordOutcomes(runId, batch, 1, t0 + b * 100);
+    }
+    const other = openSqliteStore(join(dir, 'console.db'));
+    try {
+      const at = (s: Store) => runStatus({ ...ctx('viewer'), store: s, clock: { nowMs: () => t0 + 4_900 } }, runId);
+      const here = await at(store);
+      expect(here).toMatchObject({ rate: expect.closeTo(1_000, 6), etaSeconds: 2 });
+      expect(await at(other)).toEqual(here);
+    } finally {
+      await other.close();
+    }
   });
 });

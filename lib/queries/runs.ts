@@ -1,5 +1,6 @@
 import 'server-only';
 import { hasRole } from '../auth/roles';
+import { rateOf } from '../runs/progress';
 import type { AttrCount, RestoreState, RunSummary, UserFilter } from '../runs/types';
 import { currentValues, formatValues, presentFailureGroup, presentRun, presentUser, type CurrentValue, type ResultRow } from '../results/present';
 import { RUNS_PAGE_SIZE } from '../results/run-view';
@@ -19,11 +20,14 @@ export async function runById(ctx: UseCaseContext, runId: number): Promise<RunSu
   return run && presentRun(run);
 }
 
-/** What the progress bar polls: one row, the rate and the time left, no per-user data. */
+/**
+ * What the progress bar polls: one row, the rate and the time left, no per-user data. The rate is
+ * measured from the batches recorded in the store, so every process shows the same one.
+ */
 export async function runStatus(ctx: UseCaseContext, runId: number) {
   const run = await ctx.store.runs.get(runId);
   if (!run) return null;
-  const rate = run.status === 'running' ? ctx.worker.rate(run.id) : null;
+  const rate = run.status === 'running' ? rateOf(await ctx.store.runs.progress(run.id), ctx.clock.nowMs()) : null;
   return { run: presentRun(run), rate, etaSeconds: rate ? Math.ceil(run.pending / rate) : null };
 }
 

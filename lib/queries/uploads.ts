@@ -1,6 +1,6 @@
 import 'server-only';
 import { ISSUES_SHOWN } from '../csv/limits';
-import { STAGED_UPLOAD_TTL_MS } from '../jobs/uploads-in-progress';
+import { STAGED_UPLOAD_TTL_MS } from '../uploads/in-progress';
 import type { StagedUpload } from '../schemas/upload';
 import type { UseCaseContext } from '../use-cases/context';
 import { stagedView } from '../use-cases/stage-upload';

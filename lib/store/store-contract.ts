@@ -2,21 +2,30 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../auth/lockout';
 import { prepareOperator } from '../auth/operators';
 import type { AuditEntry } from '../auth/types';
+import { PROGRESS_SECONDS } from '../runs/progress';
 import type { Store } from './store';
 
 const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex'] }));
 const run = (ids: string[], requestKey?: string) => ({ requestKey, source: 'csv' as const, appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', users: users(ids) });
 const by = { operator: 'ann', clientIp: null };
 
+/** A store on a fresh database; `another` opens a second one on the same database, as another process would. `dispose` closes them all. */
+export interface OpenedStore {
+  store: Store;
+  another(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
 /**
  * What every Store implementation must do, written against the interface only: the SQLite store
  * runs it today, and a Postgres store must pass the same suite before it is used.
  */
-export function describeStore(name: string, open: () => Promise<{ store: Store; dispose(): Promise<void> }>) {
+export function describeStore(name: string, open: () => Promise<OpenedStore>) {
   describe(`${name} store`, () => {
     let store: Store;
+    let another: () => Promise<Store>;
     let dispose: () => Promise<void>;
-    beforeEach(async () => ({ store, dispose } = await open()));
+    beforeEach(async () => ({ store, another, dispose } = await open()));
     afterEach(() => dispose());
 
     it('creates a run with its users and its audit row; a repeated request key returns the same run, unaudited', async () => {
@@ -48,6 +57,37 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
       expect(await store.runs.finish(runId, { status: 'completed' })).toBe('completed');
       await expect(store.runs.finish(runId, { status: 'cancelled' })).rejects.toThrow(/illegal run transition/);
       expect(await store.runs.get(runId)).toMatchObject({ status: 'completed', notSent: 1, pending: 0 });
+    });
+
+    it('counts the users each batch finished in the second it was recorded, the same for every process; a replay counts none, and a finished run keeps none', async () => {
+      const elsewhere = await another();
+      const { runId } = await store.runs.create(run(['a', 'b', 'c', 'd']), { ...by, action: 'run-started' });
+      const removed = (seq: number, account: string) => ({ seq, account, status: 'removed' as const, attempts: 1 });
+      await store.runs.recordOutcomes(runId, [removed(1, 'a')], 1, 10_000);
+      await store.runs.recordOutcomes(runId, [removed(2, 'b'), removed(3, 'c')], 1, 10_400);
+      await store.runs.recordOutcomes(runId, [removed(2, 'b')], 1, 10_900);
+      await store.runs.recordOutcomes(runId, [removed(4, 'd')], 1, 11_200);
+      const seconds = [
+        { second: 10, firstMs: 10_000, firstUsers: 1, lastMs: 10_400, users: 3 },
+        { second: 11, firstMs: 11_200, firstUsers: 1, lastMs: 11_200, users: 1 },
+      ];
+      expect(await store.runs.progress(runId)).toEqual(seconds);
+      expect(await elsewhere.runs.progress(runId)).toEqual(seconds);
+      await store.runs.finish(runId, { status: 'completed' });
+      expect(await elsewhere.runs.progress(runId)).toEqual([]);
+    });
+
+    it(`keeps the last ${PROGRESS_SECONDS} seconds of a run's batches, and a late batch for a second already gone changes none`, async () => {
+      const ids = Array.from({ length: PROGRESS_SECONDS + 6 }, (_, i) => `u${i}`);
+      const { runId } = await store.runs.create(run(ids), { ...by, action: 'run-started' });
+      const removed = (i: number) => [{ seq: i + 1, account: ids[i]!, status: 'removed' as const, attempts: 1 }];
+      for (let i = 0; i < PROGRESS_SECONDS + 5; i++) await store.runs.recordOutcomes(runId, removed(i), 1, 1_000 * i + 500);
+      const kept = Array.from({ length: PROGRESS_SECONDS }, (_, i) => i + 5);
+      expect((await store.runs.progress(runId)).map((s) => s.second)).toEqual(kept);
+      await store.runs.recordOutcomes(runId, removed(PROGRESS_SECONDS + 5), 1, 2_500);
+      expect(await store.runs.progress(runId)).toHaveLength(PROGRESS_SECONDS);
+      expect((await store.runs.progress(runId)).map((s) => [s.second, s.users])).toEqual(kept.map((second) => [second, 1]));
+      expect(await store.runs.get(runId)).toMatchObject({ succeeded: PROGRESS_SECONDS + 6 });
     });
 
     it('counts failed users per reason as batches are recorded, once per user', async () => {
@@ -248,10 +288,18 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
         nowMs: 1_000,
       };
       const started = (users: number) => ({ ...by, action: 'run-started' as const, detail: { source: 'csv' as const, users } });
-      const roomy = { max: 100, stagedSinceMs: 0 };
+      const roomy = { max: 100, stagedSinceMs: 0, readingPerOperator: 100, readingPerProcess: 100, liveSinceMs: 0 };
+      const one = { id: 'process-one', pid: 101, host: 'host-a' };
+      const two = { id: 'process-two', pid: 202, host: 'host-b' };
+      const here = { owner: one, nowMs: 1_000 };
+      /** The new upload's id, for a begin that must not be refused. */
+      const begun = (r: Awaited<ReturnType<Store['uploads']['begin']>>) => {
+        if (!r.ok) throw new Error(r.refusal);
+        return r.uploadId;
+      };
 
       async function staged() {
-        const id = (await store.uploads.begin(upload, roomy))!;
+        const id = begun(await store.uploads.begin(upload, here, roomy));
         expect(await store.uploads.addRows(id, 1, [row('a', ['sex']), row('b', [], true)])).toEqual({ merged: 0 });
         expect(await store.uploads.addRows(id, 3, [row('a', ['city']), row('c', ['sex'])])).toEqual({ merged: 1 });
         await store.uploads.addIssues(id, [{ line: 4, code: 'csv.idEmpty' }]);
@@ -366,39 +414,103 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
         expect(await store.uploads.get(dropped)).toBeNull();
       });
 
+      it('names the process receiving each upload for every process to see; only that process beats for it, and only while it arrives', async () => {
+        const elsewhere = await another();
+        const mine = begun(await store.uploads.begin(upload, here, roomy));
+        const theirs = begun(await elsewhere.uploads.begin({ ...upload, operator: 'bob' }, { owner: two, nowMs: 1_500 }, roomy));
+        const both = [
+          { id: mine, operator: 'ann', owner: one, heartbeatMs: 1_000 },
+          { id: theirs, operator: 'bob', owner: two, heartbeatMs: 1_500 },
+        ];
+        expect(await store.uploads.inProgress()).toEqual(both);
+        expect(await elsewhere.uploads.inProgress()).toEqual(both);
+        expect(await store.uploads.heartbeat(mine, one, 6_000)).toBe(true);
+        expect(await store.uploads.heartbeat(theirs, one, 6_000)).toBe(false);
+        expect(await elsewhere.uploads.inProgress()).toEqual([{ ...both[0], heartbeatMs: 6_000 }, both[1]]);
+        await store.uploads.addRows(mine, 1, [row('a', ['sex'])]);
+        await store.uploads.complete(mine, facts);
+        expect(await store.uploads.heartbeat(mine, one, 7_000)).toBe(false);
+        expect(await elsewhere.uploads.discard(theirs)).toBe(true);
+        expect(await elsewhere.uploads.heartbeat(theirs, two, 7_000)).toBe(false);
+        expect(await store.uploads.inProgress()).toEqual([]);
+      });
+
+      it('discards an upload judged abandoned only while its heartbeat is still the one judged, and never one that has been staged', async () => {
+        const id = begun(await store.uploads.begin(upload, here, roomy));
+        expect(await store.uploads.discard(id, { heartbeatMs: 500 })).toBe(false);
+        expect(await store.uploads.heartbeat(id, one, 2_000)).toBe(true);
+        expect(await store.uploads.discard(id, { heartbeatMs: 1_000 })).toBe(false);
+        expect(await store.uploads.get(id)).toMatchObject({ status: 'uploading' });
+        expect(await store.uploads.discard(id, { heartbeatMs: 2_000 })).toBe(true);
+        expect(await store.uploads.discard(id, { heartbeatMs: 2_000 })).toBe(true);
+        expect(await store.uploads.inProgress()).toEqual([]);
+        const done = await staged();
+        await store.uploads.complete(done, facts);
+        expect(await store.uploads.discard(done, { heartbeatMs: 1_000 })).toBe(false);
+        expect(await store.uploads.get(done)).toMatchObject({ status: 'staged' });
+      });
+
       it('expires staged uploads by age, and those still uploading only when asked', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
-        const receiving = await store.uploads.begin(upload, roomy);
+        const receiving = begun(await store.uploads.begin(upload, here, roomy));
         expect(await store.uploads.expired(50, false)).toEqual([]);
         expect(await store.uploads.expired(101, false)).toEqual([old]);
         expect(await store.uploads.expired(50, true)).toEqual([receiving]);
       });
 
       it('begins at most the cap of uploads for one operator asked at the same moment', async () => {
-        const begun = await Promise.all(Array.from({ length: 5 }, () => store.uploads.begin(upload, { max: 3, stagedSinceMs: 0 })));
-        expect(begun.filter((id) => id !== null)).toHaveLength(3);
+        const asks = await Promise.all(Array.from({ length: 5 }, () => store.uploads.begin(upload, here, { ...roomy, max: 3 })));
+        expect(asks.filter((r) => r.ok)).toHaveLength(3);
         expect(await store.uploads.expired(0, true)).toHaveLength(3);
       });
 
       it('begins no upload for an operator who holds the most already; expired, discarded and started ones free their place', async () => {
-        const cap = { max: 3, stagedSinceMs: 500 };
+        const cap = { ...roomy, max: 3, stagedSinceMs: 500 };
+        const full = { ok: false, refusal: 'too-many-held' };
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
         const first = await staged();
         await store.uploads.complete(first, facts);
-        const arriving = await store.uploads.begin(upload, cap);
-        expect(arriving).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, cap)).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, cap)).toBeNull();
-        expect(await store.uploads.begin({ ...upload, appId: 'other' }, cap)).toBeNull();
-        expect(await store.uploads.begin({ ...upload, operator: 'bob' }, cap)).toEqual(expect.any(Number));
-        expect(await store.uploads.discard(arriving!)).toBe(true);
-        const again = await store.uploads.begin(upload, cap);
-        expect(again).toEqual(expect.any(Number));
-        expect(await store.uploads.begin(upload, cap)).toBeNull();
+        const arriving = begun(await store.uploads.begin(upload, here, cap));
+        expect(await store.uploads.begin(upload, here, cap)).toMatchObject({ ok: true });
+        expect(await store.uploads.begin(upload, here, cap)).toEqual(full);
+        expect(await store.uploads.begin({ ...upload, appId: 'other' }, here, cap)).toEqual(full);
+        expect(await store.uploads.begin({ ...upload, operator: 'bob' }, here, cap)).toMatchObject({ ok: true });
+        expect(await store.uploads.discard(arriving)).toBe(true);
+        expect(await store.uploads.begin(upload, here, cap)).toMatchObject({ ok: true });
+        expect(await store.uploads.begin(upload, here, cap)).toEqual(full);
         await store.uploads.start(first, { picked: ['tag'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' }, started);
-        expect(await store.uploads.begin(upload, cap)).toEqual(expect.any(Number));
+        expect(await store.uploads.begin(upload, here, cap)).toMatchObject({ ok: true });
+      });
+
+      it("counts the files arriving at once: one operator's in every process, one process's own; abandoned and staged ones count for nothing", async () => {
+        const elsewhere = await another();
+        const cap = { ...roomy, readingPerOperator: 2, readingPerProcess: 3, liveSinceMs: 500 };
+        const as = (operator: string) => ({ ...upload, operator });
+        // Silent since before liveSinceMs: its process is gone.
+        begun(await store.uploads.begin(as('ann'), { owner: one, nowMs: 100 }, roomy));
+        const annHere = begun(await store.uploads.begin(as('ann'), here, cap));
+        begun(await elsewhere.uploads.begin(as('ann'), { owner: two, nowMs: 1_000 }, cap));
+        expect(await store.uploads.begin(as('ann'), here, cap)).toEqual({ ok: false, refusal: 'operator-busy' });
+        expect(await elsewhere.uploads.begin(as('ann'), { owner: two, nowMs: 1_000 }, cap)).toEqual({ ok: false, refusal: 'operator-busy' });
+        begun(await store.uploads.begin(as('bob'), here, cap));
+        begun(await store.uploads.begin(as('carl'), here, cap));
+        expect(await store.uploads.begin(as('dave'), here, cap)).toEqual({ ok: false, refusal: 'process-busy' });
+        begun(await elsewhere.uploads.begin(as('dave'), { owner: two, nowMs: 1_000 }, cap));
+        await store.uploads.addRows(annHere, 1, [row('a', ['sex'])]);
+        await store.uploads.complete(annHere, facts);
+        begun(await store.uploads.begin(as('dave'), here, cap));
+        expect(await store.uploads.begin(as('erin'), here, cap)).toEqual({ ok: false, refusal: 'process-busy' });
+      });
+
+      it('gives the last place to one of two uploads begun at once, from two processes', async () => {
+        const elsewhere = await another();
+        const cap = { ...roomy, readingPerOperator: 1 };
+        const both = await Promise.all([store.uploads.begin(upload, here, cap), elsewhere.uploads.begin(upload, { owner: two, nowMs: 1_000 }, cap)]);
+        expect(both.filter((r) => r.ok)).toHaveLength(1);
+        expect(both.filter((r) => !r.ok)).toEqual([{ ok: false, refusal: 'operator-busy' }]);
+        expect(await store.uploads.inProgress()).toHaveLength(1);
       });
     });
 
@@ -432,7 +544,11 @@ export function describeStore(name: string, open: () => Promise<{ store: Store; 
         const stopped = (await store.runs.create(run(['c']), started)).runId;
         const failure = { key: '70009', code: 70009, info: 'bad sig', handling: 'fatal' as const };
         expect(await store.runs.finish(stopped, { status: 'stopped', failure })).toBe('failed');
-        await store.uploads.begin({ appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'f.csv' }, { max: 5, stagedSinceMs: 0 });
+        await store.uploads.begin(
+          { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'f.csv' },
+          { owner: { id: 'process-one', pid: 101, host: 'host-a' }, nowMs: 0 },
+          { max: 5, stagedSinceMs: 0, readingPerOperator: 5, readingPerProcess: 5, liveSinceMs: 0 },
+        );
         const ids = async (opts: Parameters<Store['runs']['list']>[0]) => (await store.runs.list(opts)).map((r) => r.id);
         expect(await ids({ limit: 10 })).toEqual([stopped, staging, form]);
         expect(await ids({ limit: 2 })).toEqual([stopped, staging]);

@@ -25,8 +25,9 @@ import type {
   RunUser,
   UserFilter,
 } from '../runs/types';
+import type { ProgressSecond } from '../runs/progress';
 import type { CsvIssue } from '../csv/validate';
-import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../uploads/types';
+import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../lease/lease';
@@ -62,7 +63,13 @@ export interface RunStore {
   list(opts: { limit: number; beforeId?: number; appId?: string }): Promise<RunSummary[]>;
   listRunning(sources?: readonly RunSource[]): Promise<RunSummary[]>;
   pendingTargets(runId: number, afterSeq: number, limit: number): Promise<RunTarget[]>;
-  recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number): Promise<void>;
+  /**
+   * One batch's outcomes, once per user; the users it finished are also counted in the second it
+   * was recorded in (`atMs`, wall clock; now by default), so every process reads the same rate.
+   */
+  recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number, atMs?: number): Promise<void>;
+  /** The seconds of batches recorded for a running run, oldest first: at most PROGRESS_SECONDS of them; none once it has finished. */
+  progress(runId: number): Promise<ProgressSecond[]>;
   /** The next slice of a run's users (at most `slice`, the store's own size by default) copied from the run it was made from; `done` once all are. */
   copyUsers(runId: number, slice?: number): Promise<{ done: boolean }>;
   /** A removal's snapshot of one batch, kept before its remove_attr goes out. */
@@ -110,10 +117,20 @@ export interface RunStore {
  */
 export interface UploadStore {
   /**
-   * Null when the operator already holds `cap.max` uploads (arriving, or staged since the cutoff);
-   * checked and begun as one step, however many arrive at once (see SignInStore.begin).
+   * A new upload, received by `receiver.owner` with `nowMs` as its first heartbeat; refused when
+   * that process already reads `cap.readingPerProcess` files, the operator has
+   * `cap.readingPerOperator` arriving (in any process), or holds `cap.max`. Counted and begun as
+   * one atomic step, so uploads begun side by side, in one process or several, cannot pass a cap together.
    */
-  begin(upload: NewUpload, cap: UploadCap): Promise<number | null>;
+  begin(
+    upload: NewUpload,
+    receiver: { owner: UploadOwner; nowMs: number },
+    cap: UploadCap,
+  ): Promise<{ ok: true; uploadId: number } | { ok: false; refusal: BeginRefusal }>;
+  /** Its owner still receives it: true while it is uploading under that owner, false once it is not (staged, discarded, or another's). */
+  heartbeat(uploadId: number, owner: UploadOwner, nowMs: number): Promise<boolean>;
+  /** Every upload still uploading, whichever process receives it, oldest first. */
+  inProgress(): Promise<UploadInProgress[]>;
   /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
   addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
   addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;
@@ -121,9 +138,11 @@ export interface UploadStore {
   /**
    * Takes an upload out of uploading or staged by one compare-and-set, so it can never start from
    * now on (a start that comes first wins, and this answers false). True while it is being
-   * discarded, by this call or an earlier one. Its rows stay until deleteDiscarded.
+   * discarded, by this call or an earlier one. Its rows stay until deleteDiscarded. With `ifStill`,
+   * only an upload still uploading whose heartbeat is still that one is taken: an owner that beat
+   * since it was judged abandoned keeps it.
    */
-  discard(uploadId: number): Promise<boolean>;
+  discard(uploadId: number, ifStill?: { heartbeatMs: number | null }): Promise<boolean>;
   /** Deletes a discarded upload a slice at a time; resolves once it is gone. Anything not discarded is left alone. */
   deleteDiscarded(uploadId: number): Promise<void>;
   /** The user rows kept under an upload, or the run it became, in any state: none once deleteDiscarded has run. */

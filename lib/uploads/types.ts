@@ -46,10 +46,37 @@ export interface UploadSummary extends UploadFacts {
   stagedMs: number | null;
 }
 
-/** How many uploads one operator may hold at once: those arriving, and those staged since the cutoff. */
+/** The process receiving an upload, as its lease names it (lib/lease/lease.ts). */
+export interface UploadOwner {
+  id: string;
+  pid: number;
+  host: string;
+}
+
+/** An upload whose rows are still arriving, as every process sees it in the store. */
+export interface UploadInProgress {
+  id: number;
+  operator: string | null;
+  /** Null for one begun before owners were recorded. */
+  owner: UploadOwner | null;
+  /** When its owner last said it still receives it (ms, the owner's clock); null as for `owner`. */
+  heartbeatMs: number | null;
+}
+
+/** How many uploads may be held and read at once, as one upload begins. */
 export interface UploadCap {
+  /** Uploads one operator may hold: those arriving, and those staged since `stagedSinceMs`. */
   max: number;
   stagedSinceMs: number;
+  /** Files one operator may have arriving at once, whichever processes receive them. */
+  readingPerOperator: number;
+  /** Files the process beginning this one may be receiving at once (its threads and memory). */
+  readingPerProcess: number;
+  /** Only uploads whose owner beat since this count as arriving: older ones are abandoned. */
+  liveSinceMs: number;
 }
+
+/** Checked in this order: the process's own load, then the operator's files arriving, then those they hold. */
+export type BeginRefusal = 'process-busy' | 'operator-busy' | 'too-many-held';
 
 export type StartRefusal = 'not-found' | 'not-staged' | 'picks-needed';

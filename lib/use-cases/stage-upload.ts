@@ -2,14 +2,22 @@ import 'server-only';
 import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
 import { tooLarge } from '../csv/parse';
 import { startParseThread } from '../csv/parse-thread';
-import type { UploadSummary } from '../uploads/types';
-import { MAX_CONCURRENT_UPLOADS, MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, STAGED_UPLOAD_TTL_MS, UPLOAD_STALL_MS, uploadsInProgress } from '../jobs/uploads-in-progress';
+import type { BeginRefusal, UploadSummary } from '../uploads/types';
+import {
+  MAX_CONCURRENT_UPLOADS,
+  MAX_STAGED_UPLOADS_PER_OPERATOR,
+  MAX_UPLOADS_READ_PER_OPERATOR,
+  STAGED_UPLOAD_TTL_MS,
+  UPLOAD_ABANDONED_MS,
+  UPLOAD_HEARTBEAT_MS,
+  UPLOAD_STALL_MS,
+} from '../uploads/in-progress';
 import { StalledError, withIdleTimeout } from '../streams/idle-timeout';
 import { log } from '../log';
 import { describeFailure } from '../results/present';
 import type { StagedUpload, UploadTarget } from '../schemas/upload';
 import type { UseCaseContext } from './context';
-import { fail, ok, type Result } from '../errors';
+import { fail, ok, type ErrorCode, type Result } from '../errors';
 
 /**
  * Rows per write, each its own transaction on the main thread, so pages and the health check keep
@@ -19,6 +27,15 @@ import { fail, ok, type Result } from '../errors';
 const ROWS_PER_WRITE = 1_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const REFUSED = {
+  'process-busy': ['upload.busy', MAX_CONCURRENT_UPLOADS],
+  'operator-busy': ['upload.operatorBusy', MAX_UPLOADS_READ_PER_OPERATOR],
+  'too-many-held': ['upload.tooManyStaged', MAX_STAGED_UPLOADS_PER_OPERATOR],
+} as const satisfies Record<BeginRefusal, readonly [ErrorCode, number]>;
+
+/** The upload stopped being this process's while it read it: another process judged it abandoned and discarded it. */
+class UploadLost extends Error {}
 
 export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']): StagedUpload {
   const stagedMs = upload.stagedMs ?? 0;
@@ -44,13 +61,23 @@ export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']
  * Reads an uploaded file as it arrives and stages it: parsed and validated in a worker thread
  * against the app's attribute names, its valid rows stored (a user's repeated rows merged), its
  * invalid rows kept by line. Nothing is sent. Over a limit, empty, with no valid row, or cut off,
- * it keeps nothing; an operator who holds MAX_STAGED_UPLOADS_PER_OPERATOR already is refused.
+ * it keeps nothing. Refused before a byte is read when this process already reads
+ * MAX_CONCURRENT_UPLOADS files, the operator has MAX_UPLOADS_READ_PER_OPERATOR arriving in any
+ * process, or holds MAX_STAGED_UPLOADS_PER_OPERATOR. While it arrives, the upload names this
+ * process as its owner and beats every UPLOAD_HEARTBEAT_MS, so no process's sweep takes it.
  * The caller has already checked who is calling, and has not read a byte of the body.
  */
 export async function stageUpload(
   ctx: UseCaseContext,
   target: UploadTarget,
-  body: { declaredBytes: number | null; chunks: AsyncIterable<Uint8Array>; /** Tests wait less than UPLOAD_STALL_MS. */ stallMs?: number },
+  body: {
+    declaredBytes: number | null;
+    chunks: AsyncIterable<Uint8Array>;
+    /** Tests wait less than UPLOAD_STALL_MS. */
+    stallMs?: number;
+    /** Tests beat more often than UPLOAD_HEARTBEAT_MS. */
+    heartbeatMs?: number;
+  },
 ): Promise<Result<StagedUpload>> {
   if (!ctx.worker.canSend()) return fail('worker.standby');
   const app = ctx.apps.get(target.appId);
@@ -60,22 +87,39 @@ export async function stageUpload(
     const refusal = tooLarge(body.declaredBytes, maxBytes);
     return fail(refusal.code, refusal.params);
   }
-  const active = uploadsInProgress();
-  if (active.size >= MAX_CONCURRENT_UPLOADS) return fail('upload.busy', { max: MAX_CONCURRENT_UPLOADS });
-  const mine = [...active.values()].filter((operator) => operator === ctx.actor.username).length;
-  if (mine >= MAX_UPLOADS_READ_PER_OPERATOR) return fail('upload.operatorBusy', { max: MAX_UPLOADS_READ_PER_OPERATOR });
   const names = await app.attrNames.load();
   if (!names.ok) {
     const entry = describeFailure(names.failure, ctx.messages);
     return fail('app.attrsUnavailable', { app: app.summary.label, title: entry.title, action: entry.action });
   }
 
-  const uploadId = await ctx.store.uploads.begin(
+  const owner = ctx.worker.identity();
+  const nowMs = ctx.clock.nowMs();
+  const begun = await ctx.store.uploads.begin(
     { appId: app.summary.id, sdkAppId: app.summary.sdkAppId, region: app.summary.region, operator: ctx.actor.username, fileName: target.name },
-    { max: MAX_STAGED_UPLOADS_PER_OPERATOR, stagedSinceMs: ctx.clock.nowMs() - STAGED_UPLOAD_TTL_MS },
+    { owner, nowMs },
+    {
+      max: MAX_STAGED_UPLOADS_PER_OPERATOR,
+      stagedSinceMs: nowMs - STAGED_UPLOAD_TTL_MS,
+      readingPerOperator: MAX_UPLOADS_READ_PER_OPERATOR,
+      readingPerProcess: MAX_CONCURRENT_UPLOADS,
+      liveSinceMs: nowMs - UPLOAD_ABANDONED_MS,
+    },
   );
-  if (uploadId === null) return fail('upload.tooManyStaged', { max: MAX_STAGED_UPLOADS_PER_OPERATOR });
-  active.set(uploadId, ctx.actor.username);
+  if (!begun.ok) {
+    const [code, max] = REFUSED[begun.refusal];
+    return fail(code, { max });
+  }
+  const { uploadId } = begun;
+  // Every process's sweep leaves alone an upload whose owner keeps saying it still receives it.
+  let lost = false;
+  const heartbeat = setInterval(() => {
+    ctx.store.uploads.heartbeat(uploadId, owner, ctx.clock.nowMs()).then(
+      (still) => (lost ||= !still),
+      (err: unknown) => log.warn('upload.heartbeat-failed', { uploadId, error: err instanceof Error ? err.message : String(err) }),
+    );
+  }, body.heartbeatMs ?? UPLOAD_HEARTBEAT_MS);
+  heartbeat.unref();
   // Still uploading, so nobody can have started it: the discard always takes it.
   const drop = async () => {
     await ctx.store.uploads.discard(uploadId);
@@ -85,6 +129,7 @@ export async function stageUpload(
   const thread = startParseThread(
     { knownAttrs: names.names, maxRows, maxBytes, issuesShown: ISSUES_SHOWN, issuesKept: MAX_ISSUES_KEPT },
     async (rows, issues) => {
+      if (lost) throw new UploadLost();
       for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) {
         const slice = rows.slice(i, i + ROWS_PER_WRITE);
         await ctx.store.uploads.addRows(uploadId, seq, slice);
@@ -100,10 +145,13 @@ export async function stageUpload(
     try {
       const stallMs = body.stallMs ?? UPLOAD_STALL_MS;
       for await (const chunk of withIdleTimeout(body.chunks, stallMs)) {
+        if (lost) throw new UploadLost();
         received += chunk.byteLength;
         if (!(await thread.push(chunk))) break;
       }
     } catch (err) {
+      // Answered below, like a loss noticed as the last rows are stored.
+      if (err instanceof UploadLost) throw err;
       await thread.abort();
       await drop();
       if (err instanceof StalledError) {
@@ -122,7 +170,7 @@ export async function stageUpload(
     if (tally.validRows === 0) {
       await drop();
       log.info('upload.not-kept', { uploadId, appId: app.summary.id, bytes: received, rows: tally.rowsRead, invalidRows: tally.invalidRows });
-      const nowMs = ctx.clock.nowMs();
+      const notKeptMs = ctx.clock.nowMs();
       return ok({
         id: null,
         appId: app.summary.id,
@@ -136,18 +184,21 @@ export async function stageUpload(
         attrSets: tally.attrSets,
         otherAttrSetRows: tally.otherAttrSetRows,
         issues: tally.issues,
-        stagedMs: nowMs,
-        expiresMs: nowMs,
+        stagedMs: notKeptMs,
+        expiresMs: notKeptMs,
       });
     }
+    if (lost) throw new UploadLost();
     const upload = await ctx.store.uploads.complete(uploadId, { ...tally, nowMs: ctx.clock.nowMs() });
     log.info('upload.staged', { uploadId, appId: app.summary.id, bytes: received, rows: tally.rowsRead, users: upload.users, invalidRows: tally.invalidRows });
     return ok(stagedView(upload, tally.issues));
   } catch (err) {
     await thread.abort();
     await drop();
-    throw err;
+    if (!(err instanceof UploadLost)) throw err;
+    log.warn('upload.lost', { uploadId, bytes: received, hint: 'Another console process judged this upload abandoned and discarded it.' });
+    return fail('upload.aborted');
   } finally {
-    active.delete(uploadId);
+    clearInterval(heartbeat);
   }
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { StartRefusal, UploadSummary } from '../uploads/types';
-import { STAGED_UPLOAD_TTL_MS } from '../jobs/uploads-in-progress';
+import { STAGED_UPLOAD_TTL_MS } from '../uploads/in-progress';
 import { log } from '../log';
 import type { StartUploadInput } from '../schemas/upload';
 import type { UseCaseContext } from './context';

@@ -9,7 +9,8 @@ import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import { prepareOperator } from '../auth/operators';
 import { realClock } from '../engine/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
-import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR, uploadsInProgress } from '../jobs/uploads-in-progress';
+import { thisProcess } from '../lease/lease';
+import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR } from '../uploads/in-progress';
 import type { RunWorker } from '../jobs/worker';
 import { Secret } from '../secret';
 import { openSqliteStore } from '../store';
@@ -65,7 +66,7 @@ afterEach(async () => {
 function worker(canSend = true): RunWorker {
   return {
     canSend: () => canSend,
-    rate: () => null,
+    identity: thisProcess,
     status: () => ({ role: 'writer' }),
     async run(runId) {
       const run = (await store.runs.get(runId))!;
@@ -358,23 +359,38 @@ describe('staged uploads', () => {
     await expect.poll(async () => (await store.runs.get(ids[1]!))?.status, { timeout: 10_000 }).toBe('completed');
   }, 30_000);
 
+  /** A body that sends its first line, then nothing until `release` (a link that stalled). */
+  const stalling = () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    async function* chunks() {
+      yield encoder.encode('To_Account,Attrs\nalice,city\n');
+      await released;
+    }
+    return { release, body: { declaredBytes: 1_000, chunks: chunks(), stallMs: 300 } };
+  };
+
+  it('names this process as the one receiving a file while it arrives and beats for it; stops reading one another process discarded as abandoned', async () => {
+    const link = stalling();
+    const staging = stageUpload(ctx(), target, { ...link.body, stallMs: 60_000, heartbeatMs: 20 });
+    await expect.poll(() => store.uploads.inProgress()).toMatchObject([{ operator: 'ann', owner: thisProcess() }]);
+    const [upload] = await store.uploads.inProgress();
+    await expect.poll(async () => (await store.uploads.inProgress())[0]!.heartbeatMs).toBeGreaterThan(upload!.heartbeatMs!);
+    // Another process's sweep takes it; the next heartbeat finds it gone.
+    expect(await store.uploads.discard(upload!.id)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    link.release();
+    expect(await staging).toEqual({ ok: false, error: { code: 'upload.aborted' } });
+    await nothingStored();
+  });
+
   it('ends a file from which nothing arrives for the stall time, keeping nothing and freeing its place; one operator holds at most two of the places', async () => {
-    /** A body that sends its first line, then nothing until `release` (a link that stalled). */
-    const stalling = () => {
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      async function* chunks() {
-        yield encoder.encode('To_Account,Attrs\nalice,city\n');
-        await released;
-      }
-      return { release, body: { declaredBytes: 1_000, chunks: chunks(), stallMs: 300 } };
-    };
     const carl = ctx({ actor: { username: 'carl', role: 'operator', clientIp: null, appId: null } });
     const first = stalling();
     const second = stalling();
     const firstStaged = stageUpload(ctx(), target, first.body);
     const secondStaged = stageUpload(ctx(), target, { ...second.body, stallMs: 60_000 });
-    await expect.poll(() => uploadsInProgress().size).toBe(2);
+    await expect.poll(async () => (await store.uploads.inProgress()).length).toBe(2);
     // A third from the same operator waits for nobody's stalled files: it is refused before a byte is read.
     const unread: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => {
@@ -386,13 +402,13 @@ describe('staged uploads', () => {
     expect(await stageUpload(carl, target, body('To_Account,Attrs\nbob,city\n'))).toMatchObject({ ok: true, value: { users: 1 } });
 
     expect(await firstStaged).toEqual({ ok: false, error: { code: 'upload.stalled', params: { seconds: 0 } } });
-    expect(uploadsInProgress().size).toBe(1);
+    expect(await store.uploads.inProgress()).toHaveLength(1);
     const third = await stageUpload(ctx(), target, body('To_Account,Attrs\ncarol,city\n'));
     expect(third).toMatchObject({ ok: true, value: { users: 1 } });
     second.release();
     first.release();
     expect(await secondStaged).toMatchObject({ ok: true, value: { users: 1 } });
-    expect(uploadsInProgress().size).toBe(0);
+    expect(await store.uploads.inProgress()).toEqual([]);
     // The stalled file left nothing: only the three that arrived whole are staged.
     expect((await store.uploads.expired(Date.now() + 1, true)).length).toBe(3);
   });

@@ -38,7 +38,14 @@ const facts = { rowsRead: 2, invalidRows: 0, validRows: 2, rowsWithoutAttrs: 0, 
 const start = (requestKey: string) => ({ picked: [], requestKey, operator: 'ann', kind: 'remove' as const });
 
 function staged(): number {
-  const id = beginUpload(db, { appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', fileName: 'f.csv' }, { max: 100, stagedSinceMs: 0 })!;
+  const begun = beginUpload(
+    db,
+    { appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', fileName: 'f.csv' },
+    { owner: { id: 'process-one', pid: 101, host: 'host-a' }, nowMs: 0 },
+    { max: 100, stagedSinceMs: 0, readingPerOperator: 100, readingPerProcess: 100, liveSinceMs: 0 },
+  );
+  if (!begun.ok) throw new Error(begun.refusal);
+  const id = begun.uploadId;
   addStagedRows(db, id, 1, [
     { account: 'a', attrs: ['sex'], withPicked: false },
     { account: 'b', attrs: ['sex'], withPicked: false },

@@ -182,3 +182,19 @@ describe('migration 16', () => {
     insert.run('csv', 'remove', 'running', null);
   });
 });
+
+describe('migration 17', () => {
+  it('leaves an upload still arriving from before without an owner or a heartbeat, and starts every run with no recorded pace', () => {
+    upTo(15);
+    db.prepare("INSERT INTO runs (created_at, source, sdkappid, region, attrs, status, total, operator) VALUES ('t', 'csv', 1, 'china', '[]', 'uploading', 0, 'ann')").run();
+    migrate(db);
+    expect(db.prepare('SELECT status, upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms FROM runs').get()).toEqual({
+      status: 'uploading',
+      upload_owner: null,
+      upload_owner_pid: null,
+      upload_owner_host: null,
+      upload_heartbeat_ms: null,
+    });
+    expect(db.prepare('SELECT COUNT(*) FROM run_progress').pluck().get()).toBe(0);
+  });
+});

@@ -486,4 +486,32 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'running' AND parent_run_id IS NOT NULL;
     `,
   },
+  {
+    version: 17,
+    name: 'state several processes share: who receives each upload, and each run\'s recent pace',
+    sql: `
+      -- The process receiving an upload (its lease identity) and when it last said it still is, so
+      -- a sweep in any process deletes only uploads whose process is gone. Uploads left uploading
+      -- from before have none, and are swept as abandoned.
+      ALTER TABLE runs ADD COLUMN upload_owner TEXT;
+      ALTER TABLE runs ADD COLUMN upload_owner_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN upload_owner_host TEXT;
+      ALTER TABLE runs ADD COLUMN upload_heartbeat_ms INTEGER;
+
+      -- Users a running run finished per second, a ring of the last few seconds per run (slot =
+      -- second modulo the ring's size), written with each batch: the rate and time left any process
+      -- shows. Emptied when the run ends.
+      CREATE TABLE run_progress (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        slot INTEGER NOT NULL,
+        second INTEGER NOT NULL,
+        -- The first batch recorded in that second: when, and how many users it finished.
+        first_ms INTEGER NOT NULL,
+        first_users INTEGER NOT NULL,
+        last_ms INTEGER NOT NULL,
+        users INTEGER NOT NULL,
+        PRIMARY KEY (run_id, slot)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

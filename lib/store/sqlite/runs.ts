@@ -218,6 +218,8 @@ export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatu
     assertUserMove('pending', 'not_sent');
     const notSent = statement(db, "UPDATE run_users SET result = 'not_sent' WHERE run_id = ? AND result = 'pending'").run(runId).changes;
     statement(db, 'UPDATE runs SET not_sent = not_sent + ? WHERE id = ?').run(notSent, runId);
+    // Its pace is only shown while it runs.
+    statement(db, 'DELETE FROM run_progress WHERE run_id = ?').run(runId);
   })();
   return status;
 }

@@ -6,11 +6,14 @@ import { describeStore } from '../store-contract';
 
 describeStore('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-test-'));
-  const store = openSqliteStore(join(dir, 'console.db'));
+  const path = join(dir, 'console.db');
+  const opened = [openSqliteStore(path)];
   return {
-    store,
+    store: opened[0]!,
+    // Another connection to the same file, as a second console process opens it.
+    another: async () => opened[opened.push(openSqliteStore(path)) - 1]!,
     dispose: async () => {
-      await store.close();
+      for (const store of opened) await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -18,11 +18,13 @@ import {
   discardUpload,
   expiredUploads,
   getUpload,
+  heartbeatUpload,
   latestStagedUpload,
   startUpload,
   uploadIssues,
+  uploadsInProgress,
 } from './uploads';
-import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recordOutcomes } from './users-results';
+import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recentProgress, recordOutcomes } from './users-results';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
 import type { Store } from '../store';
 
@@ -55,7 +57,8 @@ export function createSqliteStore(db: Db): Store {
       list: async (opts) => listRuns(db, opts),
       listRunning: async (sources) => listRunningRuns(db, sources),
       pendingTargets: async (runId, afterSeq, limit) => pendingTargets(db, runId, afterSeq, limit),
-      recordOutcomes: async (runId, outcomes, requests) => recordOutcomes(db, runId, outcomes, requests),
+      recordOutcomes: async (runId, outcomes, requests, atMs) => recordOutcomes(db, runId, outcomes, requests, atMs),
+      progress: async (runId) => recentProgress(db, runId),
       finish: async (runId, end) => finishRun(db, runId, end),
       requestCancel: async (runId, entry) =>
         tx(() => {
@@ -112,11 +115,13 @@ export function createSqliteStore(db: Db): Store {
       },
     },
     uploads: {
-      begin: async (upload, cap) => beginUpload(db, upload, cap),
+      begin: async (upload, receiver, cap) => beginUpload(db, upload, receiver, cap),
+      heartbeat: async (uploadId, owner, nowMs) => heartbeatUpload(db, uploadId, owner, nowMs),
+      inProgress: async () => uploadsInProgress(db),
       addRows: async (uploadId, firstSeq, rows) => addStagedRows(db, uploadId, firstSeq, rows),
       addIssues: async (uploadId, issues) => addUploadIssues(db, uploadId, issues),
       complete: async (uploadId, facts) => completeUpload(db, uploadId, facts),
-      discard: async (uploadId) => discardUpload(db, uploadId),
+      discard: async (uploadId, ifStill) => discardUpload(db, uploadId, ifStill),
       deleteDiscarded: async (uploadId) => {
         // A slice per turn of the event loop: pages and progress keep answering meanwhile.
         while (deleteDiscardedSlice(db, uploadId) === 'more') await new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { AttrSet, CsvIssue } from '../../csv/validate';
 import { canMoveRun, IllegalTransition, UPLOAD_START, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
-import type { CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadSummary } from '../../uploads/types';
+import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
 import { mayMoveTo, runWithKey } from './runs';
 
@@ -54,18 +54,85 @@ const UPLOAD_COLUMNS =
   'id, status, app_id, sdkappid, operator, file_name, total, attrs, attr_sets, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
 
 /**
- * An upload as a run that cannot send yet; its users arrive with addStagedRows. Null when the
- * operator already holds `cap.max` uploads: counted and inserted by one statement, so uploads
- * sent side by side cannot pass the cap together. One being discarded no longer counts.
+ * An upload as a run that cannot send yet; its users arrive with addStagedRows. It names the
+ * process receiving it, whose first heartbeat is `receiver.nowMs`. The caps are counted and the
+ * row inserted in one IMMEDIATE transaction, so uploads begun side by side, by any process on
+ * this file, cannot pass a cap together. Arriving uploads count only while their owner beats; one
+ * being discarded no longer counts.
  */
-export function beginUpload(db: Db, upload: NewUpload, cap: UploadCap): number | null {
-  const begun = statement(
+export function beginUpload(
+  db: Db,
+  upload: NewUpload,
+  receiver: { owner: UploadOwner; nowMs: number },
+  cap: UploadCap,
+): { ok: true; uploadId: number } | { ok: false; refusal: BeginRefusal } {
+  return db.transaction(() => {
+    const counts = statement(
+      db,
+      `SELECT COALESCE(SUM(CASE WHEN status = 'uploading' AND upload_owner = ? AND upload_heartbeat_ms >= ? THEN 1 ELSE 0 END), 0) AS process_reading,
+              COALESCE(SUM(CASE WHEN status = 'uploading' AND operator = ? AND upload_heartbeat_ms >= ? THEN 1 ELSE 0 END), 0) AS operator_reading,
+              COALESCE(SUM(CASE WHEN operator = ? AND (status = 'uploading' OR staged_ms >= ?) THEN 1 ELSE 0 END), 0) AS held
+       FROM runs WHERE status IN ('uploading', 'staged')`,
+    ).get(receiver.owner.id, cap.liveSinceMs, upload.operator, cap.liveSinceMs, upload.operator, cap.stagedSinceMs) as {
+      process_reading: number;
+      operator_reading: number;
+      held: number;
+    };
+    if (counts.process_reading >= cap.readingPerProcess) return { ok: false as const, refusal: 'process-busy' as const };
+    if (counts.operator_reading >= cap.readingPerOperator) return { ok: false as const, refusal: 'operator-busy' as const };
+    if (counts.held >= cap.max) return { ok: false as const, refusal: 'too-many-held' as const };
+    const uploadId = Number(
+      statement(
+        db,
+        `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name,
+                           upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms)
+         VALUES (?, 'csv', ?, ?, ?, '[]', ?, ?, 0, ?, ?, ?, ?, ?)`,
+      ).run(
+        new Date().toISOString(),
+        upload.appId,
+        upload.sdkAppId,
+        upload.region,
+        upload.operator,
+        UPLOAD_START,
+        upload.fileName,
+        receiver.owner.id,
+        receiver.owner.pid,
+        receiver.owner.host,
+        receiver.nowMs,
+      ).lastInsertRowid,
+    );
+    return { ok: true as const, uploadId };
+  }).immediate();
+}
+
+/** One write by primary key, every few seconds per upload: not per batch of rows. */
+export function heartbeatUpload(db: Db, uploadId: number, owner: UploadOwner, nowMs: number): boolean {
+  return (
+    statement(db, "UPDATE runs SET upload_heartbeat_ms = ? WHERE id = ? AND status = 'uploading' AND upload_owner = ?").run(nowMs, uploadId, owner.id)
+      .changes === 1
+  );
+}
+
+interface InProgressRow {
+  id: number;
+  operator: string | null;
+  upload_owner: string | null;
+  upload_owner_pid: number | null;
+  upload_owner_host: string | null;
+  upload_heartbeat_ms: number | null;
+}
+
+export function uploadsInProgress(db: Db): UploadInProgress[] {
+  const rows = statement(
     db,
-    `INSERT INTO runs (created_at, source, app_id, sdkappid, region, attrs, operator, status, total, file_name)
-     SELECT ?, 'csv', ?, ?, ?, '[]', ?, ?, 0, ?
-     WHERE (SELECT COUNT(*) FROM runs WHERE status IN ('uploading', 'staged') AND operator = ? AND (status = 'uploading' OR staged_ms >= ?)) < ?`,
-  ).run(new Date().toISOString(), upload.appId, upload.sdkAppId, upload.region, upload.operator, UPLOAD_START, upload.fileName, upload.operator, cap.stagedSinceMs, cap.max);
-  return begun.changes === 1 ? Number(begun.lastInsertRowid) : null;
+    "SELECT id, operator, upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms FROM runs WHERE status = 'uploading' ORDER BY id",
+  ).all() as InProgressRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    operator: r.operator,
+    owner: r.upload_owner === null ? null : { id: r.upload_owner, pid: r.upload_owner_pid ?? 0, host: r.upload_owner_host ?? '' },
+    heartbeatMs: r.upload_heartbeat_ms,
+  }));
 }
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
@@ -138,9 +205,22 @@ const statusOf = (db: Db, id: number) => statement(db, 'SELECT status FROM runs 
  * is being discarded now, by this call or an earlier one; false when it is no upload any more
  * (started, or gone).
  */
-export function discardUpload(db: Db, uploadId: number): boolean {
-  if (statement(db, `UPDATE runs SET status = ? WHERE id = ? AND ${mayMoveTo('discarding')}`).run('discarding', uploadId).changes === 1) return true;
-  return statusOf(db, uploadId) === 'discarding';
+export function discardUpload(db: Db, uploadId: number, ifStill?: { heartbeatMs: number | null }): boolean {
+  return db.transaction(() => {
+    const row = statement(db, 'SELECT status, upload_heartbeat_ms FROM runs WHERE id = ?').get(uploadId) as
+      | { status: StoredStatus; upload_heartbeat_ms: number | null }
+      | undefined;
+    if (row?.status === 'discarding') return true;
+    if (!row || !canMoveRun(row.status, 'discarding')) return false;
+    if (ifStill && (row.status !== 'uploading' || row.upload_heartbeat_ms !== ifStill.heartbeatMs)) return false;
+    return (
+      statement(db, "UPDATE runs SET status = 'discarding' WHERE id = ? AND status = ? AND upload_heartbeat_ms IS ?").run(
+        uploadId,
+        row.status,
+        row.upload_heartbeat_ms,
+      ).changes === 1
+    );
+  }).immediate();
 }
 
 /**

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { UserOutcome } from '../../engine/engine';
 import type { Attrs, RunTarget } from '../../engine/operations';
+import { progressSlot, type ProgressSecond } from '../../runs/progress';
 import { assertUserMove, type UserResult } from '../../runs/state-machine';
 import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
 import type { Failure } from '../../tim/outcomes';
@@ -65,9 +66,10 @@ export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: n
 
 /**
  * One transaction per batch. Only rows still pending change, so a batch reported twice (e.g.
- * replayed after a restart) cannot be counted twice and the run's counts always add up.
+ * replayed after a restart) cannot be counted twice and the run's counts always add up. The users
+ * it finished are added to its second in the run's ring of recent seconds: one more upsert by key.
  */
-export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOutcome[], requests: number): void {
+export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOutcome[], requests: number, atMs = Date.now()): void {
   const update = statement(
     db,
     `UPDATE run_users SET result = ?, error_key = ?, error_code = ?, error_info = ?, attempts = ?,
@@ -88,6 +90,18 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
     db,
     `INSERT INTO run_attr_counts (run_id, attr, asked, with_value) VALUES (?, ?, ?, ?)
      ON CONFLICT (run_id, attr) DO UPDATE SET asked = asked + excluded.asked, with_value = with_value + excluded.with_value`,
+  );
+  // A slot holding an older second starts over; one holding a newer second (a late write) is left alone.
+  const countSecond = statement(
+    db,
+    `INSERT INTO run_progress (run_id, slot, second, first_ms, first_users, last_ms, users) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, slot) DO UPDATE SET
+       first_ms = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_ms ELSE excluded.first_ms END,
+       first_users = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_users ELSE excluded.first_users END,
+       users = CASE WHEN run_progress.second = excluded.second THEN run_progress.users + excluded.users ELSE excluded.users END,
+       last_ms = CASE WHEN run_progress.second = excluded.second THEN MAX(run_progress.last_ms, excluded.last_ms) ELSE excluded.last_ms END,
+       second = excluded.second
+     WHERE excluded.second >= run_progress.second`,
   );
   db.transaction(() => {
     let succeeded = 0;
@@ -123,9 +137,21 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
       }
     }
     bump.run(succeeded, skipped, nothing, failed, withValues, requests, runId);
+    const finished = succeeded + skipped + nothing + failed;
+    if (finished > 0) {
+      const { second, slot } = progressSlot(atMs);
+      countSecond.run(runId, slot, second, atMs, finished, atMs, finished);
+    }
     for (const [key, { failure, count }] of byKey) countFailures.run(runId, key, failure.code, failure.info, count);
     for (const [attr, { asked, withValue }] of byAttr) countAttr.run(runId, attr, asked, withValue);
   })();
+}
+
+export function recentProgress(db: Db, runId: number): ProgressSecond[] {
+  return statement(
+    db,
+    'SELECT second, first_ms AS firstMs, first_users AS firstUsers, last_ms AS lastMs, users FROM run_progress WHERE run_id = ? ORDER BY second',
+  ).all(runId) as ProgressSecond[];
 }
 
 /** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. */
