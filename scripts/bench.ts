@@ -17,7 +17,7 @@ import { DEMO_NAMED_USERS, DEMO_SDKAPPID } from '../sim/seed';
 import { writeCsv } from './bench/csv';
 import { ORDER_LABELS, rowOrder } from './bench/orders';
 import { build, makeTempDir, shutdown, startSimulator, startStack } from './bench/processes';
-import { fmt, printStagingTable } from './bench/report';
+import { fmt, printStagingTable, stagingCountsRight } from './bench/report';
 import { fullPass, sharedBudgetPass } from './bench/scenarios';
 import {
   BASELINE_USERS,
@@ -46,7 +46,9 @@ async function staging(): Promise<void> {
   const dir = makeTempDir();
   try {
     const sim = await startSimulator(Math.min(users + DEMO_NAMED_USERS.length, SIM_MAX_USERS));
-    printStagingTable(await stagingPass(dir, sim, STAGING_ORDERS, STAGING_ROWS), STAGING_CAP_S, STAGING_WINDOW_S);
+    const measured = await stagingPass(dir, sim, STAGING_ORDERS, STAGING_ROWS);
+    printStagingTable(measured, STAGING_CAP_S, STAGING_WINDOW_S);
+    if (!stagingCountsRight(measured)) process.exitCode = 1;
   } finally {
     await shutdown();
   }

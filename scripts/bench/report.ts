@@ -69,6 +69,10 @@ export const STAGING_TARGETS = { previewS: 60, rssMb: 512, healthMs: 500, firstR
 const previewExact = (m: StagingMeasured, s: Staged) =>
   s.rowsRead === m.rows && s.users === m.users && s.duplicateRows === m.repeatedRows && s.invalidRows === 0;
 
+/** Whether every order ran and every preview that came was exact (the targets' misses do not fail the command). */
+export const stagingCountsRight = (runs: StagingMeasured[]) =>
+  runs.every((m) => m.error === null && (m.upload?.staged ? previewExact(m, m.upload.staged) : true));
+
 /** The staging pass: one column per order, and issue 19's target beside each figure it sets one for. */
 export function printStagingTable(runs: StagingMeasured[], capS: number, windowS: number): void {
   const T = STAGING_TARGETS;
