@@ -7,17 +7,55 @@
 // the simulator's own arrivals per second and API, and a sequential baseline straight to the
 // simulator. BENCH_SHARED_BUDGET=1 is another mode: one removal through a TIM_APPS_FILE app whose
 // APIs share one budget (`sharedBudget: true`), where the snapshot costs a second floor.
+// BENCH_STAGING=1 is a third (issue 19): per order of the rows (sorted, scattered, reversed, 10 %
+// repeated users), BENCH_STAGING_ROWS rows uploaded to a fresh console, cut off at
+// BENCH_STAGING_CAP_S, then BENCH_STAGING_WINDOW_S of the removal started from the staged upload.
 // It only talks HTTP to the console, so no change inside lib/ changes what it measures.
 import { join } from 'node:path';
 import { MAX_USERS as SIM_MAX_USERS } from '../sim/cli-config';
 import { DEMO_NAMED_USERS, DEMO_SDKAPPID } from '../sim/seed';
 import { writeCsv } from './bench/csv';
-import { build, makeTempDir, shutdown, startStack } from './bench/processes';
-import { fmt } from './bench/report';
+import { ORDER_LABELS, rowOrder } from './bench/orders';
+import { build, makeTempDir, shutdown, startSimulator, startStack } from './bench/processes';
+import { fmt, printStagingTable, stagingCountsRight } from './bench/report';
 import { fullPass, sharedBudgetPass } from './bench/scenarios';
-import { BASELINE_USERS, QPS, SHARED_BUDGET, SKIP_BUILD, USERS } from './bench/settings';
+import {
+  BASELINE_USERS,
+  QPS,
+  SHARED_BUDGET,
+  SKIP_BUILD,
+  STAGING,
+  STAGING_CAP_S,
+  STAGING_ORDERS,
+  STAGING_ROWS,
+  STAGING_WINDOW_S,
+  USERS,
+} from './bench/settings';
+import { stagingPass } from './bench/staging';
+
+async function staging(): Promise<void> {
+  const users = Math.max(...STAGING_ORDERS.map((order) => rowOrder(order, STAGING_ROWS).users));
+  console.log(
+    `Benchmark, staging: ${fmt(STAGING_ROWS)} rows in each order (${STAGING_ORDERS.map((o) => ORDER_LABELS[o]).join(', ')}) uploaded over HTTP to a fresh console,` +
+      ` cut off at ${STAGING_CAP_S} s, then ${STAGING_WINDOW_S} s of the removal from it; TIM_MAX_QPS=${QPS}, simulator latency 20 ms, 1 % 91000`,
+  );
+  if (users + DEMO_NAMED_USERS.length > SIM_MAX_USERS) {
+    console.log(`The simulator holds at most ${fmt(SIM_MAX_USERS)} users: rows naming users past user${SIM_MAX_USERS - DEMO_NAMED_USERS.length} fail with 70107 and are not removed.`);
+  }
+  if (!SKIP_BUILD) await build();
+  const dir = makeTempDir();
+  try {
+    const sim = await startSimulator(Math.min(users + DEMO_NAMED_USERS.length, SIM_MAX_USERS));
+    const measured = await stagingPass(dir, sim, STAGING_ORDERS, STAGING_ROWS);
+    printStagingTable(measured, STAGING_CAP_S, STAGING_WINDOW_S);
+    if (!stagingCountsRight(measured)) process.exitCode = 1;
+  } finally {
+    await shutdown();
+  }
+}
 
 async function main(): Promise<void> {
+  if (STAGING) return staging();
   // The ten named demo users come first, so user00001 … userN needs N + 10 seeded.
   const simUsersCount = Math.min(Math.max(USERS, SHARED_BUDGET ? 0 : BASELINE_USERS) + DEMO_NAMED_USERS.length, SIM_MAX_USERS);
   console.log(

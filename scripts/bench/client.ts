@@ -30,15 +30,24 @@ export async function signIn(base: string): Promise<string> {
 const unescapeHtml = (s: string) =>
   s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
-interface Staged {
+export interface Staged {
   id: number;
   users: number;
   rowsRead: number;
+  duplicateRows: number;
   invalidRows: number;
 }
 
-/** The file streamed as the request body; timed from the first byte sent to the 201 answer. */
-export function upload(base: string, cookie: string, path: string, bytes: number): Promise<{ staged: Staged; seconds: number }> {
+/** The preview, or, when the cap came first, how much of the file had gone. */
+export type Uploaded =
+  | { staged: Staged; seconds: number }
+  | { staged: null; seconds: number; /** Handed to the socket when the upload was cut off, its few hundred header bytes included. */ bytesSent: number };
+
+/**
+ * The file streamed as the request body; timed from the first byte sent to the 201 answer. Past
+ * `capS` seconds without an answer the request is cut off and resolves with `staged: null`.
+ */
+export function upload(base: string, cookie: string, path: string, bytes: number, capS = Infinity): Promise<Uploaded> {
   return new Promise((resolve, reject) => {
     // On loopback the connection takes well under a millisecond: the first byte leaves at once.
     const started = performance.now();
@@ -46,8 +55,21 @@ export function upload(base: string, cookie: string, path: string, bytes: number
       method: 'POST',
       headers: { cookie, 'content-type': 'text/csv', 'content-length': bytes },
     });
-    req.once('error', reject);
+    const file = createReadStream(path);
+    const cap = Number.isFinite(capS)
+      ? setTimeout(() => {
+          const socket = req.socket;
+          resolve({ staged: null, seconds: seconds(started), bytesSent: socket ? socket.bytesWritten - socket.writableLength : 0 });
+          file.destroy();
+          req.destroy();
+        }, capS * 1000)
+      : undefined;
+    req.once('error', (err) => {
+      clearTimeout(cap);
+      reject(err);
+    });
     req.once('response', (res) => {
+      clearTimeout(cap);
       const answeredAfter = seconds(started);
       let body = '';
       res.setEncoding('utf8');
@@ -57,7 +79,7 @@ export function upload(base: string, cookie: string, path: string, bytes: number
         resolve({ staged: JSON.parse(body) as Staged, seconds: answeredAfter });
       });
     });
-    createReadStream(path).once('error', reject).pipe(req);
+    file.once('error', reject).pipe(req);
   });
 }
 
@@ -105,13 +127,18 @@ export async function startRun(base: string, cookie: string, path: string, body:
   return { runId, users, clickedMs, clickedAt, answeredS: seconds(clickedMs) };
 }
 
+/** One progress poll, as the page does it. */
+export async function runNow(base: string, cookie: string, runId: number): Promise<RunSummary> {
+  const status = await fetch(`${base}/api/runs/${runId}`, { headers: { cookie } });
+  if (!status.ok) throw new Error(`run ${runId}: HTTP ${status.status}: ${await status.text()}`);
+  return ((await status.json()) as { run: RunSummary }).run;
+}
+
 /** The progress poll the page does, until the run is no longer running. */
 export async function waitForRun(base: string, cookie: string, runId: number, clickedMs: number, deadlineS: number): Promise<{ run: RunSummary; seconds: number }> {
   for (;;) {
     const polled = performance.now();
-    const status = await fetch(`${base}/api/runs/${runId}`, { headers: { cookie } });
-    if (!status.ok) throw new Error(`run ${runId}: HTTP ${status.status}: ${await status.text()}`);
-    const { run } = (await status.json()) as { run: RunSummary };
+    const run = await runNow(base, cookie, runId);
     if (run.status !== 'running') {
       if (run.status !== 'completed') throw new Error(`run ${runId} ended ${run.status}: ${JSON.stringify(run.error)}`);
       return { run, seconds: seconds(clickedMs) };

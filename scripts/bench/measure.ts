@@ -81,10 +81,16 @@ export async function measureRun(
   return measured;
 }
 
-/** Upload→preview, with the console's memory and health while it stores the rows. */
-export async function uploadMeasured(stack: Stack, csvPath: string, bytes: number) {
+/** Upload→preview, with the console's memory and health while it stores the rows; cut off after `capS` (see upload). */
+export async function uploadMeasured(stack: Stack, csvPath: string, bytes: number, capS = Infinity) {
   const peakRss = samplePeakRss(stack.consolePid);
   const health = sampleHealth(stack.base);
-  const up = await upload(stack.base, stack.cookie, csvPath, bytes);
-  return { ...up, rssMb: peakRss() / 1024 / 1024, health: await health() };
+  const samplersStopped = async () => ({ rssMb: peakRss() / 1024 / 1024, health: await health() });
+  try {
+    const up = await upload(stack.base, stack.cookie, csvPath, bytes, capS);
+    return { ...up, ...(await samplersStopped()) };
+  } catch (err) {
+    await samplersStopped();
+    throw err;
+  }
 }

@@ -37,16 +37,17 @@ function spawnNode(args: string[], env: Record<string, string> = {}): ChildProce
   return child;
 }
 
-/** A server that should live as long as the benchmark: say so at once when it dies. */
+/** A server that should live as long as the benchmark, or until stopConsole: say so at once when it dies. */
 function startServer(label: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawnNode(args, env);
   child.once('exit', (code, signal) => {
-    if (!stopping) console.error(`${label} exited (${signal ?? code}) before the benchmark finished`);
+    if (!stopping && !stoppedOnPurpose.has(child)) console.error(`${label} exited (${signal ?? code}) before the benchmark finished`);
   });
   return child;
 }
 
 let stopping = false;
+const stoppedOnPurpose = new Set<ChildProcess>();
 let tempDir: string | undefined;
 
 /** A temp directory that shutdown removes. */
@@ -54,14 +55,22 @@ export function makeTempDir(): string {
   return (tempDir = mkdtempSync(join(tmpdir(), 'bench-')));
 }
 
+/** SIGTERM, and SIGKILL for what is still there 10 s later: resolves once they have exited. */
+async function stop(list: ChildProcess[]): Promise<void> {
+  const running = list.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const child of running) child.kill('SIGTERM');
+  const exited = Promise.all(running.map((c) => once(c, 'exit')));
+  // Unref'd: once the children are gone, the give-up timer must not keep the bench alive.
+  const giveUp = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+  if ((await Promise.race([exited.then(() => 'exited'), giveUp])) === 'exited') return;
+  for (const child of running) child.kill('SIGKILL');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+}
+
 /** Waits for the exits, so the temp directory is removed after the console has closed its database. */
 export async function shutdown(): Promise<void> {
   stopping = true;
-  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
-  for (const child of running) child.kill('SIGTERM');
-  // Unref'd: once the children are gone, the give-up timer must not keep the bench alive.
-  const giveUp = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
-  await Promise.race([Promise.all(running.map((c) => once(c, 'exit'))), giveUp]);
+  await stop(children);
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 }
 
@@ -89,19 +98,25 @@ export interface Stack {
   consolePid: number;
 }
 
-/** The simulator and `next start` on a temp SQLite file, signed in; through a TIM_APPS_FILE app when one is given. */
-export async function startStack(dir: string, simUsersCount: number, appsFile: ((sim: string) => object[]) | null): Promise<Stack> {
-  const [simPort, consolePort] = [await freePort(...SIM_PORTS), await freePort(...CONSOLE_PORTS)];
+/** The simulator, seeded with `users` users, on a free port of BENCH_SIM_PORTS: its base URL. */
+export async function startSimulator(users: number): Promise<string> {
+  const simPort = await freePort(...SIM_PORTS);
   const sim = `http://127.0.0.1:${simPort}`;
-  const base = `http://127.0.0.1:${consolePort}`;
   const simChild = startServer('simulator', ['--max-old-space-size=4096', '--import', 'tsx', 'sim/cli.ts'], {
     SIM_PORT: String(simPort),
-    SIM_USERS: String(simUsersCount),
+    SIM_USERS: String(users),
     SIM_LATENCY_MS: '20',
     SIM_FAULT_91000: '0.01',
     SIM_QPS: String(QPS),
   });
   await waitUntilUp('simulator', simChild, `${sim}/__sim/stats`, 120_000);
+  return sim;
+}
+
+/** `next start` on a new SQLite file in `dir`, on this simulator, signed in; through a TIM_APPS_FILE app when one is given. */
+export async function startConsole(dir: string, sim: string, appsFile: ((sim: string) => object[]) | null): Promise<Stack> {
+  const consolePort = await freePort(...CONSOLE_PORTS);
+  const base = `http://127.0.0.1:${consolePort}`;
   let appEnv: Record<string, string>;
   if (appsFile) {
     const path = join(dir, 'apps.json');
@@ -121,4 +136,17 @@ export async function startStack(dir: string, simUsersCount: number, appsFile: (
   });
   await waitUntilUp('console', consoleChild, `${base}/api/health`, 60_000);
   return { sim, base, cookie: await signIn(base), consolePid: consoleChild.pid! };
+}
+
+/** The simulator and `next start` on a temp SQLite file, signed in; through a TIM_APPS_FILE app when one is given. */
+export async function startStack(dir: string, simUsersCount: number, appsFile: ((sim: string) => object[]) | null): Promise<Stack> {
+  return startConsole(dir, await startSimulator(simUsersCount), appsFile);
+}
+
+/** Stops this stack's console (whatever it is doing) and waits for its exit; the simulator stays. */
+export async function stopConsole(stack: Stack): Promise<void> {
+  const child = children.find((c) => c.pid === stack.consolePid);
+  if (!child) return;
+  stoppedOnPurpose.add(child);
+  await stop([child]);
 }

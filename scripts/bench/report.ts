@@ -1,5 +1,8 @@
 // The printed report: a column per run, and each target met or MISSED.
+import type { Staged } from './client';
 import type { Measured } from './measure';
+import type { HealthSeen } from './samplers';
+import type { RemovalWindow, StagingMeasured } from './staging';
 import { QPS, SIM_LOG_LIMIT, USERS_PER_REQUEST } from './settings';
 
 export const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 0 });
@@ -57,4 +60,68 @@ export function printRunTargets(runs: Measured[], floorsPerBatch = 1): void {
   const worstMs = Math.max(...runs.map((m) => m.health.worstMs));
   const failures = runs.reduce((sum, m) => sum + m.health.failures, 0);
   target(`/api/health ≤ 200 ms (${Math.round(worstMs)} ms, ${failures} not ok)`, worstMs <= 200 && failures === 0);
+}
+
+/** Issue 19's targets: the preview of 10,000,000 rows in any order, the console's memory and health meanwhile, and the start. */
+export const STAGING_TARGETS = { previewS: 60, rssMb: 512, healthMs: 500, firstRequestS: 1 } as const;
+
+/** The preview says what the file holds: its rows, its distinct users, its repeats, nothing invalid. */
+const previewExact = (m: StagingMeasured, s: Staged) =>
+  s.rowsRead === m.rows && s.users === m.users && s.duplicateRows === m.repeatedRows && s.invalidRows === 0;
+
+/** Whether every order ran and every preview that came was exact (the targets' misses do not fail the command). */
+export const stagingCountsRight = (runs: StagingMeasured[]) =>
+  runs.every((m) => m.error === null && (m.upload?.staged ? previewExact(m, m.upload.staged) : true));
+
+/** The staging pass: one column per order, and issue 19's target beside each figure it sets one for. */
+export function printStagingTable(runs: StagingMeasured[], capS: number, windowS: number): void {
+  const T = STAGING_TARGETS;
+  const rows: Record<string, Record<string, string>> = {};
+  const row = (name: string, target: string, value: (m: StagingMeasured) => string) =>
+    (rows[name] = { ...Object.fromEntries(runs.map((m) => [m.label, value(m)])), 'issue 19 target': target });
+  const up = (m: StagingMeasured, value: (u: NonNullable<StagingMeasured['upload']>) => string) => (m.upload ? value(m.upload) : '—');
+  const run = (m: StagingMeasured, value: (r: RemovalWindow) => string) => (m.removal ? value(m.removal) : '—');
+  const health = (h: HealthSeen) =>
+    `${Math.round(h.worstMs)} ${verdict(h.worstMs < T.healthMs && h.failures === 0)} (${h.samples} samples, ${h.failures} not ok)`;
+  row('CSV file', '', (m) => `${fmt(m.rows)} rows, ${(m.bytes / 1e6).toFixed(1)} MB`);
+  row('users / repeated rows in it', '', (m) => `${fmt(m.users)} / ${fmt(m.repeatedRows)}`);
+  row('load average (1 min) as the upload began', '', (m) => m.load.toFixed(1));
+  row('first byte→preview s', `≤ ${T.previewS}`, (m) =>
+    up(m, (u) => (u.staged ? `${u.seconds.toFixed(1)} ${verdict(u.seconds <= T.previewS)}` : `not done in ${capS} s: MISSED`)),
+  );
+  row('rows/s', '', (m) => up(m, (u) => (u.staged ? fmt(m.rows / u.seconds) : 'not done')));
+  const cutOff = runs.some((m) => m.upload?.staged === null);
+  if (cutOff) {
+    row(`sent when cut off at ${capS} s (staged: at most that)`, '', (m) =>
+      up(m, (u) => (u.staged ? '' : `${(u.bytesSent / 1e6).toFixed(1)} of ${(m.bytes / 1e6).toFixed(1)} MB, ≤ ${fmt(u.rowsSent)} rows`)),
+    );
+  }
+  row('preview users / repeated / invalid', 'exact', (m) =>
+    up(m, (u) =>
+      u.staged
+        ? `${fmt(u.staged.users)} / ${fmt(u.staged.duplicateRows)} / ${fmt(u.staged.invalidRows)} ${previewExact(m, u.staged) ? 'exact' : 'WRONG'}`
+        : 'no preview',
+    ),
+  );
+  row('upload: console peak RSS MB (process tree)', `≤ ${T.rssMb}`, (m) => up(m, (u) => `${Math.round(u.rssMb)} ${verdict(u.rssMb <= T.rssMb)}`));
+  row('upload: worst /api/health ms', `< ${T.healthMs}`, (m) => up(m, (u) => health(u.health)));
+  row('start→201 answer s', '', (m) => run(m, (r) => r.answeredS.toFixed(2)));
+  row('start→first remove_attr s', `≤ ${T.firstRequestS}`, (m) =>
+    run(m, (r) =>
+      r.firstRemoveS === null ? `none within ${r.readAfterS} s: MISSED` : `${r.firstRemoveS.toFixed(2)} ${verdict(r.firstRemoveS <= T.firstRequestS)}`,
+    ),
+  );
+  row(`users/s over the first ${windowS} s (console)`, '', (m) => run(m, (r) => fmt(r.usersDone / windowS)));
+  row(`remove_attr/s over the first ${windowS} s (simulator)`, '', (m) => run(m, (r) => (r.removeRequests / windowS).toFixed(1)));
+  row('removal: console peak RSS MB (process tree)', `≤ ${T.rssMb}`, (m) => run(m, (r) => `${Math.round(r.rssMb)} ${verdict(r.rssMb <= T.rssMb)}`));
+  row('removal: worst /api/health ms', `< ${T.healthMs}`, (m) => run(m, (r) => health(r.health)));
+  if (runs.some((m) => m.error)) row('error', '', (m) => m.error ?? '');
+  console.table(rows);
+  if (cutOff) {
+    console.log(
+      'Cut off: the console shows no count of the rows it has stored before it answers with the preview; the whole rows handed to the socket by then' +
+        ' are an upper bound (the socket and the console buffer part of them).',
+    );
+  }
+  if (runs.some((m) => m.removal)) console.log(`Each console was stopped ${windowS} s after the start of its removal: the removals did not run to their end.`);
 }

@@ -57,6 +57,7 @@ export async function fullPass(stack: Stack, csvPath: string, bytes: number): Pr
   const sample = sampleIds(USERS, SAMPLE_USERS);
   const sampleBefore = await simUsers(sim, sample);
   const up = await uploadMeasured(stack, csvPath, bytes);
+  if (!up.staged) throw new Error('upload cut off with no cap set');
   const dry = await measureRun(stack, 'dry run', ['get_attr'], () =>
     startRun(base, cookie, `/api/uploads/${up.staged.id}/start`, { attrs: [], requestKey: requestKey(), kind: 'check' }),
   );
@@ -110,6 +111,7 @@ export async function sharedBudgetPass(stack: Stack, csvPath: string, bytes: num
   const sample = sampleIds(USERS, SAMPLE_USERS);
   const sampleBefore = await simUsers(sim, sample);
   const up = await uploadMeasured(stack, csvPath, bytes);
+  if (!up.staged) throw new Error('upload cut off with no cap set');
   const removal = await measureRun(
     stack,
     'removal, shared budget',

@@ -1,5 +1,6 @@
 // What this run of the benchmark is asked to do, from the environment, and the fixed figures it assumes.
 import { randomBytes } from 'node:crypto';
+import { parseOrders } from './orders';
 
 /** The shared-budget mode: one removal through an app whose APIs share one budget, smaller by default. */
 export const SHARED_BUDGET = process.env.BENCH_SHARED_BUDGET === '1';
@@ -8,6 +9,14 @@ export const BASELINE_USERS = Number(process.env.BENCH_BASELINE_USERS ?? 100_000
 /** Users whose values are read before the dry run and compared after the restore. */
 export const SAMPLE_USERS = Number(process.env.BENCH_SAMPLE_USERS ?? 1000);
 export const QPS = Number(process.env.TIM_MAX_QPS ?? 100);
+/** The staging mode (issue 19): per order, one upload of STAGING_ROWS rows to a fresh console, then the first seconds of its removal. */
+export const STAGING = process.env.BENCH_STAGING === '1';
+export const STAGING_ROWS = Number(process.env.BENCH_STAGING_ROWS ?? 10_000_000);
+export const STAGING_ORDERS = parseOrders(process.env.BENCH_STAGING_ORDERS);
+/** An upload not staged by then is cut off, so the bench always finishes. */
+export const STAGING_CAP_S = Number(process.env.BENCH_STAGING_CAP_S ?? 120);
+/** How long the removal started from the staged upload is watched before its console is stopped. */
+export const STAGING_WINDOW_S = Number(process.env.BENCH_STAGING_WINDOW_S ?? 30);
 export const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
 export const USERS_PER_REQUEST = 100;
 /** The simulator's request log keeps this many entries (its default). */

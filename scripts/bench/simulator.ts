@@ -10,11 +10,12 @@ const simLog = async (sim: string) => (await (await fetch(`${sim}/__sim/requests
 
 /**
  * Seconds from the click to the simulator's first arrival of one of the run's APIs (both wall
- * clocks of this machine). Read 2 s after the click: the request log keeps only the newest 20,000
- * entries, which a 10M-user run overwrites long before it ends (it is cleared before each start).
+ * clocks of this machine). Read `readAfterMs` after it is called (2 s unless told): the request log
+ * keeps only the newest 20,000 entries, which a 10M-user run overwrites long before it ends (it is
+ * cleared before each start).
  */
-export async function firstSendAfter(sim: string, clickedAt: number, apis: readonly string[]): Promise<number | null> {
-  await sleep(2000);
+export async function firstSendAfter(sim: string, clickedAt: number, apis: readonly string[], readAfterMs = 2000): Promise<number | null> {
+  await sleep(readAfterMs);
   const log = await simLog(sim);
   const first = Math.min(...log.filter((r) => apis.includes(r.api) && r.at >= clickedAt).map((r) => r.at));
   return Number.isFinite(first) ? (first - clickedAt) / 1000 : null;
