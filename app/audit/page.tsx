@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { AUDIT_ACTIONS } from '@/lib/auth/audit';
+import { AUDIT_ACTIONS } from '@/lib/audit/actions';
 import { auditActionLabel, auditDetailMessage } from '@/lib/messages/translate';
 import { pageContext } from '@/lib/entry/page';
 import { auditEntries } from '@/lib/queries/admin';

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { BatchApi } from '../engine/operations';
-import { createRateLimiter, type RateLimiter } from '../engine/rate-limiter';
+import { createRateLimiter, type RateLimiter } from '../tim/rate-limiter';
 import { createAttrNamesCache, type AttrNamesCache } from '../tim/attr-names';
 import { createTimClient, type TimClient } from '../tim/client';
 import { createUserSigCache } from '../tim/usersig-cache';

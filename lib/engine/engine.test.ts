@@ -5,7 +5,7 @@ import { runBatches, toBatches, type UserOutcome } from './engine';
 import { backoffDelay, DEFAULT_RETRY_POLICY } from './settle';
 import { removeAttr, type Operation, type RemovalTarget } from './operations';
 import { readBatchReply } from '../tim/outcomes';
-import type { Clock, RateLimiter } from './rate-limiter';
+import type { Clock, RateLimiter } from '../tim/rate-limiter';
 
 const instantClock: Clock = { now: () => 0, sleep: async () => {} };
 const noLimit: RateLimiter = { acquire: async () => ({ release: () => {}, rateLimited: () => {} }) };

@@ -2,8 +2,9 @@ import type { HaltReason, RunEnd as AnyRunEnd } from '../runs/state-machine';
 import type { TimClient } from '../tim/client';
 import type { Failure } from '../tim/outcomes';
 import { MAX_USERS_PER_REQUEST } from '../tim/wire';
-import type { Attrs, BatchApi, BatchTarget, Operation, Settled } from './operations';
-import type { Clock, RateLimiter } from './rate-limiter';
+import type { BatchApi, BatchTarget, Operation, Settled } from './operations';
+import type { Attrs } from '../tim/wire';
+import type { Clock, RateLimiter } from '../tim/rate-limiter';
 import { DEFAULT_RETRY_POLICY, settle, type FailedUser, type Pass, type RetryPolicy } from './settle';
 
 /** Every user of a batch ends in exactly one of these, once. */

@@ -1,6 +1,6 @@
 import type { CallResult } from '../tim/client';
 import { readBatchReply, readUserAttrsReply, type BatchReading, type UserReading } from '../tim/outcomes';
-import { TIM_PATHS } from '../tim/wire';
+import { TIM_PATHS, type Attrs } from '../tim/wire';
 
 /** A user the engine sends in a batch: its durable position in the run, and the account. */
 export interface BatchTarget {
@@ -11,9 +11,6 @@ export interface BatchTarget {
 /** The TIM APIs that take users in batches; each has its own per-second budget per app. */
 export const BATCH_APIS = ['remove_attr', 'get_attr', 'set_attr'] as const;
 export type BatchApi = (typeof BATCH_APIS)[number];
-
-/** Attribute name → value, as get_attr reports and set_attr writes them. */
-export type Attrs = Record<string, string>;
 
 /** One request kind as the engine sends it: where it goes, what a batch sends, and how the reply reads per user. */
 export interface Call<T extends BatchTarget> {

@@ -4,7 +4,7 @@ import type { HaltReason } from '../runs/state-machine';
 import type { CallResult, TimClient } from '../tim/client';
 import type { Failure, UserReading } from '../tim/outcomes';
 import type { BatchApi, BatchTarget, Call } from './operations';
-import type { Clock, RateLimiter } from './rate-limiter';
+import type { Clock, RateLimiter } from '../tim/rate-limiter';
 
 export interface RetryPolicy {
   /** Requests per user for transient errors (91000, 5xx, timeouts) before the user is failed. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
 import type { RunStore } from '../store/store';
-import { createRateLimiter, realClock } from '../engine/rate-limiter';
+import { createRateLimiter, realClock } from '../tim/rate-limiter';
 import { sameBudget } from '../../test-support/budgets';
 import type { TimClient } from '../tim/client';
 import { executeRun } from './execute-run';

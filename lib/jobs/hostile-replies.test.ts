@@ -8,7 +8,7 @@ import { oneAppRegistry, testSessionSecret } from '../../test-support/sim-and-da
 import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
 import { DEFAULT_RETRY_POLICY } from '../engine/settle';
-import { realClock } from '../engine/rate-limiter';
+import { realClock } from '../tim/rate-limiter';
 import { ENGLISH } from '../messages/catalogues';
 import { runResults } from '../queries/runs';
 import { openSqliteStore } from '../store';

@@ -3,7 +3,7 @@ import type { AppRegistry, AppRuntime } from '../apps/registry';
 import type { RunSource, RunSummary } from '../runs/types';
 import { appFailure, type Failure } from '../tim/outcomes';
 import { log } from '../log';
-import { realClock } from '../engine/rate-limiter';
+import { realClock } from '../tim/rate-limiter';
 import type { RunEnd } from '../engine/engine';
 import type { HaltReason } from '../runs/state-machine';
 import type { Store } from '../store/store';
@@ -13,7 +13,7 @@ import { sweepUploads } from './sweep-uploads';
 
 /**
  * Lanes per background run. At round trip r the budget keeps about ceiling × r / (1 + r) requests in
- * flight (lib/engine/rate-limiter.ts); fewer lanes than that starve it. 16 cover a 100 QPS ceiling
+ * flight (lib/tim/rate-limiter.ts); fewer lanes than that starve it. 16 cover a 100 QPS ceiling
  * up to about 190 ms per request; lanes beyond what the budget grants just wait their turn.
  */
 export const JOB_CONCURRENCY = 16;

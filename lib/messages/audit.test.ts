@@ -1,6 +1,6 @@
 import en from '../../messages/en';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS } from '../auth/audit';
+import { AUDIT_ACTIONS } from '../audit/actions';
 import { auditActionLabel, auditDetailMessage } from './translate';
 
 const SAMPLE = { username: 'ann', role: 'viewer', reason: 'disabled', cleared: 5, source: 'csv', users: 2, file: 'a.csv', invalidRows: 1, parentRunId: 7, sessions: 1, audit: 2, attempts: 3, count: 4, names: 'x, y' };

@@ -3,7 +3,7 @@
 import { createTranslator } from 'use-intl/core';
 import type en from '../../messages/en';
 import type { CsvFatalCode, CsvParams, CsvProblemCode } from '../csv/validate';
-import type { AuditAction, AuditDetail } from '../auth/types';
+import type { AuditAction, AuditDetail } from '../audit/types';
 import type { AppError } from '../errors';
 import { displayId, type UserIdProblem } from '../user-ids';
 

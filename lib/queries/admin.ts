@@ -1,5 +1,5 @@
 import 'server-only';
-import type { AuditFilter } from '../auth/types';
+import type { AuditFilter } from '../audit/types';
 import type { UseCaseContext } from '../use-cases/context';
 
 export function auditEntries(ctx: UseCaseContext, filter: AuditFilter) {

@@ -6,7 +6,7 @@ import { startSimulator, type Simulator } from '../../sim/server';
 import { oneAppRegistry, testSessionSecret } from '../../test-support/sim-and-database';
 import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
-import { realClock } from '../engine/rate-limiter';
+import { realClock } from '../tim/rate-limiter';
 import { thisProcess } from '../lease/lease';
 import { executeRun } from '../jobs/execute-run';
 import { ENGLISH } from '../messages/catalogues';

@@ -1,4 +1,4 @@
-import type { Attrs } from '../engine/operations';
+import type { Attrs } from '../tim/wire';
 import type { RunKind, RunStatus, UserResult } from './state-machine';
 
 export type { RunKind, RunStatus, UserResult };

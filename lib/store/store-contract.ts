@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../auth/lockout';
 import { prepareOperator } from '../auth/operators';
-import type { AuditEntry } from '../auth/types';
+import type { AuditEntry } from '../audit/types';
 import { PROGRESS_SECONDS } from '../runs/progress';
 import type { Store } from './store';
 

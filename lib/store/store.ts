@@ -1,15 +1,5 @@
-import type {
-  AuditEntry,
-  AuditFilter,
-  AuditInput,
-  Operator,
-  OperatorChange,
-  PreparedOperator,
-  Purged,
-  RetentionLimits,
-  SessionLimits,
-  UnlockResult,
-} from '../auth/types';
+import type { Operator, OperatorChange, PreparedOperator, Purged, RetentionLimits, SessionLimits, UnlockResult } from '../auth/types';
+import type { AuditEntry, AuditFilter, AuditInput } from '../audit/types';
 import type {
   AttrCount,
   CancelRefusal,
@@ -29,7 +19,8 @@ import type { ProgressSecond } from '../runs/progress';
 import type { CsvIssue } from '../csv/validate';
 import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
-import type { Attrs, RunTarget } from '../engine/operations';
+import type { RunTarget } from '../engine/operations';
+import type { Attrs } from '../tim/wire';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../lease/lease';
 import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';

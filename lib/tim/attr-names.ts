@@ -1,6 +1,6 @@
 import 'server-only';
 import { readBatchReply, transportFailure, type Failure } from './outcomes';
-import type { RateLimiter } from '../engine/rate-limiter';
+import type { RateLimiter } from './rate-limiter';
 import type { TimClient } from './client';
 
 /** Attribute names change rarely (set_attr_name); a short cache spares a request per page view. */

@@ -42,6 +42,9 @@ export const TIM_PATHS = {
   getAttrName: 'v4/timpush/get_attr_name',
 } as const;
 
+/** Attribute name → value, as get_attr reports and set_attr writes them. */
+export type Attrs = Record<string, string>;
+
 export interface UserAttrs {
   To_Account: string;
   Attrs: string[];

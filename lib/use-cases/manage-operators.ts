@@ -1,6 +1,7 @@
 import 'server-only';
 import { hashNewPassword, prepareOperator } from '../auth/operators';
-import type { AuditAction, AuditDetail, AuditInput, Operator, OperatorChange, UnlockResult } from '../auth/types';
+import type { Operator, OperatorChange, UnlockResult } from '../auth/types';
+import type { AuditAction, AuditDetail, AuditInput } from '../audit/types';
 import type { OperatorChangeInput } from '../schemas/operators';
 import type { UseCaseContext } from './context';
 import { fail, ok, type Result } from '../errors';

@@ -3,7 +3,8 @@ import type { Store } from '../store/store';
 import { isKnownDevice, knownDeviceCookie } from '../auth/known-device';
 import { createLane, type Lane, type LaneLimits } from '../auth/lanes';
 import { decoyHash, verifyPassword } from '../auth/passwords';
-import type { AuditInput, Operator } from '../auth/types';
+import type { Operator } from '../auth/types';
+import type { AuditInput } from '../audit/types';
 
 export type SignInRefusal = 'auth.lockedOut' | 'auth.badCredentials' | 'auth.busy';
 

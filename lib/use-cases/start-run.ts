@@ -1,5 +1,5 @@
 import 'server-only';
-import type { AuditDetail } from '../auth/types';
+import type { AuditDetail } from '../audit/types';
 import type { NewRun } from '../runs/types';
 import { log } from '../log';
 import type { UseCaseContext } from './context';

@@ -7,7 +7,7 @@ import { startSimulator, type Simulator } from '../../sim/server';
 import { testSessionSecret } from '../../test-support/sim-and-database';
 import { createAppRegistry, type AppRegistry } from '../apps/registry';
 import { prepareOperator } from '../auth/operators';
-import { realClock } from '../engine/rate-limiter';
+import { realClock } from '../tim/rate-limiter';
 import { executeRun } from '../jobs/execute-run';
 import { thisProcess } from '../lease/lease';
 import { MAX_STAGED_UPLOADS_PER_OPERATOR, MAX_UPLOADS_READ_PER_OPERATOR } from '../uploads/in-progress';

@@ -1,6 +1,6 @@
 import 'server-only';
-import { AUDIT_COUNT_NAMES, AUDIT_COUNT_WINDOW_MS } from '../../auth/audit';
-import type { AuditAction, AuditDetail, AuditEntry, AuditFilter, AuditInput } from '../../auth/types';
+import { AUDIT_COUNT_NAMES, AUDIT_COUNT_WINDOW_MS } from '../../audit/actions';
+import type { AuditAction, AuditDetail, AuditEntry, AuditFilter, AuditInput } from '../../audit/types';
 import { statement, type Db } from './database';
 
 export function audit(db: Db, e: AuditInput, nowMs = Date.now()): void {

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { UserOutcome } from '../../engine/engine';
-import type { Attrs, RunTarget } from '../../engine/operations';
+import type { RunTarget } from '../../engine/operations';
+import type { Attrs } from '../../tim/wire';
 import { progressSlot, type ProgressSecond } from '../../runs/progress';
 import { assertUserMove, type UserResult } from '../../runs/state-machine';
 import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
