@@ -4,8 +4,8 @@ import type { RunTarget } from '../../engine/operations';
 import type { Attrs } from '../../tim/wire';
 import { progressSlot, type ProgressSecond } from '../../runs/progress';
 import { assertUserMove, type UserResult } from '../../runs/state-machine';
+import { tallyOutcomes } from '../../runs/tally';
 import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
-import type { Failure } from '../../tim/outcomes';
 import { statement, type Db } from './database';
 import { IS_RUN, pickedOf, toFailure, toSummary, type RunRow } from './runs';
 
@@ -105,46 +105,22 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
      WHERE excluded.second >= run_progress.second`,
   );
   db.transaction(() => {
-    let succeeded = 0;
-    let skipped = 0;
-    let nothing = 0;
-    let failed = 0;
-    let withValues = 0;
-    const byKey = new Map<string, { failure: Failure; count: number }>();
-    const byAttr = new Map<string, { asked: number; withValue: number }>();
+    const moved: UserOutcome[] = [];
     for (const o of outcomes) {
       assertUserMove('pending', o.status);
       const f = o.status === 'failed' ? o.failure : null;
       const values = o.status !== 'failed' && o.values && !o.valuesKept ? JSON.stringify(o.values) : null;
       const skippedAttrs = o.status !== 'failed' && o.skipped && o.skipped.length > 0 ? JSON.stringify(o.skipped) : null;
-      const changed = update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, values, skippedAttrs, runId, o.seq).changes;
-      if (changed === 0) continue;
-      if (o.status === 'failed') {
-        failed++;
-        const group = byKey.get(o.failure.key);
-        if (group) group.count++;
-        else byKey.set(o.failure.key, { failure: o.failure, count: 1 });
-        continue;
-      }
-      if (o.status === 'skipped') skipped++;
-      else if (o.status === 'nothing_to_remove') nothing++;
-      else succeeded++;
-      if (o.values && Object.keys(o.values).length > 0 && o.status !== 'restored') withValues++;
-      for (const attr of o.attrs ?? []) {
-        const counts = byAttr.get(attr) ?? { asked: 0, withValue: 0 };
-        counts.asked++;
-        if (o.values?.[attr] !== undefined) counts.withValue++;
-        byAttr.set(attr, counts);
-      }
+      if (update.run(o.status, f?.key ?? null, f?.code ?? null, f?.info ?? null, o.attempts, values, skippedAttrs, runId, o.seq).changes > 0) moved.push(o);
     }
-    bump.run(succeeded, skipped, nothing, failed, withValues, requests, runId);
-    const finished = succeeded + skipped + nothing + failed;
-    if (finished > 0) {
+    const tally = tallyOutcomes(moved);
+    bump.run(tally.succeeded, tally.skipped, tally.nothingToRemove, tally.failed, tally.withValues, requests, runId);
+    if (tally.finished > 0) {
       const { second, slot } = progressSlot(atMs);
-      countSecond.run(runId, slot, second, atMs, finished, atMs, finished);
+      countSecond.run(runId, slot, second, atMs, tally.finished, atMs, tally.finished);
     }
-    for (const [key, { failure, count }] of byKey) countFailures.run(runId, key, failure.code, failure.info, count);
-    for (const [attr, { asked, withValue }] of byAttr) countAttr.run(runId, attr, asked, withValue);
+    for (const { failure, count } of tally.failures) countFailures.run(runId, failure.key, failure.code, failure.info, count);
+    for (const { attr, asked, withValue } of tally.attrs) countAttr.run(runId, attr, asked, withValue);
   })();
 }
 

@@ -1,0 +1,58 @@
+import type { Failure } from '../tim/outcomes';
+import type { Attrs } from '../tim/wire';
+
+/** How one user of a batch ended, as far as the run's counters care. */
+export type TalliedOutcome =
+  | { status: 'failed'; failure: Failure }
+  | { status: 'removed' | 'nothing_to_remove' | 'checked' | 'restored' | 'skipped'; attrs?: readonly string[]; values?: Attrs };
+
+/** What a batch adds to its run's counters: the store adds these to what it keeps, nothing more. */
+export interface Tally {
+  /** Removed, checked or restored: the run's kind says which. */
+  succeeded: number;
+  skipped: number;
+  nothingToRemove: number;
+  failed: number;
+  /** Users found with a value of an attribute asked about: what a dry run reports and a restore may write back. */
+  withValues: number;
+  /** Every user counted above: the users the batch finished. */
+  finished: number;
+  /** Failed users by failure key, with the failure as first seen. */
+  failures: { failure: Failure; count: number }[];
+  /** Per attribute: users asked about it, and those of them who had a value. */
+  attrs: { attr: string; asked: number; withValue: number }[];
+}
+
+/**
+ * Counts the users a batch finished. Only users the store actually moved out of pending may be
+ * passed: a batch recorded twice must not count twice.
+ */
+export function tallyOutcomes(outcomes: Iterable<TalliedOutcome>): Tally {
+  const tally: Tally = { succeeded: 0, skipped: 0, nothingToRemove: 0, failed: 0, withValues: 0, finished: 0, failures: [], attrs: [] };
+  const byKey = new Map<string, { failure: Failure; count: number }>();
+  const byAttr = new Map<string, { attr: string; asked: number; withValue: number }>();
+  for (const o of outcomes) {
+    tally.finished++;
+    if (o.status === 'failed') {
+      tally.failed++;
+      const group = byKey.get(o.failure.key);
+      if (group) group.count++;
+      else byKey.set(o.failure.key, { failure: o.failure, count: 1 });
+      continue;
+    }
+    if (o.status === 'skipped') tally.skipped++;
+    else if (o.status === 'nothing_to_remove') tally.nothingToRemove++;
+    else tally.succeeded++;
+    // A restore's values are what it wrote back, not values found on the user.
+    if (o.values && o.status !== 'restored' && Object.keys(o.values).length > 0) tally.withValues++;
+    for (const attr of o.attrs ?? []) {
+      let counts = byAttr.get(attr);
+      if (!counts) byAttr.set(attr, (counts = { attr, asked: 0, withValue: 0 }));
+      counts.asked++;
+      if (o.values?.[attr] !== undefined) counts.withValue++;
+    }
+  }
+  tally.failures = [...byKey.values()];
+  tally.attrs = [...byAttr.values()];
+  return tally;
+}
