@@ -91,7 +91,7 @@ describe('a restore whose insert comes after another restore was made following 
     recordOutcomes(db, runId, [{ seq: 1, account: 'a', status: 'removed', attrs: ['sex'], values: { sex: 'f' }, attempts: 1 }], 1);
     finishRun(db, runId, { status: 'completed' });
     let other = 0;
-    afterRead("SELECT id, status, removed + skipped AS done FROM runs WHERE parent_run_id = ? AND kind = 'restore' ORDER BY id", () => {
+    afterRead("SELECT id, status, removed + skipped AS settled FROM runs WHERE parent_run_id = ? AND kind = 'restore' ORDER BY id", () => {
       const made = createRestoreRun(db, runId, { operator: 'bob' });
       other = made.ok ? made.runId : 0;
     });

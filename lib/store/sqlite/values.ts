@@ -1,7 +1,9 @@
 import 'server-only';
 import { statement, type Db } from './database';
 import type { AttrCount, FromCheckRefusal, RestoreRefusal, RestoreState, RunSummary } from '../../runs/types';
-import { RUN_START } from '../../runs/state-machine';
+import { isRestorable, restoreStateFrom, type RestoreChild } from '../../runs/restore';
+import { RUN_START, type UserResult } from '../../runs/state-machine';
+import type { Attrs } from '../../tim/wire';
 import { getRun, insertedOrKept, runningChild, runWithKey } from './runs';
 
 export function attrCounts(db: Db, runId: number): AttrCount[] {
@@ -40,17 +42,6 @@ export function createRemovalFromCheck(
     return insertedOrKept(inserted, check.total, () => runWithKey(db, start.requestKey) ?? runningChild(db, checkId, 'remove'));
   }).immediate();
 }
-
-/**
- * Users of a removal a restore may still write back: removed with a recorded value, and not yet
- * restored or skipped by an earlier restore of the same removal (a failed or unsent one is tried again).
- */
-const RESTORABLE = `
-  p.result = 'removed' AND p.attr_values IS NOT NULL AND p.attr_values <> '{}'
-  AND NOT EXISTS (
-    SELECT 1 FROM runs rr JOIN run_users r ON r.run_id = rr.id AND r.user_id = p.user_id
-    WHERE rr.parent_run_id = p.run_id AND rr.kind = 'restore' AND r.result IN ('restored', 'skipped')
-  )`;
 
 /**
  * A restore run of a finished removal, linked to it by parent_run_id. Its size comes from the
@@ -102,14 +93,8 @@ export function copyUsersSlice(db: Db, runId: number, slice = 2_000): { done: bo
       | number
       | undefined;
     const upTo = last ?? Number.MAX_SAFE_INTEGER;
-    if (run.kind === 'restore') {
-      statement(
-        db,
-        `INSERT INTO run_users (run_id, seq, user_id, attrs, attr_values)
-         SELECT ?, p.seq, p.user_id, (SELECT json_group_array(key) FROM json_each(p.attr_values)), p.attr_values
-         FROM run_users p WHERE p.run_id = ? AND p.seq > ? AND p.seq <= ? AND ${RESTORABLE}`,
-      ).run(runId, run.copy_from, run.copied_upto, upTo);
-    } else {
+    if (run.kind === 'restore') copyRestorable(db, runId, run.copy_from, run.copied_upto, upTo);
+    else {
       statement(
         db,
         `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
@@ -126,22 +111,40 @@ export function copyUsersSlice(db: Db, runId: number, slice = 2_000): { done: bo
   }).immediate();
 }
 
-/** From counters kept as batches are recorded: constant cost for a million-user removal. */
 export function restoreState(db: Db, run: RunSummary): RestoreState {
-  if (run.kind !== 'remove') return { kind: 'none', reason: 'not-a-removal', restoreRunIds: [] };
-  if (run.status === 'running') return { kind: 'none', reason: 'still-running', restoreRunIds: [] };
-  const restores = statement(db, "SELECT id, status, removed + skipped AS done FROM runs WHERE parent_run_id = ? AND kind = 'restore' ORDER BY id").all(run.id) as {
-    id: number;
-    status: string;
-    done: number;
-  }[];
-  const restoreRunIds = restores.map((r) => r.id);
-  const going = restores.find((r) => r.status === 'running');
-  if (going) return { kind: 'in-progress', restoreRunId: going.id };
-  if (run.withValues === 0) return { kind: 'none', reason: 'no-values', restoreRunIds };
-  if (run.valuesPurgedAt !== null) return { kind: 'none', reason: 'purged', purgedAt: run.valuesPurgedAt, restoreRunIds };
-  const users = run.withValues - restores.reduce((sum, r) => sum + r.done, 0);
-  return users > 0 ? { kind: 'restorable', users, restoreRunIds } : { kind: 'none', reason: 'all-restored', restoreRunIds };
+  const restores = statement(db, "SELECT id, status, removed + skipped AS settled FROM runs WHERE parent_run_id = ? AND kind = 'restore' ORDER BY id").all(run.id) as RestoreChild[];
+  return restoreStateFrom(run, restores);
+}
+
+/**
+ * A restore takes the users isRestorable picks, with the values to write back and their names as
+ * the attributes. What earlier restores did to each user is looked up only if one of them settled
+ * anyone (by its counters): the first restore of a removal, the common case, reads no other rows.
+ */
+function copyRestorable(db: Db, runId: number, removalId: number, afterSeq: number, upTo: number): void {
+  const settledBefore = statement(db, "SELECT 1 FROM runs WHERE parent_run_id = ? AND kind = 'restore' AND id <> ? AND removed + skipped > 0 LIMIT 1")
+    .pluck()
+    .get(removalId, runId);
+  const earlier = settledBefore
+    ? `(SELECT json_group_array(r.result) FROM runs rr JOIN run_users r ON r.run_id = rr.id AND r.user_id = p.user_id
+        WHERE rr.parent_run_id = p.run_id AND rr.kind = 'restore' AND rr.id <> ?)`
+    : "'[]'";
+  const users = statement(db, `SELECT p.seq, p.result, p.attr_values, ${earlier} AS earlier FROM run_users p WHERE p.run_id = ? AND p.seq > ? AND p.seq <= ?`).all(
+    ...(settledBefore ? [runId] : []),
+    removalId,
+    afterSeq,
+    upTo,
+  ) as { seq: number; result: UserResult; attr_values: string | null; earlier: string }[];
+  const none: UserResult[] = [];
+  const picked = users
+    .filter((u) => isRestorable({ result: u.result, values: u.attr_values === null ? null : (JSON.parse(u.attr_values) as Attrs) }, settledBefore ? (JSON.parse(u.earlier) as UserResult[]) : none))
+    .map((u) => u.seq);
+  statement(
+    db,
+    `INSERT INTO run_users (run_id, seq, user_id, attrs, attr_values)
+     SELECT ?, p.seq, p.user_id, (SELECT json_group_array(key) FROM json_each(p.attr_values)), p.attr_values
+     FROM run_users p WHERE p.run_id = ? AND p.seq IN (SELECT value FROM json_each(?))`,
+  ).run(runId, removalId, JSON.stringify(picked));
 }
 
 /**
