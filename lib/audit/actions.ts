@@ -20,6 +20,9 @@ export const AUDIT_ACTIONS = [
   'values-purged',
   'export',
   'purge',
+  'token-created',
+  'token-revoked',
+  'api-call',
 ] as const;
 
 /** The span one counted row covers. */

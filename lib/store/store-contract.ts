@@ -829,6 +829,47 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
       });
     });
 
+    describe('API tokens', () => {
+      const newToken = (name: string, hash: string) => ({ name, role: 'operator' as const, hash, createdBy: 'ann', expiresAt: '2099-01-01T00:00:00.000Z' });
+      const made = (t: { name: string }) => ({ ...by, action: 'token-created' as const, detail: { name: t.name } });
+      const revoked = (t: { name: string }) => ({ ...by, action: 'token-revoked' as const, detail: { name: t.name } });
+
+      it('keeps a token by its hash with its audit row, and finds it by that hash only', async () => {
+        const token = await store.tokens.create(newToken('nightly sync', 'a'.repeat(64)), made);
+        expect(token).toMatchObject({ name: 'nightly sync', role: 'operator', createdBy: 'ann', expiresAt: '2099-01-01T00:00:00.000Z', revokedAt: null });
+        expect(await store.tokens.byHash('a'.repeat(64))).toEqual(token);
+        expect(await store.tokens.byHash('b'.repeat(64))).toBeNull();
+        expect((await store.audit.list({ limit: 10 })).map((e) => [e.action, e.detail])).toEqual([['token-created', { name: 'nightly sync' }]]);
+      });
+
+      it('refuses a second live token of one name in any case, even asked at once from two processes; a revoked name is free again', async () => {
+        const other = await another();
+        const both = await Promise.all([store.tokens.create(newToken('CI', 'a'.repeat(64)), made), other.tokens.create(newToken('ci', 'b'.repeat(64)), made)]);
+        expect(both.filter((t) => t !== null)).toHaveLength(1);
+        const live = both.find((t) => t !== null)!;
+        expect(await store.tokens.revoke(live.id, revoked)).toMatchObject({ id: live.id, revokedAt: expect.any(String) });
+        expect(await store.tokens.create(newToken('ci', 'c'.repeat(64)), made)).toMatchObject({ name: 'ci', revokedAt: null });
+      });
+
+      it('revokes once: a second revoke, or one of an unknown token, changes and audits nothing', async () => {
+        const token = (await store.tokens.create(newToken('ci', 'a'.repeat(64)), made))!;
+        const other = await another();
+        const twice = await Promise.all([store.tokens.revoke(token.id, revoked), other.tokens.revoke(token.id, revoked)]);
+        expect(twice.filter((t) => t !== null)).toHaveLength(1);
+        expect(await store.tokens.revoke(token.id + 100, revoked)).toBeNull();
+        expect((await store.tokens.byHash('a'.repeat(64)))!.revokedAt).not.toBeNull();
+        expect((await store.audit.list({ action: 'token-revoked', limit: 10 })).length).toBe(1);
+      });
+
+      it('lists live tokens first, newest first', async () => {
+        const first = (await store.tokens.create(newToken('first', 'a'.repeat(64)), made))!;
+        await store.tokens.create(newToken('second', 'b'.repeat(64)), made);
+        await store.tokens.revoke(first.id, revoked);
+        await store.tokens.create(newToken('third', 'c'.repeat(64)), made);
+        expect((await store.tokens.list()).map((t) => t.name)).toEqual(['third', 'second', 'first']);
+      });
+    });
+
     describe('the store itself', () => {
       it('answers a ping; purges expired sessions, old audit rows and old sign-in attempts, auditing the purge only when it deleted something', async () => {
         await expect(store.ping()).resolves.toBeUndefined();

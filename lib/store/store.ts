@@ -24,6 +24,7 @@ import type { Attrs } from '../tim/wire';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../lease/lease';
 import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';
+import type { ApiToken, NewToken } from '../tokens/tokens';
 
 /**
  * Everything the console keeps, behind promises, so that a Postgres implementation can stand
@@ -38,6 +39,7 @@ export interface Store {
   signIns: SignInStore;
   audit: AuditStore;
   lease: LeaseStore;
+  tokens: TokenStore;
   /** Resolves when the store answers a trivial query (health). */
   ping(): Promise<void>;
   purgeExpired(limits: RetentionLimits, nowMs: number): Promise<Purged>;
@@ -188,6 +190,17 @@ export interface SignInStore {
 export interface AuditStore {
   record(entry: AuditInput, nowMs?: number): Promise<void>;
   list(filter: AuditFilter): Promise<AuditEntry[]>;
+}
+
+/** API tokens: kept by hash; each change written with its audit row. */
+export interface TokenStore {
+  /** Null when a live token already has that name (in any case). */
+  create(token: NewToken, audit: (t: ApiToken) => AuditInput): Promise<ApiToken | null>;
+  /** Live ones first, newest first. */
+  list(): Promise<ApiToken[]>;
+  byHash(hash: string): Promise<ApiToken | null>;
+  /** Null when there is no such token or it was revoked already. */
+  revoke(id: number, audit: (t: ApiToken) => AuditInput): Promise<ApiToken | null>;
 }
 
 export interface LeaseStore {

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { OperatorChange } from '../../auth/types';
 import { audit, listAudit } from './audit';
+import { insertToken, listTokens, revokeToken, tokenByHash } from './tokens';
 import { openDatabase, type Db } from './database';
 import { acquireLease } from './lease';
 import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole } from './operators';
@@ -179,6 +180,22 @@ export function createSqliteStore(db: Db): Store {
     },
     lease: {
       acquire: async (me, opts) => acquireLease(db, me, opts),
+    },
+    tokens: {
+      create: async (token, entry) =>
+        tx(() => {
+          const made = insertToken(db, token, new Date().toISOString());
+          if (made) audit(db, entry(made));
+          return made;
+        }),
+      list: async () => listTokens(db),
+      byHash: async (hash) => tokenByHash(db, hash),
+      revoke: async (id, entry) =>
+        tx(() => {
+          const revoked = revokeToken(db, id, new Date().toISOString());
+          if (revoked) audit(db, entry(revoked));
+          return revoked;
+        }),
     },
     ping: async () => {
       db.prepare('SELECT 1').get();
