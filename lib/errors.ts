@@ -47,6 +47,13 @@ export const ERROR_CODES = [
   'restore.notARemoval',
   'restore.purged',
   'restore.nothing',
+  'tokens.nameTaken',
+  'tokens.notFound',
+  'api.tokenMissing',
+  'api.tokenInvalid',
+  'api.tokenExpired',
+  'api.rateLimited',
+  'api.notFound',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

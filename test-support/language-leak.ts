@@ -17,6 +17,9 @@ const NAMED = new Set([
   'account',
   'Content', // the Content-Length header
   'Length',
+  'Authorization', // the HTTP header and scheme an API token is sent with, typed as they are
+  'Bearer',
+  'Cookie', // as Chinese web documentation writes it
 ]);
 
 /**
