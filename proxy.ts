@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { forwardedHttps } from './lib/auth/client-address';
-import { bodyGate, refusalResponse, signedSession, signInPath, type BodyRefusal } from './lib/entry/body-gate';
+import { API_PATH, bodyGate, refusalResponse, signedSession, signInPath, type BodyRefusal } from './lib/entry/body-gate';
 import { trustedProxyHops } from './lib/trusted-proxy-hops';
 
 function securityHeaders(nonce: string, https: boolean): Record<string, string> {
@@ -29,8 +29,11 @@ function securityHeaders(nonce: string, https: boolean): Record<string, string> 
   };
 }
 
-/** What anyone may GET: the sign-in page, the health check and static files. */
-const PUBLIC_PATHS = ['/login', '/api/health', '/_next/static', '/_next/image', '/favicon.ico', '/template.csv'];
+/**
+ * What anyone may GET: the sign-in page, the health check and static files. /api/v1 checks its
+ * bearer token itself and never reads the session cookie, so it answers its own 401.
+ */
+const PUBLIC_PATHS = ['/login', '/api/health', '/_next/static', '/_next/image', '/favicon.ico', '/template.csv', API_PATH];
 
 /**
  * Security headers on every response, and a second gate behind the front server's (server.ts,

@@ -4,7 +4,8 @@ import { AddOperatorForm } from '@/components/add-operator-form';
 import { DataTable } from '@/components/data-table';
 import { OperatorRowActions } from '@/components/operator-row-actions';
 import { pageContext } from '@/lib/entry/page';
-import { operatorsWithLockouts } from '@/lib/queries/admin';
+import { apiTokens, operatorsWithLockouts } from '@/lib/queries/admin';
+import { CreateTokenForm, RevokeTokenButton } from '@/components/api-tokens';
 import { formatDateTime } from '@/lib/messages/format';
 
 export const dynamic = 'force-dynamic';
@@ -15,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function OperatorsPage() {
   const ctx = await pageContext('admin', '/operators');
-  const operators = await operatorsWithLockouts(ctx);
+  const [operators, tokens] = await Promise.all([operatorsWithLockouts(ctx), apiTokens(ctx)]);
   const t = await getTranslations('pages.operators');
   return (
     <div className="space-y-6">
@@ -38,6 +39,26 @@ export default async function OperatorsPage() {
           </tr>
         ))}
       </DataTable>
+      <CreateTokenForm />
+      {tokens.length === 0 ? (
+        <p className="text-sm">{t('noTokens')}</p>
+      ) : (
+        <DataTable
+          caption={t('tokensCaption')}
+          columns={[t('tokenColumns.name'), t('tokenColumns.role'), t('tokenColumns.createdBy'), t('tokenColumns.expires'), t('tokenColumns.status'), t('tokenColumns.actions')]}
+        >
+          {tokens.map((token) => (
+            <tr key={token.id} className="border-t border-slate-100">
+              <td className="px-3 py-2 font-mono">{token.name}</td>
+              <td className="px-3 py-2">{t('role', { role: token.role })}</td>
+              <td className="px-3 py-2 font-mono">{token.createdBy}</td>
+              <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(token.expiresAt)}</td>
+              <td className="px-3 py-2">{t(token.revokedAt ? 'tokenStatus.revoked' : token.live ? 'tokenStatus.live' : 'tokenStatus.expired')}</td>
+              <td className="px-3 py-2">{token.revokedAt === null && <RevokeTokenButton id={token.id} name={token.name} />}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
     </div>
   );
 }

@@ -29,6 +29,9 @@ export const MAX_SIGN_IN_BODY_BYTES = 16 * 1024;
 
 export const SIGN_IN_PATH = '/login';
 
+/** The token API: its handlers check the bearer token themselves (lib/entry/api-route.ts). */
+export const API_PATH = '/api/v1';
+
 /** The upload route streams its body and checks the session itself, so proxy.ts leaves it out. */
 export const UPLOAD_PATH = '/api/uploads';
 

@@ -11,4 +11,13 @@ describe('createRateGate', () => {
     now += 60_000;
     expect([gate.take(), gate.take(), gate.take(), gate.take()]).toEqual([true, true, true, false]);
   });
+
+  it('says how long until a refused take would pass', () => {
+    let now = 0;
+    const gate = createRateGate({ perSecond: 2, burst: 1 }, () => now);
+    expect([gate.take(), gate.take()]).toEqual([true, false]);
+    expect(gate.waitMs()).toBe(500);
+    now += 500;
+    expect(gate.take()).toBe(true);
+  });
 });

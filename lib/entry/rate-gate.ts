@@ -14,5 +14,9 @@ export function createRateGate(opts: { perSecond: number; burst: number }, nowMs
       tokens -= 1;
       return true;
     },
+    /** After a refused take: how long until the next one would pass. */
+    waitMs(): number {
+      return Math.max(0, Math.ceil(((1 - tokens) / opts.perSecond) * 1000));
+    },
   };
 }

@@ -8,30 +8,11 @@ import { requestMessages } from './locale';
 import { operatorContext } from './operator-context';
 import type { AppError } from '../errors';
 import { mediaType, sameOriginOrNoBrowser } from './same-origin';
-
-const STATUS: Partial<Record<AppError['code'], number>> = {
-  'run.notFound': 404,
-  'upload.notFound': 404,
-  'upload.expired': 410,
-  'auth.signedOut': 401,
-  'auth.forbidden': 403,
-  'request.crossOrigin': 403,
-  'request.mediaType': 415,
-  'csv.tooLarge': 413,
-  'csv.tooManyRows': 413,
-  'upload.busy': 429,
-  'upload.operatorBusy': 429,
-  'upload.stalled': 408,
-  'upload.tooManyStaged': 409,
-  'run.stillRunning': 409,
-  'restore.nothing': 409,
-  'restore.purged': 410,
-  'worker.standby': 503,
-};
+import { HTTP_STATUS } from './http-status';
 
 /** A JSON refusal with the code and its words, the status following the code. */
 export function problem(error: AppError, messages: Messages): Response {
-  return Response.json({ code: error.code, error: errorMessage(error, messages) }, { status: STATUS[error.code] ?? 400 });
+  return Response.json({ code: error.code, error: errorMessage(error, messages) }, { status: HTTP_STATUS[error.code] ?? 400 });
 }
 
 /** What a route that changes state takes as its body; a cross-site form can send neither type. */

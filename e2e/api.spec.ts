@@ -1,0 +1,89 @@
+import { expect, request as playwrightRequest, test, type APIResponse, type Page } from '@playwright/test';
+import Ajv2020 from 'ajv/dist/2020';
+import { E2E } from './support/env';
+
+/** Creates a token on /operators as the signed-in admin; its text, as shown once. */
+async function createToken(page: Page, name: string, role: 'viewer' | 'operator' | 'admin'): Promise<string> {
+  await page.goto('/operators');
+  await page.getByRole('textbox', { name: 'Token name' }).fill(name);
+  await page.getByRole('combobox', { name: 'Token role' }).selectOption(role);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const shown = page.getByRole('status').getByRole('textbox');
+  await expect(shown).toHaveValue(/^timc_/);
+  return shown.inputValue();
+}
+
+/** Every answer of these tests is checked against the console's own OpenAPI document. */
+async function openApi() {
+  const anonymous = await playwrightRequest.newContext({ baseURL: E2E.consoleUrl });
+  const res = await anonymous.get('/api/v1/openapi.json');
+  expect(res.status()).toBe(200);
+  const doc = (await res.json()) as { openapi: string; components: { schemas: Record<string, object> } };
+  await anonymous.dispose();
+  expect(doc.openapi).toBe('3.1.0');
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  for (const [id, schema] of Object.entries(doc.components.schemas)) ajv.addSchema(schema, `#/components/schemas/${id}`);
+  return async (res: APIResponse, status: number, schema: string) => {
+    expect(res.status()).toBe(status);
+    const type = res.headers()['content-type'] ?? '';
+    expect(type).toContain(schema === 'Problem' ? 'application/problem+json' : 'application/json');
+    const body: unknown = await res.json();
+    const validate = ajv.getSchema(`#/components/schemas/${schema}`)!;
+    expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+    return body as Record<string, unknown>;
+  };
+}
+
+test('a token made on /operators calls /api/v1 until it is revoked; answers follow the OpenAPI document', async ({ page }) => {
+  const conforms = await openApi();
+  await page.goto('/remove');
+  await page.getByRole('textbox', { name: 'User IDs' }).fill('alice');
+  await page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'city', exact: true }).check();
+  await page.getByRole('button', { name: 'Remove attributes' }).click();
+  await page.getByRole('button', { name: 'Confirm removal' }).click();
+  await expect(page.getByRole('table')).toBeVisible();
+  const { runs } = (await (await page.request.get('/api/runs')).json()) as { runs: { id: number }[] };
+  const runId = runs[0]!.id;
+
+  const token = await createToken(page, `e2e viewer ${Date.now()}`, 'viewer');
+  const api = await playwrightRequest.newContext({ baseURL: E2E.consoleUrl, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+
+  const apps = await conforms(await api.get('/api/v1/apps'), 200, 'Apps');
+  expect(apps.apps).toEqual([expect.objectContaining({ sdkAppId: E2E.sdkAppId })]);
+  const status = await conforms(await api.get(`/api/v1/runs/${runId}`), 200, 'RunStatus');
+  expect(status.run).toMatchObject({ id: runId, kind: 'remove', source: 'form', total: 1 });
+  const missing = await conforms(await api.get('/api/v1/runs/987654'), 404, 'Problem');
+  expect(missing).toMatchObject({ code: 'run.notFound', status: 404 });
+  const chinese = await conforms(await api.get('/api/v1/runs/987654', { headers: { 'accept-language': 'zh-CN,zh;q=0.9' } }), 404, 'Problem');
+  expect(chinese.detail).toMatch(/[\u4e00-\u9fff]/);
+  expect(await conforms(await api.get('/api/v1/nothing/here'), 404, 'Problem')).toMatchObject({ code: 'api.notFound' });
+
+  // The page's session cookie is never read here, with or without a token's header.
+  const cookieOnly = await page.request.get('/api/v1/apps');
+  expect(await conforms(cookieOnly, 401, 'Problem')).toMatchObject({ code: 'api.tokenMissing' });
+  expect(cookieOnly.headers()['www-authenticate']).toBe('Bearer');
+  const anonymous = await playwrightRequest.newContext({ baseURL: E2E.consoleUrl, extraHTTPHeaders: { authorization: `Bearer ${token.slice(0, -2)}xx` } });
+  expect(await conforms(await anonymous.get('/api/v1/apps'), 401, 'Problem')).toMatchObject({ code: 'api.tokenInvalid' });
+  await anonymous.dispose();
+
+  await page.goto('/operators');
+  const row = page.getByRole('row').filter({ hasText: 'e2e viewer' }).first();
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toContainText('Revoked');
+  expect(await conforms(await api.get('/api/v1/apps'), 401, 'Problem')).toMatchObject({ code: 'api.tokenExpired' });
+  await api.dispose();
+
+  await page.goto('/audit');
+  await expect(page.getByRole('table')).toContainText('token:e2e viewer');
+});
+
+test('a token over its own request budget is told when to come back', async ({ page }) => {
+  const token = await createToken(page, `e2e burst ${Date.now()}`, 'viewer');
+  const api = await playwrightRequest.newContext({ baseURL: E2E.consoleUrl, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  const answers = await Promise.all(Array.from({ length: 90 }, () => api.get('/api/v1/apps')));
+  const refused = answers.filter((a) => a.status() === 429);
+  expect(refused.length).toBeGreaterThan(0);
+  expect(Number(refused[0]!.headers()['retry-after'])).toBeGreaterThanOrEqual(1);
+  expect(((await refused[0]!.json()) as { code: string }).code).toBe('api.rateLimited');
+  await api.dispose();
+});
