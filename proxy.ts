@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { forwardedHttps } from './lib/auth/client-address';
-import { API_PATH, bodyGate, refusalResponse, signedSession, signInPath, type BodyRefusal } from './lib/entry/body-gate';
+import { API_PATH, bodyGate, isApiPath, noToken, refusalResponse, signedCaller, signInPath, type BodyRefusal } from './lib/entry/body-gate';
 import { trustedProxyHops } from './lib/trusted-proxy-hops';
 
 function securityHeaders(nonce: string, https: boolean): Record<string, string> {
@@ -29,11 +29,8 @@ function securityHeaders(nonce: string, https: boolean): Record<string, string> 
   };
 }
 
-/**
- * What anyone may GET: the sign-in page, the health check and static files. /api/v1 checks its
- * bearer token itself and never reads the session cookie, so it answers its own 401.
- */
-const PUBLIC_PATHS = ['/login', '/api/health', '/_next/static', '/_next/image', '/favicon.ico', '/template.csv', API_PATH];
+/** What anyone may GET: the sign-in page, the health check, static files and the API's description. */
+const PUBLIC_PATHS = ['/login', '/api/health', '/_next/static', '/_next/image', '/favicon.ico', '/template.csv', `${API_PATH}/openapi.json`];
 
 /**
  * Security headers on every response, and a second gate behind the front server's (server.ts,
@@ -62,9 +59,10 @@ export function proxy(request: NextRequest) {
 /** The answer for a request that goes no further, or null for one that may. */
 function gate(request: NextRequest): NextResponse | null {
   const { pathname, search } = request.nextUrl;
-  const signedIn = signedSession(request.headers.get('cookie'), process.env.SESSION_SECRET ?? '');
+  const signedIn = signedCaller(pathname, request.headers, process.env.SESSION_SECRET ?? '');
   if (request.method === 'GET' || request.method === 'HEAD') {
     if (signedIn || PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return null;
+    if (isApiPath(pathname)) return refuse(request, noToken(request.headers));
     return pathname.startsWith('/api/') ? refuse(request, { status: 401, code: 'request.signInFirst' }) : NextResponse.redirect(new URL(signInPath(pathname, search), request.url));
   }
   const refusal = bodyGate({ method: request.method, pathname, headers: request.headers, signedIn });

@@ -5,7 +5,7 @@
 // Usage: node --import tsx server.ts [-H HOST] [-p PORT]
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { bodyGate, cookieValue, isSignIn, refusalResponse, signedSession } from './lib/entry/body-gate';
+import { bodyGate, cookieValue, isSignIn, refusalResponse, signedCaller } from './lib/entry/body-gate';
 import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     const { pathname } = url;
     const headers = { get: (name: string) => header(req, name) };
     const method = req.method ?? 'GET';
-    const signedIn = signedSession(headers.get('cookie'), secret);
+    const signedIn = signedCaller(pathname, headers, secret);
     // Next.js would answer a server action from a foreign Origin with a bare 500; so would it one
     // behind a reverse proxy that passes neither the public Host nor X-Forwarded-Host.
     if (method !== 'GET' && method !== 'HEAD' && !sameOriginOrNoBrowser(headers)) {

@@ -87,3 +87,52 @@ test('a token over its own request budget is told when to come back', async ({ p
   expect(((await refused[0]!.json()) as { code: string }).code).toBe('api.rateLimited');
   await api.dispose();
 });
+
+test('an operator token removes, checks, pages, restores and retries; the same Idempotency-Key twice at once makes one run', async ({ page }) => {
+  const conforms = await openApi();
+  const operator = await createToken(page, `e2e operator ${Date.now()}`, 'operator');
+  const viewer = await createToken(page, `e2e reader ${Date.now()}`, 'viewer');
+  const api = await playwrightRequest.newContext({ baseURL: E2E.consoleUrl, extraHTTPHeaders: { authorization: `Bearer ${operator}` } });
+  const reader = await playwrightRequest.newContext({ baseURL: E2E.consoleUrl, extraHTTPHeaders: { authorization: `Bearer ${viewer}` } });
+  const runsBefore = ((await (await page.request.get('/api/runs')).json()) as { runs: unknown[] }).runs.length;
+
+  const body = { appId: 'default', users: ['user00011', 'user00012', 'user00013'], attrs: ['city'] };
+  const key = `e2e-key-${Date.now()}`;
+  const [first, second] = await Promise.all([
+    api.post('/api/v1/runs', { data: body, headers: { 'idempotency-key': key } }),
+    api.post('/api/v1/runs', { data: body, headers: { 'idempotency-key': key } }),
+  ]);
+  const a = await conforms(first, 201, 'RunOnly');
+  const b = await conforms(second, 201, 'RunOnly');
+  expect(b).toEqual(a);
+  expect([first.headers()['idempotent-replayed'], second.headers()['idempotent-replayed']]).toContain('true');
+  const run = a.run as { id: number; status: string; succeeded: number; total: number };
+  expect(run).toMatchObject({ status: 'completed', total: 3 });
+  const runsAfter = ((await (await page.request.get('/api/runs')).json()) as { runs: unknown[] }).runs.length;
+  expect(runsAfter).toBe(runsBefore + 1);
+
+  expect(await conforms(await api.post('/api/v1/runs', { data: { ...body, users: ['user00014'] }, headers: { 'idempotency-key': key } }), 422, 'Problem')).toMatchObject({
+    code: 'api.idempotencyMismatch',
+  });
+  const invalid = await conforms(await api.post('/api/v1/runs', { data: { appId: 'default', users: ['bad id\u0000'], attrs: [] } }), 400, 'Problem');
+  expect(invalid).toMatchObject({ code: 'input.invalid', errors: { attrs: expect.any(String) } });
+  expect(await conforms(await reader.post('/api/v1/runs', { data: body }), 403, 'Problem')).toMatchObject({ code: 'auth.forbidden' });
+  const cookieOnly = await page.request.post('/api/v1/runs', { data: body });
+  expect(await conforms(cookieOnly, 401, 'Problem')).toMatchObject({ code: 'api.tokenMissing' });
+
+  const page1 = await conforms(await api.get(`/api/v1/runs/${run.id}/users?limit=2`), 200, 'UsersPage');
+  expect((page1.users as { userId: string }[]).map((u) => u.userId)).toEqual(['user00011', 'user00012']);
+  const page2 = await conforms(await api.get(`/api/v1/runs/${run.id}/users?limit=2&after=${page1.next}`), 200, 'UsersPage');
+  expect(page2).toMatchObject({ users: [{ userId: 'user00013' }], next: null });
+  const readerPage = await conforms(await reader.get(`/api/v1/runs/${run.id}/users`), 200, 'UsersPage');
+  expect((readerPage.users as object[]).every((u) => !('values' in u))).toBe(true);
+
+  const check = await conforms(await api.post('/api/v1/runs', { data: { ...body, kind: 'check' } }), 201, 'RunOnly');
+  expect(check.run).toMatchObject({ kind: 'check', status: 'completed' });
+  const restore = await conforms(await api.post(`/api/v1/runs/${run.id}/restore`), run.succeeded > 0 ? 201 : 409, run.succeeded > 0 ? 'Started' : 'Problem');
+  if (run.succeeded > 0) await expect.poll(async () => ((await (await api.get(`/api/v1/runs/${restore.runId}`)).json()) as { run: { status: string } }).run.status).toBe('completed');
+  expect(await conforms(await api.post(`/api/v1/runs/${run.id}/retry`), 409, 'Problem')).toMatchObject({ code: 'run.nothingToRetry' });
+  expect(await conforms(await api.post(`/api/v1/runs/${run.id}/cancel`), 400, 'Problem')).toMatchObject({ code: 'run.formRun' });
+  await api.dispose();
+  await reader.dispose();
+});

@@ -54,6 +54,10 @@ export const ERROR_CODES = [
   'api.tokenExpired',
   'api.rateLimited',
   'api.notFound',
+  'api.json',
+  'api.idempotencyKey',
+  'api.idempotencyMismatch',
+  'api.idempotencyInProgress',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USER_RESULTS } from '../runs/state-machine';
 import { apiSchemas } from '../schemas/api';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -6,6 +7,24 @@ const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 
 /** What any call may answer besides its own outcomes. */
+const runIdParameter = { name: 'runId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'The same key and request get the same answer, with no second run (for 24 h); the key with another request is refused with 422.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+const jsonBody = (id: string, required = true) => ({ required, content: { 'application/json': { schema: ref(id) } } });
+/** What every POST may answer besides its own outcomes. */
+const POST_PROBLEMS = {
+  '400': problem('The body is not valid (code input.invalid, with `errors` per field; api.json; api.idempotencyKey).'),
+  '409': problem('A request with this Idempotency-Key is still being answered (api.idempotencyInProgress), or the run is in a state that refuses this (run.*).'),
+  '415': problem('A body that is not application/json (request.mediaType).'),
+  '422': problem('This Idempotency-Key was used for another request (api.idempotencyMismatch).'),
+  '503': problem('This console process is standing by and sends nothing (worker.standby).'),
+};
+
 const COMMON_PROBLEMS = {
   '401': problem('No token, or not a live one (code api.tokenMissing, api.tokenInvalid, api.tokenExpired).'),
   '403': problem('The token’s role cannot do this (code auth.forbidden).'),
@@ -41,8 +60,62 @@ export function openApiDocument(version: string) {
         get: {
           operationId: 'getRun',
           summary: 'A run’s status and counts',
-          parameters: [{ name: 'runId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          parameters: [runIdParameter],
           responses: { '200': { description: 'The run.', content: json('RunStatus') }, '404': problem('No such run (code run.notFound).'), ...COMMON_PROBLEMS },
+        },
+      },
+      '/runs': {
+        post: {
+          operationId: 'startRun',
+          summary: 'Remove attributes from (or check) up to 1,000 users, answered once the run has finished',
+          description: 'Operator role. More users go through an upload. A production app may ask for its name to be typed (typedAppName).',
+          parameters: [idempotencyKey],
+          requestBody: jsonBody('StartRun'),
+          responses: { '201': { description: 'The finished run.', content: json('RunOnly') }, ...POST_PROBLEMS, ...COMMON_PROBLEMS },
+        },
+      },
+      '/runs/{runId}/users': {
+        get: {
+          operationId: 'listRunUsers',
+          summary: 'A page of a run’s users, by cursor',
+          parameters: [
+            runIdParameter,
+            { name: 'after', in: 'query', required: false, description: 'The `next` of the page before; 0 or absent for the first page.', schema: { type: 'integer', minimum: 0 } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            { name: 'result', in: 'query', required: false, schema: { type: 'string', enum: [...USER_RESULTS] } },
+          ],
+          responses: { '200': { description: 'The page.', content: json('UsersPage') }, '404': problem('No such run (run.notFound).'), ...COMMON_PROBLEMS },
+        },
+      },
+      '/runs/{runId}/cancel': {
+        post: {
+          operationId: 'cancelRun',
+          summary: 'Cancel a running run: batches in flight finish, the rest are not sent',
+          parameters: [runIdParameter, idempotencyKey],
+          responses: { '202': { description: 'Asked; the run ends within a batch.', content: json('RunOnly') }, '404': problem('No such run.'), ...POST_PROBLEMS, ...COMMON_PROBLEMS },
+        },
+      },
+      '/runs/{runId}/retry': {
+        post: {
+          operationId: 'retryRun',
+          summary: 'Retry the failed users a retry can fix, and those never sent, as a new run',
+          parameters: [runIdParameter, idempotencyKey],
+          requestBody: jsonBody('TypedAppName', false),
+          responses: { '201': { description: 'The new run, sending in the background.', content: json('Started') }, '404': problem('No such run.'), ...POST_PROBLEMS, ...COMMON_PROBLEMS },
+        },
+      },
+      '/runs/{runId}/restore': {
+        post: {
+          operationId: 'restoreRun',
+          summary: 'Write back what a removal took away, where nothing was set since',
+          parameters: [runIdParameter, idempotencyKey],
+          responses: {
+            '201': { description: 'The restore run, sending in the background.', content: json('Started') },
+            '404': problem('No such run.'),
+            '410': problem('The kept values were purged (restore.purged).'),
+            ...POST_PROBLEMS,
+            ...COMMON_PROBLEMS,
+          },
         },
       },
     },

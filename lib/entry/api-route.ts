@@ -5,47 +5,84 @@ import { hasRole, type Role } from '../auth/roles';
 import type { AppError } from '../errors';
 import { messagesFor } from '../messages/catalogues';
 import { negotiateLocale } from '../messages/locales';
-import { errorMessage, type Messages } from '../messages/translate';
+import type { Messages } from '../messages/translate';
+import type { ApiToken } from '../tokens/tokens';
 import { apiCaller, tokenActorName } from '../use-cases/api-caller';
 import type { UseCaseContext } from '../use-cases/context';
+import { idempotent, type ApiAnswer } from '../use-cases/idempotent';
+import { problemAnswer } from '../api/answer';
 import { contextFor, publicContext } from './context';
 import { createRateGate } from './rate-gate';
-import { HTTP_STATUS } from './http-status';
+import { mediaType } from './same-origin';
 
 /** Each token's own budget in this process: a runaway script slows itself, not the console. */
 const TOKEN_RATE = { perSecond: 20, burst: 60 };
 const gates = new Map<number, ReturnType<typeof createRateGate>>();
 
-/** RFC 9457 problem details: a stable `code` for scripts, and its words in the caller's language. */
-export function apiProblem(error: AppError, messages: Messages, headers?: HeadersInit): Response {
-  const status = HTTP_STATUS[error.code] ?? 400;
-  const detail = errorMessage(error, messages);
-  return new Response(JSON.stringify({ type: `urn:tim-console:problem:${error.code}`, title: detail, status, code: error.code, detail, ...(error.params ? { params: error.params } : {}) }), {
-    status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
-  });
+export function apiRespond({ status, body }: ApiAnswer, headers?: Record<string, string>): Response {
+  return new Response(body, { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'cache-control': 'no-store', ...headers } });
+}
+
+export function apiProblem(error: AppError, messages: Messages, headers?: Record<string, string>): Response {
+  return apiRespond(problemAnswer(error, messages), headers);
 }
 
 /**
- * The one way an /api/v1 handler starts: a live bearer token (a session cookie is never read here,
- * so no cross-site request can borrow one, and the API needs no CSRF defence), within its own
- * request budget, with the role the route needs; then the handler with a use-case context acting
- * as that token, in the language of Accept-Language.
+ * Who calls, checked before anything else is read: a live bearer token (a session cookie is never
+ * read here, so no cross-site request can borrow one, and the API needs no CSRF defence), within
+ * its own request budget, with the role the route needs. The context acts as that token, in the
+ * language of Accept-Language.
  */
+async function authorize(req: Request, role: Role, route: string): Promise<{ ctx: UseCaseContext; token: ApiToken } | Response> {
+  const messages = messagesFor(negotiateLocale(req.headers.get('accept-language')));
+  const clientIp = clientAddress(req.headers.get('x-forwarded-for'), getConfig().trustedProxyHops);
+  const caller = await apiCaller(publicContext(messages), { authorization: req.headers.get('authorization'), clientIp, method: req.method, route });
+  if (!caller.ok) return apiProblem(caller.error, messages, { 'www-authenticate': 'Bearer' });
+  const token = caller.value;
+  let gate = gates.get(token.id);
+  if (!gate) gates.set(token.id, (gate = createRateGate(TOKEN_RATE)));
+  if (!gate.take()) {
+    const seconds = Math.max(1, Math.ceil(gate.waitMs() / 1000));
+    return apiProblem({ code: 'api.rateLimited', params: { seconds } }, messages, { 'retry-after': String(seconds) });
+  }
+  if (!hasRole(token.role, role)) return apiProblem({ code: 'auth.forbidden', params: { role: token.role, needed: role } }, messages);
+  return { ctx: contextFor({ username: tokenActorName(token), role: token.role, clientIp, appId: null }, messages), token };
+}
+
+/** The one way an /api/v1 handler that reads starts. */
 export function apiRoute<P>(role: Role, route: string, handle: (ctx: UseCaseContext, req: Request, params: P) => Response | Promise<Response>) {
   return async (req: Request, { params }: { params: Promise<P> }): Promise<Response> => {
-    const messages = messagesFor(negotiateLocale(req.headers.get('accept-language')));
-    const clientIp = clientAddress(req.headers.get('x-forwarded-for'), getConfig().trustedProxyHops);
-    const caller = await apiCaller(publicContext(messages), { authorization: req.headers.get('authorization'), clientIp, method: req.method, route });
-    if (!caller.ok) return apiProblem(caller.error, messages, { 'www-authenticate': 'Bearer' });
-    const token = caller.value;
-    let gate = gates.get(token.id);
-    if (!gate) gates.set(token.id, (gate = createRateGate(TOKEN_RATE)));
-    if (!gate.take()) {
-      const seconds = Math.max(1, Math.ceil(gate.waitMs() / 1000));
-      return apiProblem({ code: 'api.rateLimited', params: { seconds } }, messages, { 'retry-after': String(seconds) });
+    const caller = await authorize(req, role, route);
+    return caller instanceof Response ? caller : handle(caller.ctx, req, await params);
+  };
+}
+
+/**
+ * The one way an /api/v1 handler that changes something starts: as apiRoute, then a JSON body
+ * (the front server has held it to 1 MB), then its Idempotency-Key, then the handler.
+ */
+export function apiPost<P>(role: Role, route: string, handle: (ctx: UseCaseContext, input: unknown, params: P, requestKey: string | undefined) => Promise<ApiAnswer>) {
+  return async (req: Request, { params }: { params: Promise<P> }): Promise<Response> => {
+    const caller = await authorize(req, role, route);
+    if (caller instanceof Response) return caller;
+    const { ctx, token } = caller;
+    const text = await req.text();
+    if (text.trim() !== '' && mediaType(req.headers.get('content-type')) !== 'application/json') {
+      return apiProblem({ code: 'request.mediaType', params: { type: 'application/json' } }, ctx.messages);
     }
-    if (!hasRole(token.role, role)) return apiProblem({ code: 'auth.forbidden', params: { role: token.role, needed: role } }, messages);
-    return handle(contextFor({ username: tokenActorName(token), role: token.role, clientIp, appId: null }, messages), req, await params);
+    let input: unknown = {};
+    if (text.trim() !== '') {
+      try {
+        input = JSON.parse(text);
+      } catch (err) {
+        return apiProblem({ code: 'api.json', params: { detail: err instanceof SyntaxError ? err.message : 'none' } }, ctx.messages);
+      }
+    }
+    const resolved = await params;
+    const done = await idempotent(ctx, token, { key: req.headers.get('idempotency-key'), method: req.method, path: new URL(req.url).pathname, body: text }, (requestKey) =>
+      handle(ctx, input, resolved, requestKey),
+    );
+    if (!done.ok) return apiProblem(done.error, ctx.messages);
+    return apiRespond(done.value, done.value.replayed ? { 'idempotent-replayed': 'true' } : undefined);
   };
 }

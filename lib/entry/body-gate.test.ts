@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sealToken, SESSION_COOKIE } from '../auth/cookie';
-import { bodyGate, MAX_BODY_BYTES, MAX_SIGN_IN_BODY_BYTES, refusalResponse, signedSession } from './body-gate';
+import { bodyGate, MAX_BODY_BYTES, MAX_SIGN_IN_BODY_BYTES, refusalResponse, signedCaller, signedSession } from './body-gate';
 
 const SECRET = 'a-session-secret-for-the-body-gate-test';
 const gate = (method: string, pathname: string, headers: Record<string, string>, signedIn = false) => bodyGate({ method, pathname, headers: new Headers(headers), signedIn });
@@ -30,6 +30,29 @@ describe('bodyGate', () => {
     expect(gate('POST', '/remove', { 'content-length': String(MAX_BODY_BYTES + 1) }, true)).toMatchObject({ status: 413, params: { limit: '1 MB' } });
     expect(gate('POST', '/remove', { 'transfer-encoding': 'chunked' }, true)).toMatchObject({ status: 411 });
     expect(gate('POST', '/api/uploads', { 'content-length': String(1024 * MAX_BODY_BYTES) }, true)).toBeNull();
+  });
+});
+
+describe('the token API', () => {
+  const bearer = (secret: string) => `Bearer ${sealToken('timc_' + 'r'.repeat(43), secret)}`;
+  const caller = (headers: Record<string, string>, path = '/api/v1/runs') => signedCaller(path, new Headers(headers), SECRET);
+
+  it('believes a bearer token this console signed on /api/v1, and never the session cookie there', () => {
+    expect(caller({ authorization: bearer(SECRET) })).toBe(true);
+    expect(caller({ authorization: bearer('another-secret-another-secret-00') })).toBe(false);
+    expect(caller({ authorization: 'Bearer timc_made.up' })).toBe(false);
+    expect(caller({ cookie: `${SESSION_COOKIE}=${sealToken('t', SECRET)}` })).toBe(false);
+    expect(caller({ authorization: bearer(SECRET) }, '/remove')).toBe(false);
+    expect(caller({ cookie: `${SESSION_COOKIE}=${sealToken('t', SECRET)}` }, '/remove')).toBe(true);
+  });
+
+  it('refuses a body without a signed token as problem JSON, saying whether a token came at all', () => {
+    expect(gate('POST', '/api/v1/runs', { 'content-length': '10' })).toEqual({ status: 401, code: 'api.tokenMissing' });
+    expect(gate('POST', '/api/v1/runs', { 'content-length': '10', authorization: 'Bearer timc_x.y' })).toEqual({ status: 401, code: 'api.tokenInvalid' });
+    expect(gate('POST', '/api/v1/runs', { 'content-length': String(MAX_BODY_BYTES + 1) }, true)).toMatchObject({ status: 413 });
+    const out = refusalResponse({ status: 401, code: 'api.tokenMissing' }, { pathname: '/api/v1/runs', search: '' }, new Headers({ 'accept-language': 'zh-CN' }));
+    expect(out.headers).toMatchObject({ 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' });
+    expect(JSON.parse(out.text)).toMatchObject({ status: 401, code: 'api.tokenMissing', detail: expect.stringMatching(/令牌/) });
   });
 });
 

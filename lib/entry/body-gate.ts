@@ -3,6 +3,7 @@ import { messagesFor } from '../messages/catalogues';
 import { browserLocale, LOCALE_COOKIE } from '../messages/locales';
 import { errorMessage } from '../messages/translate';
 import type { ErrorCode } from '../errors';
+import { signedBearer } from '../tokens/bearer';
 
 /**
  * Which request bodies may be read at all, decided from the request line and headers alone. Both
@@ -37,7 +38,7 @@ export const UPLOAD_PATH = '/api/uploads';
 
 export type BodyRefusal = {
   status: 401 | 411 | 413;
-  code: Extract<ErrorCode, 'request.signInFirst' | 'request.lengthRequired' | 'request.tooLarge'>;
+  code: Extract<ErrorCode, 'request.signInFirst' | 'api.tokenMissing' | 'api.tokenInvalid' | 'request.lengthRequired' | 'request.tooLarge'>;
   params?: { limit: string };
 };
 
@@ -50,6 +51,22 @@ export function cookieValue(cookieHeader: string | null, name: string): string |
   }
   return undefined;
 }
+
+/**
+ * Whether the caller shows something this console signed: on /api/v1 a bearer token (the session
+ * cookie is never read there), elsewhere the session cookie. Only the database knows whether it
+ * still lives.
+ */
+export function signedCaller(pathname: string, headers: RequestHeaders, secret: string): boolean {
+  return isApiPath(pathname) ? signedBearer(headers.get('authorization'), secret) : signedSession(headers.get('cookie'), secret);
+}
+
+/** An /api/v1 request without a token this console signed: none sent, or one that is not ours. */
+export function noToken(headers: RequestHeaders): BodyRefusal {
+  return { status: 401, code: headers.get('authorization') === null ? 'api.tokenMissing' : 'api.tokenInvalid' };
+}
+
+export const isApiPath = (pathname: string) => pathname === API_PATH || pathname.startsWith(`${API_PATH}/`);
 
 /** Whether the session cookie carries our signature; only the database knows whether its session lives. */
 export function signedSession(cookieHeader: string | null, secret: string): boolean {
@@ -68,6 +85,7 @@ export function isSignIn(method: string, pathname: string, headers: RequestHeade
 export function bodyGate(request: { method: string; pathname: string; headers: RequestHeaders; signedIn: boolean }): BodyRefusal | null {
   const { method, pathname, headers, signedIn } = request;
   if (WITHOUT_BODY.has(method)) return null;
+  if (!signedIn && isApiPath(pathname)) return noToken(headers);
   if (!signedIn && !isSignIn(method, pathname, headers)) return { status: 401, code: 'request.signInFirst' };
   if (pathname === UPLOAD_PATH) return null;
   // A chunked body's size is known only once it is read, and past the clone limit it would reach
@@ -97,6 +115,10 @@ export function refusalResponse(
   const { code } = refusal;
   const locale = browserLocale(cookieValue(headers.get('cookie'), LOCALE_COOKIE), headers.get('accept-language'));
   const words = errorMessage(refusal, messagesFor(locale));
+  if (isApiPath(url.pathname)) {
+    const problem = { type: `urn:tim-console:problem:${code}`, title: words, status: refusal.status, code, detail: words, ...(refusal.params ? { params: refusal.params } : {}) };
+    return { status: refusal.status, headers: { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' }, text: JSON.stringify(problem) };
+  }
   if (url.pathname.startsWith('/api/')) return { status: refusal.status, headers: { 'content-type': 'application/json' }, text: JSON.stringify({ code, error: words }) };
   const out: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
   if (refusal.status === 401 && headers.get('next-action') !== null) out['x-action-redirect'] = signInPath(url.pathname, url.search);

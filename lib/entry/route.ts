@@ -8,7 +8,7 @@ import { requestMessages } from './locale';
 import { operatorContext } from './operator-context';
 import type { AppError } from '../errors';
 import { mediaType, sameOriginOrNoBrowser } from './same-origin';
-import { HTTP_STATUS } from './http-status';
+import { HTTP_STATUS } from '../api/http-status';
 
 /** A JSON refusal with the code and its words, the status following the code. */
 export function problem(error: AppError, messages: Messages): Response {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RUN_STATUSES } from '../runs/state-machine';
+import { RUN_STATUSES, USER_RESULTS } from '../runs/state-machine';
+import { MAX_ATTRIBUTES, MAX_FORM_USERS } from './remove-form';
 
 /**
  * What /api/v1 answers, as zod schemas: handlers build their bodies to these types, and the
@@ -60,9 +61,50 @@ export const problemSchema = z
     code: z.string().meta({ description: 'Stable: scripts branch on this, never on the words.' }),
     detail: z.string().meta({ description: 'In the language of Accept-Language (en or zh).' }),
     params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    errors: z.record(z.string(), z.string()).optional().meta({ description: 'For input.invalid and the like: what is wrong with each field.' }),
   })
   .register(apiSchemas, { id: 'Problem' });
 
+export const apiStartRunSchema = z
+  .object({
+    kind: z.enum(['remove', 'check']).default('remove').meta({ description: 'check: a dry run, which reads the values and changes nothing.' }),
+    appId: z.string().meta({ description: 'One of GET /apps.' }),
+    users: z.array(z.string()).min(1).max(MAX_FORM_USERS).meta({ description: `1 to ${MAX_FORM_USERS} user IDs; repeats are merged. More go through an upload.` }),
+    attrs: z.array(z.string().min(1)).min(1).max(MAX_ATTRIBUTES).meta({ description: "Attribute names of the app's push attributes." }),
+    typedAppName: z.string().optional().meta({ description: "The app's name, when the app asks for it to be typed to remove this many users." }),
+  })
+  .register(apiSchemas, { id: 'StartRun' });
+
+export const apiRunOnlySchema = z.object({ run: apiRunSchema }).register(apiSchemas, { id: 'RunOnly' });
+
+export const apiStartedSchema = z
+  .object({ runId: z.number().int(), users: z.number().int().meta({ description: 'Users the new run sends for; it runs in the background: poll GET /runs/{runId}.' }) })
+  .register(apiSchemas, { id: 'Started' });
+
+export const apiTypedSchema = z.object({ typedAppName: z.string().optional() }).register(apiSchemas, { id: 'TypedAppName' });
+
+export const apiRunUserSchema = z
+  .object({
+    seq: z.number().int().meta({ description: "The user's position in the run: the cursor." }),
+    userId: z.string(),
+    attrs: z.array(z.string()),
+    result: z.enum(USER_RESULTS),
+    error: z.object({ key: z.string(), code: z.number().int().nullable(), info: z.string() }).nullable(),
+    values: z.record(z.string(), z.string()).nullable().optional().meta({ description: 'What a removal took away, a dry run read or a restore wrote. Operator and admin tokens only.' }),
+  })
+  .register(apiSchemas, { id: 'RunUser' });
+
+export const apiUsersPageSchema = z
+  .object({ users: z.array(apiRunUserSchema), next: z.number().int().nullable().meta({ description: 'Pass as `after` for the next page; null at the end.' }) })
+  .register(apiSchemas, { id: 'UsersPage' });
+
+export const apiUsersQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  result: z.enum(USER_RESULTS).optional(),
+});
+
 export type ApiRun = z.infer<typeof apiRunSchema>;
+export type ApiStartRun = z.infer<typeof apiStartRunSchema>;
 export type ApiRunStatus = z.infer<typeof apiRunStatusSchema>;
 export type ApiApps = z.infer<typeof apiAppsSchema>;

@@ -4,6 +4,7 @@ import { prepareOperator } from '../auth/operators';
 import type { AuditEntry } from '../audit/types';
 import { PROGRESS_SECONDS } from '../runs/progress';
 import type { Store } from './store';
+import { IDEMPOTENCY_STALE_MS } from '../tokens/idempotency';
 
 const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex'] }));
 const run = (ids: string[], requestKey?: string) => ({ requestKey, source: 'csv' as const, appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', users: users(ids) });
@@ -867,6 +868,47 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         await store.tokens.revoke(first.id, revoked);
         await store.tokens.create(newToken('third', 'c'.repeat(64)), made);
         expect((await store.tokens.list()).map((t) => t.name)).toEqual(['third', 'second', 'first']);
+      });
+    });
+
+    describe('Idempotency-Keys', () => {
+      const token = async () =>
+        (await store.tokens.create({ name: 'ci', role: 'operator', hash: 'a'.repeat(64), createdBy: 'ann', expiresAt: '2099-01-01T00:00:00.000Z' }, (t) => ({ ...by, action: 'token-created', detail: { name: t.name } })))!.id;
+
+      it('claims a key once among requests at once from two processes; the others see it in progress, then its answer', async () => {
+        const id = await token();
+        const other = await another();
+        const claims = await Promise.all([store.idempotency.claim(id, 'k1', 'f', 1), other.idempotency.claim(id, 'k1', 'f', 1), store.idempotency.claim(id, 'k1', 'f', 1)]);
+        expect(claims.map((c) => c.state).sort()).toEqual(['claimed', 'in-progress', 'in-progress']);
+        await store.idempotency.complete(id, 'k1', 201, '{"run":1}');
+        expect(await other.idempotency.claim(id, 'k1', 'f', 2)).toEqual({ state: 'done', status: 201, body: '{"run":1}' });
+      });
+
+      it('refuses the same key for another request, and frees a key whose request ended without an answer', async () => {
+        const id = await token();
+        expect(await store.idempotency.claim(id, 'k1', 'f', 1)).toEqual({ state: 'claimed' });
+        expect(await store.idempotency.claim(id, 'k1', 'g', 1)).toEqual({ state: 'mismatch' });
+        await store.idempotency.release(id, 'k1');
+        expect(await store.idempotency.claim(id, 'k1', 'g', 1)).toEqual({ state: 'claimed' });
+        await store.idempotency.complete(id, 'k1', 200, '{}');
+        await store.idempotency.release(id, 'k1');
+        expect(await store.idempotency.claim(id, 'k1', 'g', 1)).toEqual({ state: 'done', status: 200, body: '{}' });
+      });
+
+      it('hands a claim left unanswered for a minute (its process died) to the same request again', async () => {
+        const id = await token();
+        expect(await store.idempotency.claim(id, 'k1', 'f', 1_000)).toEqual({ state: 'claimed' });
+        expect(await store.idempotency.claim(id, 'k1', 'f', 1_000 + IDEMPOTENCY_STALE_MS)).toEqual({ state: 'in-progress' });
+        expect(await store.idempotency.claim(id, 'k1', 'g', 1_001 + IDEMPOTENCY_STALE_MS)).toEqual({ state: 'mismatch' });
+        expect(await store.idempotency.claim(id, 'k1', 'f', 1_001 + IDEMPOTENCY_STALE_MS)).toEqual({ state: 'claimed' });
+        expect(await store.idempotency.claim(id, 'k1', 'f', 1_002 + IDEMPOTENCY_STALE_MS)).toEqual({ state: 'in-progress' });
+      });
+
+      it('keeps a key per token', async () => {
+        const id = await token();
+        const second = (await store.tokens.create({ name: 'cd', role: 'operator', hash: 'b'.repeat(64), createdBy: 'ann', expiresAt: '2099-01-01T00:00:00.000Z' }, (t) => ({ ...by, action: 'token-created', detail: { name: t.name } })))!.id;
+        expect(await store.idempotency.claim(id, 'k1', 'f', 1)).toEqual({ state: 'claimed' });
+        expect(await store.idempotency.claim(second, 'k1', 'f', 1)).toEqual({ state: 'claimed' });
       });
     });
 

@@ -25,6 +25,7 @@ import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../lease/lease';
 import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';
 import type { ApiToken, NewToken } from '../tokens/tokens';
+import type { IdempotencyClaim } from '../tokens/idempotency';
 
 /**
  * Everything the console keeps, behind promises, so that a Postgres implementation can stand
@@ -40,6 +41,7 @@ export interface Store {
   audit: AuditStore;
   lease: LeaseStore;
   tokens: TokenStore;
+  idempotency: IdempotencyStore;
   /** Resolves when the store answers a trivial query (health). */
   ping(): Promise<void>;
   purgeExpired(limits: RetentionLimits, nowMs: number): Promise<Purged>;
@@ -201,6 +203,16 @@ export interface TokenStore {
   byHash(hash: string): Promise<ApiToken | null>;
   /** Null when there is no such token or it was revoked already. */
   revoke(id: number, audit: (t: ApiToken) => AuditInput): Promise<ApiToken | null>;
+}
+
+/** Idempotency-Key answers of API POSTs, per token. */
+export interface IdempotencyStore {
+  /** Claims the key for this request, atomically: exactly one of several requests at once gets `claimed`. */
+  claim(tokenId: number, key: string, fingerprint: string, nowMs: number): Promise<IdempotencyClaim>;
+  /** The claimed request's answer, replayed to any later request with the same key and body. */
+  complete(tokenId: number, key: string, status: number, body: string): Promise<void>;
+  /** The claimed request ended without an answer worth keeping (it threw): the key is free again. */
+  release(tokenId: number, key: string): Promise<void>;
 }
 
 export interface LeaseStore {

@@ -1,5 +1,6 @@
 import 'server-only';
-import { bearerToken, isLive, tokenHash, type ApiToken } from '../tokens/tokens';
+import { bearerToken, signedBearer } from '../tokens/bearer';
+import { isLive, tokenHash, type ApiToken } from '../tokens/tokens';
 import type { PublicContext } from './context';
 import { fail, ok, type Result } from '../errors';
 
@@ -14,6 +15,8 @@ export async function apiCaller(
 ): Promise<Result<ApiToken>> {
   const text = bearerToken(call.authorization);
   if (text === null) return fail(call.authorization ? 'api.tokenInvalid' : 'api.tokenMissing');
+  // Signed by another SESSION_SECRET (rotated since), or made up: no lookup needed.
+  if (!signedBearer(call.authorization, ctx.sessionSecret.reveal())) return fail('api.tokenInvalid');
   const token = await ctx.store.tokens.byHash(tokenHash(text));
   if (!token) return fail('api.tokenInvalid');
   const nowMs = ctx.clock.nowMs();

@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
  */
 export async function createToken(ctx: UseCaseContext, input: CreateTokenInput): Promise<Result<{ token: string; apiToken: ApiToken }>> {
   const { store, actor } = ctx;
-  const { token, hash } = mintToken();
+  const { token, hash } = mintToken(ctx.sessionSecret);
   const expiresAt = new Date(ctx.clock.nowMs() + input.days * DAY_MS).toISOString();
   const made = await store.tokens.create({ name: input.name, role: input.role, hash, createdBy: actor.username, expiresAt }, (t) => ({
     operator: actor.username,

@@ -47,7 +47,7 @@ describe('API tokens', () => {
   it('hands the token back once and keeps only its hash, with an audit row naming it', async () => {
     const made = await createToken(admin(), { name: 'nightly sync', role: 'operator', days: 30 });
     if (!made.ok) throw new Error(made.error.code);
-    expect(made.value.token).toMatch(/^timc_[A-Za-z0-9_-]{43}$/);
+    expect(made.value.token).toMatch(/^timc_[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
     expect(made.value.apiToken).toMatchObject({ name: 'nightly sync', role: 'operator', createdBy: 'ann', expiresAt: '2027-01-06T00:00:00.000Z' });
     expect(await store.tokens.byHash(tokenHash(made.value.token))).toEqual(made.value.apiToken);
     expect(JSON.stringify(await store.tokens.list())).not.toContain(made.value.token);
@@ -79,6 +79,8 @@ describe('API tokens', () => {
     expect(await code(null)).toBe('api.tokenMissing');
     expect(await code('Basic YW5uOnB3')).toBe('api.tokenInvalid');
     expect(await code(`Bearer ${made.value.token}x`)).toBe('api.tokenInvalid');
+    const rotated = await apiCaller({ ...admin(), sessionSecret: new Secret('y'.repeat(32)) }, { authorization: `Bearer ${made.value.token}`, clientIp: null, method: 'GET', route: 'GET /apps' });
+    expect(rotated).toEqual({ ok: false, error: { code: 'api.tokenInvalid' } });
     expect(await code(`Bearer ${made.value.token}`)).toBe('ok');
     nowMs += 7 * 86_400_000;
     expect(await code(`Bearer ${made.value.token}`)).toBe('api.tokenExpired');

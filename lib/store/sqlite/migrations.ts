@@ -534,4 +534,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name COLLATE NOCASE) WHERE revoked_at IS NULL;
     `,
   },
+  {
+    version: 19,
+    name: 'API idempotency keys',
+    sql: `
+      -- A POST with an Idempotency-Key, per token: claimed before it runs (response NULL), then its
+      -- answer kept, so the same key and body get the same answer and a different body is refused.
+      -- The primary key makes two requests at once with one key claim it once.
+      CREATE TABLE api_idempotency (
+        token_id INTEGER NOT NULL REFERENCES api_tokens(id),
+        key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        status INTEGER,
+        response TEXT,
+        PRIMARY KEY (token_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

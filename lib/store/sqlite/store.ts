@@ -1,6 +1,7 @@
 import 'server-only';
 import type { OperatorChange } from '../../auth/types';
 import { audit, listAudit } from './audit';
+import { claimKey, completeKey, releaseKey } from './idempotency';
 import { insertToken, listTokens, revokeToken, tokenByHash } from './tokens';
 import { openDatabase, type Db } from './database';
 import { acquireLease } from './lease';
@@ -177,6 +178,11 @@ export function createSqliteStore(db: Db): Store {
     audit: {
       record: async (entry, nowMs) => audit(db, entry, nowMs),
       list: async (filter) => listAudit(db, filter),
+    },
+    idempotency: {
+      claim: async (tokenId, key, fingerprint, nowMs) => claimKey(db, tokenId, key, fingerprint, nowMs),
+      complete: async (tokenId, key, status, body) => completeKey(db, tokenId, key, status, body),
+      release: async (tokenId, key) => releaseKey(db, tokenId, key),
     },
     lease: {
       acquire: async (me, opts) => acquireLease(db, me, opts),

@@ -24,6 +24,10 @@ export const HTTP_STATUS: Partial<Record<AppError['code'], number>> = {
   'api.tokenExpired': 401,
   'api.rateLimited': 429,
   'api.notFound': 404,
+  'api.idempotencyMismatch': 422,
+  'api.idempotencyInProgress': 409,
+  'run.notRunning': 409,
+  'run.nothingToRetry': 409,
   'tokens.notFound': 404,
   'tokens.nameTaken': 409,
 };
