@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'cli/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // The TIM client logs every request; show that only for a failing test.

@@ -127,6 +127,15 @@ test('an operator token removes, checks, pages, restores and retries; the same I
   const readerPage = await conforms(await reader.get(`/api/v1/runs/${run.id}/users`), 200, 'UsersPage');
   expect((readerPage.users as object[]).every((u) => !('values' in u))).toBe(true);
 
+  const ndjson = await api.get(`/api/v1/runs/${run.id}/export?format=ndjson`);
+  expect(ndjson.headers()['content-type']).toContain('application/x-ndjson');
+  const lines = (await ndjson.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+  expect(lines.map((l) => l.user)).toEqual(['user00011', 'user00012', 'user00013']);
+  expect(Object.keys(lines[0]!)).toEqual(['user', 'attributes', 'result', 'code', 'explanation', 'server_info', 'before']);
+  const csv = await reader.get(`/api/v1/runs/${run.id}/export`);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  expect((await csv.text()).split('\r\n')[0]).toBe('\uFEFF"user","attributes","result","code","explanation","server_info"');
+
   const check = await conforms(await api.post('/api/v1/runs', { data: { ...body, kind: 'check' } }), 201, 'RunOnly');
   expect(check.run).toMatchObject({ kind: 'check', status: 'completed' });
   const restore = await conforms(await api.post(`/api/v1/runs/${run.id}/restore`), run.succeeded > 0 ? 201 : 409, run.succeeded > 0 ? 'Started' : 'Problem');

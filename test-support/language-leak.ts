@@ -20,6 +20,8 @@ const NAMED = new Set([
   'Authorization', // the HTTP header and scheme an API token is sent with, typed as they are
   'Bearer',
   'Cookie', // as Chinese web documentation writes it
+  'Idempotency', // the Idempotency-Key header, typed as it is
+  'Key',
 ]);
 
 /**

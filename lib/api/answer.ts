@@ -17,3 +17,7 @@ export function problemAnswer(error: AppError, messages: Messages, extra: Record
   return answer(status, { type: `urn:tim-console:problem:${error.code}`, title: detail, status, code: error.code, detail, ...(error.params ? { params: error.params } : {}), ...fields, ...extra });
 }
 
+
+export function apiRespond({ status, body }: ApiAnswer, headers?: Record<string, string>): Response {
+  return new Response(body, { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'cache-control': 'no-store', ...headers } });
+}

@@ -87,6 +87,25 @@ export function openApiDocument(version: string) {
           responses: { '200': { description: 'The page.', content: json('UsersPage') }, '404': problem('No such run (run.notFound).'), ...COMMON_PROBLEMS },
         },
       },
+      '/runs/{runId}/export': {
+        get: {
+          operationId: 'exportRun',
+          summary: 'Every user of a run (or its failed users), streamed',
+          parameters: [
+            runIdParameter,
+            { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['csv', 'ndjson'], default: 'csv' } },
+            { name: 'result', in: 'query', required: false, description: 'failed: only the failed users.', schema: { type: 'string', enum: ['failed'] } },
+          ],
+          responses: {
+            '200': {
+              description: 'CSV (with a UTF-8 byte order mark, as the page exports it), or one JSON object per line with the CSV’s columns as keys. The values column is for operator and admin tokens only.',
+              content: { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } },
+            },
+            '404': problem('No such run.'),
+            ...COMMON_PROBLEMS,
+          },
+        },
+      },
       '/runs/{runId}/cancel': {
         post: {
           operationId: 'cancelRun',

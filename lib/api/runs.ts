@@ -4,7 +4,9 @@ import { parseIn } from '../messages/active';
 import { apiRun } from '../queries/api';
 import { canSeeValues } from '../queries/runs';
 import type { RunUser } from '../runs/types';
-import { apiStartRunSchema, apiTypedSchema, apiUsersQuerySchema } from '../schemas/api';
+import { apiExportQuerySchema, apiStartRunSchema, apiTypedSchema, apiUsersQuerySchema } from '../schemas/api';
+import { csvStream, lineStream } from '../csv/export';
+import { exportRun } from '../use-cases/export-run';
 import { runRefSchema } from '../schemas/bulk';
 import { removeFormSchema } from '../schemas/remove-form';
 import { cancelRun } from '../use-cases/cancel-run';
@@ -13,7 +15,7 @@ import type { ApiAnswer } from '../use-cases/idempotent';
 import { checkNow, removeNow } from '../use-cases/remove-now';
 import { restoreRemoved } from '../use-cases/restore-run';
 import { retryFailed } from '../use-cases/retry-failed';
-import { answer, problemAnswer } from './answer';
+import { answer, apiRespond, problemAnswer } from './answer';
 
 /**
  * The API's runs over the same use cases as the pages, with the same schemas: what the form
@@ -82,4 +84,22 @@ export async function runUsersPage(ctx: UseCaseContext, params: { runId: string 
   const values = canSeeValues(ctx);
   const view = (u: RunUser) => ({ seq: u.seq, userId: u.userId, attrs: u.attrs, result: u.result, error: u.failure, ...(values ? { values: u.values } : {}) });
   return answer(200, { users: users.map(view), next: users.length === q.data.limit ? users[users.length - 1]!.seq : null });
+}
+
+/** Every user of a run streamed: CSV as the page exports it (with its byte order mark), or NDJSON with the same columns as keys. */
+export async function exportAnswer(ctx: UseCaseContext, params: { runId: string }, query: URLSearchParams): Promise<Response> {
+  const q = parseIn(ctx.messages, apiExportQuerySchema, Object.fromEntries(query));
+  if (!q.success) return apiRespond(invalid(ctx, q.fieldErrors));
+  const ref = runRef(ctx, params);
+  if (!ref) return apiRespond(refused(ctx, { code: 'run.notFound' }));
+  const exported = await exportRun(ctx, { ...ref, failedOnly: q.data.result === 'failed', format: q.data.format });
+  if (!exported.ok) return apiRespond(refused(ctx, exported.error));
+  const csv = q.data.format === 'csv';
+  return new Response(csv ? csvStream(exported.value.lines) : lineStream(exported.value.lines), {
+    headers: {
+      'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      'content-disposition': `attachment; filename="${exported.value.fileName}"`,
+      'cache-control': 'no-store',
+    },
+  });
 }

@@ -22,11 +22,16 @@ export const UTF8_BOM = '\uFEFF';
 
 /** A CSV file as bytes, the mark first, then each group of lines as it is produced. */
 export function csvStream(lines: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  return lineStream(lines, UTF8_BOM);
+}
+
+/** Text as bytes: `first`, then each group of lines as it is produced (and asked for). */
+export function lineStream(lines: AsyncIterable<string>, first = ''): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = lines[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encoder.encode(UTF8_BOM));
+      if (first) controller.enqueue(encoder.encode(first));
     },
     async pull(controller) {
       const next = await iterator.next();

@@ -10,7 +10,7 @@ import type { ApiToken } from '../tokens/tokens';
 import { apiCaller, tokenActorName } from '../use-cases/api-caller';
 import type { UseCaseContext } from '../use-cases/context';
 import { idempotent, type ApiAnswer } from '../use-cases/idempotent';
-import { problemAnswer } from '../api/answer';
+import { apiRespond, problemAnswer } from '../api/answer';
 import { contextFor, publicContext } from './context';
 import { createRateGate } from './rate-gate';
 import { mediaType } from './same-origin';
@@ -18,10 +18,6 @@ import { mediaType } from './same-origin';
 /** Each token's own budget in this process: a runaway script slows itself, not the console. */
 const TOKEN_RATE = { perSecond: 20, burst: 60 };
 const gates = new Map<number, ReturnType<typeof createRateGate>>();
-
-export function apiRespond({ status, body }: ApiAnswer, headers?: Record<string, string>): Response {
-  return new Response(body, { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'cache-control': 'no-store', ...headers } });
-}
 
 export function apiProblem(error: AppError, messages: Messages, headers?: Record<string, string>): Response {
   return apiRespond(problemAnswer(error, messages), headers);

@@ -104,6 +104,11 @@ export const apiUsersQuerySchema = z.object({
   result: z.enum(USER_RESULTS).optional(),
 });
 
+export const apiExportQuerySchema = z.object({
+  format: z.enum(['csv', 'ndjson']).default('csv'),
+  result: z.enum(['failed']).optional(),
+});
+
 export type ApiRun = z.infer<typeof apiRunSchema>;
 export type ApiStartRun = z.infer<typeof apiStartRunSchema>;
 export type ApiRunStatus = z.infer<typeof apiRunStatusSchema>;

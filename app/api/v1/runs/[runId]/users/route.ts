@@ -1,4 +1,5 @@
-import { apiRoute, apiRespond } from '@/lib/entry/api-route';
+import { apiRoute } from '@/lib/entry/api-route';
+import { apiRespond } from '@/lib/api/answer';
 import { runUsersPage } from '@/lib/api/runs';
 
 export const dynamic = 'force-dynamic';
