@@ -83,6 +83,10 @@ const envSchema = z.object({
   CONSOLE_ENV_LABEL: z.string().trim().max(40, { error: 'must be at most 40 characters' }).optional(),
   ALLOW_WEAK_SESSION_SECRET: allows('starts with a SESSION_SECRET that looks weak'),
   ALLOW_INSECURE_TIM_BASE_URL: allows('lets an http:// base URL reach a host other than this machine'),
+  CONSOLE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the full address operators open the console at, such as https://console.example.com, or unset' })
+    .optional(),
+  WEBHOOK_ALLOW_HTTP_LOOPBACK: allows('lets a webhook be plain http:// to this machine'),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -107,6 +111,9 @@ export type Config = {
   csvLimits: CsvLimits;
   /** Creates the first admin when no operator exists yet. */
   firstAdmin: { username: string; password: Secret } | null;
+  /** CONSOLE_URL: where links in webhooks point; null: they are paths. */
+  publicUrl: string | null;
+  webhooks: { allowHttpLoopback: boolean };
 };
 
 export class ConfigError extends Error {
@@ -214,6 +221,8 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
     csvLimits: { maxRows: e.CSV_MAX_ROWS, maxBytes: e.CSV_MAX_BYTES },
     firstAdmin:
       e.CONSOLE_ADMIN_USERNAME && e.CONSOLE_ADMIN_PASSWORD ? { username: e.CONSOLE_ADMIN_USERNAME, password: e.CONSOLE_ADMIN_PASSWORD } : null,
+    publicUrl: e.CONSOLE_URL?.replace(/\/+$/, '') ?? null,
+    webhooks: { allowHttpLoopback: e.WEBHOOK_ALLOW_HTTP_LOOPBACK },
   };
 }
 

@@ -58,6 +58,12 @@ export const ERROR_CODES = [
   'api.idempotencyKey',
   'api.idempotencyMismatch',
   'api.idempotencyInProgress',
+  'webhooks.url',
+  'webhooks.scheme',
+  'webhooks.credentials',
+  'webhooks.unresolved',
+  'webhooks.privateAddress',
+  'webhooks.notFound',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

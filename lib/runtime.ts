@@ -20,6 +20,8 @@ export interface Runtime {
   csvLimits: CsvLimits;
   /** Signs session cookies. */
   sessionSecret: Secret;
+  /** Where an admin may point a webhook. */
+  webhookPolicy: { allowHttpLoopback: boolean };
 }
 
 export function openStore(config: StoreConfig): Store {
@@ -35,6 +37,7 @@ export function createRuntime(config: Config): Runtime {
     worker: new JobWorker({ store, apps }),
     csvLimits: config.csvLimits,
     sessionSecret: config.sessionSecret,
+    webhookPolicy: config.webhooks,
   };
 }
 
@@ -52,5 +55,6 @@ export function createStoreRuntime(config: StoreConfig): Runtime {
     worker: new JobWorker({ store, apps }),
     csvLimits: DEFAULT_CSV_LIMITS,
     sessionSecret: new Secret(randomBytes(48).toString('base64url')),
+    webhookPolicy: { allowHttpLoopback: false },
   };
 }

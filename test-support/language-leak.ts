@@ -21,6 +21,7 @@ const NAMED = new Set([
   'Bearer',
   'Cookie', // as Chinese web documentation writes it
   'Idempotency', // the Idempotency-Key header, typed as it is
+  'Webhook', // as Chinese product documentation (WeCom's included) writes it
   'Key',
 ]);
 
@@ -37,7 +38,9 @@ function withoutData(text: string, data: Iterable<string>): string {
 
 /** Latin words of three or more letters in Chinese text that are neither a name above nor part of `data`. */
 export function latinLeaks(text: string, data: Iterable<string> = []): string[] {
-  const words = withoutData(text, data).match(/[A-Za-z0-9_]*[A-Za-z]{3,}[A-Za-z0-9_]*/g) ?? [];
+  // A URL (https://hooks.example.com/tim) or a scheme named by itself (https://) is typed as it is.
+  const words = withoutData(text, data)
+    .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s，。；）)]*/gi, ' ').match(/[A-Za-z0-9_]*[A-Za-z]{3,}[A-Za-z0-9_]*/g) ?? [];
   return [...new Set(words.filter((w) => !NAMED.has(w) && !CODE_LIKE.test(w)))];
 }
 

@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'token-created',
   'token-revoked',
   'api-call',
+  'webhook-added',
+  'webhook-removed',
 ] as const;
 
 /** The span one counted row covers. */

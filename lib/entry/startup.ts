@@ -6,6 +6,7 @@ import { retentionLimits } from '../auth/retention';
 import type { JobWorker } from '../jobs/worker';
 import type { Store } from '../store/store';
 import { runtime } from './runtime';
+import { startWebhookSender } from '../jobs/send-webhooks';
 
 const PURGE_EVERY_MS = 3_600_000;
 
@@ -43,6 +44,7 @@ export async function startServer(): Promise<void> {
     }
     const status = await worker.boot();
     startPurging(store, worker, config);
+    startWebhookSender({ store, sessionSecret: config.sessionSecret, policy: config.webhooks, publicUrl: config.publicUrl });
     log.info('server.ready', {
       worker: status.role,
       apps: config.apps.map((a) => `${a.id}=${a.sdkAppId}@${a.usesBaseUrlOverride ? 'base-url' : a.region}/${a.maxQps}qps`).join(','),

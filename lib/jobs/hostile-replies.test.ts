@@ -79,7 +79,7 @@ function ctx(): UseCaseContext {
     actor: { username: 'ann', role: 'operator', clientIp: null, appId: null },
     clock: { nowMs: () => Date.now() },
     csvLimits: DEFAULT_CSV_LIMITS,
-    sessionSecret: testSessionSecret(),
+    sessionSecret: testSessionSecret(), webhookPolicy: { allowHttpLoopback: false },
     messages: ENGLISH,
   };
 }

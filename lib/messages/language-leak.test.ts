@@ -44,6 +44,7 @@ describe('no word left from the other language', () => {
     expect(latinLeaks('地域 china')).toEqual(['china']);
     expect(latinLeaks('请检查 TIM_REGION 和 SDKAppID，并使用 set_attr', ['city'])).toEqual([]);
     expect(latinLeaks('属性 city 已移除', ['city'])).toEqual([]);
+    expect(latinLeaks('请使用 https:// 例如 https://hooks.example.com/tim 的 page')).toEqual(['page']);
     expect(cjkLeaks('Region 中国')).toEqual(['中国']);
     expect(cjkLeaks('Removed 城市 from 张三', ['张三'])).toEqual(['城市']);
   });

@@ -57,7 +57,7 @@ function ctx(role: 'viewer' | 'operator'): UseCaseContext {
     actor: { username: 'ann', role, clientIp: null, appId: null },
     clock: { nowMs: () => Date.now() },
     csvLimits: DEFAULT_CSV_LIMITS,
-    sessionSecret: testSessionSecret(),
+    sessionSecret: testSessionSecret(), webhookPolicy: { allowHttpLoopback: false },
     messages: ENGLISH,
   };
 }

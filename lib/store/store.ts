@@ -26,6 +26,7 @@ import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';
 import type { ApiToken, NewToken } from '../tokens/tokens';
 import type { IdempotencyClaim } from '../tokens/idempotency';
+import type { DeliveryOutcome, DueDelivery, NewWebhook, Webhook } from '../webhooks/types';
 
 /**
  * Everything the console keeps, behind promises, so that a Postgres implementation can stand
@@ -42,6 +43,7 @@ export interface Store {
   lease: LeaseStore;
   tokens: TokenStore;
   idempotency: IdempotencyStore;
+  webhooks: WebhookStore;
   /** Resolves when the store answers a trivial query (health). */
   ping(): Promise<void>;
   purgeExpired(limits: RetentionLimits, nowMs: number): Promise<Purged>;
@@ -213,6 +215,21 @@ export interface IdempotencyStore {
   complete(tokenId: number, key: string, status: number, body: string): Promise<void>;
   /** The claimed request ended without an answer worth keeping (it threw): the key is free again. */
   release(tokenId: number, key: string): Promise<void>;
+}
+
+/**
+ * Webhooks and their deliveries. A run's end writes a delivery per live hook in the same
+ * transaction (runs.finish), so none is lost; senders claim due ones atomically.
+ */
+export interface WebhookStore {
+  add(hook: NewWebhook, audit: (h: Webhook) => AuditInput): Promise<Webhook>;
+  /** Live hooks, oldest first, each with its last delivery's answer. */
+  list(): Promise<Webhook[]>;
+  /** Null when there is no such live hook. Its deliveries not yet sent are dropped. */
+  remove(id: number, audit: (h: Webhook) => AuditInput): Promise<Webhook | null>;
+  /** Due deliveries, each claimed for `leaseMs` so no other sender takes it meanwhile. */
+  claimDue(nowMs: number, limit: number, leaseMs: number): Promise<DueDelivery[]>;
+  record(deliveryId: number, outcome: DeliveryOutcome, nowMs: number): Promise<void>;
 }
 
 export interface LeaseStore {

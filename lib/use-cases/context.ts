@@ -26,6 +26,8 @@ export interface UseCaseContext {
   csvLimits: CsvLimits;
   /** Signs and checks session cookies. */
   sessionSecret: Secret;
+  /** Where an admin may point a webhook (WEBHOOK_ALLOW_HTTP_LOOPBACK). */
+  webhookPolicy: { allowHttpLoopback: boolean };
   /** The reader's catalogue, for what a use case hands back in words (results rows, exports). */
   messages: Messages;
 }
@@ -36,8 +38,8 @@ export type PublicContext = Omit<UseCaseContext, 'actor'>;
 const clock = { nowMs: () => Date.now() };
 
 /** A context over a runtime (the process's, or a script's own), for someone not signed in. */
-export function publicContextOf({ store, apps, worker, csvLimits, sessionSecret }: Runtime, messages: Messages): PublicContext {
-  return { store, apps, worker, clock, csvLimits, sessionSecret, messages };
+export function publicContextOf({ store, apps, worker, csvLimits, sessionSecret, webhookPolicy }: Runtime, messages: Messages): PublicContext {
+  return { store, apps, worker, clock, csvLimits, sessionSecret, webhookPolicy, messages };
 }
 
 export function contextOf(runtime: Runtime, actor: Actor, messages: Messages): UseCaseContext {

@@ -37,6 +37,7 @@ function admin(): UseCaseContext {
     clock: { nowMs: () => nowMs },
     csvLimits: DEFAULT_CSV_LIMITS,
     sessionSecret: new Secret('x'.repeat(32)),
+    webhookPolicy: { allowHttpLoopback: false },
     messages: ENGLISH,
   };
 }

@@ -77,7 +77,7 @@ function worker(canSend = true): RunWorker {
 }
 
 function ctx(over: Partial<UseCaseContext> = {}): UseCaseContext {
-  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, csvLimits: DEFAULT_CSV_LIMITS, sessionSecret: testSessionSecret(), messages: ENGLISH, ...over };
+  return { store, apps, worker: worker(), actor: { username: 'ann', role: 'operator', clientIp: null, appId: null }, clock: { nowMs: () => Date.now() }, csvLimits: DEFAULT_CSV_LIMITS, sessionSecret: testSessionSecret(), webhookPolicy: { allowHttpLoopback: false }, messages: ENGLISH, ...over };
 }
 
 const form = (appId: string, userIds: string, attrs = ['city']) => ({ appId, userIds, attrs, requestKey: undefined });

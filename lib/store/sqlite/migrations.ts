@@ -552,4 +552,39 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 20,
+    name: 'webhooks and their deliveries',
+    sql: `
+      -- A URL an admin registered; its signing secret is derived from SESSION_SECRET and the salt,
+      -- so nothing here signs. A removed hook keeps its rows for the deliveries that name it.
+      CREATE TABLE webhooks (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        salt TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        removed_at TEXT
+      );
+      -- One per live hook and run end, written in the transaction that ends the run (an outbox), so
+      -- no end is lost to a crash. next_ms: when to send (a sender claims a row by moving it on);
+      -- NULL once delivered or given up.
+      CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY,
+        hook_id INTEGER NOT NULL REFERENCES webhooks(id),
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        event TEXT NOT NULL,
+        body TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_ms INTEGER,
+        last_ms INTEGER,
+        last_status INTEGER,
+        last_error TEXT,
+        delivered INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (hook_id, run_id, event)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_ms) WHERE next_ms IS NOT NULL;
+    `,
+  },
 ];

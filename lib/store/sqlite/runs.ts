@@ -4,6 +4,7 @@ import type { CancelRefusal, NewRun, RetryRefusal, RunSource, RunSummary, Stored
 import type { Failure } from '../../tim/outcomes';
 import type Database from 'better-sqlite3';
 import { statement, type Db } from './database';
+import { enqueueDeliveries } from './webhooks';
 
 export interface RunRow {
   id: number;
@@ -220,6 +221,7 @@ export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatu
     statement(db, 'UPDATE runs SET not_sent = not_sent + ? WHERE id = ?').run(notSent, runId);
     // Its pace is only shown while it runs.
     statement(db, 'DELETE FROM run_progress WHERE run_id = ?').run(runId);
+    enqueueDeliveries(db, runId, status, Date.now());
   })();
   return status;
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { OperatorChange } from '../../auth/types';
 import { audit, listAudit } from './audit';
+import { addWebhook, claimDueDeliveries, listWebhooks, recordDelivery, removeWebhook } from './webhooks';
 import { claimKey, completeKey, releaseKey } from './idempotency';
 import { insertToken, listTokens, revokeToken, tokenByHash } from './tokens';
 import { openDatabase, type Db } from './database';
@@ -183,6 +184,23 @@ export function createSqliteStore(db: Db): Store {
       claim: async (tokenId, key, fingerprint, nowMs) => claimKey(db, tokenId, key, fingerprint, nowMs),
       complete: async (tokenId, key, status, body) => completeKey(db, tokenId, key, status, body),
       release: async (tokenId, key) => releaseKey(db, tokenId, key),
+    },
+    webhooks: {
+      add: async (hook, entry) =>
+        tx(() => {
+          const added = addWebhook(db, hook, new Date().toISOString());
+          audit(db, entry(added));
+          return added;
+        }),
+      list: async () => listWebhooks(db),
+      remove: async (id, entry) =>
+        tx(() => {
+          const removed = removeWebhook(db, id, new Date().toISOString());
+          if (removed) audit(db, entry(removed));
+          return removed;
+        }),
+      claimDue: async (nowMs, limit, leaseMs) => claimDueDeliveries(db, nowMs, limit, leaseMs),
+      record: async (deliveryId, outcome, nowMs) => recordDelivery(db, deliveryId, outcome, nowMs),
     },
     lease: {
       acquire: async (me, opts) => acquireLease(db, me, opts),
