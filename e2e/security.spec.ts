@@ -216,7 +216,7 @@ test('an admin adds a viewer, who can read history but not run anything', async 
 
 test('an admin is offered no action on their own row that would be refused', async ({ page }) => {
   await page.goto('/operators');
-  const own = page.getByRole('row').filter({ has: page.getByRole('cell', { name: E2E.admin.username, exact: true }) });
+  const own = page.getByRole('table', { name: 'Operators' }).getByRole('row').filter({ has: page.getByRole('cell', { name: E2E.admin.username, exact: true }) });
   await expect(own).toHaveCount(1);
   await expect(own).toContainText("You (change your own account from another admin's)");
   await expect(own.getByRole('button')).toHaveCount(0);
@@ -329,6 +329,8 @@ const CRAFTED_ARGS: Record<string, unknown[]> = {
   removeCheckedAction: [{ runId: 1, requestKey: 'crafted-request-key-0002' }],
   createTokenAction: [{ name: 'intruder', role: 'admin', days: 365 }],
   revokeTokenAction: [{ id: 1 }],
+  addWebhookAction: [{ url: 'https://hooks.example.com/intruder', locale: 'en' }],
+  removeWebhookAction: [{ id: 1 }],
 };
 
 /** The actions every signed-in role may call (and the sign-in itself): each other one is in CRAFTED_ARGS. */

@@ -4,7 +4,12 @@ import { AddOperatorForm } from '@/components/add-operator-form';
 import { DataTable } from '@/components/data-table';
 import { OperatorRowActions } from '@/components/operator-row-actions';
 import { pageContext } from '@/lib/entry/page';
-import { apiTokens, operatorsWithLockouts } from '@/lib/queries/admin';
+import { apiTokens, operatorsWithLockouts, webhooks } from '@/lib/queries/admin';
+import { AddWebhookForm, RemoveWebhookButton } from '@/components/webhooks';
+import { LOCALE_NAMES } from '@/lib/messages/locales';
+import { errorMessage } from '@/lib/messages/translate';
+import { deliveryError } from '@/lib/webhooks/types';
+import type { ErrorCode } from '@/lib/errors';
 import { CreateTokenForm, RevokeTokenButton } from '@/components/api-tokens';
 import { formatDateTime } from '@/lib/messages/format';
 
@@ -16,8 +21,13 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function OperatorsPage() {
   const ctx = await pageContext('admin', '/operators');
-  const [operators, tokens] = await Promise.all([operatorsWithLockouts(ctx), apiTokens(ctx)]);
+  const [operators, tokens, hooks] = await Promise.all([operatorsWithLockouts(ctx), apiTokens(ctx), webhooks(ctx)]);
   const t = await getTranslations('pages.operators');
+  const why = (error: string) => {
+    const e = deliveryError(error);
+    if (e.kind === 'refused') return errorMessage({ code: e.code as ErrorCode }, ctx.messages);
+    return e.kind === 'http' ? t('lastDelivery.why.http', { status: e.status }) : t(`lastDelivery.why.${e.kind}`);
+  };
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">{t('heading')}</h1>
@@ -55,6 +65,30 @@ export default async function OperatorsPage() {
               <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(token.expiresAt)}</td>
               <td className="px-3 py-2">{t(token.revokedAt ? 'tokenStatus.revoked' : token.live ? 'tokenStatus.live' : 'tokenStatus.expired')}</td>
               <td className="px-3 py-2">{token.revokedAt === null && <RevokeTokenButton id={token.id} name={token.name} />}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+      <AddWebhookForm />
+      {hooks.length === 0 ? (
+        <p className="text-sm">{t('noWebhooks')}</p>
+      ) : (
+        <DataTable caption={t('webhooksCaption')} columns={[t('webhookColumns.url'), t('webhookColumns.language'), t('webhookColumns.createdBy'), t('webhookColumns.last'), t('webhookColumns.actions')]}>
+          {hooks.map((hook) => (
+            <tr key={hook.id} className="border-t border-slate-100">
+              <td className="px-3 py-2 font-mono break-all">{hook.url}</td>
+              <td className="px-3 py-2">{LOCALE_NAMES[hook.locale]}</td>
+              <td className="px-3 py-2 font-mono">{hook.createdBy}</td>
+              <td className="px-3 py-2">
+                {hook.last === null
+                  ? t('lastDelivery.none')
+                  : hook.last.delivered
+                    ? t('lastDelivery.delivered', { status: hook.last.status ?? '', at: formatDateTime(new Date(hook.last.atMs).toISOString()) })
+                    : t('lastDelivery.failed', { at: formatDateTime(new Date(hook.last.atMs).toISOString()), why: why(hook.last.error ?? '') })}
+              </td>
+              <td className="px-3 py-2">
+                <RemoveWebhookButton id={hook.id} url={hook.url} />
+              </td>
             </tr>
           ))}
         </DataTable>

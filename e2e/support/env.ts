@@ -27,4 +27,6 @@ export const consoleBaseEnv = {
   CONSOLE_ADMIN_USERNAME: E2E.admin.username,
   CONSOLE_ADMIN_PASSWORD: E2E.admin.password,
   CONSOLE_ENV_LABEL: 'e2e',
+  // The webhook test's receiver listens on this machine.
+  WEBHOOK_ALLOW_HTTP_LOOPBACK: '1',
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { USER_RESULTS } from '../runs/state-machine';
 import { apiSchemas } from '../schemas/api';
+import { REPLAY_WINDOW_S, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../webhooks/signature';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
@@ -135,6 +136,19 @@ export function openApiDocument(version: string) {
             ...POST_PROBLEMS,
             ...COMMON_PROBLEMS,
           },
+        },
+      },
+    },
+    webhooks: {
+      runEnded: {
+        post: {
+          summary: 'A run completed, stopped or was cancelled',
+          description:
+            'POSTed to every webhook an admin added on /operators, retried after 1 min, 5 min, 30 min, 2 h and 6 h until a 2xx answer; a redirect is a failed delivery. ' +
+            `Headers: ${TIMESTAMP_HEADER} (Unix seconds) and ${SIGNATURE_HEADER}: v1= and the hex HMAC-SHA256 of "timestamp.body" under the hook's secret (shown once when it was added). ` +
+            `Refuse a delivery whose timestamp is more than ${REPLAY_WINDOW_S} s from your clock. A WeCom group robot URL gets a text message instead.`,
+          requestBody: jsonBody('RunEnded'),
+          responses: { '2XX': { description: 'Received; anything else is tried again.' } },
         },
       },
     },

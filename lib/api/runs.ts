@@ -1,7 +1,7 @@
 import 'server-only';
 import type { AppError } from '../errors';
 import { parseIn } from '../messages/active';
-import { apiRun } from '../queries/api';
+import { apiRun } from '../schemas/api';
 import { canSeeValues } from '../queries/runs';
 import type { RunUser } from '../runs/types';
 import { apiExportQuerySchema, apiStartRunSchema, apiTypedSchema, apiUsersQuerySchema } from '../schemas/api';

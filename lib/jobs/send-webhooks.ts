@@ -1,7 +1,7 @@
 import 'server-only';
 import { log } from '../log';
 import { messagesFor } from '../messages/catalogues';
-import { apiRun } from '../queries/api';
+import { apiRun } from '../schemas/api';
 import type { Secret } from '../secret';
 import type { Store } from '../store/store';
 import { deliveryBody } from '../webhooks/payload';

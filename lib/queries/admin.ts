@@ -1,5 +1,6 @@
 import 'server-only';
 import { isLive } from '../tokens/tokens';
+import { shownUrl } from '../webhooks/shown-url';
 import type { AuditFilter } from '../audit/types';
 import type { UseCaseContext } from '../use-cases/context';
 
@@ -16,4 +17,9 @@ export async function operatorsWithLockouts(ctx: UseCaseContext) {
 export async function apiTokens(ctx: UseCaseContext) {
   const nowMs = ctx.clock.nowMs();
   return (await ctx.store.tokens.list()).map((t) => ({ ...t, live: isLive(t, nowMs) }));
+}
+
+/** Live webhooks, as /operators lists them: the URL without its query (it may hold a key). */
+export async function webhooks(ctx: UseCaseContext) {
+  return (await ctx.store.webhooks.list()).map(({ id, url, locale, createdBy, last }) => ({ id, url: shownUrl(url), locale, createdBy, last }));
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RUN_STATUSES, USER_RESULTS } from '../runs/state-machine';
 import { MAX_ATTRIBUTES, MAX_FORM_USERS } from './remove-form';
+import type { RunSummary } from '../runs/types';
 
 /**
  * What /api/v1 answers, as zod schemas: handlers build their bodies to these types, and the
@@ -104,6 +105,18 @@ export const apiUsersQuerySchema = z.object({
   result: z.enum(USER_RESULTS).optional(),
 });
 
+/** What a webhook is told about: a run that ended, by how it ended. */
+export const WEBHOOK_EVENTS = ['run.completed', 'run.failed', 'run.cancelled'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const apiRunEndedSchema = z
+  .object({
+    event: z.enum(WEBHOOK_EVENTS),
+    run: apiRunSchema,
+    link: z.string().meta({ description: "The run's page: CONSOLE_URL and the path, or the path alone when CONSOLE_URL is unset." }),
+  })
+  .register(apiSchemas, { id: 'RunEnded' });
+
 export const apiExportQuerySchema = z.object({
   format: z.enum(['csv', 'ndjson']).default('csv'),
   result: z.enum(['failed']).optional(),
@@ -111,5 +124,12 @@ export const apiExportQuerySchema = z.object({
 
 export type ApiRun = z.infer<typeof apiRunSchema>;
 export type ApiStartRun = z.infer<typeof apiStartRunSchema>;
+export type ApiRunEnded = z.infer<typeof apiRunEndedSchema>;
 export type ApiRunStatus = z.infer<typeof apiRunStatusSchema>;
 export type ApiApps = z.infer<typeof apiAppsSchema>;
+
+/** A stored run as the API shows it: these fields and no others (the schema refuses more). */
+export function apiRun(run: RunSummary): ApiRun {
+  const { id, kind, source, appId, status, createdAt, finishedAt, parentRunId, attrs, total, succeeded, nothingToRemove, skipped, failed, notSent, pending, withValues, cancelRequested, error } = run;
+  return { id, kind, source, appId, status, createdAt, finishedAt, parentRunId, attrs, total, succeeded, nothingToRemove, skipped, failed, notSent, pending, withValues, cancelRequested, error };
+}

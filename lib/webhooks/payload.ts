@@ -1,7 +1,7 @@
 import type { Messages } from '../messages/translate';
 import { translator } from '../messages/translate';
-import type { ApiRun } from '../schemas/api';
-import type { WebhookEvent } from './types';
+import type { ApiRun, ApiRunEnded, WebhookEvent } from '../schemas/api';
+
 
 /** A WeCom (企业微信) group robot: it takes its own message format, not our JSON. */
 export function isWeComRobot(url: URL): boolean {
@@ -13,7 +13,10 @@ export function isWeComRobot(url: URL): boolean {
  * JSON the OpenAPI document describes (`webhooks.runEnded`), the same for every receiver.
  */
 export function deliveryBody(hook: { url: string }, event: WebhookEvent, run: ApiRun, link: string, messages: Messages): string {
-  if (!isWeComRobot(new URL(hook.url))) return JSON.stringify({ event, run, link });
+  if (!isWeComRobot(new URL(hook.url))) {
+    const body: ApiRunEnded = { event, run, link };
+    return JSON.stringify(body);
+  }
   const t = translator('runs', messages);
   const content = t('webhook.text', {
     id: run.id,

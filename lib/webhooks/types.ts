@@ -1,9 +1,7 @@
 import type { Locale } from '../messages/locales';
 import type { RunStatus } from '../runs/state-machine';
+import type { WebhookEvent } from '../schemas/api';
 
-/** What a webhook is told about: a run that ended, by how it ended. */
-export const WEBHOOK_EVENTS = ['run.completed', 'run.failed', 'run.cancelled'] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** The event a run's end makes, or none (a run only moves to these once). */
 export function eventOf(status: RunStatus): WebhookEvent | null {
@@ -57,4 +55,14 @@ export interface DeliveryOutcome {
   delivered: boolean;
   /** When to try again; null: delivered, or given up. */
   nextMs: number | null;
+}
+
+/** A failed delivery's `error` as pages explain it: a refused target (its code), or what the receiver did. */
+export type DeliveryError = { kind: 'refused'; code: string } | { kind: 'http'; status: number } | { kind: 'redirect' | 'timeout' | 'connection' };
+
+export function deliveryError(error: string): DeliveryError {
+  if (error.startsWith('webhooks.')) return { kind: 'refused', code: error };
+  const http = /^http (\d+)$/.exec(error);
+  if (http) return { kind: 'http', status: Number(http[1]) };
+  return { kind: error.startsWith('redirect') ? 'redirect' : error.startsWith('timeout') ? 'timeout' : 'connection' };
 }

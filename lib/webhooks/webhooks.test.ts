@@ -6,6 +6,7 @@ import { deliveryBody } from './payload';
 import { shownUrl } from './shown-url';
 import { hookSecret, sign, verify } from './signature';
 import { checkUrl, resolveTarget } from './target';
+import { deliveryError } from './types';
 
 const resolvesTo = (...addresses: string[]) => ({ allowHttpLoopback: false, resolve: async () => addresses });
 
@@ -43,6 +44,16 @@ describe('where a webhook may go', () => {
   it('shows a URL without its query, which may hold a key', () => {
     expect(shownUrl('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secret-key')).toBe('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?…');
     expect(shownUrl('https://hooks.example.com/tim')).toBe('https://hooks.example.com/tim');
+  });
+});
+
+describe('a failed delivery explained', () => {
+  it('tells a refused target, an HTTP answer, a redirect, a timeout and a connection apart', () => {
+    expect(deliveryError('webhooks.privateAddress')).toEqual({ kind: 'refused', code: 'webhooks.privateAddress' });
+    expect(deliveryError('http 503')).toEqual({ kind: 'http', status: 503 });
+    expect(deliveryError('redirect: 307 to x')).toEqual({ kind: 'redirect' });
+    expect(deliveryError('timeout: no answer within 10000 ms')).toEqual({ kind: 'timeout' });
+    expect(deliveryError('connection: connect ECONNREFUSED 127.0.0.1:9')).toEqual({ kind: 'connection' });
   });
 });
 

@@ -1,7 +1,8 @@
 import 'server-only';
 import type { Locale } from '../../messages/locales';
 import type { RunStatus } from '../../runs/state-machine';
-import { eventOf, type DeliveryOutcome, type DueDelivery, type NewWebhook, type Webhook, type WebhookEvent } from '../../webhooks/types';
+import { eventOf, type DeliveryOutcome, type DueDelivery, type NewWebhook, type Webhook } from '../../webhooks/types';
+import type { WebhookEvent } from '../../schemas/api';
 import { statement, type Db } from './database';
 
 interface HookRow {

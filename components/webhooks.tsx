@@ -1,0 +1,103 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useLocale, useTranslations } from 'next-intl';
+import { useState, useTransition } from 'react';
+import { useForm } from 'react-hook-form';
+import { addWebhookAction, removeWebhookAction } from '@/lib/actions/webhooks';
+import { LOCALE_NAMES, LOCALES, type Locale } from '@/lib/messages/locales';
+import { addWebhookSchema, type AddWebhookValues } from '@/lib/schemas/webhooks';
+import { TextField } from './text-field';
+
+/** Adding a webhook: its signing secret is shown here once. */
+export function AddWebhookForm() {
+  const t = useTranslations('forms.webhooks');
+  const locale = useLocale() as Locale;
+  const form = useForm<AddWebhookValues>({ resolver: zodResolver(addWebhookSchema), defaultValues: { url: '', locale } });
+  const [secret, setSecret] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  const { errors } = form.formState;
+  const submit = form.handleSubmit((values) =>
+    start(async () => {
+      const r = await addWebhookAction(values);
+      setSecret(r.ok ? r.value.secret : null);
+      setError(r.ok ? null : r.message);
+      if (r.ok) form.reset({ url: '', locale });
+    }),
+  );
+  return (
+    <form method="post" onSubmit={submit} noValidate aria-labelledby="add-webhook-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+      <h2 id="add-webhook-heading" className="text-lg font-semibold">
+        {t('heading')}
+      </h2>
+      <p className="text-sm">{t('hint')}</p>
+      <div className="flex flex-wrap gap-4">
+        <TextField id="webhook-url" label={t('url')} autoComplete="off" compact error={errors.url?.message} registration={form.register('url')} />
+        <div>
+          <label htmlFor="webhook-locale" className="block text-sm font-medium">
+            {t('language')}
+          </label>
+          <select id="webhook-locale" className="mt-1 rounded border border-slate-400 bg-white p-2" {...form.register('locale')}>
+            {LOCALES.map((l) => (
+              <option key={l} value={l}>
+                {LOCALE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <button type="submit" disabled={pending} className="rounded bg-blue-700 px-4 py-2 font-medium text-white disabled:opacity-60">
+        {t('add')}
+      </button>
+      {error && (
+        <p role="alert" className="text-red-800">
+          {error}
+        </p>
+      )}
+      {secret && (
+        <div role="status" className="space-y-2 rounded border border-emerald-300 bg-emerald-50 p-3">
+          <p className="font-medium text-emerald-900">{t('added')}</p>
+          <label htmlFor="webhook-secret" className="block text-sm">
+            {t('secretNow')}
+          </label>
+          <input id="webhook-secret" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} className="w-full rounded border border-slate-400 bg-white p-2 font-mono text-sm" />
+        </div>
+      )}
+    </form>
+  );
+}
+
+/** Named "Remove webhook" in every row; the URL it removes is its description. */
+export function RemoveWebhookButton({ id, url }: { id: number; url: string }) {
+  const t = useTranslations('forms.webhooks');
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const describedBy = `webhook-${id}-url`;
+  return (
+    <span className="flex flex-wrap items-center gap-2">
+      <span id={describedBy} className="sr-only">
+        {url}
+      </span>
+      <button
+        type="button"
+        disabled={pending}
+        aria-describedby={describedBy}
+        onClick={() =>
+          start(async () => {
+            const r = await removeWebhookAction({ id });
+            setError(r.ok ? null : r.message);
+          })
+        }
+        className="rounded border border-slate-400 bg-white px-2 py-1 text-sm"
+      >
+        {t('remove')}
+      </button>
+      {error && (
+        <span role="alert" className="text-sm text-red-800">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
