@@ -5,15 +5,14 @@ const nextConfig = {
   poweredByHeader: false,
   // proxy.ts sets the security headers, but it does not see the upload route (it would clone the body).
   async headers() {
+    const headers = [
+      { key: 'X-Content-Type-Options', value: 'nosniff' },
+      { key: 'Cache-Control', value: 'no-store' },
+      { key: 'Referrer-Policy', value: 'same-origin' },
+    ];
     return [
-      {
-        source: '/api/uploads',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Cache-Control', value: 'no-store' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-        ],
-      },
+      { source: '/api/uploads', headers },
+      { source: '/api/v1/uploads', headers },
     ];
   },
   experimental: {

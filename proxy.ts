@@ -78,6 +78,6 @@ export const config = {
   // Everything goes through the gate, static files too: Next.js runs server actions on any path
   // it answers with the not-found page, so a POST to a path left out here would reach them
   // unchecked. Only /api/uploads is left out: it checks the session itself before it streams a body
-  // this proxy must not clone (next.config.js).
-  matcher: ['/((?!api/uploads$).*)'],
+  // this proxy must not clone (next.config.js); so is /api/v1/uploads, which checks its token.
+  matcher: ['/((?!api/uploads$|api/v1/uploads$).*)'],
 };

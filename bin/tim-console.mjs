@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The command-line tool: a client of a console's /api/v1 (it never opens a database), written in
 // TypeScript and run through tsx, which the console already depends on.
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { tsImport } from 'tsx/esm/api';
 
 const { main } = await tsImport('../cli/main.ts', import.meta.url);
@@ -10,6 +11,7 @@ const code = await main(process.argv.slice(2), {
   err: process.stderr,
   env: process.env,
   readFile: (path) => readFile(path, 'utf8'),
+  openFile: async (path) => ({ size: (await stat(path)).size, chunks: createReadStream(path) }),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });
 process.exitCode = code;

@@ -13,7 +13,7 @@ function sink(isTTY = false) {
 function io(env: Record<string, string>): { io: Io; out: () => string; err: () => string } {
   const out = sink();
   const err = sink();
-  return { io: { out: out.stream, err: err.stream, env, readFile: async () => '', sleep: async () => {} }, out: out.text, err: err.text };
+  return { io: { out: out.stream, err: err.stream, env, readFile: async () => '', openFile: async () => ({ size: 0, chunks: (async function* () {})() }), sleep: async () => {} }, out: out.text, err: err.text };
 }
 
 describe('exit codes', () => {

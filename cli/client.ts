@@ -14,6 +14,8 @@ export interface Client {
   post<T>(path: string, body?: unknown, idempotencyKey?: string): Promise<T>;
   /** A streamed answer (an export), as it comes. */
   stream(path: string): Promise<ReadableStream<Uint8Array>>;
+  /** A file sent as the body, streamed as it is read, with `text/csv`. */
+  upload<T>(path: string, body: ReadableStream<Uint8Array>, idempotencyKey: string): Promise<T>;
 }
 
 export function createClient(opts: { baseUrl: string; token: string; language?: string; fetch?: typeof fetch }): Client {
@@ -49,5 +51,19 @@ export function createClient(opts: { baseUrl: string; token: string; language?: 
         })
       ).json(),
     stream: async (path) => (await send(path, { method: 'GET' })).body!,
+    upload: async (path, body, idempotencyKey) =>
+      (await send(path, { method: 'POST', body, headers: { 'content-type': 'text/csv', 'idempotency-key': idempotencyKey }, duplex: 'half' } as RequestInit)).json(),
   };
+}
+
+/** A request body read from an iterable as fetch asks for more, so a large file never sits in memory. */
+export function streamOf(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+  });
 }

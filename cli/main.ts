@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
 import type { ApiApps, ApiRun, ApiRunStatus } from '../lib/schemas/api';
-import { ApiError, createClient, type Client } from './client';
+import type { StagedUpload } from '../lib/schemas/upload';
+import { ApiError, createClient, streamOf, type Client } from './client';
 import { EXIT, exitCodeOf } from './exit-codes';
 import { createProgress } from './progress';
 
@@ -12,6 +14,7 @@ Usage: tim-console COMMAND [ARGS] [--json]
   apps                              the apps the console sends for
   remove --app ID --attrs a,b USER…  remove attributes from up to 1,000 users (or --users-file FILE)
   check  --app ID --attrs a,b USER…  read their current values, change nothing
+  upload FILE --app ID [--attrs a,b] [--check] [--wait]   stage a CSV file, show its preview, start it
   status RUN                        a run's status and counts
   users  RUN [--result failed] [--limit N]   its users, page after page
   export RUN [--format csv|ndjson] [--result failed]   every user, to stdout
@@ -30,6 +33,7 @@ class Usage extends Error {}
 const OPTIONS = {
   json: { type: 'boolean' },
   wait: { type: 'boolean' },
+  check: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   app: { type: 'string' },
   attrs: { type: 'string' },
@@ -47,6 +51,8 @@ export interface Io {
   err: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   readFile(path: string): Promise<string>;
+  /** The file as a stream, and its size for the progress. */
+  openFile(path: string): Promise<{ size: number; chunks: AsyncIterable<Uint8Array> }>;
   sleep(ms: number): Promise<void>;
 }
 
@@ -105,6 +111,42 @@ async function command(name: string, args: string[], values: Values, client: Cli
       const body = { kind: name === 'check' ? 'check' : 'remove', appId: values.app, attrs: values.attrs.split(',').map((a) => a.trim()).filter(Boolean), users: await usersOf(values, args, io), typedAppName: values['typed-app-name'] };
       const { run } = await client.post<{ run: ApiRun }>('/runs', body, randomUUID());
       return finished(run);
+    }
+    case 'upload': {
+      if (args.length !== 1 || !values.app) throw new Usage('upload needs one FILE and --app ID.');
+      const file = await io.openFile(args[0]!);
+      const progress = createProgress(io.err);
+      let sent = 0;
+      const body = streamOf(
+        (async function* () {
+          for await (const chunk of file.chunks) {
+            sent += chunk.length;
+            progress.update(sent, file.size, null, 'bytes');
+            yield chunk;
+          }
+        })(),
+      );
+      const query = new URLSearchParams({ appId: values.app, name: basename(args[0]!) });
+      const staged = await client.upload<StagedUpload>(`/uploads?${query}`, body, randomUUID());
+      progress.done();
+      io.err.write(
+        `${staged.fileName}: ${staged.rowsRead} rows read, ${staged.users} users, ${staged.duplicateRows} repeated rows merged, ${staged.invalidRows} invalid rows${staged.issues.length > 0 ? ` (first: line ${staged.issues[0]!.line})` : ''}\n`,
+      );
+      if (staged.id === null) {
+        print({ upload: staged }, 'No valid row: nothing was staged.');
+        return EXIT.usage;
+      }
+      const attrs = values.attrs ? values.attrs.split(',').map((a) => a.trim()).filter(Boolean) : [];
+      const started = await client.post<{ runId: number; users: number }>(
+        `/uploads/${staged.id}/start`,
+        { kind: values.check ? 'check' : 'remove', attrs, typedAppName: values['typed-app-name'] },
+        randomUUID(),
+      );
+      if (!values.wait) {
+        print({ upload: staged, ...started }, `run ${started.runId} started for ${started.users} users: tim-console status ${started.runId}`);
+        return EXIT.ok;
+      }
+      return finished(await waitFor(client, io, started.runId));
     }
     case 'status': {
       const status = await client.get<ApiRunStatus>(`/runs/${runIdOf(args)}`);

@@ -1,5 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { plantedCsv } from './support/csv';
 import { E2E } from './support/env';
 
 /** The command-line tool as a script runs it: its own process, the API over HTTP, env for the address and token. */
@@ -53,4 +57,29 @@ test('tim-console removes, reads, exports and restores through the API, with the
   expect(unknown.err).toContain('(run.notFound)');
   expect((await cli(['remove', 'user00033'], env)).code).toBe(2);
   expect((await cli(['apps'], { ...env, TIM_CONSOLE_TOKEN: 'timc_nothing.valid' })).err).toContain('(api.tokenInvalid)');
+});
+
+test('tim-console upload FILE --wait stages a 2,500-row CSV through the API, shows its preview, runs it and exits 1 for the users that failed', async ({ page }) => {
+  const env = { TIM_CONSOLE_URL: E2E.consoleUrl, TIM_CONSOLE_TOKEN: await createToken(page, `e2e upload ${Date.now()}`) };
+  const planted = plantedCsv();
+  const file = join(mkdtempSync(join(tmpdir(), 'cli-upload-')), 'segment.csv');
+  writeFileSync(file, planted.text);
+
+  const done = await cli(['upload', file, '--app', 'default', '--attrs', 'city', '--wait', '--json'], env);
+  expect(done.err).toMatch(/segment\.csv: 2500 rows read, \d+ users, 1 repeated rows merged, 3 invalid rows \(first: line 101\)/);
+  expect(done.err).toMatch(/^\d+\/\d+ bytes \(\d+%\)/m);
+  expect(done.err).toMatch(/^\d+\/\d+ users \(\d+%\)/m);
+  const { run } = JSON.parse(done.out) as { run: { id: number; status: string; total: number; failed: number; source: string } };
+  expect(run).toMatchObject({ status: 'completed', source: 'csv', total: planted.validUsers.length, failed: planted.unknownUsers.length });
+  expect(done.code).toBe(1);
+
+  const failed = await cli(['users', String(run.id), '--result', 'failed'], env);
+  expect(failed.out.trim().split('\n').map((l) => l.split('\t')[0]).sort()).toEqual([...planted.unknownUsers].sort());
+  expect(failed.out).toContain('70107');
+
+  const wrongType = await fetch(`${E2E.consoleUrl}/api/v1/uploads?appId=default`, { method: 'POST', headers: { authorization: `Bearer ${env.TIM_CONSOLE_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+  expect(wrongType.status).toBe(415);
+  const anonymous = await fetch(`${E2E.consoleUrl}/api/v1/uploads?appId=default`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'user00001\n' });
+  expect(anonymous.status).toBe(401);
+  expect(((await anonymous.json()) as { code: string }).code).toBe('api.tokenMissing');
 });

@@ -21,3 +21,8 @@ export function problemAnswer(error: AppError, messages: Messages, extra: Record
 export function apiRespond({ status, body }: ApiAnswer, headers?: Record<string, string>): Response {
   return new Response(body, { status, headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'cache-control': 'no-store', ...headers } });
 }
+
+/** zod's field errors as one sentence per field, for `errors` in a problem. */
+export function fieldText(fieldErrors: Record<string, string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fieldErrors).flatMap(([k, v]) => (v && v.length > 0 ? [[k, v.join(' ')]] : [])));
+}

@@ -75,6 +75,43 @@ export function openApiDocument(version: string) {
           responses: { '201': { description: 'The finished run.', content: json('RunOnly') }, ...POST_PROBLEMS, ...COMMON_PROBLEMS },
         },
       },
+      '/uploads': {
+        post: {
+          operationId: 'uploadCsv',
+          summary: 'Stage a CSV file (the body, streamed) and answer with its preview; nothing is sent until start',
+          description: 'Operator role. The same file rules and limits as the page (CSV_MAX_ROWS, CSV_MAX_BYTES). An Idempotency-Key is matched on the path and query only.',
+          parameters: [
+            { name: 'appId', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'name', in: 'query', required: false, description: 'The file name shown in the history.', schema: { type: 'string' } },
+            idempotencyKey,
+          ],
+          requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+          responses: {
+            '201': { description: 'Staged: its preview.', content: json('StagedUpload') },
+            '200': { description: 'Read, but no row was valid: its preview, and nothing kept (id null).', content: json('StagedUpload') },
+            '413': problem('Over a limit (csv.tooLarge, csv.tooManyRows).'),
+            ...POST_PROBLEMS,
+            ...COMMON_PROBLEMS,
+          },
+        },
+      },
+      '/uploads/{uploadId}': {
+        get: {
+          operationId: 'getUpload',
+          summary: 'A staged upload’s preview',
+          parameters: [{ name: 'uploadId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: { '200': { description: 'The preview.', content: json('StagedUpload') }, '404': problem('No such staged upload (upload.notFound).'), ...COMMON_PROBLEMS },
+        },
+      },
+      '/uploads/{uploadId}/start': {
+        post: {
+          operationId: 'startUpload',
+          summary: 'Start a staged upload as a removal or a dry run, in the background',
+          parameters: [{ name: 'uploadId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }, idempotencyKey],
+          requestBody: jsonBody('StartUpload', false),
+          responses: { '201': { description: 'Started: poll GET /runs/{runId}.', content: json('Started') }, '404': problem('No such staged upload.'), ...POST_PROBLEMS, ...COMMON_PROBLEMS },
+        },
+      },
       '/runs/{runId}/users': {
         get: {
           operationId: 'listRunUsers',

@@ -15,7 +15,7 @@ import type { ApiAnswer } from '../use-cases/idempotent';
 import { checkNow, removeNow } from '../use-cases/remove-now';
 import { restoreRemoved } from '../use-cases/restore-run';
 import { retryFailed } from '../use-cases/retry-failed';
-import { answer, apiRespond, problemAnswer } from './answer';
+import { answer, apiRespond, fieldText, problemAnswer } from './answer';
 
 /**
  * The API's runs over the same use cases as the pages, with the same schemas: what the form
@@ -23,8 +23,7 @@ import { answer, apiRespond, problemAnswer } from './answer';
  */
 
 function invalid(ctx: UseCaseContext, fieldErrors: Record<string, string[] | undefined>): ApiAnswer {
-  const fields = Object.fromEntries(Object.entries(fieldErrors).flatMap(([k, v]) => (v && v.length > 0 ? [[k, v.join(' ')]] : [])));
-  return problemAnswer({ code: 'input.invalid' }, ctx.messages, { errors: fields });
+  return problemAnswer({ code: 'input.invalid' }, ctx.messages, { errors: fieldText(fieldErrors) });
 }
 
 const refused = (ctx: UseCaseContext, error: AppError) => problemAnswer(error, ctx.messages);

@@ -82,3 +82,21 @@ export function apiPost<P>(role: Role, route: string, handle: (ctx: UseCaseConte
     return apiRespond(done.value, done.value.replayed ? { 'idempotent-replayed': 'true' } : undefined);
   };
 }
+
+/**
+ * The one way the streamed upload starts: as apiRoute, with a `text/csv` body read by the handler
+ * as it arrives (never buffered). An Idempotency-Key is matched on the path and query only: the
+ * same key answers with the upload it staged, without reading the body again.
+ */
+export function apiUpload(role: Role, route: string, handle: (ctx: UseCaseContext, req: Request) => Promise<ApiAnswer>) {
+  return async (req: Request): Promise<Response> => {
+    const caller = await authorize(req, role, route);
+    if (caller instanceof Response) return caller;
+    const { ctx, token } = caller;
+    if (mediaType(req.headers.get('content-type')) !== 'text/csv') return apiProblem({ code: 'request.mediaType', params: { type: 'text/csv' } }, ctx.messages);
+    const url = new URL(req.url);
+    const done = await idempotent(ctx, token, { key: req.headers.get('idempotency-key'), method: req.method, path: `${url.pathname}${url.search}`, body: '' }, () => handle(ctx, req));
+    if (!done.ok) return apiProblem(done.error, ctx.messages);
+    return apiRespond(done.value, done.value.replayed ? { 'idempotent-replayed': 'true' } : undefined);
+  };
+}

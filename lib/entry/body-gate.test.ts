@@ -50,6 +50,8 @@ describe('the token API', () => {
     expect(gate('POST', '/api/v1/runs', { 'content-length': '10' })).toEqual({ status: 401, code: 'api.tokenMissing' });
     expect(gate('POST', '/api/v1/runs', { 'content-length': '10', authorization: 'Bearer timc_x.y' })).toEqual({ status: 401, code: 'api.tokenInvalid' });
     expect(gate('POST', '/api/v1/runs', { 'content-length': String(MAX_BODY_BYTES + 1) }, true)).toMatchObject({ status: 413 });
+    expect(gate('POST', '/api/v1/uploads', { 'transfer-encoding': 'chunked' }, true)).toBeNull();
+    expect(gate('POST', '/api/v1/uploads', { 'transfer-encoding': 'chunked' })).toEqual({ status: 401, code: 'api.tokenMissing' });
     const out = refusalResponse({ status: 401, code: 'api.tokenMissing' }, { pathname: '/api/v1/runs', search: '' }, new Headers({ 'accept-language': 'zh-CN' }));
     expect(out.headers).toMatchObject({ 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer' });
     expect(JSON.parse(out.text)).toMatchObject({ status: 401, code: 'api.tokenMissing', detail: expect.stringMatching(/令牌/) });

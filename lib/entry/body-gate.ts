@@ -35,6 +35,8 @@ export const API_PATH = '/api/v1';
 
 /** The upload route streams its body and checks the session itself, so proxy.ts leaves it out. */
 export const UPLOAD_PATH = '/api/uploads';
+/** The API's upload route, the same for a token. */
+export const API_UPLOAD_PATH = '/api/v1/uploads';
 
 export type BodyRefusal = {
   status: 401 | 411 | 413;
@@ -87,7 +89,7 @@ export function bodyGate(request: { method: string; pathname: string; headers: R
   if (WITHOUT_BODY.has(method)) return null;
   if (!signedIn && isApiPath(pathname)) return noToken(headers);
   if (!signedIn && !isSignIn(method, pathname, headers)) return { status: 401, code: 'request.signInFirst' };
-  if (pathname === UPLOAD_PATH) return null;
+  if (pathname === UPLOAD_PATH || pathname === API_UPLOAD_PATH) return null;
   // A chunked body's size is known only once it is read, and past the clone limit it would reach
   // the route cut short. Browsers always declare the length of an action's body.
   if (headers.get('transfer-encoding') !== null) return { status: 411, code: 'request.lengthRequired' };

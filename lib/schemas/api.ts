@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RUN_STATUSES, USER_RESULTS } from '../runs/state-machine';
 import { MAX_ATTRIBUTES, MAX_FORM_USERS } from './remove-form';
+import { stagedUploadSchema } from './upload';
 import type { RunSummary } from '../runs/types';
 
 /**
@@ -116,6 +117,16 @@ export const apiRunEndedSchema = z
     link: z.string().meta({ description: "The run's page: CONSOLE_URL and the path, or the path alone when CONSOLE_URL is unset." }),
   })
   .register(apiSchemas, { id: 'RunEnded' });
+
+apiSchemas.add(stagedUploadSchema, { id: 'StagedUpload' });
+
+export const apiStartUploadSchema = z
+  .object({
+    kind: z.enum(['remove', 'check']).default('remove'),
+    attrs: z.array(z.string().min(1)).max(MAX_ATTRIBUTES).default([]).meta({ description: 'For rows of the file that name no attributes.' }),
+    typedAppName: z.string().optional(),
+  })
+  .register(apiSchemas, { id: 'StartUpload' });
 
 export const apiExportQuerySchema = z.object({
   format: z.enum(['csv', 'ndjson']).default('csv'),
