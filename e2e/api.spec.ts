@@ -145,3 +145,23 @@ test('an operator token removes, checks, pages, restores and retries; the same I
   await api.dispose();
   await reader.dispose();
 });
+
+test('a viewer token may read but never change anything, on every endpoint that changes something', async ({ page }) => {
+  const conforms = await openApi();
+  const viewer = await createToken(page, `e2e viewer only ${Date.now()}`, 'viewer');
+  const api = await playwrightRequest.newContext({ baseURL: E2E.consoleUrl, extraHTTPHeaders: { authorization: `Bearer ${viewer}` } });
+  for (const path of ['/api/v1/runs', '/api/v1/runs/1/cancel', '/api/v1/runs/1/retry', '/api/v1/runs/1/restore', '/api/v1/uploads/1/start']) {
+    expect(await conforms(await api.post(path, { data: {} }), 403, 'Problem'), path).toMatchObject({ code: 'auth.forbidden', params: { role: 'viewer', needed: 'operator' } });
+  }
+  expect(await conforms(await api.post('/api/v1/uploads?appId=default', { data: 'user00001\n', headers: { 'content-type': 'text/csv' } }), 403, 'Problem')).toMatchObject({ code: 'auth.forbidden' });
+  expect(await conforms(await api.get('/api/v1/uploads/1'), 403, 'Problem')).toMatchObject({ code: 'auth.forbidden' });
+  const operator = await createToken(page, `e2e operator only ${Date.now()}`, 'operator');
+  const op = await playwrightRequest.newContext({ baseURL: E2E.consoleUrl, extraHTTPHeaders: { authorization: `Bearer ${operator}` } });
+  expect(await conforms(await op.get('/api/v1/uploads/987654'), 404, 'Problem')).toMatchObject({ code: 'upload.notFound' });
+  expect(await conforms(await op.post('/api/v1/uploads/987654/start', { data: {} }), 404, 'Problem')).toMatchObject({ code: 'upload.notFound' });
+  expect(await conforms(await op.post('/api/v1/runs', { data: Buffer.from('{not json'), headers: { 'content-type': 'application/json' } }), 400, 'Problem')).toMatchObject({ code: 'api.json' });
+  expect(await conforms(await op.post('/api/v1/runs', { data: 'x', headers: { 'content-type': 'text/plain' } }), 415, 'Problem')).toMatchObject({ code: 'request.mediaType' });
+  expect(await conforms(await op.post('/api/v1/runs', { data: {}, headers: { 'idempotency-key': 'bad key with spaces' } }), 400, 'Problem')).toMatchObject({ code: 'api.idempotencyKey' });
+  await api.dispose();
+  await op.dispose();
+});
