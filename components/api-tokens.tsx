@@ -6,6 +6,7 @@ import { useState, useTransition } from 'react';
 import { useForm } from 'react-hook-form';
 import { createTokenAction, revokeTokenAction } from '@/lib/actions/tokens';
 import { createTokenSchema, TOKEN_LIFETIMES_DAYS, type CreateTokenValues } from '@/lib/schemas/tokens';
+import { RowActionButton, ShownOnce } from './row-action-button';
 import { TextField } from './text-field';
 
 /** Creating a token: its text is shown here once, with a button to copy it, and never again. */
@@ -63,18 +64,7 @@ export function CreateTokenForm() {
           {error}
         </p>
       )}
-      {made && (
-        <div role="status" className="space-y-2 rounded border border-emerald-300 bg-emerald-50 p-3">
-          <p className="font-medium text-emerald-900">{t('made', { name: made.name })}</p>
-          <label htmlFor="new-token" className="block text-sm">
-            {t('copyNow')}
-          </label>
-          <input id="new-token" readOnly value={made.token} onFocus={(e) => e.currentTarget.select()} className="w-full rounded border border-slate-400 bg-white p-2 font-mono text-sm" />
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(made.token)} className="rounded border border-slate-400 bg-white px-2 py-1 text-sm">
-            {t('copy')}
-          </button>
-        </div>
-      )}
+      {made && <ShownOnce id="new-token" heading={t('made', { name: made.name })} label={t('copyNow')} value={made.token} />}
     </form>
   );
 }
@@ -82,33 +72,5 @@ export function CreateTokenForm() {
 /** Named "Revoke" in every row; the token it revokes is its description. */
 export function RevokeTokenButton({ id, name }: { id: number; name: string }) {
   const t = useTranslations('forms.tokens');
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const describedBy = `token-${id}-name`;
-  return (
-    <span className="flex flex-wrap items-center gap-2">
-      <span id={describedBy} className="sr-only">
-        {name}
-      </span>
-      <button
-        type="button"
-        disabled={pending}
-        aria-describedby={describedBy}
-        onClick={() =>
-          start(async () => {
-            const r = await revokeTokenAction({ id });
-            setError(r.ok ? null : r.message);
-          })
-        }
-        className="rounded border border-slate-400 bg-white px-2 py-1 text-sm"
-      >
-        {t('revoke')}
-      </button>
-      {error && (
-        <span role="alert" className="text-sm text-red-800">
-          {error}
-        </span>
-      )}
-    </span>
-  );
+  return <RowActionButton id={`token-${id}`} label={t('revoke')} description={name} act={() => revokeTokenAction({ id })} />;
 }

@@ -7,6 +7,7 @@ import { useForm } from 'react-hook-form';
 import { addWebhookAction, removeWebhookAction } from '@/lib/actions/webhooks';
 import { LOCALE_NAMES, LOCALES, type Locale } from '@/lib/messages/locales';
 import { addWebhookSchema, type AddWebhookValues } from '@/lib/schemas/webhooks';
+import { RowActionButton, ShownOnce } from './row-action-button';
 import { TextField } from './text-field';
 
 /** Adding a webhook: its signing secret is shown here once. */
@@ -55,15 +56,7 @@ export function AddWebhookForm() {
           {error}
         </p>
       )}
-      {secret && (
-        <div role="status" className="space-y-2 rounded border border-emerald-300 bg-emerald-50 p-3">
-          <p className="font-medium text-emerald-900">{t('added')}</p>
-          <label htmlFor="webhook-secret" className="block text-sm">
-            {t('secretNow')}
-          </label>
-          <input id="webhook-secret" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} className="w-full rounded border border-slate-400 bg-white p-2 font-mono text-sm" />
-        </div>
-      )}
+      {secret && <ShownOnce id="webhook-secret" heading={t('added')} label={t('secretNow')} value={secret} />}
     </form>
   );
 }
@@ -71,33 +64,5 @@ export function AddWebhookForm() {
 /** Named "Remove webhook" in every row; the URL it removes is its description. */
 export function RemoveWebhookButton({ id, url }: { id: number; url: string }) {
   const t = useTranslations('forms.webhooks');
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-  const describedBy = `webhook-${id}-url`;
-  return (
-    <span className="flex flex-wrap items-center gap-2">
-      <span id={describedBy} className="sr-only">
-        {url}
-      </span>
-      <button
-        type="button"
-        disabled={pending}
-        aria-describedby={describedBy}
-        onClick={() =>
-          start(async () => {
-            const r = await removeWebhookAction({ id });
-            setError(r.ok ? null : r.message);
-          })
-        }
-        className="rounded border border-slate-400 bg-white px-2 py-1 text-sm"
-      >
-        {t('remove')}
-      </button>
-      {error && (
-        <span role="alert" className="text-sm text-red-800">
-          {error}
-        </span>
-      )}
-    </span>
-  );
+  return <RowActionButton id={`webhook-${id}`} label={t('remove')} description={url} act={() => removeWebhookAction({ id })} />;
 }
