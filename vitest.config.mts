@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import path from 'node:path';
 
-/** The Postgres store's tests, which need a server: their project alone starts one (test-support/postgres-cluster.ts). */
+/** The Postgres store's tests, which need a server: their project alone starts one (lib/store/postgres/test-cluster.ts). */
 const POSTGRES_TESTS = 'lib/store/postgres/**/*.test.ts';
 
 export default defineConfig({
@@ -32,7 +32,7 @@ export default defineConfig({
           name: 'postgres',
           include: [POSTGRES_TESTS],
           // vitest runs a project's globalSetup only when the run has test files of that project.
-          globalSetup: ['test-support/postgres-cluster.ts'],
+          globalSetup: ['lib/store/postgres/test-cluster.ts'],
         },
       },
     ],

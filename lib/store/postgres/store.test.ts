@@ -1,4 +1,4 @@
-import { freshPostgres } from '../../../test-support/postgres';
+import { freshPostgres } from './test-database';
 import { describeStore } from '../store-contract';
 
 describeStore('Postgres', async () => {

@@ -1,5 +1,5 @@
 // vitest globalSetup of the postgres project: one Postgres for the whole test run, and a migrated
-// template database that each test copies (test-support/postgres.ts). TEST_DATABASE_URL names a
+// template database that each test copies (test-database.ts). TEST_DATABASE_URL names a
 // server to use instead (its role must be allowed to create databases); otherwise a throwaway
 // cluster is made from the machine's initdb and pg_ctl, and removed at the end. Without either,
 // the run stops and says how to get one: the Postgres tests are never skipped.
@@ -10,9 +10,9 @@ import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { parseDatabaseUrl } from '../lib/database-url';
-import { migrate } from '../lib/store/postgres/migrations';
-import { createPool } from '../lib/store/postgres/database';
+import { parseDatabaseUrl } from '../../database-url';
+import { createPool } from './database';
+import { migrate } from './migrations';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { parseDatabaseUrl } from '../lib/database-url';
-import { openPostgresStore } from '../lib/store';
-import type { Store } from '../lib/store/store';
-import { databaseUrl } from './postgres-cluster';
+import { parseDatabaseUrl } from '../../database-url';
+import type { Store } from '../store';
+import { openPostgresStore } from './store';
+import { databaseUrl } from './test-cluster';
 
 /**
- * A fresh database for one test, copied from the run's migrated template (test-support/
- * postgres-cluster.ts): `open()` opens a store on it, a pool of its own each time, as another
+ * A fresh database for one test, copied from the run's migrated template (test-cluster.ts): `open()` opens a store on it, a pool of its own each time, as another
  * console process would; `dispose()` closes them all and drops the database.
  */
 export async function freshPostgres(opts: { pool?: number } = {}): Promise<{ url: string; open: () => Store; dispose: () => Promise<void> }> {
