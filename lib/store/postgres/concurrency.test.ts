@@ -72,22 +72,24 @@ describe('Postgres store under concurrent processes', () => {
   });
 
   it('counts every user once when processes record batches, the same batch twice, while another closes the run, without a deadlock', async () => {
-    const total = 2_000;
-    const { runId } = await stores[0]!.runs.create(newRun(total), { ...by, action: 'run-started' });
-    const batch = (b: number) => Array.from({ length: 100 }, (_, i) => ({ seq: b * 100 + i + 1, account: `u${b * 100 + i}`, status: 'removed' as const, attempts: 1 }));
-    const recordAll = (store: Store) =>
-      (async () => {
-        for (let b = 0; b < total / 100; b++) await store.runs.recordOutcomes(runId, batch(b), 1);
+    const total = 1_000;
+    const batch = (b: number) => Array.from({ length: 50 }, (_, i) => ({ seq: b * 50 + i + 1, account: `u${b * 50 + i}`, status: 'removed' as const, attempts: 1 }));
+    // The close lands at a different point of the recording each round: before, among and after the batches.
+    for (let round = 0; round < 12; round++) {
+      const { runId } = await stores[0]!.runs.create(newRun(total), { ...by, action: 'run-started' });
+      const recordAll = async (store: Store) => {
+        for (let b = 0; b < total / 50; b++) await store.runs.recordOutcomes(runId, batch(b), 1);
+      };
+      const closing = (async () => {
+        await new Promise((resolve) => setTimeout(resolve, round * 4));
+        return stores[3]!.runs.finish(runId, { status: 'cancelled' });
       })();
-    const closing = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      return stores[2]!.runs.finish(runId, { status: 'cancelled' });
-    })();
-    await Promise.all([recordAll(stores[0]!), recordAll(stores[1]!), closing]);
-    const run = (await stores[3]!.runs.get(runId))!;
-    expect(run.succeeded + run.notSent).toBe(total);
-    expect(run.pending).toBe(0);
-    expect(await stores[3]!.runs.users(runId, { limit: total, filter: { result: 'removed' } })).toHaveLength(run.succeeded);
+      await Promise.all([recordAll(stores[0]!), recordAll(stores[1]!), recordAll(stores[2]!), closing]);
+      const run = (await stores[3]!.runs.get(runId))!;
+      expect(run.succeeded + run.notSent).toBe(total);
+      expect(run.pending).toBe(0);
+      expect(await stores[3]!.runs.users(runId, { limit: total, filter: { result: 'removed' } })).toHaveLength(run.succeeded);
+    }
   });
 
   it('copies a removal’s users once when two processes copy it at once', async () => {
