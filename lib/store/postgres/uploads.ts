@@ -175,7 +175,7 @@ const MERGE_SLICE = 50_000;
  * any of its rows did. An upload discarded meanwhile throws IllegalTransition and keeps its rows
  * for deleteDiscarded.
  */
-export async function completeUpload(pool: pg.Pool, uploadId: number, facts: CompletedUploadFacts): Promise<UploadSummary> {
+export async function completeUpload(pool: pg.Pool, uploadId: number, facts: CompletedUploadFacts, slice = MERGE_SLICE): Promise<UploadSummary> {
   return tx(pool, async (db) => {
     if (!(await stillUploading(db, uploadId))) throw new IllegalTransition('run', (await statusOf(db, uploadId)) ?? 'missing', 'staged');
     let users = 0;
@@ -185,7 +185,7 @@ export async function completeUpload(pool: pg.Pool, uploadId: number, facts: Com
         await db.query<{ user_id: string }>('SELECT user_id FROM upload_rows WHERE upload_id = $1 AND user_id > $2 ORDER BY user_id OFFSET $3 LIMIT 1', [
           uploadId,
           after,
-          MERGE_SLICE - 1,
+          slice - 1,
         ])
       ).rows[0]?.user_id;
       users += changed(
