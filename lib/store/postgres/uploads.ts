@@ -167,52 +167,44 @@ export async function addUploadIssues(pool: pg.Pool, uploadId: number, issues: r
 const MERGE_SLICE = 50_000;
 
 /**
- * The whole file has been read: its staging rows become one run_users row per user, set-based, a
- * slice of users at a time (walked in order on upload_rows_by_user, each slice deleted from
- * staging and inserted merged in one statement), then the upload becomes staged by one
- * compare-and-set, all in one transaction. A user keeps its first row's place; its attributes
- * are the union of its rows', in the order they first appear; it takes the picked attributes if
- * any of its rows did. An upload discarded meanwhile throws IllegalTransition and keeps its rows
- * for deleteDiscarded.
+ * The whole file has been read: its staging rows become one run_users row per user, set-based,
+ * then the upload becomes staged by one compare-and-set, all in one transaction. The merge walks
+ * the rows in file order, a slice of seqs per statement, and writes each user at its first row
+ * (found by one probe of upload_rows_by_user), so run_users grows in seq order; only a user with
+ * later rows has them read, for the union of its attributes in the order they first appear, and
+ * for the picked attributes if any of its rows took them. The staging rows go afterwards, by seq
+ * range. An upload discarded meanwhile throws IllegalTransition and keeps its rows for
+ * deleteDiscarded.
  */
 export async function completeUpload(pool: pg.Pool, uploadId: number, facts: CompletedUploadFacts, slice = MERGE_SLICE): Promise<UploadSummary> {
   return tx(pool, async (db) => {
     if (!(await stillUploading(db, uploadId))) throw new IllegalTransition('run', (await statusOf(db, uploadId)) ?? 'missing', 'staged');
+    const last = (await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM upload_rows WHERE upload_id = $1', [uploadId])).rows[0]!.seq ?? 0;
     let users = 0;
-    let after = '';
-    for (;;) {
-      const bound = (
-        await db.query<{ user_id: string }>('SELECT user_id FROM upload_rows WHERE upload_id = $1 AND user_id > $2 ORDER BY user_id OFFSET $3 LIMIT 1', [
-          uploadId,
-          after,
-          slice - 1,
-        ])
-      ).rows[0]?.user_id;
+    for (let from = 1; from <= last; from += slice) {
       users += changed(
         await db.query(
-          `WITH gone AS (
-             DELETE FROM upload_rows WHERE upload_id = $1 AND user_id > $2 AND ($3::text IS NULL OR user_id <= $3)
-             RETURNING seq, user_id, attrs, with_picked
-           ),
-           merged AS (
-             SELECT user_id, min(seq) AS seq, bool_or(with_picked) AS with_picked, count(*) AS rows, min(attrs) AS attrs FROM gone GROUP BY user_id
-           ),
-           repeated AS (
-             SELECT user_id, array_agg(attr ORDER BY first) AS attrs FROM (
-               SELECT g.user_id, a.attr, min(ARRAY[g.seq::bigint, a.ord]) AS first
-               FROM gone g JOIN merged m ON m.user_id = g.user_id AND m.rows > 1
-               CROSS JOIN LATERAL unnest(g.attrs) WITH ORDINALITY AS a(attr, ord)
-               GROUP BY g.user_id, a.attr
-             ) named GROUP BY user_id
-           )
-           INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
-           SELECT $1, m.seq, m.user_id, CASE WHEN m.rows = 1 THEN m.attrs ELSE COALESCE(r.attrs, '{}') END, m.with_picked
-           FROM merged m LEFT JOIN repeated r ON r.user_id = m.user_id`,
-          [uploadId, after, bound ?? null],
+          `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
+           SELECT $1, f.seq, f.user_id,
+                  CASE WHEN NOT f.repeated THEN f.attrs ELSE ARRAY(
+                    SELECT attr FROM upload_rows r CROSS JOIN LATERAL unnest(r.attrs) WITH ORDINALITY AS a(attr, ord)
+                    WHERE r.upload_id = $1 AND r.user_id = f.user_id GROUP BY attr ORDER BY min(ARRAY[r.seq::bigint, a.ord])
+                  ) END,
+                  f.with_picked OR (f.repeated AND EXISTS (SELECT 1 FROM upload_rows r WHERE r.upload_id = $1 AND r.user_id = f.user_id AND r.with_picked))
+           FROM (
+             SELECT u.seq, u.user_id, u.attrs, u.with_picked,
+                    EXISTS (SELECT 1 FROM upload_rows r WHERE r.upload_id = $1 AND r.user_id = u.user_id AND r.seq > u.seq) AS repeated
+             FROM upload_rows u
+             WHERE u.upload_id = $1 AND u.seq >= $2 AND u.seq < $3
+               AND NOT EXISTS (SELECT 1 FROM upload_rows e WHERE e.upload_id = $1 AND e.user_id = u.user_id AND e.seq < u.seq)
+           ) f
+           ORDER BY f.seq`,
+          [uploadId, from, from + slice],
         ),
       );
-      if (bound === undefined) break;
-      after = bound;
+    }
+    for (let from = 1; from <= last; from += slice) {
+      await db.query('DELETE FROM upload_rows WHERE upload_id = $1 AND seq >= $2 AND seq < $3', [uploadId, from, from + slice]);
     }
     const moved = await db.query<UploadRow>(
       `UPDATE runs SET status = 'staged', total = $2, rows_read = $3, invalid_rows = $4, duplicate_rows = $5::int - $2::int, rows_without_attrs = $6,
