@@ -112,7 +112,7 @@ export const MIGRATIONS: readonly Migration[] = [
         with_picked boolean NOT NULL,
         PRIMARY KEY (upload_id, seq)
       );
-      -- Answers "seen before?" for each arriving row, and walks the users in order at the merge.
+      -- Answers "seen before?" and "seen again?" for a row: as rows arrive, and at the merge.
       CREATE INDEX upload_rows_by_user ON upload_rows(upload_id, user_id, seq);
 
       CREATE TABLE upload_issues (

@@ -65,7 +65,7 @@ it('merges staged rows into the same users as the SQLite store, whatever the sli
   if (!parsed.ok) throw new Error(parsed.problems.join());
   const pool = createPool(parsed.config);
   try {
-    // Seven rows a slice: hundreds of slices, users whose rows straddle none of their bounds.
+    // Seven rows a slice: hundreds of slices, most repeated users with rows in more than one.
     const summary = await completeUpload(pool, inPostgres.id, facts(staged.length), 7);
     expect(summary).toEqual(await sqlite.uploads.complete(inSqlite.id, facts(staged.length)));
   } finally {
