@@ -211,11 +211,29 @@ export async function listRunningRuns(db: Db, sources?: readonly RunSource[]): P
 }
 
 /**
- * Closes a running run as the state machine says for this end, in the caller's transaction:
- * users never sent become "not sent", and the reason a run stopped is kept. A halted pass decides
- * nothing. Throws IllegalTransition when the run is no longer running (someone else closed it).
+ * Rows per statement where one change covers all of a run's users (closing it, copying a retry):
+ * each statement stays far inside any statement_timeout, however large the run.
  */
-export async function finishRun(db: pg.PoolClient, runId: number, end: RunEnd<Failure>): Promise<RunStatus | null> {
+const SLICE = 50_000;
+
+/** Seq bounds that cut a run's users into slices of `slice`, in order: the last seq of each slice, then null for the rest. */
+async function* seqSlices(db: Db, runId: number, slice: number): AsyncGenerator<{ after: number; upTo: number | null }> {
+  let after = 0;
+  for (;;) {
+    const upTo = first(await db.query<{ seq: number }>('SELECT seq FROM run_users WHERE run_id = $1 AND seq > $2 ORDER BY seq OFFSET $3 LIMIT 1', [runId, after, slice - 1]))?.seq ?? null;
+    yield { after, upTo };
+    if (upTo === null) return;
+    after = upTo;
+  }
+}
+
+/**
+ * Closes a running run as the state machine says for this end, in the caller's transaction:
+ * users never sent become "not sent", a slice at a time, and the reason a run stopped is kept. A
+ * halted pass decides nothing. Throws IllegalTransition when the run is no longer running
+ * (someone else closed it).
+ */
+export async function finishRun(db: pg.PoolClient, runId: number, end: RunEnd<Failure>, slice = SLICE): Promise<RunStatus | null> {
   const status = statusAfter(end);
   if (status === null) return null;
   assertRunMove('running', status);
@@ -229,8 +247,13 @@ export async function finishRun(db: pg.PoolClient, runId: number, end: RunEnd<Fa
     throw new IllegalTransition('run', from, status);
   }
   assertUserMove('pending', 'not_sent');
-  // A batch recorded at the same moment waits for these row locks, then finds its users no longer pending: counted once either way.
-  const notSent = changed(await db.query("UPDATE run_users SET result = 'not_sent' WHERE run_id = $1 AND result = 'pending'", [runId]));
+  // A batch recorded at the same moment waits for the run's row, locked above, then finds its users no longer pending: counted once either way.
+  let notSent = 0;
+  for await (const { after, upTo } of seqSlices(db, runId, slice)) {
+    notSent += changed(
+      await db.query("UPDATE run_users SET result = 'not_sent' WHERE run_id = $1 AND result = 'pending' AND seq > $2 AND ($3::int IS NULL OR seq <= $3)", [runId, after, upTo]),
+    );
+  }
   await db.query('UPDATE runs SET not_sent = not_sent + $1 WHERE id = $2', [notSent, runId]);
   // Its pace is only shown while it runs.
   await db.query('DELETE FROM run_progress WHERE run_id = $1', [runId]);
@@ -254,44 +277,51 @@ export async function listRuns(db: Db, opts: { limit: number; beforeId?: number;
 
 /**
  * A new run of the parent's kind holding only the users worth sending again: those failed with
- * one of `retryKeys` and those never sent. One statement counts them, inserts the run with that
- * total and copies them, all from one snapshot, so the audited count is the users copied. While a
- * retry of the same run is still going, asking again returns that one: the insert is refused by
- * runs_one_running_child_per_kind (after waiting for the other's commit), not by a read before it.
+ * one of `retryKeys` and those never sent, copied in order a slice of the parent's seqs per
+ * statement. The parent is finished, so its users no longer change; the run's total and the
+ * audited count are the users actually copied. While a retry of the same run is still going,
+ * asking again returns that one: the insert is refused by runs_one_running_child_per_kind (after
+ * waiting for the other's commit), not by a read before it.
  */
 export async function createRetryRun(
   db: pg.PoolClient,
   parentId: number,
   retryKeys: readonly string[],
   meta: { operator: string | null },
+  slice = SLICE,
 ): Promise<Created | { ok: false; refusal: RetryRefusal }> {
   const parent = await getRun(db, parentId);
   if (!parent) return { ok: false, refusal: 'not-found' };
   // A second restore of the removal is the retry of a restore: it writes back only what is still missing.
   if (parent.kind === 'restore') return { ok: false, refusal: 'restore-run' };
   if (parent.status === 'running') return { ok: false, refusal: 'still-running' };
-  const made = first(
-    await db.query<{ id: number; total: number }>(
-      `WITH chosen AS (
-         SELECT seq, user_id, attrs, with_picked FROM run_users
-         WHERE run_id = $1 AND (result = 'not_sent' OR (result = 'failed' AND error_key = ANY ($2::text[])))
-       ),
-       run AS (
-         INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
-         SELECT now(), 'retry', p.kind, p.app_id, p.sdkappid, p.region, p.attrs, $3, p.id, $4, (SELECT count(*) FROM chosen), p.picked_attrs
-         FROM runs p WHERE p.id = $1 AND EXISTS (SELECT 1 FROM chosen)
-         ON CONFLICT DO NOTHING
-         RETURNING id, total
-       ),
-       copied AS (
-         INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
-         SELECT run.id, ROW_NUMBER() OVER (ORDER BY c.seq), c.user_id, c.attrs, c.with_picked FROM chosen c CROSS JOIN run
-       )
-       SELECT id, total FROM run`,
-      [parentId, retryKeys, meta.operator, RUN_START],
-    ),
-  );
-  if (made) return { ok: true, runId: made.id, users: made.total, existing: false };
+  const chosen = "run_id = $1 AND (result = 'not_sent' OR (result = 'failed' AND error_key = ANY ($2::text[])))";
+  const worth = first(await db.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM run_users WHERE ${chosen}) AS any`, [parentId, retryKeys]))!.any;
+  const made = worth
+    ? first(
+        await db.query<{ id: number }>(
+          `INSERT INTO runs (created_at, source, kind, app_id, sdkappid, region, attrs, operator, parent_run_id, status, total, picked_attrs)
+           SELECT now(), 'retry', kind, app_id, sdkappid, region, attrs, $2, id, $3, 0, picked_attrs FROM runs WHERE id = $1
+           ON CONFLICT DO NOTHING RETURNING id`,
+          [parentId, meta.operator, RUN_START],
+        ),
+      )
+    : undefined;
+  if (made) {
+    let users = 0;
+    for await (const { after, upTo } of seqSlices(db, parentId, slice)) {
+      users += changed(
+        await db.query(
+          `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
+           SELECT $3, $4 + ROW_NUMBER() OVER (ORDER BY seq), user_id, attrs, with_picked FROM run_users
+           WHERE ${chosen} AND seq > $5 AND ($6::int IS NULL OR seq <= $6)`,
+          [parentId, retryKeys, made.id, users, after, upTo],
+        ),
+      );
+    }
+    await db.query('UPDATE runs SET total = $1 WHERE id = $2', [users, made.id]);
+    return { ok: true, runId: made.id, users, existing: false };
+  }
   // A retry is of the parent's kind, and the only running run of that kind after it.
   const going = await runningChild(db, parentId, parent.kind);
   if (going) return { ok: true, runId: going.id, users: going.total, existing: true };
