@@ -110,9 +110,13 @@ export const MIGRATIONS: readonly Migration[] = [
         user_id text COLLATE "C" NOT NULL,
         attrs text[] NOT NULL,
         with_picked boolean NOT NULL,
+        -- Marked as each batch arrives, so the merge reads other rows only for users that repeat:
+        -- a later row of a user already staged, and the first row of a user staged again later.
+        seen_before boolean NOT NULL DEFAULT false,
+        seen_again boolean NOT NULL DEFAULT false,
         PRIMARY KEY (upload_id, seq)
       );
-      -- Answers "seen before?" and "seen again?" for a row: as rows arrive, and at the merge.
+      -- Finds a row's user among the rows staged before it, and all of a repeated user's rows.
       CREATE INDEX upload_rows_by_user ON upload_rows(upload_id, user_id, seq);
 
       CREATE TABLE upload_issues (

@@ -215,7 +215,10 @@ export function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store 
  */
 export function openPostgresStore(config: PostgresConfig): Store {
   const pool = createPool(config);
-  const ready = migrate(pool);
+  const ready = migrate(pool).catch((err: unknown) => {
+    // Start-up prints this: which database (never its password), and why.
+    throw new Error(`cannot open the database ${config.display}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  });
   // Handled here so a store nobody calls does not crash the process; every call still sees the rejection.
   ready.catch(() => undefined);
   return createPostgresStore(pool, ready);

@@ -120,10 +120,10 @@ async function stillUploading(db: pg.PoolClient, uploadId: number): Promise<bool
 
 /**
  * One batch of valid rows in file order, appended to the upload's staging rows by COPY; users are
- * merged into one row each when the file is complete (completeUpload). `merged` counts this
- * batch's rows whose user was staged before (in an earlier batch or earlier in this one), one
- * index probe per row. Rows for an upload no longer arriving (discarded meanwhile) are dropped:
- * it can never be staged.
+ * merged into one row each when the file is complete (completeUpload). One index probe per row
+ * finds those whose user was staged before (in an earlier batch or earlier in this one): they are
+ * marked, with their user's first row, and counted as `merged`. Rows for an upload no longer
+ * arriving (discarded meanwhile) are dropped: it can never be staged.
  */
 export async function addStagedRows(pool: pg.Pool, uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }> {
   if (rows.length === 0) return { merged: 0 };
@@ -139,9 +139,19 @@ export async function addStagedRows(pool: pg.Pool, uploadId: number, firstSeq: n
     await pipeline(Readable.from([text]), db.query(copyFrom('COPY upload_rows (upload_id, seq, user_id, attrs, with_picked) FROM STDIN')));
     const merged = (
       await db.query<{ merged: number }>(
-        `SELECT count(*)::int AS merged FROM upload_rows b
-         WHERE b.upload_id = $1 AND b.seq >= $2 AND b.seq < $3
-           AND EXISTS (SELECT 1 FROM upload_rows e WHERE e.upload_id = $1 AND e.user_id = b.user_id AND e.seq < b.seq)`,
+        `WITH repeats AS (
+           UPDATE upload_rows b SET seen_before = true
+           WHERE b.upload_id = $1 AND b.seq >= $2 AND b.seq < $3
+             AND EXISTS (SELECT 1 FROM upload_rows e WHERE e.upload_id = $1 AND e.user_id = b.user_id AND e.seq < b.seq)
+           RETURNING b.user_id
+         ),
+         firsts AS (
+           UPDATE upload_rows f SET seen_again = true
+           FROM (SELECT DISTINCT user_id FROM repeats) r
+           WHERE f.upload_id = $1 AND f.user_id = r.user_id AND NOT f.seen_again
+             AND f.seq = (SELECT min(seq) FROM upload_rows m WHERE m.upload_id = $1 AND m.user_id = r.user_id)
+         )
+         SELECT count(*)::int AS merged FROM repeats`,
         [uploadId, firstSeq, firstSeq + rows.length],
       )
     ).rows[0]!.merged;
@@ -169,12 +179,11 @@ const MERGE_SLICE = 50_000;
 /**
  * The whole file has been read: its staging rows become one run_users row per user, set-based,
  * then the upload becomes staged by one compare-and-set, all in one transaction. The merge walks
- * the rows in file order, a slice of seqs per statement, and writes each user at its first row
- * (found by one probe of upload_rows_by_user), so run_users grows in seq order; only a user with
- * later rows has them read, for the union of its attributes in the order they first appear, and
- * for the picked attributes if any of its rows took them. The staging rows go afterwards, by seq
- * range. An upload discarded meanwhile throws IllegalTransition and keeps its rows for
- * deleteDiscarded.
+ * the rows in file order, a slice of seqs per statement, and writes each user at its first row,
+ * so run_users grows in seq order. Only a user staged again (marked as its rows arrived) has its
+ * other rows read: for the union of its attributes in the order they first appear, and for the
+ * picked attributes if any of its rows took them. The staging rows go afterwards, by seq range.
+ * An upload discarded meanwhile throws IllegalTransition and keeps its rows for deleteDiscarded.
  */
 export async function completeUpload(pool: pg.Pool, uploadId: number, facts: CompletedUploadFacts, slice = MERGE_SLICE): Promise<UploadSummary> {
   return tx(pool, async (db) => {
@@ -186,18 +195,13 @@ export async function completeUpload(pool: pg.Pool, uploadId: number, facts: Com
         await db.query(
           `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
            SELECT $1, f.seq, f.user_id,
-                  CASE WHEN NOT f.repeated THEN f.attrs ELSE ARRAY(
+                  CASE WHEN NOT f.seen_again THEN f.attrs ELSE ARRAY(
                     SELECT attr FROM upload_rows r CROSS JOIN LATERAL unnest(r.attrs) WITH ORDINALITY AS a(attr, ord)
                     WHERE r.upload_id = $1 AND r.user_id = f.user_id GROUP BY attr ORDER BY min(ARRAY[r.seq::bigint, a.ord])
                   ) END,
-                  f.with_picked OR (f.repeated AND EXISTS (SELECT 1 FROM upload_rows r WHERE r.upload_id = $1 AND r.user_id = f.user_id AND r.with_picked))
-           FROM (
-             SELECT u.seq, u.user_id, u.attrs, u.with_picked,
-                    EXISTS (SELECT 1 FROM upload_rows r WHERE r.upload_id = $1 AND r.user_id = u.user_id AND r.seq > u.seq) AS repeated
-             FROM upload_rows u
-             WHERE u.upload_id = $1 AND u.seq >= $2 AND u.seq < $3
-               AND NOT EXISTS (SELECT 1 FROM upload_rows e WHERE e.upload_id = $1 AND e.user_id = u.user_id AND e.seq < u.seq)
-           ) f
+                  f.with_picked OR (f.seen_again AND EXISTS (SELECT 1 FROM upload_rows r WHERE r.upload_id = $1 AND r.user_id = f.user_id AND r.with_picked))
+           FROM upload_rows f
+           WHERE f.upload_id = $1 AND f.seq >= $2 AND f.seq < $3 AND NOT f.seen_before
            ORDER BY f.seq`,
           [uploadId, from, from + slice],
         ),
