@@ -80,8 +80,9 @@ const LOCK_CLASS = {
  * snapshot is taken when it starts, so a count in the same statement as the lock would not see
  * what the previous holder committed.
  */
-export async function lock(client: pg.PoolClient, what: keyof typeof LOCK_CLASS, key?: string): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS[what], key ?? '']);
+export async function lock(client: pg.PoolClient, what: keyof typeof LOCK_CLASS, key?: string, opts: { anyCase?: boolean } = {}): Promise<void> {
+  // anyCase: keys equal under the database's lower(), as the statements it guards compare them, share one lock.
+  await client.query(`SELECT pg_advisory_xact_lock($1, hashtext(${opts.anyCase ? 'lower($2)' : '$2'}))`, [LOCK_CLASS[what], key ?? '']);
 }
 
 /** A statement's affected rows; pg answers null for statements that report none. */

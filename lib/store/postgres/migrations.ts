@@ -92,7 +92,8 @@ export const MIGRATIONS: readonly Migration[] = [
         error_info text,
         attempts integer NOT NULL DEFAULT 0,
         -- name → value: what a removal took away, a check read, or a restore writes. NULL once purged.
-        attr_values jsonb,
+        -- json, not jsonb: the names keep the order TIM gave them, as the run page and export show them.
+        attr_values json,
         -- Names a restore left alone because they had a value again.
         skipped_attrs text[],
         PRIMARY KEY (run_id, seq)

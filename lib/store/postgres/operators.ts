@@ -47,7 +47,7 @@ export async function getOperator(db: Db, id: number): Promise<Operator | null> 
 }
 
 export async function listOperators(db: Db): Promise<Operator[]> {
-  return (await db.query<OperatorRow>('SELECT * FROM operators ORDER BY username')).rows.map(toOperator);
+  return (await db.query<OperatorRow>('SELECT * FROM operators ORDER BY lower(username) COLLATE "C", username COLLATE "C"')).rows.map(toOperator);
 }
 
 export async function countOperators(db: Db): Promise<number> {

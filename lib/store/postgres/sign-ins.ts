@@ -17,7 +17,7 @@ import { findOperator, getOperator } from './operators';
 export async function beginAttempt(pool: pg.Pool, by: { username: string; clientIp: string | null }, nowMs: number): Promise<number | null> {
   const since = nowMs - LOCKOUT_WINDOW_MS;
   return tx(pool, async (db) => {
-    await lock(db, 'signInUsername', by.username.toLowerCase());
+    await lock(db, 'signInUsername', by.username, { anyCase: true });
     if (by.clientIp !== null) await lock(db, 'signInAddress', by.clientIp);
     // `client_ip = NULL` matches nothing: an unknown address is not one shared lockout key.
     const begun = await db.query<{ id: number }>(

@@ -98,7 +98,7 @@ export async function recordOutcomes(pool: pg.Pool, runId: number, outcomes: rea
     const settled = (o: UserOutcome) => (o.status === 'failed' ? null : o);
     const moved = await db.query<{ seq: number }>(
       `UPDATE run_users u SET result = v.result, error_key = v.error_key, error_code = v.error_code, error_info = v.error_info, attempts = v.attempts,
-                              attr_values = COALESCE(v.attr_values::jsonb, u.attr_values), skipped_attrs = v.skipped::text[]
+                              attr_values = COALESCE(v.attr_values::json, u.attr_values), skipped_attrs = v.skipped::text[]
        FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[])
          AS v(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped)
        WHERE u.run_id = $1 AND u.seq = v.seq AND u.result = 'pending'
@@ -177,7 +177,7 @@ export async function recentProgress(db: Db, runId: number): Promise<ProgressSec
 /** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. */
 export async function keepValues(db: Db, runId: number, kept: readonly { seq: number; values: Attrs }[]): Promise<void> {
   await db.query(
-    `UPDATE run_users u SET attr_values = k.v::jsonb FROM unnest($2::int[], $3::text[]) AS k(seq, v)
+    `UPDATE run_users u SET attr_values = k.v::json FROM unnest($2::int[], $3::text[]) AS k(seq, v)
      WHERE u.run_id = $1 AND u.seq = k.seq AND u.result = 'pending'`,
     [runId, kept.map((k) => k.seq), kept.map((k) => JSON.stringify(k.values))],
   );
@@ -199,7 +199,7 @@ export async function listRunUsers(db: Db, runId: number, opts: { afterSeq?: num
 export async function findUserAcrossRuns(db: Db, userId: string, limit = 200): Promise<{ run: RunSummary; user: RunUser }[]> {
   const rows = (
     await db.query<{ u: RunUserRow; r: RunRow }>(
-      `SELECT to_jsonb(u) AS u, to_jsonb(r) AS r FROM run_users u JOIN runs r ON r.id = u.run_id
+      `SELECT row_to_json(u) AS u, row_to_json(r) AS r FROM run_users u JOIN runs r ON r.id = u.run_id
        WHERE u.user_id = $1 AND r.${IS_RUN} ORDER BY u.run_id DESC LIMIT $2`,
       [userId, limit],
     )
@@ -210,7 +210,7 @@ export async function findUserAcrossRuns(db: Db, userId: string, limit = 200): P
   });
 }
 
-/** A runs row read through to_jsonb: its timestamps arrive as text. */
+/** A runs row read through row_to_json: its timestamps arrive as text. */
 function fromJsonRow(r: RunRow): RunRow {
   const date = (v: unknown) => (v === null ? null : new Date(v as string));
   return { ...r, created_at: date(r.created_at)!, finished_at: date(r.finished_at), values_purged_at: date(r.values_purged_at) };
@@ -219,6 +219,6 @@ function fromJsonRow(r: RunRow): RunRow {
 /** Failed users grouped by reason, most common first, counted as each batch was recorded. */
 export async function failureGroups(db: Db, runId: number): Promise<FailureGroup[]> {
   return (
-    await db.query<FailureGroup>('SELECT error_key AS key, error_code AS code, info, count FROM run_failures WHERE run_id = $1 ORDER BY count DESC, error_key', [runId])
+    await db.query<FailureGroup>('SELECT error_key AS key, error_code AS code, info, count FROM run_failures WHERE run_id = $1 ORDER BY count DESC, error_key COLLATE "C"', [runId])
   ).rows;
 }

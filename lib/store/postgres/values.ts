@@ -6,7 +6,7 @@ import { changed, type Db } from './database';
 import { getRun, insertedOrKept, runningChild, runWithKey, type Created } from './runs';
 
 export async function attrCounts(db: Db, runId: number): Promise<AttrCount[]> {
-  return (await db.query<AttrCount>('SELECT attr, asked, with_value AS "withValue" FROM run_attr_counts WHERE run_id = $1 ORDER BY attr', [runId])).rows;
+  return (await db.query<AttrCount>('SELECT attr, asked, with_value AS "withValue" FROM run_attr_counts WHERE run_id = $1 ORDER BY attr COLLATE "C"', [runId])).rows;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function createRemovalFromCheck(
  * restored or skipped by an earlier restore of the same removal (a failed or unsent one is tried again).
  */
 const RESTORABLE = `
-  p.result = 'removed' AND p.attr_values IS NOT NULL AND p.attr_values <> '{}'::jsonb
+  p.result = 'removed' AND p.attr_values IS NOT NULL AND p.attr_values::text <> '{}'
   AND NOT EXISTS (
     SELECT 1 FROM runs rr JOIN run_users r ON r.run_id = rr.id AND r.user_id = p.user_id
     WHERE rr.parent_run_id = p.run_id AND rr.kind = 'restore' AND r.result IN ('restored', 'skipped')
@@ -99,7 +99,7 @@ export async function copyUsersSlice(db: pg.PoolClient, runId: number, slice = 2
   if (run.kind === 'restore') {
     await db.query(
       `INSERT INTO run_users (run_id, seq, user_id, attrs, attr_values)
-       SELECT $1, p.seq, p.user_id, ARRAY(SELECT jsonb_object_keys(p.attr_values)), p.attr_values
+       SELECT $1, p.seq, p.user_id, ARRAY(SELECT json_object_keys(p.attr_values)), p.attr_values
        FROM run_users p WHERE p.run_id = $2 AND p.seq > $3 AND p.seq <= $4 AND ${RESTORABLE}`,
       [runId, run.copy_from, run.copied_upto, upTo],
     );
@@ -157,7 +157,7 @@ export async function purgeValuesSlice(db: Db, runId: number, afterSeq: number, 
     ?.seq;
   // An empty {} (the user had none) says nothing about anyone and stays.
   const cleared = changed(
-    await db.query("UPDATE run_users SET attr_values = NULL WHERE run_id = $1 AND seq > $2 AND seq <= $3 AND attr_values IS NOT NULL AND attr_values <> '{}'::jsonb", [
+    await db.query("UPDATE run_users SET attr_values = NULL WHERE run_id = $1 AND seq > $2 AND seq <= $3 AND attr_values IS NOT NULL AND attr_values::text <> '{}'", [
       runId,
       afterSeq,
       last ?? 2_147_483_647,
