@@ -112,6 +112,22 @@ describe('Postgres store under concurrent processes', () => {
   });
 });
 
+describe('Postgres isolation', () => {
+  it('works under READ COMMITTED even where the database defaults to a stricter level', async () => {
+    const name = new URL(db.url).pathname.slice(1);
+    await db.query(`ALTER DATABASE ${name} SET default_transaction_isolation = 'repeatable read'`);
+    const [one, two] = [db.open(), db.open()];
+    const { runId } = await one.runs.create(newRun(50), { ...by, action: 'run-started' });
+    await one.runs.finish(runId, { status: 'cancelled' });
+    const entry = (id: number, n: number) => ({ ...by, action: 'run-retried' as const, runId: id, detail: { users: n } });
+    for (let round = 0; round < 5; round++) {
+      const both = await Promise.all([one, two].map((s) => s.runs.createRetry(runId, [], 'ann', entry)));
+      expect(both.map((r) => r.ok && r.existing).sort()).toEqual([false, true]);
+      await one.runs.finish(both[0]!.ok ? both[0]!.runId : 0, { status: 'cancelled' });
+    }
+  });
+});
+
 describe('Postgres migrations', () => {
   it('migrates an empty database once when several processes start at the same moment', async () => {
     const empty = await freshPostgres({ empty: true });

@@ -50,7 +50,8 @@ export async function tx<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promis
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    // Named, not left to the server's default: after waiting on another writer's unique key, the next statement must see that writer's row.
+    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
