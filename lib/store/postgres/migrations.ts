@@ -244,7 +244,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
   });
 }
 
-export class SchemaTooNew extends Error {
+class SchemaTooNew extends Error {
   constructor(
     readonly found: number,
     readonly known: number,

@@ -41,7 +41,7 @@ export interface RunRow {
 export const toFailure = (key: string | null, code: number | null, info: string | null): StoredFailure | null =>
   key === null ? null : { key, code, info: info ?? '' };
 
-export const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 /** Runs only: uploads (uploading, staged, discarding) are read through uploads.ts. */
 export const IS_RUN = `status <> ALL ('{${UPLOAD_STATUSES.join(',')}}'::text[])`;

@@ -40,7 +40,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
  * rule needs a count and a write to be one step, a constraint decides or an advisory lock makes
  * writers take turns (see each file).
  */
-export function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
+function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
   // Every method waits for the migrations; a failed one rejects them all with its reason.
   const on = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
     await ready;

@@ -21,7 +21,7 @@ declare module 'vitest' {
   }
 }
 
-export class PostgresNotFound extends Error {}
+class PostgresNotFound extends Error {}
 
 const HOW_TO_GET_ONE = [
   'The Postgres store tests need a PostgreSQL server, and none was found. Either:',
@@ -31,7 +31,7 @@ const HOW_TO_GET_ONE = [
 ].join('\n');
 
 /** PG_BIN, else the newest /usr/lib/postgresql/N/bin, else initdb on PATH. */
-export function findPgBin(env: NodeJS.ProcessEnv = process.env): string {
+function findPgBin(env: NodeJS.ProcessEnv = process.env): string {
   const has = (dir: string) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'));
   if (env.PG_BIN) {
     if (has(env.PG_BIN)) return env.PG_BIN;
