@@ -14,7 +14,8 @@ const ONE_ROOT = {
   allowTypeImports: true,
 };
 
-const ONLY_THE_STORE = 'Only lib/store talks to a database: open the store with openSqliteStore from @/lib/store and use its interface (lib/store/store.ts).';
+const ONLY_THE_STORE =
+  'Only lib/store talks to a database: open the store with openSqliteStore or openPostgresStore from @/lib/store (the composition root picks one) and use its interface (lib/store/store.ts).';
 
 export default defineConfig([
   ...nextVitals,
@@ -24,7 +25,10 @@ export default defineConfig([
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'better-sqlite3', message: ONLY_THE_STORE }], patterns: [{ regex: '(^|/)store/sqlite\\b', message: ONLY_THE_STORE }] },
+        {
+          paths: ['better-sqlite3', 'pg', 'pg-copy-streams'].map((name) => ({ name, message: ONLY_THE_STORE })),
+          patterns: [{ regex: '(^|/)store/(sqlite|postgres)\\b', message: ONLY_THE_STORE }],
+        },
       ],
     },
   },

@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import path from 'node:path';
 
+/** The Postgres store's tests, which need a server: their project alone starts one (lib/store/postgres/test-cluster.ts). */
+const POSTGRES_TESTS = 'lib/store/postgres/**/*.test.ts';
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,10 +13,28 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'cli/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // The TIM client logs every request; show that only for a failing test.
     silent: 'passed-only',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'cli/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
+          exclude: [POSTGRES_TESTS],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: [POSTGRES_TESTS],
+          // vitest runs a project's globalSetup only when the run has test files of that project.
+          globalSetup: ['lib/store/postgres/test-cluster.ts'],
+        },
+      },
+    ],
   },
 });

@@ -5,6 +5,7 @@ import { DEFAULT_TYPED_CONFIRM_ABOVE } from './apps/typed-confirm';
 import { DEFAULT_CSV_LIMITS, type CsvLimits } from './csv/limits';
 import { REGIONS, resolveBaseUrl, sendsInClear } from './tim/regions';
 import { intBetween } from './env-int';
+import { parseDatabaseUrl, type PostgresConfig } from './database-url';
 import { estimatedEntropyBits, Secret } from './secret';
 import { trustedProxyHopsSchema } from './trusted-proxy-hops';
 
@@ -67,6 +68,8 @@ const envSchema = z.object({
     .min(1, { error: 'must not be empty (path of the SQLite file)' })
     .optional()
     .transform((p) => p ?? './data/console.db'),
+  // Checked by parseDatabaseUrl, whose problems name the parameter; the value itself may hold a password.
+  DATABASE_URL: z.string().optional(),
   SESSION_SECRET: z
     .string({ error: 'is required (at least 32 random characters that sign session cookies, e.g. `openssl rand -base64 48`)' })
     .min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -base64 48`)' })
@@ -100,6 +103,8 @@ export type Config = {
   ignoredVars: string[];
   timeoutMs: number;
   databasePath: string;
+  /** DATABASE_URL, read: Postgres instead of the SQLite file at databasePath. */
+  databaseUrl: PostgresConfig | null;
   sessionSecret: Secret;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
@@ -203,8 +208,14 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
     })
     .safeParse(picked);
   // Never echo the received value: it may be the secret key.
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`)), ...missingSingleApp(picked), ...unsafeValues(picked)];
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const database = databaseUrlOf(picked);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`)),
+    ...missingSingleApp(picked),
+    ...unsafeValues(picked),
+    ...(database.ok ? [] : database.problems),
+  ];
+  if (!parsed.success || !database.ok || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     apps: resolveApps(e, env, secrets),
@@ -212,6 +223,7 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
     ignoredVars: e.TIM_APPS_FILE === undefined ? [] : SINGLE_APP_VARS.filter((k) => picked[k] !== undefined),
     timeoutMs: e.TIM_TIMEOUT_MS,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: database.config,
     sessionSecret: e.SESSION_SECRET,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
@@ -226,14 +238,24 @@ export function parseConfig(env: Record<string, string | undefined>, secrets: Se
   };
 }
 
-/** What opens the store, and all a script acting on the database alone needs. */
-export type StoreConfig = Pick<Config, 'databasePath'>;
+/** DATABASE_URL read, or null when unset; its problems never repeat the value. */
+function databaseUrlOf(picked: Record<string, string | undefined>): { ok: true; config: PostgresConfig | null } | { ok: false; problems: string[] } {
+  const raw = picked.DATABASE_URL?.trim();
+  if (!raw) return { ok: true, config: null };
+  return parseDatabaseUrl(raw);
+}
 
-/** DATABASE_PATH by the server's own rule and default, for scripts that need nothing else. */
+/** What opens the store, and all a script acting on the database alone needs. */
+export type StoreConfig = Pick<Config, 'databasePath' | 'databaseUrl'>;
+
+/** DATABASE_URL, or DATABASE_PATH, by the server's own rules and default, for scripts that need nothing else. */
 export function parseStoreConfig(env: Record<string, string | undefined>): StoreConfig {
-  const parsed = envSchema.pick({ DATABASE_PATH: true }).safeParse(pickEnv(env));
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`));
-  return { databasePath: parsed.data.DATABASE_PATH };
+  const picked = pickEnv(env);
+  const parsed = envSchema.pick({ DATABASE_PATH: true }).safeParse(picked);
+  const database = databaseUrlOf(picked);
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`)), ...(database.ok ? [] : database.problems)];
+  if (!parsed.success || !database.ok) throw new ConfigError(problems);
+  return { databasePath: parsed.data.DATABASE_PATH, databaseUrl: database.config };
 }
 
 const cache = globalThis as typeof globalThis & { __timConsoleConfig?: Config };

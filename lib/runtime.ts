@@ -5,7 +5,7 @@ import type { Config, StoreConfig } from './config';
 import { DEFAULT_CSV_LIMITS, type CsvLimits } from './csv/limits';
 import { JobWorker } from './jobs/worker';
 import { Secret } from './secret';
-import { openSqliteStore } from './store';
+import { openPostgresStore, openSqliteStore } from './store';
 import type { Store } from './store/store';
 
 /**
@@ -24,8 +24,9 @@ export interface Runtime {
   webhookPolicy: { allowHttpLoopback: boolean };
 }
 
+/** Postgres when DATABASE_URL is set; otherwise the SQLite file, as always. */
 export function openStore(config: StoreConfig): Store {
-  return openSqliteStore(config.databasePath);
+  return config.databaseUrl ? openPostgresStore(config.databaseUrl) : openSqliteStore(config.databasePath);
 }
 
 export function createRuntime(config: Config): Runtime {

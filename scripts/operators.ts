@@ -1,5 +1,5 @@
 // `npm run operators -- add NAME ROLE | disable NAME | enable NAME | unlock NAME | reset-password NAME | list`
-// Manages operators from a shell on the server; needs only DATABASE_PATH. Passwords are read from
+// Manages operators from a shell on the server; needs only DATABASE_PATH, or DATABASE_URL. Passwords are read from
 // the terminal (not echoed) or, when piped, from the first line of standard input.
 import { createInterface } from 'node:readline';
 import { parseStoreConfig } from '../lib/config';

@@ -49,7 +49,7 @@ export async function startServer(): Promise<void> {
       worker: status.role,
       apps: config.apps.map((a) => `${a.id}=${a.sdkAppId}@${a.usesBaseUrlOverride ? 'base-url' : a.region}/${a.maxQps}qps`).join(','),
       appsFrom: config.appsSource,
-      database: config.databasePath,
+      database: config.databaseUrl?.display ?? config.databasePath,
     });
   } catch (err) {
     if (err instanceof ConfigError) {

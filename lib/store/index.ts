@@ -1,4 +1,5 @@
 import 'server-only';
 
-/** The one way to open the store: the composition root, the scripts and the tests outside lib/store use this, never the SQLite files. */
+/** The one way to open a store: the composition root, the scripts and the tests outside lib/store use these, never the files of one store. */
 export { openSqliteStore } from './sqlite/store';
+export { openPostgresStore } from './postgres/store';

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { parseDatabaseUrl } from '../../database-url';
+import type { StagedRow } from '../../uploads/types';
+import { openSqliteStore } from '../sqlite/store';
+import type { Store } from '../store';
+import { createPool } from './database';
+import { completeUpload } from './uploads';
+import { freshPostgres, type FreshPostgres } from './test-database';
+
+let db: FreshPostgres;
+let sqliteDir: string;
+let sqlite: Store;
+beforeEach(async () => {
+  db = await freshPostgres();
+  sqliteDir = mkdtempSync(join(tmpdir(), 'uploads-vs-'));
+  sqlite = openSqliteStore(join(sqliteDir, 'console.db'));
+});
+afterEach(async () => {
+  await db.dispose();
+  await sqlite.close();
+  rmSync(sqliteDir, { recursive: true, force: true });
+});
+
+/** Rows drawn with a fixed seed: users repeated across and within batches, attribute lists in several orders, some rows taking the picked ones. */
+function rows(n: number): StagedRow[] {
+  let seed = 42;
+  const next = (k: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % k);
+  const lists = [[], ['sex'], ['city'], ['city', 'sex'], ['sex', 'tag', 'city'], ['tag']];
+  return Array.from({ length: n }, () => ({ account: `user-${next(n / 3)}`, attrs: lists[next(lists.length)]!, withPicked: next(4) === 0 }));
+}
+
+const facts = (validRows: number) => ({
+  rowsRead: validRows,
+  invalidRows: 0,
+  validRows,
+  rowsWithoutAttrs: 1,
+  hasHeader: true,
+  attrs: ['sex', 'city', 'tag'],
+  attrSets: [],
+  otherAttrSetRows: 0,
+  nowMs: 1_000,
+});
+
+it('merges staged rows into the same users as the SQLite store, whatever the slices the merge walks them in', async () => {
+  const staged = rows(3_000);
+  const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'f.csv' };
+  const cap = { max: 10, stagedSinceMs: 0, readingPerOperator: 10, readingPerProcess: 10, liveSinceMs: 0 };
+  const receiver = { owner: { id: 'p', pid: 1, host: 'h' }, nowMs: 1_000 };
+  const stage = async (store: Store) => {
+    const begun = await store.uploads.begin(upload, receiver, cap);
+    if (!begun.ok) throw new Error(begun.refusal);
+    let merged = 0;
+    for (let i = 0; i < staged.length; i += 250) merged += (await store.uploads.addRows(begun.uploadId, i + 1, staged.slice(i, i + 250))).merged;
+    return { id: begun.uploadId, merged };
+  };
+  const postgres = db.open();
+  const [inSqlite, inPostgres] = [await stage(sqlite), await stage(postgres)];
+  expect(inPostgres.merged).toBe(inSqlite.merged);
+  expect(await postgres.uploads.countRows(inPostgres.id)).toBe(await sqlite.uploads.countRows(inSqlite.id));
+
+  const parsed = parseDatabaseUrl(db.url);
+  if (!parsed.ok) throw new Error(parsed.problems.join());
+  const pool = createPool(parsed.config);
+  try {
+    // Seven rows a slice: hundreds of slices, most repeated users with rows in more than one.
+    const summary = await completeUpload(pool, inPostgres.id, facts(staged.length), 7);
+    expect(summary).toEqual(await sqlite.uploads.complete(inSqlite.id, facts(staged.length)));
+  } finally {
+    await pool.end();
+  }
+  expect(await postgres.uploads.countRows(inPostgres.id)).toBe(await sqlite.uploads.countRows(inSqlite.id));
+  const start = { picked: ['pick'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' as const };
+  const entry = (users: number) => ({ operator: 'ann', clientIp: null, action: 'run-started' as const, detail: { users } });
+  await postgres.uploads.start(inPostgres.id, start, entry);
+  await sqlite.uploads.start(inSqlite.id, start, entry);
+  const usersOf = async (store: Store, id: number) => (await store.runs.users(id, { limit: 5_000 })).map((u) => [u.seq, u.userId, u.attrs]);
+  expect(await usersOf(postgres, inPostgres.id)).toEqual(await usersOf(sqlite, inSqlite.id));
+  expect(await db.query('SELECT count(*)::int AS n FROM upload_rows')).toEqual([{ n: 0 }]);
+});
