@@ -77,6 +77,16 @@ test('tim-console upload FILE --wait stages a 2,500-row CSV through the API, sho
   expect(failed.out.trim().split('\n').map((l) => l.split('\t')[0]).sort()).toEqual([...planted.unknownUsers].sort());
   expect(failed.out).toContain('70107');
 
+  const exported = await cli(['export', String(run.id)], env);
+  expect(exported.code).toBe(0);
+  const lines = exported.out.replace(/\r\n$/, '').split('\r\n');
+  expect(lines[0]).toBe('\uFEFF"user","attributes","result","code","explanation","server_info","before"');
+  expect(lines).toHaveLength(planted.validUsers.length + 1);
+
+  const restored = await cli(['restore', String(run.id), '--wait', '--json'], env);
+  expect(restored.code, restored.err).toBe(0);
+  expect((JSON.parse(restored.out) as { run: { kind: string; status: string; failed: number } }).run).toMatchObject({ kind: 'restore', status: 'completed', failed: 0 });
+
   const wrongType = await fetch(`${E2E.consoleUrl}/api/v1/uploads?appId=default`, { method: 'POST', headers: { authorization: `Bearer ${env.TIM_CONSOLE_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
   expect(wrongType.status).toBe(415);
   const anonymous = await fetch(`${E2E.consoleUrl}/api/v1/uploads?appId=default`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'user00001\n' });
