@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { twoStoresOnOneFile } from '../../test-support/two-stores';
 import { Secret } from '../secret';
 import type { Store } from '../store/store';
+import { sealUrl } from '../webhooks/sealed-url';
 import { hookSecret, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../webhooks/signature';
 import { RETRY_AFTER_MS, sendDueWebhooks } from './send-webhooks';
 
@@ -47,11 +48,20 @@ async function endedRun(store: Store, status: 'completed' | 'cancelled' = 'compl
   return runId;
 }
 
-async function hook(store: Store) {
-  return store.webhooks.add({ url: url(), locale: 'en', salt: 'salt-1', createdBy: 'ann' }, () => ({ ...by, action: 'webhook-added', detail: { url: url() } }));
+async function hook(store: Store, to = url()) {
+  return store.webhooks.add({ url: sealUrl(to, SESSION_SECRET.reveal()), locale: 'en', salt: 'salt-1', createdBy: 'ann' }, () => ({ ...by, action: 'webhook-added', detail: { url: to } }));
 }
 
 describe('webhook deliveries', () => {
+  it('give up at once a hook whose URL was sealed under another SESSION_SECRET', async () => {
+    await hook(env.one);
+    await endedRun(env.one);
+    await sendDueWebhooks({ ...deps(env.one), sessionSecret: new Secret('another-session-secret-for-the-webhook-test') });
+    expect(received).toHaveLength(0);
+    expect((await env.one.webhooks.list())[0]!.last).toMatchObject({ delivered: false, error: 'webhooks.url' });
+    expect(await sendDueWebhooks(deps(env.one, () => Date.now() + 365 * 86_400_000))).toBe(0);
+  });
+
   it('send each run end once, signed with the hook secret, with the run and its link', async () => {
     const h = await hook(env.one);
     const runId = await endedRun(env.one);
@@ -110,7 +120,7 @@ describe('webhook deliveries', () => {
   });
 
   it('refuse at send time a name that now resolves to a private address', async () => {
-    await env.one.webhooks.add({ url: 'https://hooks.example.com/x', locale: 'en', salt: 's', createdBy: 'ann' }, () => ({ ...by, action: 'webhook-added', detail: { url: 'x' } }));
+    await hook(env.one, 'https://hooks.example.com/x');
     await endedRun(env.one);
     await sendDueWebhooks({ ...deps(env.one), policy: { allowHttpLoopback: false, resolve: async () => ['10.0.0.7'] } });
     expect((await env.one.webhooks.list())[0]!.last).toMatchObject({ delivered: false, error: 'webhooks.privateAddress' });

@@ -5,6 +5,7 @@ import { apiRun } from '../schemas/api';
 import type { Secret } from '../secret';
 import type { Store } from '../store/store';
 import { deliveryBody } from '../webhooks/payload';
+import { openUrl } from '../webhooks/sealed-url';
 import { postTo } from '../webhooks/post';
 import { hookSecret, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../webhooks/signature';
 import { resolveTarget, type TargetPolicy } from '../webhooks/target';
@@ -33,7 +34,11 @@ export async function sendDueWebhooks(deps: WebhookSenderDeps): Promise<number> 
   return due.length;
 }
 
-async function attempt(deps: WebhookSenderDeps, delivery: DueDelivery, nowMs: number): Promise<DeliveryOutcome> {
+async function attempt(deps: WebhookSenderDeps, sealed: DueDelivery, nowMs: number): Promise<DeliveryOutcome> {
+  const url = openUrl(sealed.hook.url, deps.sessionSecret.reveal());
+  // Sealed under another SESSION_SECRET: no try can ever reach it, so it is given up at once.
+  if (url === null) return { body: sealed.body ?? '', status: null, error: 'webhooks.url', delivered: false, nextMs: null };
+  const delivery = { ...sealed, hook: { ...sealed.hook, url } };
   const body = delivery.body ?? (await firstBody(deps, delivery));
   const retry = (error: string, status: number | null = null): DeliveryOutcome => {
     const wait = RETRY_AFTER_MS[delivery.attempts];

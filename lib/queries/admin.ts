@@ -1,6 +1,6 @@
 import 'server-only';
 import { isLive } from '../tokens/tokens';
-import { shownUrl } from '../webhooks/shown-url';
+import { shownWebhookUrl } from '../webhooks/shown-url';
 import type { AuditFilter } from '../audit/types';
 import type { UseCaseContext } from '../use-cases/context';
 
@@ -21,5 +21,5 @@ export async function apiTokens(ctx: UseCaseContext) {
 
 /** Live webhooks, as /operators lists them: the URL without its query (it may hold a key). */
 export async function webhooks(ctx: UseCaseContext) {
-  return (await ctx.store.webhooks.list()).map(({ id, url, locale, createdBy, last }) => ({ id, url: shownUrl(url), locale, createdBy, last }));
+  return (await ctx.store.webhooks.list()).map((h) => ({ id: h.id, url: shownWebhookUrl(h, ctx.sessionSecret.reveal()), locale: h.locale, createdBy: h.createdBy, last: h.last }));
 }

@@ -3,6 +3,7 @@ import { ENGLISH, messagesFor } from '../messages/catalogues';
 import type { ApiRun } from '../schemas/api';
 import { isPublicAddress } from './address';
 import { deliveryBody } from './payload';
+import { openUrl, sealUrl } from './sealed-url';
 import { shownUrl } from './shown-url';
 import { hookSecret, sign, verify } from './signature';
 import { checkUrl, resolveTarget } from './target';
@@ -54,6 +55,20 @@ describe('a failed delivery explained', () => {
     expect(deliveryError('redirect: 307 to x')).toEqual({ kind: 'redirect' });
     expect(deliveryError('timeout: no answer within 10000 ms')).toEqual({ kind: 'timeout' });
     expect(deliveryError('connection: connect ECONNREFUSED 127.0.0.1:9')).toEqual({ kind: 'connection' });
+  });
+});
+
+describe('sealed URLs', () => {
+  it('keep no part of the URL readable, open under the same secret only, and differ each time', () => {
+    const url = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=robot-key-123';
+    const sealed = sealUrl(url, 's'.repeat(32));
+    expect(sealed).not.toContain('robot-key');
+    expect(sealed).not.toContain('qyapi');
+    expect(sealUrl(url, 's'.repeat(32))).not.toBe(sealed);
+    expect(openUrl(sealed, 's'.repeat(32))).toBe(url);
+    expect(openUrl(sealed, 't'.repeat(32))).toBeNull();
+    expect(openUrl(url, 's'.repeat(32))).toBeNull();
+    expect(openUrl(`${sealed.slice(0, -2)}AA`, 's'.repeat(32))).toBeNull();
   });
 });
 
