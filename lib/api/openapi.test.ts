@@ -45,6 +45,19 @@ describe('the OpenAPI document', () => {
     expect(ids.every(Boolean)).toBe(true);
   });
 
+  it('takes query parameters from the schemas the handlers parse them with', () => {
+    const names = (op: { parameters: { name: string; in: string; required: boolean; schema: object }[] }) => op.parameters.filter((p) => p.in === 'query');
+    expect(names(doc.paths['/runs/{runId}/users'].get)).toEqual([
+      expect.objectContaining({ name: 'after', required: false, schema: expect.objectContaining({ type: 'integer', minimum: 0 }) }),
+      expect.objectContaining({ name: 'limit', required: false, schema: expect.objectContaining({ maximum: 1000, default: 100 }) }),
+      expect.objectContaining({ name: 'result', required: false, schema: expect.objectContaining({ enum: expect.arrayContaining(['failed', 'not_sent']) }) }),
+    ]);
+    expect(names(doc.paths['/uploads'].post).map((p) => [p.name, p.required])).toEqual([
+      ['appId', true],
+      ['name', false],
+    ]);
+  });
+
   it('documents the webhook body', () => {
     expect(doc.webhooks.runEnded.post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RunEnded' });
     expect(doc.components.schemas.RunEnded).toMatchObject({ type: 'object', required: ['event', 'run', 'link'] });

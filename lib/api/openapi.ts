@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { USER_RESULTS } from '../runs/state-machine';
-import { apiSchemas } from '../schemas/api';
+import { apiExportQuerySchema, apiSchemas, apiUsersQuerySchema } from '../schemas/api';
+import { uploadTargetSchema } from '../schemas/upload';
 import { REPLAY_WINDOW_S, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../webhooks/signature';
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -8,6 +8,18 @@ const json = (id: string) => ({ 'application/json': { schema: ref(id) } });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 
 /** What any call may answer besides its own outcomes. */
+/** Query parameters from the zod schema the handler parses them with, one per property. */
+function queryParameters(schema: z.ZodObject, descriptions: Record<string, string> = {}) {
+  const json = z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, object>; required?: string[] };
+  return Object.entries(json.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
+    schema: property,
+  }));
+}
+
 const runIdParameter = { name: 'runId', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 const idempotencyKey = {
   name: 'Idempotency-Key',
@@ -81,8 +93,7 @@ export function openApiDocument(version: string) {
           summary: 'Stage a CSV file (the body, streamed) and answer with its preview; nothing is sent until start',
           description: 'Operator role. The same file rules and limits as the page (CSV_MAX_ROWS, CSV_MAX_BYTES). An Idempotency-Key is matched on the path and query only.',
           parameters: [
-            { name: 'appId', in: 'query', required: true, schema: { type: 'string' } },
-            { name: 'name', in: 'query', required: false, description: 'The file name shown in the history.', schema: { type: 'string' } },
+            ...queryParameters(uploadTargetSchema, { name: 'The file name shown in the history (upload.csv when absent).' }).map((p) => (p.name === 'name' ? { ...p, required: false } : p)),
             idempotencyKey,
           ],
           requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
@@ -118,9 +129,7 @@ export function openApiDocument(version: string) {
           summary: 'A page of a run’s users, by cursor',
           parameters: [
             runIdParameter,
-            { name: 'after', in: 'query', required: false, description: 'The `next` of the page before; 0 or absent for the first page.', schema: { type: 'integer', minimum: 0 } },
-            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-            { name: 'result', in: 'query', required: false, schema: { type: 'string', enum: [...USER_RESULTS] } },
+            ...queryParameters(apiUsersQuerySchema, { after: 'The `next` of the page before; 0 or absent for the first page.' }),
           ],
           responses: { '200': { description: 'The page.', content: json('UsersPage') }, '404': problem('No such run (run.notFound).'), ...COMMON_PROBLEMS },
         },
@@ -131,8 +140,7 @@ export function openApiDocument(version: string) {
           summary: 'Every user of a run (or its failed users), streamed',
           parameters: [
             runIdParameter,
-            { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['csv', 'ndjson'], default: 'csv' } },
-            { name: 'result', in: 'query', required: false, description: 'failed: only the failed users.', schema: { type: 'string', enum: ['failed'] } },
+            ...queryParameters(apiExportQuerySchema, { result: 'failed: only the failed users.' }),
           ],
           responses: {
             '200': {
