@@ -56,11 +56,14 @@ export interface UploadOwner {
 /** An upload whose rows are still arriving, as every process sees it in the store. */
 export interface UploadInProgress {
   id: number;
+  appId: string;
   operator: string | null;
   /** Null for one begun before owners were recorded. */
   owner: UploadOwner | null;
   /** When its owner last said it still receives it (ms, the owner's clock); null as for `owner`. */
   heartbeatMs: number | null;
+  /** Once its file has ended: how many of its valid rows are merged by user and stored, of how many. */
+  finishing: { done: number; total: number } | null;
 }
 
 /** How many uploads may be held and read at once, as one upload begins. */

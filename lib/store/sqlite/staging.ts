@@ -1,0 +1,169 @@
+import 'server-only';
+import { mkdirSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { StagedRow } from '../../uploads/types';
+import { createPrivate } from './database';
+import type { StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
+
+/** Rows sorted together while a file arrives: a part's sort holds about this many rows in memory and scratch pages. */
+const PART_ROWS = 1_000_000;
+/** Users stored per slice at the end: tens of milliseconds of the database's write lock each. */
+const SLICE_USERS = 20_000;
+/** Batches handed to a thread and not yet stored: enough to keep it busy, few enough to bound memory. */
+const IN_FLIGHT = 2;
+/** Only the console's own user may read the rows of an upload, as for the database itself (whose files createPrivate makes). */
+const DIR_MODE = 0o700;
+
+/** Next.js bundles the thread's entry as JavaScript; from source (tests, scripts under tsx) it is TypeScript. */
+const FROM_SOURCE = process.env.NEXT_RUNTIME === undefined;
+
+/** A worker thread does not inherit the parent's TypeScript loader: it loads its entry through tsx itself. */
+const fromSource = (entry: string) => `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
+
+export type FinishOutcome = { ok: true; users: number } | { ok: false; status: string | null };
+
+/**
+ * One upload's staging thread, seen from the main thread: rows in, backpressure out, and at the
+ * end the slices, each recorded by the caller before the thread goes on.
+ */
+class StagingThread {
+  private readonly worker: Worker;
+  private inFlight = 0;
+  private failure: unknown = null;
+  private waiting: (() => void) | null = null;
+  private finishing: { onProgress: (done: number, total: number) => Promise<void>; resolve: (o: FinishOutcome) => void; reject: (e: unknown) => void } | null = null;
+
+  constructor(options: StagingThreadOptions) {
+    this.worker = FROM_SOURCE
+      ? new Worker(fromSource(new URL('./staging-worker.ts', import.meta.url).href), { eval: true, workerData: options })
+      : new Worker(new URL('./staging-worker.ts', import.meta.url), { workerData: options });
+    this.worker.on('message', (m: StagingReply) => this.receive(m));
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`the staging thread exited with code ${code}`));
+    });
+  }
+
+  async append(firstSeq: number, rows: readonly StagedRow[]): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.inFlight++;
+    this.send({ type: 'rows', firstSeq, rows });
+    while (this.inFlight >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.waiting = resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  finish(onProgress: (done: number, total: number) => Promise<void>): Promise<FinishOutcome> {
+    return new Promise<FinishOutcome>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.finishing = { onProgress, resolve, reject };
+      this.send({ type: 'finish' });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private send(m: StagingRequest): void {
+    this.worker.postMessage(m);
+  }
+
+  private receive(m: StagingReply): void {
+    switch (m.type) {
+      case 'stored':
+        this.inFlight--;
+        this.wake();
+        return;
+      case 'progress':
+        this.finishing?.onProgress(m.done, m.total).then(
+          () => this.send({ type: 'next' }),
+          (err: unknown) => this.fail(err),
+        );
+        return;
+      case 'finished':
+        this.finishing?.resolve({ ok: true, users: m.users });
+        return;
+      case 'lost':
+        this.finishing?.resolve({ ok: false, status: m.status });
+        return;
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = null;
+    w?.();
+  }
+
+  private fail(err: unknown): void {
+    this.failure ??= err;
+    this.wake();
+    this.finishing?.reject(this.failure);
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * The staging of this process's uploads: a thread and a scratch file per upload that has rows,
+ * next to the database (`<file>.uploads/<id>.db`). The scratch file holds the rows only until
+ * they are stored in run_users; deleting it is how an upload's unstored rows are dropped, by
+ * whichever process does it.
+ */
+export class Staging {
+  private readonly threads = new Map<number, StagingThread>();
+  private readonly dir: string;
+
+  constructor(private readonly databasePath: string) {
+    this.dir = `${databasePath}.uploads`;
+  }
+
+  private scratchPath(uploadId: number): string {
+    return `${this.dir}/${uploadId}.db`;
+  }
+
+  async append(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<void> {
+    let thread = this.threads.get(uploadId);
+    if (!thread) {
+      mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
+      // A file left by an earlier life of this process under the same id holds nothing of this upload.
+      rmSync(this.scratchPath(uploadId), { force: true });
+      createPrivate(this.scratchPath(uploadId));
+      thread = new StagingThread({
+        databasePath: this.databasePath,
+        scratchPath: this.scratchPath(uploadId),
+        uploadId,
+        partRows: PART_ROWS,
+        sliceUsers: SLICE_USERS,
+      });
+      this.threads.set(uploadId, thread);
+    }
+    await thread.append(firstSeq, rows);
+  }
+
+  /**
+   * Merges the upload's rows by user and stores its users in run_users, a slice at a time; each
+   * slice is passed to `onProgress` before the next one starts. An upload that got no row has no
+   * thread and no users.
+   */
+  async finish(uploadId: number, onProgress: (done: number, total: number) => Promise<void>): Promise<FinishOutcome> {
+    const thread = this.threads.get(uploadId);
+    if (!thread) return { ok: true, users: 0 };
+    try {
+      return await thread.finish(onProgress);
+    } finally {
+      await this.drop(uploadId);
+    }
+  }
+
+  /** Stops the upload's thread, if this process runs one, and deletes its scratch file, wherever it was written. */
+  async drop(uploadId: number): Promise<void> {
+    const thread = this.threads.get(uploadId);
+    this.threads.delete(uploadId);
+    await thread?.terminate();
+    rmSync(this.scratchPath(uploadId), { force: true });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.threads.keys()].map((id) => this.drop(id)));
+  }
+}
