@@ -5,10 +5,15 @@ import type { StagedRow } from '../../uploads/types';
 import { createPrivate } from './database';
 import type { StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
 
-/** Rows sorted together while a file arrives: a part's sort holds about this many rows in memory and scratch pages. */
-const PART_ROWS = 1_000_000;
-/** Users stored per slice at the end: tens of milliseconds of the database's write lock each. */
-const SLICE_USERS = 20_000;
+/** How the staging threads cut their work; tests make both small. */
+export interface StagingSizes {
+  /** Rows sorted together while a file arrives: a part's sort holds about this many rows in memory and scratch pages. */
+  partRows: number;
+  /** Users stored per slice at the end: tens of milliseconds of the database's write lock each. */
+  sliceUsers: number;
+}
+
+const SIZES: StagingSizes = { partRows: 1_000_000, sliceUsers: 20_000 };
 /** Batches handed to a thread and not yet stored: enough to keep it busy, few enough to bound memory. */
 const IN_FLIGHT = 2;
 /** Only the console's own user may read the rows of an upload, as for the database itself (whose files createPrivate makes). */
@@ -113,11 +118,14 @@ export class Staging {
   private readonly threads = new Map<number, StagingThread>();
   private readonly dir: string;
 
-  constructor(private readonly databasePath: string) {
+  constructor(
+    private readonly databasePath: string,
+    private readonly sizes = SIZES,
+  ) {
     this.dir = `${databasePath}.uploads`;
   }
 
-  private scratchPath(uploadId: number): string {
+  scratchPath(uploadId: number): string {
     return `${this.dir}/${uploadId}.db`;
   }
 
@@ -132,8 +140,7 @@ export class Staging {
         databasePath: this.databasePath,
         scratchPath: this.scratchPath(uploadId),
         uploadId,
-        partRows: PART_ROWS,
-        sliceUsers: SLICE_USERS,
+        ...this.sizes,
       });
       this.threads.set(uploadId, thread);
     }

@@ -1,0 +1,95 @@
+import { existsSync, statSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StagedRow } from '../../uploads/types';
+import { statement, type Db } from './database';
+import { Staging } from './staging';
+import { tempDatabase } from './temp-database';
+import { beginUpload, deleteDiscardedSlice, discardUpload, recordFinishProgress } from './uploads';
+
+const file = tempDatabase('staging-test-');
+let db: Db;
+let staging: Staging;
+beforeEach(() => {
+  db = file.db();
+  // Parts of three rows and slices of two users, so a handful of rows crosses every boundary.
+  staging = new Staging(db.name, { partRows: 3, sliceUsers: 2 });
+});
+afterEach(() => staging.close());
+
+function arriving(): number {
+  const begun = beginUpload(
+    db,
+    { appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', fileName: 'f.csv' },
+    { owner: { id: 'process-one', pid: 101, host: 'host-a' }, nowMs: 0 },
+    { max: 100, stagedSinceMs: 0, readingPerOperator: 100, readingPerProcess: 100, liveSinceMs: 0 },
+  );
+  if (!begun.ok) throw new Error(begun.refusal);
+  return begun.uploadId;
+}
+
+const row = (account: string, attrs: string[]): StagedRow => ({ account, attrs, withPicked: attrs.length === 0 });
+const usersOf = (id: number) => statement(db, 'SELECT seq, user_id, attrs, with_picked FROM run_users WHERE run_id = ? ORDER BY seq').raw().all(id);
+const storedOf = (id: number) => statement(db, 'SELECT COUNT(*) FROM run_users WHERE run_id = ?').pluck().get(id) as number;
+
+describe('staging an upload in a thread', () => {
+  it('merges a user across parts sorted apart, stores the users in ID order a slice at a time, and goes on only once each slice is recorded', async () => {
+    const id = arriving();
+    // Parts: [d, b, a] [b, c, e] [a, f, b] [d]: b in three parts, a and d in two.
+    await staging.append(id, 1, [row('d', ['x']), row('b', ['y']), row('a', ['x'])]);
+    await staging.append(id, 4, [row('b', ['x', 'z']), row('c', []), row('e', ['x'])]);
+    await staging.append(id, 7, [row('a', []), row('f', ['x']), row('b', ['w', 'y'])]);
+    await staging.append(id, 10, [row('d', ['x'])]);
+    expect(statSync(staging.scratchPath(id)).mode & 0o777).toBe(0o600);
+    expect(storedOf(id)).toBe(0);
+
+    const seen: { done: number; total: number; stored: number; later: number }[] = [];
+    const outcome = await staging.finish(id, async (done, total) => {
+      const stored = storedOf(id);
+      recordFinishProgress(db, id, done, total);
+      // The thread must not store the next slice before this one is answered.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen.push({ done, total, stored, later: storedOf(id) });
+    });
+
+    expect(outcome).toEqual({ ok: true, users: 6 });
+    expect(usersOf(id)).toEqual([
+      [1, 'a', '["x"]', 1],
+      [2, 'b', '["y","x","z","w"]', 0],
+      [3, 'c', '[]', 1],
+      [4, 'd', '["x"]', 0],
+      [5, 'e', '["x"]', 0],
+      [6, 'f', '["x"]', 0],
+    ]);
+    expect(seen).toEqual([
+      { done: 5, total: 10, stored: 2, later: 2 },
+      { done: 8, total: 10, stored: 4, later: 4 },
+      { done: 10, total: 10, stored: 6, later: 6 },
+    ]);
+    expect(statement(db, 'SELECT finish_done, finish_total FROM runs WHERE id = ?').raw().get(id)).toEqual([10, 10]);
+    expect(existsSync(staging.scratchPath(id))).toBe(false);
+  });
+
+  it('stores nothing more once the upload is discarded between two slices, and what it stored goes with the discard', async () => {
+    const id = arriving();
+    await staging.append(id, 1, [row('a', ['x']), row('b', ['x']), row('c', ['x']), row('d', ['x']), row('e', ['x'])]);
+    const outcome = await staging.finish(id, async () => {
+      discardUpload(db, id);
+    });
+    expect(outcome).toEqual({ ok: false, status: 'discarding' });
+    expect(storedOf(id)).toBe(2);
+    expect(existsSync(staging.scratchPath(id))).toBe(false);
+    while (deleteDiscardedSlice(db, id) === 'more');
+    expect(storedOf(id)).toBe(0);
+  });
+
+  it('drops the rows of an upload still arriving: its scratch file goes, and another upload is left alone', async () => {
+    const [gone, kept] = [arriving(), arriving()];
+    await staging.append(gone, 1, [row('a', ['x'])]);
+    await staging.append(kept, 1, [row('a', ['x'])]);
+    await staging.drop(gone);
+    expect(existsSync(staging.scratchPath(gone))).toBe(false);
+    expect(await staging.finish(gone, async () => undefined)).toEqual({ ok: true, users: 0 });
+    expect(await staging.finish(kept, async () => undefined)).toEqual({ ok: true, users: 1 });
+    expect(usersOf(kept)).toEqual([[1, 'a', '["x"]', 0]]);
+  });
+});
