@@ -30,7 +30,7 @@ db.exec(`
     part INTEGER NOT NULL, user_id TEXT NOT NULL, seq INTEGER NOT NULL, attrs TEXT NOT NULL, with_picked INTEGER NOT NULL,
     PRIMARY KEY (part, user_id, seq)
   ) WITHOUT ROWID;
-  CREATE TABLE staging.users (user_id TEXT NOT NULL, attrs TEXT NOT NULL, with_picked INTEGER NOT NULL, rows INTEGER NOT NULL);
+  CREATE TABLE staging.users (user_id TEXT NOT NULL, attrs TEXT, with_picked INTEGER NOT NULL, rows INTEGER NOT NULL);
 `);
 
 /**
@@ -48,7 +48,11 @@ db.function('merge_attrs', { deterministic: true }, (entries: unknown) => {
   return JSON.stringify([...new Set(rows.flatMap((r) => r.attrs))]);
 });
 
-const insertRow = db.prepare('INSERT INTO staging.incoming (rowid, user_id, attrs, with_picked) VALUES (?, ?, ?, ?)');
+/** Rows per INSERT: binding a hundred rows at once costs about half as much per row as one at a time. */
+const ROWS_PER_INSERT = 100;
+const insertValues = (n: number) => `INSERT INTO staging.incoming (rowid, user_id, attrs, with_picked) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?)').join(', ')}`;
+const insertMany = db.prepare(insertValues(ROWS_PER_INSERT));
+const insertOne = db.prepare(insertValues(1));
 const sortPart = db.prepare('INSERT INTO staging.sorted (part, user_id, seq, attrs, with_picked) SELECT ?, user_id, rowid, attrs, with_picked FROM staging.incoming ORDER BY user_id, rowid');
 const emptyIncoming = db.prepare('DELETE FROM staging.incoming');
 
@@ -59,12 +63,25 @@ let parts = 0;
 function store(firstSeq: number, rows: readonly StagedRow[]): void {
   // Rows of one batch share the arrays of the lists they name.
   const json = new Map<readonly string[], string>();
+  const valuesOf = (at: number, into: unknown[], offset: number) => {
+    const row = rows[at]!;
+    let attrs = json.get(row.attrs);
+    if (attrs === undefined) json.set(row.attrs, (attrs = JSON.stringify(row.attrs)));
+    into[offset] = firstSeq + at;
+    into[offset + 1] = row.account;
+    into[offset + 2] = attrs;
+    into[offset + 3] = row.withPicked ? 1 : 0;
+  };
   db.transaction(() => {
-    let seq = firstSeq;
-    for (const row of rows) {
-      let attrs = json.get(row.attrs);
-      if (attrs === undefined) json.set(row.attrs, (attrs = JSON.stringify(row.attrs)));
-      insertRow.run(seq++, row.account, attrs, row.withPicked ? 1 : 0);
+    const values = new Array<unknown>(ROWS_PER_INSERT * 4);
+    let at = 0;
+    for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) {
+      for (let i = 0; i < ROWS_PER_INSERT; i++) valuesOf(at + i, values, i * 4);
+      insertMany.run(values);
+    }
+    for (; at < rows.length; at++) {
+      valuesOf(at, values, 0);
+      insertOne.run(values.slice(0, 4));
     }
   })();
   received += rows.length;
@@ -86,6 +103,7 @@ function sortBuffered(): void {
 
 interface Finishing {
   group: Database.Statement;
+  mergeApart: Database.Statement;
   after: string;
   users: number;
   done: number;
@@ -103,14 +121,21 @@ const userAt = db.prepare('SELECT user_id FROM staging.users WHERE rowid = ?').p
  */
 function startFinishing(): Finishing {
   sortBuffered();
-  const arms = Array.from({ length: parts }, (_, part) => `SELECT user_id, seq, attrs, with_picked FROM staging.sorted WHERE part = ${part} AND user_id > @after`);
+  const arms = (where: string, columns: string) =>
+    Array.from({ length: parts }, (_, part) => `SELECT ${columns} FROM staging.sorted WHERE part = ${part} AND ${where}`).join(' UNION ALL ');
+  // Most users have one row, or rows naming one list: their list is that one. The others are left
+  // NULL here and merged apart, so the common case builds no string per user.
   const group = db.prepare(
     `INSERT INTO staging.users (user_id, attrs, with_picked, rows)
-     SELECT user_id, CASE WHEN MIN(attrs) = MAX(attrs) THEN MIN(attrs) ELSE merge_attrs(group_concat(seq || ' ' || attrs, char(10))) END, MAX(with_picked), COUNT(*)
-     FROM (${arms.join(' UNION ALL ')} ORDER BY user_id, seq)
+     SELECT user_id, CASE WHEN MIN(attrs) = MAX(attrs) THEN MIN(attrs) END, MAX(with_picked), COUNT(*)
+     FROM (${arms('user_id > @after', 'user_id, seq, attrs, with_picked')} ORDER BY user_id, seq)
      GROUP BY user_id ORDER BY user_id LIMIT @limit`,
   );
-  return { group, after: '', users: 0, done: 0 };
+  const mergeApart = db.prepare(
+    `UPDATE staging.users SET attrs = (SELECT merge_attrs(group_concat(seq || ' ' || attrs, char(10))) FROM (${arms('user_id = users.user_id', 'seq, attrs')}))
+     WHERE rowid > @from AND attrs IS NULL`,
+  );
+  return { group, mergeApart, after: '', users: 0, done: 0 };
 }
 
 /**
@@ -121,6 +146,7 @@ function startFinishing(): Finishing {
  */
 function nextSlice(f: Finishing): StagingReply {
   const merged = parts === 0 ? 0 : f.group.run({ after: f.after, limit: options.sliceUsers }).changes;
+  if (merged > 0) f.mergeApart.run({ from: f.users });
   const lost = db
     .transaction(() => {
       const status = uploadStatus.get(options.uploadId) as string | undefined;
