@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StagedRow } from '../../uploads/types';
 import type { StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
+import { groupSlice, mergeApart, SCRATCH_SCHEMA } from './staging-sql';
 
 const options = workerData as StagingThreadOptions;
 const port = parentPort!;
@@ -24,14 +25,7 @@ db.prepare('ATTACH ? AS staging').run(options.scratchPath);
 // The scratch file can be rebuilt from the upload, and is deleted if the process stops: no journal, no sync.
 db.pragma('staging.journal_mode = OFF');
 db.pragma('staging.synchronous = OFF');
-db.exec(`
-  CREATE TABLE staging.incoming (user_id TEXT NOT NULL, attrs TEXT NOT NULL, with_picked INTEGER NOT NULL);
-  CREATE TABLE staging.sorted (
-    part INTEGER NOT NULL, user_id TEXT NOT NULL, seq INTEGER NOT NULL, attrs TEXT NOT NULL, with_picked INTEGER NOT NULL,
-    PRIMARY KEY (part, user_id, seq)
-  ) WITHOUT ROWID;
-  CREATE TABLE staging.users (user_id TEXT NOT NULL, attrs TEXT, with_picked INTEGER NOT NULL, rows INTEGER NOT NULL);
-`);
+db.exec(SCRATCH_SCHEMA);
 
 /**
  * A user's rows merged as they always were: the first row's attributes, then each later row's
@@ -114,28 +108,10 @@ const copyUsers = db.prepare('INSERT INTO main.run_users (run_id, seq, user_id, 
 const rowsMerged = db.prepare('SELECT COALESCE(SUM(rows), 0) FROM staging.users WHERE rowid > ?').pluck();
 const userAt = db.prepare('SELECT user_id FROM staging.users WHERE rowid = ?').pluck();
 
-/**
- * The parts merged in the order of user and row, read from where the last slice stopped: SQLite
- * merges sorted inputs without sorting them again. Every valid ID is at least one character, so
- * '' is before all of them.
- */
+/** The parts, merged from the first user on; every valid ID is at least one character, so '' is before all of them. */
 function startFinishing(): Finishing {
   sortBuffered();
-  const arms = (where: string, columns: string) =>
-    Array.from({ length: parts }, (_, part) => `SELECT ${columns} FROM staging.sorted WHERE part = ${part} AND ${where}`).join(' UNION ALL ');
-  // Most users have one row, or rows naming one list: their list is that one. The others are left
-  // NULL here and merged apart, so the common case builds no string per user.
-  const group = db.prepare(
-    `INSERT INTO staging.users (user_id, attrs, with_picked, rows)
-     SELECT user_id, CASE WHEN MIN(attrs) = MAX(attrs) THEN MIN(attrs) END, MAX(with_picked), COUNT(*)
-     FROM (${arms('user_id > @after', 'user_id, seq, attrs, with_picked')} ORDER BY user_id, seq)
-     GROUP BY user_id ORDER BY user_id LIMIT @limit`,
-  );
-  const mergeApart = db.prepare(
-    `UPDATE staging.users SET attrs = (SELECT merge_attrs(group_concat(seq || ' ' || attrs, char(10))) FROM (${arms('user_id = users.user_id', 'seq, attrs')}))
-     WHERE rowid > @from AND attrs IS NULL`,
-  );
-  return { group, mergeApart, after: '', users: 0, done: 0 };
+  return { group: db.prepare(groupSlice(parts)), mergeApart: db.prepare(mergeApart(parts)), after: '', users: 0, done: 0 };
 }
 
 /**

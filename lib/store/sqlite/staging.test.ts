@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StagedRow } from '../../uploads/types';
 import { statement, type Db } from './database';
 import { Staging } from './staging';
+import { groupSlice, SCRATCH_SCHEMA } from './staging-sql';
 import { tempDatabase } from './temp-database';
 import { beginUpload, deleteDiscardedSlice, discardUpload, recordFinishProgress } from './uploads';
 
@@ -91,5 +93,19 @@ describe('staging an upload in a thread', () => {
     expect(await staging.finish(gone, async () => undefined)).toEqual({ ok: true, users: 0 });
     expect(await staging.finish(kept, async () => undefined)).toEqual({ ok: true, users: 1 });
     expect(usersOf(kept)).toEqual([[1, 'a', '["x"]', 0]]);
+  });
+});
+
+describe('the scratch file’s merge of the parts', () => {
+  it('reads the sorted parts merged, sorting nothing, whatever the number of parts', () => {
+    const scratch = new Database(':memory:');
+    scratch.prepare('ATTACH ? AS staging').run(':memory:');
+    scratch.exec(SCRATCH_SCHEMA);
+    for (const parts of [1, 2, 10]) {
+      const plan = (scratch.prepare(`EXPLAIN QUERY PLAN ${groupSlice(parts)}`).all({ after: '', limit: 1 }) as { detail: string }[]).map((r) => r.detail);
+      expect(plan.filter((d) => /TEMP B-TREE/.test(d)), `${parts} parts: ${plan.join('; ')}`).toEqual([]);
+      expect(plan.filter((d) => /USING PRIMARY KEY \(part=\? AND user_id>\?\)/.test(d))).toHaveLength(parts);
+    }
+    scratch.close();
   });
 });
