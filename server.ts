@@ -5,7 +5,7 @@
 // Usage: node --import tsx server.ts [-H HOST] [-p PORT]
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { bodyGate, cookieValue, isSignIn, refusalResponse, signedSession } from './lib/entry/body-gate';
+import { bodyGate, cookieValue, isSignIn, refusalResponse, signedSession, UPLOAD_PATH } from './lib/entry/body-gate';
 import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
@@ -95,6 +95,12 @@ async function main(): Promise<void> {
       if (!(known ? signIns.knownDevices : signIns.anyone).take()) return refuse(req, res, url, { status: 429, code: 'auth.busy' });
       const deadline = setTimeout(() => req.socket.destroy(), ANONYMOUS_REQUEST_MS).unref();
       res.once('close', () => clearTimeout(deadline));
+    }
+    if (method === 'POST' && pathname === UPLOAD_PATH) {
+      // Once the file has arrived whole, the console owes the answer, and merging and storing
+      // millions of rows first can take longer than IDLE_SOCKET_MS: the client is not idle, it waits.
+      req.once('end', () => req.socket.setTimeout(0));
+      res.once('finish', () => req.socket.setTimeout(IDLE_SOCKET_MS));
     }
     void handle(req, res);
   });

@@ -411,7 +411,7 @@ describe('staged uploads', () => {
     expect(await store.uploads.inProgress()).toEqual([]);
     // The stalled file left nothing: only the three that arrived whole are staged.
     expect((await store.uploads.expired(Date.now() + 1, true)).length).toBe(3);
-  });
+  }, 30_000);
 
   it('refuses on a standby process and for an unknown app; a staged upload expires after 24 hours', async () => {
     expect(await stageUpload(ctx({ worker: worker(false) }), target, body('alice\n'))).toEqual({ ok: false, error: { code: 'worker.standby' } });

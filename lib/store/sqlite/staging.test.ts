@@ -6,7 +6,7 @@ import { statement, type Db } from './database';
 import { Staging } from './staging';
 import { groupSlice, SCRATCH_SCHEMA } from './staging-sql';
 import { tempDatabase } from './temp-database';
-import { beginUpload, deleteDiscardedSlice, discardUpload, recordFinishProgress } from './uploads';
+import { beginUpload, deleteDiscardedSlice, discardUpload } from './uploads';
 
 const file = tempDatabase('staging-test-');
 let db: Db;
@@ -47,7 +47,6 @@ describe('staging an upload in a thread', () => {
     const seen: { done: number; total: number; stored: number; later: number }[] = [];
     const outcome = await staging.finish(id, async (done, total) => {
       const stored = storedOf(id);
-      recordFinishProgress(db, id, done, total);
       // The thread must not store the next slice before this one is answered.
       await new Promise((resolve) => setTimeout(resolve, 50));
       seen.push({ done, total, stored, later: storedOf(id) });

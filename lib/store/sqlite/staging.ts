@@ -1,9 +1,9 @@
 import 'server-only';
 import { mkdirSync, rmSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { StagedRow } from '../../uploads/types';
 import { createPrivate } from './database';
-import type { StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
+import type { CopierReply, CopierRequest, StagerReply, StagerRequest, StagingThreadOptions } from './staging-protocol';
 
 /** How the staging threads cut their work; tests make both small. */
 export interface StagingSizes {
@@ -19,69 +19,77 @@ const IN_FLIGHT = 2;
 /** Only the console's own user may read the rows of an upload, as for the database itself (whose files createPrivate makes). */
 const DIR_MODE = 0o700;
 
-/** Next.js bundles the thread's entry as JavaScript; from source (tests, scripts under tsx) it is TypeScript. */
+/** Next.js bundles a thread's entry as JavaScript; from source (tests, scripts under tsx) it is TypeScript. */
 const FROM_SOURCE = process.env.NEXT_RUNTIME === undefined;
 
 /** A worker thread does not inherit the parent's TypeScript loader: it loads its entry through tsx itself. */
 const fromSource = (entry: string) => `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
 
+// Each `new Worker(new URL(…))` is written out whole: that is the form Next.js finds and bundles.
+const startStager = (options: StagingThreadOptions) =>
+  FROM_SOURCE
+    ? new Worker(fromSource(new URL('./stager-worker.ts', import.meta.url).href), { eval: true, workerData: options })
+    : new Worker(new URL('./stager-worker.ts', import.meta.url), { workerData: options });
+const startCopier = (options: StagingThreadOptions) =>
+  FROM_SOURCE
+    ? new Worker(fromSource(new URL('./copier-worker.ts', import.meta.url).href), { eval: true, workerData: options })
+    : new Worker(new URL('./copier-worker.ts', import.meta.url), { workerData: options });
+
 export type FinishOutcome = { ok: true; users: number } | { ok: false; status: string | null };
 
 /**
- * One upload's staging thread, seen from the main thread: rows in, backpressure out, and at the
- * end the slices, each recorded by the caller before the thread goes on.
+ * One upload's staging threads, seen from the main thread: the stager takes the rows (with
+ * backpressure) and, at the end, merges them; the copier stores each merged slice and waits for
+ * the main thread's answer before the next, so the main thread's own writes never wait for more
+ * than one slice. Both start with the upload's first rows, so neither is still loading at the end.
  */
-class StagingThread {
-  private readonly worker: Worker;
+class StagingThreads {
+  private readonly stager: Worker;
+  private readonly copier: Worker;
   private inFlight = 0;
   private failure: unknown = null;
   private waiting: (() => void) | null = null;
-  private finishing: { onProgress: (done: number, total: number) => Promise<void>; resolve: (o: FinishOutcome) => void; reject: (e: unknown) => void } | null = null;
+  private finishing: { onSlice: (done: number, total: number) => Promise<void>; resolve: (o: FinishOutcome) => void; reject: (e: unknown) => void } | null = null;
 
   constructor(options: StagingThreadOptions) {
-    this.worker = FROM_SOURCE
-      ? new Worker(fromSource(new URL('./staging-worker.ts', import.meta.url).href), { eval: true, workerData: options })
-      : new Worker(new URL('./staging-worker.ts', import.meta.url), { workerData: options });
-    this.worker.on('message', (m: StagingReply) => this.receive(m));
-    this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', (code) => {
-      if (code !== 0) this.fail(new Error(`the staging thread exited with code ${code}`));
+    this.stager = this.watch(startStager(options));
+    this.stager.on('message', (m: StagerReply) => {
+      if (m.type !== 'stored') return;
+      this.inFlight--;
+      this.wake();
     });
+    this.copier = this.watch(startCopier(options));
+    this.copier.on('message', (m: CopierReply) => this.fromCopier(m));
+    const { port1, port2 } = new MessageChannel();
+    this.copier.postMessage({ type: 'stager', port: port2 } satisfies CopierRequest, [port2]);
+    this.stager.postMessage({ type: 'copier', port: port1 } satisfies StagerRequest, [port1]);
   }
 
   async append(firstSeq: number, rows: readonly StagedRow[]): Promise<void> {
     if (this.failure) throw this.failure;
     this.inFlight++;
-    this.send({ type: 'rows', firstSeq, rows });
+    this.stager.postMessage({ type: 'rows', firstSeq, rows } satisfies StagerRequest);
     while (this.inFlight >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.waiting = resolve));
     if (this.failure) throw this.failure;
   }
 
-  finish(onProgress: (done: number, total: number) => Promise<void>): Promise<FinishOutcome> {
+  finish(onSlice: (done: number, total: number) => Promise<void>): Promise<FinishOutcome> {
     return new Promise<FinishOutcome>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
-      this.finishing = { onProgress, resolve, reject };
-      this.send({ type: 'finish' });
+      this.finishing = { onSlice, resolve, reject };
+      this.stager.postMessage({ type: 'finish' } satisfies StagerRequest);
     });
   }
 
   async terminate(): Promise<void> {
-    await this.worker.terminate();
+    await Promise.all([this.stager.terminate(), this.copier.terminate()]);
   }
 
-  private send(m: StagingRequest): void {
-    this.worker.postMessage(m);
-  }
-
-  private receive(m: StagingReply): void {
+  private fromCopier(m: CopierReply): void {
     switch (m.type) {
-      case 'stored':
-        this.inFlight--;
-        this.wake();
-        return;
       case 'progress':
-        this.finishing?.onProgress(m.done, m.total).then(
-          () => this.send({ type: 'next' }),
+        this.finishing?.onSlice(m.done, m.total).then(
+          () => this.copier.postMessage({ type: 'next' } satisfies CopierRequest),
           (err: unknown) => this.fail(err),
         );
         return;
@@ -94,6 +102,14 @@ class StagingThread {
     }
   }
 
+  private watch(worker: Worker): Worker {
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`a staging thread exited with code ${code}`));
+    });
+    return worker;
+  }
+
   private wake(): void {
     const w = this.waiting;
     this.waiting = null;
@@ -104,7 +120,7 @@ class StagingThread {
     this.failure ??= err;
     this.wake();
     this.finishing?.reject(this.failure);
-    void this.worker.terminate();
+    void this.terminate();
   }
 }
 
@@ -115,7 +131,7 @@ class StagingThread {
  * whichever process does it.
  */
 export class Staging {
-  private readonly threads = new Map<number, StagingThread>();
+  private readonly threads = new Map<number, StagingThreads>();
   private readonly dir: string;
 
   constructor(
@@ -136,7 +152,7 @@ export class Staging {
       // A file left by an earlier life of this process under the same id holds nothing of this upload.
       rmSync(this.scratchPath(uploadId), { force: true });
       createPrivate(this.scratchPath(uploadId));
-      thread = new StagingThread({
+      thread = new StagingThreads({
         databasePath: this.databasePath,
         scratchPath: this.scratchPath(uploadId),
         uploadId,
@@ -148,15 +164,15 @@ export class Staging {
   }
 
   /**
-   * Merges the upload's rows by user and stores its users in run_users, a slice at a time; each
-   * slice is passed to `onProgress` before the next one starts. An upload that got no row has no
-   * thread and no users.
+   * Merges the upload's rows by user and stores its users in run_users, a slice at a time, each
+   * recording how far it has come; `onSlice` sees each slice before the next one may start. An
+   * upload that got no row has no threads and no users.
    */
-  async finish(uploadId: number, onProgress: (done: number, total: number) => Promise<void>): Promise<FinishOutcome> {
+  async finish(uploadId: number, onSlice: (done: number, total: number) => Promise<void> = async () => undefined): Promise<FinishOutcome> {
     const thread = this.threads.get(uploadId);
     if (!thread) return { ok: true, users: 0 };
     try {
-      return await thread.finish(onProgress);
+      return await thread.finish(onSlice);
     } finally {
       await this.drop(uploadId);
     }
@@ -167,7 +183,7 @@ export class Staging {
     const thread = this.threads.get(uploadId);
     this.threads.delete(uploadId);
     await thread?.terminate();
-    rmSync(this.scratchPath(uploadId), { force: true });
+    for (const file of ['', '-wal', '-shm']) rmSync(`${this.scratchPath(uploadId)}${file}`, { force: true });
   }
 
   async close(): Promise<void> {

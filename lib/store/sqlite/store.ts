@@ -21,7 +21,6 @@ import {
   getUpload,
   heartbeatUpload,
   latestStagedUpload,
-  recordFinishProgress,
   startUpload,
   uploadIssues,
   uploadsInProgress,
@@ -124,7 +123,7 @@ export function createSqliteStore(db: Db): Store {
       addRows: async (uploadId, firstSeq, rows) => staging.append(uploadId, firstSeq, rows),
       addIssues: async (uploadId, issues) => addUploadIssues(db, uploadId, issues),
       complete: async (uploadId, facts) => {
-        const finished = await staging.finish(uploadId, async (done, total) => recordFinishProgress(db, uploadId, done, total));
+        const finished = await staging.finish(uploadId);
         if (!finished.ok) throw new IllegalTransition('run', finished.status ?? 'missing', 'staged');
         return completeUpload(db, uploadId, facts, finished.users);
       },

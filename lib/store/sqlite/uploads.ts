@@ -143,11 +143,6 @@ export function uploadsInProgress(db: Db): UploadInProgress[] {
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
 
-/** How far the upload's last step has come, for every process to show; nothing once it is no longer arriving. */
-export function recordFinishProgress(db: Db, uploadId: number, done: number, total: number): void {
-  statement(db, "UPDATE runs SET finish_done = ?, finish_total = ? WHERE id = ? AND status = 'uploading'").run(done, total, uploadId);
-}
-
 export function addUploadIssues(db: Db, uploadId: number, issues: readonly CsvIssue[]): void {
   const insert = statement(db, 'INSERT OR IGNORE INTO upload_issues (run_id, line, code, params) VALUES (?, ?, ?, ?)');
   db.transaction(() => {

@@ -1,25 +1,22 @@
-// The staging of one upload, in a worker thread with connections of its own. Its rows go into a
-// scratch file as they arrive, in file order, and are sorted by user a part at a time; once the
-// file has ended, the parts are merged by user and the upload's users stored in run_users a slice
-// at a time, in the order of their IDs. Each index of run_users then grows at its end instead of
-// taking millions of inserts at random pages. Tens of seconds of work for ten million rows, none of
-// it on the thread that answers HTTP.
+// The stager of one upload, a worker thread with its own connection to the upload's scratch file:
+// its rows go in as they arrive, in file order, and are sorted by user a part at a time; once the
+// file has ended, it merges the parts into one row per user, in the order of their IDs, a slice at
+// a time, and tells the copier (copier-worker.ts) how far it has come. It never writes the
+// console's database, so it takes none of its locks.
 //
 // No `import 'server-only'` here, unlike the store's other files: a thread entry is loaded by Node
 // itself, where that package is its client variant and throws. Only staging.ts starts it.
 import Database from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { StagedRow } from '../../uploads/types';
-import type { StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
+import type { MergedUsers, StagerReply, StagerRequest, StagingThreadOptions } from './staging-protocol';
 import { groupSlice, mergeApart, SCRATCH_SCHEMA } from './staging-sql';
 
 const options = workerData as StagingThreadOptions;
 const port = parentPort!;
 
-const db = new Database(options.databasePath);
-db.pragma('busy_timeout = 5000');
-// Nothing is stored under a run that is no longer arriving: each slice checks its status in its own transaction.
-db.pragma('foreign_keys = OFF');
+// The scratch file under the name the copier also gives it; the sorter's memory follows the main database's cache size.
+const db = new Database(':memory:');
 db.pragma('cache_size = -16384');
 db.prepare('ATTACH ? AS staging').run(options.scratchPath);
 // The scratch file can be rebuilt from the upload, and is deleted if the process stops: no journal, no sync.
@@ -49,6 +46,7 @@ const insertMany = db.prepare(insertValues(ROWS_PER_INSERT));
 const insertOne = db.prepare(insertValues(1));
 const sortPart = db.prepare('INSERT INTO staging.sorted (part, user_id, seq, attrs, with_picked) SELECT ?, user_id, rowid, attrs, with_picked FROM staging.incoming ORDER BY user_id, rowid');
 const emptyIncoming = db.prepare('DELETE FROM staging.incoming');
+const userAt = db.prepare('SELECT user_id FROM staging.users WHERE rowid = ?').pluck();
 
 let received = 0;
 let buffered = 0;
@@ -95,70 +93,47 @@ function sortBuffered(): void {
   buffered = 0;
 }
 
-interface Finishing {
-  group: Database.Statement;
-  mergeApart: Database.Statement;
-  after: string;
-  users: number;
-  done: number;
-}
-
-const uploadStatus = db.prepare('SELECT status FROM main.runs WHERE id = ?').pluck();
-const copyUsers = db.prepare('INSERT INTO main.run_users (run_id, seq, user_id, attrs, with_picked) SELECT ?, rowid, user_id, attrs, with_picked FROM staging.users WHERE rowid > ?');
-const rowsMerged = db.prepare('SELECT COALESCE(SUM(rows), 0) FROM staging.users WHERE rowid > ?').pluck();
-const userAt = db.prepare('SELECT user_id FROM staging.users WHERE rowid = ?').pluck();
-
-/** The parts, merged from the first user on; every valid ID is at least one character, so '' is before all of them. */
-function startFinishing(): Finishing {
-  sortBuffered();
-  return { group: db.prepare(groupSlice(parts)), mergeApart: db.prepare(mergeApart(parts)), after: '', users: 0, done: 0 };
-}
-
 /**
- * The next slice: its users merged in the scratch file, then copied to run_users in one short
- * transaction on the console's database, numbered in the order of their IDs. The main thread
- * answers `next` before the thread takes the write lock again, so its own writes never wait for
- * more than one slice.
+ * Merges every part into `users`, a slice at a time, from the first user on (every valid ID is
+ * at least one character, so '' is before all of them), announcing each slice to the copier,
+ * which stores them meanwhile.
  */
-function nextSlice(f: Finishing): StagingReply {
-  const merged = parts === 0 ? 0 : f.group.run({ after: f.after, limit: options.sliceUsers }).changes;
-  if (merged > 0) f.mergeApart.run({ from: f.users });
-  const lost = db
-    .transaction(() => {
-      const status = uploadStatus.get(options.uploadId) as string | undefined;
-      if (status !== 'uploading') return { status: status ?? null };
-      if (merged > 0) copyUsers.run(options.uploadId, f.users);
-      return null;
-    })
-    .immediate();
-  if (lost) return { type: 'lost', ...lost };
-  if (merged === 0) return { type: 'finished', users: f.users };
-  f.done += rowsMerged.get(f.users) as number;
-  f.users += merged;
-  f.after = userAt.get(f.users) as string;
-  return { type: 'progress', done: f.done, total: received };
+function merge(copier: MessagePort): void {
+  sortBuffered();
+  // From here the copier reads `users` while this thread writes it.
+  db.pragma('staging.journal_mode = WAL');
+  const group = db.prepare(groupSlice(parts));
+  const apart = db.prepare(mergeApart(parts));
+  let after = '';
+  let users = 0;
+  for (;;) {
+    const merged = parts === 0 ? 0 : group.run({ after, limit: options.sliceUsers }).changes;
+    if (merged > 0) {
+      apart.run({ from: users });
+      users += merged;
+      after = userAt.get(users) as string;
+    }
+    const end = merged < options.sliceUsers;
+    copier.postMessage({ type: 'merged', users, total: received, end } satisfies MergedUsers);
+    if (end) return;
+  }
 }
 
-let finishing: Finishing | null = null;
+let copier: MessagePort | null = null;
 
-function answer(m: StagingReply): void {
-  if (m.type === 'finished' || m.type === 'lost') db.close();
-  port.postMessage(m);
-  if (m.type === 'finished' || m.type === 'lost') port.close();
-}
-
-port.on('message', (m: StagingRequest) => {
+port.on('message', (m: StagerRequest) => {
   switch (m.type) {
+    case 'copier':
+      copier = m.port;
+      return;
     case 'rows':
       store(m.firstSeq, m.rows);
-      answer({ type: 'stored' });
+      port.postMessage({ type: 'stored' } satisfies StagerReply);
       return;
     case 'finish':
-      finishing = startFinishing();
-      answer(nextSlice(finishing));
-      return;
-    case 'next':
-      answer(nextSlice(finishing!));
+      merge(copier!);
+      // The copier may still be reading the scratch file through its own connection; the main thread ends both threads.
+      db.close();
       return;
   }
 });
