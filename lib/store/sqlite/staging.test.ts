@@ -6,7 +6,7 @@ import { statement, type Db } from './database';
 import { Staging } from './staging';
 import { groupSlice, SCRATCH_SCHEMA } from './staging-sql';
 import { tempDatabase } from './temp-database';
-import { beginUpload, deleteDiscardedSlice, discardUpload } from './uploads';
+import { beginUpload, deleteDiscardedSlice, discardUpload, uploadsInProgress } from './uploads';
 
 const file = tempDatabase('staging-test-');
 let db: Db;
@@ -44,12 +44,13 @@ describe('staging an upload in a thread', () => {
     expect(statSync(staging.scratchPath(id)).mode & 0o777).toBe(0o600);
     expect(storedOf(id)).toBe(0);
 
-    const seen: { done: number; total: number; stored: number; later: number }[] = [];
+    expect(uploadsInProgress(db)).toMatchObject([{ id, finishing: null }]);
+    const seen: { done: number; total: number; stored: number; later: number; shown: unknown }[] = [];
     const outcome = await staging.finish(id, async (done, total) => {
       const stored = storedOf(id);
-      // The thread must not store the next slice before this one is answered.
+      // The copier must not store the next slice before this one is answered.
       await new Promise((resolve) => setTimeout(resolve, 50));
-      seen.push({ done, total, stored, later: storedOf(id) });
+      seen.push({ done, total, stored, later: storedOf(id), shown: uploadsInProgress(db)[0]?.finishing });
     });
 
     expect(outcome).toEqual({ ok: true, users: 6 });
@@ -62,11 +63,10 @@ describe('staging an upload in a thread', () => {
       [6, 'f', '["x"]', 0],
     ]);
     expect(seen).toEqual([
-      { done: 5, total: 10, stored: 2, later: 2 },
-      { done: 8, total: 10, stored: 4, later: 4 },
-      { done: 10, total: 10, stored: 6, later: 6 },
+      { done: 5, total: 10, stored: 2, later: 2, shown: { done: 5, total: 10 } },
+      { done: 8, total: 10, stored: 4, later: 4, shown: { done: 8, total: 10 } },
+      { done: 10, total: 10, stored: 6, later: 6, shown: { done: 10, total: 10 } },
     ]);
-    expect(statement(db, 'SELECT finish_done, finish_total FROM runs WHERE id = ?').raw().get(id)).toEqual([10, 10]);
     expect(existsSync(staging.scratchPath(id))).toBe(false);
   });
 
