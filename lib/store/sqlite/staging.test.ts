@@ -36,12 +36,12 @@ const storedOf = (id: number) => statement(db, 'SELECT COUNT(*) FROM run_users W
 describe('staging an upload in a thread', () => {
   it('merges a user across parts sorted apart, stores the users in ID order a slice at a time, and goes on only once each slice is recorded', async () => {
     const id = arriving();
-    // Parts: [d, b, a] [b, c, e] [a, f, b] [d]: b in three parts, a and d in two.
+    // Each batch is a part of whichever thread keeps it: b in three parts, a and d in two.
     await staging.append(id, 1, [row('d', ['x']), row('b', ['y']), row('a', ['x'])]);
     await staging.append(id, 4, [row('b', ['x', 'z']), row('c', []), row('e', ['x'])]);
     await staging.append(id, 7, [row('a', []), row('f', ['x']), row('b', ['w', 'y'])]);
     await staging.append(id, 10, [row('d', ['x'])]);
-    expect(statSync(staging.scratchPath(id)).mode & 0o777).toBe(0o600);
+    for (const path of staging.scratchFiles(id)) expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(storedOf(id)).toBe(0);
 
     expect(uploadsInProgress(db)).toMatchObject([{ id, finishing: null }]);
@@ -67,7 +67,7 @@ describe('staging an upload in a thread', () => {
       { done: 8, total: 10, stored: 4, later: 4, shown: { done: 8, total: 10 } },
       { done: 10, total: 10, stored: 6, later: 6, shown: { done: 10, total: 10 } },
     ]);
-    expect(existsSync(staging.scratchPath(id))).toBe(false);
+    expect(staging.scratchFiles(id).filter((path) => existsSync(path))).toEqual([]);
   });
 
   it('stores nothing more once the upload is discarded between two slices, and what it stored goes with the discard', async () => {
@@ -78,7 +78,7 @@ describe('staging an upload in a thread', () => {
     });
     expect(outcome).toEqual({ ok: false, status: 'discarding' });
     expect(storedOf(id)).toBe(2);
-    expect(existsSync(staging.scratchPath(id))).toBe(false);
+    expect(staging.scratchFiles(id).filter((path) => existsSync(path))).toEqual([]);
     while (deleteDiscardedSlice(db, id) === 'more');
     expect(storedOf(id)).toBe(0);
   });
@@ -88,7 +88,7 @@ describe('staging an upload in a thread', () => {
     await staging.append(gone, 1, [row('a', ['x'])]);
     await staging.append(kept, 1, [row('a', ['x'])]);
     await staging.drop(gone);
-    expect(existsSync(staging.scratchPath(gone))).toBe(false);
+    expect(staging.scratchFiles(gone).filter((path) => existsSync(path))).toEqual([]);
     expect(await staging.finish(gone, async () => undefined)).toEqual({ ok: true, users: 0 });
     expect(await staging.finish(kept, async () => undefined)).toEqual({ ok: true, users: 1 });
     expect(usersOf(kept)).toEqual([[1, 'a', '["x"]', 0]]);
@@ -98,12 +98,14 @@ describe('staging an upload in a thread', () => {
 describe('the scratch file’s merge of the parts', () => {
   it('reads the sorted parts merged, sorting nothing, whatever the number of parts', () => {
     const scratch = new Database(':memory:');
-    scratch.prepare('ATTACH ? AS staging').run(':memory:');
+    scratch.prepare('ATTACH ? AS own').run(':memory:');
     scratch.exec(SCRATCH_SCHEMA);
-    for (const parts of [1, 2, 10]) {
+    scratch.prepare('ATTACH ? AS other').run(':memory:');
+    scratch.exec(SCRATCH_SCHEMA.replaceAll('own.', 'other.'));
+    for (const parts of [{ own: 1, other: 0 }, { own: 1, other: 1 }, { own: 5, other: 5 }]) {
       const plan = (scratch.prepare(`EXPLAIN QUERY PLAN ${groupSlice(parts)}`).all({ after: '', limit: 1 }) as { detail: string }[]).map((r) => r.detail);
-      expect(plan.filter((d) => /TEMP B-TREE/.test(d)), `${parts} parts: ${plan.join('; ')}`).toEqual([]);
-      expect(plan.filter((d) => /USING PRIMARY KEY \(part=\? AND user_id>\?\)/.test(d))).toHaveLength(parts);
+      expect(plan.filter((d) => /TEMP B-TREE/.test(d)), `${JSON.stringify(parts)}: ${plan.join('; ')}`).toEqual([]);
+      expect(plan.filter((d) => /USING PRIMARY KEY \(part=\? AND user_id>\?\)/.test(d))).toHaveLength(parts.own + parts.other);
     }
     scratch.close();
   });

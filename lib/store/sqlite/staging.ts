@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { StagedRow } from '../../uploads/types';
 import { createPrivate } from './database';
-import type { CopierReply, CopierRequest, StagerReply, StagerRequest, StagingThreadOptions } from './staging-protocol';
+import type { CopierRequest, StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
 
 /** How the staging threads cut their work; tests make both small. */
 export interface StagingSizes {
@@ -26,10 +26,10 @@ const FROM_SOURCE = process.env.NEXT_RUNTIME === undefined;
 const fromSource = (entry: string) => `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
 
 // Each `new Worker(new URL(…))` is written out whole: that is the form Next.js finds and bundles.
-const startStager = (options: StagingThreadOptions) =>
+const startMerger = (options: StagingThreadOptions) =>
   FROM_SOURCE
-    ? new Worker(fromSource(new URL('./stager-worker.ts', import.meta.url).href), { eval: true, workerData: options })
-    : new Worker(new URL('./stager-worker.ts', import.meta.url), { workerData: options });
+    ? new Worker(fromSource(new URL('./merger-worker.ts', import.meta.url).href), { eval: true, workerData: options })
+    : new Worker(new URL('./merger-worker.ts', import.meta.url), { workerData: options });
 const startCopier = (options: StagingThreadOptions) =>
   FROM_SOURCE
     ? new Worker(fromSource(new URL('./copier-worker.ts', import.meta.url).href), { eval: true, workerData: options })
@@ -37,39 +37,41 @@ const startCopier = (options: StagingThreadOptions) =>
 
 export type FinishOutcome = { ok: true; users: number } | { ok: false; status: string | null };
 
+/** One staging thread and the batches of rows handed to it that it has not stored yet. */
+interface Lane {
+  worker: Worker;
+  inFlight: number;
+}
+
 /**
- * One upload's staging threads, seen from the main thread: the stager takes the rows (with
- * backpressure) and, at the end, merges them; the copier stores each merged slice and waits for
- * the main thread's answer before the next, so the main thread's own writes never wait for more
- * than one slice. Both start with the upload's first rows, so neither is still loading at the end.
+ * One upload's two staging threads, seen from the main thread. Each keeps about half of the rows
+ * (a batch goes to the one with fewer waiting) and sorts them in parts, so both cores append and
+ * sort at once. Once the file has ended, the merger merges the parts of both by user while the
+ * copier stores each merged slice in run_users; the copier waits for the main thread's answer
+ * before the next slice, so the main thread's own writes never wait for more than one slice.
  */
 class StagingThreads {
-  private readonly stager: Worker;
-  private readonly copier: Worker;
-  private inFlight = 0;
+  private readonly merger: Lane;
+  private readonly copier: Lane;
   private failure: unknown = null;
   private waiting: (() => void) | null = null;
   private finishing: { onSlice: (done: number, total: number) => Promise<void>; resolve: (o: FinishOutcome) => void; reject: (e: unknown) => void } | null = null;
 
   constructor(options: StagingThreadOptions) {
-    this.stager = this.watch(startStager(options));
-    this.stager.on('message', (m: StagerReply) => {
-      if (m.type !== 'stored') return;
-      this.inFlight--;
-      this.wake();
-    });
-    this.copier = this.watch(startCopier(options));
-    this.copier.on('message', (m: CopierReply) => this.fromCopier(m));
+    this.merger = this.lane(startMerger(options));
+    this.copier = this.lane(startCopier({ ...options, scratchPath: options.peerScratchPath, peerScratchPath: options.scratchPath }));
+    this.copier.worker.on('message', (m: StagingReply) => this.fromCopier(m));
     const { port1, port2 } = new MessageChannel();
-    this.copier.postMessage({ type: 'stager', port: port2 } satisfies CopierRequest, [port2]);
-    this.stager.postMessage({ type: 'copier', port: port1 } satisfies StagerRequest, [port1]);
+    this.merger.worker.postMessage({ type: 'peer', port: port1 } satisfies StagingRequest, [port1]);
+    this.copier.worker.postMessage({ type: 'peer', port: port2 } satisfies StagingRequest, [port2]);
   }
 
   async append(firstSeq: number, rows: readonly StagedRow[]): Promise<void> {
     if (this.failure) throw this.failure;
-    this.inFlight++;
-    this.stager.postMessage({ type: 'rows', firstSeq, rows } satisfies StagerRequest);
-    while (this.inFlight >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.waiting = resolve));
+    const lane = this.merger.inFlight <= this.copier.inFlight ? this.merger : this.copier;
+    lane.inFlight++;
+    lane.worker.postMessage({ type: 'rows', firstSeq, rows } satisfies StagingRequest);
+    while (Math.min(this.merger.inFlight, this.copier.inFlight) >= IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.waiting = resolve));
     if (this.failure) throw this.failure;
   }
 
@@ -77,19 +79,33 @@ class StagingThreads {
     return new Promise<FinishOutcome>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.finishing = { onSlice, resolve, reject };
-      this.stager.postMessage({ type: 'finish' } satisfies StagerRequest);
+      for (const lane of [this.merger, this.copier]) lane.worker.postMessage({ type: 'finish' } satisfies StagingRequest);
     });
   }
 
   async terminate(): Promise<void> {
-    await Promise.all([this.stager.terminate(), this.copier.terminate()]);
+    await Promise.all([this.merger.worker.terminate(), this.copier.worker.terminate()]);
   }
 
-  private fromCopier(m: CopierReply): void {
+  private lane(worker: Worker): Lane {
+    const lane = { worker, inFlight: 0 };
+    worker.on('message', (m: StagingReply) => {
+      if (m.type !== 'stored') return;
+      lane.inFlight--;
+      this.wake();
+    });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`a staging thread exited with code ${code}`));
+    });
+    return lane;
+  }
+
+  private fromCopier(m: StagingReply): void {
     switch (m.type) {
       case 'progress':
         this.finishing?.onSlice(m.done, m.total).then(
-          () => this.copier.postMessage({ type: 'next' } satisfies CopierRequest),
+          () => this.copier.worker.postMessage({ type: 'next' } satisfies CopierRequest),
           (err: unknown) => this.fail(err),
         );
         return;
@@ -100,14 +116,6 @@ class StagingThreads {
         this.finishing?.resolve({ ok: false, status: m.status });
         return;
     }
-  }
-
-  private watch(worker: Worker): Worker {
-    worker.on('error', (err) => this.fail(err));
-    worker.on('exit', (code) => {
-      if (code !== 0) this.fail(new Error(`a staging thread exited with code ${code}`));
-    });
-    return worker;
   }
 
   private wake(): void {
@@ -125,10 +133,10 @@ class StagingThreads {
 }
 
 /**
- * The staging of this process's uploads: a thread and a scratch file per upload that has rows,
- * next to the database (`<file>.uploads/<id>.db`). The scratch file holds the rows only until
- * they are stored in run_users; deleting it is how an upload's unstored rows are dropped, by
- * whichever process does it.
+ * The staging of this process's uploads: two threads and two scratch files per upload that has
+ * rows, next to the database (`<file>.uploads/<id>-1.db`, `-2.db`). The scratch files hold the rows
+ * only until they are stored in run_users; deleting them is how an upload's unstored rows are
+ * dropped, by whichever process does it.
  */
 export class Staging {
   private readonly threads = new Map<number, StagingThreads>();
@@ -141,23 +149,22 @@ export class Staging {
     this.dir = `${databasePath}.uploads`;
   }
 
-  scratchPath(uploadId: number): string {
-    return `${this.dir}/${uploadId}.db`;
+  /** The upload's two scratch files, one per staging thread. */
+  scratchFiles(uploadId: number): [string, string] {
+    return [`${this.dir}/${uploadId}-1.db`, `${this.dir}/${uploadId}-2.db`];
   }
 
   async append(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<void> {
     let thread = this.threads.get(uploadId);
     if (!thread) {
       mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
-      // A file left by an earlier life of this process under the same id holds nothing of this upload.
-      rmSync(this.scratchPath(uploadId), { force: true });
-      createPrivate(this.scratchPath(uploadId));
-      thread = new StagingThreads({
-        databasePath: this.databasePath,
-        scratchPath: this.scratchPath(uploadId),
-        uploadId,
-        ...this.sizes,
-      });
+      const [mine, peer] = this.scratchFiles(uploadId);
+      for (const path of [mine, peer]) {
+        // A file left by an earlier life of this process under the same id holds nothing of this upload.
+        this.remove(path);
+        createPrivate(path);
+      }
+      thread = new StagingThreads({ databasePath: this.databasePath, scratchPath: mine, peerScratchPath: peer, uploadId, ...this.sizes });
       this.threads.set(uploadId, thread);
     }
     await thread.append(firstSeq, rows);
@@ -178,12 +185,17 @@ export class Staging {
     }
   }
 
-  /** Stops the upload's thread, if this process runs one, and deletes its scratch file, wherever it was written. */
+  /** Stops the upload's threads, if this process runs them, and deletes its scratch files, whichever process wrote them. */
   async drop(uploadId: number): Promise<void> {
     const thread = this.threads.get(uploadId);
     this.threads.delete(uploadId);
     await thread?.terminate();
-    for (const file of ['', '-wal', '-shm']) rmSync(`${this.scratchPath(uploadId)}${file}`, { force: true });
+    for (const path of this.scratchFiles(uploadId)) this.remove(path);
+  }
+
+  /** A scratch file with what SQLite keeps beside it once it is a WAL one. */
+  private remove(path: string): void {
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
   }
 
   async close(): Promise<void> {
