@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CopierRequest, PeerMessage, StagingReply, StagingThreadOptions } from './staging-protocol';
-import { Scratch } from './staging-scratch';
+import { Scratch, SCRATCH_CACHE } from './staging-scratch';
 
 const options = workerData as StagingThreadOptions;
 const port = parentPort!;
@@ -24,6 +24,7 @@ const scratch = new Scratch(db, options.scratchPath, options.partRows);
 /** The merger's `users`, readable while it writes them once it has made its file a WAL one, before its first `merged`. */
 function attachMerged() {
   db.prepare('ATTACH ? AS merged').run(options.peerScratchPath);
+  db.pragma(`merged.cache_size = ${SCRATCH_CACHE}`);
   const rowsIn = db.prepare('SELECT COALESCE(SUM(rows), 0) FROM merged.users WHERE rowid > ? AND rowid <= ?').pluck();
   const record = db.prepare("UPDATE main.runs SET finish_done = ?, finish_total = ? WHERE id = ? AND status = 'uploading'");
   const copy = db.prepare('INSERT INTO main.run_users (run_id, seq, user_id, attrs, with_picked) SELECT ?, rowid, user_id, attrs, with_picked FROM merged.users WHERE rowid > ? AND rowid <= ?');

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { PeerMessage, StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
-import { Scratch } from './staging-scratch';
+import { Scratch, SCRATCH_CACHE } from './staging-scratch';
 import { groupSlice, mergeApart } from './staging-sql';
 
 const options = workerData as StagingThreadOptions;
@@ -41,6 +41,7 @@ db.function('merge_attrs', { deterministic: true }, (entries: unknown) => {
  */
 function merge(peer: MessagePort, theirs: { parts: number; received: number }): void {
   db.prepare('ATTACH ? AS other').run(options.peerScratchPath);
+  db.pragma(`other.cache_size = ${SCRATCH_CACHE}`);
   // From here the copier reads `users` while this thread writes it.
   db.pragma('own.journal_mode = WAL');
   const parts = { own: scratch.parts, other: theirs.parts };

@@ -1,5 +1,6 @@
 import 'server-only';
 import { mkdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { StagedRow } from '../../uploads/types';
 import { createPrivate } from './database';
@@ -132,6 +133,9 @@ class StagingThreads {
   }
 }
 
+/** A scratch file with what SQLite keeps beside it once it is a WAL one. */
+const scratchWithSides = (path: string) => [path, `${path}-wal`, `${path}-shm`];
+
 /**
  * The staging of this process's uploads: two threads and two scratch files per upload that has
  * rows, next to the database (`<file>.uploads/<id>-1.db`, `-2.db`). The scratch files hold the rows
@@ -161,7 +165,7 @@ export class Staging {
       const [mine, peer] = this.scratchFiles(uploadId);
       for (const path of [mine, peer]) {
         // A file left by an earlier life of this process under the same id holds nothing of this upload.
-        this.remove(path);
+        for (const file of scratchWithSides(path)) rmSync(file, { force: true });
         createPrivate(path);
       }
       thread = new StagingThreads({ databasePath: this.databasePath, scratchPath: mine, peerScratchPath: peer, uploadId, ...this.sizes });
@@ -190,12 +194,8 @@ export class Staging {
     const thread = this.threads.get(uploadId);
     this.threads.delete(uploadId);
     await thread?.terminate();
-    for (const path of this.scratchFiles(uploadId)) this.remove(path);
-  }
-
-  /** A scratch file with what SQLite keeps beside it once it is a WAL one. */
-  private remove(path: string): void {
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+    // Off the event loop: freeing the blocks of hundreds of MB takes the file system a while.
+    await Promise.all(this.scratchFiles(uploadId).flatMap(scratchWithSides).map((file) => rm(file, { force: true })));
   }
 
   async close(): Promise<void> {
