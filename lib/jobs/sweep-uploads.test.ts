@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { twoStoresOnOneFile } from '../../test-support/two-stores';
 import { STAGED_UPLOAD_TTL_MS, UPLOAD_ABANDONED_MS } from '../uploads/in-progress';
+import { packRows } from '../uploads/staged-rows';
 import { sweepUploads } from './sweep-uploads';
 
 const env = twoStoresOnOneFile();
@@ -19,7 +20,7 @@ async function receiving(store: typeof env.one, owner: typeof a, nowMs: number) 
   const begun = await store.uploads.begin(upload, { owner, nowMs }, roomy);
   if (!begun.ok) throw new Error(begun.refusal);
   const id = begun.uploadId;
-  await store.uploads.addRows(id, 1, [{ account: 'alice', attrs: ['city'], withPicked: false }]);
+  await store.uploads.addRows(id, 1, packRows([{ account: 'alice', attrs: ['city'] }]));
   return id;
 }
 

@@ -3,6 +3,7 @@ import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../auth/lockout';
 import { prepareOperator } from '../auth/operators';
 import type { AuditEntry } from '../auth/types';
 import { PROGRESS_SECONDS } from '../runs/progress';
+import { packRows } from '../uploads/staged-rows';
 import type { Store } from './store';
 
 const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex'] }));
@@ -275,7 +276,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
 
     describe('uploads', () => {
       const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'list.csv' };
-      const row = (account: string, attrs: string[], withPicked = false) => ({ account, attrs, withPicked });
+      const row = (account: string, attrs: string[]) => ({ account, attrs });
       const facts = {
         rowsRead: 5,
         invalidRows: 1,
@@ -301,8 +302,8 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
       /** An upload still arriving: four valid rows in two batches, `a` twice, and an invalid row. */
       async function staged() {
         const id = begun(await store.uploads.begin(upload, here, roomy));
-        await store.uploads.addRows(id, 1, [row('a', ['sex']), row('b', [], true)]);
-        await store.uploads.addRows(id, 3, [row('a', ['city']), row('c', ['sex'])]);
+        await store.uploads.addRows(id, 1, packRows([row('a', ['sex']), row('b', [])]));
+        await store.uploads.addRows(id, 3, packRows([row('a', ['city']), row('c', ['sex'])]));
         await store.uploads.addIssues(id, [{ line: 4, code: 'csv.idEmpty' }]);
         return id;
       }
@@ -327,21 +328,23 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         const id = begun(await store.uploads.begin(upload, here, roomy));
         // U+FF61 sorts before U+1F600 by bytes (EF… < F0…), after it by UTF-16 units (FF61 > D83D).
         const [halfwidth, emoji] = ['\uFF61x', '\u{1F600}x'];
-        await store.uploads.addRows(id, 1, [row('z', ['b']), row(emoji, ['a']), row('y', ['a']), row('z', ['a', 'c'])]);
-        await store.uploads.addRows(id, 5, [row('x', [], true), row('z', [], true), row(halfwidth, ['a']), row('y', ['a']), row('z', ['c', 'b', 'd'])]);
-        const summary = await store.uploads.complete(id, { ...facts, rowsRead: 9, invalidRows: 0, validRows: 9 });
-        expect(summary).toMatchObject({ status: 'staged', users: 5, duplicateRows: 4, validRows: 9 });
+        await store.uploads.addRows(id, 1, packRows([row('z', ['b']), row(emoji, ['a']), row('y', ['a']), row('z', ['a', 'c'])]));
+        // A quoted cell may hold a tab or a line break inside a valid ID.
+        await store.uploads.addRows(id, 5, packRows([row('x', []), row('z', []), row(halfwidth, ['a']), row('y', ['a']), row('z', ['c', 'b', 'd']), row('w\tv\nu', ['a'])]));
+        const summary = await store.uploads.complete(id, { ...facts, rowsRead: 10, invalidRows: 0, validRows: 10 });
+        expect(summary).toMatchObject({ status: 'staged', users: 6, duplicateRows: 4, validRows: 10 });
         expect(await store.uploads.inProgress()).toEqual([]);
         await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-order-0123456789', operator: 'ann', kind: 'remove' }, started);
         expect((await store.runs.users(id, { limit: 10 })).map((u) => [u.seq, u.userId, u.attrs])).toEqual([
-          [1, 'x', ['tag']],
-          [2, 'y', ['a']],
-          [3, 'z', ['b', 'a', 'c', 'd', 'tag']],
-          [4, halfwidth, ['a']],
-          [5, emoji, ['a']],
+          [1, 'w\tv\nu', ['a']],
+          [2, 'x', ['tag']],
+          [3, 'y', ['a']],
+          [4, 'z', ['b', 'a', 'c', 'd', 'tag']],
+          [5, halfwidth, ['a']],
+          [6, emoji, ['a']],
         ]);
-        expect((await store.runs.pendingTargets(id, 2, 10)).map((t) => t.account)).toEqual(['z', halfwidth, emoji]);
-        expect((await store.runs.findUser('z')).map((f) => [f.run.id, f.user.seq])).toEqual([[id, 3]]);
+        expect((await store.runs.pendingTargets(id, 3, 10)).map((t) => t.account)).toEqual(['z', halfwidth, emoji]);
+        expect((await store.runs.findUser('z')).map((f) => [f.run.id, f.user.seq])).toEqual([[id, 4]]);
       });
 
       it('starts once, with the picked attributes for rows that named none, audited with the change', async () => {
@@ -452,7 +455,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect(await store.uploads.heartbeat(mine, one, 6_000)).toBe(true);
         expect(await store.uploads.heartbeat(theirs, one, 6_000)).toBe(false);
         expect(await elsewhere.uploads.inProgress()).toEqual([{ ...both[0], heartbeatMs: 6_000 }, both[1]]);
-        await store.uploads.addRows(mine, 1, [row('a', ['sex'])]);
+        await store.uploads.addRows(mine, 1, packRows([row('a', ['sex'])]));
         await store.uploads.complete(mine, facts);
         expect(await store.uploads.heartbeat(mine, one, 7_000)).toBe(false);
         expect(await elsewhere.uploads.discard(theirs)).toBe(true);
@@ -523,7 +526,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         begun(await store.uploads.begin(as('carl'), here, cap));
         expect(await store.uploads.begin(as('dave'), here, cap)).toEqual({ ok: false, refusal: 'process-busy' });
         begun(await elsewhere.uploads.begin(as('dave'), { owner: two, nowMs: 1_000 }, cap));
-        await store.uploads.addRows(annHere, 1, [row('a', ['sex'])]);
+        await store.uploads.addRows(annHere, 1, packRows([row('a', ['sex'])]));
         await store.uploads.complete(annHere, facts);
         begun(await store.uploads.begin(as('dave'), here, cap));
         expect(await store.uploads.begin(as('erin'), here, cap)).toEqual({ ok: false, refusal: 'process-busy' });

@@ -27,7 +27,7 @@ import type {
 } from '../runs/types';
 import type { ProgressSecond } from '../runs/progress';
 import type { CsvIssue } from '../csv/validate';
-import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
+import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRows, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { Attrs, RunTarget } from '../engine/operations';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../lease/lease';
@@ -134,11 +134,11 @@ export interface UploadStore {
   /** Every upload still uploading, whichever process receives it, oldest first, with how far its `complete` has come. */
   inProgress(): Promise<UploadInProgress[]>;
   /**
-   * Appends valid rows in file order, numbered from `firstSeq` (each call goes on where the last
-   * ended); a user's repeated rows are merged only by `complete`. No user of the upload can be
-   * read before then: not by `countRows`, `get` or a search.
+   * Appends a batch of valid rows in file order, numbered from `firstSeq` (each call goes on where
+   * the last ended); a user's repeated rows are merged only by `complete`. No user of the upload
+   * can be read before then: not by `countRows`, `get` or a search.
    */
-  addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<void>;
+  addRows(uploadId: number, firstSeq: number, rows: StagedRows): Promise<void>;
   addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;
   /**
    * The file has ended: merges the rows by user, stores the upload's users and marks it staged.

@@ -3,6 +3,7 @@ import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
 import { tooLarge } from '../csv/parse';
 import { startParseThread } from '../csv/parse-thread';
 import type { BeginRefusal, UploadSummary } from '../uploads/types';
+import { rowCount } from '../uploads/staged-rows';
 import {
   MAX_CONCURRENT_UPLOADS,
   MAX_STAGED_UPLOADS_PER_OPERATOR,
@@ -122,8 +123,9 @@ export async function stageUpload(
     { knownAttrs: names.names, maxRows, maxBytes, issuesShown: ISSUES_SHOWN, issuesKept: MAX_ISSUES_KEPT },
     async (rows, issues) => {
       if (lost) throw new UploadLost();
-      if (rows.length > 0) await ctx.store.uploads.addRows(uploadId, seq, rows);
-      seq += rows.length;
+      const count = rowCount(rows);
+      if (count > 0) await ctx.store.uploads.addRows(uploadId, seq, rows);
+      seq += count;
       if (issues.length > 0) await ctx.store.uploads.addIssues(uploadId, issues);
     },
   );

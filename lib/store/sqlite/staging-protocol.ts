@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { StagedRow } from '../../uploads/types';
+import type { StagedRows } from '../../uploads/types';
 
 /** What an upload's two staging threads are started with: the upload, their scratch files, and how they slice their work. */
 export interface StagingThreadOptions {
@@ -19,7 +19,7 @@ export interface StagingThreadOptions {
 export type StagingRequest =
   /** The other staging thread. */
   | { type: 'peer'; port: MessagePort }
-  | { type: 'rows'; firstSeq: number; rows: readonly StagedRow[] }
+  | { type: 'rows'; firstSeq: number; rows: StagedRows }
   /** The file has ended. */
   | { type: 'finish' };
 

@@ -5,7 +5,8 @@
 // No `import 'server-only'` here, unlike the store's other files: the staging threads load it, and
 // in a thread that package is its client variant and throws.
 import type Database from 'better-sqlite3';
-import type { StagedRow } from '../../uploads/types';
+import { usersOf } from '../../uploads/staged-rows';
+import type { StagedRows } from '../../uploads/types';
 import { SCRATCH_SCHEMA } from './staging-sql';
 
 /**
@@ -47,32 +48,29 @@ export class Scratch {
   }
 
   /** Rows numbered from `firstSeq`, their position among the file's valid rows. */
-  append(firstSeq: number, rows: readonly StagedRow[]): void {
-    // Rows of one batch share the arrays of the lists they name.
-    const json = new Map<readonly string[], string>();
+  append(firstSeq: number, rows: StagedRows): void {
+    const users = usersOf(rows);
     const valuesOf = (at: number, into: unknown[], offset: number) => {
-      const row = rows[at]!;
-      let attrs = json.get(row.attrs);
-      if (attrs === undefined) json.set(row.attrs, (attrs = JSON.stringify(row.attrs)));
+      const attrs = rows.lists[rows.listOf[at]!]!;
       into[offset] = firstSeq + at;
-      into[offset + 1] = row.account;
+      into[offset + 1] = users[at];
       into[offset + 2] = attrs;
-      into[offset + 3] = row.withPicked ? 1 : 0;
+      into[offset + 3] = attrs === '[]' ? 1 : 0;
     };
     this.db.transaction(() => {
       const values = new Array<unknown>(ROWS_PER_INSERT * 4);
       let at = 0;
-      for (; at + ROWS_PER_INSERT <= rows.length; at += ROWS_PER_INSERT) {
+      for (; at + ROWS_PER_INSERT <= users.length; at += ROWS_PER_INSERT) {
         for (let i = 0; i < ROWS_PER_INSERT; i++) valuesOf(at + i, values, i * 4);
         this.insertMany.run(values);
       }
-      for (; at < rows.length; at++) {
+      for (; at < users.length; at++) {
         valuesOf(at, values, 0);
         this.insertOne.run(values.slice(0, 4));
       }
     })();
-    this.received += rows.length;
-    this.buffered += rows.length;
+    this.received += users.length;
+    this.buffered += users.length;
     if (this.buffered >= this.partRows) this.sortBuffered();
   }
 

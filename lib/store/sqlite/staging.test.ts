@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StagedRow } from '../../uploads/types';
+import { packRows } from '../../uploads/staged-rows';
 import { statement, type Db } from './database';
 import { Staging } from './staging';
 import { groupSlice, SCRATCH_SCHEMA } from './staging-sql';
@@ -29,7 +29,7 @@ function arriving(): number {
   return begun.uploadId;
 }
 
-const row = (account: string, attrs: string[]): StagedRow => ({ account, attrs, withPicked: attrs.length === 0 });
+const row = (account: string, attrs: string[]) => ({ account, attrs });
 const usersOf = (id: number) => statement(db, 'SELECT seq, user_id, attrs, with_picked FROM run_users WHERE run_id = ? ORDER BY seq').raw().all(id);
 const storedOf = (id: number) => statement(db, 'SELECT COUNT(*) FROM run_users WHERE run_id = ?').pluck().get(id) as number;
 
@@ -37,10 +37,10 @@ describe('staging an upload in a thread', () => {
   it('merges a user across parts sorted apart, stores the users in ID order a slice at a time, and goes on only once each slice is recorded', async () => {
     const id = arriving();
     // Each batch is a part of whichever thread keeps it: b in three parts, a and d in two.
-    await staging.append(id, 1, [row('d', ['x']), row('b', ['y']), row('a', ['x'])]);
-    await staging.append(id, 4, [row('b', ['x', 'z']), row('c', []), row('e', ['x'])]);
-    await staging.append(id, 7, [row('a', []), row('f', ['x']), row('b', ['w', 'y'])]);
-    await staging.append(id, 10, [row('d', ['x'])]);
+    await staging.append(id, 1, packRows([row('d', ['x']), row('b', ['y']), row('a', ['x'])]));
+    await staging.append(id, 4, packRows([row('b', ['x', 'z']), row('c', []), row('e', ['x'])]));
+    await staging.append(id, 7, packRows([row('a', []), row('f', ['x']), row('b', ['w', 'y'])]));
+    await staging.append(id, 10, packRows([row('d', ['x'])]));
     for (const path of staging.scratchFiles(id)) expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(storedOf(id)).toBe(0);
 
@@ -72,7 +72,7 @@ describe('staging an upload in a thread', () => {
 
   it('stores nothing more once the upload is discarded between two slices, and what it stored goes with the discard', async () => {
     const id = arriving();
-    await staging.append(id, 1, [row('a', ['x']), row('b', ['x']), row('c', ['x']), row('d', ['x']), row('e', ['x'])]);
+    await staging.append(id, 1, packRows([row('a', ['x']), row('b', ['x']), row('c', ['x']), row('d', ['x']), row('e', ['x'])]));
     const outcome = await staging.finish(id, async () => {
       discardUpload(db, id);
     });
@@ -85,8 +85,8 @@ describe('staging an upload in a thread', () => {
 
   it('drops the rows of an upload still arriving: its scratch file goes, and another upload is left alone', async () => {
     const [gone, kept] = [arriving(), arriving()];
-    await staging.append(gone, 1, [row('a', ['x'])]);
-    await staging.append(kept, 1, [row('a', ['x'])]);
+    await staging.append(gone, 1, packRows([row('a', ['x'])]));
+    await staging.append(kept, 1, packRows([row('a', ['x'])]));
     await staging.drop(gone);
     expect(staging.scratchFiles(gone).filter((path) => existsSync(path))).toEqual([]);
     expect(await staging.finish(gone, async () => undefined)).toEqual({ ok: true, users: 0 });

@@ -2,7 +2,7 @@ import 'server-only';
 import { mkdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { StagedRow } from '../../uploads/types';
+import type { StagedRows } from '../../uploads/types';
 import { createPrivate } from './database';
 import type { CopierRequest, StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
 
@@ -67,7 +67,7 @@ class StagingThreads {
     this.copier.worker.postMessage({ type: 'peer', port: port2 } satisfies StagingRequest, [port2]);
   }
 
-  async append(firstSeq: number, rows: readonly StagedRow[]): Promise<void> {
+  async append(firstSeq: number, rows: StagedRows): Promise<void> {
     if (this.failure) throw this.failure;
     const lane = this.merger.inFlight <= this.copier.inFlight ? this.merger : this.copier;
     lane.inFlight++;
@@ -158,7 +158,7 @@ export class Staging {
     return [`${this.dir}/${uploadId}-1.db`, `${this.dir}/${uploadId}-2.db`];
   }
 
-  async append(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<void> {
+  async append(uploadId: number, firstSeq: number, rows: StagedRows): Promise<void> {
     let thread = this.threads.get(uploadId);
     if (!thread) {
       mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
