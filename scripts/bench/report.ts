@@ -106,6 +106,7 @@ export function printStagingTable(runs: StagingMeasured[], capS: number, windowS
         : 'no preview',
     ),
   );
+  row('upload: console CPU s (all its threads)', '', (m) => up(m, (u) => u.cpuS.toFixed(1)));
   row('upload: console peak RSS MB (process tree)', `≤ ${T.rssMb}`, (m) => up(m, (u) => `${Math.round(u.rssMb)} ${verdict(u.rssMb <= T.rssMb)}`));
   row('upload: worst /api/health ms', `< ${T.healthMs}`, (m) => up(m, (u) => health(u.health)));
   row('start→201 answer s', '', (m) => run(m, (r) => r.answeredS.toFixed(2)));

@@ -45,7 +45,8 @@ export interface StagingMeasured {
   /** The machine's 1-minute load average as the upload began (other work shares the CPU). */
   load: number;
   /** `staged` null: cut off at STAGING_CAP_S, with the bytes and whole rows sent by then. */
-  upload: (Sampled & { seconds: number } & ({ staged: Staged; sentS: number | null } | { staged: null; bytesSent: number; rowsSent: number })) | null;
+  /** `cpuS`: CPU seconds the console used meanwhile, all its threads together: the work, whatever else shares the machine. */
+  upload: (Sampled & { seconds: number; cpuS: number } & ({ staged: Staged; sentS: number | null } | { staged: null; bytesSent: number; rowsSent: number })) | null;
   removal: RemovalWindow | null;
   error: string | null;
 }
