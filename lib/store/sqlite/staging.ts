@@ -55,6 +55,8 @@ class StagingThreads {
   private readonly merger: Lane;
   private readonly copier: Lane;
   private failure: unknown = null;
+  /** Ended on purpose: the exits that follow are no failure. */
+  private stopping = false;
   private waiting: (() => void) | null = null;
   private finishing: { onSlice: (done: number, total: number) => Promise<void>; resolve: (o: FinishOutcome) => void; reject: (e: unknown) => void } | null = null;
 
@@ -85,6 +87,7 @@ class StagingThreads {
   }
 
   async terminate(): Promise<void> {
+    this.stopping = true;
     await Promise.all([this.merger.worker.terminate(), this.copier.worker.terminate()]);
   }
 
@@ -97,7 +100,7 @@ class StagingThreads {
     });
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => {
-      if (code !== 0) this.fail(new Error(`a staging thread exited with code ${code}`));
+      if (code !== 0 && !this.stopping) this.fail(new Error(`a staging thread exited with code ${code}`));
     });
     return lane;
   }
