@@ -18,7 +18,8 @@ const db = new Database(options.databasePath);
 db.pragma('busy_timeout = 5000');
 // Nothing is stored under a run that is no longer arriving: each slice checks its status in its own transaction.
 db.pragma('foreign_keys = OFF');
-db.pragma('cache_size = -16384');
+// run_users only grows at its ends here, and memory a thread takes is not all given back when it ends: a few MB do.
+db.pragma('cache_size = -4096');
 const scratch = new Scratch(db, options.scratchPath, options.partRows);
 
 /** The merger's `users`, readable while it writes them once it has made its file a WAL one, before its first `merged`. */
@@ -51,6 +52,8 @@ let over = false;
 
 function reply(m: StagingReply): void {
   over = m.type === 'finished' || m.type === 'lost';
+  // Closed here rather than left to the thread's end: memory SQLite holds is only given back by a close.
+  if (over) db.close();
   port.postMessage(m);
 }
 
