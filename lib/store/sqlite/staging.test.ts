@@ -95,6 +95,19 @@ describe('staging an upload in a thread', () => {
   });
 });
 
+describe('scratch files left behind', () => {
+  it('go as the store opens, but for those of uploads still arriving', async () => {
+    const [arrivingId, gone] = [arriving(), arriving()];
+    for (const id of [arrivingId, gone]) await staging.append(id, 1, packRows([row('a', ['x'])]));
+    expect(discardUpload(db, gone)).toBe(true);
+    // A process that stopped mid-way: its threads are gone, its files are not.
+    const files = [...staging.scratchFiles(arrivingId), ...staging.scratchFiles(gone)];
+    new Staging(db.name).removeLeftovers(new Set(uploadsInProgress(db).map((u) => u.id)));
+    expect(files.filter((path) => existsSync(path))).toEqual(staging.scratchFiles(arrivingId));
+    expect(await staging.finish(arrivingId)).toEqual({ ok: true, users: 1 });
+  });
+});
+
 describe('the scratch file’s merge of the parts', () => {
   it('reads the sorted parts merged, sorting nothing, whatever the number of parts', () => {
     const scratch = new Database(':memory:');

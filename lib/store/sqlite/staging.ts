@@ -1,5 +1,5 @@
 import 'server-only';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { StagedRows } from '../../uploads/types';
@@ -203,5 +203,23 @@ export class Staging {
 
   async close(): Promise<void> {
     await Promise.all([...this.threads.keys()].map((id) => this.drop(id)));
+  }
+
+  /**
+   * Deletes the scratch files of every upload but those still arriving: what a process that
+   * stopped mid-way, or a database put back from a copy, left behind. Synchronous, once, as the
+   * store opens.
+   */
+  removeLeftovers(arriving: ReadonlySet<number>): void {
+    let files: string[];
+    try {
+      files = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const file of files) {
+      const uploadId = Number(/^(\d+)-[12]\.db(?:-wal|-shm)?$/.exec(file)?.[1]);
+      if (Number.isInteger(uploadId) && !arriving.has(uploadId)) rmSync(`${this.dir}/${file}`, { force: true });
+    }
   }
 }

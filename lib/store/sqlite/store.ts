@@ -36,6 +36,7 @@ import type { Store } from '../store';
  */
 export function createSqliteStore(db: Db): Store {
   const staging = new Staging(db.name);
+  staging.removeLeftovers(new Set(uploadsInProgress(db).map((u) => u.id)));
   const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
   const audited = (change: () => OperatorChange, entry: (o: Extract<OperatorChange, { ok: true }>['operator']) => Parameters<typeof audit>[1] | null) =>
     tx(() => {
