@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { bodyGate, cookieValue, isSignIn, refusalResponse, signedSession, UPLOAD_PATH } from './lib/entry/body-gate';
+import { waitForTheAnswer } from './lib/entry/answer-wait';
 import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
@@ -96,12 +97,7 @@ async function main(): Promise<void> {
       const deadline = setTimeout(() => req.socket.destroy(), ANONYMOUS_REQUEST_MS).unref();
       res.once('close', () => clearTimeout(deadline));
     }
-    if (method === 'POST' && pathname === UPLOAD_PATH) {
-      // Once the file has arrived whole, the console owes the answer, and merging and storing
-      // millions of rows first can take longer than IDLE_SOCKET_MS: the client is not idle, it waits.
-      req.once('end', () => req.socket.setTimeout(0));
-      res.once('finish', () => req.socket.setTimeout(IDLE_SOCKET_MS));
-    }
+    if (method === 'POST' && pathname === UPLOAD_PATH) waitForTheAnswer(req, res, IDLE_SOCKET_MS);
     void handle(req, res);
   });
   // No limit on a whole request's time (a slow but steady upload of 1 GiB must finish); instead a
