@@ -40,7 +40,8 @@ export interface Staged {
 
 /** The preview, or, when the cap came first, how much of the file had gone. */
 export type Uploaded =
-  | { staged: Staged; seconds: number }
+  /** `sentS`: when the last byte was handed to the socket; the rest of `seconds` the console spent merging and storing the rows. */
+  | { staged: Staged; seconds: number; sentS: number | null }
   | { staged: null; seconds: number; /** Handed to the socket when the upload was cut off, its few hundred header bytes included. */ bytesSent: number };
 
 /**
@@ -55,6 +56,8 @@ export function upload(base: string, cookie: string, path: string, bytes: number
       method: 'POST',
       headers: { cookie, 'content-type': 'text/csv', 'content-length': bytes },
     });
+    let sentS: number | null = null;
+    req.once('finish', () => (sentS = seconds(started)));
     const file = createReadStream(path);
     const cap = Number.isFinite(capS)
       ? setTimeout(() => {
@@ -76,7 +79,7 @@ export function upload(base: string, cookie: string, path: string, bytes: number
       res.on('data', (s: string) => (body += s));
       res.once('end', () => {
         if (res.statusCode !== 201) return reject(new Error(`upload: HTTP ${res.statusCode}: ${body}`));
-        resolve({ staged: JSON.parse(body) as Staged, seconds: answeredAfter });
+        resolve({ staged: JSON.parse(body) as Staged, seconds: answeredAfter, sentS });
       });
     });
     file.once('error', reject).pipe(req);

@@ -276,6 +276,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_ms) WHERE next_ms IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'an upload\'s rows in a table of its own, merged once the file has ended (SQLite 21)',
+    sql: `
+      -- Each upload now appends its rows by COPY to an unlogged table of its own, with no index,
+      -- created as it begins; the shared table, indexed by user, went one random page per row.
+      -- Uploads arriving while this runs lose their rows: they are discarded, and the sweep deletes them.
+      UPDATE runs SET status = 'discarding' WHERE status = 'uploading';
+      DROP TABLE upload_rows;
+      -- How far an upload's merge and store has come, in valid rows of the file; NULL before it begins.
+      ALTER TABLE runs ADD COLUMN finish_done integer;
+      ALTER TABLE runs ADD COLUMN finish_total integer;
+    `,
+  },
 ];
 
 /**

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { statement, type Db } from './database';
 import { createRun, finishRun, isCancelRequested, requestCancel } from './runs';
 import { tempDatabase } from './temp-database';
-import { addStagedRows, beginUpload, completeUpload, discardUpload, startUpload } from './uploads';
+import { beginUpload, completeUpload, discardUpload, startUpload } from './uploads';
 import { recordOutcomes } from './users-results';
 import { createRestoreRun } from './values';
 
@@ -46,11 +46,9 @@ function staged(): number {
   );
   if (!begun.ok) throw new Error(begun.refusal);
   const id = begun.uploadId;
-  addStagedRows(db, id, 1, [
-    { account: 'a', attrs: ['sex'], withPicked: false },
-    { account: 'b', attrs: ['sex'], withPicked: false },
-  ]);
-  completeUpload(db, id, facts);
+  // The users as the staging thread stores them.
+  statement(db, `INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, 1, 'a', '["sex"]'), (?, 2, 'b', '["sex"]')`).run(id, id);
+  completeUpload(db, id, facts, 2);
   return id;
 }
 
