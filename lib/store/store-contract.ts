@@ -373,13 +373,14 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect(await store.uploads.countRows(id)).toBe(0);
         await store.uploads.complete(id, facts);
         expect(await store.uploads.countRows(id)).toBe(3);
-        expect(await store.uploads.expired(facts.nowMs + 1, false)).toEqual([id]);
+        expect(await store.uploads.expired(facts.nowMs + 1)).toEqual([id]);
         expect(await store.uploads.discard(id)).toBe(true);
         await store.uploads.deleteDiscarded(id);
         expect(await store.uploads.get(id)).toBeNull();
         expect(await store.uploads.countRows(id)).toBe(0);
         expect(await store.uploads.issues(id, { limit: 10 })).toEqual([]);
-        expect(await store.uploads.expired(0, true)).toEqual([]);
+        expect(await store.uploads.expired(Number.MAX_SAFE_INTEGER)).toEqual([]);
+        expect(await store.uploads.inProgress()).toEqual([]);
         const { runId } = await store.runs.create(run(['a']), { ...by, action: 'run-started' });
         expect(await store.uploads.discard(runId)).toBe(false);
         await store.uploads.deleteDiscarded(runId);
@@ -397,10 +398,10 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect(await store.uploads.get(discarded)).toBeNull();
         expect(await store.runs.get(discarded)).toBeNull();
         expect(await store.runs.list({ limit: 10 })).toEqual([]);
-        expect(await store.uploads.expired(0, false)).toEqual([discarded]);
+        expect(await store.uploads.expired(0)).toEqual([discarded]);
         expect(await store.uploads.discard(discarded)).toBe(true);
         await store.uploads.deleteDiscarded(discarded);
-        expect(await store.uploads.expired(0, false)).toEqual([]);
+        expect(await store.uploads.expired(0)).toEqual([]);
 
         const kept = await staged();
         await store.uploads.complete(kept, facts);
@@ -479,19 +480,19 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect(await store.uploads.get(done)).toMatchObject({ status: 'staged' });
       });
 
-      it('expires staged uploads by age, and those still uploading only when asked', async () => {
+      it('expires staged uploads by age, never one still uploading', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
         const receiving = begun(await store.uploads.begin(upload, here, roomy));
-        expect(await store.uploads.expired(50, false)).toEqual([]);
-        expect(await store.uploads.expired(101, false)).toEqual([old]);
-        expect(await store.uploads.expired(50, true)).toEqual([receiving]);
+        expect(await store.uploads.expired(50)).toEqual([]);
+        expect(await store.uploads.expired(101)).toEqual([old]);
+        expect((await store.uploads.inProgress()).map((u) => u.id)).toEqual([receiving]);
       });
 
       it('begins at most the cap of uploads for one operator asked at the same moment', async () => {
         const asks = await Promise.all(Array.from({ length: 5 }, () => store.uploads.begin(upload, here, { ...roomy, max: 3 })));
         expect(asks.filter((r) => r.ok)).toHaveLength(3);
-        expect(await store.uploads.expired(0, true)).toHaveLength(3);
+        expect(await store.uploads.inProgress()).toHaveLength(3);
       });
 
       it('begins no upload for an operator who holds the most already; expired, discarded and started ones free their place', async () => {

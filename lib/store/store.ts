@@ -160,8 +160,8 @@ export interface UploadStore {
   countRows(uploadId: number): Promise<number>;
   get(uploadId: number): Promise<UploadSummary | null>;
   latestStaged(operator: string, appId: string, sinceMs: number): Promise<UploadSummary | null>;
-  /** Staged ones staged before the cutoff, those still uploading when asked, and those discarded but not yet deleted. */
-  expired(stagedBeforeMs: number, uploadingToo: boolean): Promise<number[]>;
+  /** Staged ones staged before the cutoff, and those discarded but not yet deleted. */
+  expired(stagedBeforeMs: number): Promise<number[]>;
   issues(uploadId: number, opts: { afterLine?: number; limit: number }): Promise<CsvIssue[]>;
   /** Staged → running with its audit row; a known request key returns its run, unaudited. */
   start(

@@ -350,14 +350,11 @@ export async function latestStagedUpload(db: Db, operator: string, appId: string
   return row ? toUpload(row) : null;
 }
 
-/** Staged ones older than `stagedBeforeMs`, every one still uploading when `uploadingToo`, and those whose deletion was cut off. */
-export async function expiredUploads(db: Db, stagedBeforeMs: number, uploadingToo: boolean): Promise<number[]> {
-  return (
-    await db.query<{ id: number }>(
-      "SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < $1) OR (status = 'uploading' AND $2) OR status = 'discarding' ORDER BY id",
-      [stagedBeforeMs, uploadingToo],
-    )
-  ).rows.map((r) => r.id);
+/** Staged ones older than `stagedBeforeMs`, and those whose deletion was cut off. */
+export async function expiredUploads(db: Db, stagedBeforeMs: number): Promise<number[]> {
+  return (await db.query<{ id: number }>("SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < $1) OR status = 'discarding' ORDER BY id", [stagedBeforeMs])).rows.map(
+    (r) => r.id,
+  );
 }
 
 export async function uploadIssues(db: Db, uploadId: number, opts: { afterLine?: number; limit: number }): Promise<CsvIssue[]> {

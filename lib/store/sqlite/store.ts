@@ -140,7 +140,7 @@ export function createSqliteStore(db: Db): Store {
       countRows: async (uploadId) => countUploadRows(db, uploadId),
       get: async (uploadId) => getUpload(db, uploadId),
       latestStaged: async (operator, appId, sinceMs) => latestStagedUpload(db, operator, appId, sinceMs),
-      expired: async (before, uploadingToo) => expiredUploads(db, before, uploadingToo),
+      expired: async (before) => expiredUploads(db, before),
       issues: async (uploadId, opts) => uploadIssues(db, uploadId, opts),
       start: async (uploadId, start, entry) =>
         tx(() => {

@@ -249,16 +249,13 @@ export function latestStagedUpload(db: Db, operator: string, appId: string, sinc
 }
 
 /**
- * Uploads to delete: staged ones older than `stagedBeforeMs`, every one still uploading when
- * `uploadingToo`, and those whose deletion was cut off (a restart mid-way).
+ * Uploads to delete: staged ones older than `stagedBeforeMs`, and those whose deletion was cut
+ * off (a restart mid-way).
  */
-export function expiredUploads(db: Db, stagedBeforeMs: number, uploadingToo: boolean): number[] {
-  return statement(
-    db,
-    `SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < ?) OR (status = 'uploading' AND ? = 1) OR status = 'discarding' ORDER BY id`,
-  )
+export function expiredUploads(db: Db, stagedBeforeMs: number): number[] {
+  return statement(db, "SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < ?) OR status = 'discarding' ORDER BY id")
     .pluck()
-    .all(stagedBeforeMs, uploadingToo ? 1 : 0) as number[];
+    .all(stagedBeforeMs) as number[];
 }
 
 export function uploadIssues(db: Db, uploadId: number, opts: { afterLine?: number; limit: number }): CsvIssue[] {
