@@ -26,6 +26,7 @@ async function* pendingBatches(runs: RunStore, runId: number, copy: Copy): Async
       continue;
     }
     after = page[page.length - 1]!.seq;
+    copy.readUpTo(after);
     yield* toBatches(page);
   }
 }
