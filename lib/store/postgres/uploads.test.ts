@@ -7,6 +7,7 @@ import { packRows } from '../../uploads/staged-rows';
 import { openSqliteStore } from '../sqlite/store';
 import type { Store } from '../store';
 import { createPool } from './database';
+import { IllegalTransition } from '../../runs/state-machine';
 import { completeUpload } from './uploads';
 import { freshPostgres, type FreshPostgres } from './test-database';
 
@@ -77,4 +78,32 @@ it('merges staged rows into the same users, numbered alike, as the SQLite store,
   const usersOf = async (store: Store, id: number) => (await store.runs.users(id, { limit: 5_000 })).map((u) => [u.seq, u.userId, u.attrs]);
   expect(await usersOf(postgres, inPostgres.id)).toEqual(await usersOf(sqlite, inSqlite.id));
   expect(await db.query("SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'upload_rows%'")).toEqual([{ n: 0 }]);
+});
+
+it('throws IllegalTransition for an upload discarded while its users are being stored, and deleteDiscarded leaves nothing of it', async () => {
+  const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'f.csv' };
+  const cap = { max: 10, stagedSinceMs: 0, readingPerOperator: 10, readingPerProcess: 10, liveSinceMs: 0 };
+  const postgres = db.open();
+  const begun = await postgres.uploads.begin(upload, { owner: { id: 'p', pid: 1, host: 'h' }, nowMs: 1_000 }, cap);
+  if (!begun.ok) throw new Error(begun.refusal);
+  const staged = rows(3_000);
+  await postgres.uploads.addRows(begun.uploadId, 1, packRows(staged));
+  const parsed = parseDatabaseUrl(db.url);
+  if (!parsed.ok) throw new Error(parsed.problems.join());
+  const pool = createPool(parsed.config);
+  try {
+    // Three users a slice: hundreds of transactions, each recording how far it has come.
+    const completing = completeUpload(pool, begun.uploadId, facts(staged.length), 3);
+    completing.catch(() => {});
+    await expect.poll(async () => (await postgres.uploads.inProgress())[0]?.finishing?.done ?? 0).toBeGreaterThan(0);
+    expect((await postgres.uploads.inProgress())[0]?.finishing?.total).toBe(staged.length);
+    expect(await postgres.uploads.discard(begun.uploadId)).toBe(true);
+    await expect(completing).rejects.toBeInstanceOf(IllegalTransition);
+  } finally {
+    await pool.end();
+  }
+  await postgres.uploads.deleteDiscarded(begun.uploadId);
+  expect(await postgres.uploads.countRows(begun.uploadId)).toBe(0);
+  expect(await db.query("SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'upload_rows%'")).toEqual([{ n: 0 }]);
+  expect(await db.query('SELECT count(*)::int AS n FROM runs')).toEqual([{ n: 0 }]);
 });
