@@ -1,4 +1,5 @@
 import 'server-only';
+import { IN_PROGRESS_COLUMNS, toInProgress, type InProgressRow } from '../in-progress-row';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -106,30 +107,7 @@ export async function heartbeatUpload(db: Db, uploadId: number, owner: UploadOwn
 }
 
 export async function uploadsInProgress(db: Db): Promise<UploadInProgress[]> {
-  const rows = (
-    await db.query<{
-      id: number;
-      app_id: string;
-      operator: string | null;
-      upload_owner: string | null;
-      upload_owner_pid: number | null;
-      upload_owner_host: string | null;
-      upload_heartbeat_ms: number | null;
-      finish_done: number | null;
-      finish_total: number | null;
-    }>(
-      `SELECT id, app_id, operator, upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms, finish_done, finish_total
-       FROM runs WHERE status = 'uploading' ORDER BY id`,
-    )
-  ).rows;
-  return rows.map((r) => ({
-    id: r.id,
-    appId: r.app_id,
-    operator: r.operator,
-    owner: r.upload_owner === null ? null : { id: r.upload_owner, pid: r.upload_owner_pid ?? 0, host: r.upload_owner_host ?? '' },
-    heartbeatMs: r.upload_heartbeat_ms,
-    finishing: r.finish_done === null || r.finish_total === null ? null : { done: r.finish_done, total: r.finish_total },
-  }));
+  return (await db.query<InProgressRow>(`SELECT ${IN_PROGRESS_COLUMNS} FROM runs WHERE status = 'uploading' ORDER BY id`)).rows.map(toInProgress);
 }
 
 /** COPY's text format: a backslash, tab, newline or carriage return in a value would end it early. */

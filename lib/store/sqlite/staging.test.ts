@@ -5,8 +5,8 @@ import { packRows } from '../../uploads/staged-rows';
 import { statement, type Db } from './database';
 import { Staging } from './staging';
 import { groupSlice, SCRATCH_SCHEMA } from './staging-sql';
-import { tempDatabase } from './temp-database';
-import { beginUpload, deleteDiscardedSlice, discardUpload, uploadsInProgress } from './uploads';
+import { arrivingUpload, tempDatabase } from './temp-database';
+import { deleteDiscardedSlice, discardUpload, uploadsInProgress } from './uploads';
 
 const file = tempDatabase('staging-test-');
 let db: Db;
@@ -18,16 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => staging.close());
 
-function arriving(): number {
-  const begun = beginUpload(
-    db,
-    { appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', fileName: 'f.csv' },
-    { owner: { id: 'process-one', pid: 101, host: 'host-a' }, nowMs: 0 },
-    { max: 100, stagedSinceMs: 0, readingPerOperator: 100, readingPerProcess: 100, liveSinceMs: 0 },
-  );
-  if (!begun.ok) throw new Error(begun.refusal);
-  return begun.uploadId;
-}
+const arriving = () => arrivingUpload(db);
 
 const row = (account: string, attrs: string[]) => ({ account, attrs });
 const usersOf = (id: number) => statement(db, 'SELECT seq, user_id, attrs, with_picked FROM run_users WHERE run_id = ? ORDER BY seq').raw().all(id);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { IN_PROGRESS_COLUMNS, toInProgress, type InProgressRow } from '../in-progress-row';
 import type { AttrSet, CsvIssue } from '../../csv/validate';
 import { canMoveRun, IllegalTransition, UPLOAD_START, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
 import type { BeginRefusal, CompletedUploadFacts, NewUpload, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
@@ -113,32 +114,8 @@ export function heartbeatUpload(db: Db, uploadId: number, owner: UploadOwner, no
   );
 }
 
-interface InProgressRow {
-  id: number;
-  app_id: string;
-  operator: string | null;
-  upload_owner: string | null;
-  upload_owner_pid: number | null;
-  upload_owner_host: string | null;
-  upload_heartbeat_ms: number | null;
-  finish_done: number | null;
-  finish_total: number | null;
-}
-
 export function uploadsInProgress(db: Db): UploadInProgress[] {
-  const rows = statement(
-    db,
-    `SELECT id, app_id, operator, upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms, finish_done, finish_total
-     FROM runs WHERE status = 'uploading' ORDER BY id`,
-  ).all() as InProgressRow[];
-  return rows.map((r) => ({
-    id: r.id,
-    appId: r.app_id,
-    operator: r.operator,
-    owner: r.upload_owner === null ? null : { id: r.upload_owner, pid: r.upload_owner_pid ?? 0, host: r.upload_owner_host ?? '' },
-    heartbeatMs: r.upload_heartbeat_ms,
-    finishing: r.finish_done === null || r.finish_total === null ? null : { done: r.finish_done, total: r.finish_total },
-  }));
+  return (statement(db, `SELECT ${IN_PROGRESS_COLUMNS} FROM runs WHERE status = 'uploading' ORDER BY id`).all() as InProgressRow[]).map(toInProgress);
 }
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
