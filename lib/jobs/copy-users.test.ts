@@ -40,6 +40,17 @@ describe('the copy of a run’s users ahead of its lanes', () => {
     expect(state.slices).toBe(200_000 / COPY_SLICE);
   });
 
+  it('copies the rest at once when the lanes are done before it (a cancel marks every user, copied or not)', async () => {
+    const { runs, state } = parentOf(200_000);
+    const copy = startCopy(runs, 1);
+    await turns(100);
+    expect(state.slices).toBe(COPY_AHEAD / COPY_SLICE);
+    copy.unpace();
+    await copy.finished;
+    expect(copy.isDone()).toBe(true);
+    expect(state.slices).toBe(200_000 / COPY_SLICE);
+  });
+
   it('ends at once when stopped while it waits for the lanes', async () => {
     const { runs, state } = parentOf(1_000_000);
     const copy = startCopy(runs, 1);

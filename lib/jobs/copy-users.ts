@@ -14,8 +14,9 @@ export const COPY_AHEAD = 30_000;
  * Copies a run's users from the run it was made from (a dry run's removal, a restore), a slice per
  * turn of the event loop, ahead of the lanes that send them: the run starts at once, and pages keep
  * answering while ten million rows are copied. The copy stays at most COPY_AHEAD users past what
- * the lanes have read (`readUpTo`), and never waits while they wait for it. `stop()` ends it
- * between slices (a halt); the next pass carries on from where it got to.
+ * the lanes have read (`readUpTo`), never waits while they wait for it, and once they are done
+ * (`unpace()`) copies the rest at once. `stop()` ends it between slices (a halt); the next pass
+ * carries on from where it got to.
  */
 export function startCopy(runs: RunStore, runId: number) {
   let done = false;
@@ -27,8 +28,9 @@ export function startCopy(runs: RunStore, runId: number) {
   let copiedUpTo = 0;
   let readTo = 0;
   let waiting = false;
+  let unpaced = false;
   let resume: () => void = () => {};
-  const farAhead = () => !stopped && !waiting && copiedUpTo - readTo >= COPY_AHEAD;
+  const farAhead = () => !stopped && !waiting && !unpaced && copiedUpTo - readTo >= COPY_AHEAD;
   const finished = (async () => {
     try {
       while (!stopped) {
@@ -56,6 +58,11 @@ export function startCopy(runs: RunStore, runId: number) {
     /** The lanes have read the users up to this position. */
     readUpTo: (position: number) => {
       readTo = Math.max(readTo, position);
+      resume();
+    },
+    /** The lanes are done (a cancel, a stop): the rest is copied as fast as it goes, to be marked with them. */
+    unpace: () => {
+      unpaced = true;
       resume();
     },
     /** Resolves after the next slice (or at once when the copy is over); throws what broke the copy. */

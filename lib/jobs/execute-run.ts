@@ -71,6 +71,7 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
     // Users still being copied are part of the run: a cancel or a stop marks them "not sent" too,
     // once they are all there. A halt leaves the copy where it got to, for the next pass.
     if (end.status === 'halted') copy.stop();
+    else copy.unpace();
     await copy.finished;
     await runs.finish(runId, end);
   } catch (err) {
