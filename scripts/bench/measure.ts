@@ -88,7 +88,7 @@ export async function uploadMeasured(stack: Stack, csvPath: string, bytes: numbe
   const cpuBefore = cpuSeconds(stack.consolePid);
   const samplersStopped = async () => ({ rssMb: peakRss() / 1024 / 1024, health: await health(), cpuS: cpuSeconds(stack.consolePid) - cpuBefore });
   try {
-    const up = await upload(stack.base, stack.cookie, csvPath, bytes, capS);
+    const up = await upload(stack.base, stack.cookie, csvPath, bytes, { capS });
     return { ...up, ...(await samplersStopped()) };
   } catch (err) {
     await samplersStopped();
