@@ -3,11 +3,12 @@ import { runBatches, toBatches, type EngineOptions, type RunEnd } from '../engin
 import { checkValues, removeWithSnapshot, restoreValues, type Operation, type RunTarget } from '../engine/operations';
 import type { RunKind } from '../runs/state-machine';
 import { log } from '../log';
+import { LeaseLost } from '../lease/fence';
 import type { RunStore } from '../store/store';
 
 /** Users are read from the store a page at a time, so a million-user run never sits in memory. */
 const PAGE_SIZE = 1000;
-/** How often the pass rereads the run's cancel flag, besides after every batch. */
+/** How often the pass rereads the run's cancel flag, besides after every batch: a cancel from any process lands within a second. */
 const CANCEL_POLL_MS = 500;
 
 /** What each kind of run does to a batch of its users. */
@@ -19,7 +20,7 @@ export const OPERATIONS: Readonly<Record<RunKind, Operation<RunTarget>>> = { rem
  * answering while ten million rows are copied. `stop()` ends it between slices (a halt); the next
  * pass carries on from where it got to.
  */
-function startCopy(runs: RunStore, runId: number) {
+function startCopy(runs: PassStore, runId: number) {
   let done = false;
   let stopped = false;
   let failure: unknown = null;
@@ -59,7 +60,7 @@ function startCopy(runs: RunStore, runId: number) {
   };
 }
 
-async function* pendingBatches(runs: RunStore, runId: number, copy: ReturnType<typeof startCopy>): AsyncGenerator<RunTarget[]> {
+async function* pendingBatches(runs: PassStore, runId: number, copy: ReturnType<typeof startCopy>): AsyncGenerator<RunTarget[]> {
   let after = 0;
   for (;;) {
     const copyWasDone = copy.isDone();
@@ -75,8 +76,11 @@ async function* pendingBatches(runs: RunStore, runId: number, copy: ReturnType<t
   }
 }
 
+/** What a pass reads and writes of its run; the worker hands it fenced writes (RunStore.fenced). */
+export type PassStore = Pick<RunStore, 'pendingTargets' | 'isCancelRequested' | 'copyUsers' | 'keepValues' | 'recordOutcomes' | 'finish'>;
+
 export type ExecuteOptions = Omit<EngineOptions<RunTarget>, 'operation' | 'onOutcomes' | 'onKept' | 'isCancelled'> & {
-  runs: RunStore;
+  runs: PassStore;
   /** Default `remove`. */
   kind?: RunKind;
 };
@@ -116,10 +120,12 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
     // once they are all there. A halt leaves the copy where it got to, for the next pass.
     if (end.status === 'halted') copy.stop();
     await copy.finished;
-    await runs.finish(runId, end);
+    // A halt decides nothing, so it writes nothing either (and needs no fence).
+    if (end.status !== 'halted') await runs.finish(runId, end);
   } catch (err) {
-    log.error('run.crashed', { runId, error: describe(err) });
-    end = { status: 'halted', reason: 'error' };
+    if (err instanceof LeaseLost) log.warn('run.lease-lost', { runId, error: describe(err) });
+    else log.error('run.crashed', { runId, error: describe(err) });
+    end = { status: 'halted', reason: err instanceof LeaseLost ? 'lease-lost' : 'error' };
   } finally {
     copy.stop();
     clearInterval(poll);

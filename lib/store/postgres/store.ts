@@ -7,6 +7,7 @@ import type { Store } from '../store';
 import { audit, listAudit } from './audit';
 import { createPool, tx } from './database';
 import { acquireLease } from './lease';
+import { beatProcess, checkFence, listAppLeases, releaseAppLease, renewAppLeases, takeAppLease } from './app-leases';
 import { claimKey, completeKey, releaseKey } from './idempotency';
 import { insertToken, listTokens, revokeToken, tokenByHash } from './tokens';
 import { addWebhook, claimDueDeliveries, listWebhooks, recordDelivery, removeWebhook } from './webhooks';
@@ -74,7 +75,7 @@ function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
       list: (opts) => on((db) => listRuns(db, opts)),
       listRunning: (sources) => on((db) => listRunningRuns(db, sources)),
       pendingTargets: (runId, afterSeq, limit) => on((db) => pendingTargets(db, runId, afterSeq, limit)),
-      recordOutcomes: (runId, outcomes, requests, atMs) => on((p) => recordOutcomes(p, runId, outcomes, requests, atMs)),
+      recordOutcomes: (runId, outcomes, requests, atMs) => inTx((db) => recordOutcomes(db, runId, outcomes, requests, atMs)),
       progress: (runId) => on((db) => recentProgress(db, runId)),
       finish: (runId, end) => inTx((db) => finishRun(db, runId, end)),
       requestCancel: (runId, entry) =>
@@ -95,6 +96,20 @@ function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
         }),
       keepValues: (runId, kept) => on((db) => keepValues(db, runId, kept)),
       copyUsers: (runId, slice) => inTx((db) => copyUsersSlice(db, runId, slice)),
+      fenced: (fence) => {
+        // The check and the write share one transaction: see checkFence.
+        const guarded = <T>(write: (db: pg.PoolClient) => Promise<T>) =>
+          inTx(async (db) => {
+            await checkFence(db, fence);
+            return write(db);
+          });
+        return {
+          recordOutcomes: (runId, outcomes, requests, atMs) => guarded((db) => recordOutcomes(db, runId, outcomes, requests, atMs)),
+          keepValues: (runId, kept) => guarded((db) => keepValues(db, runId, kept)),
+          finish: (runId, end) => guarded((db) => finishRun(db, runId, end)),
+          copyUsers: (runId, slice) => guarded((db) => copyUsersSlice(db, runId, slice)),
+        };
+      },
       attrCounts: (runId) => on((db) => attrCounts(db, runId)),
       createFromCheck: (checkId, start, entry) =>
         inTx(async (db) => {
@@ -235,6 +250,13 @@ function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
     },
     lease: {
       acquire: (me, opts) => on((db) => acquireLease(db, me, opts)),
+    },
+    appLeases: {
+      beat: (me, opts) => on((db) => beatProcess(db, me, opts)),
+      list: () => on((db) => listAppLeases(db)),
+      take: (me, appId, opts) => on((db) => takeAppLease(db, me, appId, opts)),
+      renew: (fences, opts) => on((db) => renewAppLeases(db, fences, opts)),
+      release: (fence, nowMs) => on((db) => releaseAppLease(db, fence, nowMs)),
     },
     ping: () =>
       on(async (db) => {
