@@ -10,6 +10,7 @@ import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
 import { log } from './lib/log';
+import { shutDown } from './lib/entry/shutdown';
 
 /** A request that sends nothing, in either direction, for this long is ended: a socket held open for nothing. */
 export const IDLE_SOCKET_MS = 120_000;
@@ -23,6 +24,9 @@ export const ANONYMOUS_REQUEST_MS = 30_000;
  * behind it are bounded (lib/auth/lanes.ts). A browser that signed in before has a bucket of its own.
  */
 export const SIGN_INS_PER_SECOND = { perSecond: 3, burst: 5 };
+
+/** SIGTERM: the worker's own wait for batches in flight is 15 s; its release of the apps gets the rest. */
+const SHUTDOWN_BOUND_MS = 20_000;
 
 /** A refusal of a foreign Origin is logged at most this often, with how many there were: anyone can send them. */
 const CROSS_ORIGIN_LOG_MS = 60_000;
@@ -105,8 +109,9 @@ async function main(): Promise<void> {
   server.timeout = IDLE_SOCKET_MS;
   server.listen(port, hostname, () => console.log(`▲ TIM Push Attribute Console on http://${hostname}:${port}`));
 
-  // As `next start` does: the exit code says which signal ended it.
-  process.once('SIGTERM', () => process.exit(143));
+  // As `next start` does: the exit code says which signal ended it. On SIGTERM the worker first
+  // lets the batches in flight be recorded and releases its apps (bounded a little above its own wait).
+  process.once('SIGTERM', () => void shutDown(SHUTDOWN_BOUND_MS).finally(() => process.exit(143)));
   process.once('SIGINT', () => process.exit(130));
 }
 
