@@ -45,7 +45,7 @@ export interface RunWorker {
   identity(): LeaseIdentity;
 }
 
-export type { WorkerStatus } from './ownership';
+export type { AppSending, WorkerStatus } from './ownership';
 
 /**
  * The only thing that sends. Every run, form runs included, is executed by a worker: on SQLite
