@@ -58,7 +58,9 @@ export class AppOwnership implements Ownership {
   async beat(nowMs: number): Promise<void> {
     const { appLeases, me } = this.deps;
     try {
-      const live = await appLeases.beat(me, { nowMs, leaving: this.leaving });
+      const isAlive = this.deps.isAlive ?? pidAlive;
+      // A process on this host whose pid is gone counts no more, though its last beat has not lapsed: its apps are free now.
+      const live = (await appLeases.beat(me, { nowMs, leaving: this.leaving })).filter((p) => p.id === me.id || p.host !== me.host || isAlive(p.pid)).length;
       await this.renew(nowMs);
       if (this.leaving) return;
       await this.keepHouse(nowMs);
@@ -71,7 +73,7 @@ export class AppOwnership implements Ownership {
         leases: this.leases,
         held: [...this.held].filter(([, h]) => !h.draining).map(([appId]) => appId),
         nowMs,
-        isAlive: this.deps.isAlive ?? pidAlive,
+        isAlive,
       });
       for (const appId of plan.release) {
         log.info('worker.app-releasing', { appId, target: plan.target, live });

@@ -255,10 +255,10 @@ export interface LeaseStore {
  */
 export interface AppLeaseStore {
   /**
-   * This process is alive until nowMs + ttl, or is leaving and counts no more; answers how many
-   * processes are alive and not leaving.
+   * This process is alive until nowMs + ttl, or is leaving and counts no more; answers the
+   * processes alive (by their last beat) and not leaving.
    */
-  beat(me: LeaseIdentity, opts: { nowMs: number; ttlMs?: number; leaving?: boolean }): Promise<number>;
+  beat(me: LeaseIdentity, opts: { nowMs: number; ttlMs?: number; leaving?: boolean }): Promise<LeaseIdentity[]>;
   /** Every app's lease as last written, whoever holds it, expired or not. */
   list(): Promise<AppLease[]>;
   /** The app's fence if this process took it; null when another holds it. Of several asking at once, one gets it. */

@@ -86,18 +86,18 @@ describe('app leases (one sending process per app, Postgres)', () => {
     expect(await leases(one).take(a, 'prod', alive(now + 5))).toBeNull();
   });
 
-  it('counts the live processes that are not leaving', async () => {
+  it('lists the live processes that are not leaving', async () => {
     const now = Date.now();
-    expect(await leases(one).beat(a, { nowMs: now })).toBe(1);
-    expect(await leases(two).beat(b, { nowMs: now })).toBe(2);
-    expect(await leases(one).beat(a, { nowMs: now + 1, leaving: true })).toBe(1);
-    expect(await leases(two).beat(b, { nowMs: now + LEASE_TTL_MS + 1 })).toBe(1);
+    expect(await leases(one).beat(a, { nowMs: now })).toEqual([a]);
+    expect(await leases(two).beat(b, { nowMs: now })).toEqual([a, b]);
+    expect(await leases(one).beat(a, { nowMs: now + 1, leaving: true })).toEqual([b]);
+    expect(await leases(two).beat(b, { nowMs: now + LEASE_TTL_MS + 1 })).toEqual([b]);
   });
 });
 
 describe('apps spread over the live processes', () => {
-  const ownership = (store: Store, me: LeaseIdentity, apps: string[]) =>
-    new AppOwnership({ appLeases: store.appLeases!, lease: store.lease, me, apps: () => apps, busy: () => false, isAlive: () => true });
+  const ownership = (store: Store, me: LeaseIdentity, apps: string[], isAlive: (pid: number) => boolean = () => true) =>
+    new AppOwnership({ appLeases: store.appLeases!, lease: store.lease, me, apps: () => apps, busy: () => false, isAlive });
   const holders = async () => Object.fromEntries((await leases(one).list()).filter((l) => l.expiresMs > Date.now()).map((l) => [l.appId, l.holder]));
   const count = (held: Record<string, string>, id: string) => Object.values(held).filter((h) => h === id).length;
 
@@ -119,6 +119,23 @@ describe('apps spread over the live processes', () => {
     expect(await holders()).toEqual(shared);
     const status = first.status(Date.now());
     expect(status.role === 'shared' && status.apps.map((s) => s.state)).toEqual(['sending', 'sending', 'sending']);
+  });
+
+  it('gives a dead process’s apps to the one left on its host at its next beat, with new tokens', async () => {
+    const apps = ['prod', 'staging', 'test'];
+    const first = ownership(one, a, apps);
+    let firstAlive = true;
+    const second = ownership(two, b, apps, (pid) => pid !== a.pid || firstAlive);
+    await first.beat(Date.now());
+    await second.beat(Date.now());
+    await first.beat(Date.now());
+    await second.beat(Date.now());
+    expect(count(await holders(), 'a')).toBe(2);
+    firstAlive = false;
+    await second.beat(Date.now());
+    expect(count(await holders(), 'b')).toBe(3);
+    // Each app changed hands once: the newcomer's share, then the dead process's two.
+    expect((await leases(one).list()).map((l) => l.token)).toEqual([2, 2, 2]);
   });
 
   it('lets every app go on leaving, to the process that stays', async () => {

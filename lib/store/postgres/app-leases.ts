@@ -29,10 +29,10 @@ const toLease = (r: AppLeaseRow): AppLease => ({
 const FORGET_PROCESS_MS = 3_600_000;
 
 /**
- * This process is alive until nowMs + ttl (or leaving, and then no longer counted); answers how
- * many processes are alive and not leaving, this one included unless it leaves.
+ * This process is alive until nowMs + ttl (or leaving, and then no longer counted); answers the
+ * processes alive and not leaving, this one included unless it leaves.
  */
-export async function beatProcess(db: Db, me: LeaseIdentity, opts: { nowMs: number; ttlMs?: number; leaving?: boolean }): Promise<number> {
+export async function beatProcess(db: Db, me: LeaseIdentity, opts: { nowMs: number; ttlMs?: number; leaving?: boolean }): Promise<LeaseIdentity[]> {
   const ttlMs = opts.ttlMs ?? LEASE_TTL_MS;
   await db.query(
     `INSERT INTO console_processes (id, pid, host, started_at, heartbeat_ms, expires_ms, leaving) VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $4, $5, $6)
@@ -40,8 +40,7 @@ export async function beatProcess(db: Db, me: LeaseIdentity, opts: { nowMs: numb
     [me.id, me.pid, me.host, opts.nowMs, opts.nowMs + ttlMs, opts.leaving ?? false],
   );
   await db.query('DELETE FROM console_processes WHERE expires_ms < $1', [opts.nowMs - FORGET_PROCESS_MS]);
-  const live = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM console_processes WHERE expires_ms > $1 AND NOT leaving', [opts.nowMs]);
-  return live.rows[0]!.n;
+  return (await db.query<LeaseIdentity>('SELECT id, pid, host FROM console_processes WHERE expires_ms > $1 AND NOT leaving ORDER BY id', [opts.nowMs])).rows;
 }
 
 export async function listAppLeases(db: Db): Promise<AppLease[]> {
