@@ -10,7 +10,7 @@ import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
 import { log } from './lib/log';
-import { shutDown } from './lib/entry/shutdown';
+import { SHUTDOWN_BOUND_MS, shutDown } from './lib/entry/shutdown';
 
 /** A request that sends nothing, in either direction, for this long is ended: a socket held open for nothing. */
 export const IDLE_SOCKET_MS = 120_000;
@@ -24,9 +24,6 @@ export const ANONYMOUS_REQUEST_MS = 30_000;
  * behind it are bounded (lib/auth/lanes.ts). A browser that signed in before has a bucket of its own.
  */
 export const SIGN_INS_PER_SECOND = { perSecond: 3, burst: 5 };
-
-/** SIGTERM: the worker's own wait for batches in flight is 15 s; its release of the apps gets the rest. */
-const SHUTDOWN_BOUND_MS = 20_000;
 
 /** A refusal of a foreign Origin is logged at most this often, with how many there were: anyone can send them. */
 const CROSS_ORIGIN_LOG_MS = 60_000;

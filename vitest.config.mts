@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import path from 'node:path';
 
-/** The tests that need a Postgres server: their project alone starts one (lib/store/postgres/test-cluster.ts). */
-const POSTGRES_TESTS = ['lib/store/postgres/**/*.test.ts', 'lib/**/*.postgres.test.ts'];
+/** The Postgres store's tests, which need a server: their project alone starts one (lib/store/postgres/test-cluster.ts). */
+const POSTGRES_TESTS = 'lib/store/postgres/**/*.test.ts';
 
 export default defineConfig({
   resolve: {
@@ -23,14 +23,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['lib/**/*.test.ts', 'cli/**/*.test.ts', 'sim/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
-          exclude: POSTGRES_TESTS,
+          exclude: [POSTGRES_TESTS],
         },
       },
       {
         extends: true,
         test: {
           name: 'postgres',
-          include: POSTGRES_TESTS,
+          include: [POSTGRES_TESTS],
           // vitest runs a project's globalSetup only when the run has test files of that project.
           globalSetup: ['lib/store/postgres/test-cluster.ts'],
         },

@@ -3,6 +3,9 @@
  * worker, started by instrumentation) to server.ts, which loads lib/ on its own: the two meet on
  * globalThis. No server-only import here, for server.ts runs outside the react-server condition.
  */
+/** SIGTERM: the worker's own wait for batches in flight is 15 s; its release of the apps gets the rest. */
+export const SHUTDOWN_BOUND_MS = 20_000;
+
 const holder = globalThis as typeof globalThis & { __timConsoleShutdown?: (() => Promise<void>)[] };
 
 export function onShutdown(step: () => Promise<void>): void {

@@ -202,14 +202,11 @@ export class JobWorker implements RunWorker {
     log.warn('run.resume-scheduled', { runId, inMs: delay, attempt: attempts });
   }
 
-  private heartbeat(): Promise<void> {
-    this.beating ??= this.beat().finally(() => (this.beating = null));
-    return this.beating;
-  }
-
-  private async beat(): Promise<void> {
+  /** Renewals never wait for a sweep: a sweep slowed by a busy database must not let the leases lapse. */
+  private async heartbeat(): Promise<void> {
+    this.beating ??= this.ownership.beat(Date.now()).finally(() => (this.beating = null));
+    await this.beating;
     const now = Date.now();
-    await this.ownership.beat(now);
     await this.sweep(now);
     if (this.ownership.keepsHouse(now) && !this.sweepingUploads) {
       this.sweepingUploads = true;

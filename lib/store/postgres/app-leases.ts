@@ -54,12 +54,14 @@ export async function listAppLeases(db: Db): Promise<AppLease[]> {
  * conflicting row is locked and the WHERE checked on it as the last writer left it, so of several
  * processes asking at once exactly one wins. Every take raises the fence, even a retake by the
  * same process: a write still carrying the old token is from a pass of an earlier tenure.
+ * In the caller's transaction: the row is first locked FOR UPDATE, which waits for the writes
+ * that checked the old fence (FOR KEY SHARE, see checkFence) to commit.
  */
-export async function takeAppLease(db: Db, me: LeaseIdentity, appId: string, opts: LeaseOptions = {}): Promise<AppFence | null> {
+export async function takeAppLease(db: pg.PoolClient, me: LeaseIdentity, appId: string, opts: LeaseOptions = {}): Promise<AppFence | null> {
   const nowMs = opts.nowMs ?? Date.now();
   const ttlMs = opts.ttlMs ?? LEASE_TTL_MS;
   const isAlive = opts.isAlive ?? pidAlive;
-  const seen = (await db.query<AppLeaseRow>('SELECT * FROM app_leases WHERE app_id = $1', [appId])).rows[0];
+  const seen = (await db.query<AppLeaseRow>('SELECT * FROM app_leases WHERE app_id = $1 FOR UPDATE', [appId])).rows[0];
   const gone = seen !== undefined && seen.holder !== me.id && seen.host === me.host && (seen.pid === me.pid || !isAlive(seen.pid)) ? seen.holder : null;
   const taken = await db.query<{ fence: number }>(
     `INSERT INTO app_leases (app_id, holder, pid, host, acquired_at, expires_ms, fence) VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), $6, 1)
@@ -99,14 +101,26 @@ export async function releaseAppLease(db: Db, fence: AppFence, nowMs: number): P
 
 /**
  * The check every fenced write makes first, in its own transaction: the lease is still held at
- * this fence and not expired. FOR SHARE holds the row until the write commits, so a takeover
- * (an UPDATE of that row) waits for the write, and every write after the takeover sees the new
- * fence and is refused. Throws LeaseLost, so the transaction rolls back with nothing written.
+ * this fence and not expired. The row stays locked until the write commits, so a takeover waits
+ * for the write, and every write after the takeover sees the new fence and is refused. Throws
+ * LeaseLost, so the transaction rolls back with nothing written.
+ *
+ * An app's row is locked FOR KEY SHARE, which a renewal (an UPDATE of expires_ms only, so FOR NO
+ * KEY UPDATE) does not conflict with: with 32 lanes writing, some write nearly always holds the
+ * row, and under FOR SHARE every renewal would wait for them, however late that made it. A
+ * takeover does conflict: it locks the row FOR UPDATE first (takeAppLease), and so waits for the
+ * writes that checked the old fence. The database-wide lease fences only in the store's tests
+ * here, so it keeps a plain FOR SHARE.
  */
 export async function checkFence(db: pg.PoolClient, fence: Fence, nowMs = Date.now()): Promise<void> {
   const held =
     fence.scope === 'app'
-      ? await db.query('SELECT 1 FROM app_leases WHERE app_id = $1 AND holder = $2 AND fence = $3 AND expires_ms > $4 FOR SHARE', [fence.appId, fence.holder, fence.token, nowMs])
+      ? await db.query('SELECT 1 FROM app_leases WHERE app_id = $1 AND holder = $2 AND fence = $3 AND expires_ms > $4 FOR KEY SHARE', [
+          fence.appId,
+          fence.holder,
+          fence.token,
+          nowMs,
+        ])
       : await db.query('SELECT 1 FROM worker_lease WHERE id = 1 AND holder = $1 AND expires_ms > $2 FOR SHARE', [fence.holder, nowMs]);
   if (changed(held) === 0) throw new LeaseLost(fence);
 }

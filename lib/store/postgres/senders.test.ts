@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAppRegistry } from '../apps/registry';
-import { Secret } from '../secret';
-import type { Store } from '../store/store';
-import { freshPostgres, type FreshPostgres } from '../store/postgres/test-database';
-import { startSimulator, type Simulator } from '../../sim/server';
-import { JobWorker } from './worker';
+import { createAppRegistry } from '../../apps/registry';
+import { Secret } from '../../secret';
+import type { Store } from '../store';
+import { freshPostgres, type FreshPostgres } from './test-database';
+import { startSimulator, type Simulator } from '../../../sim/server';
+import { JobWorker } from '../../jobs/worker';
 
 /**
  * Two console processes on one Postgres database, as two JobWorkers in this test process: each
