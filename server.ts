@@ -5,7 +5,8 @@
 // Usage: node --import tsx server.ts [-H HOST] [-p PORT]
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { bodyGate, cookieValue, isSignIn, refusalResponse, signedCaller } from './lib/entry/body-gate';
+import { API_UPLOAD_PATH, bodyGate, cookieValue, isSignIn, refusalResponse, signedCaller, UPLOAD_PATH } from './lib/entry/body-gate';
+import { waitForTheAnswer } from './lib/entry/answer-wait';
 import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
       const deadline = setTimeout(() => req.socket.destroy(), ANONYMOUS_REQUEST_MS).unref();
       res.once('close', () => clearTimeout(deadline));
     }
+    if (method === 'POST' && (pathname === UPLOAD_PATH || pathname === API_UPLOAD_PATH)) waitForTheAnswer(req, res, IDLE_SOCKET_MS);
     void handle(req, res);
   });
   // No limit on a whole request's time (a slow but steady upload of 1 GiB must finish); instead a

@@ -17,6 +17,9 @@ export default defineConfig({
     pool: 'forks',
     // The TIM client logs every request; show that only for a failing test.
     silent: 'passed-only',
+    // A test that stages an upload starts worker threads, each loading its TypeScript through tsx:
+    // seconds on two busy cores, where vitest's default 5 s cuts them off while they still work.
+    testTimeout: 15_000,
     projects: [
       {
         extends: true,

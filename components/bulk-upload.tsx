@@ -117,7 +117,13 @@ export function BulkUpload({ app, attrNames, limits, staged }: { app: AppSummary
   const busy = confirming !== null || starting;
   const progress = [
     local.kind === 'reading' ? t('readingInBrowser', { percent: percent(local.fraction) }) : '',
-    server.kind === 'uploading' ? (server.fraction < 1 ? t('uploading', { percent: percent(server.fraction) }) : t('serverChecking')) : '',
+    server.kind === 'uploading'
+      ? server.fraction < 1
+        ? t('uploading', { percent: percent(server.fraction) })
+        : upload.finishing !== null
+          ? t('serverFinishing', { percent: percent(upload.finishing) })
+          : t('serverChecking')
+      : '',
   ]
     .filter(Boolean)
     .join(' · ');

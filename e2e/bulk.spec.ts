@@ -76,6 +76,24 @@ test('a 2,500-row CSV: preview shows planted problems by line, the run completes
   await expect(page.getByRole('table', { name: /Per-user results/ }).getByRole('row')).toHaveCount(1 + csv.unknownUsers.length);
 });
 
+test('a million rows, IDs in reverse order with repeats: once the file is sent the page says how far the server is in merging and storing them, then shows the exact preview', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const rows = 1_000_000;
+  // Every tenth row names the user of the next row, with another attribute: merged, not counted twice.
+  const lines = ['To_Account,Attrs'];
+  for (let i = rows; i >= 1; i--) lines.push(i % 10 === 0 ? `user${i - 1},tier` : `user${i},city`);
+  await page.goto('/bulk');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'million.csv', mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+  await expect(page.getByText(/The server is merging repeated users and storing the users… \d+%/)).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByRole('heading', { name: 'Preview of million.csv' })).toBeVisible();
+  await expect(page.getByText('Checked by the server')).toBeVisible({ timeout: 120_000 });
+  const figure = (term: string) => page.locator(`dt:text-is("${term}") + dd`);
+  await expect(figure('Rows read')).toHaveText('1,000,000');
+  await expect(figure('Valid unique users')).toHaveText('900,000');
+  await expect(figure('Duplicates merged')).toHaveText('100,000');
+  expect(await sim(request).requests()).toHaveLength(0);
+});
+
 test('cancel stops the run after the batches in flight; the rest are "not sent" and untouched', async ({ page, request }) => {
   const csv = plantedCsv();
   await upload(page, '', csv.text, ['sex']);

@@ -10,17 +10,24 @@
 // BENCH_STAGING=1 is a third (issue 19): per order of the rows (sorted, scattered, reversed, 10 %
 // repeated users), BENCH_STAGING_ROWS rows uploaded to a fresh console, cut off at
 // BENCH_STAGING_CAP_S, then BENCH_STAGING_WINDOW_S of the removal started from the staged upload.
+// BENCH_POSTGRES=1 is a fourth (issue 20): on a throwaway Postgres cluster, a removal of
+// BENCH_POSTGRES_USERS users per app, on one console process and on three sharing one database,
+// for one app and for three apps at once, each scenario on a fresh database.
 // It only talks HTTP to the console, so no change inside lib/ changes what it measures.
 import { join } from 'node:path';
 import { MAX_USERS as SIM_MAX_USERS } from '../sim/cli-config';
 import { DEMO_NAMED_USERS, DEMO_SDKAPPID } from '../sim/seed';
 import { writeCsv } from './bench/csv';
 import { ORDER_LABELS, rowOrder } from './bench/orders';
+import { postgresPass, SCENARIOS } from './bench/postgres';
+import { printPostgresTables } from './bench/postgres-report';
 import { build, makeTempDir, shutdown, startSimulator, startStack } from './bench/processes';
 import { fmt, printStagingTable, stagingCountsRight } from './bench/report';
 import { fullPass, sharedBudgetPass } from './bench/scenarios';
 import {
   BASELINE_USERS,
+  POSTGRES,
+  POSTGRES_USERS,
   QPS,
   SHARED_BUDGET,
   SKIP_BUILD,
@@ -54,8 +61,29 @@ async function staging(): Promise<void> {
   }
 }
 
+async function postgres(): Promise<void> {
+  console.log(
+    `Benchmark, Postgres: a removal of ${fmt(POSTGRES_USERS)} users per app over HTTP, in turn ${SCENARIOS.map((s) => s.label).join('; ')};` +
+      ` each app maxQps=${QPS}, simulator latency 20 ms, 1 % 91000`,
+  );
+  if (POSTGRES_USERS + DEMO_NAMED_USERS.length > SIM_MAX_USERS) {
+    console.log(`The simulator holds at most ${fmt(SIM_MAX_USERS)} users per app: the CSV's users past user${SIM_MAX_USERS - DEMO_NAMED_USERS.length} fail with 70107 (the requests are the same).`);
+  }
+  if (!SKIP_BUILD) await build();
+  const dir = makeTempDir();
+  try {
+    const csvPath = join(dir, 'bench.csv');
+    const measured = await postgresPass(dir, csvPath, await writeCsv(csvPath, POSTGRES_USERS));
+    printPostgresTables(measured);
+    if (measured.some((m) => m.error)) process.exitCode = 1;
+  } finally {
+    await shutdown();
+  }
+}
+
 async function main(): Promise<void> {
   if (STAGING) return staging();
+  if (POSTGRES) return postgres();
   // The ten named demo users come first, so user00001 … userN needs N + 10 seeded.
   const simUsersCount = Math.min(Math.max(USERS, SHARED_BUDGET ? 0 : BASELINE_USERS) + DEMO_NAMED_USERS.length, SIM_MAX_USERS);
   console.log(

@@ -1,3 +1,4 @@
+import type { StagedRows } from '../uploads/types';
 import type { CsvIssue, CsvTally } from './validate';
 
 /** What a parse thread is started with. */
@@ -13,13 +14,10 @@ export interface ParseThreadOptions {
 
 export type ParseRequest = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' };
 
-/** A valid row on the wire: account, its attributes as JSON (lists repeat; the receiver parses each once), 1 when it takes the picked ones. */
-export type WireRow = [account: string, attrsJson: string, withPicked: 0 | 1];
-
-/** The answer to each chunk, and to the end; `more` false once the file is beyond use. */
+/** The answer to each chunk, and to the end, with the chunk's valid rows packed; `more` false once the file is beyond use. */
 export interface ParsedMessage {
   type: 'parsed';
-  rows: WireRow[];
+  rows: StagedRows;
   issues: CsvIssue[];
   more: boolean;
   bytesRead: number;

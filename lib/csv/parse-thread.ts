@@ -1,10 +1,8 @@
 import 'server-only';
 import { Worker } from 'node:worker_threads';
-import type { ParsedMessage, ParseReply, ParseRequest, ParseThreadOptions } from './parse-protocol';
-import type { CsvIssue, CsvRow, CsvTally } from './validate';
-
-/** A valid row as the thread hands it on: the line it came from is no longer needed. */
-type ParsedRow = Omit<CsvRow, 'line'>;
+import type { ParseReply, ParseRequest, ParseThreadOptions } from './parse-protocol';
+import type { CsvIssue, CsvTally } from './validate';
+import type { StagedRows } from '../uploads/types';
 
 /** Chunks handed to the thread and not yet answered: enough to keep it busy, few enough to bound memory. */
 const IN_FLIGHT = 2;
@@ -34,12 +32,11 @@ export interface ParseThread {
  */
 export function startParseThread(
   options: ParseThreadOptions,
-  onParsed: (rows: ParsedRow[], issues: CsvIssue[], bytesRead: number) => Promise<void>,
+  onParsed: (rows: StagedRows, issues: CsvIssue[], bytesRead: number) => Promise<void>,
 ): ParseThread {
   const worker = FROM_SOURCE
     ? new Worker(fromSource(new URL('./parse-worker.ts', import.meta.url).href), { eval: true, workerData: options })
     : new Worker(new URL('./parse-worker.ts', import.meta.url), { workerData: options });
-  const lists = new Map<string, readonly string[]>();
   let chain: Promise<void> = Promise.resolve();
   let inFlight = 0;
   let more = true;
@@ -60,18 +57,11 @@ export function startParseThread(
     failed?.(failure);
   };
 
-  const toRows = (m: ParsedMessage): ParsedRow[] =>
-    m.rows.map(([account, json, withPicked]) => {
-      let attrs = lists.get(json);
-      if (!attrs) lists.set(json, (attrs = JSON.parse(json) as string[]));
-      return { account, attrs, withPicked: withPicked === 1 };
-    });
-
   worker.on('message', (m: ParseReply) => {
     if (m.type === 'parsed') {
       if (!m.more) more = false;
       chain = chain
-        .then(() => (failure ? undefined : onParsed(toRows(m), m.issues, m.bytesRead)))
+        .then(() => (failure ? undefined : onParsed(m.rows, m.issues, m.bytesRead)))
         .then(() => {
           inFlight--;
           wake();

@@ -4,11 +4,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CsvPass } from './parse';
 import type { CsvIssue } from './validate';
-import type { ParsedMessage, ParseRequest, ParseThreadOptions, WireRow } from './parse-protocol';
+import type { ParsedMessage, ParseRequest, ParseThreadOptions } from './parse-protocol';
+import { StagedRowsPacker } from '../uploads/staged-rows';
 
 const options = workerData as ParseThreadOptions;
 const port = parentPort!;
-let rows: WireRow[] = [];
+const rows = new StagedRowsPacker();
 let issues: CsvIssue[] = [];
 let issuesSent = 0;
 let more = true;
@@ -18,16 +19,15 @@ const pass = new CsvPass({
   maxRows: options.maxRows,
   maxBytes: options.maxBytes,
   keepIssues: options.issuesShown,
-  onRow: (r) => rows.push([r.account, JSON.stringify(r.attrs), r.withPicked ? 1 : 0]),
+  onRow: (r) => rows.add(r.account, r.attrs),
   onIssue: (i) => {
     if (issuesSent++ < options.issuesKept) issues.push(i);
   },
 });
 
 function answer(): void {
-  const message: ParsedMessage = { type: 'parsed', rows, issues, more, bytesRead: pass.bytesRead };
-  port.postMessage(message);
-  rows = [];
+  const message: ParsedMessage = { type: 'parsed', rows: rows.take(), issues, more, bytesRead: pass.bytesRead };
+  port.postMessage(message, [message.rows.listOf.buffer as ArrayBuffer]);
   issues = [];
 }
 

@@ -4,6 +4,7 @@ import type { RunStore } from '../store/store';
 import { createRateLimiter, realClock } from '../tim/rate-limiter';
 import { sameBudget } from '../../test-support/budgets';
 import type { TimClient } from '../tim/client';
+import { COPY_AHEAD } from './copy-users';
 import { executeRun } from './execute-run';
 
 const APP = 1400000000;
@@ -105,6 +106,32 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const resumed = await executeRun(runId, { runs: store().runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 4 });
     expect(resumed).toEqual({ status: 'completed' });
     expect(await store().runs.get(runId)).toMatchObject({ status: 'completed', succeeded: USERS - 50, failed: 50, notSent: 0, pending: 0 });
+  });
+
+  it('a removal from a dry run cancelled while its users are still being copied marks every one of them, copied after the cancel or not', async () => {
+    const many = Array.from({ length: 3 * COPY_AHEAD }, (_, i) => `c${i}`);
+    const { runId: checkId } = await store().runs.create(
+      { source: 'csv', kind: 'check', appId: 'default', sdkAppId: APP, region: 'china', operator: null, users: many.map((account) => ({ account, attrs: ['city'] })) },
+      { ...by, action: 'check-started' },
+    );
+    await store().runs.finish(checkId, { status: 'completed' });
+    const removal = await store().runs.createFromCheck(checkId, { requestKey: 'key-cancel-copy-0123', operator: 'ann' }, (id, n) => ({ ...by, action: 'run-started', runId: id, detail: { users: n } }));
+    if (!removal.ok) throw new Error(removal.refusal);
+    const real = timClient();
+    let calls = 0;
+    const cancelling: TimClient = {
+      ...real,
+      call: (path, body) => {
+        if (++calls === 1) void store().runs.requestCancel(removal.runId, { ...by, action: 'run-cancelled' });
+        return real.call(path, body);
+      },
+    };
+    const end = await executeRun(removal.runId, { runs: store().runs, client: cancelling, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 1 });
+    expect(end).toEqual({ status: 'cancelled' });
+    const run = (await store().runs.get(removal.runId))!;
+    expect(run).toMatchObject({ status: 'cancelled', total: many.length, pending: 0 });
+    expect(run.succeeded + run.failed + run.notSent).toBe(many.length);
+    expect(run.notSent).toBeGreaterThan(2 * COPY_AHEAD);
   });
 
   describe('pacing over real HTTP', () => {

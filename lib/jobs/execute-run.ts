@@ -5,6 +5,7 @@ import type { RunKind } from '../runs/state-machine';
 import { log } from '../log';
 import { LeaseLost } from '../lease/fence';
 import type { RunStore } from '../store/store';
+import { startCopy, type Copy } from './copy-users';
 
 /** Users are read from the store a page at a time, so a million-user run never sits in memory. */
 const PAGE_SIZE = 1000;
@@ -14,53 +15,7 @@ const CANCEL_POLL_MS = 500;
 /** What each kind of run does to a batch of its users. */
 export const OPERATIONS: Readonly<Record<RunKind, Operation<RunTarget>>> = { remove: removeWithSnapshot, check: checkValues, restore: restoreValues };
 
-/**
- * Copies a run's users from the run it was made from (a dry run's removal, a restore), a slice per
- * turn of the event loop, ahead of the lanes that send them: the run starts at once, and pages keep
- * answering while ten million rows are copied. `stop()` ends it between slices (a halt); the next
- * pass carries on from where it got to.
- */
-function startCopy(runs: PassStore, runId: number) {
-  let done = false;
-  let stopped = false;
-  let failure: unknown = null;
-  let wake: () => void = () => {};
-  let copied = new Promise<void>((resolve) => (wake = resolve));
-  const finished = (async () => {
-    try {
-      while (!stopped) {
-        done = (await runs.copyUsers(runId)).done;
-        const woken = wake;
-        copied = new Promise<void>((resolve) => (wake = resolve));
-        woken();
-        if (done) return;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } catch (err) {
-      failure = err;
-      stopped = true;
-      wake();
-      throw err;
-    }
-  })();
-  // Read through `next()`, or awaited at the end of the pass: never an unhandled rejection.
-  finished.catch(() => {});
-  return {
-    isDone: () => done,
-    /** Resolves after the next slice (or at once when the copy is over); throws what broke the copy. */
-    next: async () => {
-      if (!done && !stopped) await copied;
-      if (failure) throw failure;
-    },
-    stop: () => {
-      stopped = true;
-      wake();
-    },
-    finished,
-  };
-}
-
-async function* pendingBatches(runs: PassStore, runId: number, copy: ReturnType<typeof startCopy>): AsyncGenerator<RunTarget[]> {
+async function* pendingBatches(runs: PassStore, runId: number, copy: Copy): AsyncGenerator<RunTarget[]> {
   let after = 0;
   for (;;) {
     const copyWasDone = copy.isDone();
@@ -72,6 +27,7 @@ async function* pendingBatches(runs: PassStore, runId: number, copy: ReturnType<
       continue;
     }
     after = page[page.length - 1]!.seq;
+    copy.readUpTo(after);
     yield* toBatches(page);
   }
 }
@@ -119,6 +75,7 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
     // Users still being copied are part of the run: a cancel or a stop marks them "not sent" too,
     // once they are all there. A halt leaves the copy where it got to, for the next pass.
     if (end.status === 'halted') copy.stop();
+    else copy.unpace();
     await copy.finished;
     // A halt decides nothing, so it writes nothing either (and needs no fence).
     if (end.status !== 'halted') await runs.finish(runId, end);

@@ -15,7 +15,7 @@ export async function sweepUploads(uploads: UploadStore, me: UploadOwner, now: n
   const abandoned = (await uploads.inProgress())
     .filter((u) => isAbandoned(u, me, now, isAlive))
     .map((u) => ({ id: u.id, ifStill: { heartbeatMs: u.heartbeatMs }, reason: 'abandoned', owner: u.owner }));
-  const expired = (await uploads.expired(now - STAGED_UPLOAD_TTL_MS, false)).map((id) => ({ id, ifStill: undefined, reason: 'expired', owner: null }));
+  const expired = (await uploads.expired(now - STAGED_UPLOAD_TTL_MS)).map((id) => ({ id, ifStill: undefined, reason: 'expired', owner: null }));
   for (const u of [...abandoned, ...expired]) {
     if (!(await uploads.discard(u.id, u.ifStill))) continue;
     await uploads.deleteDiscarded(u.id);

@@ -66,3 +66,18 @@ export const stagedUploadSchema = z.object({
   expiresMs: z.number().int(),
 });
 export type StagedUpload = z.infer<typeof stagedUploadSchema>;
+
+/**
+ * The operator's newest upload for an app that is still arriving, as the page polls it once the
+ * file is sent: how many of its valid rows the server has merged by user and stored, of how many
+ * (null until the file has ended); `upload` null when none is arriving.
+ */
+export const arrivingUploadSchema = z.object({
+  upload: z
+    .object({
+      id: z.number().int().positive(),
+      finishing: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).nullable(),
+    })
+    .nullable(),
+});
+export type ArrivingUpload = z.infer<typeof arrivingUploadSchema>;

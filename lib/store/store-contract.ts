@@ -3,6 +3,7 @@ import { LOCKOUT_FAILURES, LOCKOUT_WINDOW_MS } from '../auth/lockout';
 import { prepareOperator } from '../auth/operators';
 import type { AuditEntry } from '../audit/types';
 import { PROGRESS_SECONDS } from '../runs/progress';
+import { packRows } from '../uploads/staged-rows';
 import type { Store } from './store';
 import { IDEMPOTENCY_STALE_MS } from '../tokens/idempotency';
 import { LeaseLost } from '../lease/fence';
@@ -278,7 +279,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
 
     describe('uploads', () => {
       const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'list.csv' };
-      const row = (account: string, attrs: string[], withPicked = false) => ({ account, attrs, withPicked });
+      const row = (account: string, attrs: string[]) => ({ account, attrs });
       const facts = {
         rowsRead: 5,
         invalidRows: 1,
@@ -301,17 +302,18 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         return r.uploadId;
       };
 
+      /** An upload still arriving: four valid rows in two batches, `a` twice, and an invalid row. */
       async function staged() {
         const id = begun(await store.uploads.begin(upload, here, roomy));
-        expect(await store.uploads.addRows(id, 1, [row('a', ['sex']), row('b', [], true)])).toEqual({ merged: 0 });
-        expect(await store.uploads.addRows(id, 3, [row('a', ['city']), row('c', ['sex'])])).toEqual({ merged: 1 });
+        await store.uploads.addRows(id, 1, packRows([row('a', ['sex']), row('b', [])]));
+        await store.uploads.addRows(id, 3, packRows([row('a', ['city']), row('c', ['sex'])]));
         await store.uploads.addIssues(id, [{ line: 4, code: 'csv.idEmpty' }]);
         return id;
       }
 
-      it('merges a user repeated across batches into its first row, and is not a run until started', async () => {
+      it('merges a user repeated across batches into one once complete, and is not a run until started', async () => {
         const id = await staged();
-        expect(await store.uploads.get(id)).toMatchObject({ status: 'uploading', users: 3 });
+        expect(await store.uploads.get(id)).toMatchObject({ status: 'uploading' });
         expect(await store.runs.get(id)).toBeNull();
         expect(await store.runs.list({ limit: 10 })).toEqual([]);
         expect(await store.runs.findUser('a')).toEqual([]);
@@ -322,6 +324,30 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect(await store.uploads.latestStaged('ann', 'default', 0)).toMatchObject({ id });
         expect(await store.uploads.latestStaged('ann', 'default', 1_001)).toBeNull();
         expect(await store.uploads.latestStaged('bob', 'default', 0)).toBeNull();
+        expect(await store.runs.findUser('a')).toEqual([]);
+      });
+
+      it('merges rows of a user however the file orders them: its first list, then each later row’s new names, picked if any row takes them; users numbered in the byte order of their IDs', async () => {
+        const id = begun(await store.uploads.begin(upload, here, roomy));
+        // U+FF61 sorts before U+1F600 by bytes (EF… < F0…), after it by UTF-16 units (FF61 > D83D).
+        const [halfwidth, emoji] = ['\uFF61x', '\u{1F600}x'];
+        await store.uploads.addRows(id, 1, packRows([row('z', ['b']), row(emoji, ['a']), row('y', ['a']), row('z', ['a', 'c'])]));
+        // A quoted cell may hold a tab or a line break inside a valid ID.
+        await store.uploads.addRows(id, 5, packRows([row('x', []), row('z', []), row(halfwidth, ['a']), row('y', ['a']), row('z', ['c', 'b', 'd']), row('w\tv\nu', ['a'])]));
+        const summary = await store.uploads.complete(id, { ...facts, rowsRead: 10, invalidRows: 0, validRows: 10 });
+        expect(summary).toMatchObject({ status: 'staged', users: 6, duplicateRows: 4, validRows: 10 });
+        expect(await store.uploads.inProgress()).toEqual([]);
+        await store.uploads.start(id, { picked: ['tag'], requestKey: 'key-order-0123456789', operator: 'ann', kind: 'remove' }, started);
+        expect((await store.runs.users(id, { limit: 10 })).map((u) => [u.seq, u.userId, u.attrs])).toEqual([
+          [1, 'w\tv\nu', ['a']],
+          [2, 'x', ['tag']],
+          [3, 'y', ['a']],
+          [4, 'z', ['b', 'a', 'c', 'd', 'tag']],
+          [5, halfwidth, ['a']],
+          [6, emoji, ['a']],
+        ]);
+        expect((await store.runs.pendingTargets(id, 3, 10)).map((t) => t.account)).toEqual(['z', halfwidth, emoji]);
+        expect((await store.runs.findUser('z')).map((f) => [f.run.id, f.user.seq])).toEqual([[id, 4]]);
       });
 
       it('starts once, with the picked attributes for rows that named none, audited with the change', async () => {
@@ -336,7 +362,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect((await store.runs.pendingTargets(id, 0, 10)).map((t) => [t.seq, t.account, t.attrs])).toEqual([
           [1, 'a', ['sex', 'city']],
           [2, 'b', ['tag']],
-          [4, 'c', ['sex']],
+          [3, 'c', ['sex']],
         ]);
         expect(await store.runs.get(id)).toMatchObject({ status: 'running', total: 3, attrs: ['sex', 'city', 'tag'], file: { name: 'list.csv', duplicateRows: 1 } });
         expect((await store.runs.users(id, { limit: 10 })).map((u) => u.attrs)).toEqual([['sex', 'city'], ['tag'], ['sex']]);
@@ -346,14 +372,17 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
 
       it('discards an upload with its rows and issues, and never a run', async () => {
         const id = await staged();
+        expect(await store.uploads.countRows(id)).toBe(0);
+        await store.uploads.complete(id, facts);
         expect(await store.uploads.countRows(id)).toBe(3);
-        expect(await store.uploads.expired(0, true)).toEqual([id]);
+        expect(await store.uploads.expired(facts.nowMs + 1)).toEqual([id]);
         expect(await store.uploads.discard(id)).toBe(true);
         await store.uploads.deleteDiscarded(id);
         expect(await store.uploads.get(id)).toBeNull();
         expect(await store.uploads.countRows(id)).toBe(0);
         expect(await store.uploads.issues(id, { limit: 10 })).toEqual([]);
-        expect(await store.uploads.expired(0, true)).toEqual([]);
+        expect(await store.uploads.expired(Number.MAX_SAFE_INTEGER)).toEqual([]);
+        expect(await store.uploads.inProgress()).toEqual([]);
         const { runId } = await store.runs.create(run(['a']), { ...by, action: 'run-started' });
         expect(await store.uploads.discard(runId)).toBe(false);
         await store.uploads.deleteDiscarded(runId);
@@ -371,10 +400,10 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect(await store.uploads.get(discarded)).toBeNull();
         expect(await store.runs.get(discarded)).toBeNull();
         expect(await store.runs.list({ limit: 10 })).toEqual([]);
-        expect(await store.uploads.expired(0, false)).toEqual([discarded]);
+        expect(await store.uploads.expired(0)).toEqual([discarded]);
         expect(await store.uploads.discard(discarded)).toBe(true);
         await store.uploads.deleteDiscarded(discarded);
-        expect(await store.uploads.expired(0, false)).toEqual([]);
+        expect(await store.uploads.expired(0)).toEqual([]);
 
         const kept = await staged();
         await store.uploads.complete(kept, facts);
@@ -422,15 +451,15 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         const mine = begun(await store.uploads.begin(upload, here, roomy));
         const theirs = begun(await elsewhere.uploads.begin({ ...upload, operator: 'bob' }, { owner: two, nowMs: 1_500 }, roomy));
         const both = [
-          { id: mine, operator: 'ann', owner: one, heartbeatMs: 1_000 },
-          { id: theirs, operator: 'bob', owner: two, heartbeatMs: 1_500 },
+          { id: mine, appId: 'default', operator: 'ann', owner: one, heartbeatMs: 1_000, finishing: null },
+          { id: theirs, appId: 'default', operator: 'bob', owner: two, heartbeatMs: 1_500, finishing: null },
         ];
         expect(await store.uploads.inProgress()).toEqual(both);
         expect(await elsewhere.uploads.inProgress()).toEqual(both);
         expect(await store.uploads.heartbeat(mine, one, 6_000)).toBe(true);
         expect(await store.uploads.heartbeat(theirs, one, 6_000)).toBe(false);
         expect(await elsewhere.uploads.inProgress()).toEqual([{ ...both[0], heartbeatMs: 6_000 }, both[1]]);
-        await store.uploads.addRows(mine, 1, [row('a', ['sex'])]);
+        await store.uploads.addRows(mine, 1, packRows([row('a', ['sex'])]));
         await store.uploads.complete(mine, facts);
         expect(await store.uploads.heartbeat(mine, one, 7_000)).toBe(false);
         expect(await elsewhere.uploads.discard(theirs)).toBe(true);
@@ -453,19 +482,19 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         expect(await store.uploads.get(done)).toMatchObject({ status: 'staged' });
       });
 
-      it('expires staged uploads by age, and those still uploading only when asked', async () => {
+      it('expires staged uploads by age, never one still uploading', async () => {
         const old = await staged();
         await store.uploads.complete(old, { ...facts, nowMs: 100 });
         const receiving = begun(await store.uploads.begin(upload, here, roomy));
-        expect(await store.uploads.expired(50, false)).toEqual([]);
-        expect(await store.uploads.expired(101, false)).toEqual([old]);
-        expect(await store.uploads.expired(50, true)).toEqual([receiving]);
+        expect(await store.uploads.expired(50)).toEqual([]);
+        expect(await store.uploads.expired(101)).toEqual([old]);
+        expect((await store.uploads.inProgress()).map((u) => u.id)).toEqual([receiving]);
       });
 
       it('begins at most the cap of uploads for one operator asked at the same moment', async () => {
         const asks = await Promise.all(Array.from({ length: 5 }, () => store.uploads.begin(upload, here, { ...roomy, max: 3 })));
         expect(asks.filter((r) => r.ok)).toHaveLength(3);
-        expect(await store.uploads.expired(0, true)).toHaveLength(3);
+        expect(await store.uploads.inProgress()).toHaveLength(3);
       });
 
       it('begins no upload for an operator who holds the most already; expired, discarded and started ones free their place', async () => {
@@ -501,7 +530,7 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
         begun(await store.uploads.begin(as('carl'), here, cap));
         expect(await store.uploads.begin(as('dave'), here, cap)).toEqual({ ok: false, refusal: 'process-busy' });
         begun(await elsewhere.uploads.begin(as('dave'), { owner: two, nowMs: 1_000 }, cap));
-        await store.uploads.addRows(annHere, 1, [row('a', ['sex'])]);
+        await store.uploads.addRows(annHere, 1, packRows([row('a', ['sex'])]));
         await store.uploads.complete(annHere, facts);
         begun(await store.uploads.begin(as('dave'), here, cap));
         expect(await store.uploads.begin(as('erin'), here, cap)).toEqual({ ok: false, refusal: 'process-busy' });

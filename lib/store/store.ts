@@ -17,7 +17,7 @@ import type {
 } from '../runs/types';
 import type { ProgressSecond } from '../runs/progress';
 import type { CsvIssue } from '../csv/validate';
-import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
+import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRows, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../uploads/types';
 import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { RunTarget } from '../engine/operations';
 import type { Attrs } from '../tim/wire';
@@ -121,8 +121,10 @@ export interface RunStore {
 export type FencedRunWrites = Pick<RunStore, 'recordOutcomes' | 'keepValues' | 'finish' | 'copyUsers'>;
 
 /**
- * Staged CSV uploads: runs that are not running yet. Rows arrive in many small writes while the
- * file streams in, so no single write holds the database for long.
+ * Staged CSV uploads: runs that are not running yet. Staging is two steps, so that no write on
+ * the way holds the database for long and none lands on a random page of an index: `addRows`
+ * only appends rows as the file streams in, unmerged and unindexed (a staging table, COPY), and
+ * `complete` merges them by user and stores the upload's users, set-based, once the file has ended.
  */
 export interface UploadStore {
   /**
@@ -138,11 +140,23 @@ export interface UploadStore {
   ): Promise<{ ok: true; uploadId: number } | { ok: false; refusal: BeginRefusal }>;
   /** Its owner still receives it: true while it is uploading under that owner, false once it is not (staged, discarded, or another's). */
   heartbeat(uploadId: number, owner: UploadOwner, nowMs: number): Promise<boolean>;
-  /** Every upload still uploading, whichever process receives it, oldest first. */
+  /** Every upload still uploading, whichever process receives it, oldest first, with how far its `complete` has come. */
   inProgress(): Promise<UploadInProgress[]>;
-  /** Valid rows in file order, numbered from `firstSeq`; `merged` counts rows of users already staged. */
-  addRows(uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }>;
+  /**
+   * Appends a batch of valid rows in file order, numbered from `firstSeq` (each call goes on where
+   * the last ended); a user's repeated rows are merged only by `complete`. No user of the upload
+   * can be read before then: not by `countRows`, `get` or a search.
+   */
+  addRows(uploadId: number, firstSeq: number, rows: StagedRows): Promise<void>;
   addIssues(uploadId: number, issues: readonly CsvIssue[]): Promise<void>;
+  /**
+   * The file has ended: merges the rows by user, stores the upload's users and marks it staged.
+   * A user's rows become one, with the attributes of its first row followed by each later row's
+   * new ones, in file order, and with the picked ones if any of its rows takes them. Users are
+   * numbered (`seq`) from 1 in the byte order of their IDs, which is the order a run sends and
+   * lists them. While this goes on, `inProgress` shows how far it has come. An upload discarded
+   * meanwhile throws IllegalTransition, and what was stored of it goes with deleteDiscarded.
+   */
   complete(uploadId: number, facts: CompletedUploadFacts): Promise<UploadSummary>;
   /**
    * Takes an upload out of uploading or staged by one compare-and-set, so it can never start from
@@ -152,14 +166,14 @@ export interface UploadStore {
    * since it was judged abandoned keeps it.
    */
   discard(uploadId: number, ifStill?: { heartbeatMs: number | null }): Promise<boolean>;
-  /** Deletes a discarded upload a slice at a time; resolves once it is gone. Anything not discarded is left alone. */
+  /** Deletes a discarded upload a slice at a time, the rows it appended included; resolves once it is gone. Anything not discarded is left alone. */
   deleteDiscarded(uploadId: number): Promise<void>;
-  /** The user rows kept under an upload, or the run it became, in any state: none once deleteDiscarded has run. */
+  /** The users stored under an upload by `complete`, or under the run it became, in any state: none once deleteDiscarded has run. */
   countRows(uploadId: number): Promise<number>;
   get(uploadId: number): Promise<UploadSummary | null>;
   latestStaged(operator: string, appId: string, sinceMs: number): Promise<UploadSummary | null>;
-  /** Staged ones staged before the cutoff, those still uploading when asked, and those discarded but not yet deleted. */
-  expired(stagedBeforeMs: number, uploadingToo: boolean): Promise<number[]>;
+  /** Staged ones staged before the cutoff, and those discarded but not yet deleted. */
+  expired(stagedBeforeMs: number): Promise<number[]>;
   issues(uploadId: number, opts: { afterLine?: number; limit: number }): Promise<CsvIssue[]>;
   /** Staged → running with its audit row; a known request key returns its run, unaudited. */
   start(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAbandoned, UPLOAD_ABANDONED_MS } from './in-progress';
 
 const me = { id: 'me', pid: 10, host: 'host-a' };
-const upload = (owner: { id: string; pid: number; host: string } | null, heartbeatMs: number | null) => ({ id: 1, operator: 'ann', owner, heartbeatMs });
+const upload = (owner: { id: string; pid: number; host: string } | null, heartbeatMs: number | null) => ({ id: 1, appId: 'default', operator: 'ann', owner, heartbeatMs, finishing: null });
 const alive = () => true;
 const gone = () => false;
 

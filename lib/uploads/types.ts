@@ -1,4 +1,4 @@
-import type { AttrSet, CsvRow } from '../csv/validate';
+import type { AttrSet } from '../csv/validate';
 import type { UploadStatus } from '../runs/state-machine';
 
 export interface NewUpload {
@@ -9,8 +9,18 @@ export interface NewUpload {
   fileName: string;
 }
 
-/** One valid CSV row as the upload keeps it: its user, the attributes the row names (maybe none), and whether it takes the picked ones. */
-export type StagedRow = Omit<CsvRow, 'line'>;
+/**
+ * Valid rows of a file, in file order, as the CSV thread hands them on and a store appends them:
+ * packed (staged-rows.ts), so thousands cross between threads as a few strings. `users` are
+ * joined by U+001E, which no valid ID holds; `lists` are the JSON of the distinct lists of
+ * attributes the rows name, and `listOf` the index in `lists` of each row's. A row whose list is
+ * empty takes the attributes picked at start.
+ */
+export interface StagedRows {
+  users: string;
+  lists: string[];
+  listOf: Uint32Array;
+}
 
 /** What the server's own pass over the file found, as the preview shows it. */
 export interface UploadFacts {
@@ -56,11 +66,14 @@ export interface UploadOwner {
 /** An upload whose rows are still arriving, as every process sees it in the store. */
 export interface UploadInProgress {
   id: number;
+  appId: string;
   operator: string | null;
   /** Null for one begun before owners were recorded. */
   owner: UploadOwner | null;
   /** When its owner last said it still receives it (ms, the owner's clock); null as for `owner`. */
   heartbeatMs: number | null;
+  /** Once its file has ended: how many of its valid rows are merged by user and stored, of how many. */
+  finishing: { done: number; total: number } | null;
 }
 
 /** How many uploads may be held and read at once, as one upload begins. */

@@ -3,6 +3,7 @@ import { ISSUES_SHOWN, MAX_ISSUES_KEPT } from '../csv/limits';
 import { tooLarge } from '../csv/parse';
 import { startParseThread } from '../csv/parse-thread';
 import type { BeginRefusal, UploadSummary } from '../uploads/types';
+import { rowCount } from '../uploads/staged-rows';
 import {
   MAX_CONCURRENT_UPLOADS,
   MAX_STAGED_UPLOADS_PER_OPERATOR,
@@ -18,15 +19,6 @@ import { describeFailure } from '../results/present';
 import type { StagedUpload, UploadTarget } from '../schemas/upload';
 import type { UseCaseContext } from './context';
 import { fail, ok, type ErrorCode, type Result } from '../errors';
-
-/**
- * Rows per write, each its own transaction on the main thread, so pages and the health check keep
- * answering during a 10M-row file: a few milliseconds each when IDs arrive in order, tens when
- * they are random (each lands on its own page of the user index).
- */
-const ROWS_PER_WRITE = 1_000;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const REFUSED = {
   'process-busy': ['upload.busy', MAX_CONCURRENT_UPLOADS],
@@ -59,8 +51,9 @@ export function stagedView(upload: UploadSummary, issues: StagedUpload['issues']
 
 /**
  * Reads an uploaded file as it arrives and stages it: parsed and validated in a worker thread
- * against the app's attribute names, its valid rows stored (a user's repeated rows merged), its
- * invalid rows kept by line. Nothing is sent. Over a limit, empty, with no valid row, or cut off,
+ * against the app's attribute names, its valid rows appended as they come and, once the file has
+ * ended, merged by user and stored (the preview answers after that, so a start has nothing left to
+ * build), its invalid rows kept by line. Nothing is sent. Over a limit, empty, with no valid row, or cut off,
  * it keeps nothing. Refused before a byte is read when this process already reads
  * MAX_CONCURRENT_UPLOADS files, the operator has MAX_UPLOADS_READ_PER_OPERATOR arriving in any
  * process, or holds MAX_STAGED_UPLOADS_PER_OPERATOR. While it arrives, the upload names this
@@ -130,12 +123,9 @@ export async function stageUpload(
     { knownAttrs: names.names, maxRows, maxBytes, issuesShown: ISSUES_SHOWN, issuesKept: MAX_ISSUES_KEPT },
     async (rows, issues) => {
       if (lost) throw new UploadLost();
-      for (let i = 0; i < rows.length; i += ROWS_PER_WRITE) {
-        const slice = rows.slice(i, i + ROWS_PER_WRITE);
-        await ctx.store.uploads.addRows(uploadId, seq, slice);
-        seq += slice.length;
-        await yieldToEventLoop();
-      }
+      const count = rowCount(rows);
+      if (count > 0) await ctx.store.uploads.addRows(uploadId, seq, rows);
+      seq += count;
       if (issues.length > 0) await ctx.store.uploads.addIssues(uploadId, issues);
     },
   );

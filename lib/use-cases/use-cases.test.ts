@@ -26,6 +26,7 @@ import { retryFailed } from './retry-failed';
 import { stageUpload } from './stage-upload';
 import { startStagedRun } from './start-staged-run';
 import { ENGLISH } from '../messages/catalogues';
+import { arrivingUploadFor } from '../queries/uploads';
 
 const STAGING = { sdkAppId: 1400000001, key: 'staging-key' };
 const PROD = { sdkAppId: 1400000002, key: 'prod-key' };
@@ -191,8 +192,10 @@ describe('staged uploads', () => {
   const target = { appId: 'staging', name: 'list.csv' };
   const key = (n: number) => `key-${String(n).padStart(16, '0')}`;
   const sent = () => sim.requests().filter((q) => q.api === 'remove_attr');
+  /** Every upload kept in any state: arriving, staged (all of them expire a millisecond from now), or being deleted. */
+  const uploadsKept = async () => [...(await store.uploads.inProgress()).map((u) => u.id), ...(await store.uploads.expired(Date.now() + 1))];
   const nothingStored = async () => {
-    expect(await store.uploads.expired(Date.now() + 1, true)).toEqual([]);
+    expect(await uploadsKept()).toEqual([]);
     expect(await store.runs.list({ limit: 5 })).toEqual([]);
   };
 
@@ -250,7 +253,7 @@ describe('staged uploads', () => {
     } else {
       expect(started).toEqual({ ok: false, error: { code: 'upload.notFound' } });
       expect(discarded).toEqual({ ok: true, value: null });
-      await expect.poll(() => store.uploads.expired(Date.now() + 1, true)).toEqual([]);
+      await expect.poll(uploadsKept).toEqual([]);
       expect(await rowsOf()).toBe(0);
       expect(sent()).toEqual([]);
       expect(await store.runs.list({ limit: 5 })).toEqual([]);
@@ -378,6 +381,10 @@ describe('staged uploads', () => {
     const staging = stageUpload(ctx(), target, { ...link.body, stallMs: 60_000, heartbeatMs: 20 });
     await expect.poll(() => store.uploads.inProgress()).toMatchObject([{ operator: 'ann', owner: thisProcess() }]);
     const [upload] = await store.uploads.inProgress();
+    // The page asks for its operator's upload for this app; the file has not ended, so nothing is merged yet.
+    expect(await arrivingUploadFor(ctx(), 'staging')).toEqual({ upload: { id: upload!.id, finishing: null } });
+    expect(await arrivingUploadFor(ctx(), 'prod')).toEqual({ upload: null });
+    expect(await arrivingUploadFor(ctx({ actor: { username: 'bob', role: 'operator', clientIp: null, appId: null } }), 'staging')).toEqual({ upload: null });
     await expect.poll(async () => (await store.uploads.inProgress())[0]!.heartbeatMs).toBeGreaterThan(upload!.heartbeatMs!);
     // Another process's sweep takes it; the next heartbeat finds it gone.
     expect(await store.uploads.discard(upload!.id)).toBe(true);
@@ -413,8 +420,8 @@ describe('staged uploads', () => {
     expect(await secondStaged).toMatchObject({ ok: true, value: { users: 1 } });
     expect(await store.uploads.inProgress()).toEqual([]);
     // The stalled file left nothing: only the three that arrived whole are staged.
-    expect((await store.uploads.expired(Date.now() + 1, true)).length).toBe(3);
-  });
+    expect(await uploadsKept()).toHaveLength(3);
+  }, 30_000);
 
   it('refuses on a standby process and for an unknown app; a staged upload expires after 24 hours', async () => {
     expect(await stageUpload(ctx({ worker: worker(false) }), target, body('alice\n'))).toEqual({ ok: false, error: { code: 'worker.standby' } });

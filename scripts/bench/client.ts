@@ -40,21 +40,43 @@ export interface Staged {
 
 /** The preview, or, when the cap came first, how much of the file had gone. */
 export type Uploaded =
-  | { staged: Staged; seconds: number }
+  /** `sentS`: when the last byte was handed to the socket; the rest of `seconds` the console spent merging and storing the rows. */
+  | { staged: Staged; seconds: number; sentS: number | null }
   | { staged: null; seconds: number; /** Handed to the socket when the upload was cut off, its few hundred header bytes included. */ bytesSent: number };
 
+/** An answer other than the one asked for; `code` is the console's problem code when it gave one. */
+export class Refused extends Error {
+  readonly code: string | undefined;
+  constructor(what: string, readonly status: number, body: string) {
+    super(`${what}: HTTP ${status}: ${body}`);
+    this.code = problemCode(body);
+  }
+}
+
+function problemCode(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The file streamed as the request body; timed from the first byte sent to the 201 answer. Past
- * `capS` seconds without an answer the request is cut off and resolves with `staged: null`.
+ * The file streamed as the request body, for the app `appId`; timed from the first byte sent to the
+ * 201 answer. Past `capS` seconds without an answer the request is cut off and resolves with `staged: null`.
  */
-export function upload(base: string, cookie: string, path: string, bytes: number, capS = Infinity): Promise<Uploaded> {
+export function upload(base: string, cookie: string, path: string, bytes: number, opts: { capS?: number; appId?: string } = {}): Promise<Uploaded> {
+  const { capS = Infinity, appId = 'default' } = opts;
   return new Promise((resolve, reject) => {
     // On loopback the connection takes well under a millisecond: the first byte leaves at once.
     const started = performance.now();
-    const req = http.request(`${base}/api/uploads?appId=default&name=bench.csv`, {
+    const req = http.request(`${base}/api/uploads?appId=${encodeURIComponent(appId)}&name=bench.csv`, {
       method: 'POST',
       headers: { cookie, 'content-type': 'text/csv', 'content-length': bytes },
     });
+    let sentS: number | null = null;
+    req.once('finish', () => (sentS = seconds(started)));
     const file = createReadStream(path);
     const cap = Number.isFinite(capS)
       ? setTimeout(() => {
@@ -75,8 +97,8 @@ export function upload(base: string, cookie: string, path: string, bytes: number
       res.setEncoding('utf8');
       res.on('data', (s: string) => (body += s));
       res.once('end', () => {
-        if (res.statusCode !== 201) return reject(new Error(`upload: HTTP ${res.statusCode}: ${body}`));
-        resolve({ staged: JSON.parse(body) as Staged, seconds: answeredAfter });
+        if (res.statusCode !== 201) return reject(new Refused('upload', res.statusCode ?? 0, body));
+        resolve({ staged: JSON.parse(body) as Staged, seconds: answeredAfter, sentS });
       });
     });
     file.once('error', reject).pipe(req);

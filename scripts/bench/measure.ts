@@ -1,7 +1,7 @@
 // One run, or the upload, measured: the console's figures with the simulator's and the samplers'.
 import { upload, waitForRun, type RunSummary, type Started } from './client';
 import type { Stack } from './processes';
-import { sampleHealth, samplePeakRss, type HealthSeen } from './samplers';
+import { cpuSeconds, sampleHealth, samplePeakRss, type HealthSeen } from './samplers';
 import { QPS, SIM_LOG_LIMIT, USERS_PER_REQUEST } from './settings';
 import { firstSendAfter, mostTogetherInOneSecond, simStats } from './simulator';
 
@@ -85,9 +85,10 @@ export async function measureRun(
 export async function uploadMeasured(stack: Stack, csvPath: string, bytes: number, capS = Infinity) {
   const peakRss = samplePeakRss(stack.consolePid);
   const health = sampleHealth(stack.base);
-  const samplersStopped = async () => ({ rssMb: peakRss() / 1024 / 1024, health: await health() });
+  const cpuBefore = cpuSeconds(stack.consolePid);
+  const samplersStopped = async () => ({ rssMb: peakRss() / 1024 / 1024, health: await health(), cpuS: cpuSeconds(stack.consolePid) - cpuBefore });
   try {
-    const up = await upload(stack.base, stack.cookie, csvPath, bytes, capS);
+    const up = await upload(stack.base, stack.cookie, csvPath, bytes, { capS });
     return { ...up, ...(await samplersStopped()) };
   } catch (err) {
     await samplersStopped();

@@ -1,4 +1,5 @@
-// The simulator and the console as child processes on free ports, and their end.
+// The simulator and the console as child processes on free ports, and their end (with whatever
+// else the benchmark started that must go with them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -14,7 +15,7 @@ import { sleep } from './time';
 const NEXT_BIN = 'node_modules/next/dist/bin/next';
 
 /** Other people's tests share this machine: take the first free port of our range, not a fixed one. */
-async function freePort(from: number, to: number): Promise<number> {
+export async function freePort(from: number, to: number): Promise<number> {
   for (let port = from; port <= to; port++) {
     const server = createServer();
     const free = await new Promise<boolean>((resolve) => {
@@ -49,6 +50,12 @@ function startServer(label: string, args: string[], env: Record<string, string>)
 let stopping = false;
 const stoppedOnPurpose = new Set<ChildProcess>();
 let tempDir: string | undefined;
+const cleanups: (() => void)[] = [];
+
+/** Done by shutdown once the children have exited: what outlives them otherwise (a Postgres server). */
+export function atShutdown(cleanup: () => void): void {
+  cleanups.push(cleanup);
+}
 
 /** A temp directory that shutdown removes. */
 export function makeTempDir(): string {
@@ -71,6 +78,7 @@ async function stop(list: ChildProcess[]): Promise<void> {
 export async function shutdown(): Promise<void> {
   stopping = true;
   await stop(children);
+  for (const cleanup of cleanups.splice(0)) cleanup();
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 }
 
@@ -98,13 +106,13 @@ export interface Stack {
   consolePid: number;
 }
 
-/** The simulator, seeded with `users` users, on a free port of BENCH_SIM_PORTS: its base URL. */
-export async function startSimulator(users: number): Promise<string> {
+/** The simulator, seeded with this many users of the demo app or with these SIM_APPS entries, on a free port of BENCH_SIM_PORTS: its base URL. */
+export async function startSimulator(seed: number | object[]): Promise<string> {
   const simPort = await freePort(...SIM_PORTS);
   const sim = `http://127.0.0.1:${simPort}`;
   const simChild = startServer('simulator', ['--max-old-space-size=4096', '--import', 'tsx', 'sim/cli.ts'], {
     SIM_PORT: String(simPort),
-    SIM_USERS: String(users),
+    ...(typeof seed === 'number' ? { SIM_USERS: String(seed) } : { SIM_APPS: JSON.stringify(seed) }),
     SIM_LATENCY_MS: '20',
     SIM_FAULT_91000: '0.01',
     SIM_QPS: String(QPS),
@@ -113,8 +121,11 @@ export async function startSimulator(users: number): Promise<string> {
   return sim;
 }
 
-/** `next start` on a new SQLite file in `dir`, on this simulator, signed in; through a TIM_APPS_FILE app when one is given. */
-export async function startConsole(dir: string, sim: string, appsFile: ((sim: string) => object[]) | null): Promise<Stack> {
+/**
+ * `next start` on a new SQLite file in `dir`, or on the Postgres database of `databaseUrl`, on this
+ * simulator, signed in; through a TIM_APPS_FILE app when one is given.
+ */
+export async function startConsole(dir: string, sim: string, appsFile: ((sim: string) => object[]) | null, databaseUrl?: string): Promise<Stack> {
   const consolePort = await freePort(...CONSOLE_PORTS);
   const base = `http://127.0.0.1:${consolePort}`;
   let appEnv: Record<string, string>;
@@ -129,6 +140,8 @@ export async function startConsole(dir: string, sim: string, appsFile: ((sim: st
   const consoleChild = startServer('console', ['--import', 'tsx', 'server.ts', '-H', '127.0.0.1', '-p', String(consolePort)], {
     ...appEnv,
     DATABASE_PATH: join(dir, 'console.db'),
+    // Empty is unset: a DATABASE_URL in this shell would otherwise take every console to Postgres.
+    DATABASE_URL: databaseUrl ?? '',
     SESSION_SECRET: randomBytes(36).toString('base64'),
     CONSOLE_ADMIN_USERNAME: ADMIN.username,
     CONSOLE_ADMIN_PASSWORD: ADMIN.password,

@@ -30,6 +30,16 @@ function treeRssBytes(root: number): number {
   return total;
 }
 
+/** Linux counts CPU time in /proc in ticks of 1/100 s (USER_HZ) on every architecture it runs the console on. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds a process has used so far, all its threads together (user and system), from /proc. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
 export function samplePeakRss(pid: number): () => number {
   let peak = treeRssBytes(pid);
   const timer = setInterval(() => (peak = Math.max(peak, treeRssBytes(pid))), 200);

@@ -17,15 +17,21 @@ export const STAGING_ORDERS = parseOrders(process.env.BENCH_STAGING_ORDERS);
 export const STAGING_CAP_S = Number(process.env.BENCH_STAGING_CAP_S ?? 120);
 /** How long the removal started from the staged upload is watched before its console is stopped. */
 export const STAGING_WINDOW_S = Number(process.env.BENCH_STAGING_WINDOW_S ?? 30);
+/** The Postgres mode (issue 20): one console process against three on one database, for one app and for three apps at once. */
+export const POSTGRES = process.env.BENCH_POSTGRES === '1';
+/** Users of each app's removal in the Postgres mode. */
+export const POSTGRES_USERS = Number(process.env.BENCH_POSTGRES_USERS ?? 1_000_000);
 export const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
 export const USERS_PER_REQUEST = 100;
 /** The simulator's request log keeps this many entries (its default). */
 export const SIM_LOG_LIMIT = 20_000;
 export const SIM_PORTS = portRange('BENCH_SIM_PORTS', '4600-4699');
 export const CONSOLE_PORTS = portRange('BENCH_CONSOLE_PORTS', '3600-3699');
+/** The Postgres mode's throwaway cluster. */
+export const PG_PORTS = portRange('BENCH_PG_PORTS', '5440-5499');
 export const ADMIN = { username: 'bench-admin', password: randomBytes(18).toString('base64url') };
 
-/** `BENCH_SIM_PORTS` / `BENCH_CONSOLE_PORTS`: "from-to", where each server takes its first free port. */
+/** `BENCH_SIM_PORTS` / `BENCH_CONSOLE_PORTS` / `BENCH_PG_PORTS`: "from-to", where each server takes its first free port. */
 function portRange(name: string, fallback: string): [number, number] {
   const text = process.env[name] || fallback;
   const m = /^(\d+)-(\d+)$/.exec(text.trim());

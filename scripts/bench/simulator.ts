@@ -39,11 +39,16 @@ export async function mostTogetherInOneSecond(sim: string, sinceAt: number, apis
   return most;
 }
 
-interface SimStats {
+interface SimAppStats {
   rateLimited: number;
   maxPerSecondByApi: Record<string, number>;
   byApi: Record<string, number>;
   faultsInjected: Record<string, number>;
+}
+
+/** Each figure over all apps (maxPerSecondByApi: the highest of any app), and per app, keyed by SDKAppID in decimal. */
+interface SimStats extends SimAppStats {
+  byApp: Record<string, SimAppStats>;
 }
 
 /**

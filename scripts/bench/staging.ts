@@ -22,8 +22,12 @@ interface Sampled {
 /** The removal started from the staged upload, watched for STAGING_WINDOW_S from the click. */
 export interface RemovalWindow extends Sampled {
   answeredS: number;
-  /** Click → the simulator's first remove_attr; null when none had arrived by readAfterS. */
-  firstRemoveS: number | null;
+  /**
+   * Click → the simulator's first request of the run, a batch's get_attr or remove_attr; null when
+   * none had arrived by readAfterS. Users go in the order of their IDs, so the first batches may be
+   * all unknown users (the bench's `nobody…`), whose get_attr leaves nothing to remove.
+   */
+  firstRequestS: number | null;
   readAfterS: number;
   /** The run's users no longer pending at the window's end. */
   usersDone: number;
@@ -41,7 +45,8 @@ export interface StagingMeasured {
   /** The machine's 1-minute load average as the upload began (other work shares the CPU). */
   load: number;
   /** `staged` null: cut off at STAGING_CAP_S, with the bytes and whole rows sent by then. */
-  upload: (Sampled & { seconds: number } & ({ staged: Staged } | { staged: null; bytesSent: number; rowsSent: number })) | null;
+  /** `cpuS`: CPU seconds the console used meanwhile, all its threads together: the work, whatever else shares the machine. */
+  upload: (Sampled & { seconds: number; cpuS: number } & ({ staged: Staged; sentS: number | null } | { staged: null; bytesSent: number; rowsSent: number })) | null;
   removal: RemovalWindow | null;
   error: string | null;
 }
@@ -55,13 +60,13 @@ async function removalWindow(stack: Stack, uploadId: number): Promise<RemovalWin
   const started = await startRun(base, cookie, `/api/uploads/${uploadId}/start`, { attrs: [], requestKey: requestKey() });
   // A batch is a get_attr and a remove_attr, each at most QPS a second: read the log before it can overflow.
   const readAfterS = Math.min(STAGING_WINDOW_S, SIM_LOG_LIMIT / (2 * QPS));
-  const firstRemove = firstSendAfter(sim, started.clickedAt, ['remove_attr'], readAfterS * 1000 - seconds(started.clickedMs) * 1000);
+  const firstRequest = firstSendAfter(sim, started.clickedAt, ['get_attr', 'remove_attr'], readAfterS * 1000 - seconds(started.clickedMs) * 1000);
   await sleep(STAGING_WINDOW_S * 1000 - seconds(started.clickedMs) * 1000);
   const run = await runNow(base, cookie, started.runId);
   const after = await simStats(sim);
   return {
     answeredS: started.answeredS,
-    firstRemoveS: await firstRemove,
+    firstRequestS: await firstRequest,
     readAfterS,
     usersDone: run.total - run.pending,
     removeRequests: (after.byApi.remove_attr ?? 0) - (before.byApi.remove_attr ?? 0),

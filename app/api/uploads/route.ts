@@ -1,4 +1,6 @@
 import { problem, route } from '@/lib/entry/route';
+import { arrivingUploadFor } from '@/lib/queries/uploads';
+import { appIdSchema } from '@/lib/schemas/apps';
 import { uploadTargetSchema } from '@/lib/schemas/upload';
 import { stageUpload } from '@/lib/use-cases/stage-upload';
 
@@ -21,3 +23,10 @@ export const POST = route('operator', async (ctx, req) => {
   // A file with no valid row is answered with its preview, but nothing was created.
   return Response.json(staged.value, { status: staged.value.id === null ? 200 : 201 });
 }, { body: 'text/csv' });
+
+/** The operator's upload for `appId` still arriving, and how far the server is in merging and storing it once the file has ended. */
+export const GET = route('operator', async (ctx, req) => {
+  const appId = appIdSchema.safeParse(new URL(req.url).searchParams.get('appId') ?? '');
+  if (!appId.success) return problem({ code: 'input.invalid' }, ctx.messages);
+  return Response.json(await arrivingUploadFor(ctx, appId.data), { headers: { 'cache-control': 'no-store' } });
+});

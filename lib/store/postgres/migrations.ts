@@ -276,13 +276,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_ms) WHERE next_ms IS NOT NULL;
     `,
   },
-  // Version 3 is taken by another change under way; the runner applies what is missing in any order.
+  {
+    version: 3,
+    name: 'an upload\'s rows in a table of its own, merged once the file has ended (SQLite 21)',
+    sql: `
+      -- Each upload now appends its rows by COPY to an unlogged table of its own, with no index,
+      -- created as it begins; the shared table, indexed by user, went one random page per row.
+      -- Uploads arriving while this runs lose their rows: they are discarded, and the sweep deletes them.
+      UPDATE runs SET status = 'discarding' WHERE status = 'uploading';
+      DROP TABLE upload_rows;
+      -- How far an upload's merge and store has come, in valid rows of the file; NULL before it begins.
+      ALTER TABLE runs ADD COLUMN finish_done integer;
+      ALTER TABLE runs ADD COLUMN finish_total integer;
+      -- An upload's users are stored in the byte order of their IDs, ten million in a minute or two:
+      -- the user index in that same order grows at its end, where under a language's collation
+      -- each insert went to a page of its own. Equality, which search by user uses, is the same.
+      ALTER TABLE run_users ALTER COLUMN user_id TYPE text COLLATE "C";
+      -- A foreign key checks each inserted row on its own, which doubled storing those users. Users
+      -- are written only under a run whose row the writer holds, and a run's row is deleted only
+      -- after its users (deleteDiscardedSlice), so the key guarded nothing the code does not.
+      ALTER TABLE run_users DROP CONSTRAINT run_users_run_id_fkey;
+    `,
+  },
   {
     version: 4,
     name: 'one sending process per app: app leases with fencing tokens, live console processes',
     sql: `
       -- Who sends for each app. A takeover raises fence, and every write of a pass checks holder and
-      -- fence in its own transaction (FOR SHARE), so a process that lost the app writes nothing more.
+      -- fence in its own transaction (FOR KEY SHARE), so a process that lost the app writes nothing more.
       -- A release keeps the row and sets expires_ms to now: the next taker still raises fence.
       CREATE TABLE app_leases (
         app_id text PRIMARY KEY,

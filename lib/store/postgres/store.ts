@@ -169,7 +169,7 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
       countRows: (uploadId) => on((db) => countUploadRows(db, uploadId)),
       get: (uploadId) => on((db) => getUpload(db, uploadId)),
       latestStaged: (operator, appId, sinceMs) => on((db) => latestStagedUpload(db, operator, appId, sinceMs)),
-      expired: (before, uploadingToo) => on((db) => expiredUploads(db, before, uploadingToo)),
+      expired: (before) => on((db) => expiredUploads(db, before)),
       issues: (uploadId, opts) => on((db) => uploadIssues(db, uploadId, opts)),
       start: (uploadId, start, entry) =>
         inTx(async (db) => {

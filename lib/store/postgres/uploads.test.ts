@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../../database-url';
-import type { StagedRow } from '../../uploads/types';
+import { packRows } from '../../uploads/staged-rows';
 import { openSqliteStore } from '../sqlite/store';
 import type { Store } from '../store';
 import { createPool } from './database';
+import { IllegalTransition } from '../../runs/state-machine';
 import { completeUpload } from './uploads';
 import { freshPostgres, type FreshPostgres } from './test-database';
 
@@ -24,12 +25,12 @@ afterEach(async () => {
   rmSync(sqliteDir, { recursive: true, force: true });
 });
 
-/** Rows drawn with a fixed seed: users repeated across and within batches, attribute lists in several orders, some rows taking the picked ones. */
-function rows(n: number): StagedRow[] {
+/** Rows drawn with a fixed seed: users repeated across and within batches, attribute lists in several orders, some rows (those naming none) taking the picked ones. */
+function rows(n: number): { account: string; attrs: string[] }[] {
   let seed = 42;
   const next = (k: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % k);
   const lists = [[], ['sex'], ['city'], ['city', 'sex'], ['sex', 'tag', 'city'], ['tag']];
-  return Array.from({ length: n }, () => ({ account: `user-${next(n / 3)}`, attrs: lists[next(lists.length)]!, withPicked: next(4) === 0 }));
+  return Array.from({ length: n }, () => ({ account: `user-${next(n / 3)}`, attrs: lists[next(lists.length)]! }));
 }
 
 const facts = (validRows: number) => ({
@@ -44,7 +45,7 @@ const facts = (validRows: number) => ({
   nowMs: 1_000,
 });
 
-it('merges staged rows into the same users as the SQLite store, whatever the slices the merge walks them in', async () => {
+it('merges staged rows into the same users, numbered alike, as the SQLite store, whatever the slices it stores them in', async () => {
   const staged = rows(3_000);
   const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'f.csv' };
   const cap = { max: 10, stagedSinceMs: 0, readingPerOperator: 10, readingPerProcess: 10, liveSinceMs: 0 };
@@ -52,14 +53,12 @@ it('merges staged rows into the same users as the SQLite store, whatever the sli
   const stage = async (store: Store) => {
     const begun = await store.uploads.begin(upload, receiver, cap);
     if (!begun.ok) throw new Error(begun.refusal);
-    let merged = 0;
-    for (let i = 0; i < staged.length; i += 250) merged += (await store.uploads.addRows(begun.uploadId, i + 1, staged.slice(i, i + 250))).merged;
-    return { id: begun.uploadId, merged };
+    for (let i = 0; i < staged.length; i += 250) await store.uploads.addRows(begun.uploadId, i + 1, packRows(staged.slice(i, i + 250)));
+    return { id: begun.uploadId };
   };
   const postgres = db.open();
   const [inSqlite, inPostgres] = [await stage(sqlite), await stage(postgres)];
-  expect(inPostgres.merged).toBe(inSqlite.merged);
-  expect(await postgres.uploads.countRows(inPostgres.id)).toBe(await sqlite.uploads.countRows(inSqlite.id));
+  expect(await postgres.uploads.countRows(inPostgres.id)).toBe(0);
 
   const parsed = parseDatabaseUrl(db.url);
   if (!parsed.ok) throw new Error(parsed.problems.join());
@@ -78,5 +77,33 @@ it('merges staged rows into the same users as the SQLite store, whatever the sli
   await sqlite.uploads.start(inSqlite.id, start, entry);
   const usersOf = async (store: Store, id: number) => (await store.runs.users(id, { limit: 5_000 })).map((u) => [u.seq, u.userId, u.attrs]);
   expect(await usersOf(postgres, inPostgres.id)).toEqual(await usersOf(sqlite, inSqlite.id));
-  expect(await db.query('SELECT count(*)::int AS n FROM upload_rows')).toEqual([{ n: 0 }]);
+  expect(await db.query("SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'upload_rows%'")).toEqual([{ n: 0 }]);
+});
+
+it('throws IllegalTransition for an upload discarded while its users are being stored, and deleteDiscarded leaves nothing of it', async () => {
+  const upload = { appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', fileName: 'f.csv' };
+  const cap = { max: 10, stagedSinceMs: 0, readingPerOperator: 10, readingPerProcess: 10, liveSinceMs: 0 };
+  const postgres = db.open();
+  const begun = await postgres.uploads.begin(upload, { owner: { id: 'p', pid: 1, host: 'h' }, nowMs: 1_000 }, cap);
+  if (!begun.ok) throw new Error(begun.refusal);
+  const staged = rows(3_000);
+  await postgres.uploads.addRows(begun.uploadId, 1, packRows(staged));
+  const parsed = parseDatabaseUrl(db.url);
+  if (!parsed.ok) throw new Error(parsed.problems.join());
+  const pool = createPool(parsed.config);
+  try {
+    // Three users a slice: hundreds of transactions, each recording how far it has come.
+    const completing = completeUpload(pool, begun.uploadId, facts(staged.length), 3);
+    completing.catch(() => {});
+    await expect.poll(async () => (await postgres.uploads.inProgress())[0]?.finishing?.done ?? 0).toBeGreaterThan(0);
+    expect((await postgres.uploads.inProgress())[0]?.finishing?.total).toBe(staged.length);
+    expect(await postgres.uploads.discard(begun.uploadId)).toBe(true);
+    await expect(completing).rejects.toBeInstanceOf(IllegalTransition);
+  } finally {
+    await pool.end();
+  }
+  await postgres.uploads.deleteDiscarded(begun.uploadId);
+  expect(await postgres.uploads.countRows(begun.uploadId)).toBe(0);
+  expect(await db.query("SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'upload_rows%'")).toEqual([{ n: 0 }]);
+  expect(await db.query('SELECT count(*)::int AS n FROM runs')).toEqual([{ n: 0 }]);
 });

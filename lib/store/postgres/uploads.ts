@@ -1,11 +1,13 @@
 import 'server-only';
+import { IN_PROGRESS_COLUMNS, toInProgress, type InProgressRow } from '../in-progress-row';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { AttrSet, CsvIssue } from '../../csv/validate';
 import { IllegalTransition, UPLOAD_START, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
-import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
+import { usersOf } from '../../uploads/staged-rows';
+import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRows, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
 import { changed, lock, tx, type Db } from './database';
 import { mayMoveTo, pgArray, runWithKey, type Created } from './runs';
 
@@ -53,7 +55,14 @@ const UPLOAD_COLUMNS =
 const statusOf = async (db: Db, id: number) => (await db.query<{ status: StoredStatus }>('SELECT status FROM runs WHERE id = $1', [id])).rows[0]?.status;
 
 /**
- * An upload as a run that cannot send yet; its rows arrive with addStagedRows. Under READ
+ * The table an upload's rows are appended to while its file arrives: its own, so that neither
+ * appending nor merging reads another upload's rows, and dropping it is the whole deletion.
+ * Unlogged and never vacuumed: the rows can be read again from the file, and live minutes.
+ */
+const rowsTable = (uploadId: number) => `upload_rows_${Math.trunc(uploadId)}`;
+
+/**
+ * An upload as a run that cannot send yet, with the table its rows arrive in. Under READ
  * COMMITTED two begins could each count the other's place as free, so begins take turns behind
  * one advisory lock: they are one per file, and the caps span operators and processes at once.
  */
@@ -83,7 +92,12 @@ export async function beginUpload(
        VALUES (now(), 'csv', $1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10) RETURNING id`,
       [upload.appId, upload.sdkAppId, upload.region, upload.operator, UPLOAD_START, upload.fileName, receiver.owner.id, receiver.owner.pid, receiver.owner.host, receiver.nowMs],
     );
-    return { ok: true, uploadId: inserted.rows[0]!.id };
+    const uploadId = inserted.rows[0]!.id;
+    await db.query(
+      `CREATE UNLOGGED TABLE ${rowsTable(uploadId)} (seq integer NOT NULL, user_id text COLLATE "C" NOT NULL, attrs text[] NOT NULL, with_picked boolean NOT NULL)
+       WITH (autovacuum_enabled = false)`,
+    );
+    return { ok: true, uploadId };
   });
 }
 
@@ -93,17 +107,7 @@ export async function heartbeatUpload(db: Db, uploadId: number, owner: UploadOwn
 }
 
 export async function uploadsInProgress(db: Db): Promise<UploadInProgress[]> {
-  const rows = (
-    await db.query<{ id: number; operator: string | null; upload_owner: string | null; upload_owner_pid: number | null; upload_owner_host: string | null; upload_heartbeat_ms: number | null }>(
-      "SELECT id, operator, upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms FROM runs WHERE status = 'uploading' ORDER BY id",
-    )
-  ).rows;
-  return rows.map((r) => ({
-    id: r.id,
-    operator: r.operator,
-    owner: r.upload_owner === null ? null : { id: r.upload_owner, pid: r.upload_owner_pid ?? 0, host: r.upload_owner_host ?? '' },
-    heartbeatMs: r.upload_heartbeat_ms,
-  }));
+  return (await db.query<InProgressRow>(`SELECT ${IN_PROGRESS_COLUMNS} FROM runs WHERE status = 'uploading' ORDER BY id`)).rows.map(toInProgress);
 }
 
 /** COPY's text format: a backslash, tab, newline or carriage return in a value would end it early. */
@@ -119,44 +123,22 @@ async function stillUploading(db: pg.PoolClient, uploadId: number): Promise<bool
 }
 
 /**
- * One batch of valid rows in file order, appended to the upload's staging rows by COPY; users are
- * merged into one row each when the file is complete (completeUpload). One index probe per row
- * finds those whose user was staged before (in an earlier batch or earlier in this one): they are
- * marked, with their user's first row, and counted as `merged`. Rows for an upload no longer
- * arriving (discarded meanwhile) are dropped: it can never be staged.
+ * One batch of valid rows in file order, appended by COPY to the upload's own table, unmerged:
+ * nothing is looked up per row. Rows for an upload no longer arriving (discarded meanwhile) are
+ * dropped: it can never be staged.
  */
-export async function addStagedRows(pool: pg.Pool, uploadId: number, firstSeq: number, rows: readonly StagedRow[]): Promise<{ merged: number }> {
-  if (rows.length === 0) return { merged: 0 };
-  return tx(pool, async (db) => {
-    if (!(await stillUploading(db, uploadId))) return { merged: 0 };
-    const lists = new Map<readonly string[], string>();
-    let text = '';
-    rows.forEach((row, i) => {
-      let attrs = lists.get(row.attrs);
-      if (attrs === undefined) lists.set(row.attrs, (attrs = copyText(pgArray(row.attrs))));
-      text += `${uploadId}\t${firstSeq + i}\t${copyText(row.account)}\t${attrs}\t${row.withPicked ? 't' : 'f'}\n`;
+export async function addStagedRows(pool: pg.Pool, uploadId: number, firstSeq: number, rows: StagedRows): Promise<void> {
+  if (rows.listOf.length === 0) return;
+  await tx(pool, async (db) => {
+    if (!(await stillUploading(db, uploadId))) return;
+    const lists = rows.lists.map((json) => {
+      const attrs = JSON.parse(json) as string[];
+      return `${copyText(pgArray(attrs))}\t${attrs.length === 0 ? 't' : 'f'}`;
     });
-    await pipeline(Readable.from([text]), db.query(copyFrom('COPY upload_rows (upload_id, seq, user_id, attrs, with_picked) FROM STDIN')));
-    const merged = (
-      await db.query<{ merged: number }>(
-        `WITH repeats AS (
-           UPDATE upload_rows b SET seen_before = true
-           WHERE b.upload_id = $1 AND b.seq >= $2 AND b.seq < $3
-             AND EXISTS (SELECT 1 FROM upload_rows e WHERE e.upload_id = $1 AND e.user_id = b.user_id AND e.seq < b.seq)
-           RETURNING b.user_id
-         ),
-         firsts AS (
-           UPDATE upload_rows f SET seen_again = true
-           FROM (SELECT DISTINCT user_id FROM repeats) r
-           WHERE f.upload_id = $1 AND f.user_id = r.user_id AND NOT f.seen_again
-             AND f.seq = (SELECT min(seq) FROM upload_rows m WHERE m.upload_id = $1 AND m.user_id = r.user_id)
-         )
-         SELECT count(*)::int AS merged FROM repeats`,
-        [uploadId, firstSeq, firstSeq + rows.length],
-      )
-    ).rows[0]!.merged;
-    await db.query('UPDATE runs SET total = total + $1 WHERE id = $2', [rows.length - merged, uploadId]);
-    return { merged };
+    const users = usersOf(rows);
+    let text = '';
+    for (let i = 0; i < users.length; i++) text += `${firstSeq + i}\t${copyText(users[i]!)}\t${lists[rows.listOf[i]!]}\n`;
+    await pipeline(Readable.from([text]), db.query(copyFrom(`COPY ${rowsTable(uploadId)} (seq, user_id, attrs, with_picked) FROM STDIN`)));
   });
 }
 
@@ -173,65 +155,114 @@ export async function addUploadIssues(pool: pg.Pool, uploadId: number, issues: r
   });
 }
 
-/** Staged rows per merge statement: each statement stays far inside any statement_timeout. */
-const MERGE_SLICE = 50_000;
+const UNDEFINED_TABLE = '42P01';
+
+/** Users stored per transaction: each holds the upload's row for a moment, and records how far it has come. */
+const STORE_SLICE = 50_000;
 
 /**
- * The whole file has been read: its staging rows become one run_users row per user, set-based,
- * then the upload becomes staged by one compare-and-set, all in one transaction. The merge walks
- * the rows in file order, a slice of seqs per statement, and writes each user at its first row,
- * so run_users grows in seq order. Only a user staged again (marked as its rows arrived) has its
- * other rows read: for the union of its attributes in the order they first appear, and for the
- * picked attributes if any of its rows took them. The staging rows go afterwards, by seq range.
- * An upload discarded meanwhile throws IllegalTransition and keeps its rows for deleteDiscarded.
+ * The whole file has been read: its rows become one run_users row per user, numbered in the
+ * byte order of their IDs (as the SQLite store numbers them), then the upload becomes staged by
+ * one compare-and-set. Set-based, on one connection: one sort groups the rows by user into a
+ * temporary table, a second pass merges the lists only of users whose rows name different ones
+ * (the first row's attributes, then each later row's new ones, in file order), and the users are
+ * stored a slice per transaction, each recording its progress, so every process can show it and
+ * run_users grows at its end. The merge is one statement over the whole file, so it runs without
+ * the pool's statement_timeout. An upload discarded meanwhile throws IllegalTransition and leaves
+ * what was stored of it to deleteDiscarded.
  */
-export async function completeUpload(pool: pg.Pool, uploadId: number, facts: CompletedUploadFacts, slice = MERGE_SLICE): Promise<UploadSummary> {
-  return tx(pool, async (db) => {
-    if (!(await stillUploading(db, uploadId))) throw new IllegalTransition('run', (await statusOf(db, uploadId)) ?? 'missing', 'staged');
-    const last = (await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM upload_rows WHERE upload_id = $1', [uploadId])).rows[0]!.seq ?? 0;
-    let users = 0;
-    for (let from = 1; from <= last; from += slice) {
-      users += changed(
-        await db.query(
-          `INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
-           SELECT $1, f.seq, f.user_id,
-                  CASE WHEN NOT f.seen_again THEN f.attrs ELSE ARRAY(
-                    SELECT attr FROM upload_rows r CROSS JOIN LATERAL unnest(r.attrs) WITH ORDINALITY AS a(attr, ord)
-                    WHERE r.upload_id = $1 AND r.user_id = f.user_id GROUP BY attr ORDER BY min(ARRAY[r.seq::bigint, a.ord])
-                  ) END,
-                  f.with_picked OR (f.seen_again AND EXISTS (SELECT 1 FROM upload_rows r WHERE r.upload_id = $1 AND r.user_id = f.user_id AND r.with_picked))
-           FROM upload_rows f
-           WHERE f.upload_id = $1 AND f.seq >= $2 AND f.seq < $3 AND NOT f.seen_before
-           ORDER BY f.seq`,
-          [uploadId, from, from + slice],
-        ),
-      );
+export async function completeUpload(pool: pg.Pool, uploadId: number, facts: CompletedUploadFacts, slice = STORE_SLICE): Promise<UploadSummary> {
+  const refused = async (db: Db) => new IllegalTransition('run', (await statusOf(db, uploadId)) ?? 'missing', 'staged');
+  const table = rowsTable(uploadId);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  // Each step is its own transaction on this connection, where the temporary table lives.
+  const inTx = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+    try {
+      const result = await fn();
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
     }
-    for (let from = 1; from <= last; from += slice) {
-      await db.query('DELETE FROM upload_rows WHERE upload_id = $1 AND seq >= $2 AND seq < $3', [uploadId, from, from + slice]);
-    }
-    const moved = await db.query<UploadRow>(
-      `UPDATE runs SET status = 'staged', total = $2, rows_read = $3, invalid_rows = $4, duplicate_rows = $5::int - $2::int, rows_without_attrs = $6,
-                       has_header = $7, attrs = $8, attr_sets = $9, staged_ms = $10
-       WHERE id = $1 AND ${mayMoveTo('staged')}
-       RETURNING ${UPLOAD_COLUMNS}`,
-      [
-        uploadId,
-        users,
-        facts.rowsRead,
-        facts.invalidRows,
-        facts.validRows,
-        facts.rowsWithoutAttrs,
-        facts.hasHeader,
-        [...facts.attrs],
-        JSON.stringify({ sets: facts.attrSets, otherRows: facts.otherAttrSetRows }),
-        facts.nowMs,
-      ],
+  };
+  try {
+    await client.query('DROP TABLE IF EXISTS pg_temp.staged_users');
+    await client.query("SET statement_timeout = 0; SET work_mem = '64MB'");
+    const begun = await inTx(async () => {
+      if (!(await stillUploading(client, uploadId))) return false;
+      await client.query(`UPDATE runs SET finish_done = 0, finish_total = (SELECT count(*) FROM ${table}) WHERE id = $1`, [uploadId]);
+      return true;
+    });
+    if (!begun) throw await refused(client);
+    await client.query(
+      `CREATE TEMP TABLE staged_users AS
+       SELECT row_number() OVER (ORDER BY user_id)::int AS seq, user_id, attrs, with_picked, row_count
+       FROM (SELECT user_id, CASE WHEN min(attrs) = max(attrs) THEN min(attrs) END AS attrs, bool_or(with_picked) AS with_picked, count(*)::int AS row_count
+             FROM ${table} GROUP BY user_id) AS grouped`,
     );
-    const row = moved.rows[0];
-    if (!row) throw new IllegalTransition('run', (await statusOf(db, uploadId)) ?? 'missing', 'staged');
-    return toUpload(row);
-  });
+    await client.query(
+      `UPDATE staged_users s SET attrs = merged.attrs
+       FROM (SELECT user_id, array_agg(attr ORDER BY first) AS attrs
+             FROM (SELECT r.user_id, a.attr, min(ARRAY[r.seq::bigint, a.ord]) AS first
+                   FROM ${table} r JOIN staged_users apart ON apart.user_id = r.user_id AND apart.attrs IS NULL
+                   CROSS JOIN LATERAL unnest(r.attrs) WITH ORDINALITY AS a(attr, ord)
+                   GROUP BY r.user_id, a.attr) AS firsts
+             GROUP BY user_id) AS merged
+       WHERE s.user_id = merged.user_id`,
+    );
+    await client.query('CREATE INDEX ON staged_users (seq)');
+    const users = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM staged_users')).rows[0]!.n;
+    for (let from = 1; from <= users; from += slice) {
+      const stored = await inTx(async () => {
+        if (!(await stillUploading(client, uploadId))) return false;
+        await client.query(
+          `WITH slice AS (
+             INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked)
+             SELECT $1, seq, user_id, attrs, with_picked FROM staged_users WHERE seq >= $2 AND seq < $3 ORDER BY seq
+           )
+           UPDATE runs SET finish_done = finish_done + (SELECT coalesce(sum(row_count), 0) FROM staged_users WHERE seq >= $2 AND seq < $3) WHERE id = $1`,
+          [uploadId, from, from + slice],
+        );
+        return true;
+      });
+      if (!stored) throw await refused(client);
+    }
+    return await inTx(async () => {
+      const moved = await client.query<UploadRow>(
+        `UPDATE runs SET status = 'staged', total = $2, rows_read = $3, invalid_rows = $4, duplicate_rows = $5::int - $2::int, rows_without_attrs = $6,
+                         has_header = $7, attrs = $8, attr_sets = $9, staged_ms = $10, finish_done = NULL, finish_total = NULL
+         WHERE id = $1 AND ${mayMoveTo('staged')}
+         RETURNING ${UPLOAD_COLUMNS}`,
+        [
+          uploadId,
+          users,
+          facts.rowsRead,
+          facts.invalidRows,
+          facts.validRows,
+          facts.rowsWithoutAttrs,
+          facts.hasHeader,
+          [...facts.attrs],
+          JSON.stringify({ sets: facts.attrSets, otherRows: facts.otherAttrSetRows }),
+          facts.nowMs,
+        ],
+      );
+      const row = moved.rows[0];
+      if (!row) throw await refused(client);
+      await client.query(`DROP TABLE ${table}`);
+      return toUpload(row);
+    });
+  } catch (err) {
+    // A discard deletes the upload by dropping its table: a statement reading it after that finds no table.
+    if ((err as { code?: string }).code === UNDEFINED_TABLE) throw await refused(client);
+    if (!(err instanceof IllegalTransition)) broken = err as Error;
+    throw err;
+  } finally {
+    await client.query('DROP TABLE IF EXISTS pg_temp.staged_users; RESET statement_timeout; RESET work_mem').catch((err: Error) => (broken = err));
+    client.release(broken);
+  }
 }
 
 /**
@@ -262,9 +293,9 @@ export async function deleteDiscardedSlice(pool: pg.Pool, uploadId: number): Pro
   return tx(pool, async (db) => {
     const status = (await db.query<{ status: StoredStatus }>('SELECT status FROM runs WHERE id = $1 FOR UPDATE', [uploadId])).rows[0]?.status;
     if (status !== 'discarding') return 'done';
+    await db.query(`DROP TABLE IF EXISTS ${rowsTable(uploadId)}`);
     let deleted = 0;
     for (const [table, column] of [
-      ['upload_rows', 'upload_id'],
       ['run_users', 'run_id'],
       ['upload_issues', 'run_id'],
     ] as const) {
@@ -276,14 +307,9 @@ export async function deleteDiscardedSlice(pool: pg.Pool, uploadId: number): Pro
   });
 }
 
-/** Users kept under an upload or the run it became: merged ones, or while it arrives, the distinct users staged. */
+/** Users stored under an upload or the run it became: none before it is complete. */
 export async function countUploadRows(db: Db, uploadId: number): Promise<number> {
-  return (
-    await db.query<{ n: number }>(
-      'SELECT (SELECT count(*) FROM run_users WHERE run_id = $1) + (SELECT count(DISTINCT user_id) FROM upload_rows WHERE upload_id = $1) AS n',
-      [uploadId],
-    )
-  ).rows[0]!.n;
+  return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM run_users WHERE run_id = $1', [uploadId])).rows[0]!.n;
 }
 
 export async function getUpload(db: Db, uploadId: number): Promise<UploadSummary | null> {
@@ -302,14 +328,11 @@ export async function latestStagedUpload(db: Db, operator: string, appId: string
   return row ? toUpload(row) : null;
 }
 
-/** Staged ones older than `stagedBeforeMs`, every one still uploading when `uploadingToo`, and those whose deletion was cut off. */
-export async function expiredUploads(db: Db, stagedBeforeMs: number, uploadingToo: boolean): Promise<number[]> {
-  return (
-    await db.query<{ id: number }>(
-      "SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < $1) OR (status = 'uploading' AND $2) OR status = 'discarding' ORDER BY id",
-      [stagedBeforeMs, uploadingToo],
-    )
-  ).rows.map((r) => r.id);
+/** Staged ones older than `stagedBeforeMs`, and those whose deletion was cut off. */
+export async function expiredUploads(db: Db, stagedBeforeMs: number): Promise<number[]> {
+  return (await db.query<{ id: number }>("SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < $1) OR status = 'discarding' ORDER BY id", [stagedBeforeMs])).rows.map(
+    (r) => r.id,
+  );
 }
 
 export async function uploadIssues(db: Db, uploadId: number, opts: { afterLine?: number; limit: number }): Promise<CsvIssue[]> {

@@ -7,7 +7,6 @@ import { progressSlot, type ProgressSecond } from '../../runs/progress';
 import { assertUserMove, type UserResult } from '../../runs/state-machine';
 import { tallyOutcomes } from '../../runs/tally';
 import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
-import type { Failure } from '../../tim/outcomes';
 import type { Db } from './database';
 import { IS_RUN, pgArray, toFailure, toSummary, type RunRow } from './runs';
 

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { statement, type Db } from './database';
 import { createRun, finishRun, isCancelRequested, requestCancel } from './runs';
-import { tempDatabase } from './temp-database';
-import { addStagedRows, beginUpload, completeUpload, discardUpload, startUpload } from './uploads';
+import { arrivingUpload, tempDatabase } from './temp-database';
+import { completeUpload, discardUpload, startUpload } from './uploads';
 import { recordOutcomes } from './users-results';
 import { createRestoreRun } from './values';
 
@@ -38,19 +38,10 @@ const facts = { rowsRead: 2, invalidRows: 0, validRows: 2, rowsWithoutAttrs: 0, 
 const start = (requestKey: string) => ({ picked: [], requestKey, operator: 'ann', kind: 'remove' as const });
 
 function staged(): number {
-  const begun = beginUpload(
-    db,
-    { appId: 'default', sdkAppId: 1, region: 'china', operator: 'ann', fileName: 'f.csv' },
-    { owner: { id: 'process-one', pid: 101, host: 'host-a' }, nowMs: 0 },
-    { max: 100, stagedSinceMs: 0, readingPerOperator: 100, readingPerProcess: 100, liveSinceMs: 0 },
-  );
-  if (!begun.ok) throw new Error(begun.refusal);
-  const id = begun.uploadId;
-  addStagedRows(db, id, 1, [
-    { account: 'a', attrs: ['sex'], withPicked: false },
-    { account: 'b', attrs: ['sex'], withPicked: false },
-  ]);
-  completeUpload(db, id, facts);
+  const id = arrivingUpload(db);
+  // The users as the staging thread stores them.
+  statement(db, `INSERT INTO run_users (run_id, seq, user_id, attrs) VALUES (?, 1, 'a', '["sex"]'), (?, 2, 'b', '["sex"]')`).run(id, id);
+  completeUpload(db, id, facts, 2);
   return id;
 }
 

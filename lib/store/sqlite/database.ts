@@ -37,7 +37,7 @@ export function openDatabase(path: string): Db {
 }
 
 /** Created with its mode rather than chmod-ed afterwards, so it is never readable by others, even for a moment. */
-function createPrivate(path: string): void {
+export function createPrivate(path: string): void {
   try {
     closeSync(openSync(path, 'wx', FILE_MODE));
   } catch (err) {

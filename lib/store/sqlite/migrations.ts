@@ -587,4 +587,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_ms) WHERE next_ms IS NOT NULL;
     `,
   },
+  {
+    version: 21,
+    name: 'how far an upload\'s last step has come: its rows merged by user and its users stored',
+    sql: `
+      -- An upload's rows arrive in file order, unmerged; once the file has ended, its repeated users
+      -- are merged and its users stored in one pass that takes seconds for millions of rows. Counted
+      -- in valid rows of the file, written as the pass goes, so every process can show it; NULL
+      -- before the pass begins.
+      ALTER TABLE runs ADD COLUMN finish_done INTEGER;
+      ALTER TABLE runs ADD COLUMN finish_total INTEGER;
+    `,
+  },
 ];

@@ -11,8 +11,9 @@ import { purgeExpired } from './retention';
 import { createSession, endSession, resolveSession } from './sessions';
 import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from './sign-ins';
 import { createRetryRun, createRun, finishRun, getRun, isCancelRequested, listRunningRuns, listRuns, requestCancel } from './runs';
+import { IllegalTransition } from '../../runs/state-machine';
+import { Staging } from './staging';
 import {
-  addStagedRows,
   addUploadIssues,
   beginUpload,
   completeUpload,
@@ -37,6 +38,8 @@ import type { Store } from '../store';
  * audit row) do it in one transaction.
  */
 export function createSqliteStore(db: Db): Store {
+  const staging = new Staging(db.name);
+  staging.removeLeftovers(new Set(uploadsInProgress(db).map((u) => u.id)));
   const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
   const audited = (change: () => OperatorChange, entry: (o: Extract<OperatorChange, { ok: true }>['operator']) => Parameters<typeof audit>[1] | null) =>
     tx(() => {
@@ -135,18 +138,23 @@ export function createSqliteStore(db: Db): Store {
       begin: async (upload, receiver, cap) => beginUpload(db, upload, receiver, cap),
       heartbeat: async (uploadId, owner, nowMs) => heartbeatUpload(db, uploadId, owner, nowMs),
       inProgress: async () => uploadsInProgress(db),
-      addRows: async (uploadId, firstSeq, rows) => addStagedRows(db, uploadId, firstSeq, rows),
+      addRows: async (uploadId, firstSeq, rows) => staging.append(uploadId, firstSeq, rows),
       addIssues: async (uploadId, issues) => addUploadIssues(db, uploadId, issues),
-      complete: async (uploadId, facts) => completeUpload(db, uploadId, facts),
+      complete: async (uploadId, facts) => {
+        const finished = await staging.finish(uploadId);
+        if (!finished.ok) throw new IllegalTransition('run', finished.status ?? 'missing', 'staged');
+        return completeUpload(db, uploadId, facts, finished.users);
+      },
       discard: async (uploadId, ifStill) => discardUpload(db, uploadId, ifStill),
       deleteDiscarded: async (uploadId) => {
+        await staging.drop(uploadId);
         // A slice per turn of the event loop: pages and progress keep answering meanwhile.
         while (deleteDiscardedSlice(db, uploadId) === 'more') await new Promise((resolve) => setImmediate(resolve));
       },
       countRows: async (uploadId) => countUploadRows(db, uploadId),
       get: async (uploadId) => getUpload(db, uploadId),
       latestStaged: async (operator, appId, sinceMs) => latestStagedUpload(db, operator, appId, sinceMs),
-      expired: async (before, uploadingToo) => expiredUploads(db, before, uploadingToo),
+      expired: async (before) => expiredUploads(db, before),
       issues: async (uploadId, opts) => uploadIssues(db, uploadId, opts),
       start: async (uploadId, start, entry) =>
         tx(() => {
@@ -242,6 +250,7 @@ export function createSqliteStore(db: Db): Store {
     },
     purgeExpired: async (limits, nowMs) => purgeExpired(db, limits, nowMs),
     close: async () => {
+      await staging.close();
       db.close();
     },
   };

@@ -1,7 +1,8 @@
 import 'server-only';
+import { IN_PROGRESS_COLUMNS, toInProgress, type InProgressRow } from '../in-progress-row';
 import type { AttrSet, CsvIssue } from '../../csv/validate';
 import { canMoveRun, IllegalTransition, UPLOAD_START, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
-import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRow, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
+import type { BeginRefusal, CompletedUploadFacts, NewUpload, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
 import { statement, type Db } from './database';
 import { mayMoveTo, runWithKey } from './runs';
 
@@ -54,7 +55,7 @@ const UPLOAD_COLUMNS =
   'id, status, app_id, sdkappid, operator, file_name, total, attrs, attr_sets, rows_read, invalid_rows, duplicate_rows, rows_without_attrs, has_header, staged_ms';
 
 /**
- * An upload as a run that cannot send yet; its users arrive with addStagedRows. It names the
+ * An upload as a run that cannot send yet; its rows arrive in a staging thread (staging.ts). It names the
  * process receiving it, whose first heartbeat is `receiver.nowMs`. The caps are counted and the
  * row inserted in one IMMEDIATE transaction, so uploads begun side by side, by any process on
  * this file, cannot pass a cap together. Arriving uploads count only while their owner beats; one
@@ -113,54 +114,11 @@ export function heartbeatUpload(db: Db, uploadId: number, owner: UploadOwner, no
   );
 }
 
-interface InProgressRow {
-  id: number;
-  operator: string | null;
-  upload_owner: string | null;
-  upload_owner_pid: number | null;
-  upload_owner_host: string | null;
-  upload_heartbeat_ms: number | null;
-}
-
 export function uploadsInProgress(db: Db): UploadInProgress[] {
-  const rows = statement(
-    db,
-    "SELECT id, operator, upload_owner, upload_owner_pid, upload_owner_host, upload_heartbeat_ms FROM runs WHERE status = 'uploading' ORDER BY id",
-  ).all() as InProgressRow[];
-  return rows.map((r) => ({
-    id: r.id,
-    operator: r.operator,
-    owner: r.upload_owner === null ? null : { id: r.upload_owner, pid: r.upload_owner_pid ?? 0, host: r.upload_owner_host ?? '' },
-    heartbeatMs: r.upload_heartbeat_ms,
-  }));
+  return (statement(db, `SELECT ${IN_PROGRESS_COLUMNS} FROM runs WHERE status = 'uploading' ORDER BY id`).all() as InProgressRow[]).map(toInProgress);
 }
 
 const unionJson = (a: string, b: readonly string[]): string => JSON.stringify([...new Set([...(JSON.parse(a) as string[]), ...b])]);
-
-/**
- * One batch of valid rows in file order, in one short transaction. A user seen before keeps its
- * first place and gains this row's attributes; the caller counts those merges as duplicates.
- */
-export function addStagedRows(db: Db, uploadId: number, firstSeq: number, rows: readonly StagedRow[]): { merged: number } {
-  const insert = statement(db, 'INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
-  const earlier = statement(db, 'SELECT attrs, with_picked FROM run_users WHERE user_id = ? AND run_id = ?');
-  const merge = statement(db, 'UPDATE run_users SET attrs = ?, with_picked = ? WHERE user_id = ? AND run_id = ?');
-  const json = new Map<readonly string[], string>();
-  return db.transaction(() => {
-    let merged = 0;
-    let seq = firstSeq;
-    for (const row of rows) {
-      let attrs = json.get(row.attrs);
-      if (attrs === undefined) json.set(row.attrs, (attrs = JSON.stringify(row.attrs)));
-      if (insert.run(uploadId, seq++, row.account, attrs, row.withPicked ? 1 : 0).changes === 1) continue;
-      merged++;
-      const before = earlier.get(row.account, uploadId) as { attrs: string; with_picked: number };
-      merge.run(unionJson(before.attrs, row.attrs), before.with_picked === 1 || row.withPicked ? 1 : 0, row.account, uploadId);
-    }
-    statement(db, 'UPDATE runs SET total = total + ? WHERE id = ?').run(rows.length - merged, uploadId);
-    return { merged };
-  })();
-}
 
 export function addUploadIssues(db: Db, uploadId: number, issues: readonly CsvIssue[]): void {
   const insert = statement(db, 'INSERT OR IGNORE INTO upload_issues (run_id, line, code, params) VALUES (?, ?, ?, ?)');
@@ -170,21 +128,23 @@ export function addUploadIssues(db: Db, uploadId: number, issues: readonly CsvIs
 }
 
 /**
- * The whole file has been read: the upload becomes staged and can be started. One compare-and-set
- * on the statuses that may move to staged; an upload discarded meanwhile throws IllegalTransition.
+ * The whole file has been read and its `users` stored: the upload becomes staged and can be
+ * started. One compare-and-set on the statuses that may move to staged; an upload discarded
+ * meanwhile throws IllegalTransition.
  */
-export function completeUpload(db: Db, uploadId: number, facts: CompletedUploadFacts): UploadSummary {
+export function completeUpload(db: Db, uploadId: number, facts: CompletedUploadFacts, users: number): UploadSummary {
   return db.transaction(() => {
     const moved = statement(
       db,
-      `UPDATE runs SET status = ?, rows_read = ?, invalid_rows = ?, duplicate_rows = ? - total, rows_without_attrs = ?,
+      `UPDATE runs SET status = ?, total = ?, rows_read = ?, invalid_rows = ?, duplicate_rows = ?, rows_without_attrs = ?,
                        has_header = ?, attrs = ?, attr_sets = ?, staged_ms = ?
        WHERE id = ? AND ${mayMoveTo('staged')}`,
     ).run(
       'staged',
+      users,
       facts.rowsRead,
       facts.invalidRows,
-      facts.validRows,
+      facts.validRows - users,
       facts.rowsWithoutAttrs,
       facts.hasHeader ? 1 : 0,
       JSON.stringify(facts.attrs),
@@ -266,16 +226,13 @@ export function latestStagedUpload(db: Db, operator: string, appId: string, sinc
 }
 
 /**
- * Uploads to delete: staged ones older than `stagedBeforeMs`, every one still uploading when
- * `uploadingToo`, and those whose deletion was cut off (a restart mid-way).
+ * Uploads to delete: staged ones older than `stagedBeforeMs`, and those whose deletion was cut
+ * off (a restart mid-way).
  */
-export function expiredUploads(db: Db, stagedBeforeMs: number, uploadingToo: boolean): number[] {
-  return statement(
-    db,
-    `SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < ?) OR (status = 'uploading' AND ? = 1) OR status = 'discarding' ORDER BY id`,
-  )
+export function expiredUploads(db: Db, stagedBeforeMs: number): number[] {
+  return statement(db, "SELECT id FROM runs WHERE (status = 'staged' AND staged_ms < ?) OR status = 'discarding' ORDER BY id")
     .pluck()
-    .all(stagedBeforeMs, uploadingToo ? 1 : 0) as number[];
+    .all(stagedBeforeMs) as number[];
 }
 
 export function uploadIssues(db: Db, uploadId: number, opts: { afterLine?: number; limit: number }): CsvIssue[] {
