@@ -11,6 +11,7 @@ import { createRateGate } from './lib/entry/rate-gate';
 import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
 import { log } from './lib/log';
+import { SHUTDOWN_BOUND_MS, shutDown } from './lib/entry/shutdown';
 
 /** A request that sends nothing, in either direction, for this long is ended: a socket held open for nothing. */
 export const IDLE_SOCKET_MS = 120_000;
@@ -107,8 +108,9 @@ async function main(): Promise<void> {
   server.timeout = IDLE_SOCKET_MS;
   server.listen(port, hostname, () => console.log(`▲ TIM Push Attribute Console on http://${hostname}:${port}`));
 
-  // As `next start` does: the exit code says which signal ended it.
-  process.once('SIGTERM', () => process.exit(143));
+  // As `next start` does: the exit code says which signal ended it. On SIGTERM the worker first
+  // lets the batches in flight be recorded and releases its apps (bounded a little above its own wait).
+  process.once('SIGTERM', () => void shutDown(SHUTDOWN_BOUND_MS).finally(() => process.exit(143)));
   process.once('SIGINT', () => process.exit(130));
 }
 

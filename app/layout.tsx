@@ -3,9 +3,10 @@ import { getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { SiteHeader } from '@/components/site-header';
+import { SenderNotice } from '@/components/sender-notice';
 import { StandbyNotice } from '@/components/standby-notice';
 import { currentOperator } from '@/lib/entry/request';
-import { shellFor } from '@/lib/queries/shell';
+import { senderOf, shellFor } from '@/lib/queries/shell';
 import { operatorContext } from '@/lib/entry/operator-context';
 import { requestLocale } from '@/lib/entry/locale';
 import { messagesFor } from '@/lib/messages/catalogues';
@@ -24,6 +25,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const operator = await currentOperator();
   const shell = operator ? shellFor(await operatorContext(operator)) : null;
   const locale = await requestLocale();
+  // Every page says so while the chosen app's runs wait for a sending process; the run page also names the one that sends.
+  const sender = shell ? senderOf(shell.worker, shell.current.id) : null;
+  const waiting = sender?.state === 'sending' ? null : sender;
   return (
     <html lang={HTML_LANG[locale]}>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -33,6 +37,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </a>
           <SiteHeader shell={shell} operator={operator} locale={locale} />
           {shell?.worker.role === 'standby' && <StandbyNotice status={shell.worker} />}
+          {waiting && <SenderNotice sending={waiting} app={shell!.current.label} />}
           <main id="main" className="mx-auto max-w-6xl px-4 py-8">
             {children}
           </main>

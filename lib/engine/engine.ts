@@ -5,6 +5,7 @@ import { MAX_USERS_PER_REQUEST } from '../tim/wire';
 import type { BatchApi, BatchTarget, Operation, Settled } from './operations';
 import type { Attrs } from '../tim/wire';
 import type { Clock, RateLimiter } from '../tim/rate-limiter';
+import { LeaseLost } from '../lease/fence';
 import { DEFAULT_RETRY_POLICY, settle, type FailedUser, type Pass, type RetryPolicy } from './settle';
 
 /** Every user of a batch ends in exactly one of these, once. */
@@ -118,7 +119,8 @@ export async function runBatches<T extends BatchTarget>(batches: Iterable<T[]> |
       await write();
       return true;
     } catch (err) {
-      haltedBy ??= 'error';
+      // Refused by its fence: another process sends for this app now, and is sending these users.
+      haltedBy ??= err instanceof LeaseLost ? 'lease-lost' : 'error';
       opts.onStoreError?.(err);
       return false;
     }

@@ -3,7 +3,8 @@ import { ConfigError, getConfig, type Config } from '../config';
 import { log } from '../log';
 import { ensureFirstAdmin } from '../use-cases/first-admin';
 import { retentionLimits } from '../auth/retention';
-import type { JobWorker } from '../jobs/worker';
+import { SHUTDOWN_WAIT_MS, type JobWorker } from '../jobs/worker';
+import { onShutdown } from './shutdown';
 import type { Store } from '../store/store';
 import { runtime } from './runtime';
 import { startWebhookSender } from '../jobs/send-webhooks';
@@ -21,8 +22,8 @@ function startPurging(store: Store, worker: JobWorker, config: Config): void {
     await store.purgeExpired(limits, Date.now()).then((purged) => {
       if (purged.sessions + purged.audit + purged.attempts > 0) log.info('retention.purged', { ...purged });
     }, failed);
-    // Only the writer purges values, so two processes never audit the same run's purge twice.
-    if (worker.status().role !== 'writer') return;
+    // One process does it, so two processes never audit the same run's purge twice.
+    if (!worker.keepsHouse()) return;
     const days = config.snapshotRetentionDays;
     await store.runs
       .purgeValues(Date.now() - days * DAY_MS, (runId, users) => ({ action: 'values-purged', operator: null, clientIp: null, runId, detail: { users, days } }))
@@ -43,6 +44,7 @@ export async function startServer(): Promise<void> {
       log.warn('config.ignored', { variables: config.ignoredVars.join(','), hint: 'TIM_APPS_FILE is set, so these single-app variables do not apply; unset them.' });
     }
     const status = await worker.boot();
+    onShutdown(() => worker.shutdown(SHUTDOWN_WAIT_MS));
     startPurging(store, worker, config);
     startWebhookSender({ store, sessionSecret: config.sessionSecret, policy: config.webhooks, publicUrl: config.publicUrl });
     log.info('server.ready', {

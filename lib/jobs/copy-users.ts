@@ -18,7 +18,7 @@ export const COPY_AHEAD = 30_000;
  * (`unpace()`) copies the rest at once. `stop()` ends it between slices (a halt); the next pass
  * carries on from where it got to.
  */
-export function startCopy(runs: RunStore, runId: number) {
+export function startCopy(runs: Pick<RunStore, 'copyUsers'>, runId: number) {
   let done = false;
   let stopped = false;
   let failure: unknown = null;

@@ -3,18 +3,19 @@ import { runBatches, toBatches, type EngineOptions, type RunEnd } from '../engin
 import { checkValues, removeWithSnapshot, restoreValues, type Operation, type RunTarget } from '../engine/operations';
 import type { RunKind } from '../runs/state-machine';
 import { log } from '../log';
+import { LeaseLost } from '../lease/fence';
 import type { RunStore } from '../store/store';
 import { startCopy, type Copy } from './copy-users';
 
 /** Users are read from the store a page at a time, so a million-user run never sits in memory. */
 const PAGE_SIZE = 1000;
-/** How often the pass rereads the run's cancel flag, besides after every batch. */
+/** How often the pass rereads the run's cancel flag, besides after every batch: a cancel from any process lands within a second. */
 const CANCEL_POLL_MS = 500;
 
 /** What each kind of run does to a batch of its users. */
 export const OPERATIONS: Readonly<Record<RunKind, Operation<RunTarget>>> = { remove: removeWithSnapshot, check: checkValues, restore: restoreValues };
 
-async function* pendingBatches(runs: RunStore, runId: number, copy: Copy): AsyncGenerator<RunTarget[]> {
+async function* pendingBatches(runs: PassStore, runId: number, copy: Copy): AsyncGenerator<RunTarget[]> {
   let after = 0;
   for (;;) {
     const copyWasDone = copy.isDone();
@@ -31,8 +32,11 @@ async function* pendingBatches(runs: RunStore, runId: number, copy: Copy): Async
   }
 }
 
+/** What a pass reads and writes of its run; the worker hands it fenced writes (RunStore.fenced). */
+export type PassStore = Pick<RunStore, 'pendingTargets' | 'isCancelRequested' | 'copyUsers' | 'keepValues' | 'recordOutcomes' | 'finish'>;
+
 export type ExecuteOptions = Omit<EngineOptions<RunTarget>, 'operation' | 'onOutcomes' | 'onKept' | 'isCancelled'> & {
-  runs: RunStore;
+  runs: PassStore;
   /** Default `remove`. */
   kind?: RunKind;
 };
@@ -73,10 +77,12 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
     if (end.status === 'halted') copy.stop();
     else copy.unpace();
     await copy.finished;
-    await runs.finish(runId, end);
+    // A halt decides nothing, so it writes nothing either (and needs no fence).
+    if (end.status !== 'halted') await runs.finish(runId, end);
   } catch (err) {
-    log.error('run.crashed', { runId, error: describe(err) });
-    end = { status: 'halted', reason: 'error' };
+    if (err instanceof LeaseLost) log.warn('run.lease-lost', { runId, error: describe(err) });
+    else log.error('run.crashed', { runId, error: describe(err) });
+    end = { status: 'halted', reason: err instanceof LeaseLost ? 'lease-lost' : 'error' };
   } finally {
     copy.stop();
     clearInterval(poll);

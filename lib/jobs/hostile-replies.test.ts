@@ -75,7 +75,7 @@ function ctx(): UseCaseContext {
   return {
     store,
     apps,
-    worker: { canSend: () => true, status: () => ({ role: 'writer' }), identity: thisProcess, run: execute },
+    worker: { canSend: () => true, status: () => ({ role: 'writer' }), identity: thisProcess, run: execute, runToEnd: async (runId) => void (await execute(runId)) },
     actor: { username: 'ann', role: 'operator', clientIp: null, appId: null },
     clock: { nowMs: () => Date.now() },
     csvLimits: DEFAULT_CSV_LIMITS,

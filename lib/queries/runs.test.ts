@@ -53,6 +53,9 @@ function ctx(role: 'viewer' | 'operator'): UseCaseContext {
         const app = apps.get('prod')!;
         return executeRun(runId, { runs: store.runs, client: app.tim, budgets: (api) => app.budgets[api], clock: realClock, concurrency: 2 });
       },
+      async runToEnd(runId) {
+        await this.run(runId, 'form');
+      },
     },
     actor: { username: 'ann', role, clientIp: null, appId: null },
     clock: { nowMs: () => Date.now() },

@@ -6,6 +6,8 @@ import { PROGRESS_SECONDS } from '../runs/progress';
 import { packRows } from '../uploads/staged-rows';
 import type { Store } from './store';
 import { IDEMPOTENCY_STALE_MS } from '../tokens/idempotency';
+import { LeaseLost } from '../lease/fence';
+import { LEASE_TTL_MS } from '../lease/lease';
 
 const users = (ids: string[]) => ids.map((account) => ({ account, attrs: ['sex'] }));
 const run = (ids: string[], requestKey?: string) => ({ requestKey, source: 'csv' as const, appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', users: users(ids) });
@@ -564,6 +566,33 @@ export function describeStore(name: string, open: () => Promise<OpenedStore>) {
       expect(await store.lease.acquire(a, { nowMs: 0, isAlive: () => true })).toEqual({ ok: true });
       expect(await store.lease.acquire(b, { nowMs: 1, isAlive: () => true })).toMatchObject({ ok: false, holder: { holder: 'a' } });
       expect(await store.lease.acquire(a, { nowMs: 2, isAlive: () => true })).toEqual({ ok: true });
+    });
+
+    it('writes what a pass records only while its fence holds: after a takeover, nothing more and LeaseLost', async () => {
+      const alive = (nowMs: number) => ({ nowMs, isAlive: () => true });
+      const now = Date.now();
+      expect(await store.lease.acquire({ id: 'a', pid: 1, host: 'h' }, alive(now))).toEqual({ ok: true });
+      const { runId } = await store.runs.create(run(['u1', 'u2', 'u3']), { ...by, action: 'run-started' });
+      const removed = (seq: number, account: string) => ({ seq, account, status: 'removed' as const, attempts: 1 });
+      const asA = store.runs.fenced({ scope: 'database', holder: 'a' });
+      await asA.recordOutcomes(runId, [removed(1, 'u1')], 1);
+
+      // Another process takes the lease once it has lapsed; a stalled holder still writing is refused.
+      const elsewhere = await another();
+      expect(await elsewhere.lease.acquire({ id: 'b', pid: 2, host: 'h' }, alive(now + LEASE_TTL_MS))).toEqual({ ok: true });
+      await expect(asA.keepValues(runId, [{ seq: 2, values: { sex: 'f' } }])).rejects.toBeInstanceOf(LeaseLost);
+      await expect(asA.recordOutcomes(runId, [removed(2, 'u2')], 1)).rejects.toBeInstanceOf(LeaseLost);
+      await expect(asA.finish(runId, { status: 'completed' })).rejects.toBeInstanceOf(LeaseLost);
+      expect(await store.runs.get(runId)).toMatchObject({ status: 'running', succeeded: 1, pending: 2, requests: 1 });
+      expect((await store.runs.pendingTargets(runId, 0, 10)).map((t) => [t.account, t.values])).toEqual([
+        ['u2', null],
+        ['u3', null],
+      ]);
+
+      const asB = elsewhere.runs.fenced({ scope: 'database', holder: 'b' });
+      await asB.recordOutcomes(runId, [removed(2, 'u2')], 1);
+      expect(await asB.finish(runId, { status: 'completed' })).toBe('completed');
+      expect(await store.runs.get(runId)).toMatchObject({ status: 'completed', succeeded: 2, notSent: 1 });
     });
 
     describe('runs, read back', () => {

@@ -22,6 +22,8 @@ import type { RunEnd, UserOutcome } from '../engine/engine';
 import type { RunTarget } from '../engine/operations';
 import type { Attrs } from '../tim/wire';
 import type { LeaseAttempt, LeaseIdentity, LeaseOptions } from '../lease/lease';
+import type { Fence } from '../lease/fence';
+import type { AppFence, AppLease } from '../lease/app-lease';
 import type { Role } from '../auth/roles';
 import type { Locale } from '../messages/locales';
 import type { ApiToken, NewToken } from '../tokens/tokens';
@@ -41,6 +43,8 @@ export interface Store {
   signIns: SignInStore;
   audit: AuditStore;
   lease: LeaseStore;
+  /** One sending process per app (Postgres); null where the database-wide lease alone decides (SQLite). */
+  appLeases: AppLeaseStore | null;
   tokens: TokenStore;
   idempotency: IdempotencyStore;
   webhooks: WebhookStore;
@@ -106,7 +110,15 @@ export interface RunStore {
    * that held some with its audit row; resolves with those runs.
    */
   purgeValues(finishedBeforeMs: number, audit: (runId: number, users: number) => AuditInput): Promise<number[]>;
+  /**
+   * The writes a pass makes, each checking in its own transaction, before it writes, that `fence`
+   * is still held (and not expired); if not, it writes nothing and rejects with LeaseLost.
+   */
+  fenced(fence: Fence): FencedRunWrites;
 }
+
+/** What a pass writes about its run: what a process that lost the right to send must not write any more. */
+export type FencedRunWrites = Pick<RunStore, 'recordOutcomes' | 'keepValues' | 'finish' | 'copyUsers'>;
 
 /**
  * Staged CSV uploads: runs that are not running yet. Staging is two steps, so that no write on
@@ -248,4 +260,25 @@ export interface WebhookStore {
 
 export interface LeaseStore {
   acquire(me: LeaseIdentity, opts?: LeaseOptions): Promise<LeaseAttempt>;
+}
+
+/**
+ * Per-app leases with fencing tokens, and the console processes alive to share them. A lease is
+ * renewed by its holder, taken over once expired (or from a holder on this host whose pid is
+ * gone), and released by setting its expiry to now; every take raises its token.
+ */
+export interface AppLeaseStore {
+  /**
+   * This process is alive until nowMs + ttl, or is leaving and counts no more; answers the
+   * processes alive (by their last beat) and not leaving.
+   */
+  beat(me: LeaseIdentity, opts: { nowMs: number; ttlMs?: number; leaving?: boolean }): Promise<LeaseIdentity[]>;
+  /** Every app's lease as last written, whoever holds it, expired or not. */
+  list(): Promise<AppLease[]>;
+  /** The app's fence if this process took it; null when another holds it. Of several asking at once, one gets it. */
+  take(me: LeaseIdentity, appId: string, opts?: LeaseOptions): Promise<AppFence | null>;
+  /** Renews those still held at their tokens; answers the ones renewed (the others were taken over). */
+  renew(fences: readonly AppFence[], opts: { nowMs: number; ttlMs?: number }): Promise<AppFence[]>;
+  /** Lets the app go at once (expires now); false when it was no longer held at this fence. */
+  release(fence: AppFence, nowMs: number): Promise<boolean>;
 }

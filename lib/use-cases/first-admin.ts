@@ -19,6 +19,8 @@ export async function ensureFirstAdmin(store: Store, config: Config): Promise<vo
   const added = prepared.ok
     ? await store.operators.insert(prepared.operator, (o) => ({ action: 'operator-added', operator: null, clientIp: null, detail: { username: o.username, role: o.role, first: 'yes' } }))
     : prepared;
+  // Console processes started together on one database (Postgres) all find none: one adds it.
+  if (!added.ok && added.code === 'operators.exists') return;
   if (!added.ok) throw new Error(`CONSOLE_ADMIN_USERNAME / CONSOLE_ADMIN_PASSWORD: ${errorMessage({ code: added.code, params: { username: added.username } }, ENGLISH)}`);
   log.info('operators.first-admin', { username: added.operator.username });
 }

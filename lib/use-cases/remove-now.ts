@@ -62,7 +62,8 @@ async function runFormNow(ctx: UseCaseContext, input: RemoveFormInput, kind: 're
     { source: 'form', users: ids.length },
   );
   if (!existing && !names.ok) await runs.finish(runId, { status: 'stopped', failure: names.failure });
-  if ((await runs.get(runId))!.status === 'running') await ctx.worker.run(runId, 'form');
+  // Sent here or by the process that sends for the app: either way, the answer waits for its end in the database.
+  if ((await runs.get(runId))!.status === 'running') await ctx.worker.runToEnd(runId, 'form');
 
   const run = (await runs.get(runId))!;
   const [users, groups] = await Promise.all([runs.users(run.id, { limit: MAX_FORM_USERS }), runs.failureGroups(run.id)]);

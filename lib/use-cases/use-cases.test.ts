@@ -74,6 +74,9 @@ function worker(canSend = true): RunWorker {
       const app = apps.get(run.appId)!;
       return executeRun(runId, { runs: store.runs, kind: run.kind, client: app.tim, budgets: (api) => app.budgets[api], clock: realClock, concurrency: 2 });
     },
+    async runToEnd(runId) {
+      await this.run(runId, 'form');
+    },
   };
 }
 

@@ -12,8 +12,10 @@ import { ResultFilter } from '@/components/result-filter';
 import { ResultsTable } from '@/components/results-table';
 import { RetryButton } from '@/components/retry-button';
 import { RunSummaryHeader, StatusBadge, type SummaryFact } from '@/components/run-summary';
+import { SenderNotice } from '@/components/sender-notice';
 import { hasRole } from '@/lib/auth/roles';
 import { pageContext } from '@/lib/entry/page';
+import { sendingOf } from '@/lib/queries/shell';
 import { canSeeValues, checkResults, restoreStateOf, runById, runResults, type RunResultRow } from '@/lib/queries/runs';
 import type { FailureGroupView } from '@/lib/results/present';
 import { kindLabel, sourceLabel, statusLabel } from '@/lib/results/run-view';
@@ -145,6 +147,7 @@ export default async function RunPage({ params, searchParams }: Props) {
       ].join(t('leadSeparator'))
     : null;
 
+  const sender = sendingOf(ctx, run.appId);
   const restoreButton = restore?.kind === 'restorable' && canRun && app ? { users: restore.users, app } : null;
 
   return (
@@ -158,6 +161,7 @@ export default async function RunPage({ params, searchParams }: Props) {
       {lead && <p className="text-lg font-medium">{lead}</p>}
       <RunSummaryHeader run={run} facts={facts} unknownUsers={unknownUsers} nowIso={new Date().toISOString()} />
 
+      {running && sender && <SenderNotice sending={sender} app={app?.label ?? run.appId} />}
       {running && <JobProgress initialRun={run} canCancel={canRun} refreshOnEnd />}
 
       <div className="flex flex-wrap items-start gap-4">

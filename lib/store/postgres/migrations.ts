@@ -298,6 +298,35 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE run_users DROP CONSTRAINT run_users_run_id_fkey;
     `,
   },
+  {
+    version: 4,
+    name: 'one sending process per app: app leases with fencing tokens, live console processes',
+    sql: `
+      -- Who sends for each app. A takeover raises fence, and every write of a pass checks holder and
+      -- fence in its own transaction (FOR KEY SHARE), so a process that lost the app writes nothing more.
+      -- A release keeps the row and sets expires_ms to now: the next taker still raises fence.
+      CREATE TABLE app_leases (
+        app_id text PRIMARY KEY,
+        holder text NOT NULL,
+        pid integer NOT NULL,
+        host text NOT NULL,
+        acquired_at timestamptz NOT NULL,
+        expires_ms bigint NOT NULL,
+        fence bigint NOT NULL
+      );
+      -- Console processes that said they are alive (until expires_ms), for spreading apps over them.
+      -- A leaving one (SIGTERM) counts no more, so its apps' new owners can take their full share.
+      CREATE TABLE console_processes (
+        id text PRIMARY KEY,
+        pid integer NOT NULL,
+        host text NOT NULL,
+        started_at timestamptz NOT NULL,
+        heartbeat_ms bigint NOT NULL,
+        expires_ms bigint NOT NULL,
+        leaving boolean NOT NULL DEFAULT false
+      );
+    `,
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { Store } from '../store';
 import { audit, listAudit } from './audit';
 import { createPool, tx } from './database';
 import { acquireLease } from './lease';
+import { beatProcess, checkFence, listAppLeases, releaseAppLease, renewAppLeases, takeAppLease } from './app-leases';
 import { claimKey, completeKey, releaseKey } from './idempotency';
 import { insertToken, listTokens, revokeToken, tokenByHash } from './tokens';
 import { addWebhook, claimDueDeliveries, listWebhooks, recordDelivery, removeWebhook } from './webhooks';
@@ -35,6 +36,9 @@ import {
 import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recentProgress, recordOutcomes } from './users-results';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
 
+/** Lease writes come one at a time from a process's worker; a second connection serves a release at the end of a pass meanwhile. */
+const LEASE_CONNECTIONS = 2;
+
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -44,13 +48,17 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
  * rule needs a count and a write to be one step, a constraint decides or an advisory lock makes
  * writers take turns (see each file).
  */
-function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
+function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<void>): Store {
   // Every method waits for the migrations; a failed one rejects them all with its reason.
   const on = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
     await ready;
     return fn(pool);
   };
   const inTx = <T>(fn: (db: pg.PoolClient) => Promise<T>) => on((p) => tx(p, fn));
+  const onLeases = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
+    await ready;
+    return fn(leasePool);
+  };
   const audited = (change: (db: pg.PoolClient) => Promise<OperatorChange>, entry: (o: Extract<OperatorChange, { ok: true }>['operator']) => AuditInput | null) =>
     inTx(async (db) => {
       const r = await change(db);
@@ -74,7 +82,7 @@ function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
       list: (opts) => on((db) => listRuns(db, opts)),
       listRunning: (sources) => on((db) => listRunningRuns(db, sources)),
       pendingTargets: (runId, afterSeq, limit) => on((db) => pendingTargets(db, runId, afterSeq, limit)),
-      recordOutcomes: (runId, outcomes, requests, atMs) => on((p) => recordOutcomes(p, runId, outcomes, requests, atMs)),
+      recordOutcomes: (runId, outcomes, requests, atMs) => inTx((db) => recordOutcomes(db, runId, outcomes, requests, atMs)),
       progress: (runId) => on((db) => recentProgress(db, runId)),
       finish: (runId, end) => inTx((db) => finishRun(db, runId, end)),
       requestCancel: (runId, entry) =>
@@ -95,6 +103,20 @@ function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
         }),
       keepValues: (runId, kept) => on((db) => keepValues(db, runId, kept)),
       copyUsers: (runId, slice) => inTx((db) => copyUsersSlice(db, runId, slice)),
+      fenced: (fence) => {
+        // The check and the write share one transaction: see checkFence.
+        const guarded = <T>(write: (db: pg.PoolClient) => Promise<T>) =>
+          inTx(async (db) => {
+            await checkFence(db, fence);
+            return write(db);
+          });
+        return {
+          recordOutcomes: (runId, outcomes, requests, atMs) => guarded((db) => recordOutcomes(db, runId, outcomes, requests, atMs)),
+          keepValues: (runId, kept) => guarded((db) => keepValues(db, runId, kept)),
+          finish: (runId, end) => guarded((db) => finishRun(db, runId, end)),
+          copyUsers: (runId, slice) => guarded((db) => copyUsersSlice(db, runId, slice)),
+        };
+      },
       attrCounts: (runId) => on((db) => attrCounts(db, runId)),
       createFromCheck: (checkId, start, entry) =>
         inTx(async (db) => {
@@ -234,7 +256,14 @@ function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
       record: (deliveryId, outcome, nowMs) => on((p) => recordDelivery(p, deliveryId, outcome, nowMs)),
     },
     lease: {
-      acquire: (me, opts) => on((db) => acquireLease(db, me, opts)),
+      acquire: (me, opts) => onLeases((db) => acquireLease(db, me, opts)),
+    },
+    appLeases: {
+      beat: (me, opts) => onLeases((db) => beatProcess(db, me, opts)),
+      list: () => onLeases((db) => listAppLeases(db)),
+      take: (me, appId, opts) => onLeases((p) => tx(p, (db) => takeAppLease(db, me, appId, opts))),
+      renew: (fences, opts) => onLeases((db) => renewAppLeases(db, fences, opts)),
+      release: (fence, nowMs) => onLeases((db) => releaseAppLease(db, fence, nowMs)),
     },
     ping: () =>
       on(async (db) => {
@@ -245,7 +274,7 @@ function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
       if (closed) return;
       closed = true;
       await ready.catch(() => undefined);
-      await pool.end();
+      await Promise.all([pool.end(), leasePool.end()]);
     },
   };
 }
@@ -257,11 +286,14 @@ function createPostgresStore(pool: pg.Pool, ready: Promise<void>): Store {
  */
 export function openPostgresStore(config: PostgresConfig): Store {
   const pool = createPool(config);
+  // Leases are renewed on a connection of their own: queued behind a busy process's batch writes
+  // on the shared pool, a renewal came so late that the holder stopped sending for its apps.
+  const leasePool = createPool({ ...config, pool: LEASE_CONNECTIONS });
   const ready = migrate(pool).catch((err: unknown) => {
     // Start-up prints this: which database (never its password), and why.
     throw new Error(`cannot open the database ${config.display}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   });
   // Handled here so a store nobody calls does not crash the process; every call still sees the rejection.
   ready.catch(() => undefined);
-  return createPostgresStore(pool, ready);
+  return createPostgresStore(pool, leasePool, ready);
 }

@@ -7,7 +7,7 @@ import { progressSlot, type ProgressSecond } from '../../runs/progress';
 import { assertUserMove, type UserResult } from '../../runs/state-machine';
 import { tallyOutcomes } from '../../runs/tally';
 import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
-import { tx, type Db } from './database';
+import type { Db } from './database';
 import { IS_RUN, pgArray, toFailure, toSummary, type RunRow } from './runs';
 
 interface RunUserRow {
@@ -58,85 +58,84 @@ export async function pendingTargets(db: Db, runId: number, afterSeq: number, li
 }
 
 /**
- * One transaction per batch. The run's row is locked first, as finish locks it first, so a batch
- * recorded while another process closes the run waits instead of deadlocking. Only rows still
+ * One batch, in the caller's transaction (one per batch). The run's row is locked first, as
+ * finish locks it first, so a batch recorded while another process closes the run waits instead
+ * of deadlocking. Only rows still
  * pending change (the UPDATE re-checks that on rows another writer changed meanwhile), and only
  * those are counted, so a batch reported twice, by this process or by one that lost the run,
  * cannot be counted twice.
  */
-export async function recordOutcomes(pool: pg.Pool, runId: number, outcomes: readonly UserOutcome[], requests: number, atMs = Date.now()): Promise<void> {
+export async function recordOutcomes(db: pg.PoolClient, runId: number, outcomes: readonly UserOutcome[], requests: number, atMs = Date.now()): Promise<void> {
   for (const o of outcomes) assertUserMove('pending', o.status);
-  await tx(pool, async (db) => {
-    await db.query('SELECT 1 FROM runs WHERE id = $1 FOR NO KEY UPDATE', [runId]);
-    const failureOf = (o: UserOutcome) => (o.status === 'failed' ? o.failure : null);
-    const settled = (o: UserOutcome) => (o.status === 'failed' ? null : o);
-    const moved = await db.query<{ seq: number }>(
-      `UPDATE run_users u SET result = v.result, error_key = v.error_key, error_code = v.error_code, error_info = v.error_info, attempts = v.attempts,
-                              attr_values = COALESCE(v.attr_values::json, u.attr_values), skipped_attrs = v.skipped::text[]
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[])
-         AS v(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped)
-       WHERE u.run_id = $1 AND u.seq = v.seq AND u.result = 'pending'
-       RETURNING u.seq`,
-      [
-        runId,
-        outcomes.map((o) => o.seq),
-        outcomes.map((o) => o.status),
-        outcomes.map((o) => failureOf(o)?.key ?? null),
-        outcomes.map((o) => failureOf(o)?.code ?? null),
-        outcomes.map((o) => failureOf(o)?.info ?? null),
-        outcomes.map((o) => o.attempts),
-        outcomes.map((o) => {
-          const s = settled(o);
-          return s?.values && !s.valuesKept ? JSON.stringify(s.values) : null;
-        }),
-        outcomes.map((o) => {
-          const s = settled(o);
-          return s?.skipped && s.skipped.length > 0 ? pgArray(s.skipped) : null;
-        }),
-      ],
-    );
-    const movedSeqs = new Set(moved.rows.map((r) => r.seq));
-    const t = tallyOutcomes(outcomes.filter((o) => movedSeqs.has(o.seq)));
+  await db.query('SELECT 1 FROM runs WHERE id = $1 FOR NO KEY UPDATE', [runId]);
+  const failureOf = (o: UserOutcome) => (o.status === 'failed' ? o.failure : null);
+  const settled = (o: UserOutcome) => (o.status === 'failed' ? null : o);
+  const moved = await db.query<{ seq: number }>(
+    `UPDATE run_users u SET result = v.result, error_key = v.error_key, error_code = v.error_code, error_info = v.error_info, attempts = v.attempts,
+                            attr_values = COALESCE(v.attr_values::json, u.attr_values), skipped_attrs = v.skipped::text[]
+     FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[])
+       AS v(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped)
+     WHERE u.run_id = $1 AND u.seq = v.seq AND u.result = 'pending'
+     RETURNING u.seq`,
+    [
+      runId,
+      outcomes.map((o) => o.seq),
+      outcomes.map((o) => o.status),
+      outcomes.map((o) => failureOf(o)?.key ?? null),
+      outcomes.map((o) => failureOf(o)?.code ?? null),
+      outcomes.map((o) => failureOf(o)?.info ?? null),
+      outcomes.map((o) => o.attempts),
+      outcomes.map((o) => {
+        const s = settled(o);
+        return s?.values && !s.valuesKept ? JSON.stringify(s.values) : null;
+      }),
+      outcomes.map((o) => {
+        const s = settled(o);
+        return s?.skipped && s.skipped.length > 0 ? pgArray(s.skipped) : null;
+      }),
+    ],
+  );
+  const movedSeqs = new Set(moved.rows.map((r) => r.seq));
+  const t = tallyOutcomes(outcomes.filter((o) => movedSeqs.has(o.seq)));
+  await db.query(
+    `UPDATE runs SET removed = removed + $2, skipped = skipped + $3, nothing_to_remove = nothing_to_remove + $4, failed = failed + $5,
+                     with_values = with_values + $6, requests = requests + $7 WHERE id = $1`,
+    [runId, t.succeeded, t.skipped, t.nothingToRemove, t.failed, t.withValues, requests],
+  );
+  const finished = t.finished;
+  if (finished > 0) {
+    const { second, slot } = progressSlot(atMs);
+    // A slot holding an older second starts over; one holding a newer second (a late write) is left alone.
     await db.query(
-      `UPDATE runs SET removed = removed + $2, skipped = skipped + $3, nothing_to_remove = nothing_to_remove + $4, failed = failed + $5,
-                       with_values = with_values + $6, requests = requests + $7 WHERE id = $1`,
-      [runId, t.succeeded, t.skipped, t.nothingToRemove, t.failed, t.withValues, requests],
+      `INSERT INTO run_progress (run_id, slot, second, first_ms, first_users, last_ms, users) VALUES ($1, $2, $3, $4, $5, $4, $5)
+       ON CONFLICT (run_id, slot) DO UPDATE SET
+         first_ms = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_ms ELSE excluded.first_ms END,
+         first_users = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_users ELSE excluded.first_users END,
+         users = CASE WHEN run_progress.second = excluded.second THEN run_progress.users + excluded.users ELSE excluded.users END,
+         last_ms = CASE WHEN run_progress.second = excluded.second THEN GREATEST(run_progress.last_ms, excluded.last_ms) ELSE excluded.last_ms END,
+         second = excluded.second
+       WHERE excluded.second >= run_progress.second`,
+      [runId, slot, second, atMs, finished],
     );
-    const finished = t.finished;
-    if (finished > 0) {
-      const { second, slot } = progressSlot(atMs);
-      // A slot holding an older second starts over; one holding a newer second (a late write) is left alone.
-      await db.query(
-        `INSERT INTO run_progress (run_id, slot, second, first_ms, first_users, last_ms, users) VALUES ($1, $2, $3, $4, $5, $4, $5)
-         ON CONFLICT (run_id, slot) DO UPDATE SET
-           first_ms = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_ms ELSE excluded.first_ms END,
-           first_users = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_users ELSE excluded.first_users END,
-           users = CASE WHEN run_progress.second = excluded.second THEN run_progress.users + excluded.users ELSE excluded.users END,
-           last_ms = CASE WHEN run_progress.second = excluded.second THEN GREATEST(run_progress.last_ms, excluded.last_ms) ELSE excluded.last_ms END,
-           second = excluded.second
-         WHERE excluded.second >= run_progress.second`,
-        [runId, slot, second, atMs, finished],
-      );
-    }
-    if (t.failures.length > 0) {
-      const groups = t.failures;
-      await db.query(
-        `INSERT INTO run_failures (run_id, error_key, error_code, info, count)
-         SELECT $1, k, c, i, n FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) AS g(k, c, i, n)
-         ON CONFLICT (run_id, error_key) DO UPDATE SET count = run_failures.count + excluded.count`,
-        [runId, groups.map((g) => g.failure.key), groups.map((g) => g.failure.code), groups.map((g) => g.failure.info), groups.map((g) => g.count)],
-      );
-    }
-    if (t.attrs.length > 0) {
-      const attrs = t.attrs;
-      await db.query(
-        `INSERT INTO run_attr_counts (run_id, attr, asked, with_value)
-         SELECT $1, a, n, v FROM unnest($2::text[], $3::int[], $4::int[]) AS c(a, n, v)
-         ON CONFLICT (run_id, attr) DO UPDATE SET asked = run_attr_counts.asked + excluded.asked, with_value = run_attr_counts.with_value + excluded.with_value`,
-        [runId, attrs.map((c) => c.attr), attrs.map((c) => c.asked), attrs.map((c) => c.withValue)],
-      );
-    }
-  });
+  }
+  if (t.failures.length > 0) {
+    const groups = t.failures;
+    await db.query(
+      `INSERT INTO run_failures (run_id, error_key, error_code, info, count)
+       SELECT $1, k, c, i, n FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) AS g(k, c, i, n)
+       ON CONFLICT (run_id, error_key) DO UPDATE SET count = run_failures.count + excluded.count`,
+      [runId, groups.map((g) => g.failure.key), groups.map((g) => g.failure.code), groups.map((g) => g.failure.info), groups.map((g) => g.count)],
+    );
+  }
+  if (t.attrs.length > 0) {
+    const attrs = t.attrs;
+    await db.query(
+      `INSERT INTO run_attr_counts (run_id, attr, asked, with_value)
+       SELECT $1, a, n, v FROM unnest($2::text[], $3::int[], $4::int[]) AS c(a, n, v)
+       ON CONFLICT (run_id, attr) DO UPDATE SET asked = run_attr_counts.asked + excluded.asked, with_value = run_attr_counts.with_value + excluded.with_value`,
+      [runId, attrs.map((c) => c.attr), attrs.map((c) => c.asked), attrs.map((c) => c.withValue)],
+    );
+  }
 }
 
 export async function recentProgress(db: Db, runId: number): Promise<ProgressSecond[]> {

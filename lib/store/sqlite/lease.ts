@@ -1,5 +1,6 @@
 import 'server-only';
 import { LEASE_TTL_MS, pidAlive, type LeaseAttempt, type LeaseHolder, type LeaseIdentity, type LeaseOptions } from '../../lease/lease';
+import { LeaseLost, type Fence } from '../../lease/fence';
 import { statement, type Db } from './database';
 
 interface LeaseRow {
@@ -38,4 +39,15 @@ export function acquireLease(db: Db, me: LeaseIdentity, opts: LeaseOptions = {})
   ).run(me.id, me.pid, me.host, new Date(nowMs).toISOString(), nowMs + ttlMs, nowMs, gone).changes;
   if (taken === 1) return { ok: true };
   return { ok: false, holder: toHolder(current(db)!) };
+}
+
+/**
+ * The check every fenced write makes first, in its own transaction: this database's lease is still
+ * held by the fence's holder and not expired. SQLite's writes take turns, so nothing can take the
+ * lease between the check and the write. An app's fence is never issued here (one writer sends
+ * for every app), so it never passes.
+ */
+export function checkFence(db: Db, fence: Fence, nowMs = Date.now()): void {
+  const held = fence.scope === 'database' && statement(db, 'SELECT 1 FROM worker_lease WHERE id = 1 AND holder = ? AND expires_ms > ?').get(fence.holder, nowMs) !== undefined;
+  if (!held) throw new LeaseLost(fence);
 }

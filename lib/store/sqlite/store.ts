@@ -5,7 +5,7 @@ import { addWebhook, claimDueDeliveries, listWebhooks, recordDelivery, removeWeb
 import { claimKey, completeKey, releaseKey } from './idempotency';
 import { insertToken, listTokens, revokeToken, tokenByHash } from './tokens';
 import { openDatabase, type Db } from './database';
-import { acquireLease } from './lease';
+import { acquireLease, checkFence } from './lease';
 import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole } from './operators';
 import { purgeExpired } from './retention';
 import { createSession, endSession, resolveSession } from './sessions';
@@ -84,6 +84,20 @@ export function createSqliteStore(db: Db): Store {
         }),
       keepValues: async (runId, kept) => keepValues(db, runId, kept),
       copyUsers: async (runId, slice) => copyUsersSlice(db, runId, slice),
+      fenced: (fence) => {
+        // The check and the write in one transaction: see checkFence.
+        const guarded = <T>(write: () => T) =>
+          tx(() => {
+            checkFence(db, fence);
+            return write();
+          });
+        return {
+          recordOutcomes: async (runId, outcomes, requests, atMs) => guarded(() => recordOutcomes(db, runId, outcomes, requests, atMs)),
+          keepValues: async (runId, kept) => guarded(() => keepValues(db, runId, kept)),
+          finish: async (runId, end) => guarded(() => finishRun(db, runId, end)),
+          copyUsers: async (runId, slice) => guarded(() => copyUsersSlice(db, runId, slice)),
+        };
+      },
       attrCounts: async (runId) => attrCounts(db, runId),
       createFromCheck: async (checkId, start, entry) =>
         tx(() => {
@@ -213,6 +227,8 @@ export function createSqliteStore(db: Db): Store {
     lease: {
       acquire: async (me, opts) => acquireLease(db, me, opts),
     },
+    // One writer sends for every app: the database-wide lease decides alone.
+    appLeases: null,
     tokens: {
       create: async (token, entry) =>
         tx(() => {
