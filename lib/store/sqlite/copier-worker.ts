@@ -8,8 +8,8 @@
 // itself, where that package is its client variant and throws. Only staging.ts starts it.
 import Database from 'better-sqlite3';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { CopierRequest, PeerMessage, StagingReply, StagingThreadOptions } from './staging-protocol';
-import { Scratch, SCRATCH_CACHE } from './staging-scratch';
+import type { PeerMessage, StagingReply, StagingThreadOptions } from './staging-protocol';
+import { keepRows, Scratch, SCRATCH_CACHE } from './staging-scratch';
 
 const options = workerData as StagingThreadOptions;
 const port = parentPort!;
@@ -79,27 +79,18 @@ function pump(): void {
 
 let peer: MessagePort | null = null;
 
-port.on('message', (m: CopierRequest) => {
-  switch (m.type) {
-    case 'peer':
-      peer = m.port;
-      peer.on('message', (p: PeerMessage) => {
-        if (p.type !== 'merged') return;
-        merged = p;
-        pump();
-      });
-      return;
-    case 'rows':
-      scratch.append(m.firstSeq, m.rows);
-      port.postMessage({ type: 'stored' } satisfies StagingReply);
-      return;
-    case 'finish':
-      scratch.sortBuffered();
-      peer!.postMessage({ type: 'parts', parts: scratch.parts, received: scratch.received } satisfies PeerMessage);
-      return;
-    case 'next':
-      reported = false;
+keepRows(port, scratch, {
+  peer: (p) => {
+    peer = p;
+    peer.on('message', (m: PeerMessage) => {
+      if (m.type !== 'merged') return;
+      merged = m;
       pump();
-      return;
-  }
+    });
+  },
+  ended: () => peer!.postMessage({ type: 'parts', parts: scratch.parts, received: scratch.received } satisfies PeerMessage),
+  next: () => {
+    reported = false;
+    pump();
+  },
 });

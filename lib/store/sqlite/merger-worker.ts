@@ -7,8 +7,8 @@
 // itself, where that package is its client variant and throws. Only staging.ts starts it.
 import Database from 'better-sqlite3';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { PeerMessage, StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
-import { Scratch, SCRATCH_CACHE } from './staging-scratch';
+import type { PeerMessage, StagingThreadOptions } from './staging-protocol';
+import { keepRows, Scratch, SCRATCH_CACHE } from './staging-scratch';
 import { groupSlice, mergeApart } from './staging-sql';
 
 const options = workerData as StagingThreadOptions;
@@ -77,24 +77,17 @@ function mergeWhenReady(): void {
   db.close();
 }
 
-port.on('message', (m: StagingRequest) => {
-  switch (m.type) {
-    case 'peer':
-      peer = m.port;
-      peer.on('message', (p: PeerMessage) => {
-        if (p.type !== 'parts') return;
-        theirs = p;
-        mergeWhenReady();
-      });
-      return;
-    case 'rows':
-      scratch.append(m.firstSeq, m.rows);
-      port.postMessage({ type: 'stored' } satisfies StagingReply);
-      return;
-    case 'finish':
-      scratch.sortBuffered();
-      finishing = true;
+keepRows(port, scratch, {
+  peer: (p) => {
+    peer = p;
+    peer.on('message', (m: PeerMessage) => {
+      if (m.type !== 'parts') return;
+      theirs = m;
       mergeWhenReady();
-      return;
-  }
+    });
+  },
+  ended: () => {
+    finishing = true;
+    mergeWhenReady();
+  },
 });

@@ -5,8 +5,10 @@
 // No `import 'server-only'` here, unlike the store's other files: the staging threads load it, and
 // in a thread that package is its client variant and throws.
 import type Database from 'better-sqlite3';
+import type { MessagePort } from 'node:worker_threads';
 import { usersOf } from '../../uploads/staged-rows';
 import type { StagedRows } from '../../uploads/types';
+import type { CopierRequest, StagingReply } from './staging-protocol';
 import { SCRATCH_SCHEMA } from './staging-sql';
 
 /**
@@ -85,4 +87,30 @@ export class Scratch {
     this.parts++;
     this.buffered = 0;
   }
+}
+
+/**
+ * What both staging threads do with the main thread's messages: keep each batch of rows and say
+ * so, and once the file has ended sort what is left. Meeting the other thread, what follows the
+ * end, and the copier's `next` are each thread's own.
+ */
+export function keepRows(port: MessagePort, scratch: Scratch, own: { peer: (peer: MessagePort) => void; ended: () => void; next?: () => void }): void {
+  port.on('message', (m: CopierRequest) => {
+    switch (m.type) {
+      case 'peer':
+        own.peer(m.port);
+        return;
+      case 'rows':
+        scratch.append(m.firstSeq, m.rows);
+        port.postMessage({ type: 'stored' } satisfies StagingReply);
+        return;
+      case 'finish':
+        scratch.sortBuffered();
+        own.ended();
+        return;
+      case 'next':
+        own.next?.();
+        return;
+    }
+  });
 }
