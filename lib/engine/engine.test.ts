@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallResult } from '../tim/client';
 import type { UserAttrs } from '../tim/wire';
 import { runBatches, toBatches, type UserOutcome } from './engine';
-import { backoffDelay, DEFAULT_RETRY_POLICY } from './settle';
+import { backoffDelay, DEFAULT_RETRY_POLICY } from '../tim/policy';
 import { removeAttr, type Operation, type RemovalTarget } from './operations';
 import { readBatchReply } from '../tim/outcomes';
 import type { Clock, RateLimiter } from '../tim/rate-limiter';

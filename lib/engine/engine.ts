@@ -6,7 +6,8 @@ import type { BatchApi, BatchTarget, Operation, Settled } from './operations';
 import type { Attrs } from '../tim/wire';
 import type { Clock, RateLimiter } from '../tim/rate-limiter';
 import { LeaseLost } from '../lease/fence';
-import { DEFAULT_RETRY_POLICY, settle, type FailedUser, type Pass, type RetryPolicy } from './settle';
+import { settle, type FailedUser, type Pass } from './settle';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../tim/policy';
 
 /** Every user of a batch ends in exactly one of these, once. */
 export type UserOutcome = ({ seq: number; account: string; attempts: number } & Settled) | FailedUser;

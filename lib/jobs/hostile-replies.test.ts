@@ -7,7 +7,7 @@ import { slowestAnswerDuring } from '../../test-support/responsiveness';
 import { oneAppRegistry, testSessionSecret } from '../../test-support/sim-and-database';
 import type { AppRegistry } from '../apps/registry';
 import { DEFAULT_CSV_LIMITS } from '../csv/limits';
-import { DEFAULT_RETRY_POLICY } from '../engine/settle';
+import { DEFAULT_RETRY_POLICY } from '../tim/policy';
 import { realClock } from '../tim/rate-limiter';
 import { ENGLISH } from '../messages/catalogues';
 import { runResults } from '../queries/runs';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sameBudget } from '../../test-support/budgets';
 import { simulatorAndDatabase } from '../../test-support/sim-and-database';
-import { DEFAULT_RETRY_POLICY } from '../engine/settle';
+import { DEFAULT_RETRY_POLICY } from '../tim/policy';
 import { createRateLimiter, realClock } from '../tim/rate-limiter';
 import type { AuditAction } from '../audit/types';
 import type { RunKind } from '../runs/state-machine';

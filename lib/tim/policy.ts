@@ -171,3 +171,25 @@ export function handlingOf(ref: FailureRef): Handling {
       return appHandling(ref.failure);
   }
 }
+
+export interface RetryPolicy {
+  /** Requests per user for transient errors (91000, 5xx, timeouts) before the user is failed. */
+  maxAttempts: number;
+  /** Requests of a batch answered 60007/60011 (each slows the app's budget) before its users are failed with that code. */
+  maxRateLimitWaits: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  maxRateLimitWaits: 20,
+  baseDelayMs: 250,
+  maxDelayMs: 10_000,
+};
+
+/** Exponential back-off with jitter in [½, 1] of the step, so retries of parallel batches spread out. */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
+  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step * (0.5 + random() / 2));
+}
