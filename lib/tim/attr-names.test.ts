@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../sim/server';
 import { createAttrNamesCache } from './attr-names';
 import { createTimClient } from './client';
+import { DEFAULT_RETRY_POLICY } from './policy';
 import { createUserSigCache } from './usersig-cache';
 
 const APP = 1400000005;
@@ -22,7 +23,7 @@ describe('attribute-name cache', () => {
     let slots = 0;
     let released = 0;
     const budget = { acquire: async () => (slots++, { release: () => void released++, rateLimited: () => {} }) };
-    const cache = createAttrNamesCache(tim(), budget, () => now);
+    const cache = createAttrNamesCache(tim(), budget, { now: () => now });
     expect(await cache.load()).toEqual({ ok: true, names: ['sex', 'city'] });
     now += 29_000;
     await cache.load();
@@ -45,6 +46,30 @@ describe('attribute-name cache', () => {
       expect(await cache.load()).toMatchObject({ ok: true });
       expect(await cache.load({ fresh: true })).toMatchObject({ ok: false, failure: { code: 60007 } });
       expect(limited).toBe(1);
+    } finally {
+      sim.reset();
+    }
+  });
+
+  it('retries a transient failure (91000) with back-off, and gives up after the policy’s attempts', async () => {
+    sim.reset();
+    const slept: number[] = [];
+    const budget = { acquire: async () => ({ release: () => {}, rateLimited: () => {} }) };
+    try {
+      sim.setConfig({ faults: { error91000: 1 } });
+      // The server recovers while the console waits before its second request.
+      const recovering = createAttrNamesCache(tim(), budget, { sleep: async (ms) => void (slept.push(ms), sim.setConfig({ faults: { error91000: 0 } })), random: () => 1 });
+      expect(await recovering.load()).toEqual({ ok: true, names: ['sex', 'city'] });
+      expect(slept).toEqual([DEFAULT_RETRY_POLICY.baseDelayMs]);
+      expect(sim.stats().byApi.get_attr_name).toBe(2);
+
+      sim.reset();
+      sim.setConfig({ faults: { error91000: 1 } });
+      slept.length = 0;
+      const down = createAttrNamesCache(tim(), budget, { sleep: async (ms) => void slept.push(ms), random: () => 1 });
+      expect(await down.load()).toMatchObject({ ok: false, failure: { code: 91000, handling: 'retry' } });
+      expect(sim.stats().byApi.get_attr_name).toBe(DEFAULT_RETRY_POLICY.maxAttempts);
+      expect(slept).toEqual([250, 500, 1000, 2000]);
     } finally {
       sim.reset();
     }
