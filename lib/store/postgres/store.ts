@@ -55,6 +55,22 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
     return fn(pool);
   };
   const inTx = <T>(fn: (db: pg.PoolClient) => Promise<T>) => on((p) => tx(p, fn));
+  // A pass's writes of one run (outcomes, copying users, closing it) each lock the run's row first, so the database takes them one at a
+  // time anyway. Taking turns here, before a connection is taken, keeps the lanes waiting for that
+  // lock from holding the whole pool, which pages and /api/health need too.
+  const turns = new Map<number, Promise<unknown>>();
+  const inTurn = <T>(runId: number, write: () => Promise<T>): Promise<T> => {
+    const mine = (turns.get(runId) ?? Promise.resolve()).then(write);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    turns.set(runId, settled);
+    void settled.then(() => {
+      if (turns.get(runId) === settled) turns.delete(runId);
+    });
+    return mine;
+  };
   const onLeases = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
     await ready;
     return fn(leasePool);
@@ -82,7 +98,7 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
       list: (opts) => on((db) => listRuns(db, opts)),
       listRunning: (sources) => on((db) => listRunningRuns(db, sources)),
       pendingTargets: (runId, afterSeq, limit) => on((db) => pendingTargets(db, runId, afterSeq, limit)),
-      recordOutcomes: (runId, outcomes, requests, atMs) => inTx((db) => recordOutcomes(db, runId, outcomes, requests, atMs)),
+      recordOutcomes: (runId, outcomes, requests, atMs) => inTurn(runId, () => inTx((db) => recordOutcomes(db, runId, outcomes, requests, atMs))),
       progress: (runId) => on((db) => recentProgress(db, runId)),
       finish: (runId, end) => inTx((db) => finishRun(db, runId, end)),
       requestCancel: (runId, entry) =>
@@ -111,10 +127,11 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
             return write(db);
           });
         return {
-          recordOutcomes: (runId, outcomes, requests, atMs) => guarded((db) => recordOutcomes(db, runId, outcomes, requests, atMs)),
+          recordOutcomes: (runId, outcomes, requests, atMs) => inTurn(runId, () => guarded((db) => recordOutcomes(db, runId, outcomes, requests, atMs))),
+          // Values are kept per user, without the run's row: no turn to wait for.
           keepValues: (runId, kept) => guarded((db) => keepValues(db, runId, kept)),
-          finish: (runId, end) => guarded((db) => finishRun(db, runId, end)),
-          copyUsers: (runId, slice) => guarded((db) => copyUsersSlice(db, runId, slice)),
+          finish: (runId, end) => inTurn(runId, () => guarded((db) => finishRun(db, runId, end))),
+          copyUsers: (runId, slice) => inTurn(runId, () => guarded((db) => copyUsersSlice(db, runId, slice))),
         };
       },
       attrCounts: (runId) => on((db) => attrCounts(db, runId)),
