@@ -23,6 +23,25 @@ export interface Tally {
   attrs: { attr: string; asked: number; withValue: number }[];
 }
 
+/** The counter a finished user adds one to. */
+export type Counter = 'succeeded' | 'skipped' | 'nothingToRemove' | 'failed';
+
+/** What one finished user adds to its run's counters. A store that sums these itself (in one statement) sums them over the users it moved. */
+export interface UserCount {
+  counter: Counter;
+  withValues: boolean;
+  /** The attributes the user was asked about, each with whether it had a value. */
+  attrs: { attr: string; withValue: boolean }[];
+}
+
+export function countUser(o: TalliedOutcome): UserCount {
+  if (o.status === 'failed') return { counter: 'failed', withValues: false, attrs: [] };
+  const counter: Counter = o.status === 'skipped' ? 'skipped' : o.status === 'nothing_to_remove' ? 'nothingToRemove' : 'succeeded';
+  // A restore's values are what it wrote back, not values found on the user.
+  const withValues = o.values !== undefined && o.status !== 'restored' && Object.keys(o.values).length > 0;
+  return { counter, withValues, attrs: (o.attrs ?? []).map((attr) => ({ attr, withValue: o.values?.[attr] !== undefined })) };
+}
+
 /**
  * Counts the users a batch finished. Only users the store actually moved out of pending may be
  * passed: a batch recorded twice must not count twice.
@@ -32,24 +51,20 @@ export function tallyOutcomes(outcomes: Iterable<TalliedOutcome>): Tally {
   const byKey = new Map<string, { failure: Failure; count: number }>();
   const byAttr = new Map<string, { attr: string; asked: number; withValue: number }>();
   for (const o of outcomes) {
+    const c = countUser(o);
     tally.finished++;
+    tally[c.counter]++;
+    if (c.withValues) tally.withValues++;
     if (o.status === 'failed') {
-      tally.failed++;
       const group = byKey.get(o.failure.key);
       if (group) group.count++;
       else byKey.set(o.failure.key, { failure: o.failure, count: 1 });
-      continue;
     }
-    if (o.status === 'skipped') tally.skipped++;
-    else if (o.status === 'nothing_to_remove') tally.nothingToRemove++;
-    else tally.succeeded++;
-    // A restore's values are what it wrote back, not values found on the user.
-    if (o.values && o.status !== 'restored' && Object.keys(o.values).length > 0) tally.withValues++;
-    for (const attr of o.attrs ?? []) {
+    for (const { attr, withValue } of c.attrs) {
       let counts = byAttr.get(attr);
       if (!counts) byAttr.set(attr, (counts = { attr, asked: 0, withValue: 0 }));
       counts.asked++;
-      if (o.values?.[attr] !== undefined) counts.withValue++;
+      if (withValue) counts.withValue++;
     }
   }
   tally.failures = [...byKey.values()];
