@@ -113,14 +113,21 @@ export async function releaseAppLease(db: Db, fence: AppFence, nowMs: number): P
  * here, so it keeps a plain FOR SHARE.
  */
 export async function checkFence(db: pg.PoolClient, fence: Fence, nowMs = Date.now()): Promise<void> {
-  const held =
-    fence.scope === 'app'
-      ? await db.query('SELECT 1 FROM app_leases WHERE app_id = $1 AND holder = $2 AND fence = $3 AND expires_ms > $4 FOR KEY SHARE', [
-          fence.appId,
-          fence.holder,
-          fence.token,
-          nowMs,
-        ])
-      : await db.query('SELECT 1 FROM worker_lease WHERE id = 1 AND holder = $1 AND expires_ms > $2 FOR SHARE', [fence.holder, nowMs]);
-  if (changed(held) === 0) throw new LeaseLost(fence);
+  const held = fenceHeld(fence, nowMs, 1);
+  if (changed(await db.query(held.sql, held.params)) === 0) throw new LeaseLost(fence);
+}
+
+/**
+ * The same check as a query to put in a write's WITH, so that one statement checks and writes: its
+ * placeholders are numbered from `from`. No fence (an unfenced write) is always held.
+ */
+export function fenceHeld(fence: Fence | null, nowMs: number, from: number): { sql: string; params: (string | number)[] } {
+  if (fence === null) return { sql: 'SELECT 1', params: [] };
+  const $ = (k: number) => `$${from + k}`;
+  return fence.scope === 'app'
+    ? {
+        sql: `SELECT 1 FROM app_leases WHERE app_id = ${$(0)} AND holder = ${$(1)} AND fence = ${$(2)} AND expires_ms > ${$(3)} FOR KEY SHARE`,
+        params: [fence.appId, fence.holder, fence.token, nowMs],
+      }
+    : { sql: `SELECT 1 FROM worker_lease WHERE id = 1 AND holder = ${$(0)} AND expires_ms > ${$(1)} FOR SHARE`, params: [fence.holder, nowMs] };
 }

@@ -98,7 +98,7 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
       list: (opts) => on((db) => listRuns(db, opts)),
       listRunning: (sources) => on((db) => listRunningRuns(db, sources)),
       pendingTargets: (runId, afterSeq, limit) => on((db) => pendingTargets(db, runId, afterSeq, limit)),
-      recordOutcomes: (runId, outcomes, requests, atMs) => inTurn(runId, () => inTx((db) => recordOutcomes(db, runId, outcomes, requests, atMs))),
+      recordOutcomes: (runId, outcomes, requests, atMs) => inTurn(runId, () => on((db) => recordOutcomes(db, runId, outcomes, requests, atMs))),
       progress: (runId) => on((db) => recentProgress(db, runId)),
       finish: (runId, end) => inTx((db) => finishRun(db, runId, end)),
       requestCancel: (runId, entry) =>
@@ -127,9 +127,10 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
             return write(db);
           });
         return {
-          recordOutcomes: (runId, outcomes, requests, atMs) => inTurn(runId, () => guarded((db) => recordOutcomes(db, runId, outcomes, requests, atMs))),
+          // Each one statement, which checks the fence itself.
+          recordOutcomes: (runId, outcomes, requests, atMs) => inTurn(runId, () => on((db) => recordOutcomes(db, runId, outcomes, requests, atMs, fence))),
           // Values are kept per user, without the run's row: no turn to wait for.
-          keepValues: (runId, kept) => guarded((db) => keepValues(db, runId, kept)),
+          keepValues: (runId, kept) => on((db) => keepValues(db, runId, kept, fence)),
           finish: (runId, end) => inTurn(runId, () => guarded((db) => finishRun(db, runId, end))),
           copyUsers: (runId, slice) => inTurn(runId, () => guarded((db) => copyUsersSlice(db, runId, slice))),
         };

@@ -1,11 +1,12 @@
 import 'server-only';
-import type pg from 'pg';
 import type { UserOutcome } from '../../engine/engine';
 import type { RunTarget } from '../../engine/operations';
 import type { Attrs } from '../../tim/wire';
 import { progressSlot, type ProgressSecond } from '../../runs/progress';
 import { assertUserMove, type UserResult } from '../../runs/state-machine';
-import { tallyOutcomes } from '../../runs/tally';
+import { countUser } from '../../runs/tally';
+import { LeaseLost, type Fence } from '../../lease/fence';
+import { fenceHeld } from './app-leases';
 import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
 import type { Db } from './database';
 import { IS_RUN, pgArray, toFailure, toSummary, type RunRow } from './runs';
@@ -58,84 +59,102 @@ export async function pendingTargets(db: Db, runId: number, afterSeq: number, li
 }
 
 /**
- * One batch, in the caller's transaction (one per batch). The run's row is locked first, as
- * finish locks it first, so a batch recorded while another process closes the run waits instead
- * of deadlocking. Only rows still
- * pending change (the UPDATE re-checks that on rows another writer changed meanwhile), and only
- * those are counted, so a batch reported twice, by this process or by one that lost the run,
- * cannot be counted twice.
+ * One batch in one statement, so the run's row is locked for that statement only (a batch per
+ * statement, not a transaction of round trips each waited for while the lanes queue). In order,
+ * each step reading the one before:
+ * - `held`: the fence (see checkFence), locked until the statement ends, or nothing is written;
+ * - `run`: the run's row, locked before any user, as finish locks it first, so a batch recorded
+ *   while another process closes the run waits instead of deadlocking;
+ * - `moved`: the users still pending (re-checked on rows another writer changed meanwhile), the
+ *   only ones counted, so a batch reported twice cannot be counted twice;
+ * - the counters, the pace, the failure groups and the attribute counts, summed over `moved` from
+ *   what each user adds (countUser).
  */
-export async function recordOutcomes(db: pg.PoolClient, runId: number, outcomes: readonly UserOutcome[], requests: number, atMs = Date.now()): Promise<void> {
+export async function recordOutcomes(
+  db: Db,
+  runId: number,
+  outcomes: readonly UserOutcome[],
+  requests: number,
+  atMs = Date.now(),
+  fence: Fence | null = null,
+): Promise<void> {
   for (const o of outcomes) assertUserMove('pending', o.status);
-  await db.query('SELECT 1 FROM runs WHERE id = $1 FOR NO KEY UPDATE', [runId]);
   const failureOf = (o: UserOutcome) => (o.status === 'failed' ? o.failure : null);
   const settled = (o: UserOutcome) => (o.status === 'failed' ? null : o);
-  const moved = await db.query<{ seq: number }>(
-    `UPDATE run_users u SET result = v.result, error_key = v.error_key, error_code = v.error_code, error_info = v.error_info, attempts = v.attempts,
-                            attr_values = COALESCE(v.attr_values::json, u.attr_values), skipped_attrs = v.skipped::text[]
-     FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[])
-       AS v(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped)
-     WHERE u.run_id = $1 AND u.seq = v.seq AND u.result = 'pending'
-     RETURNING u.seq`,
-    [
-      runId,
-      outcomes.map((o) => o.seq),
-      outcomes.map((o) => o.status),
-      outcomes.map((o) => failureOf(o)?.key ?? null),
-      outcomes.map((o) => failureOf(o)?.code ?? null),
-      outcomes.map((o) => failureOf(o)?.info ?? null),
-      outcomes.map((o) => o.attempts),
-      outcomes.map((o) => {
-        const s = settled(o);
-        return s?.values && !s.valuesKept ? JSON.stringify(s.values) : null;
-      }),
-      outcomes.map((o) => {
-        const s = settled(o);
-        return s?.skipped && s.skipped.length > 0 ? pgArray(s.skipped) : null;
-      }),
-    ],
-  );
-  const movedSeqs = new Set(moved.rows.map((r) => r.seq));
-  const t = tallyOutcomes(outcomes.filter((o) => movedSeqs.has(o.seq)));
-  await db.query(
-    `UPDATE runs SET removed = removed + $2, skipped = skipped + $3, nothing_to_remove = nothing_to_remove + $4, failed = failed + $5,
-                     with_values = with_values + $6, requests = requests + $7 WHERE id = $1`,
-    [runId, t.succeeded, t.skipped, t.nothingToRemove, t.failed, t.withValues, requests],
-  );
-  const finished = t.finished;
-  if (finished > 0) {
-    const { second, slot } = progressSlot(atMs);
-    // A slot holding an older second starts over; one holding a newer second (a late write) is left alone.
-    await db.query(
-      `INSERT INTO run_progress (run_id, slot, second, first_ms, first_users, last_ms, users) VALUES ($1, $2, $3, $4, $5, $4, $5)
+  const counts = outcomes.map(countUser);
+  const asked = outcomes.flatMap((o, i) => counts[i]!.attrs.map((a) => ({ seq: o.seq, ...a })));
+  const { second, slot } = progressSlot(atMs);
+  const params: unknown[] = [
+    runId,
+    outcomes.map((o) => o.seq),
+    outcomes.map((o) => o.status),
+    outcomes.map((o) => failureOf(o)?.key ?? null),
+    outcomes.map((o) => failureOf(o)?.code ?? null),
+    outcomes.map((o) => failureOf(o)?.info ?? null),
+    outcomes.map((o) => o.attempts),
+    outcomes.map((o) => {
+      const s = settled(o);
+      return s?.values && !s.valuesKept ? JSON.stringify(s.values) : null;
+    }),
+    outcomes.map((o) => {
+      const s = settled(o);
+      return s?.skipped && s.skipped.length > 0 ? pgArray(s.skipped) : null;
+    }),
+    counts.map((c) => c.counter),
+    counts.map((c) => c.withValues),
+    requests,
+    slot,
+    second,
+    atMs,
+    asked.map((a) => a.seq),
+    asked.map((a) => a.attr),
+    asked.map((a) => a.withValue),
+  ];
+  const held = fenceHeld(fence, Date.now(), params.length + 1);
+  const { rows } = await db.query<{ held: boolean }>(
+    `WITH held AS (${held.sql}),
+     run AS (SELECT id FROM runs WHERE id = $1 AND EXISTS (SELECT 1 FROM held) FOR NO KEY UPDATE),
+     v AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::bool[])
+             AS v(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped, counter, with_values)),
+     moved AS (
+       UPDATE run_users u SET result = v.result, error_key = v.error_key, error_code = v.error_code, error_info = v.error_info, attempts = v.attempts,
+                              attr_values = COALESCE(v.attr_values::json, u.attr_values), skipped_attrs = v.skipped::text[]
+       FROM v WHERE u.run_id = (SELECT id FROM run) AND u.seq = v.seq AND u.result = 'pending'
+       RETURNING v.seq, v.counter, v.with_values, v.error_key, v.error_code, v.error_info),
+     t AS (SELECT count(*) FILTER (WHERE counter = 'succeeded') AS succeeded, count(*) FILTER (WHERE counter = 'skipped') AS skipped,
+                  count(*) FILTER (WHERE counter = 'nothingToRemove') AS nothing_to_remove, count(*) FILTER (WHERE counter = 'failed') AS failed,
+                  count(*) FILTER (WHERE with_values) AS with_values, count(*) AS finished
+           FROM moved),
+     counted AS (
+       UPDATE runs r SET removed = removed + t.succeeded, skipped = r.skipped + t.skipped, nothing_to_remove = r.nothing_to_remove + t.nothing_to_remove,
+                         failed = r.failed + t.failed, with_values = r.with_values + t.with_values, requests = requests + $12::int
+       FROM t WHERE r.id = (SELECT id FROM run)),
+     paced AS (
+       -- A slot holding an older second starts over; one holding a newer second (a late write) is left alone.
+       INSERT INTO run_progress (run_id, slot, second, first_ms, first_users, last_ms, users)
+       SELECT (SELECT id FROM run), $13::int, $14::bigint, $15::bigint, t.finished, $15::bigint, t.finished FROM t WHERE t.finished > 0
        ON CONFLICT (run_id, slot) DO UPDATE SET
          first_ms = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_ms ELSE excluded.first_ms END,
          first_users = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_users ELSE excluded.first_users END,
          users = CASE WHEN run_progress.second = excluded.second THEN run_progress.users + excluded.users ELSE excluded.users END,
          last_ms = CASE WHEN run_progress.second = excluded.second THEN GREATEST(run_progress.last_ms, excluded.last_ms) ELSE excluded.last_ms END,
          second = excluded.second
-       WHERE excluded.second >= run_progress.second`,
-      [runId, slot, second, atMs, finished],
-    );
-  }
-  if (t.failures.length > 0) {
-    const groups = t.failures;
-    await db.query(
-      `INSERT INTO run_failures (run_id, error_key, error_code, info, count)
-       SELECT $1, k, c, i, n FROM unnest($2::text[], $3::int[], $4::text[], $5::int[]) AS g(k, c, i, n)
-       ON CONFLICT (run_id, error_key) DO UPDATE SET count = run_failures.count + excluded.count`,
-      [runId, groups.map((g) => g.failure.key), groups.map((g) => g.failure.code), groups.map((g) => g.failure.info), groups.map((g) => g.count)],
-    );
-  }
-  if (t.attrs.length > 0) {
-    const attrs = t.attrs;
-    await db.query(
-      `INSERT INTO run_attr_counts (run_id, attr, asked, with_value)
-       SELECT $1, a, n, v FROM unnest($2::text[], $3::int[], $4::int[]) AS c(a, n, v)
-       ON CONFLICT (run_id, attr) DO UPDATE SET asked = run_attr_counts.asked + excluded.asked, with_value = run_attr_counts.with_value + excluded.with_value`,
-      [runId, attrs.map((c) => c.attr), attrs.map((c) => c.asked), attrs.map((c) => c.withValue)],
-    );
-  }
+       WHERE excluded.second >= run_progress.second),
+     grouped AS (
+       -- Each group keeps the failure as first seen: its first user's.
+       INSERT INTO run_failures (run_id, error_key, error_code, info, count)
+       SELECT (SELECT id FROM run), error_key, (array_agg(error_code ORDER BY seq))[1], (array_agg(error_info ORDER BY seq))[1], count(*)
+       FROM moved WHERE counter = 'failed' GROUP BY error_key
+       ON CONFLICT (run_id, error_key) DO UPDATE SET count = run_failures.count + excluded.count),
+     asked AS (
+       INSERT INTO run_attr_counts (run_id, attr, asked, with_value)
+       SELECT (SELECT id FROM run), a.attr, count(*), count(*) FILTER (WHERE a.with_value)
+       FROM unnest($16::int[], $17::text[], $18::bool[]) AS a(seq, attr, with_value) JOIN moved m ON m.seq = a.seq GROUP BY a.attr
+       ON CONFLICT (run_id, attr) DO UPDATE SET asked = run_attr_counts.asked + excluded.asked, with_value = run_attr_counts.with_value + excluded.with_value)
+     SELECT EXISTS (SELECT 1 FROM held) AS held`,
+    [...params, ...held.params],
+  );
+  if (fence !== null && !rows[0]?.held) throw new LeaseLost(fence);
 }
 
 export async function recentProgress(db: Db, runId: number): Promise<ProgressSecond[]> {
@@ -147,13 +166,19 @@ export async function recentProgress(db: Db, runId: number): Promise<ProgressSec
   ).rows;
 }
 
-/** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. */
-export async function keepValues(db: Db, runId: number, kept: readonly { seq: number; values: Attrs }[]): Promise<void> {
-  await db.query(
-    `UPDATE run_users u SET attr_values = k.v::json FROM unnest($2::int[], $3::text[]) AS k(seq, v)
-     WHERE u.run_id = $1 AND u.seq = k.seq AND u.result = 'pending'`,
-    [runId, kept.map((k) => k.seq), kept.map((k) => JSON.stringify(k.values))],
+
+/** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. Checks the fence in the same statement. */
+export async function keepValues(db: Db, runId: number, kept: readonly { seq: number; values: Attrs }[], fence: Fence | null = null): Promise<void> {
+  const held = fenceHeld(fence, Date.now(), 4);
+  const { rows } = await db.query<{ held: boolean }>(
+    `WITH held AS (${held.sql}),
+     kept AS (
+       UPDATE run_users u SET attr_values = k.v::json FROM unnest($2::int[], $3::text[]) AS k(seq, v)
+       WHERE EXISTS (SELECT 1 FROM held) AND u.run_id = $1 AND u.seq = k.seq AND u.result = 'pending')
+     SELECT EXISTS (SELECT 1 FROM held) AS held`,
+    [runId, kept.map((k) => k.seq), kept.map((k) => JSON.stringify(k.values)), ...held.params],
   );
+  if (fence !== null && !rows[0]?.held) throw new LeaseLost(fence);
 }
 
 /** Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million rows. */
