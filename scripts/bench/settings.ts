@@ -21,6 +21,8 @@ export const STAGING_WINDOW_S = Number(process.env.BENCH_STAGING_WINDOW_S ?? 30)
 export const POSTGRES = process.env.BENCH_POSTGRES === '1';
 /** Users of each app's removal in the Postgres mode. */
 export const POSTGRES_USERS = Number(process.env.BENCH_POSTGRES_USERS ?? 1_000_000);
+/** Which of the Postgres mode's scenarios run, by letter (`a,c`); all four by default. */
+export const POSTGRES_SCENARIOS = (process.env.BENCH_POSTGRES_SCENARIOS ?? 'a,b,c,d').split(',').map((s) => s.trim());
 export const SKIP_BUILD = process.env.BENCH_SKIP_BUILD === '1';
 export const USERS_PER_REQUEST = 100;
 /** The simulator's request log keeps this many entries (its default). */
