@@ -66,7 +66,10 @@ export async function pendingTargets(db: Db, runId: number, afterSeq: number, li
  * - `run`: the run's row, locked before any user, as finish locks it first, so a batch recorded
  *   while another process closes the run waits instead of deadlocking;
  * - `moved`: the users still pending (re-checked on rows another writer changed meanwhile), the
- *   only ones counted, so a batch reported twice cannot be counted twice;
+ *   only ones counted, so a batch reported twice cannot be counted twice. Each is looked up by its
+ *   run and position, the run's id taken from `v` (materialized) rather than given as a constant:
+ *   for a run copied since the last ANALYZE the planner would otherwise count on a few pending
+ *   users and hash all of them, every batch (plans.test.ts);
  * - the counters, the pace, the failure groups and the attribute counts, summed over `moved` from
  *   what each user adds (countUser).
  */
@@ -114,12 +117,13 @@ export async function recordOutcomes(
   const { rows } = await db.query<{ held: boolean }>(
     `WITH held AS (${held.sql}),
      run AS (SELECT id FROM runs WHERE id = $1 AND EXISTS (SELECT 1 FROM held) FOR NO KEY UPDATE),
-     v AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::bool[])
-             AS v(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped, counter, with_values)),
+     v AS MATERIALIZED (
+       SELECT run.id AS run_id, x.* FROM run CROSS JOIN unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::bool[])
+         AS x(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped, counter, with_values)),
      moved AS (
        UPDATE run_users u SET result = v.result, error_key = v.error_key, error_code = v.error_code, error_info = v.error_info, attempts = v.attempts,
                               attr_values = COALESCE(v.attr_values::json, u.attr_values), skipped_attrs = v.skipped::text[]
-       FROM v WHERE u.run_id = (SELECT id FROM run) AND u.seq = v.seq AND u.result = 'pending'
+       FROM v WHERE u.run_id = v.run_id AND u.seq = v.seq AND u.result = 'pending'
        RETURNING v.seq, v.counter, v.with_values, v.error_key, v.error_code, v.error_info),
      t AS (SELECT count(*) FILTER (WHERE counter = 'succeeded') AS succeeded, count(*) FILTER (WHERE counter = 'skipped') AS skipped,
                   count(*) FILTER (WHERE counter = 'nothingToRemove') AS nothing_to_remove, count(*) FILTER (WHERE counter = 'failed') AS failed,
@@ -167,14 +171,14 @@ export async function recentProgress(db: Db, runId: number): Promise<ProgressSec
 }
 
 
-/** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. Checks the fence in the same statement. */
+/** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. Checks the fence in the same statement, and looks users up as recordOutcomes does. */
 export async function keepValues(db: Db, runId: number, kept: readonly { seq: number; values: Attrs }[], fence: Fence | null = null): Promise<void> {
   const held = fenceHeld(fence, Date.now(), 4);
   const { rows } = await db.query<{ held: boolean }>(
     `WITH held AS (${held.sql}),
+     k AS MATERIALIZED (SELECT $1::int AS run_id, x.* FROM unnest($2::int[], $3::text[]) AS x(seq, v) WHERE EXISTS (SELECT 1 FROM held)),
      kept AS (
-       UPDATE run_users u SET attr_values = k.v::json FROM unnest($2::int[], $3::text[]) AS k(seq, v)
-       WHERE EXISTS (SELECT 1 FROM held) AND u.run_id = $1 AND u.seq = k.seq AND u.result = 'pending')
+       UPDATE run_users u SET attr_values = k.v::json FROM k WHERE u.run_id = k.run_id AND u.seq = k.seq AND u.result = 'pending')
      SELECT EXISTS (SELECT 1 FROM held) AS held`,
     [runId, kept.map((k) => k.seq), kept.map((k) => JSON.stringify(k.values)), ...held.params],
   );
