@@ -23,6 +23,11 @@ export class ConsoleProcess {
     if (!opts.keepDatabase) for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   }
 
+  /** The server's own pid (it is spawned directly, not through a shell), as the pages name it. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   async start(): Promise<void> {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '-H', '127.0.0.1', '-p', String(this.port)], {
       stdio: 'ignore',
