@@ -3,7 +3,7 @@ import { upload, waitForRun, type RunSummary, type Started } from './client';
 import type { Stack } from './processes';
 import { cpuSeconds, sampleHealth, samplePeakRss, type HealthSeen } from './samplers';
 import { QPS, SIM_LOG_LIMIT, USERS_PER_REQUEST } from './settings';
-import { firstSendAfter, mostTogetherInOneSecond, simStats } from './simulator';
+import { firstSendAfter, mostTogetherInOneSecond, pacingOf, simStats, type Pacing } from './simulator';
 
 /** One run, from its start to `completed`: the console's figures and the simulator's for it alone. */
 export interface Measured {
@@ -28,6 +28,8 @@ export interface Measured {
   health: HealthSeen;
   /** Most arrivals in 1 s of the run's APIs together (from the request log), when asked for. */
   together?: number | null;
+  /** null when the request log no longer holds the whole run. */
+  pacing: Pacing | null;
 }
 
 export async function measureRun(
@@ -73,9 +75,11 @@ export async function measureRun(
     rateLimited: after.rateLimited - before.rateLimited,
     rssMb,
     health: healthSeen,
+    pacing: null,
   };
+  const sent = Object.values(byApi).reduce((a, b) => a + b, 0);
+  if (sent <= SIM_LOG_LIMIT) measured.pacing = await pacingOf(sim, started.clickedAt, apis, sent, QPS);
   if (opts.together) {
-    const sent = Object.values(byApi).reduce((a, b) => a + b, 0);
     measured.together = sent <= SIM_LOG_LIMIT ? await mostTogetherInOneSecond(sim, started.clickedAt, apis, sent) : null;
   }
   return measured;

@@ -31,6 +31,10 @@ export function runRows(runs: Measured[]): Record<string, Record<string, string 
   if (runs.some((m) => m.together !== undefined)) {
     row('simulator: most in 1 s, APIs together', (m) => (m.together === undefined ? '' : m.together === null ? `n/a (log keeps ${fmt(SIM_LOG_LIMIT)})` : m.together));
   }
+  row('simulator: last API first / last arrival s (budget idle between, s)', (m) =>
+    m.pacing === null ? `n/a (log keeps ${fmt(SIM_LOG_LIMIT)})` : `${m.pacing.firstS.toFixed(2)} / ${m.pacing.lastS.toFixed(1)} (${m.pacing.idleS.toFixed(1)})`,
+  );
+  row('simulator: last arrival→complete s', (m) => (m.pacing === null ? 'n/a' : (m.seconds - m.pacing.lastS).toFixed(2)));
   row('simulator: 91000 injected', (m) => m.error91000);
   row('simulator: 60007 answers', (m) => m.rateLimited);
   row('console peak RSS MB (process tree)', (m) => Math.round(m.rssMb));

@@ -39,6 +39,25 @@ export async function mostTogetherInOneSecond(sim: string, sinceAt: number, apis
   return most;
 }
 
+/** Where a run's time went at the simulator, from the request log: its last API's first and last arrival after the click. */
+export interface Pacing {
+  firstS: number;
+  lastS: number;
+  /** Between the first and the last arrival, the seconds the API's budget was not used: (last − first) − requests / ceiling. */
+  idleS: number;
+}
+
+/** null when the log no longer holds all of the run's requests (`expected`, of all its APIs). */
+export async function pacingOf(sim: string, clickedAt: number, apis: readonly string[], expected: number, qps: number): Promise<Pacing | null> {
+  const log = (await simLog(sim)).filter((r) => apis.includes(r.api) && r.at >= clickedAt);
+  if (log.length !== expected) return null;
+  const call = apis[apis.length - 1];
+  const at = log.filter((r) => r.api === call).map((r) => r.at);
+  if (at.length === 0) return null;
+  const [first, last] = [Math.min(...at), Math.max(...at)];
+  return { firstS: (first - clickedAt) / 1000, lastS: (last - clickedAt) / 1000, idleS: (last - first) / 1000 - (at.length - 1) / qps };
+}
+
 interface SimAppStats {
   rateLimited: number;
   maxPerSecondByApi: Record<string, number>;
