@@ -16,7 +16,9 @@ export function printPostgresTables(scenarios: ScenarioMeasured[]): void {
   const T = POSTGRES_TARGETS;
   const apps: Record<string, Record<string, string>> = {};
   const processes: Record<string, Record<string, string>> = {};
-  for (const { scenario, apps: measured, processes: sampled, error } of scenarios) {
+  const machine: Record<string, { 'cores busy while the runs ran': string }> = {};
+  for (const { scenario, apps: measured, processes: sampled, machineBusy, error } of scenarios) {
+    if (machineBusy !== null) machine[scenario.label] = { 'cores busy while the runs ran': `${Math.round(100 * machineBusy)} %` };
     if (error) {
       apps[scenario.label] = { error };
       continue;
@@ -47,6 +49,7 @@ export function printPostgresTables(scenarios: ScenarioMeasured[]): void {
   }
   console.table(apps);
   console.table(processes);
+  console.table(machine);
   console.log(
     'The run API does not say which process sent a run\'s requests: the one that did is the one with CPU seconds to show for it.' +
       ' Peak RSS is of the process tree; CPU seconds, /api/health and RSS are sampled from the first start to the last completion.',

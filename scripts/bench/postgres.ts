@@ -6,7 +6,7 @@ import { startCluster, type Cluster } from '../../test-support/postgres-cluster'
 import { Refused, requestKey, startRun, upload, waitForRun, type RunSummary } from './client';
 import { appsFile, benchApps, simApps, type BenchApp } from './postgres-apps';
 import { atShutdown, freePort, startConsole, startSimulator, stopConsole, type Stack } from './processes';
-import { cpuSeconds, sampleHealth, samplePeakRss, type HealthSeen } from './samplers';
+import { cpuSeconds, machineBusy, sampleHealth, samplePeakRss, type HealthSeen } from './samplers';
 import { PG_PORTS, POSTGRES_SCENARIOS, POSTGRES_USERS, QPS, USERS_PER_REQUEST } from './settings';
 import { simStats } from './simulator';
 
@@ -53,6 +53,8 @@ export interface ScenarioMeasured {
   apps: AppMeasured[];
   /** While the runs ran, in the order the processes were started. */
   processes: ProcessMeasured[];
+  /** The machine's cores, busy while the runs ran (0–1): the simulator, Postgres and every console share them. */
+  machineBusy: number | null;
   error: string | null;
 }
 
@@ -80,7 +82,7 @@ export async function postgresPass(dir: string, csvPath: string, bytes: number):
       measured.push(await scenarioPass(bench, scenario, `bench_${'abcd'[i]}`, consoles));
     } catch (err) {
       console.error(`${scenario.label}:`, err);
-      measured.push({ scenario, apps: [], processes: [], error: err instanceof Error ? err.message : String(err) });
+      measured.push({ scenario, apps: [], processes: [], machineBusy: null, error: err instanceof Error ? err.message : String(err) });
     } finally {
       for (const stack of consoles) await stopConsole(stack);
     }
@@ -103,6 +105,7 @@ async function scenarioPass(bench: Bench, scenario: Scenario, database: string, 
     work.push({ ...taken, app, host: consoles[taken.processIndex]! });
   }
 
+  const busy = machineBusy();
   const samplers = consoles.map((c) => ({ rss: samplePeakRss(c.consolePid), health: sampleHealth(c.base), cpuBefore: cpuSeconds(c.consolePid) }));
   const sampled = () =>
     Promise.all(
@@ -128,6 +131,7 @@ async function scenarioPass(bench: Bench, scenario: Scenario, database: string, 
     throw err;
   }
   const processes = await sampled();
+  const machine = busy();
   const stats = await simStats(sim);
   return {
     scenario,
@@ -146,6 +150,7 @@ async function scenarioPass(bench: Bench, scenario: Scenario, database: string, 
       };
     }),
     processes,
+    machineBusy: machine,
     error: null,
   };
 }

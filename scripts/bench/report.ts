@@ -35,6 +35,9 @@ export function runRows(runs: Measured[]): Record<string, Record<string, string 
     m.pacing === null ? `n/a (log keeps ${fmt(SIM_LOG_LIMIT)})` : `${m.pacing.firstS.toFixed(2)} / ${m.pacing.lastS.toFixed(1)} (${m.pacing.idleS.toFixed(1)})`,
   );
   row('simulator: last arrival→complete s', (m) => (m.pacing === null ? 'n/a' : (m.seconds - m.pacing.lastS).toFixed(2)));
+  row('simulator: slowest seconds of the last API (s after start: arrivals)', (m) =>
+    m.pacing === null ? 'n/a' : m.pacing.slowest.map((x) => `${x.atS.toFixed(0)}: ${x.arrivals}`).join(', '),
+  );
   row('simulator: 91000 injected', (m) => m.error91000);
   row('simulator: 60007 answers', (m) => m.rateLimited);
   row('console peak RSS MB (process tree)', (m) => Math.round(m.rssMb));

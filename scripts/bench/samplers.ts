@@ -40,6 +40,21 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/** The machine's CPU time since the call, over all cores: busy (not idle, not waiting for I/O) as a fraction of what the cores had. */
+export function machineBusy(): () => number {
+  const read = () => {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = ticks.map(Number);
+    return { idle: n[3]! + n[4]!, total: n.reduce((a, b) => a + b, 0) };
+  };
+  const before = read();
+  return () => {
+    const now = read();
+    const total = now.total - before.total;
+    return total > 0 ? 1 - (now.idle - before.idle) / total : 0;
+  };
+}
+
 export function samplePeakRss(pid: number): () => number {
   let peak = treeRssBytes(pid);
   const timer = setInterval(() => (peak = Math.max(peak, treeRssBytes(pid))), 200);

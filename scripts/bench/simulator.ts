@@ -45,6 +45,8 @@ export interface Pacing {
   lastS: number;
   /** Between the first and the last arrival, the seconds the API's budget was not used: (last − first) − requests / ceiling. */
   idleS: number;
+  /** The whole seconds after the first arrival with the fewest arrivals (the last, partial one aside): where the idle time was. */
+  slowest: { atS: number; arrivals: number }[];
 }
 
 /** null when the log no longer holds all of the run's requests (`expected`, of all its APIs). */
@@ -55,7 +57,16 @@ export async function pacingOf(sim: string, clickedAt: number, apis: readonly st
   const at = log.filter((r) => r.api === call).map((r) => r.at);
   if (at.length === 0) return null;
   const [first, last] = [Math.min(...at), Math.max(...at)];
-  return { firstS: (first - clickedAt) / 1000, lastS: (last - clickedAt) / 1000, idleS: (last - first) / 1000 - (at.length - 1) / qps };
+  const perSecond = new Array<number>(Math.floor((last - first) / 1000)).fill(0);
+  for (const t of at) {
+    const k = Math.floor((t - first) / 1000);
+    if (k < perSecond.length) perSecond[k]!++;
+  }
+  const slowest = perSecond
+    .map((arrivals, k) => ({ atS: (first - clickedAt) / 1000 + k, arrivals }))
+    .sort((a, b) => a.arrivals - b.arrivals)
+    .slice(0, 5);
+  return { firstS: (first - clickedAt) / 1000, lastS: (last - clickedAt) / 1000, idleS: (last - first) / 1000 - (at.length - 1) / qps, slowest };
 }
 
 interface SimAppStats {
