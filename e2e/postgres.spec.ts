@@ -4,6 +4,7 @@ import { signIn } from './support/auth';
 import { ConsoleProcess } from './support/console-process';
 import { parseExport, plantedCsv } from './support/csv';
 import { E2E, PORT_OFFSET } from './support/env';
+import { startCsvRun } from './support/runs';
 import { sim } from './support/sim';
 
 // Two full console servers (Next.js, the worker, the leases) on one Postgres database, as behind a
@@ -15,6 +16,10 @@ test.beforeAll(() => {
   cluster = startCluster(5530 + PORT_OFFSET);
 });
 test.afterAll(() => cluster?.stop());
+test.beforeEach(async ({ request }) => {
+  await sim(request).reset();
+  await sim(request).configure({ latencyMs: 200 });
+});
 
 /** A slow budget keeps a 2,500-user run going for several seconds: time to look, cancel and kill. */
 async function twoConsoles(database: string): Promise<[ConsoleProcess, ConsoleProcess]> {
@@ -23,16 +28,6 @@ async function twoConsoles(database: string): Promise<[ConsoleProcess, ConsolePr
   const consoles: [ConsoleProcess, ConsoleProcess] = [new ConsoleProcess(3321, `.e2e-data/${database}-1.db`, env), new ConsoleProcess(3322, `.e2e-data/${database}-2.db`, env)];
   await Promise.all(consoles.map((c) => c.start()));
   return consoles;
-}
-
-async function startCsvRun(page: Page, base: string, text: string): Promise<number> {
-  await page.goto(`${base}/bulk`);
-  await page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'country', exact: true }).check();
-  await page.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
-  await page.getByRole('button', { name: 'Start removal' }).click();
-  await page.getByRole('button', { name: 'Confirm removal' }).click();
-  await expect(page).toHaveURL(/\/bulk\?run=\d+/);
-  return Number(new URL(page.url()).searchParams.get('run'));
 }
 
 const sender = (page: Page) => page.getByRole('status', { name: 'Sending process' });
@@ -56,8 +51,6 @@ async function exported(page: Page, base: string, runId: number) {
 
 test('either process names the one that sends, and a cancel from the other stops it: the rest is "not sent", each user once', async ({ page, request }) => {
   test.setTimeout(120_000);
-  await sim(request).reset();
-  await sim(request).configure({ latencyMs: 200 });
   const consoles = await twoConsoles('e2e_cancel');
   try {
     await signIn(page, consoles[0].url, E2E.admin.username, E2E.admin.password);
@@ -90,8 +83,6 @@ test('either process names the one that sends, and a cancel from the other stops
 
 test('a process killed mid-run: the other takes its app over within 30 s and finishes the run, every user with one outcome', async ({ page, request }) => {
   test.setTimeout(150_000);
-  await sim(request).reset();
-  await sim(request).configure({ latencyMs: 200 });
   const consoles = await twoConsoles('e2e_takeover');
   try {
     await signIn(page, consoles[0].url, E2E.admin.username, E2E.admin.password);

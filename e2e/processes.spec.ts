@@ -3,19 +3,10 @@ import { signIn } from './support/auth';
 import { ConsoleProcess } from './support/console-process';
 import { plantedCsv } from './support/csv';
 import { E2E } from './support/env';
+import { startCsvRun } from './support/runs';
 import { sim } from './support/sim';
 
 test.use({ storageState: { cookies: [], origins: [] } });
-
-async function startCsvRun(page: Page, base: string, text: string): Promise<number> {
-  await page.goto(`${base}/bulk`);
-  await page.getByRole('group', { name: 'Attributes' }).getByRole('checkbox', { name: 'country', exact: true }).check();
-  await page.getByLabel('CSV file').setInputFiles({ name: 'users.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
-  await page.getByRole('button', { name: 'Start removal' }).click();
-  await page.getByRole('button', { name: 'Confirm removal' }).click();
-  await expect(page).toHaveURL(/\/bulk\?run=\d+/);
-  return Number(new URL(page.url()).searchParams.get('run'));
-}
 
 async function removeWithForm(page: Page, base: string, user: string) {
   await page.goto(`${base}/remove`);
