@@ -45,19 +45,31 @@ async function sendingOf(page: Page, consoles: ConsoleProcess[], runId: number):
   return { owner: owner!, other: consoles.find((c) => c !== owner)! };
 }
 
+/** Two consoles on a new database, signed in; a run of the planted CSV started on `startOn`; then `body`, and both consoles killed whatever happens. */
+async function aRunOnTwoConsoles(
+  page: Page,
+  database: string,
+  startOn: 0 | 1,
+  body: (run: { runId: number; csv: ReturnType<typeof plantedCsv>; owner: ConsoleProcess; other: ConsoleProcess }) => Promise<void>,
+): Promise<void> {
+  const consoles = await twoConsoles(database);
+  try {
+    await signIn(page, consoles[0].url, E2E.admin.username, E2E.admin.password);
+    const csv = plantedCsv();
+    const runId = await startCsvRun(page, consoles[startOn].url, csv.text);
+    await body({ runId, csv, ...(await sendingOf(page, consoles, runId)) });
+  } finally {
+    await Promise.all(consoles.map((c) => c.kill()));
+  }
+}
+
 async function exported(page: Page, base: string, runId: number) {
   return parseExport(await (await page.request.get(`${base}/history/${runId}/export`)).text());
 }
 
 test('either process names the one that sends, and a cancel from the other stops it: the rest is "not sent", each user once', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const consoles = await twoConsoles('e2e_cancel');
-  try {
-    await signIn(page, consoles[0].url, E2E.admin.username, E2E.admin.password);
-    const csv = plantedCsv();
-    const runId = await startCsvRun(page, consoles[1].url, csv.text);
-    const { owner, other } = await sendingOf(page, consoles, runId);
-
+  await aRunOnTwoConsoles(page, 'e2e_cancel', 1, async ({ runId, owner, other }) => {
     await page.goto(`${owner.url}/history/${runId}`);
     await expect(sender(page)).toContainText(`sent by this console process, ${owner.pid} on`);
     await page.goto(`${other.url}/history/${runId}`);
@@ -76,19 +88,12 @@ test('either process names the one that sends, and a cancel from the other stops
     const sent = (await sim(request).requests()).flatMap((r) => r.accounts ?? []);
     expect(sent.length).toBe(new Set(sent).size);
     for (const row of notSent.slice(0, 20)) expect(sent).not.toContain(row.user);
-  } finally {
-    await Promise.all(consoles.map((c) => c.kill()));
-  }
+  });
 });
 
 test('a process killed mid-run: the other takes its app over within 30 s and finishes the run, every user with one outcome', async ({ page, request }) => {
   test.setTimeout(150_000);
-  const consoles = await twoConsoles('e2e_takeover');
-  try {
-    await signIn(page, consoles[0].url, E2E.admin.username, E2E.admin.password);
-    const csv = plantedCsv();
-    const runId = await startCsvRun(page, consoles[0].url, csv.text);
-    const { owner, other } = await sendingOf(page, consoles, runId);
+  await aRunOnTwoConsoles(page, 'e2e_takeover', 0, async ({ runId, csv, owner, other }) => {
     await expect.poll(async () => (await sim(request).requests()).length, { timeout: 20_000 }).toBeGreaterThan(2);
 
     const killedPid = owner.pid;
@@ -114,7 +119,5 @@ test('a process killed mid-run: the other takes its app over within 30 s and fin
     // Only what was in flight at the kill may go twice: at most one batch per lane.
     expect(sent.length - new Set(sent).size).toBeLessThanOrEqual(16 * 100);
     expect(new Set(sent).size).toBe(csv.validUsers.length - csv.unknownUsers.length);
-  } finally {
-    await Promise.all(consoles.map((c) => c.kill()));
-  }
+  });
 });
