@@ -35,6 +35,8 @@ export function printPostgresTables(scenarios: ScenarioMeasured[]): void {
         [`÷ floor (≤ ${T.ratio})`]: `${ratio.toFixed(3)} ${verdict(ratio <= T.ratio)}`,
         [`most in 1 s: ${REMOVAL_APIS.join(' / ')} (≤ ${QPS})`]: `${REMOVAL_APIS.map((api) => m.most[api]).join(' / ')} ${verdict(worst <= QPS)}`,
         '60007 answers': String(m.rateLimited),
+        'remove_attr first / last arrival s (idle s)': m.pacing === null ? 'n/a' : `${m.pacing.firstS.toFixed(2)} / ${m.pacing.lastS.toFixed(1)} (${m.pacing.idleS.toFixed(1)})`,
+        'slowest seconds (s: arrivals)': m.pacing === null ? 'n/a' : m.pacing.slowest.map((x) => `${x.atS.toFixed(0)}: ${x.arrivals}`).join(', '),
         'done / skipped / failed / not sent': `${fmt(m.run.succeeded)} / ${fmt(m.run.skipped)} / ${fmt(m.run.failed)} / ${fmt(m.run.notSent)}`,
       };
     }

@@ -7,8 +7,8 @@ import { Refused, requestKey, startRun, upload, waitForRun, type RunSummary } fr
 import { appsFile, benchApps, simApps, type BenchApp } from './postgres-apps';
 import { atShutdown, freePort, startConsole, startSimulator, stopConsole, type Stack } from './processes';
 import { cpuSeconds, machineBusy, sampleHealth, samplePeakRss, type HealthSeen } from './samplers';
-import { PG_PORTS, POSTGRES_SCENARIOS, POSTGRES_USERS, QPS, USERS_PER_REQUEST } from './settings';
-import { simStats } from './simulator';
+import { PG_PORTS, POSTGRES_SCENARIOS, POSTGRES_USERS, QPS, SIM_LOG_LIMIT, USERS_PER_REQUEST } from './settings';
+import { pacingOf, simStats, type Pacing } from './simulator';
 
 export interface Scenario {
   label: string;
@@ -40,6 +40,8 @@ export interface AppMeasured {
   /** Most arrivals of this app in any 1 s at the simulator, by API. */
   most: Record<string, number>;
   rateLimited: number;
+  /** null when the simulator's request log no longer holds the whole run (every app's requests count toward its limit). */
+  pacing: Pacing | null;
 }
 
 export interface ProcessMeasured {
@@ -115,9 +117,10 @@ async function scenarioPass(bench: Bench, scenario: Scenario, database: string, 
       }),
     );
   let done: { users: number; run: RunSummary; seconds: number }[];
+  let started: Awaited<ReturnType<typeof startRun>>[];
   try {
     // Together, so the apps' removals overlap as they do when operators start them at once.
-    const started = await Promise.all(
+    started = await Promise.all(
       work.map(({ host, uploadId }) => startRun(host.base, host.cookie, `/api/uploads/${uploadId}/start`, { attrs: [], requestKey: requestKey() })),
     );
     done = await Promise.all(
@@ -133,11 +136,19 @@ async function scenarioPass(bench: Bench, scenario: Scenario, database: string, 
   const processes = await sampled();
   const machine = busy();
   const stats = await simStats(sim);
+  const pacing = await Promise.all(
+    work.map(({ app }, k) => {
+      const appStats = stats.byApp[String(app.sdkAppId)]!;
+      const sent = REMOVAL_APIS.reduce((n, api) => n + (appStats.byApi[api] ?? 0), 0);
+      return sent <= SIM_LOG_LIMIT ? pacingOf(sim, started[k]!.clickedAt, REMOVAL_APIS, sent, QPS, app.sdkAppId) : null;
+    }),
+  );
   return {
     scenario,
     apps: work.map(({ app, processIndex, standingBy, uploadS }, k) => {
       const appStats = stats.byApp[String(app.sdkAppId)]!;
       return {
+        pacing: pacing[k]!,
         app: app.id,
         startedOn: processIndex + 1,
         standingBy: standingBy.map((p) => p + 1),

@@ -4,6 +4,7 @@ import { sleep } from './time';
 interface LogEntry {
   at: number;
   api: string;
+  sdkAppId: number | null;
 }
 
 const simLog = async (sim: string) => (await (await fetch(`${sim}/__sim/requests`)).json()) as LogEntry[];
@@ -49,9 +50,9 @@ export interface Pacing {
   slowest: { atS: number; arrivals: number }[];
 }
 
-/** null when the log no longer holds all of the run's requests (`expected`, of all its APIs). */
-export async function pacingOf(sim: string, clickedAt: number, apis: readonly string[], expected: number, qps: number): Promise<Pacing | null> {
-  const log = (await simLog(sim)).filter((r) => apis.includes(r.api) && r.at >= clickedAt);
+/** null when the log no longer holds all of the run's requests (`expected`, of all its APIs, of `sdkAppId` when given). */
+export async function pacingOf(sim: string, clickedAt: number, apis: readonly string[], expected: number, qps: number, sdkAppId?: number): Promise<Pacing | null> {
+  const log = (await simLog(sim)).filter((r) => apis.includes(r.api) && r.at >= clickedAt && (sdkAppId === undefined || r.sdkAppId === sdkAppId));
   if (log.length !== expected) return null;
   const call = apis[apis.length - 1];
   const at = log.filter((r) => r.api === call).map((r) => r.at);
