@@ -72,7 +72,7 @@ export function setDisabled(db: Db, username: string, disabled: boolean): Operat
   db.transaction(() => {
     statement(db, 'UPDATE operators SET disabled = ?, updated_at = ? WHERE id = ?').run(disabled ? 1 : 0, new Date().toISOString(), op.id);
     if (disabled) statement(db, 'DELETE FROM sessions WHERE operator_id = ?').run(op.id);
-  })();
+  }).immediate();
   return { ok: true, operator: getOperator(db, op.id)! };
 }
 
@@ -90,6 +90,6 @@ export function setPasswordHash(db: Db, username: string, passwordHash: string):
   db.transaction(() => {
     statement(db, 'UPDATE operators SET password_hash = ?, updated_at = ? WHERE id = ?').run(passwordHash, new Date().toISOString(), op.id);
     statement(db, 'DELETE FROM sessions WHERE operator_id = ?').run(op.id);
-  })();
+  }).immediate();
   return { ok: true, operator: getOperator(db, op.id)! };
 }

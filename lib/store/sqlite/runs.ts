@@ -183,7 +183,7 @@ export function requestCancel(db: Db, runId: number): { ok: true } | { ok: false
     // Conditioned on the status by the write itself: a run another writer closed meanwhile is not asked to stop.
     const asked = statement(db, "UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'").run(runId).changes;
     return asked === 1 ? { ok: true as const } : { ok: false as const, refusal: 'not-running' as const };
-  })();
+  }).immediate();
 }
 
 /** Read by the engine between requests, so a cancel reaches whichever process is sending. */
@@ -222,7 +222,7 @@ export function finishRun(db: Db, runId: number, end: RunEnd<Failure>): RunStatu
     // Its pace is only shown while it runs.
     statement(db, 'DELETE FROM run_progress WHERE run_id = ?').run(runId);
     enqueueDeliveries(db, runId, status, Date.now());
-  })();
+  }).immediate();
   return status;
 }
 

@@ -124,7 +124,7 @@ export function addUploadIssues(db: Db, uploadId: number, issues: readonly CsvIs
   const insert = statement(db, 'INSERT OR IGNORE INTO upload_issues (run_id, line, code, params) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (const i of issues) insert.run(uploadId, i.line, i.code, i.params ? JSON.stringify(i.params) : null);
-  })();
+  }).immediate();
 }
 
 /**
@@ -204,7 +204,7 @@ export function deleteDiscardedSlice(db: Db, uploadId: number, slice = 20_000): 
     if (users > 0 || issues > 0) return 'more' as const;
     statement(db, 'DELETE FROM runs WHERE id = ?').run(uploadId);
     return 'done' as const;
-  })();
+  }).immediate();
 }
 
 export function countUploadRows(db: Db, uploadId: number): number {

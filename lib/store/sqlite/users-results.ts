@@ -121,7 +121,7 @@ export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOut
     }
     for (const { failure, count } of tally.failures) countFailures.run(runId, failure.key, failure.code, failure.info, count);
     for (const { attr, asked, withValue } of tally.attrs) countAttr.run(runId, attr, asked, withValue);
-  })();
+  }).immediate();
 }
 
 export function recentProgress(db: Db, runId: number): ProgressSecond[] {
@@ -136,7 +136,7 @@ export function keepValues(db: Db, runId: number, kept: readonly { seq: number; 
   const keep = statement(db, "UPDATE run_users SET attr_values = ? WHERE run_id = ? AND seq = ? AND result = 'pending'");
   db.transaction(() => {
     for (const k of kept) keep.run(JSON.stringify(k.values), runId, k.seq);
-  })();
+  }).immediate();
 }
 
 /** Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million rows. */

@@ -172,7 +172,7 @@ export function purgeValuesSlice(db: Db, runId: number, afterSeq: number, slice 
       upTo,
     ).changes;
     return { cleared, next: last ?? null };
-  })();
+  }).immediate();
 }
 
 export function markValuesPurged(db: Db, runId: number, atIso: string): void {
