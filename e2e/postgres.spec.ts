@@ -1,9 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { startCluster, type Cluster } from '../test-support/postgres-cluster';
 import { signIn } from './support/auth';
 import { ConsoleProcess } from './support/console-process';
 import { parseExport, plantedCsv } from './support/csv';
-import { E2E, PORT_OFFSET } from './support/env';
+import { E2E } from './support/env';
+import { e2ePostgres, type E2EPostgres } from './support/postgres';
 import { startCsvRun } from './support/runs';
 import { sim } from './support/sim';
 
@@ -11,11 +11,11 @@ import { sim } from './support/sim';
 // load balancer: what the store tests and the child-process test cannot show, the pages.
 test.use({ storageState: { cookies: [], origins: [] } });
 
-let cluster: Cluster;
-test.beforeAll(() => {
-  cluster = startCluster(5530 + PORT_OFFSET);
+let postgres: E2EPostgres;
+test.beforeAll(async () => {
+  postgres = await e2ePostgres();
 });
-test.afterAll(() => cluster?.stop());
+test.afterAll(() => postgres?.stop());
 test.beforeEach(async ({ request }) => {
   await sim(request).reset();
   await sim(request).configure({ latencyMs: 200 });
@@ -23,7 +23,7 @@ test.beforeEach(async ({ request }) => {
 
 /** A slow budget keeps a 2,500-user run going for several seconds: time to look, cancel and kill. */
 async function twoConsoles(database: string): Promise<[ConsoleProcess, ConsoleProcess]> {
-  const url = cluster.createDatabase(database);
+  const url = await postgres.createDatabase(database);
   const env = { DATABASE_URL: url, TIM_MAX_QPS: '3' };
   const consoles: [ConsoleProcess, ConsoleProcess] = [new ConsoleProcess(3321, `.e2e-data/${database}-1.db`, env), new ConsoleProcess(3322, `.e2e-data/${database}-2.db`, env)];
   await Promise.all(consoles.map((c) => c.start()));

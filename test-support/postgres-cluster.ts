@@ -2,6 +2,7 @@
 // (lib/store/postgres/test-cluster.ts) and the benchmark's Postgres mode: a new temporary folder,
 // trust authentication, removed by stop().
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -92,3 +93,21 @@ export function startCluster(port: number): Cluster {
     stop,
   };
 }
+
+/** A port nothing listens on now, from the system. */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** The same server, another database: the path of the URL replaced, its parameters kept. */
+export function databaseUrl(serverUrl: string, database: string): string {
+  return serverUrl.replace(/^(postgres(?:ql)?:\/\/[^/?#]*)(\/[^?#]*)?/, `$1/${database}`);
+}
+

@@ -3,10 +3,9 @@
 // server to use instead (its role must be allowed to create databases); otherwise a throwaway
 // cluster is made (test-support/postgres-cluster.ts), and removed at the end. Without either,
 // the run stops and says how to get one: the Postgres tests are never skipped.
-import { createServer } from 'node:net';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startCluster } from '../../../test-support/postgres-cluster';
+import { databaseUrl, freePort, startCluster } from '../../../test-support/postgres-cluster';
 import { parseDatabaseUrl } from '../../database-url';
 import { createPool } from './database';
 import { migrate } from './migrations';
@@ -16,22 +15,6 @@ declare module 'vitest' {
     /** A server URL whose role may create databases, and the migrated template each test's database is copied from. */
     postgres: { url: string; template: string };
   }
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-/** The same server, another database: the path of the URL replaced, its parameters kept. */
-export function databaseUrl(serverUrl: string, database: string): string {
-  return serverUrl.replace(/^(postgres(?:ql)?:\/\/[^/?#]*)(\/[^?#]*)?/, `$1/${database}`);
 }
 
 export default async function setup(project: TestProject) {

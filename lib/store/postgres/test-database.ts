@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { parseDatabaseUrl } from '../../database-url';
 import type { Store } from '../store';
 import { openPostgresStore } from './store';
-import { databaseUrl } from './test-cluster';
+import { databaseUrl } from '../../../test-support/postgres-cluster';
 
 export interface FreshPostgres {
   /** DATABASE_URL of the database, as a console process would be given it. */
