@@ -1,14 +1,10 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { Store } from '../store';
 import { freshPostgres, type FreshPostgres } from './test-database';
 import { keepValues, recordOutcomes } from './users-results';
 
 let db: FreshPostgres;
-let store: Store;
 beforeEach(async () => {
   db = await freshPostgres();
-  store = db.open();
-  await store.runs.get(0);
 });
 afterEach(() => db.dispose());
 
