@@ -3,7 +3,7 @@ import { upload, waitForRun, type RunSummary, type Started } from './client';
 import type { Stack } from './processes';
 import { cpuSeconds, sampleHealth, samplePeakRss, type HealthSeen } from './samplers';
 import { QPS, SIM_LOG_LIMIT, USERS_PER_REQUEST } from './settings';
-import { firstSendAfter, mostTogetherInOneSecond, pacingOf, simStats, type Pacing } from './simulator';
+import { firstSendAfter, mostTogetherInOneSecond, pacingOf, simLog, simStats, type Pacing } from './simulator';
 
 /** One run, from its start to `completed`: the console's figures and the simulator's for it alone. */
 export interface Measured {
@@ -78,10 +78,9 @@ export async function measureRun(
     pacing: null,
   };
   const sent = Object.values(byApi).reduce((a, b) => a + b, 0);
-  if (sent <= SIM_LOG_LIMIT) measured.pacing = await pacingOf(sim, started.clickedAt, apis, sent, QPS);
-  if (opts.together) {
-    measured.together = sent <= SIM_LOG_LIMIT ? await mostTogetherInOneSecond(sim, started.clickedAt, apis, sent) : null;
-  }
+  const log = sent <= SIM_LOG_LIMIT ? await simLog(sim) : null;
+  if (log) measured.pacing = pacingOf(log, started.clickedAt, apis, sent, QPS);
+  if (opts.together) measured.together = log ? mostTogetherInOneSecond(log, started.clickedAt, apis, sent) : null;
   return measured;
 }
 

@@ -8,7 +8,7 @@ import { appsFile, benchApps, simApps, type BenchApp } from './postgres-apps';
 import { atShutdown, freePort, startConsole, startSimulator, stopConsole, type Stack } from './processes';
 import { cpuSeconds, machineBusy, sampleHealth, samplePeakRss, type HealthSeen } from './samplers';
 import { PG_PORTS, POSTGRES_SCENARIOS, POSTGRES_USERS, QPS, SIM_LOG_LIMIT, USERS_PER_REQUEST } from './settings';
-import { pacingOf, simStats, type Pacing } from './simulator';
+import { pacingOf, simLog, simStats, type Pacing } from './simulator';
 
 export interface Scenario {
   label: string;
@@ -136,13 +136,9 @@ async function scenarioPass(bench: Bench, scenario: Scenario, database: string, 
   const processes = await sampled();
   const machine = busy();
   const stats = await simStats(sim);
-  const pacing = await Promise.all(
-    work.map(({ app }, k) => {
-      const appStats = stats.byApp[String(app.sdkAppId)]!;
-      const sent = REMOVAL_APIS.reduce((n, api) => n + (appStats.byApi[api] ?? 0), 0);
-      return sent <= SIM_LOG_LIMIT ? pacingOf(sim, started[k]!.clickedAt, REMOVAL_APIS, sent, QPS, app.sdkAppId) : null;
-    }),
-  );
+  const sentOf = (sdkAppId: number) => REMOVAL_APIS.reduce((n, api) => n + (stats.byApp[String(sdkAppId)]!.byApi[api] ?? 0), 0);
+  const log = work.reduce((n, { app }) => n + sentOf(app.sdkAppId), 0) <= SIM_LOG_LIMIT ? await simLog(sim) : null;
+  const pacing = work.map(({ app }, k) => (log ? pacingOf(log, started[k]!.clickedAt, REMOVAL_APIS, sentOf(app.sdkAppId), QPS, app.sdkAppId) : null));
   return {
     scenario,
     apps: work.map(({ app, processIndex, standingBy, uploadS }, k) => {

@@ -7,7 +7,9 @@ interface LogEntry {
   sdkAppId: number | null;
 }
 
-const simLog = async (sim: string) => (await (await fetch(`${sim}/__sim/requests`)).json()) as LogEntry[];
+/** The simulator's request log (its newest entries, up to its limit): read once per run, by whatever needs it. */
+export type SimLog = LogEntry[];
+export const simLog = async (sim: string): Promise<SimLog> => (await (await fetch(`${sim}/__sim/requests`)).json()) as SimLog;
 
 /**
  * Seconds from the click to the simulator's first arrival of one of the run's APIs (both wall
@@ -26,8 +28,8 @@ export async function firstSendAfter(sim: string, clickedAt: number, apis: reado
  * The most arrivals of these APIs together in any 1 s, from the request log (arrival wall-clock
  * ms, window (t − 1000, t]); null when the log no longer holds all of the run's requests.
  */
-export async function mostTogetherInOneSecond(sim: string, sinceAt: number, apis: readonly string[], expected: number): Promise<number | null> {
-  const at = (await simLog(sim))
+export function mostTogetherInOneSecond(log: SimLog, sinceAt: number, apis: readonly string[], expected: number): number | null {
+  const at = log
     .filter((r) => apis.includes(r.api) && r.at >= sinceAt)
     .map((r) => r.at)
     .sort((a, b) => a - b);
@@ -51,8 +53,8 @@ export interface Pacing {
 }
 
 /** null when the log no longer holds all of the run's requests (`expected`, of all its APIs, of `sdkAppId` when given). */
-export async function pacingOf(sim: string, clickedAt: number, apis: readonly string[], expected: number, qps: number, sdkAppId?: number): Promise<Pacing | null> {
-  const log = (await simLog(sim)).filter((r) => apis.includes(r.api) && r.at >= clickedAt && (sdkAppId === undefined || r.sdkAppId === sdkAppId));
+export function pacingOf(all: SimLog, clickedAt: number, apis: readonly string[], expected: number, qps: number, sdkAppId?: number): Pacing | null {
+  const log = all.filter((r) => apis.includes(r.api) && r.at >= clickedAt && (sdkAppId === undefined || r.sdkAppId === sdkAppId));
   if (log.length !== expected) return null;
   const call = apis[apis.length - 1];
   const at = log.filter((r) => r.api === call).map((r) => r.at);
