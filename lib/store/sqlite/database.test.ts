@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from './database';
+import { MIGRATIONS } from './migrations';
 
 const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
@@ -59,4 +61,32 @@ describe('the database file', () => {
       old.close();
     }
   });
+});
+
+/** A console process starting: it opens the store (migrating the file), and exits 0, or 1 with what failed. */
+function processOpening(path: string): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=react-server', '--import', 'tsx', 'test-support/open-database.ts', path],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+}
+
+describe('migrations', () => {
+  it('are applied once when three processes start on a new file at the same moment', async () => {
+    for (const attempt of [1, 2, 3]) {
+      const path = join(dir, `together-${attempt}.db`);
+      const started = await Promise.all([processOpening(path), processOpening(path), processOpening(path)]);
+      expect(started.map((s) => (s.code === 0 ? 0 : s.stderr))).toEqual([0, 0, 0]);
+      const db = new Database(path, { readonly: true });
+      try {
+        expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(MIGRATIONS.map((m) => m.version));
+      } finally {
+        db.close();
+      }
+    }
+  }, 60_000);
 });

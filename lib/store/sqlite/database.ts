@@ -63,18 +63,22 @@ function tighten(path: string): void {
   }
 }
 
+/**
+ * Applies what the file lacks. Two processes may start on a new file at once: each migration is
+ * looked up again inside its own IMMEDIATE transaction, so the one that waited for the other's
+ * write finds it applied and skips it, instead of running it a second time and failing.
+ */
 export function migrate(db: Db): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-  );
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   for (const m of MIGRATIONS) {
-    if (applied.has(m.version)) continue;
+    if (isApplied.get(m.version)) continue;
     const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
     // Outside the transaction: SQLite ignores this pragma inside one.
     if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
+        if (isApplied.get(m.version)) return;
         db.exec(m.sql);
         if (m.rebuildsTables) {
           const broken = db.pragma('foreign_key_check') as unknown[];
@@ -85,7 +89,7 @@ export function migrate(db: Db): void {
           m.name,
           new Date().toISOString(),
         );
-      })();
+      }).immediate();
     } finally {
       if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
