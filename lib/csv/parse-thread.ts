@@ -1,20 +1,12 @@
 import 'server-only';
 import { Worker } from 'node:worker_threads';
+import { FROM_SOURCE, fromSource } from '../threads/from-source';
 import type { ParseReply, ParseRequest, ParseThreadOptions } from './parse-protocol';
 import type { CsvIssue, CsvTally } from './validate';
 import type { StagedRows } from '../uploads/types';
 
 /** Chunks handed to the thread and not yet answered: enough to keep it busy, few enough to bound memory. */
 const IN_FLIGHT = 2;
-
-/**
- * Next.js bundles the thread's entry as JavaScript. Run from source (tests, scripts under tsx) it
- * is TypeScript. The bundle's import.meta.url still names the .ts file, so ask the runtime instead.
- */
-const FROM_SOURCE = process.env.NEXT_RUNTIME === undefined;
-
-/** A worker thread does not inherit the parent's TypeScript loader: it loads its entry through tsx itself. */
-const fromSource = (entry: string) => `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
 
 export interface ParseThread {
   /** Resolves once the thread has room for more; false once the file is beyond use (stop reading). */

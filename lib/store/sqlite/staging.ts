@@ -2,6 +2,7 @@ import 'server-only';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { FROM_SOURCE, fromSource } from '../../threads/from-source';
 import type { StagedRows } from '../../uploads/types';
 import { createPrivate } from './database';
 import type { CopierRequest, StagingReply, StagingRequest, StagingThreadOptions } from './staging-protocol';
@@ -19,12 +20,6 @@ const SIZES: StagingSizes = { partRows: 1_000_000, sliceUsers: 20_000 };
 const IN_FLIGHT = 2;
 /** Only the console's own user may read the rows of an upload, as for the database itself (whose files createPrivate makes). */
 const DIR_MODE = 0o700;
-
-/** Next.js bundles a thread's entry as JavaScript; from source (tests, scripts under tsx) it is TypeScript. */
-const FROM_SOURCE = process.env.NEXT_RUNTIME === undefined;
-
-/** A worker thread does not inherit the parent's TypeScript loader: it loads its entry through tsx itself. */
-const fromSource = (entry: string) => `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
 
 // Each `new Worker(new URL(…))` is written out whole: that is the form Next.js finds and bundles.
 const startMerger = (options: StagingThreadOptions) =>
