@@ -47,6 +47,7 @@ export function leaseContract(stores: ContractStores) {
     await expect(asA.keepValues(runId, [{ seq: 2, values: { sex: 'f' } }])).rejects.toBeInstanceOf(LeaseLost);
     await expect(asA.recordOutcomes(runId, [removed(2, 'u2')], 1)).rejects.toBeInstanceOf(LeaseLost);
     await expect(asA.finish(runId, { status: 'completed' })).rejects.toBeInstanceOf(LeaseLost);
+    await expect(asA.copyUsers(runId)).rejects.toBeInstanceOf(LeaseLost);
     expect(await store.runs.get(runId)).toMatchObject({ status: 'running', succeeded: 1, pending: 2, requests: 1 });
     expect((await store.runs.pendingTargets(runId, 0, 10)).map((t) => [t.account, t.values])).toEqual([
       ['u2', null],

@@ -1,6 +1,7 @@
 import 'server-only';
 import { LEASE_TTL_MS, pidAlive, type LeaseAttempt, type LeaseHolder, type LeaseIdentity, type LeaseOptions } from '../../lease/lease';
 import { LeaseLost, type Fence } from '../../lease/fence';
+import { fenceHeld } from './copy-sql';
 import { statement, type Db } from './database';
 
 interface LeaseRow {
@@ -48,6 +49,5 @@ export function acquireLease(db: Db, me: LeaseIdentity, opts: LeaseOptions = {})
  * for every app), so it never passes.
  */
 export function checkFence(db: Db, fence: Fence, nowMs = Date.now()): void {
-  const held = fence.scope === 'database' && statement(db, 'SELECT 1 FROM worker_lease WHERE id = 1 AND holder = ? AND expires_ms > ?').get(fence.holder, nowMs) !== undefined;
-  if (!held) throw new LeaseLost(fence);
+  if (!fenceHeld(db, fence, nowMs)) throw new LeaseLost(fence);
 }

@@ -13,6 +13,7 @@ import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from 
 import { createRetryRun, createRun, finishRun, getRun, isCancelRequested, listRunningRuns, listRuns, requestCancel } from './runs';
 import { IllegalTransition } from '../../runs/state-machine';
 import { Staging } from './staging';
+import { CopyThread } from './copy-thread';
 import {
   addUploadIssues,
   beginUpload,
@@ -39,6 +40,8 @@ import type { Store } from '../store';
  */
 export function createSqliteStore(db: Db): Store {
   const staging = new Staging(db.name);
+  // A copy in a thread needs a connection of its own to the same file: an in-memory database has none.
+  const copies = db.memory ? null : new CopyThread(db.name);
   staging.removeLeftovers(new Set(uploadsInProgress(db).map((u) => u.id)));
   const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
   const audited = (change: () => OperatorChange, entry: (o: Extract<OperatorChange, { ok: true }>['operator']) => Parameters<typeof audit>[1] | null) =>
@@ -83,7 +86,7 @@ export function createSqliteStore(db: Db): Store {
           return r;
         }),
       keepValues: async (runId, kept) => keepValues(db, runId, kept),
-      copyUsers: async (runId, slice) => copyUsersSlice(db, runId, slice),
+      copyUsers: async (runId, slice) => (copies ? copies.copy(runId, slice, null) : copyUsersSlice(db, runId, slice)),
       fenced: (fence) => {
         // The check and the write in one transaction: see checkFence.
         const guarded = <T>(write: () => T) =>
@@ -95,7 +98,7 @@ export function createSqliteStore(db: Db): Store {
           recordOutcomes: async (runId, outcomes, requests, atMs) => guarded(() => recordOutcomes(db, runId, outcomes, requests, atMs)),
           keepValues: async (runId, kept) => guarded(() => keepValues(db, runId, kept)),
           finish: async (runId, end) => guarded(() => finishRun(db, runId, end)),
-          copyUsers: async (runId, slice) => guarded(() => copyUsersSlice(db, runId, slice)),
+          copyUsers: async (runId, slice) => (copies ? copies.copy(runId, slice, fence) : guarded(() => copyUsersSlice(db, runId, slice))),
         };
       },
       attrCounts: async (runId) => attrCounts(db, runId),
@@ -251,6 +254,7 @@ export function createSqliteStore(db: Db): Store {
     purgeExpired: async (limits, nowMs) => purgeExpired(db, limits, nowMs),
     close: async () => {
       await staging.close();
+      await copies?.close();
       db.close();
     },
   };

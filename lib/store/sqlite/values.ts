@@ -76,8 +76,8 @@ export function createRestoreRun(
 }
 
 /**
- * The next slice of a run's copy (copy-sql.ts), in one transaction. A slice holds the main thread:
- * pages and the lanes' replies wait for it.
+ * The next slice of a run's copy (copy-sql.ts), in one transaction on this connection: for an
+ * in-memory database, which no thread can open. A file's store copies on its thread (copy-thread.ts).
  */
 export function copyUsersSlice(db: Db, runId: number, slice = 2_000): { done: boolean } {
   return db.transaction(() => copySlice(db, runId, slice)).immediate();
