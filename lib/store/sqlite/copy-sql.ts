@@ -7,16 +7,7 @@ import { isRestorable } from '../../runs/restore';
 import type { UserResult } from '../../runs/state-machine';
 import type { Fence } from '../../lease/fence';
 import type { Attrs } from '../../tim/wire';
-
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-function statement(db: Database.Database, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-  return stmt;
-}
+import { statement } from './statements';
 
 /** Whether this database's lease is still held by the fence's holder: an app's fence is never issued on SQLite. */
 export function fenceHeld(db: Database.Database, fence: Fence, nowMs: number): boolean {

@@ -96,16 +96,4 @@ export function migrate(db: Db): void {
   }
 }
 
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-
-/**
- * Prepared statements, compiled once per connection. A run records ~100 batches a second, and a
- * statement prepared per call holds native memory until the JS garbage collector gets round to it.
- */
-export function statement(db: Db, sql: string): Database.Statement {
-  let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
-  return stmt;
-}
+export { statement } from './statements';
