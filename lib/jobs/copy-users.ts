@@ -2,7 +2,7 @@ import 'server-only';
 import type { RunStore } from '../store/store';
 
 /** Users copied per slice: each slice holds the database's writer for tens of milliseconds. */
-export const COPY_SLICE = 500;
+export const COPY_SLICE = 2_000;
 /**
  * How far the copy may run ahead of the users the lanes have read: a few seconds of sending at
  * 100 requests of 100 users a second. Unpaced, a million-user copy ran flat out at the start of
