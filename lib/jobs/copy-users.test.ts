@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStore } from '../store/store';
-import { COPY_AHEAD, COPY_SLICE, startCopy } from './copy-users';
+import { COPY_AHEAD, startCopy } from './copy-users';
 
-/** A parent of `users` users, copied a slice per call; only copyUsers is used by the copy. */
+// Neither store's own size: the copy must take the one it is given.
+const COPY_SLICE = 1_000;
+
+/** A parent of `users` users, copied a slice per call; only copyUsers and copySlice are used by the copy. */
 function parentOf(users: number) {
   const state = { slices: 0 };
   const runs = {
+    copySlice: COPY_SLICE,
     copyUsers: async (_runId: number, slice = COPY_SLICE) => {
       state.slices += 1;
       return { done: state.slices * slice >= users };

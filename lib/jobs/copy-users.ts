@@ -1,8 +1,6 @@
 import 'server-only';
 import type { RunStore } from '../store/store';
 
-/** Users copied per slice: each slice holds the database's writer for tens of milliseconds. */
-export const COPY_SLICE = 2_000;
 /**
  * How far the copy may run ahead of the users the lanes have read: a few seconds of sending at
  * 100 requests of 100 users a second. Unpaced, a million-user copy ran flat out at the start of
@@ -18,13 +16,13 @@ export const COPY_AHEAD = 30_000;
  * (`unpace()`) copies the rest at once. `stop()` ends it between slices (a halt); the next pass
  * carries on from where it got to.
  */
-export function startCopy(runs: Pick<RunStore, 'copyUsers'>, runId: number) {
+export function startCopy(runs: Pick<RunStore, 'copyUsers' | 'copySlice'>, runId: number) {
   let done = false;
   let stopped = false;
   let failure: unknown = null;
   let wake: () => void = () => {};
   let copied = new Promise<void>((resolve) => (wake = resolve));
-  // Positions are the parent's, kept by the copy: slices × COPY_SLICE is an upper bound of the last copied.
+  // Positions are the parent's, kept by the copy: slices × copySlice is an upper bound of the last copied.
   let copiedUpTo = 0;
   let readTo = 0;
   let waiting = false;
@@ -36,8 +34,8 @@ export function startCopy(runs: Pick<RunStore, 'copyUsers'>, runId: number) {
       while (!stopped) {
         while (farAhead()) await new Promise<void>((resolve) => (resume = resolve));
         if (stopped) return;
-        done = (await runs.copyUsers(runId, COPY_SLICE)).done;
-        copiedUpTo += COPY_SLICE;
+        done = (await runs.copyUsers(runId, runs.copySlice)).done;
+        copiedUpTo += runs.copySlice;
         const woken = wake;
         copied = new Promise<void>((resolve) => (wake = resolve));
         woken();

@@ -33,7 +33,7 @@ async function* pendingBatches(runs: PassStore, runId: number, copy: Copy): Asyn
 }
 
 /** What a pass reads and writes of its run; the worker hands it fenced writes (RunStore.fenced). */
-export type PassStore = Pick<RunStore, 'pendingTargets' | 'isCancelRequested' | 'copyUsers' | 'keepValues' | 'recordOutcomes' | 'finish'>;
+export type PassStore = Pick<RunStore, 'pendingTargets' | 'isCancelRequested' | 'copyUsers' | 'copySlice' | 'keepValues' | 'recordOutcomes' | 'finish'>;
 
 export type ExecuteOptions = Omit<EngineOptions<RunTarget>, 'operation' | 'onOutcomes' | 'onKept' | 'isCancelled'> & {
   runs: PassStore;

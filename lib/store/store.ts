@@ -73,6 +73,8 @@ export interface RunStore {
   progress(runId: number): Promise<ProgressSecond[]>;
   /** The next slice of a run's users (at most `slice`, the store's own size by default) copied from the run it was made from; `done` once all are. */
   copyUsers(runId: number, slice?: number): Promise<{ done: boolean }>;
+  /** Users a pass asks each copyUsers call for on this store (lib/jobs/copy-users.ts). */
+  readonly copySlice: number;
   /** A removal's snapshot of one batch, kept before its remove_attr goes out. */
   keepValues(runId: number, kept: readonly { seq: number; values: Attrs }[]): Promise<void>;
   attrCounts(runId: number): Promise<AttrCount[]>;

@@ -87,6 +87,8 @@ export function createSqliteStore(db: Db): Store {
         }),
       keepValues: async (runId, kept) => keepValues(db, runId, kept),
       copyUsers: async (runId, slice) => (copies ? copies.copy(runId, slice, null) : copyUsersSlice(db, runId, slice)),
+      // The copy thread holds the file's write lock for a slice, and the main thread's writes wait that long.
+      copySlice: 500,
       fenced: (fence) => {
         // The check and the write in one transaction: see checkFence.
         const guarded = <T>(write: () => T) =>
