@@ -41,6 +41,9 @@ const LEASE_CONNECTIONS = 2;
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Users per copy slice: a slice is a transaction of several round trips, and one of 500 users took nearly as long as one of 2,000. */
+const COPY_SLICE = 2_000;
+
 /**
  * The store for several console processes on one Postgres database, behind the same interface and
  * contract as SQLite's. Statements run on a pool; a method that writes twice (a change and its
@@ -48,6 +51,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
  * rule needs a count and a write to be one step, a constraint decides or an advisory lock makes
  * writers take turns (see each file).
  */
+
 function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<void>): Store {
   // Every method waits for the migrations; a failed one rejects them all with its reason.
   const on = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
@@ -118,9 +122,8 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
           return r;
         }),
       keepValues: (runId, kept) => on((db) => keepValues(db, runId, kept)),
-      copyUsers: (runId, slice) => inTx((db) => copyUsersSlice(db, runId, slice)),
-      // A slice is a transaction of several round trips: one of 500 users took nearly as long as one of 2,000.
-      copySlice: 2_000,
+      copyUsers: (runId, slice = COPY_SLICE) => inTx((db) => copyUsersSlice(db, runId, slice)),
+      copySlice: COPY_SLICE,
       fenced: (fence) => {
         // The check and the write share one transaction: see checkFence.
         const guarded = <T>(write: (db: pg.PoolClient) => Promise<T>) =>
@@ -134,7 +137,7 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
           // Values are kept per user, without the run's row: no turn to wait for.
           keepValues: (runId, kept) => on((db) => keepValues(db, runId, kept, fence)),
           finish: (runId, end) => inTurn(runId, () => guarded((db) => finishRun(db, runId, end))),
-          copyUsers: (runId, slice) => inTurn(runId, () => guarded((db) => copyUsersSlice(db, runId, slice))),
+          copyUsers: (runId, slice = COPY_SLICE) => inTurn(runId, () => guarded((db) => copyUsersSlice(db, runId, slice))),
         };
       },
       attrCounts: (runId) => on((db) => attrCounts(db, runId)),

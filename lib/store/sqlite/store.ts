@@ -33,11 +33,15 @@ import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTar
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
 import type { Store } from '../store';
 
+/** Users per copy slice: the copy thread holds the file's write lock for a slice, and the main thread's writes wait that long. */
+const COPY_SLICE = 500;
+
 /**
  * The default store: one SQLite file through better-sqlite3. Its calls are synchronous, so each
  * method runs whole before anything else does, and the ones that write twice (a change and its
  * audit row) do it in one transaction.
  */
+
 export function createSqliteStore(db: Db): Store {
   const staging = new Staging(db.name);
   // A copy in a thread needs a connection of its own to the same file: an in-memory database has none.
@@ -86,9 +90,8 @@ export function createSqliteStore(db: Db): Store {
           return r;
         }),
       keepValues: async (runId, kept) => keepValues(db, runId, kept),
-      copyUsers: async (runId, slice) => (copies ? copies.copy(runId, slice, null) : copyUsersSlice(db, runId, slice)),
-      // The copy thread holds the file's write lock for a slice, and the main thread's writes wait that long.
-      copySlice: 500,
+      copyUsers: async (runId, slice = COPY_SLICE) => (copies ? copies.copy(runId, slice, null) : copyUsersSlice(db, runId, slice)),
+      copySlice: COPY_SLICE,
       fenced: (fence) => {
         // The check and the write in one transaction: see checkFence.
         const guarded = <T>(write: () => T) =>
@@ -100,7 +103,7 @@ export function createSqliteStore(db: Db): Store {
           recordOutcomes: async (runId, outcomes, requests, atMs) => guarded(() => recordOutcomes(db, runId, outcomes, requests, atMs)),
           keepValues: async (runId, kept) => guarded(() => keepValues(db, runId, kept)),
           finish: async (runId, end) => guarded(() => finishRun(db, runId, end)),
-          copyUsers: async (runId, slice) => (copies ? copies.copy(runId, slice, fence) : guarded(() => copyUsersSlice(db, runId, slice))),
+          copyUsers: async (runId, slice = COPY_SLICE) => (copies ? copies.copy(runId, slice, fence) : guarded(() => copyUsersSlice(db, runId, slice))),
         };
       },
       attrCounts: async (runId) => attrCounts(db, runId),
