@@ -3,7 +3,7 @@ import { statement, type Db } from './database';
 import { createRun, finishRun, isCancelRequested, requestCancel } from './runs';
 import { arrivingUpload, tempDatabase } from './temp-database';
 import { completeUpload, discardUpload, startUpload } from './uploads';
-import { recordOutcomes } from './users-results';
+import { recordOutcomes } from './batch-writes';
 import { createRestoreRun } from './values';
 
 const file = tempDatabase('cas-test-');

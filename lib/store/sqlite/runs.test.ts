@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from './database';
 import { MIGRATIONS } from './migrations';
 import { createRetryRun, createRun, isCancelRequested, requestCancel, listRunningRuns, finishRun, getRun, listRuns } from './runs';
-import { findUserAcrossRuns, listRunUsers, pendingTargets, recordOutcomes } from './users-results';
+import { findUserAcrossRuns, listRunUsers, pendingTargets } from './users-results';
+import { recordOutcomes } from './batch-writes';
 import { IllegalTransition } from '../../runs/state-machine';
 import type { Failure } from '../../tim/outcomes';
 

@@ -29,7 +29,8 @@ import {
   uploadIssues,
   uploadsInProgress,
 } from './uploads';
-import { failureGroups, findUserAcrossRuns, keepValues, listRunUsers, pendingTargets, recentProgress, recordOutcomes } from './users-results';
+import { failureGroups, findUserAcrossRuns, listRunUsers, pendingTargets, recentProgress } from './users-results';
+import { keepValues, recordOutcomes } from './batch-writes';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
 import type { Store } from '../store';
 

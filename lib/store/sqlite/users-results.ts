@@ -1,10 +1,8 @@
 import 'server-only';
-import type { UserOutcome } from '../../engine/engine';
 import type { RunTarget } from '../../engine/operations';
 import type { Attrs } from '../../tim/wire';
-import { progressSlot, type ProgressSecond } from '../../runs/progress';
-import { assertUserMove, type UserResult } from '../../runs/state-machine';
-import { tallyOutcomes } from '../../runs/tally';
+import type { ProgressSecond } from '../../runs/progress';
+import type { UserResult } from '../../runs/state-machine';
 import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
 import { statement, type Db } from './database';
 import { IS_RUN, pickedOf, toFailure, toSummary, type RunRow } from './runs';
@@ -65,85 +63,11 @@ export function pendingTargets(db: Db, runId: number, afterSeq: number, limit: n
   });
 }
 
-/**
- * One transaction per batch. Only rows still pending change, so a batch reported twice (e.g.
- * replayed after a restart) cannot be counted twice and the run's counts always add up. The users
- * it finished are added to its second in the run's ring of recent seconds: one more upsert by key.
- */
-export function recordOutcomes(db: Db, runId: number, outcomes: readonly UserOutcome[], requests: number, atMs = Date.now()): void {
-  // A pending row has no error, so a user that did not fail leaves the error columns alone: SQLite
-  // then leaves run_users_by_error alone too, one index fewer rewritten per user.
-  const settle = statement(
-    db,
-    `UPDATE run_users SET result = ?, attempts = ?, attr_values = COALESCE(?, attr_values), skipped_attrs = ?
-     WHERE run_id = ? AND seq = ? AND result = 'pending'`,
-  );
-  const fail = statement(
-    db,
-    `UPDATE run_users SET result = 'failed', error_key = ?, error_code = ?, error_info = ?, attempts = ?
-     WHERE run_id = ? AND seq = ? AND result = 'pending'`,
-  );
-  const bump = statement(
-    db,
-    `UPDATE runs SET removed = removed + ?, skipped = skipped + ?, nothing_to_remove = nothing_to_remove + ?, failed = failed + ?,
-                     with_values = with_values + ?, requests = requests + ? WHERE id = ?`,
-  );
-  const countFailures = statement(
-    db,
-    `INSERT INTO run_failures (run_id, error_key, error_code, info, count) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (run_id, error_key) DO UPDATE SET count = count + excluded.count`,
-  );
-  const countAttr = statement(
-    db,
-    `INSERT INTO run_attr_counts (run_id, attr, asked, with_value) VALUES (?, ?, ?, ?)
-     ON CONFLICT (run_id, attr) DO UPDATE SET asked = asked + excluded.asked, with_value = with_value + excluded.with_value`,
-  );
-  // A slot holding an older second starts over; one holding a newer second (a late write) is left alone.
-  const countSecond = statement(
-    db,
-    `INSERT INTO run_progress (run_id, slot, second, first_ms, first_users, last_ms, users) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (run_id, slot) DO UPDATE SET
-       first_ms = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_ms ELSE excluded.first_ms END,
-       first_users = CASE WHEN run_progress.second = excluded.second THEN run_progress.first_users ELSE excluded.first_users END,
-       users = CASE WHEN run_progress.second = excluded.second THEN run_progress.users + excluded.users ELSE excluded.users END,
-       last_ms = CASE WHEN run_progress.second = excluded.second THEN MAX(run_progress.last_ms, excluded.last_ms) ELSE excluded.last_ms END,
-       second = excluded.second
-     WHERE excluded.second >= run_progress.second`,
-  );
-  db.transaction(() => {
-    const moved: UserOutcome[] = [];
-    for (const o of outcomes) {
-      assertUserMove('pending', o.status);
-      const changed =
-        o.status === 'failed'
-          ? fail.run(o.failure.key, o.failure.code, o.failure.info, o.attempts, runId, o.seq).changes
-          : settle.run(o.status, o.attempts, o.values && !o.valuesKept ? JSON.stringify(o.values) : null, o.skipped && o.skipped.length > 0 ? JSON.stringify(o.skipped) : null, runId, o.seq).changes;
-      if (changed > 0) moved.push(o);
-    }
-    const tally = tallyOutcomes(moved);
-    bump.run(tally.succeeded, tally.skipped, tally.nothingToRemove, tally.failed, tally.withValues, requests, runId);
-    if (tally.finished > 0) {
-      const { second, slot } = progressSlot(atMs);
-      countSecond.run(runId, slot, second, atMs, tally.finished, atMs, tally.finished);
-    }
-    for (const { failure, count } of tally.failures) countFailures.run(runId, failure.key, failure.code, failure.info, count);
-    for (const { attr, asked, withValue } of tally.attrs) countAttr.run(runId, attr, asked, withValue);
-  }).immediate();
-}
-
 export function recentProgress(db: Db, runId: number): ProgressSecond[] {
   return statement(
     db,
     'SELECT second, first_ms AS firstMs, first_users AS firstUsers, last_ms AS lastMs, users FROM run_progress WHERE run_id = ? ORDER BY second',
   ).all(runId) as ProgressSecond[];
-}
-
-/** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. */
-export function keepValues(db: Db, runId: number, kept: readonly { seq: number; values: Attrs }[]): void {
-  const keep = statement(db, "UPDATE run_users SET attr_values = ? WHERE run_id = ? AND seq = ? AND result = 'pending'");
-  db.transaction(() => {
-    for (const k of kept) keep.run(JSON.stringify(k.values), runId, k.seq);
-  }).immediate();
 }
 
 /** Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million rows. */
