@@ -1,7 +1,7 @@
 // The copy of a run's users from the run it was made from (a dry run's removal, a restore), a
 // slice at a time, and the fence it is written under. No `import 'server-only'` here, unlike the
-// store's other files: the copy thread (copy-worker.ts) loads it, and in Node that package is its
-// client variant and throws. Only the store (values.ts, lease.ts, copy-worker.ts) reaches it.
+// store's other files: the copy thread (writer-worker.ts) loads it, and in Node that package is its
+// client variant and throws. Only the store (values.ts, lease.ts, writer-worker.ts) reaches it.
 import type Database from 'better-sqlite3';
 import { isRestorable } from '../../runs/restore';
 import type { UserResult } from '../../runs/state-machine';

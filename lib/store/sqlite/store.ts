@@ -13,7 +13,7 @@ import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from 
 import { createRetryRun, createRun, finishRun, getRun, isCancelRequested, listRunningRuns, listRuns, requestCancel } from './runs';
 import { IllegalTransition } from '../../runs/state-machine';
 import { Staging } from './staging';
-import { CopyThread } from './copy-thread';
+import { WriterThread } from './writer-thread';
 import {
   addUploadIssues,
   beginUpload,
@@ -46,7 +46,7 @@ const COPY_SLICE = 500;
 export function createSqliteStore(db: Db): Store {
   const staging = new Staging(db.name);
   // A copy in a thread needs a connection of its own to the same file: an in-memory database has none.
-  const copies = db.memory ? null : new CopyThread(db.name);
+  const copies = db.memory ? null : new WriterThread(db.name);
   staging.removeLeftovers(new Set(uploadsInProgress(db).map((u) => u.id)));
   const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
   const audited = (change: () => OperatorChange, entry: (o: Extract<OperatorChange, { ok: true }>['operator']) => Parameters<typeof audit>[1] | null) =>

@@ -7,8 +7,8 @@ import type { CopyReply, CopyRequest } from './copy-sql';
 // Written out whole: that is the form Next.js finds and bundles.
 const startWorker = (databasePath: string) =>
   FROM_SOURCE
-    ? new Worker(fromSource(new URL('./copy-worker.ts', import.meta.url).href), { eval: true, workerData: { databasePath } })
-    : new Worker(new URL('./copy-worker.ts', import.meta.url), { workerData: { databasePath } });
+    ? new Worker(fromSource(new URL('./writer-worker.ts', import.meta.url).href), { eval: true, workerData: { databasePath } })
+    : new Worker(new URL('./writer-worker.ts', import.meta.url), { workerData: { databasePath } });
 
 interface Waiting {
   resolve: (r: { done: boolean }) => void;
@@ -17,12 +17,12 @@ interface Waiting {
 }
 
 /**
- * The copy thread of one store (copy-worker.ts), seen from the main thread: started on the first
+ * The copy thread of one store (writer-worker.ts), seen from the main thread: started on the first
  * copy, and holding the process open only while a slice is asked. A thread that fails or exits
  * fails what it was asked (the pass halts and the next one resumes the copy where it got to), and
  * the next copy starts a new one.
  */
-export class CopyThread {
+export class WriterThread {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();

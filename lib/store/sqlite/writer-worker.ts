@@ -4,7 +4,7 @@
 // reply is read. Here the main thread waits only when it writes while a slice holds the lock.
 //
 // No `import 'server-only'` here, unlike the store's other files: a thread entry is loaded by Node
-// itself, where that package is its client variant and throws. Only copy-thread.ts starts it.
+// itself, where that package is its client variant and throws. Only writer-thread.ts starts it.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { copyUsersSlice, fenceHeld, type CopyReply, type CopyRequest } from './copy-sql';

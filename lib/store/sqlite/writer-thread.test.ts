@@ -9,7 +9,7 @@ import { openSqliteStore } from './store';
 let dir: string;
 let store: Store;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'copy-thread-test-'));
+  dir = mkdtempSync(join(tmpdir(), 'writer-thread-test-'));
   store = openSqliteStore(join(dir, 'console.db'));
 });
 afterEach(async () => {
