@@ -77,7 +77,7 @@ export async function createRestoreRun(
  * restore takes only the restorable users, with the values to write back; once the copy is
  * complete its total is what was copied, in case the counters it was sized by were off.
  */
-export async function copyUsersSlice(db: pg.PoolClient, runId: number, slice = 2_000): Promise<{ done: boolean }> {
+export async function copyUsersSlice(db: pg.PoolClient, runId: number, slice: number): Promise<{ done: boolean }> {
   const run = (
     await db.query<{ kind: string; copy_from: number | null; copied_upto: number }>('SELECT kind, copy_from, copied_upto FROM runs WHERE id = $1 FOR NO KEY UPDATE', [
       runId,

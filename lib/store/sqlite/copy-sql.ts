@@ -18,7 +18,7 @@ export function fenceHeld(db: Database.Database, fence: Fence, nowMs: number): b
 export interface CopyRequest {
   id: number;
   runId: number;
-  slice: number | undefined;
+  slice: number;
   fence: Fence | null;
 }
 
@@ -31,7 +31,7 @@ export type CopyReply = { id: number; done: boolean } | { id: number; lost: true
  * is complete: then a restore's total is set to what was copied, in case the counters it was
  * sized by were off.
  */
-export function copyUsersSlice(db: Database.Database, runId: number, slice = 2_000): { done: boolean } {
+export function copyUsersSlice(db: Database.Database, runId: number, slice: number): { done: boolean } {
   const run = statement(db, 'SELECT kind, copy_from, copied_upto FROM runs WHERE id = ?').get(runId) as
     | { kind: string; copy_from: number | null; copied_upto: number }
     | undefined;

@@ -79,7 +79,7 @@ export function createRestoreRun(
  * The next slice of a run's copy (copy-sql.ts), in one transaction on this connection: for an
  * in-memory database, which no thread can open. A file's store copies on its thread (writer-thread.ts).
  */
-export function copyUsersSlice(db: Db, runId: number, slice = 2_000): { done: boolean } {
+export function copyUsersSlice(db: Db, runId: number, slice: number): { done: boolean } {
   return db.transaction(() => copySlice(db, runId, slice)).immediate();
 }
 

@@ -29,7 +29,7 @@ export class WriterThread {
 
   constructor(private readonly databasePath: string) {}
 
-  copy(runId: number, slice: number | undefined, fence: Fence | null): Promise<{ done: boolean }> {
+  copy(runId: number, slice: number, fence: Fence | null): Promise<{ done: boolean }> {
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
