@@ -65,8 +65,10 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     const counting: TimClient = {
       ...real,
       call: (path, body) => {
-        // The third batch's get_attr: that batch still goes out whole, none after it.
-        if (++calls === 5) void store().runs.requestCancel(runId, { ...by, action: 'run-cancelled' });
+        // With the third batch's remove_attr: that batch has gone out whole, and none goes after it.
+        // (At its get_attr, whether its remove_attr still went out would depend on when the
+        // pass's poll of the cancel flag next fired.)
+        if (++calls === 6) void store().runs.requestCancel(runId, { ...by, action: 'run-cancelled' });
         return real.call(path, body);
       },
     };
