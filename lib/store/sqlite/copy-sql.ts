@@ -1,6 +1,6 @@
 // The copy of a run's users from the run it was made from (a dry run's removal, a restore), a
 // slice at a time, and the fence it is written under. No `import 'server-only'` here, unlike the
-// store's other files: the copy thread (writer-worker.ts) loads it, and in Node that package is its
+// store's other files: the writer thread (writer-worker.ts) loads it, and in Node that package is its
 // client variant and throws. Only the store (values.ts, lease.ts, writer-worker.ts) reaches it.
 import type Database from 'better-sqlite3';
 import { isRestorable } from '../../runs/restore';
@@ -13,17 +13,6 @@ import { statement } from './statements';
 export function fenceHeld(db: Database.Database, fence: Fence, nowMs: number): boolean {
   return fence.scope === 'database' && statement(db, 'SELECT 1 FROM worker_lease WHERE id = 1 AND holder = ? AND expires_ms > ?').get(fence.holder, nowMs) !== undefined;
 }
-
-/** What the copy thread is asked: one slice, under a fence or none. */
-export interface CopyRequest {
-  id: number;
-  runId: number;
-  slice: number;
-  fence: Fence | null;
-}
-
-/** Its answer: the slice's outcome, or why it wrote nothing. */
-export type CopyReply = { id: number; done: boolean } | { id: number; lost: true } | { id: number; error: string };
 
 /**
  * Copies the next slice of a run's users from the run it was made from, keeping their positions.

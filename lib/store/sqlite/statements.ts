@@ -1,4 +1,4 @@
-// No `import 'server-only'` here, unlike the store's other files: the copy thread (writer-worker.ts)
+// No `import 'server-only'` here, unlike the store's other files: the writer thread (writer-worker.ts)
 // prepares its statements through it too, and in Node that package is its client variant and throws.
 import type Database from 'better-sqlite3';
 

@@ -34,7 +34,7 @@ import { keepValues, recordOutcomes } from './batch-writes';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
 import type { Store } from '../store';
 
-/** Users per copy slice: the copy thread holds the file's write lock for a slice, and the main thread's writes wait that long. */
+/** Users per copy slice: the writer thread holds the file's write lock for a slice, and the main thread's writes wait that long. */
 const COPY_SLICE = 500;
 
 /**
@@ -45,8 +45,8 @@ const COPY_SLICE = 500;
 
 export function createSqliteStore(db: Db): Store {
   const staging = new Staging(db.name);
-  // A copy in a thread needs a connection of its own to the same file: an in-memory database has none.
-  const copies = db.memory ? null : new WriterThread(db.name);
+  // A pass's writes go to a thread with a connection of its own to the same file: an in-memory database has none.
+  const writer = db.memory ? null : new WriterThread(db.name);
   staging.removeLeftovers(new Set(uploadsInProgress(db).map((u) => u.id)));
   const tx = <T>(fn: () => T): T => db.transaction(fn).immediate();
   const audited = (change: () => OperatorChange, entry: (o: Extract<OperatorChange, { ok: true }>['operator']) => Parameters<typeof audit>[1] | null) =>
@@ -71,7 +71,8 @@ export function createSqliteStore(db: Db): Store {
       list: async (opts) => listRuns(db, opts),
       listRunning: async (sources) => listRunningRuns(db, sources),
       pendingTargets: async (runId, afterSeq, limit) => pendingTargets(db, runId, afterSeq, limit),
-      recordOutcomes: async (runId, outcomes, requests, atMs) => recordOutcomes(db, runId, outcomes, requests, atMs),
+      recordOutcomes: async (runId, outcomes, requests, atMs = Date.now()) =>
+        writer ? writer.recordOutcomes(runId, outcomes, requests, atMs, null) : recordOutcomes(db, runId, outcomes, requests, atMs),
       progress: async (runId) => recentProgress(db, runId),
       finish: async (runId, end) => finishRun(db, runId, end),
       requestCancel: async (runId, entry) =>
@@ -90,8 +91,8 @@ export function createSqliteStore(db: Db): Store {
           if (r.ok && !r.existing) audit(db, entry(r.runId, r.users));
           return r;
         }),
-      keepValues: async (runId, kept) => keepValues(db, runId, kept),
-      copyUsers: async (runId, slice = COPY_SLICE) => (copies ? copies.copy(runId, slice, null) : copyUsersSlice(db, runId, slice)),
+      keepValues: async (runId, kept) => (writer ? writer.keepValues(runId, kept, null) : keepValues(db, runId, kept)),
+      copyUsers: async (runId, slice = COPY_SLICE) => (writer ? writer.copy(runId, slice, null) : copyUsersSlice(db, runId, slice)),
       copySlice: COPY_SLICE,
       fenced: (fence) => {
         // The check and the write in one transaction: see checkFence.
@@ -101,10 +102,11 @@ export function createSqliteStore(db: Db): Store {
             return write();
           });
         return {
-          recordOutcomes: async (runId, outcomes, requests, atMs) => guarded(() => recordOutcomes(db, runId, outcomes, requests, atMs)),
-          keepValues: async (runId, kept) => guarded(() => keepValues(db, runId, kept)),
+          recordOutcomes: async (runId, outcomes, requests, atMs = Date.now()) =>
+            writer ? writer.recordOutcomes(runId, outcomes, requests, atMs, fence) : guarded(() => recordOutcomes(db, runId, outcomes, requests, atMs)),
+          keepValues: async (runId, kept) => (writer ? writer.keepValues(runId, kept, fence) : guarded(() => keepValues(db, runId, kept))),
           finish: async (runId, end) => guarded(() => finishRun(db, runId, end)),
-          copyUsers: async (runId, slice = COPY_SLICE) => (copies ? copies.copy(runId, slice, fence) : guarded(() => copyUsersSlice(db, runId, slice))),
+          copyUsers: async (runId, slice = COPY_SLICE) => (writer ? writer.copy(runId, slice, fence) : guarded(() => copyUsersSlice(db, runId, slice))),
         };
       },
       attrCounts: async (runId) => attrCounts(db, runId),
@@ -260,7 +262,7 @@ export function createSqliteStore(db: Db): Store {
     purgeExpired: async (limits, nowMs) => purgeExpired(db, limits, nowMs),
     close: async () => {
       await staging.close();
-      await copies?.close();
+      await writer?.close();
       db.close();
     },
   };

@@ -2,15 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { LeaseLost } from '../../lease/fence';
 import type { Store } from '../store';
 import { by, run } from '../contract/fixtures';
 import { openSqliteStore } from './store';
+import { writerHolding } from '../../../test-support/write-lock';
 
 let dir: string;
+let path: string;
 let store: Store;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'writer-thread-test-'));
-  store = openSqliteStore(join(dir, 'console.db'));
+  path = join(dir, 'console.db');
+  store = openSqliteStore(path);
 });
 afterEach(async () => {
   await store.close();
@@ -57,4 +61,26 @@ it('answers every slice of copies asked at once, each after its own', async () =
   const answers = await Promise.all([store.runs.copyUsers(removalId, 300), store.runs.copyUsers(removalId, 300), store.runs.copyUsers(removalId, 300), store.runs.copyUsers(removalId, 300)]);
   expect(answers).toEqual([{ done: false }, { done: false }, { done: false }, { done: true }]);
   expect((await store.runs.users(removalId, { limit: 2_000 })).map((u) => u.seq)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+});
+
+it("writes a batch's outcomes and a removal's snapshot on the writer thread: the event loop turns while they wait for another connection's write", async () => {
+  const { runId } = await store.runs.create(run(['a', 'b']), { ...by, action: 'run-started' });
+  const writes = [
+    () => store.runs.keepValues(runId, [{ seq: 1, values: { sex: 'f' } }]),
+    () => store.runs.recordOutcomes(runId, [{ seq: 1, account: 'a', status: 'removed', attempts: 1, values: { sex: 'f' }, valuesKept: true, attrs: ['sex'] }], 1),
+    () => store.runs.fenced({ scope: 'database', holder: 'nobody' }).recordOutcomes(runId, [{ seq: 2, account: 'b', status: 'removed', attempts: 1 }], 1),
+  ];
+  const turns: number[] = [];
+  for (const write of writes.slice(0, 2)) {
+    const other = await writerHolding(path, runId, 300);
+    turns.push(await turnsDuring(write));
+    await other.released;
+  }
+  expect(turns.every((t) => t > 10), `turns: ${turns.join(', ')}`).toBe(true);
+  await expect(writes[2]!()).rejects.toBeInstanceOf(LeaseLost);
+  expect(await store.runs.get(runId)).toMatchObject({ succeeded: 1, requests: 1 });
+  expect((await store.runs.users(runId, { limit: 2 })).map((u) => [u.result, u.values])).toEqual([
+    ['removed', { sex: 'f' }],
+    ['pending', null],
+  ]);
 });

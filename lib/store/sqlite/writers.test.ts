@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Store } from '../store';
 import { by, run } from '../contract/fixtures';
 import { openDatabase } from './database';
 import { openSqliteStore } from './store';
+import { writerHolding } from '../../../test-support/write-lock';
 
 let dir: string;
 let path: string;
@@ -20,28 +20,6 @@ afterEach(async () => {
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/**
- * Another connection (the staging copier's, or another console process's) holds the write lock
- * for `ms`, and writes (the run's row, unchanged): resolves once it holds it, and `released` once
- * it has committed.
- */
-async function writerHolding(runId: number, ms: number): Promise<{ released: Promise<void> }> {
-  const worker = new Worker(
-    `const { workerData, parentPort } = require('node:worker_threads');
-     const db = new (require('better-sqlite3'))(workerData.path);
-     db.pragma('busy_timeout = 5000');
-     db.exec('BEGIN IMMEDIATE');
-     db.prepare('UPDATE runs SET requests = requests WHERE id = ?').run(workerData.runId);
-     parentPort.postMessage('held');
-     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms);
-     db.exec('COMMIT');
-     db.close();`,
-    { eval: true, workerData: { path, ms, runId } },
-  );
-  await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
-  return { released: new Promise((resolve, reject) => worker.once('exit', () => resolve()).once('error', reject)) };
-}
 
 // A write that reads first in a deferred transaction cannot wait for another writer: SQLite
 // refuses to upgrade its read to a write at once ("database is locked"), whatever the busy
@@ -60,7 +38,7 @@ it('waits for another connection’s write instead of failing: outcomes, values 
     ['finish', () => store.runs.finish(runId, { status: 'cancelled' })],
   ];
   for (const [name, write] of writes) {
-    const other = await writerHolding(runId, 150);
+    const other = await writerHolding(path, runId, 150);
     await write().catch((err: Error) => {
       throw new Error(`${name}: ${err.message}`);
     });
