@@ -185,16 +185,27 @@ export async function keepValues(db: Db, runId: number, kept: readonly { seq: nu
   if (fence !== null && !rows[0]?.held) throw new LeaseLost(fence);
 }
 
-/** Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million rows. */
+/**
+ * Keyset pagination by seq (indexed, also per filter): constant cost per page deep into a million
+ * rows. The run's id comes from a materialized CTE, as in recordOutcomes: for a run copied since
+ * the last ANALYZE the planner would otherwise take the run for a handful of rows, and look for one
+ * user by reading the whole run in order instead of through run_users_by_user (page-plans.test.ts).
+ */
 export async function listRunUsers(db: Db, runId: number, opts: { afterSeq?: number; limit: number; filter?: UserFilter }): Promise<RunUser[]> {
   const args: (string | number)[] = [runId, opts.afterSeq ?? 0];
-  const where = ['run_id = $1', 'seq > $2'];
-  const add = (column: string, value: string) => where.push(`${column} = $${args.push(value)}`);
+  const where = ['u.run_id = k.run_id', 'u.seq > $2'];
+  const add = (column: string, value: string) => where.push(`u.${column} = $${args.push(value)}`);
   if (opts.filter?.result) add('result', opts.filter.result);
   if (opts.filter?.errorKey) add('error_key', opts.filter.errorKey);
   if (opts.filter?.userId !== undefined) add('user_id', opts.filter.userId);
   const picked = await pickedOf(db, runId);
-  const rows = (await db.query<RunUserRow>(`SELECT * FROM run_users WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${args.push(opts.limit)}`, args)).rows;
+  const rows = (
+    await db.query<RunUserRow>(
+      `WITH k AS MATERIALIZED (SELECT $1::int AS run_id)
+       SELECT u.* FROM k JOIN run_users u ON ${where.join(' AND ')} ORDER BY u.seq LIMIT $${args.push(opts.limit)}`,
+      args,
+    )
+  ).rows;
   return rows.map((r) => toRunUser(r, picked));
 }
 
