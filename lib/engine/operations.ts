@@ -138,6 +138,10 @@ const setAttrCall: Call<RestoreTarget> = {
     ),
 };
 
+/** Shared by every decision that has none: a million-user restore holds its decisions for the round trip of their call. */
+const NO_VALUES: Attrs = Object.freeze({});
+const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];
+
 /**
  * Restore: writes back what a removal recorded, but only where the attribute is empty now. One
  * that has another value was set again since the removal and is skipped, never overwritten.
@@ -146,19 +150,23 @@ export const restoreValues: Operation<RunTarget> = {
   look: {
     call: getAttrCall,
     decide: (t, current) => {
-      const toSet: Attrs = {};
-      const already: Attrs = {};
-      const skipped: string[] = [];
-      for (const [attr, recorded] of Object.entries(t.values ?? {})) {
+      let toSet: Attrs | null = null;
+      let already: Attrs | null = null;
+      let skipped: string[] | null = null;
+      const recorded = t.values ?? NO_VALUES;
+      for (const attr in recorded) {
+        const value = recorded[attr]!;
         const now = current[attr];
-        if (now === undefined || now === '') toSet[attr] = recorded;
-        else if (now === recorded) already[attr] = recorded;
-        else skipped.push(attr);
+        if (now === undefined || now === '') (toSet ??= {})[attr] = value;
+        else if (now === value) (already ??= {})[attr] = value;
+        else (skipped ??= []).push(attr);
       }
-      if (Object.keys(toSet).length > 0) return { send: { ...t, values: toSet, already, skipped } satisfies RestoreTarget };
-      return Object.keys(already).length > 0 ? { status: 'restored', values: already, skipped } : { status: 'skipped', skipped };
+      if (toSet) {
+        return { send: { seq: t.seq, account: t.account, attrs: t.attrs, values: toSet, already: already ?? NO_VALUES, skipped: skipped ?? NO_NAMES } satisfies RestoreTarget };
+      }
+      return already ? { status: 'restored', values: already, skipped: skipped ?? NO_NAMES } : { status: 'skipped', skipped: skipped ?? NO_NAMES };
     },
   },
   call: setAttrCall,
-  done: (t: RestoreTarget) => ({ status: 'restored', values: { ...t.already, ...t.values }, skipped: t.skipped }),
+  done: (t: RestoreTarget) => ({ status: 'restored', values: t.already === NO_VALUES ? t.values! : { ...t.already, ...t.values }, skipped: t.skipped }),
 };
