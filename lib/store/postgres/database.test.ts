@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl, type PostgresConfig } from '../../database-url';
-import { createPool } from './database';
+import { LEASE_TTL_MS } from '../../lease/lease';
+import { createPool, IDLE_IN_TRANSACTION_MS, tx } from './database';
 import { openPostgresStore } from './store';
 import { freshPostgres, type FreshPostgres } from './test-database';
 
@@ -25,6 +26,29 @@ describe('Postgres connections from DATABASE_URL', () => {
       expect(pool.options.max).toBe(3);
       expect((await pool.query('SHOW statement_timeout')).rows).toEqual([{ statement_timeout: '150ms' }]);
       await expect(pool.query('SELECT pg_sleep(2)')).rejects.toThrow(/statement timeout/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('ends a transaction its process left idle (frozen, or cut off), with its locks, before another process could take its apps over', { timeout: 30_000 }, async () => {
+    expect(IDLE_IN_TRANSACTION_MS).toBeLessThan(LEASE_TTL_MS);
+    await db.query('CREATE TABLE held (id int PRIMARY KEY, n int)');
+    await db.query('INSERT INTO held VALUES (1, 0)');
+    const pool = createPool(config('pool=1'));
+    try {
+      expect((await pool.query('SHOW idle_in_transaction_session_timeout')).rows).toEqual([{ idle_in_transaction_session_timeout: `${IDLE_IN_TRANSACTION_MS / 1000}s` }]);
+      // A pass's transaction, between two statements, when its process stops answering.
+      const stalled = tx(pool, async (c) => {
+        await c.query('SELECT n FROM held WHERE id = 1 FOR UPDATE');
+        // Another process's write of the locked row waits for the server to end this transaction, then goes through.
+        await db.query('UPDATE held SET n = n + 1 WHERE id = 1');
+        await c.query('SELECT 1');
+      });
+      await expect(stalled).rejects.toThrow(/idle-in-transaction timeout|connection/i);
+      expect(await db.query('SELECT n FROM held')).toEqual([{ n: 1 }]);
+      // The pool opens a new connection for what comes next.
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await pool.end();
     }

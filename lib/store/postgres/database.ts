@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import type { PostgresConfig } from '../../database-url';
+import { LEASE_TTL_MS } from '../../lease/lease';
 import { log } from '../../log';
 
 /** A pool, or one of its connections inside a transaction: anything a statement can be sent to. */
@@ -26,6 +27,15 @@ function tlsOptions(ssl: PostgresConfig['ssl']): false | ConnectionOptions {
   return { ca };
 }
 
+/**
+ * A transaction left open by a process that stopped answering (frozen, or cut off by the network)
+ * is ended by the server after this long idle, and its locks with it. Otherwise they would last
+ * until the server noticed the connection was gone: for a pulled cable, TCP's keepalive, two hours
+ * by default. Half the lease, so the process that takes an app over finds its runs' rows free.
+ * This store's transactions send their statements back to back and wait on nothing else.
+ */
+export const IDLE_IN_TRANSACTION_MS = LEASE_TTL_MS / 2;
+
 export function createPool(config: PostgresConfig): pg.Pool {
   const pool = new pg.Pool({
     connectionString: config.connectionString.reveal(),
@@ -33,6 +43,7 @@ export function createPool(config: PostgresConfig): pg.Pool {
     ssl: tlsOptions(config.ssl),
     // Sent with each connection's start-up: every statement of this process, however it is issued.
     statement_timeout: config.statementTimeoutMs,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     application_name: 'tim-console',
     types,
   });
@@ -42,12 +53,32 @@ export function createPool(config: PostgresConfig): pg.Pool {
 }
 
 /**
+ * A connection taken from the pool for several statements. The server may end it between two of
+ * them (the idle-in-transaction timeout after a freeze, a restart), and pg then emits 'error' on
+ * it, which with no listener would end the process. Here the next statement fails instead, and
+ * release destroys the connection rather than pooling it again.
+ */
+export async function checkOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; release: (err?: Error) => void }> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => (lost ??= err);
+  client.on('error', onError);
+  return {
+    client,
+    release: (err) => {
+      client.off('error', onError);
+      client.release(err ?? lost);
+    },
+  };
+}
+
+/**
  * Runs `fn` in one READ COMMITTED transaction on one connection. Each statement sees what was
  * committed when it began, so a count followed by a write is not atomic here: callers that need
  * that take an advisory lock first (lock below), or let a constraint decide.
  */
 export async function tx<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let broken: Error | undefined;
   try {
     // Named, not left to the server's default: after waiting on another writer's unique key, the next statement must see that writer's row.
@@ -59,7 +90,7 @@ export async function tx<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promis
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw err;
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }
 

@@ -8,7 +8,7 @@ import type { AttrSet, CsvIssue } from '../../csv/validate';
 import { IllegalTransition, UPLOAD_START, type StoredStatus, type UploadStatus } from '../../runs/state-machine';
 import { usersOf } from '../../uploads/staged-rows';
 import type { BeginRefusal, CompletedUploadFacts, NewUpload, StagedRows, StartRefusal, UploadCap, UploadInProgress, UploadOwner, UploadSummary } from '../../uploads/types';
-import { changed, lock, tx, type Db } from './database';
+import { changed, checkOut, lock, tx, type Db } from './database';
 import { mayMoveTo, pgArray, runWithKey, type Created } from './runs';
 
 interface UploadRow {
@@ -174,7 +174,7 @@ const STORE_SLICE = 50_000;
 export async function completeUpload(pool: pg.Pool, uploadId: number, facts: CompletedUploadFacts, slice = STORE_SLICE): Promise<UploadSummary> {
   const refused = async (db: Db) => new IllegalTransition('run', (await statusOf(db, uploadId)) ?? 'missing', 'staged');
   const table = rowsTable(uploadId);
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let broken: Error | undefined;
   // Each step is its own transaction on this connection, where the temporary table lives.
   const inTx = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -261,7 +261,7 @@ export async function completeUpload(pool: pg.Pool, uploadId: number, facts: Com
     throw err;
   } finally {
     await client.query('DROP TABLE IF EXISTS pg_temp.staged_users; RESET statement_timeout; RESET work_mem').catch((err: Error) => (broken = err));
-    client.release(broken);
+    release(broken);
   }
 }
 
