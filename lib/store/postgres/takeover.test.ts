@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../sim/server';
 import type { Store } from '../store';
 import { freshPostgres, type FreshPostgres } from './test-database';
 import { JOB_CONCURRENCY } from '../../jobs/worker';
+import { startConsoleChild, type ConsoleChild } from '../../../test-support/console-child';
 
 /**
  * The issue's test: three console processes (test-support/console-worker.ts: the console's
@@ -22,13 +20,6 @@ const APPS = [0, 1, 2].map((i) => ({ id: `app${i}`, sdkAppId: 1400000700 + i, ke
 /** Batches a pass can have in flight: the lanes of a removal (a look, then the call). */
 const LANES = JOB_CONCURRENCY * 2;
 const ids = Array.from({ length: USERS }, (_, i) => `u${i}`);
-
-interface ConsoleChild {
-  child: ChildProcess;
-  pid: number;
-  events: { t: string; event: string; appId?: string; runId?: number; status?: string; url?: string; transport?: string }[];
-  exited: Promise<number | null>;
-}
 
 let sim: Simulator;
 let db: FreshPostgres;
@@ -57,38 +48,11 @@ afterAll(async () => {
 });
 
 function startConsole(): ConsoleChild {
-  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'test-support/console-worker.ts'], {
-    cwd: join(import.meta.dirname, '../../..'),
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      DATABASE_URL: db.url.replace(/pool=\d+/, 'pool=6'),
-      TIM_APPS_FILE: join(dir, 'apps.json'),
-      ...Object.fromEntries(APPS.map((a, i) => [`APP_KEY_${i}`, a.key])),
-      TIM_TIMEOUT_MS: '3000',
-      SESSION_SECRET: randomBytes(48).toString('base64url'),
-      CONSOLE_ADMIN_USERNAME: 'admin',
-      CONSOLE_ADMIN_PASSWORD: 'takeover-admin-password',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = startConsoleChild({
+    DATABASE_URL: db.url.replace(/pool=\d+/, 'pool=6'),
+    TIM_APPS_FILE: join(dir, 'apps.json'),
+    ...Object.fromEntries(APPS.map((a, i) => [`APP_KEY_${i}`, a.key])),
   });
-  const events: ConsoleChild['events'] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      events.push(JSON.parse(line) as ConsoleChild['events'][number]);
-    } catch {
-      // Not a log line.
-    }
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      if (code !== 143 && code !== null) console.error(stderr);
-      resolve(code);
-    }),
-  );
-  const started = { child, pid: child.pid!, events, exited };
   children.push(started);
   return started;
 }
