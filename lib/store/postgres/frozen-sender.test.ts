@@ -1,13 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../../sim/server';
-import type { Store } from '../store';
-import { freshPostgres, type FreshPostgres } from './test-database';
-import { JOB_CONCURRENCY } from '../../jobs/worker';
+import { expect, it } from 'vitest';
 import { LEASE_TTL_MS } from '../../lease/lease';
-import { startConsoleChild, type ConsoleChild } from '../../../test-support/console-child';
+import { consolesOnPostgres, LANES } from './test-consoles';
 
 /**
  * The sender of an app stops answering without dying: frozen (SIGSTOP), as a process cut off by
@@ -18,52 +11,20 @@ import { startConsoleChild, type ConsoleChild } from '../../../test-support/cons
 const USERS = 60_000;
 const CEILING = 100;
 const APP = { id: 'app0', sdkAppId: 1400000800, key: 'frozen-key-0' };
-/** Batches a pass can have in flight: the lanes of a removal (a look, then the call). */
-const LANES = JOB_CONCURRENCY * 2;
 const ids = Array.from({ length: USERS }, (_, i) => `u${i}`);
+const harness = consolesOnPostgres({ apps: [APP], users: ids, ceiling: CEILING });
+const startConsole = () => harness.startConsole();
 
-let sim: Simulator;
-let db: FreshPostgres;
-let store: Store;
-let dir: string;
-const children: ConsoleChild[] = [];
-
-beforeAll(async () => {
-  const users = Object.fromEntries(ids.map((id) => [id, { sex: 'f', city: 'x' }]));
-  sim = await startSimulator({ apps: [{ sdkAppId: APP.sdkAppId, secretKey: APP.key, attrNames: ['sex', 'city'], users }], latencyMs: 5 });
-  db = await freshPostgres({ pool: 8 });
-  store = db.open();
-  dir = mkdtempSync(join(tmpdir(), 'frozen-'));
-  writeFileSync(join(dir, 'apps.json'), JSON.stringify([{ id: APP.id, label: 'App 0', sdkAppId: APP.sdkAppId, baseUrl: sim.url, secretKeyEnv: 'APP_KEY_0', maxQps: CEILING }]));
-});
-
-afterAll(async () => {
-  for (const c of children) {
-    c.child.kill('SIGCONT');
-    c.child.kill('SIGKILL');
-  }
-  await Promise.all(children.map((c) => c.exited));
-  await db?.dispose();
-  await sim?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function startConsole(): ConsoleChild {
-  const started = startConsoleChild({ DATABASE_URL: db.url.replace(/pool=\d+/, 'pool=6'), TIM_APPS_FILE: join(dir, 'apps.json'), APP_KEY_0: APP.key });
-  children.push(started);
-  return started;
-}
-
-const owner = async () => (await store.appLeases!.list()).find((l) => l.appId === APP.id && l.expiresMs > Date.now())?.pid ?? null;
+const owner = async () => (await harness.store.appLeases!.list()).find((l) => l.appId === APP.id && l.expiresMs > Date.now())?.pid ?? null;
 
 it('takes a frozen sender’s app over once its lease lapses, finishes the run, and the sender, woken, sends and records nothing more', { timeout: 300_000 }, async () => {
   const consoles = [startConsole(), startConsole()];
   await expect.poll(owner, { timeout: 120_000, interval: 250 }).not.toBeNull();
-  const { runId } = await store.runs.create(
+  const { runId } = await harness.store.runs.create(
     { source: 'csv', appId: APP.id, sdkAppId: APP.sdkAppId, region: 'china', operator: 'ann', users: ids.map((account) => ({ account, attrs: ['sex'] })) },
     { operator: 'ann', clientIp: null, action: 'run-started' },
   );
-  await expect.poll(async () => (await store.runs.get(runId))!.pending, { timeout: 120_000, interval: 100 }).toBeLessThanOrEqual(USERS * 0.7);
+  await expect.poll(async () => (await harness.store.runs.get(runId))!.pending, { timeout: 120_000, interval: 100 }).toBeLessThanOrEqual(USERS * 0.7);
 
   const sender = await owner();
   const victim = consoles.find((c) => c.pid === sender)!;
@@ -72,21 +33,21 @@ it('takes a frozen sender’s app over once its lease lapses, finishes the run, 
   const other = consoles.find((c) => c !== victim)!;
   await expect.poll(() => other.events.some((e) => e.event === 'worker.app-taken' && Date.parse(e.t) > frozenAt), { timeout: 60_000, interval: 250 }).toBe(true);
   const takenAfterMs = Math.min(...other.events.filter((e) => e.event === 'worker.app-taken' && Date.parse(e.t) > frozenAt).map((e) => Date.parse(e.t) - frozenAt));
-  await expect.poll(async () => (await store.runs.get(runId))!.status, { timeout: 120_000, interval: 250 }).toBe('completed');
-  const done = (await store.runs.get(runId))!;
-  const sent = { ...sim.stats(APP.sdkAppId).byApi };
+  await expect.poll(async () => (await harness.store.runs.get(runId))!.status, { timeout: 120_000, interval: 250 }).toBe('completed');
+  const done = (await harness.store.runs.get(runId))!;
+  const sent = { ...harness.sim.stats(APP.sdkAppId).byApi };
 
   // Woken, the old sender finds its lease lapsed: whatever it had in flight is neither sent again nor recorded.
   victim.child.kill('SIGCONT');
   await expect.poll(() => victim.events.some((e) => e.event === 'run.pass-ended' && e.runId === runId && e.status === 'halted'), { timeout: 30_000, interval: 250 }).toBe(true);
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const stats = sim.stats(APP.sdkAppId);
+  const stats = harness.sim.stats(APP.sdkAppId);
   console.log(JSON.stringify({ takenAfterMs, byApi: stats.byApi, maxPerSecondByApi: stats.maxPerSecondByApi }));
 
   expect(takenAfterMs).toBeGreaterThanOrEqual(LEASE_TTL_MS - 5_000);
   expect(takenAfterMs).toBeLessThanOrEqual(30_000);
   expect(stats.byApi).toEqual(sent);
-  expect(await store.runs.get(runId)).toEqual(done);
+  expect(await harness.store.runs.get(runId)).toEqual(done);
   expect(done).toMatchObject({ status: 'completed', pending: 0, failed: 0, notSent: 0, succeeded: USERS });
   expect(stats.rateLimited).toBe(0);
   expect(stats.maxPerSecondByApi.remove_attr).toBeLessThanOrEqual(CEILING);

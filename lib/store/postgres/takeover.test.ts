@@ -1,12 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../../sim/server';
-import type { Store } from '../store';
-import { freshPostgres, type FreshPostgres } from './test-database';
-import { JOB_CONCURRENCY } from '../../jobs/worker';
-import { startConsoleChild, type ConsoleChild } from '../../../test-support/console-child';
+import { describe, expect, it } from 'vitest';
+import type { ConsoleChild } from '../../../test-support/console-child';
+import { consolesOnPostgres, LANES } from './test-consoles';
 
 /**
  * The issue's test: three console processes (test-support/console-worker.ts: the console's
@@ -17,53 +11,17 @@ import { startConsoleChild, type ConsoleChild } from '../../../test-support/cons
 const USERS = 300_000;
 const CEILING = 100;
 const APPS = [0, 1, 2].map((i) => ({ id: `app${i}`, sdkAppId: 1400000700 + i, key: `takeover-key-${i}` }));
-/** Batches a pass can have in flight: the lanes of a removal (a look, then the call). */
-const LANES = JOB_CONCURRENCY * 2;
 const ids = Array.from({ length: USERS }, (_, i) => `u${i}`);
-
-let sim: Simulator;
-let db: FreshPostgres;
-let store: Store;
-let dir: string;
-const children: ConsoleChild[] = [];
-
-beforeAll(async () => {
-  const users = Object.fromEntries(ids.map((id) => [id, { sex: 'f', city: 'x' }]));
-  sim = await startSimulator({ apps: APPS.map((a) => ({ sdkAppId: a.sdkAppId, secretKey: a.key, attrNames: ['sex', 'city'], users })), latencyMs: 5 });
-  db = await freshPostgres({ pool: 8 });
-  store = db.open();
-  dir = mkdtempSync(join(tmpdir(), 'takeover-'));
-  writeFileSync(
-    join(dir, 'apps.json'),
-    JSON.stringify(APPS.map((a, i) => ({ id: a.id, label: `App ${i}`, sdkAppId: a.sdkAppId, baseUrl: sim.url, secretKeyEnv: `APP_KEY_${i}`, maxQps: CEILING }))),
-  );
-});
-
-afterAll(async () => {
-  for (const c of children) c.child.kill('SIGKILL');
-  await Promise.all(children.map((c) => c.exited));
-  await db?.dispose();
-  await sim?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function startConsole(): ConsoleChild {
-  const started = startConsoleChild({
-    DATABASE_URL: db.url.replace(/pool=\d+/, 'pool=6'),
-    TIM_APPS_FILE: join(dir, 'apps.json'),
-    ...Object.fromEntries(APPS.map((a, i) => [`APP_KEY_${i}`, a.key])),
-  });
-  children.push(started);
-  return started;
-}
+const harness = consolesOnPostgres({ apps: APPS, users: ids, ceiling: CEILING });
+const startConsole = () => harness.startConsole();
 
 /** Live holders of each app, by pid. */
-const owners = async () => Object.fromEntries((await store.appLeases!.list()).filter((l) => l.expiresMs > Date.now()).map((l) => [l.appId, l.pid]));
+const owners = async () => Object.fromEntries((await harness.store.appLeases!.list()).filter((l) => l.expiresMs > Date.now()).map((l) => [l.appId, l.pid]));
 
 const progress = async (runIds: number[]) => {
   let done = 0;
   for (const id of runIds) {
-    const r = (await store.runs.get(id))!;
+    const r = (await harness.store.runs.get(id))!;
     done += r.total - r.pending;
   }
   return done / (runIds.length * USERS);
@@ -77,7 +35,7 @@ describe('three console processes on one Postgres, two of them killed mid-run', 
 
     const runIds: number[] = [];
     for (const app of APPS) {
-      const made = await store.runs.create(
+      const made = await harness.store.runs.create(
         { source: 'csv', appId: app.id, sdkAppId: app.sdkAppId, region: 'china', operator: 'ann', users: ids.map((account) => ({ account, attrs: ['sex'] })) },
         { operator: 'ann', clientIp: null, action: 'run-started' },
       );
@@ -96,7 +54,7 @@ describe('three console processes on one Postgres, two of them killed mid-run', 
     };
     const kills = [await killAt(0.3, consoles[0]!), await killAt(0.6, consoles[1]!)];
 
-    for (const id of runIds) await expect.poll(async () => (await store.runs.get(id))!.status, { timeout: 600_000, interval: 1000 }).toBe('completed');
+    for (const id of runIds) await expect.poll(async () => (await harness.store.runs.get(id))!.status, { timeout: 600_000, interval: 1000 }).toBe('completed');
 
     const survivor = consoles[2]!;
     survivor.child.kill('SIGTERM');
@@ -110,7 +68,7 @@ describe('three console processes on one Postgres, two of them killed mid-run', 
 
     const report: Record<string, unknown> = {};
     for (const [i, app] of APPS.entries()) {
-      const stats = sim.stats(app.sdkAppId);
+      const stats = harness.sim.stats(app.sdkAppId);
       const timesKilled = kills.filter((k) => k.held.includes(app.id)).length;
       report[app.id] = {
         maxPerSecondByApi: { remove_attr: stats.maxPerSecondByApi.remove_attr, get_attr: stats.maxPerSecondByApi.get_attr },
@@ -136,12 +94,12 @@ describe('three console processes on one Postgres, two of them killed mid-run', 
     console.log(JSON.stringify(report));
 
     for (const [i, app] of APPS.entries()) {
-      const run = (await store.runs.get(runIds[i]!))!;
+      const run = (await harness.store.runs.get(runIds[i]!))!;
       // Every user has one outcome: none left pending, and the counts add up to the users.
       expect(run).toMatchObject({ status: 'completed', pending: 0, failed: 0, notSent: 0 });
       expect(run.succeeded + run.nothingToRemove).toBe(USERS);
-      expect((await store.runs.users(run.id, { limit: 1, filter: { result: 'pending' } })).length).toBe(0);
-      expect(sim.getUser(`u${USERS - 1}`, app.sdkAppId)).toEqual({ city: 'x' });
+      expect((await harness.store.runs.users(run.id, { limit: 1, filter: { result: 'pending' } })).length).toBe(0);
+      expect(harness.sim.getUser(`u${USERS - 1}`, app.sdkAppId)).toEqual({ city: 'x' });
 
       const r = report[app.id] as { maxPerSecondByApi: Record<string, number>; rateLimited: number; extraCalls: number; extraLooks: number; retriedCalls: number; retriedLooks: number; timesKilled: number; halts: number };
       expect(r.rateLimited).toBe(0);
