@@ -40,9 +40,9 @@ const COPY_SLICE = 500;
 /**
  * The default store: one SQLite file through better-sqlite3. Its calls are synchronous, so each
  * method runs whole before anything else does, and the ones that write twice (a change and its
- * audit row) do it in one transaction.
+ * audit row) do it in one transaction. A pass's writes (its copy, its batches' outcomes, a
+ * removal's snapshot) are the exception: the writer thread makes them, in the order asked.
  */
-
 export function createSqliteStore(db: Db): Store {
   const staging = new Staging(db.name);
   // A pass's writes go to a thread with a connection of its own to the same file: an in-memory database has none.
