@@ -32,7 +32,8 @@ import {
 import { failureGroups, findUserAcrossRuns, listRunUsers, pendingTargets, recentProgress } from './users-results';
 import { keepValues, recordOutcomes } from './batch-writes';
 import { attrCounts, copyUsersSlice, createRemovalFromCheck, createRestoreRun, markValuesPurged, purgeValuesSlice, restoreState, runsToPurgeBefore } from './values';
-import type { Store } from '../store';
+import type { FencedRunWrites, Store } from '../store';
+import type { Fence } from '../../lease/fence';
 
 /** Users per copy slice: the writer thread holds the file's write lock for a slice, and the main thread's writes wait that long. */
 const COPY_SLICE = 500;
@@ -59,6 +60,20 @@ export function createSqliteStore(db: Db): Store {
       return r;
     });
 
+  // The check and the write in one transaction: see checkFence.
+  const guarded = <T>(fence: Fence | null, write: () => T) =>
+    tx(() => {
+      if (fence) checkFence(db, fence);
+      return write();
+    });
+  /** A pass's writes on the writer thread, which checks the fence in each write's transaction; on this connection for an in-memory database. */
+  const passWrites = (fence: Fence | null): Omit<FencedRunWrites, 'finish'> => ({
+    recordOutcomes: async (runId, outcomes, requests, atMs = Date.now()) =>
+      writer ? writer.recordOutcomes(runId, outcomes, requests, atMs, fence) : guarded(fence, () => recordOutcomes(db, runId, outcomes, requests, atMs)),
+    keepValues: async (runId, kept) => (writer ? writer.keepValues(runId, kept, fence) : guarded(fence, () => keepValues(db, runId, kept))),
+    copyUsers: async (runId, slice = COPY_SLICE) => (writer ? writer.copy(runId, slice, fence) : guarded(fence, () => copyUsersSlice(db, runId, slice))),
+  });
+
   return {
     runs: {
       create: async (run, entry) =>
@@ -71,8 +86,6 @@ export function createSqliteStore(db: Db): Store {
       list: async (opts) => listRuns(db, opts),
       listRunning: async (sources) => listRunningRuns(db, sources),
       pendingTargets: async (runId, afterSeq, limit) => pendingTargets(db, runId, afterSeq, limit),
-      recordOutcomes: async (runId, outcomes, requests, atMs = Date.now()) =>
-        writer ? writer.recordOutcomes(runId, outcomes, requests, atMs, null) : recordOutcomes(db, runId, outcomes, requests, atMs),
       progress: async (runId) => recentProgress(db, runId),
       finish: async (runId, end) => finishRun(db, runId, end),
       requestCancel: async (runId, entry) =>
@@ -91,24 +104,9 @@ export function createSqliteStore(db: Db): Store {
           if (r.ok && !r.existing) audit(db, entry(r.runId, r.users));
           return r;
         }),
-      keepValues: async (runId, kept) => (writer ? writer.keepValues(runId, kept, null) : keepValues(db, runId, kept)),
-      copyUsers: async (runId, slice = COPY_SLICE) => (writer ? writer.copy(runId, slice, null) : copyUsersSlice(db, runId, slice)),
+      ...passWrites(null),
       copySlice: COPY_SLICE,
-      fenced: (fence) => {
-        // The check and the write in one transaction: see checkFence.
-        const guarded = <T>(write: () => T) =>
-          tx(() => {
-            checkFence(db, fence);
-            return write();
-          });
-        return {
-          recordOutcomes: async (runId, outcomes, requests, atMs = Date.now()) =>
-            writer ? writer.recordOutcomes(runId, outcomes, requests, atMs, fence) : guarded(() => recordOutcomes(db, runId, outcomes, requests, atMs)),
-          keepValues: async (runId, kept) => (writer ? writer.keepValues(runId, kept, fence) : guarded(() => keepValues(db, runId, kept))),
-          finish: async (runId, end) => guarded(() => finishRun(db, runId, end)),
-          copyUsers: async (runId, slice = COPY_SLICE) => (writer ? writer.copy(runId, slice, fence) : guarded(() => copyUsersSlice(db, runId, slice))),
-        };
-      },
+      fenced: (fence) => ({ ...passWrites(fence), finish: async (runId, end) => guarded(fence, () => finishRun(db, runId, end)) }),
       attrCounts: async (runId) => attrCounts(db, runId),
       createFromCheck: async (checkId, start, entry) =>
         tx(() => {
