@@ -29,15 +29,19 @@ export function startConsoleChild(env: Record<string, string>): ConsoleChild {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: ConsoleChild['events'] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      events.push(JSON.parse(line) as ConsoleChild['events'][number]);
-    } catch {
-      // Not a log line.
-    }
-  });
+  // Info lines go to stdout, warnings and errors to stderr (lib/log.ts): both are events.
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const read = (input: NodeJS.ReadableStream, keep: boolean) =>
+    createInterface({ input }).on('line', (line) => {
+      if (keep) stderr += `${line}\n`;
+      try {
+        events.push(JSON.parse(line) as ConsoleChild['events'][number]);
+      } catch {
+        // Not a log line.
+      }
+    });
+  read(child.stdout!, false);
+  read(child.stderr!, true);
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       if (code !== 143 && code !== null) console.error(stderr);

@@ -1,11 +1,12 @@
 // Console processes on one Postgres database and one simulator, for the tests of several
-// processes sending (takeover.test.ts, frozen-sender.test.ts).
+// processes sending (takeover.test.ts, frozen-sender.test.ts, network-cut.test.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startSimulator, type Simulator } from '../../../sim/server';
 import { startConsoleChild, type ConsoleChild } from '../../../test-support/console-child';
+import { startCutProxy, type CutProxy } from '../../../test-support/cut-proxy';
 import { JOB_CONCURRENCY } from '../../jobs/worker';
 import type { Store } from '../store';
 import { freshPostgres, type FreshPostgres } from './test-database';
@@ -26,6 +27,7 @@ export interface TestApp {
  */
 export function consolesOnPostgres(opts: { apps: readonly TestApp[]; users: readonly string[]; ceiling: number }) {
   const children: ConsoleChild[] = [];
+  const cables: CutProxy[] = [];
   const setup = {} as { sim: Simulator; db: FreshPostgres; store: Store; dir: string };
   beforeAll(async () => {
     const users = Object.fromEntries(opts.users.map((id) => [id, { sex: 'f', city: 'x' }]));
@@ -44,6 +46,7 @@ export function consolesOnPostgres(opts: { apps: readonly TestApp[]; users: read
       c.child.kill('SIGKILL');
     }
     await Promise.all(children.map((c) => c.exited));
+    for (const cable of cables) await cable.close();
     await setup.db?.dispose();
     await setup.sim?.close();
     if (setup.dir) rmSync(setup.dir, { recursive: true, force: true });
@@ -55,9 +58,16 @@ export function consolesOnPostgres(opts: { apps: readonly TestApp[]; users: read
     get store() {
       return setup.store;
     },
-    startConsole(): ConsoleChild {
+    /** A cable to the database whose connections a test can cut (test-support/cut-proxy.ts). */
+    async cable(): Promise<CutProxy> {
+      const { hostname, port } = new URL(setup.db.url);
+      return cables[cables.push(await startCutProxy({ host: hostname, port: Number(port) })) - 1]!;
+    },
+    /** A console process on the database, directly or through `cable`. */
+    startConsole(how: { cable?: CutProxy } = {}): ConsoleChild {
+      const url = setup.db.url.replace(/pool=\d+/, 'pool=6');
       const started = startConsoleChild({
-        DATABASE_URL: setup.db.url.replace(/pool=\d+/, 'pool=6'),
+        DATABASE_URL: how.cable ? how.cable.through(url) : url,
         TIM_APPS_FILE: join(setup.dir, 'apps.json'),
         ...Object.fromEntries(opts.apps.map((a, i) => [`APP_KEY_${i}`, a.key])),
       });
