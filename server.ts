@@ -12,6 +12,9 @@ import { sameOriginOrNoBrowser } from './lib/entry/same-origin';
 import { isAnyKnownDevice, KNOWN_DEVICE_COOKIE } from './lib/auth/known-device';
 import { log } from './lib/log';
 import { SHUTDOWN_BOUND_MS, shutDown } from './lib/entry/shutdown';
+import { limitHeapGrowth } from './lib/entry/heap-growth';
+
+limitHeapGrowth();
 
 /** A request that sends nothing, in either direction, for this long is ended: a socket held open for nothing. */
 export const IDLE_SOCKET_MS = 120_000;

@@ -5,6 +5,9 @@
 // Usage: node --conditions=react-server --import tsx test-support/console-worker.ts
 import { startServer } from '../lib/entry/startup';
 import { SHUTDOWN_BOUND_MS, shutDown } from '../lib/entry/shutdown';
+import { limitHeapGrowth } from '../lib/entry/heap-growth';
+
+limitHeapGrowth();
 
 process.once('SIGTERM', () => void shutDown(SHUTDOWN_BOUND_MS).finally(() => process.exit(143)));
 void startServer();
