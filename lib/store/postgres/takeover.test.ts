@@ -82,12 +82,21 @@ describe('three console processes on one Postgres, two of them killed mid-run', 
       };
     }
     // How long each killed process's apps went without a sender: until another process took them.
-    report.takeovers = kills.flatMap((k) =>
+    const takeovers = kills.flatMap((k) =>
       k.held.map((appId) => {
         const taken = said.filter((e) => e.event === 'worker.app-taken' && e.appId === appId && Date.parse(e.t) > k.killedAt).map((e) => Date.parse(e.t) - k.killedAt);
         return { appId, takenAfterMs: Math.min(...taken) };
       }),
     );
+    report.takeovers = takeovers;
+    // Measured, not asserted (timings belong to the benchmark): each run against its floor plus its apps' takeovers.
+    for (const [i, app] of APPS.entries()) {
+      const run = (await harness.store.runs.get(runIds[i]!))!;
+      const seconds = (Date.parse(run.finishedAt!) - Date.parse(run.createdAt)) / 1000;
+      const takeoverS = takeovers.filter((t) => t.appId === app.id).reduce((sum, t) => sum + t.takenAfterMs / 1000, 0);
+      const floorS = USERS / 100 / CEILING;
+      Object.assign(report[app.id] as object, { seconds, takeoverS, ratio: Number((seconds / (floorS + takeoverS)).toFixed(3)) });
+    }
     // What the workers said of apps, halts and errors, and the numbers: printed before the checks, so a failure shows them too.
     const notable = said.filter((e) => /^(worker|run)\./.test(e.event) && e.event !== 'run.resumed' && !(e.event === 'run.pass-ended' && e.status === 'completed'));
     console.log(JSON.stringify(notable.map(({ t, event, appId, runId, status, ...rest }) => ({ t: t.slice(11, 23), event, appId, runId, status, ...rest }))));
