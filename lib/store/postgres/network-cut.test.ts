@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
 import { SAFETY_MARGIN_MS } from '../../jobs/database-ownership';
-import { LEASE_TTL_MS } from '../../lease/lease';
-import { consolesOnPostgres, LANES } from './test-consoles';
+import { consolesOnPostgres } from './test-consoles';
 
 /**
  * The sender of an app loses the database while it goes on running and still reaches TIM: its
@@ -52,17 +51,9 @@ it('takes the app of a sender cut off from the database over, and the sender, re
   const whileLapsing = arrivals.filter((at) => at >= lapsesMs - SAFETY_MARGIN_MS + 1_000 && at <= lapsesMs).length;
   console.log(JSON.stringify({ takenAfterMs, lapsesAfterMs: lapsesMs - cutAt, whileLapsing, byApi: stats.byApi, maxPerSecondByApi: stats.maxPerSecondByApi }));
 
-  expect(takenAfterMs).toBeGreaterThanOrEqual(LEASE_TTL_MS - 5_000);
-  expect(takenAfterMs).toBeLessThanOrEqual(30_000);
   // Nobody sent in the last seconds before the victim's lease could lapse: it had stopped, and no one else had started.
   expect(whileLapsing).toBe(0);
-  expect(stats.byApi).toEqual(sent);
-  expect(await harness.store.runs.get(runId)).toEqual(done);
-  expect(done).toMatchObject({ status: 'completed', pending: 0, failed: 0, notSent: 0, succeeded: USERS });
-  expect(stats.rateLimited).toBe(0);
-  expect(stats.maxPerSecondByApi.remove_attr).toBeLessThanOrEqual(CEILING);
-  expect(stats.maxPerSecondByApi.get_attr).toBeLessThanOrEqual(CEILING);
-  expect(stats.byApi.remove_attr! - USERS / 100).toBeLessThanOrEqual(LANES);
+  await harness.expectTakenOver(APP, { runId, takenAfterMs, done, sent });
 
   // Still a working process: it shuts down as one does, within its bound.
   for (const c of [victim, other]) c.child.kill('SIGTERM');

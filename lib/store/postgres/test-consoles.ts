@@ -3,13 +3,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startSimulator, type Simulator } from '../../../sim/server';
 import { startConsoleChild, type ConsoleChild } from '../../../test-support/console-child';
 import { startCutProxy, type CutProxy } from '../../../test-support/cut-proxy';
 import { JOB_CONCURRENCY } from '../../jobs/worker';
 import type { Store } from '../store';
 import { freshPostgres, type FreshPostgres } from './test-database';
+import { LEASE_TTL_MS } from '../../lease/lease';
 
 /** Batches a pass can have in flight: the lanes of a removal (a look, then the call). */
 export const LANES = JOB_CONCURRENCY * 2;
@@ -57,6 +58,24 @@ export function consolesOnPostgres(opts: { apps: readonly TestApp[]; users: read
     },
     get store() {
       return setup.store;
+    },
+    /**
+     * The end of a takeover of `app`'s run, once it completed: taken after the old sender's lease
+     * could lapse and within 30 s; each user once; nothing sent (`sent`: the simulator's counts
+     * when `done` was read) or recorded since; no second over the ceiling; and at most the
+     * batches the old sender had in flight sent again.
+     */
+    async expectTakenOver(app: TestApp, at: { runId: number; takenAfterMs: number; done: unknown; sent: Record<string, number> }): Promise<void> {
+      const stats = setup.sim.stats(app.sdkAppId);
+      expect(at.takenAfterMs).toBeGreaterThanOrEqual(LEASE_TTL_MS - 5_000);
+      expect(at.takenAfterMs).toBeLessThanOrEqual(30_000);
+      expect(stats.byApi).toEqual(at.sent);
+      expect(await setup.store.runs.get(at.runId)).toEqual(at.done);
+      expect(at.done).toMatchObject({ status: 'completed', pending: 0, failed: 0, notSent: 0, succeeded: opts.users.length });
+      expect(stats.rateLimited).toBe(0);
+      expect(stats.maxPerSecondByApi.remove_attr).toBeLessThanOrEqual(opts.ceiling);
+      expect(stats.maxPerSecondByApi.get_attr).toBeLessThanOrEqual(opts.ceiling);
+      expect(stats.byApi.remove_attr! - opts.users.length / 100).toBeLessThanOrEqual(LANES);
     },
     /** A cable to the database whose connections a test can cut (test-support/cut-proxy.ts). */
     async cable(): Promise<CutProxy> {
