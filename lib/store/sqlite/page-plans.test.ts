@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDatabase, type Db } from './database';
 import { run } from '../contract/fixtures';
-import { createRun, finishRun } from './runs';
+import { createRetryRun, createRun, finishRun } from './runs';
 import { listRunUsers } from './users-results';
 
 let dir: string;
@@ -25,17 +25,19 @@ function recording(of: Db) {
     const v = Reflect.get(target, p) as unknown;
     return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
   };
+  const touches = (sql: string) => /(FROM|UPDATE) run_users\b/.test(sql);
+  const watched = (sql: string, stmt: ReturnType<Db['prepare']>): typeof stmt => {
+    const proxy: typeof stmt = new Proxy(stmt, {
+      get: (target, q) => {
+        if (q === 'pluck') return (...a: unknown[]) => ((target.pluck as (...x: unknown[]) => unknown)(...a), proxy);
+        if (q !== 'all' && q !== 'get' && q !== 'run') return bound(target, q);
+        return (...args: unknown[]) => (reads.push({ sql, args }), (target[q] as (...x: unknown[]) => unknown)(...args));
+      },
+    });
+    return proxy;
+  };
   const conn = new Proxy(of, {
-    get: (target, p) =>
-      p !== 'prepare'
-        ? bound(target, p)
-        : (sql: string) =>
-            new Proxy(target.prepare(sql), {
-              get: (stmt, q) =>
-                (q !== 'all' && q !== 'run') || !/(FROM|UPDATE) run_users\b/.test(sql)
-                  ? bound(stmt, q)
-                  : (...args: unknown[]) => (reads.push({ sql, args }), q === 'all' ? stmt.all(...args) : stmt.run(...args)),
-            }),
+    get: (target, p) => (p !== 'prepare' ? bound(target, p) : (sql: string) => (touches(sql) ? watched(sql, target.prepare(sql)) : target.prepare(sql))),
   });
   return { conn, reads };
 }
@@ -74,4 +76,19 @@ it('closes a run reading only its users still pending, through the index of resu
   expect(db.prepare('SELECT not_sent FROM runs WHERE id = ?').pluck().get(runId)).toBe(10);
   const plans = reads.map(({ sql, args }) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('; '));
   expect(plans).toEqual(['SEARCH run_users USING INDEX run_users_by_result (run_id=? AND result=?)']);
+});
+
+// A retry selects the users failed with a retried reason or never sent: through the primary key
+// that read every user of the run, 144 ms of a request at a million users.
+it('starts a retry reading only the failed and unsent users of its run', () => {
+  const { runId } = createRun(db, run(Array.from({ length: 2000 }, (_, i) => `u${i + 1}`)));
+  db.prepare("UPDATE run_users SET result = CASE WHEN seq > 1995 THEN 'not_sent' WHEN seq > 1990 THEN 'failed' ELSE 'removed' END, error_key = CASE WHEN seq BETWEEN 1991 AND 1995 THEN 'tim.70107' END WHERE run_id = ?").run(runId);
+  finishRun(db, runId, { status: 'completed' });
+  const { conn, reads } = recording(db);
+  expect(createRetryRun(conn, runId, ['tim.70107'], { operator: null })).toMatchObject({ ok: true, users: 10 });
+  const plans = reads.map(({ sql, args }) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).filter((d) => d.includes('run_users')));
+  expect(plans).toEqual([
+    ['SEARCH run_users USING INDEX run_users_by_result (run_id=? AND result=?)'],
+    ['SEARCH run_users USING INDEX run_users_by_result (run_id=? AND result=?)'],
+  ]);
 });
