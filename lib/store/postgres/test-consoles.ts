@@ -8,9 +8,10 @@ import { startSimulator, type Simulator } from '../../../sim/server';
 import { startConsoleChild, type ConsoleChild } from '../../../test-support/console-child';
 import { startCutProxy, type CutProxy } from '../../../test-support/cut-proxy';
 import { JOB_CONCURRENCY } from '../../jobs/worker';
+import { LEASE_TTL_MS } from '../../lease/lease';
+import type { RunSummary } from '../../runs/types';
 import type { Store } from '../store';
 import { freshPostgres, type FreshPostgres } from './test-database';
-import { LEASE_TTL_MS } from '../../lease/lease';
 
 /** Batches a pass can have in flight: the lanes of a removal (a look, then the call). */
 export const LANES = JOB_CONCURRENCY * 2;
@@ -65,7 +66,7 @@ export function consolesOnPostgres(opts: { apps: readonly TestApp[]; users: read
      * when `done` was read) or recorded since; no second over the ceiling; and at most the
      * batches the old sender had in flight sent again.
      */
-    async expectTakenOver(app: TestApp, at: { runId: number; takenAfterMs: number; done: unknown; sent: Record<string, number> }): Promise<void> {
+    async expectTakenOver(app: TestApp, at: { runId: number; takenAfterMs: number; done: RunSummary; sent: Record<string, number> }): Promise<void> {
       const stats = setup.sim.stats(app.sdkAppId);
       expect(at.takenAfterMs).toBeGreaterThanOrEqual(LEASE_TTL_MS - 5_000);
       expect(at.takenAfterMs).toBeLessThanOrEqual(30_000);
