@@ -14,6 +14,7 @@ import { addWebhook, claimDueDeliveries, listWebhooks, recordDelivery, removeWeb
 import { migrate } from './migrations';
 import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole } from './operators';
 import { purgeExpired } from './retention';
+import { runTurns } from './run-turns';
 import { createRetryRun, createRun, finishRun, getRun, isCancelRequested, listRunningRuns, listRuns, requestCancel } from './runs';
 import { createSession, endSession, resolveSession } from './sessions';
 import { beginAttempt, finishAttempt, lockedOutOperators, unlockOperator } from './sign-ins';
@@ -59,22 +60,7 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
     return fn(pool);
   };
   const inTx = <T>(fn: (db: pg.PoolClient) => Promise<T>) => on((p) => tx(p, fn));
-  // A pass's writes of one run (outcomes, copying users, closing it) each lock the run's row first, so the database takes them one at a
-  // time anyway. Taking turns here, before a connection is taken, keeps the lanes waiting for that
-  // lock from holding the whole pool, which pages and /api/health need too.
-  const turns = new Map<number, Promise<unknown>>();
-  const inTurn = <T>(runId: number, write: () => Promise<T>): Promise<T> => {
-    const mine = (turns.get(runId) ?? Promise.resolve()).then(write);
-    const settled = mine.then(
-      () => undefined,
-      () => undefined,
-    );
-    turns.set(runId, settled);
-    void settled.then(() => {
-      if (turns.get(runId) === settled) turns.delete(runId);
-    });
-    return mine;
-  };
+  const inTurn = runTurns();
   const onLeases = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
     await ready;
     return fn(leasePool);
