@@ -60,7 +60,8 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
     return fn(pool);
   };
   const inTx = <T>(fn: (db: pg.PoolClient) => Promise<T>) => on((p) => tx(p, fn));
-  const inTurn = runTurns();
+  const turns = runTurns((runId, g) => on((db) => recordOutcomes(db, runId, g.outcomes, g.requests, g.atMs, g.fence)));
+  const inTurn = turns.inTurn;
   const onLeases = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
     await ready;
     return fn(leasePool);
@@ -88,7 +89,7 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
       list: (opts) => on((db) => listRuns(db, opts)),
       listRunning: (sources) => on((db) => listRunningRuns(db, sources)),
       pendingTargets: (runId, afterSeq, limit) => on((db) => pendingTargets(db, runId, afterSeq, limit)),
-      recordOutcomes: (runId, outcomes, requests, atMs) => inTurn(runId, () => on((db) => recordOutcomes(db, runId, outcomes, requests, atMs))),
+      recordOutcomes: (runId, outcomes, requests, atMs = Date.now()) => turns.recordOutcomes(runId, outcomes, requests, atMs, null),
       progress: (runId) => on((db) => recentProgress(db, runId)),
       finish: (runId, end) => inTx((db) => finishRun(db, runId, end)),
       requestCancel: (runId, entry) =>
@@ -119,7 +120,7 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
           });
         return {
           // Each one statement, which checks the fence itself.
-          recordOutcomes: (runId, outcomes, requests, atMs) => inTurn(runId, () => on((db) => recordOutcomes(db, runId, outcomes, requests, atMs, fence))),
+          recordOutcomes: (runId, outcomes, requests, atMs = Date.now()) => turns.recordOutcomes(runId, outcomes, requests, atMs, fence),
           // Values are kept per user, without the run's row: no turn to wait for.
           keepValues: (runId, kept) => on((db) => keepValues(db, runId, kept, fence)),
           finish: (runId, end) => inTurn(runId, () => guarded((db) => finishRun(db, runId, end))),

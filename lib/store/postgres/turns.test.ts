@@ -15,8 +15,9 @@ it('lets a ping through while the lanes of one run queue their batches: they tak
     { operator: 'ann', clientIp: null, action: 'run-started' },
   );
   let recorded = 0;
+  // Each in a second of its own, so no two go as one statement (run-turns.ts): forty writes queue.
   const batches = users.map((u, i) =>
-    store.runs.recordOutcomes(runId, [{ seq: i + 1, account: u.account, status: 'removed', attempts: 1 }], 1).then(() => void recorded++),
+    store.runs.recordOutcomes(runId, [{ seq: i + 1, account: u.account, status: 'removed', attempts: 1 }], 1, Date.now() - 60_000 + i * 1_000).then(() => void recorded++),
   );
   await store.ping();
   // In the pool's order, a ping asked after forty writes would wait for most of them.
