@@ -11,8 +11,11 @@ export interface OutcomeGroup {
   fence: Fence | null;
 }
 
-const sameFence = (a: Fence | null, b: Fence | null): boolean =>
-  a === b || (a !== null && b !== null && a.scope === b.scope && a.holder === b.holder && (a.scope === 'database' || (b.scope === 'app' && a.appId === b.appId && a.token === b.token)));
+function sameFence(a: Fence | null, b: Fence | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.scope === 'database' || b.scope === 'database') return a.scope === b.scope && a.holder === b.holder;
+  return a.appId === b.appId && a.holder === b.holder && a.token === b.token;
+}
 
 /**
  * A pass's writes of one run (outcomes, copying users, closing it) each lock the run's row first,
@@ -21,12 +24,12 @@ const sameFence = (a: Fence | null, b: Fence | null): boolean =>
  * /api/health need too.
  *
  * Outcomes that arrive while the run's turn is taken wait together and go as one statement when it
- * comes (group commit). Each statement has a cost of its own besides its users' (planning it, the
- * run's row, its counters and pace, a commit), and a run's statements go one after another: at 100
- * batches a second each must take under 10 ms. When the database is slow, batches now share that
- * cost instead of queueing behind it. A group holds only one second's batches under one fence,
- * and a write taken in turn meanwhile (a copy, the close) ends it, so nothing is written before
- * what was asked ahead of it.
+ * comes (group commit). A run's statements go one after another, so at 100 batches a second each
+ * must take under 10 ms, its round trip and commit included. A database slower than that (loaded,
+ * or far away) would otherwise cap the run's rate; now the batches that arrive meanwhile share the
+ * next statement. A group holds only one second's batches under one fence, and a write taken in
+ * turn meanwhile (a copy, the close) ends it, so nothing is written before what was asked ahead of
+ * it.
  */
 export function runTurns(writeOutcomes: (runId: number, group: OutcomeGroup) => Promise<void>) {
   const turns = new Map<number, Promise<unknown>>();
