@@ -13,6 +13,7 @@ import { insertToken, listTokens, revokeToken, tokenByHash } from './tokens';
 import { addWebhook, claimDueDeliveries, listWebhooks, recordDelivery, removeWebhook } from './webhooks';
 import { migrate } from './migrations';
 import { countOperators, findOperator, insertOperator, listOperators, setDisabled, setOperatorApp, setOperatorLocale, setPasswordHash, setRole } from './operators';
+import { CONNECTIONS_FOR_PAGES, limitConcurrency } from './pass-connections';
 import { purgeExpired } from './retention';
 import { runTurns } from './run-turns';
 import { createRetryRun, createRun, finishRun, getRun, isCancelRequested, listRunningRuns, listRuns, requestCancel } from './runs';
@@ -60,7 +61,10 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
     return fn(pool);
   };
   const inTx = <T>(fn: (db: pg.PoolClient) => Promise<T>) => on((p) => tx(p, fn));
-  const turns = runTurns((runId, g) => on((db) => recordOutcomes(db, runId, g.outcomes, g.requests, g.atMs, g.fence)));
+  const passes = limitConcurrency(Math.max(1, (pool.options.max ?? 10) - CONNECTIONS_FOR_PAGES));
+  const onPass = <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => on((p) => passes(() => fn(p)));
+  const inPassTx = <T>(fn: (db: pg.PoolClient) => Promise<T>) => onPass((p) => tx(p, fn));
+  const turns = runTurns((runId, g) => onPass((db) => recordOutcomes(db, runId, g.outcomes, g.requests, g.atMs, g.fence)));
   const inTurn = turns.inTurn;
   const onLeases = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
     await ready;
@@ -88,17 +92,17 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
       get: (runId) => on((db) => getRun(db, runId)),
       list: (opts) => on((db) => listRuns(db, opts)),
       listRunning: (sources) => on((db) => listRunningRuns(db, sources)),
-      pendingTargets: (runId, afterSeq, limit) => on((db) => pendingTargets(db, runId, afterSeq, limit)),
+      pendingTargets: (runId, afterSeq, limit) => onPass((db) => pendingTargets(db, runId, afterSeq, limit)),
       recordOutcomes: (runId, outcomes, requests, atMs = Date.now()) => turns.recordOutcomes(runId, outcomes, requests, atMs, null),
       progress: (runId) => on((db) => recentProgress(db, runId)),
-      finish: (runId, end) => inTx((db) => finishRun(db, runId, end)),
+      finish: (runId, end) => inPassTx((db) => finishRun(db, runId, end)),
       requestCancel: (runId, entry) =>
         inTx(async (db) => {
           const r = await requestCancel(db, runId);
           if (r.ok) await audit(db, { ...entry, runId });
           return r;
         }),
-      isCancelRequested: (runId) => on((db) => isCancelRequested(db, runId)),
+      isCancelRequested: (runId) => onPass((db) => isCancelRequested(db, runId)),
       users: (runId, opts) => on((db) => listRunUsers(db, runId, opts)),
       findUser: (userId) => on((db) => findUserAcrossRuns(db, userId)),
       failureGroups: (runId) => on((db) => failureGroups(db, runId)),
@@ -108,13 +112,13 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
           if (r.ok && !r.existing) await audit(db, entry(r.runId, r.users));
           return r;
         }),
-      keepValues: (runId, kept) => on((db) => keepValues(db, runId, kept)),
-      copyUsers: (runId, slice = COPY_SLICE) => inTx((db) => copyUsersSlice(db, runId, slice)),
+      keepValues: (runId, kept) => onPass((db) => keepValues(db, runId, kept)),
+      copyUsers: (runId, slice = COPY_SLICE) => inPassTx((db) => copyUsersSlice(db, runId, slice)),
       copySlice: COPY_SLICE,
       fenced: (fence) => {
         // The check and the write share one transaction: see checkFence.
         const guarded = <T>(write: (db: pg.PoolClient) => Promise<T>) =>
-          inTx(async (db) => {
+          inPassTx(async (db) => {
             await checkFence(db, fence);
             return write(db);
           });
@@ -122,7 +126,7 @@ function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<v
           // Each one statement, which checks the fence itself.
           recordOutcomes: (runId, outcomes, requests, atMs = Date.now()) => turns.recordOutcomes(runId, outcomes, requests, atMs, fence),
           // Values are kept per user, without the run's row: no turn to wait for.
-          keepValues: (runId, kept) => on((db) => keepValues(db, runId, kept, fence)),
+          keepValues: (runId, kept) => onPass((db) => keepValues(db, runId, kept, fence)),
           finish: (runId, end) => inTurn(runId, () => guarded((db) => finishRun(db, runId, end))),
           copyUsers: (runId, slice = COPY_SLICE) => inTurn(runId, () => guarded((db) => copyUsersSlice(db, runId, slice))),
         };

@@ -25,3 +25,25 @@ it('lets a ping through while the lanes of one run queue their batches: they tak
   await Promise.all(batches);
   expect(await store.runs.get(runId)).toMatchObject({ succeeded: 40, pending: 0 });
 });
+
+it('lets a ping through while a run’s lanes write their snapshots at once: passes hold at most the pool less three connections', async () => {
+  const pooled = await freshPostgres({ pool: 4 });
+  try {
+    const store = pooled.open();
+    const users = Array.from({ length: 40 }, (_, i) => ({ account: `u${i}`, attrs: ['sex'] }));
+    const { runId } = await store.runs.create(
+      { source: 'csv', appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', users },
+      { operator: 'ann', clientIp: null, action: 'run-started' },
+    );
+    let kept = 0;
+    const snapshots = users.map((_, i) => store.runs.keepValues(runId, [{ seq: i + 1, values: { sex: 'f' } }]).then(() => void kept++));
+    await store.ping();
+    // Snapshots take no turn, so without the limit all four connections would be theirs, and a
+    // ping asked after forty would wait for most of them.
+    expect(kept).toBeLessThan(10);
+    await Promise.all(snapshots);
+    expect(kept).toBe(40);
+  } finally {
+    await pooled.dispose();
+  }
+});

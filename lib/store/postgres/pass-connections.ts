@@ -1,0 +1,27 @@
+import 'server-only';
+
+/**
+ * Connections of a process's pool that its passes (the lanes' snapshots, outcomes, copies, reads
+ * of pending users) leave to pages and /api/health. Three runs of 32 lanes each, starting at once,
+ * queued 96 snapshots on a pool of 10, and a health check waited behind them for up to half a
+ * second in the bench.
+ */
+export const CONNECTIONS_FOR_PAGES = 3;
+
+/** Runs at most `n` of the calls at once; the others wait, in the order they were asked. */
+export function limitConcurrency(n: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running < n) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      // A slot freed goes straight to the next waiter, so no later caller can take it first.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
