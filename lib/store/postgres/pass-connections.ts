@@ -2,9 +2,9 @@ import 'server-only';
 
 /**
  * Connections of a process's pool that its passes (the lanes' snapshots, outcomes, copies, reads
- * of pending users) leave to pages and /api/health. Three runs of 32 lanes each, starting at once,
- * queued 96 snapshots on a pool of 10, and a health check waited behind them for up to half a
- * second in the bench.
+ * of pending users) leave to pages and /api/health. Snapshots take no turn, so the 32 lanes of a
+ * run (96 for three apps) could take every connection, and a page asked after them waited for them
+ * all (turns.test.ts).
  */
 export const CONNECTIONS_FOR_PAGES = 3;
 
