@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { Store } from '../store';
 import { freshPostgres, type FreshPostgres } from './test-database';
 
 let db: FreshPostgres;
@@ -7,13 +8,20 @@ beforeEach(async () => {
 });
 afterEach(() => db.dispose());
 
-it('lets a ping through while the lanes of one run queue their batches: they take turns before taking a connection', async () => {
-  const store = db.open();
-  const users = Array.from({ length: 40 }, (_, i) => ({ account: `u${i}`, attrs: ['sex'] }));
+const users = Array.from({ length: 40 }, (_, i) => ({ account: `u${i}`, attrs: ['sex'] }));
+
+/** A run of forty users, whose lanes the tests let loose at once. */
+async function runOfForty(store: Store): Promise<number> {
   const { runId } = await store.runs.create(
     { source: 'csv', appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', users },
     { operator: 'ann', clientIp: null, action: 'run-started' },
   );
+  return runId;
+}
+
+it('lets a ping through while the lanes of one run queue their batches: they take turns before taking a connection', async () => {
+  const store = db.open();
+  const runId = await runOfForty(store);
   let recorded = 0;
   // Each in a second of its own, so no two go as one statement (run-turns.ts): forty writes queue.
   const batches = users.map((u, i) =>
@@ -30,11 +38,7 @@ it('lets a ping through while a run’s lanes write their snapshots at once: pas
   const pooled = await freshPostgres({ pool: 4 });
   try {
     const store = pooled.open();
-    const users = Array.from({ length: 40 }, (_, i) => ({ account: `u${i}`, attrs: ['sex'] }));
-    const { runId } = await store.runs.create(
-      { source: 'csv', appId: 'default', sdkAppId: 1400000000, region: 'china', operator: 'ann', users },
-      { operator: 'ann', clientIp: null, action: 'run-started' },
-    );
+    const runId = await runOfForty(store);
     let kept = 0;
     const snapshots = users.map((_, i) => store.runs.keepValues(runId, [{ seq: i + 1, values: { sex: 'f' } }]).then(() => void kept++));
     await store.ping();
