@@ -6,8 +6,8 @@ import { freshPostgres, type FreshPostgres } from './test-database';
 import { keepValues, recordOutcomes } from './users-results';
 
 // What one batch of a removal costs the database: each of its users is written twice, once for the
-// snapshot and once for the outcome, and at three apps at once these writes are most of what the
-// machine does. These tests check where the writes go, not how long they take (that is the bench).
+// snapshot and once for the outcome, and at three apps at once Postgres is the busiest process on
+// the machine. These tests check where the writes go, not how long they take (that is the bench).
 
 const USERS = 20_000;
 let db: FreshPostgres;
