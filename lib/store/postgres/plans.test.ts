@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import pg from 'pg';
-import { parseDatabaseUrl } from '../../database-url';
+import type pg from 'pg';
 import { freshPostgres, type FreshPostgres } from './test-database';
 import { keepValues, recordOutcomes } from './users-results';
 
@@ -11,12 +10,6 @@ beforeEach(async () => {
 afterEach(() => db.dispose());
 
 const USERS = 20_000;
-
-function connectionOf(url: string): string {
-  const parsed = parseDatabaseUrl(url);
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return parsed.config.connectionString.reveal();
-}
 
 interface PlanNode {
   'Node Type': string;
@@ -32,7 +25,7 @@ function readsOfRunUsers(node: PlanNode): PlanNode[] {
 }
 
 /** A parameter as SQL text, for EXECUTE: what pg would send as its value, quoted. */
-function literal(client: pg.Client, v: unknown): string {
+function literal(client: pg.PoolClient, v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return client.escapeLiteral(`{${v.map((x) => (x === null ? 'NULL' : `"${String(x).replace(/["\\]/g, '\\$&')}"`)).join(',')}}`);
@@ -44,7 +37,7 @@ function literal(client: pg.Client, v: unknown): string {
  * planned for its values (`custom`), or as the plan Postgres may cache for a prepared statement and
  * use for any values (`generic`), which it can choose after five executions.
  */
-function explaining(mode: 'custom' | 'generic', client: pg.Client) {
+function explaining(mode: 'custom' | 'generic', client: pg.PoolClient) {
   const plans: PlanNode[] = [];
   const explain = {
     // A statement is sent as text and values, or as a named (prepared) statement's config.
@@ -81,15 +74,15 @@ it.each(['custom', 'generic'] as const)('looks up a batch’s users by position,
   await db.query('INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked) SELECT 102, seq, user_id, attrs, with_picked FROM run_users WHERE run_id = 101');
 
   const seqs = Array.from({ length: 100 }, (_, i) => USERS / 2 + i);
-  const client = new pg.Client({ connectionString: connectionOf(db.url) });
-  await client.connect();
+  // One connection for all of it: PREPARE and the plan cache's mode belong to a session.
+  const client = await db.pool().connect();
   const { db: explain, plans } = explaining(mode, client);
   try {
     const fence = { scope: 'app', appId: 'default', holder: 'p1', token: 1 } as const;
     await keepValues(explain, 102, seqs.map((seq) => ({ seq, values: { sex: 'f' } })), fence);
     await recordOutcomes(explain, 102, seqs.map((seq) => ({ seq, account: `u${seq}`, status: 'removed' as const, attempts: 1 })), 1, Date.now(), fence);
   } finally {
-    await client.end();
+    client.release();
   }
 
   expect(plans).toHaveLength(2);

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type pg from 'pg';
-import { parseDatabaseUrl } from '../../database-url';
 import type { Store } from '../store';
-import { createPool, tx } from './database';
+import { tx } from './database';
 import { createRetryRun, finishRun } from './runs';
 import { freshPostgres, type FreshPostgres } from './test-database';
 
@@ -13,14 +12,9 @@ let pool: pg.Pool;
 beforeEach(async () => {
   db = await freshPostgres();
   store = db.open();
-  const parsed = parseDatabaseUrl(db.url);
-  if (!parsed.ok) throw new Error(parsed.problems.join());
-  pool = createPool(parsed.config);
+  pool = db.pool();
 });
-afterEach(async () => {
-  await pool.end();
-  await db.dispose();
-});
+afterEach(() => db.dispose());
 
 it('closes a run and copies its retry a slice at a time, counting every user once, in order', async () => {
   const ids = Array.from({ length: 10 }, (_, i) => `u${i + 1}`);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { parseDatabaseUrl } from '../../database-url';
 import type { Store } from '../store';
+import { createPool } from './database';
 import { openPostgresStore } from './store';
 import { databaseUrl } from '../../../test-support/postgres-cluster';
 
@@ -11,6 +12,8 @@ export interface FreshPostgres {
   url: string;
   /** A store on it, a pool of its own each time, as another console process opens it. */
   open(): Store;
+  /** A pool of its own (the store's createPool), for a test that calls the store's functions directly; closed by dispose. */
+  pool(): pg.Pool;
   /** One statement on a connection of its own, for what the Store interface does not show. */
   query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Closes every store opened and drops the database. */
@@ -29,10 +32,12 @@ export async function freshPostgres(opts: { pool?: number; empty?: boolean } = {
   const parsed = parseDatabaseUrl(url);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
   const opened: Store[] = [];
+  const pools: pg.Pool[] = [];
   const connectionString = parsed.config.connectionString.reveal();
   return {
     url,
     open: () => opened[opened.push(openPostgresStore(parsed.config)) - 1]!,
+    pool: () => pools[pools.push(createPool(parsed.config)) - 1]!,
     query: async <R extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => {
       const client = new pg.Client({ connectionString });
       await client.connect();
@@ -44,6 +49,7 @@ export async function freshPostgres(opts: { pool?: number; empty?: boolean } = {
     },
     dispose: async () => {
       for (const store of opened) await store.close();
+      for (const pool of pools) await pool.end();
       await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };

@@ -2,11 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { parseDatabaseUrl } from '../../database-url';
 import { packRows } from '../../uploads/staged-rows';
 import { openSqliteStore } from '../sqlite/store';
 import type { Store } from '../store';
-import { createPool } from './database';
 import { IllegalTransition } from '../../runs/state-machine';
 import { completeUpload } from './uploads';
 import { freshPostgres, type FreshPostgres } from './test-database';
@@ -60,16 +58,10 @@ it('merges staged rows into the same users, numbered alike, as the SQLite store,
   const [inSqlite, inPostgres] = [await stage(sqlite), await stage(postgres)];
   expect(await postgres.uploads.countRows(inPostgres.id)).toBe(0);
 
-  const parsed = parseDatabaseUrl(db.url);
-  if (!parsed.ok) throw new Error(parsed.problems.join());
-  const pool = createPool(parsed.config);
-  try {
-    // Seven rows a slice: hundreds of slices, most repeated users with rows in more than one.
-    const summary = await completeUpload(pool, inPostgres.id, facts(staged.length), 7);
-    expect(summary).toEqual(await sqlite.uploads.complete(inSqlite.id, facts(staged.length)));
-  } finally {
-    await pool.end();
-  }
+  const pool = db.pool();
+  // Seven rows a slice: hundreds of slices, most repeated users with rows in more than one.
+  const summary = await completeUpload(pool, inPostgres.id, facts(staged.length), 7);
+  expect(summary).toEqual(await sqlite.uploads.complete(inSqlite.id, facts(staged.length)));
   expect(await postgres.uploads.countRows(inPostgres.id)).toBe(await sqlite.uploads.countRows(inSqlite.id));
   const start = { picked: ['pick'], requestKey: 'key-0123456789abcdef', operator: 'ann', kind: 'remove' as const };
   const entry = (users: number) => ({ operator: 'ann', clientIp: null, action: 'run-started' as const, detail: { users } });
@@ -88,20 +80,14 @@ it('throws IllegalTransition for an upload discarded while its users are being s
   if (!begun.ok) throw new Error(begun.refusal);
   const staged = rows(3_000);
   await postgres.uploads.addRows(begun.uploadId, 1, packRows(staged));
-  const parsed = parseDatabaseUrl(db.url);
-  if (!parsed.ok) throw new Error(parsed.problems.join());
-  const pool = createPool(parsed.config);
-  try {
-    // Three users a slice: hundreds of transactions, each recording how far it has come.
-    const completing = completeUpload(pool, begun.uploadId, facts(staged.length), 3);
-    completing.catch(() => {});
-    await expect.poll(async () => (await postgres.uploads.inProgress())[0]?.finishing?.done ?? 0).toBeGreaterThan(0);
-    expect((await postgres.uploads.inProgress())[0]?.finishing?.total).toBe(staged.length);
-    expect(await postgres.uploads.discard(begun.uploadId)).toBe(true);
-    await expect(completing).rejects.toBeInstanceOf(IllegalTransition);
-  } finally {
-    await pool.end();
-  }
+  const pool = db.pool();
+  // Three users a slice: hundreds of transactions, each recording how far it has come.
+  const completing = completeUpload(pool, begun.uploadId, facts(staged.length), 3);
+  completing.catch(() => {});
+  await expect.poll(async () => (await postgres.uploads.inProgress())[0]?.finishing?.done ?? 0).toBeGreaterThan(0);
+  expect((await postgres.uploads.inProgress())[0]?.finishing?.total).toBe(staged.length);
+  expect(await postgres.uploads.discard(begun.uploadId)).toBe(true);
+  await expect(completing).rejects.toBeInstanceOf(IllegalTransition);
   await postgres.uploads.deleteDiscarded(begun.uploadId);
   expect(await postgres.uploads.countRows(begun.uploadId)).toBe(0);
   expect(await db.query("SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'upload_rows%'")).toEqual([{ n: 0 }]);

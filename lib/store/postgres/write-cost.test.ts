@@ -1,6 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { parseDatabaseUrl } from '../../database-url';
 import { timFailure } from '../../tim/outcomes';
 import { freshPostgres, type FreshPostgres } from './test-database';
 import { keepValues, recordOutcomes } from './users-results';
@@ -14,17 +13,12 @@ let db: FreshPostgres;
 let pool: pg.Pool;
 beforeEach(async () => {
   db = await freshPostgres();
-  const parsed = parseDatabaseUrl(db.url);
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  pool = new pg.Pool({ connectionString: parsed.config.connectionString.reveal(), max: 1 });
+  pool = db.pool();
   await db.query(`INSERT INTO runs (id, created_at, source, kind, app_id, sdkappid, region, attrs, status, total)
                   VALUES (201, now(), 'csv', 'remove', 'default', 1400000000, 'china', '{sex}', 'running', ${USERS})`);
   await db.query(`INSERT INTO run_users (run_id, seq, user_id, attrs, with_picked) SELECT 201, g, 'u' || g, '{sex}', false FROM generate_series(1, ${USERS}) g`);
 });
-afterEach(async () => {
-  await pool.end();
-  await db.dispose();
-});
+afterEach(() => db.dispose());
 
 const blocksOf = async (seqs: number[]) =>
   (await db.query<{ block: string }>('SELECT (ctid::text::point)[0]::text AS block FROM run_users WHERE run_id = 201 AND seq = ANY ($1) ORDER BY seq', [seqs])).map((r) => r.block);
