@@ -54,14 +54,14 @@ const COPY_SLICE = 2_000;
  * writers take turns (see each file).
  */
 
-function createPostgresStore(pool: pg.Pool, leasePool: pg.Pool, ready: Promise<void>): Store {
+function createPostgresStore(pool: pg.Pool, poolSize: number, leasePool: pg.Pool, ready: Promise<void>): Store {
   // Every method waits for the migrations; a failed one rejects them all with its reason.
   const on = async <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => {
     await ready;
     return fn(pool);
   };
   const inTx = <T>(fn: (db: pg.PoolClient) => Promise<T>) => on((p) => tx(p, fn));
-  const passes = limitConcurrency(Math.max(1, (pool.options.max ?? 10) - CONNECTIONS_FOR_PAGES));
+  const passes = limitConcurrency(Math.max(1, poolSize - CONNECTIONS_FOR_PAGES));
   const onPass = <T>(fn: (pool: pg.Pool) => Promise<T>): Promise<T> => on((p) => passes(() => fn(p)));
   const inPassTx = <T>(fn: (db: pg.PoolClient) => Promise<T>) => onPass((p) => tx(p, fn));
   const turns = runTurns((runId, g) => onPass((db) => recordOutcomes(db, runId, g.outcomes, g.requests, g.atMs, g.fence)));
@@ -309,5 +309,5 @@ export function openPostgresStore(config: PostgresConfig): Store {
   });
   // Handled here so a store nobody calls does not crash the process; every call still sees the rejection.
   ready.catch(() => undefined);
-  return createPostgresStore(pool, leasePool, ready);
+  return createPostgresStore(pool, config.pool, leasePool, ready);
 }
