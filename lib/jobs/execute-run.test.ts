@@ -78,6 +78,16 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     expect(await store().runs.get(runId)).toMatchObject({ status: 'cancelled', succeeded: 300, notSent: USERS - 300, pending: 0 });
   });
 
+  it('learns of a cancel from each batch’s write, with no read of the flag per batch', async () => {
+    const runId = await newRun();
+    let reads = 0;
+    const runs: RunStore = { ...store().runs, isCancelRequested: (id) => (reads++, store().runs.isCancelRequested(id)) };
+    const end = await executeRun(runId, { runs, client: timClient(), budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 1 });
+    expect(end).toEqual({ status: 'completed' });
+    // Ten batches: one read as the pass starts, and the poll's every half second (the pass takes well under one).
+    expect(reads).toBeLessThan(4);
+  });
+
   it('a database error while recording a batch stops every lane before another request, and the run resumes whole', async () => {
     const runId = await newRun();
     const real = timClient();

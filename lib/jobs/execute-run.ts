@@ -9,7 +9,7 @@ import { startCopy, type Copy } from './copy-users';
 
 /** Users are read from the store a page at a time, so a million-user run never sits in memory. */
 const PAGE_SIZE = 1000;
-/** How often the pass rereads the run's cancel flag, besides after every batch: a cancel from any process lands within a second. */
+/** How often the pass rereads the run's cancel flag, besides with every batch's outcomes: a cancel from any process lands within a second. */
 const CANCEL_POLL_MS = 500;
 
 /** What each kind of run does to a batch of its users. */
@@ -67,8 +67,7 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
       isCancelled: () => cancelled,
       onKept: (kept) => runs.keepValues(runId, kept),
       onOutcomes: async (outcomes, requests) => {
-        await runs.recordOutcomes(runId, outcomes, requests);
-        await refresh();
+        cancelled ||= (await runs.recordOutcomes(runId, outcomes, requests)).cancelRequested;
       },
       onStoreError: (err) => log.error('run.store-error', { runId, error: describe(err) }),
     });

@@ -57,6 +57,11 @@ export interface Store {
 /** An audit row whose run id is the run the change creates. */
 export type RunAudit = Omit<AuditInput, 'runId'>;
 
+/** What writing a batch's outcomes tells the pass that wrote them. */
+export interface RecordedOutcomes {
+  cancelRequested: boolean;
+}
+
 export interface RunStore {
   /** The run and all its users, pending, with its audit row; a known request key returns its run, unaudited. */
   create(run: NewRun, audit: RunAudit): Promise<{ runId: number; existing: boolean }>;
@@ -67,8 +72,10 @@ export interface RunStore {
   /**
    * One batch's outcomes, once per user; the users it finished are also counted in the second it
    * was recorded in (`atMs`, wall clock; now by default), so every process reads the same rate.
+   * Says whether the run's cancel had been asked when they were written: a pass needs no other
+   * read of it after each batch.
    */
-  recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number, atMs?: number): Promise<void>;
+  recordOutcomes(runId: number, outcomes: readonly UserOutcome[], requests: number, atMs?: number): Promise<RecordedOutcomes>;
   /** The seconds of batches recorded for a running run, oldest first: at most PROGRESS_SECONDS of them; none once it has finished. */
   progress(runId: number): Promise<ProgressSecond[]>;
   /** The next slice of a run's users (at most `slice`, the store's own size by default) copied from the run it was made from; `done` once all are. */

@@ -83,6 +83,13 @@ export function runsContract(stores: ContractStores) {
     ]);
   });
 
+  it('tells the pass with each batch written whether the run has been cancelled', async () => {
+    const { runId } = await store.runs.create(run(['a', 'b']), { ...by, action: 'run-started' });
+    expect(await store.runs.recordOutcomes(runId, [{ seq: 1, account: 'a', status: 'removed', attempts: 1 }], 1)).toEqual({ cancelRequested: false });
+    await store.runs.requestCancel(runId, { ...by, action: 'run-cancelled' });
+    expect(await store.runs.recordOutcomes(runId, [{ seq: 2, account: 'b', status: 'removed', attempts: 1 }], 1)).toEqual({ cancelRequested: true });
+  });
+
   it('audits a cancel with the change, and refuses one that cannot happen', async () => {
     const { runId } = await store.runs.create(run(['a']), { ...by, action: 'run-started' });
     expect(await store.runs.requestCancel(runId, { ...by, action: 'run-cancelled' })).toEqual({ ok: true });

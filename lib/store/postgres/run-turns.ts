@@ -31,9 +31,9 @@ function sameFence(a: Fence | null, b: Fence | null): boolean {
  * turn meanwhile (a copy, the close) ends it, so nothing is written before what was asked ahead of
  * it.
  */
-export function runTurns(writeOutcomes: (runId: number, group: OutcomeGroup) => Promise<void>) {
+export function runTurns<R>(writeOutcomes: (runId: number, group: OutcomeGroup) => Promise<R>) {
   const turns = new Map<number, Promise<unknown>>();
-  const waiting = new Map<number, OutcomeGroup & { second: number; written: Promise<void> }>();
+  const waiting = new Map<number, OutcomeGroup & { second: number; written: Promise<R> }>();
 
   const inTurn = <T>(runId: number, write: () => Promise<T>): Promise<T> => {
     waiting.delete(runId);
@@ -49,7 +49,7 @@ export function runTurns(writeOutcomes: (runId: number, group: OutcomeGroup) => 
     return mine;
   };
 
-  const recordOutcomes = (runId: number, outcomes: readonly UserOutcome[], requests: number, atMs: number, fence: Fence | null): Promise<void> => {
+  const recordOutcomes = (runId: number, outcomes: readonly UserOutcome[], requests: number, atMs: number, fence: Fence | null): Promise<R> => {
     const { second } = progressSlot(atMs);
     const open = waiting.get(runId);
     if (open && open.second === second && sameFence(open.fence, fence)) {
@@ -58,11 +58,15 @@ export function runTurns(writeOutcomes: (runId: number, group: OutcomeGroup) => 
       open.atMs = Math.max(open.atMs, atMs);
       return open.written;
     }
-    const group = { outcomes: [...outcomes], requests, atMs, fence, second, written: Promise.resolve() };
-    group.written = inTurn(runId, () => {
-      if (waiting.get(runId) === group) waiting.delete(runId);
-      return writeOutcomes(runId, group);
-    });
+    const fields: OutcomeGroup & { second: number } = { outcomes: [...outcomes], requests, atMs, fence, second };
+    const group = {
+      ...fields,
+      written: inTurn(runId, (): Promise<R> => {
+        // The turn comes after this call returns (a promise's then): `group` is set by then.
+        if (waiting.get(runId) === group) waiting.delete(runId);
+        return writeOutcomes(runId, group);
+      }),
+    };
     waiting.set(runId, group);
     return group.written;
   };

@@ -9,6 +9,7 @@ import { LeaseLost, type Fence } from '../../lease/fence';
 import { fenceHeld } from './app-leases';
 import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/types';
 import type { Db } from './database';
+import type { RecordedOutcomes } from '../store';
 import { IS_RUN, pgArray, toFailure, toSummary, type RunRow } from './runs';
 
 interface RunUserRow {
@@ -71,7 +72,8 @@ export async function pendingTargets(db: Db, runId: number, afterSeq: number, li
  *   for a run copied since the last ANALYZE the planner would otherwise count on a few pending
  *   users and hash all of them, every batch (plans.test.ts);
  * - the counters, the pace, the failure groups and the attribute counts, summed over `moved` from
- *   what each user adds (countUser).
+ *   what each user adds (countUser);
+ * - the run's cancel flag, read under the run's lock, for the pass (RunStore.recordOutcomes).
  *
  * Named, as keepValues is, so each connection parses it once and Postgres may plan it once for any
  * values (plans.test.ts checks that plan too): about 28 % less server CPU for a batch's two
@@ -84,7 +86,7 @@ export async function recordOutcomes(
   requests: number,
   atMs = Date.now(),
   fence: Fence | null = null,
-): Promise<void> {
+): Promise<RecordedOutcomes> {
   for (const o of outcomes) assertUserMove('pending', o.status);
   const failureOf = (o: UserOutcome) => (o.status === 'failed' ? o.failure : null);
   const settled = (o: UserOutcome) => (o.status === 'failed' ? null : o);
@@ -118,10 +120,10 @@ export async function recordOutcomes(
     asked.map((a) => a.withValue),
   ];
   const held = fenceHeld(fence, Date.now(), params.length + 1);
-  const { rows } = await db.query<{ held: boolean }>({
+  const { rows } = await db.query<{ held: boolean; cancel_requested: boolean | null }>({
     name: `record-outcomes-${fence?.scope ?? 'unfenced'}`,
     text: `WITH held AS (${held.sql}),
-     run AS (SELECT id FROM runs WHERE id = $1 AND EXISTS (SELECT 1 FROM held) FOR NO KEY UPDATE),
+     run AS (SELECT id, cancel_requested FROM runs WHERE id = $1 AND EXISTS (SELECT 1 FROM held) FOR NO KEY UPDATE),
      v AS MATERIALIZED (
        SELECT run.id AS run_id, x.* FROM run CROSS JOIN unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::bool[])
          AS x(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped, counter, with_values)),
@@ -160,10 +162,11 @@ export async function recordOutcomes(
        SELECT (SELECT id FROM run), a.attr, count(*), count(*) FILTER (WHERE a.with_value)
        FROM unnest($16::int[], $17::text[], $18::bool[]) AS a(seq, attr, with_value) JOIN moved m ON m.seq = a.seq GROUP BY a.attr
        ON CONFLICT (run_id, attr) DO UPDATE SET asked = run_attr_counts.asked + excluded.asked, with_value = run_attr_counts.with_value + excluded.with_value)
-     SELECT EXISTS (SELECT 1 FROM held) AS held`,
+     SELECT EXISTS (SELECT 1 FROM held) AS held, (SELECT cancel_requested FROM run) AS cancel_requested`,
     values: [...params, ...held.params],
   });
   if (fence !== null && !rows[0]?.held) throw new LeaseLost(fence);
+  return { cancelRequested: rows[0]?.cancel_requested === true };
 }
 
 export async function recentProgress(db: Db, runId: number): Promise<ProgressSecond[]> {

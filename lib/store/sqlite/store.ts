@@ -68,8 +68,12 @@ export function createSqliteStore(db: Db): Store {
     });
   /** A pass's writes on the writer thread, which checks the fence in each write's transaction; on this connection for an in-memory database. */
   const passWrites = (fence: Fence | null): Omit<FencedRunWrites, 'finish'> => ({
-    recordOutcomes: async (runId, outcomes, requests, atMs = Date.now()) =>
-      writer ? writer.recordOutcomes(runId, outcomes, requests, atMs, fence) : guarded(fence, () => recordOutcomes(db, runId, outcomes, requests, atMs)),
+    recordOutcomes: async (runId, outcomes, requests, atMs = Date.now()) => {
+      if (writer) await writer.recordOutcomes(runId, outcomes, requests, atMs, fence);
+      else guarded(fence, () => recordOutcomes(db, runId, outcomes, requests, atMs));
+      // A read on this process's own file: as cheap as the flag itself.
+      return { cancelRequested: isCancelRequested(db, runId) };
+    },
     keepValues: async (runId, kept) => (writer ? writer.keepValues(runId, kept, fence) : guarded(fence, () => keepValues(db, runId, kept))),
     copyUsers: async (runId, slice = COPY_SLICE) => (writer ? writer.copy(runId, slice, fence) : guarded(fence, () => copyUsersSlice(db, runId, slice))),
   });
