@@ -342,27 +342,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX run_users_by_error ON run_users(run_id, error_key, seq) WHERE error_key IS NOT NULL;
     `,
   },
-  {
-    version: 6,
-    name: 'a removal\'s snapshots kept a row per batch until its outcomes are written',
-    sql: `
-      -- A removal's snapshot of a batch, kept before its remove_attr goes out: one row per batch,
-      -- deleted by the statement that writes the batch's outcomes (which carries the values into
-      -- run_users). It holds the batches in flight, and those of a pass that stopped before
-      -- recording them, until their users are recorded or the run is closed. Kept in run_users,
-      -- each snapshot was a new version of every user's row, written again with the outcome.
-      CREATE TABLE run_snapshots (
-        id bigint GENERATED ALWAYS AS IDENTITY,
-        run_id integer NOT NULL,
-        first_seq integer NOT NULL,
-        last_seq integer NOT NULL,
-        seqs integer[] NOT NULL,
-        vals json[] NOT NULL
-      );
-      CREATE INDEX run_snapshots_by_run ON run_snapshots(run_id, last_seq);
-      -- Snapshots already in run_users stay there: a user's newest one in run_snapshots comes first.
-    `,
-  },
 ];
 
 /**

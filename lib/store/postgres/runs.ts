@@ -5,7 +5,6 @@ import type { Failure } from '../../tim/outcomes';
 import type pg from 'pg';
 import { enqueueDeliveries } from './webhooks';
 import { changed, type Db } from './database';
-import { newestSnapshots } from './snapshots';
 
 export interface RunRow {
   id: number;
@@ -255,14 +254,6 @@ export async function finishRun(db: pg.PoolClient, runId: number, end: RunEnd<Fa
   // The counters are exact (a batch moves and counts its users in one statement) and the copy is
   // complete by now, so when they leave no user pending no row is read: reading a million users'
   // positions in slices took a second after the last request.
-  // Snapshots of users never recorded stay with them (the call may have gone out), then the run's go.
-  // The run's id from a materialized CTE: each user is looked up by run and position (plans.test.ts).
-  await db.query(
-    `WITH k AS MATERIALIZED (SELECT $1::int AS run_id, n.seq, n.kept FROM (${newestSnapshots('s.run_id = $1')}) n)
-     UPDATE run_users u SET attr_values = k.kept FROM k WHERE u.run_id = k.run_id AND u.seq = k.seq AND u.result = 'pending'`,
-    [runId],
-  );
-  await db.query('DELETE FROM run_snapshots WHERE run_id = $1', [runId]);
   let notSent = 0;
   for await (const { after, upTo } of toSummary(closed).pending > 0 ? seqSlices(db, runId, slice) : []) {
     notSent += changed(

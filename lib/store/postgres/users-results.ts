@@ -11,7 +11,6 @@ import type { FailureGroup, RunSummary, RunUser, UserFilter } from '../../runs/t
 import type { Db } from './database';
 import type { RecordedOutcomes } from '../store';
 import { IS_RUN, pgArray, toFailure, toSummary, type RunRow } from './runs';
-import { newestSnapshots } from './snapshots';
 
 interface RunUserRow {
   seq: number;
@@ -25,8 +24,6 @@ interface RunUserRow {
   attempts: number;
   attr_values: Attrs | null;
   skipped_attrs: string[] | null;
-  /** A pending user's newest snapshot in run_snapshots, which comes before attr_values. */
-  kept?: Attrs | null;
 }
 
 /** A CSV row that named no attributes takes the ones picked on the page when its run started, kept once on the run. */
@@ -42,7 +39,7 @@ const toRunUser = (r: RunUserRow, picked: readonly string[]): RunUser => ({
   result: r.result,
   failure: toFailure(r.error_key, r.error_code, r.error_info),
   attempts: r.attempts,
-  values: r.kept ?? r.attr_values,
+  values: r.attr_values,
   skipped: r.skipped_attrs ?? [],
 });
 
@@ -55,9 +52,7 @@ export async function pendingTargets(db: Db, runId: number, afterSeq: number, li
   const picked = await pickedOf(db, runId);
   const rows = (
     await db.query<Pick<RunUserRow, 'seq' | 'user_id' | 'attrs' | 'with_picked' | 'attr_values'>>(
-      `SELECT u.seq, u.user_id, u.attrs, u.with_picked, COALESCE(k.kept, u.attr_values) AS attr_values
-       FROM run_users u LEFT JOIN (${newestSnapshots('s.run_id = $1 AND s.last_seq > $2')}) k ON k.seq = u.seq
-       WHERE u.run_id = $1 AND u.result = 'pending' AND u.seq > $2 ORDER BY u.seq LIMIT $3`,
+      "SELECT seq, user_id, attrs, with_picked, attr_values FROM run_users WHERE run_id = $1 AND result = 'pending' AND seq > $2 ORDER BY seq LIMIT $3",
       [runId, afterSeq, limit],
     )
   ).rows;
@@ -71,8 +66,6 @@ export async function pendingTargets(db: Db, runId: number, afterSeq: number, li
  * - `held`: the fence (see checkFence), locked until the statement ends, or nothing is written;
  * - `run`: the run's row, locked before any user, as finish locks it first, so a batch recorded
  *   while another process closes the run waits instead of deadlocking;
- * - `kept`: the batch's snapshots (run_snapshots), whose values its users take unless the outcome
- *   brings its own; `gone` deletes each snapshot row whose users are all in this statement;
  * - `moved`: the users still pending (re-checked on rows another writer changed meanwhile), the
  *   only ones counted, so a batch reported twice cannot be counted twice. Each is looked up by its
  *   run and position, the run's id taken from `v` (materialized) rather than given as a constant:
@@ -125,9 +118,6 @@ export async function recordOutcomes(
     asked.map((a) => a.seq),
     asked.map((a) => a.attr),
     asked.map((a) => a.withValue),
-    // The batch's span, where its snapshots are: nothing to find for a write of requests alone.
-    outcomes.length > 0 ? Math.min(...outcomes.map((o) => o.seq)) : 0,
-    outcomes.length > 0 ? Math.max(...outcomes.map((o) => o.seq)) : -1,
   ];
   const held = fenceHeld(fence, Date.now(), params.length + 1);
   const { rows } = await db.query<{ held: boolean; cancel_requested: boolean | null }>({
@@ -137,15 +127,10 @@ export async function recordOutcomes(
      v AS MATERIALIZED (
        SELECT run.id AS run_id, x.* FROM run CROSS JOIN unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[], $11::bool[])
          AS x(seq, result, error_key, error_code, error_info, attempts, attr_values, skipped, counter, with_values)),
-     kept AS MATERIALIZED (${newestSnapshots('s.run_id = (SELECT id FROM run) AND s.last_seq >= $19::int AND s.first_seq <= $20::int')}),
-     gone AS (
-       DELETE FROM run_snapshots s
-       WHERE s.run_id = (SELECT id FROM run) AND s.last_seq >= $19::int AND s.first_seq <= $20::int AND s.seqs <@ $2::int[]),
      moved AS (
        UPDATE run_users u SET result = v.result, error_key = v.error_key, error_code = v.error_code, error_info = v.error_info, attempts = v.attempts,
-                              attr_values = COALESCE(v.attr_values::json, kept.kept, u.attr_values), skipped_attrs = v.skipped::text[]
-       FROM v LEFT JOIN kept ON kept.seq = v.seq
-       WHERE u.run_id = v.run_id AND u.seq = v.seq AND u.result = 'pending'
+                              attr_values = COALESCE(v.attr_values::json, u.attr_values), skipped_attrs = v.skipped::text[]
+       FROM v WHERE u.run_id = v.run_id AND u.seq = v.seq AND u.result = 'pending'
        RETURNING v.seq, v.counter, v.with_values, v.error_key, v.error_code, v.error_info),
      t AS (SELECT count(*) FILTER (WHERE counter = 'succeeded') AS succeeded, count(*) FILTER (WHERE counter = 'skipped') AS skipped,
                   count(*) FILTER (WHERE counter = 'nothingToRemove') AS nothing_to_remove, count(*) FILTER (WHERE counter = 'failed') AS failed,
@@ -194,24 +179,17 @@ export async function recentProgress(db: Db, runId: number): Promise<ProgressSec
 }
 
 
-/**
- * A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it
- * loses nothing: one row of run_snapshots, which the batch's outcomes take into run_users and
- * delete. Checks the fence in the same statement. A snapshot of a user already recorded is never
- * read: reads take snapshots for pending users only.
- */
+/** A removal's snapshot of a batch, written before its remove_attr goes out, so a crash after it loses nothing. Checks the fence in the same statement, and looks users up as recordOutcomes does. */
 export async function keepValues(db: Db, runId: number, kept: readonly { seq: number; values: Attrs }[], fence: Fence | null = null): Promise<void> {
-  if (kept.length === 0) return;
-  const seqs = kept.map((k) => k.seq);
-  const held = fenceHeld(fence, Date.now(), 6);
+  const held = fenceHeld(fence, Date.now(), 4);
   const { rows } = await db.query<{ held: boolean }>({
     name: `keep-values-${fence?.scope ?? 'unfenced'}`,
     text: `WITH held AS (${held.sql}),
+     k AS MATERIALIZED (SELECT $1::int AS run_id, x.* FROM unnest($2::int[], $3::text[]) AS x(seq, v) WHERE EXISTS (SELECT 1 FROM held)),
      kept AS (
-       INSERT INTO run_snapshots (run_id, first_seq, last_seq, seqs, vals)
-       SELECT $1::int, $2::int, $3::int, $4::int[], $5::json[] WHERE EXISTS (SELECT 1 FROM held))
+       UPDATE run_users u SET attr_values = k.v::json FROM k WHERE u.run_id = k.run_id AND u.seq = k.seq AND u.result = 'pending')
      SELECT EXISTS (SELECT 1 FROM held) AS held`,
-    values: [runId, Math.min(...seqs), Math.max(...seqs), seqs, kept.map((k) => JSON.stringify(k.values)), ...held.params],
+    values: [runId, kept.map((k) => k.seq), kept.map((k) => JSON.stringify(k.values)), ...held.params],
   });
   if (fence !== null && !rows[0]?.held) throw new LeaseLost(fence);
 }
@@ -233,10 +211,7 @@ export async function listRunUsers(db: Db, runId: number, opts: { afterSeq?: num
   const rows = (
     await db.query<RunUserRow>(
       `WITH k AS MATERIALIZED (SELECT $1::int AS run_id)
-       SELECT u.*, CASE WHEN u.result = 'pending' THEN snap.kept END AS kept
-       FROM k JOIN run_users u ON ${where.join(' AND ')}
-       LEFT JOIN (${newestSnapshots('s.run_id = $1 AND s.last_seq > $2')}) snap ON snap.seq = u.seq
-       ORDER BY u.seq LIMIT $${args.push(opts.limit)}`,
+       SELECT u.* FROM k JOIN run_users u ON ${where.join(' AND ')} ORDER BY u.seq LIMIT $${args.push(opts.limit)}`,
       args,
     )
   ).rows;
@@ -245,20 +220,15 @@ export async function listRunUsers(db: Db, runId: number, opts: { afterSeq?: num
 
 export async function findUserAcrossRuns(db: Db, userId: string, limit = 200): Promise<{ run: RunSummary; user: RunUser }[]> {
   const rows = (
-    await db.query<{ u: RunUserRow; r: RunRow; kept: Attrs | null }>(
-      `SELECT row_to_json(u) AS u, row_to_json(r) AS r,
-              CASE WHEN u.result = 'pending' THEN (
-                SELECT x.kept FROM run_snapshots s CROSS JOIN LATERAL unnest(s.seqs, s.vals) AS x(seq, kept)
-                WHERE s.run_id = u.run_id AND s.last_seq >= u.seq AND s.first_seq <= u.seq AND x.seq = u.seq ORDER BY s.id DESC LIMIT 1)
-              END AS kept
-       FROM run_users u JOIN runs r ON r.id = u.run_id
+    await db.query<{ u: RunUserRow; r: RunRow }>(
+      `SELECT row_to_json(u) AS u, row_to_json(r) AS r FROM run_users u JOIN runs r ON r.id = u.run_id
        WHERE u.user_id = $1 AND r.${IS_RUN} ORDER BY u.run_id DESC LIMIT $2`,
       [userId, limit],
     )
   ).rows;
-  return rows.map(({ u, r, kept }) => {
+  return rows.map(({ u, r }) => {
     const run = fromJsonRow(r);
-    return { run: toSummary(run), user: toRunUser({ ...u, kept }, run.picked_attrs ?? []) };
+    return { run: toSummary(run), user: toRunUser(u, run.picked_attrs ?? []) };
   });
 }
 
