@@ -21,6 +21,32 @@ export function valuesContract(stores: ContractStores) {
       ]);
     });
 
+    it('keeps a snapshot of users not yet recorded: the next pass reads it, a failure keeps it, closing the run keeps it for those never sent', async () => {
+      const { runId } = await store.runs.create(run(['a', 'b', 'c']), { ...by, action: 'run-started' });
+      await store.runs.keepValues(runId, [
+        { seq: 1, values: { sex: 'f' } },
+        { seq: 2, values: { sex: 'm' } },
+        { seq: 3, values: { sex: 'x' } },
+      ]);
+      // A pass that stopped after its snapshot: the next one starts from what it kept.
+      expect((await store.runs.pendingTargets(runId, 0, 10)).map((t) => t.values)).toEqual([{ sex: 'f' }, { sex: 'm' }, { sex: 'x' }]);
+      const failure = { key: 'x', code: 1, info: 'x', handling: 'retry' as const };
+      await store.runs.recordOutcomes(
+        runId,
+        [
+          { seq: 1, account: 'a', status: 'failed', failure, attempts: 1 },
+          { seq: 2, account: 'b', status: 'removed', attrs: ['sex'], values: { sex: 'm' }, valuesKept: true, attempts: 1 },
+        ],
+        2,
+      );
+      await store.runs.finish(runId, { status: 'cancelled' });
+      expect((await store.runs.users(runId, { limit: 10 })).map((u) => [u.result, u.values])).toEqual([
+        ['failed', { sex: 'f' }],
+        ['removed', { sex: 'm' }],
+        ['not_sent', { sex: 'x' }],
+      ]);
+    });
+
     it('restores what a removal took: state from its counters, users copied while it runs, then all restored', async () => {
       const removalId = await finishedWithFailures(store, 'remove');
       const removal = async () => (await store.runs.get(removalId))!;
