@@ -78,6 +78,25 @@ describe('executeRun against the simulator and a real SQLite file', () => {
     expect(await store().runs.get(runId)).toMatchObject({ status: 'cancelled', succeeded: 300, notSent: USERS - 300, pending: 0 });
   });
 
+  it('records a batch in flight when the poll sees a cancel, before its outcomes are written', async () => {
+    const runId = await newRun();
+    const real = timClient();
+    let calls = 0;
+    // The first batch's remove_attr answers after the poll (every half second) has read the cancel.
+    const slow: TimClient = {
+      ...real,
+      call: async (path, body) => {
+        if (++calls === 1) void store().runs.requestCancel(runId, { ...by, action: 'run-cancelled' });
+        if (calls === 2) await new Promise((resolve) => setTimeout(resolve, 800));
+        return real.call(path, body);
+      },
+    };
+    const end = await executeRun(runId, { runs: store().runs, client: slow, budgets: sameBudget(createRateLimiter(1000)), clock: realClock, concurrency: 1 });
+    expect(end).toEqual({ status: 'cancelled' });
+    expect(calls).toBe(2);
+    expect(await store().runs.get(runId)).toMatchObject({ status: 'cancelled', succeeded: 100, notSent: USERS - 100, pending: 0 });
+  });
+
   it('learns of a cancel from each batch’s write, with no read of the flag per batch', async () => {
     const runId = await newRun();
     let reads = 0;

@@ -67,7 +67,9 @@ export async function executeRun(runId: number, opts: ExecuteOptions): Promise<R
       isCancelled: () => cancelled,
       onKept: (kept) => runs.keepValues(runId, kept),
       onOutcomes: async (outcomes, requests) => {
-        cancelled ||= (await runs.recordOutcomes(runId, outcomes, requests)).cancelRequested;
+        // Written whatever the flag says already: a batch in flight when the poll saw a cancel is recorded too.
+        const { cancelRequested } = await runs.recordOutcomes(runId, outcomes, requests);
+        if (cancelRequested) cancelled = true;
       },
       onStoreError: (err) => log.error('run.store-error', { runId, error: describe(err) }),
     });
